@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ArgType is an argument type: its name in help, an example, and a check
+// that normalises a value or returns a *UserError naming what is wrong and
+// how to write it.
+type ArgType struct {
+	Name    string // "email", "quota"
+	Example string // "jeanne.martin@anopex.test"
+	Check   func(s string) (string, error)
+}
+
+// Arg is one positional argument of a command.
+type Arg struct {
+	Name     string // "boite": as shown in usage and error messages
+	Type     ArgType
+	Optional bool
+	Rest     bool // takes every remaining word, joined by single spaces
+	After    bool // takes the raw text after a lone "--"
+	Choices  []string
+}
+
+// Values holds validated, normalised arguments by name. Absent optional
+// arguments are missing from the map.
+type Values map[string]string
+
+// Get returns the value of name or "".
+func (v Values) Get(name string) string { return v[name] }
+
+// Int returns the value of name as an int (validated types guarantee it).
+func (v Values) Int(name string) int {
+	n, _ := strconv.Atoi(v[name])
+	return n
+}
+
+// Has reports whether name was given.
+func (v Values) Has(name string) bool { _, ok := v[name]; return ok }
+
+// MaxLine is the longest command line the engine accepts.
+const MaxLine = 4000
+
+// Tokenize splits a command line into words. Double or single quotes group
+// words ("Jean Dupont"); a backslash escapes the next character inside double
+// quotes. A lone "--" ends the words: what follows it is returned verbatim
+// (trimmed) as after, and hasAfter is true. Control characters other than
+// tab and newline are refused.
+func Tokenize(line string) (words []string, after string, hasAfter bool, err error) {
+	if len(line) > MaxLine {
+		return nil, "", false, Userf("commande trop longue (%d caractères, %d au plus)", "command too long (%d characters, at most %d)", len(line), MaxLine)
+	}
+	if !utf8.ValidString(line) {
+		return nil, "", false, Userf("la commande contient des octets qui ne sont pas de l'UTF-8", "the command holds bytes that are not UTF-8")
+	}
+	for _, r := range line {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return nil, "", false, Userf("la commande contient un caractère de contrôle (U+%04X) : retirez-le", "the command holds a control character (U+%04X): remove it", r)
+		}
+	}
+	var cur strings.Builder
+	inWord := false
+	quote := rune(0)
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		switch {
+		case quote != 0:
+			switch {
+			case r == quote:
+				quote = 0
+			case r == '\\' && quote == '"' && i+size < len(line):
+				r2, s2 := utf8.DecodeRuneInString(line[i+size:])
+				cur.WriteRune(r2)
+				i += size + s2
+				continue
+			default:
+				cur.WriteRune(r)
+			}
+		case r == '"' || r == '\'' || r == '«':
+			if r == '«' {
+				r = '»'
+			}
+			quote = r
+			inWord = true
+		case unicode.IsSpace(r):
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case r == '-' && !inWord && strings.HasPrefix(line[i:], "--") && (i+2 == len(line) || isSpaceAt(line, i+2)):
+			return words, strings.TrimSpace(line[i+2:]), true, nil
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+		i += size
+	}
+	if quote != 0 {
+		return nil, "", false, Userf("guillemet %c non refermé : fermez-le, par exemple \"Jean Dupont\"", "unclosed quote %c: close it, e.g. \"Jean Dupont\"", quote)
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, "", false, nil
+}
+
+func isSpaceAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
+}
+
+// ParseArgs validates words (and the text after "--") against args. Every
+// error is a *UserError that names the argument, what is wrong, and the
+// usage line of the command.
+func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, error) {
+	v := Values{}
+	usage := func(e *UserError) error {
+		return &UserError{
+			FR: e.FR + "\nUsage : /" + s.Usage(),
+			EN: e.EN + "\nUsage: /" + s.Usage(),
+		}
+	}
+	i := 0
+	for _, a := range s.Args {
+		var raw string
+		var given bool
+		switch {
+		case a.After:
+			raw, given = after, hasAfter && after != ""
+			hasAfter = false
+		case a.Rest:
+			if i < len(words) {
+				raw, given = strings.Join(words[i:], " "), true
+				i = len(words)
+			}
+		case i < len(words):
+			raw, given = words[i], true
+			i++
+		}
+		if !given {
+			if a.Optional {
+				continue
+			}
+			return nil, usage(Userf("argument manquant : %s (par exemple %s)", "missing argument: %s (for example %s)", a.Name, a.Type.Example))
+		}
+		val, err := checkArg(a, raw)
+		if err != nil {
+			return nil, usage(err)
+		}
+		v[a.Name] = val
+	}
+	if i < len(words) {
+		return nil, usage(Userf("argument en trop : « %s »", "unexpected argument: %q", words[i]))
+	}
+	if hasAfter {
+		return nil, usage(Userf("cette commande n'accepte pas de texte après « -- »", "this command takes no text after \"--\""))
+	}
+	return v, nil
+}
+
+func checkArg(a Arg, raw string) (string, *UserError) {
+	if len(a.Choices) > 0 {
+		for _, c := range a.Choices {
+			if strings.EqualFold(c, raw) {
+				return c, nil
+			}
+		}
+		return "", Userf("%s : « %s » n'est pas une valeur possible ; choisissez parmi %s", "%s: %q is not allowed; choose one of %s", a.Name, raw, strings.Join(a.Choices, ", "))
+	}
+	if a.Type.Check == nil {
+		return raw, nil
+	}
+	val, err := a.Type.Check(raw)
+	if err != nil {
+		ue, ok := err.(*UserError)
+		if !ok {
+			ue = Userf("valeur invalide", "invalid value")
+		}
+		return "", &UserError{FR: a.Name + " : " + ue.FR, EN: a.Name + ": " + ue.EN}
+	}
+	return val, nil
+}

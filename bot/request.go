@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// State is the life-cycle state of a change request (DESIGN.md).
+type State string
+
+// The states. Only pending requests take votes; done, failed, rejected,
+// expired, cancelled and unknown are final.
+const (
+	Pending   State = "pending"
+	Approved  State = "approved"
+	Executing State = "executing"
+	Done      State = "done"
+	Failed    State = "failed"
+	Rejected  State = "rejected"
+	Expired   State = "expired"
+	Cancelled State = "cancelled"
+	Unknown   State = "unknown"
+)
+
+// Final reports whether s is a final state.
+func (s State) Final() bool {
+	switch s {
+	case Done, Failed, Rejected, Expired, Cancelled, Unknown:
+		return true
+	}
+	return false
+}
+
+// Label returns the state for people.
+func (s State) Label(l Locale) string {
+	fr := map[State]string{Pending: "en attente", Approved: "approuvée", Executing: "en cours d'exécution",
+		Done: "exécutée", Failed: "échouée", Rejected: "refusée", Expired: "expirée", Cancelled: "annulée",
+		Unknown: "à vérifier (interrompue)"}
+	if l == EN {
+		if s == Unknown {
+			return "unknown (interrupted, to verify)"
+		}
+		return string(s)
+	}
+	if t, ok := fr[s]; ok {
+		return t
+	}
+	return string(s)
+}
+
+// Vote is one approval or rejection.
+type Vote struct {
+	UserID  string    `json:"user_id"`
+	Name    string    `json:"name"`
+	Approve bool      `json:"approve"`
+	At      time.Time `json:"at"`
+}
+
+// ChangeRequest is a change waiting for, or past, its approval. Its exact
+// action (Path and Args) is fixed when it is created: nothing but the stored
+// action can run when it is approved. It never holds a secret.
+type ChangeRequest struct {
+	ID         int64     `json:"id"`
+	Platform   string    `json:"platform"`
+	Path       string    `json:"path"`
+	Args       Values    `json:"args"`
+	Requester  Person    `json:"requester"`
+	Channel    string    `json:"channel,omitempty"`    // approvals channel
+	MessageID  string    `json:"message_id,omitempty"` // the request's post
+	Preview    string    `json:"preview"`
+	State      State     `json:"state"`
+	Approvals  int       `json:"approvals"` // needed
+	Approvers  []Role    `json:"approvers"`
+	Idempotent bool      `json:"idempotent,omitempty"`
+	Votes      []Vote    `json:"votes,omitempty"`
+	Outcome    string    `json:"outcome,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Approvals counts the approving votes.
+func (cr *ChangeRequest) ApprovalCount() int {
+	n := 0
+	for _, v := range cr.Votes {
+		if v.Approve {
+			n++
+		}
+	}
+	return n
+}
+
+// VoteOf returns the index of userID's vote, or -1.
+func (cr *ChangeRequest) VoteOf(userID string) int {
+	return slices.IndexFunc(cr.Votes, func(v Vote) bool { return v.UserID == userID })
+}
+
+// Verdict says why a reaction does or does not count.
+type Verdict int
+
+// The verdicts of MayVote.
+const (
+	VoteCounts    Verdict = iota
+	VoteByBot             // the bot's own, or another bot's, reaction
+	VoteBySelf            // the requester reacting to their own request
+	VoteNoRole            // the person holds none of the approver roles
+	VoteAnonymous         // no user ID: a bridge or a webhook
+)
+
+// MayVote is the one function that decides whether a person's reaction on
+// this request counts. Every platform goes through it. It looks at the real
+// chat user ID only, never a display name.
+func (cr *ChangeRequest) MayVote(p Person) Verdict {
+	switch {
+	case p.Bot:
+		return VoteByBot
+	case p.ID == "":
+		return VoteAnonymous
+	case p.ID == cr.Requester.ID:
+		return VoteBySelf
+	case !p.Has(cr.Approvers...):
+		return VoteNoRole
+	}
+	return VoteCounts
+}
+
+// AuditRecord is one line of the append-only audit log.
+type AuditRecord struct {
+	Seq       uint64    `json:"seq"`
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"` // request, vote, unvote, outcome, rejected, expired, cancelled, unknown, read, self, denied
+	RequestID int64     `json:"request_id,omitempty"`
+	Platform  string    `json:"platform"`
+	ActorID   string    `json:"actor_id"`
+	ActorName string    `json:"actor_name"`
+	Command   string    `json:"command,omitempty"`
+	Args      Values    `json:"args,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+}
+
+// Requests keeps change requests. Implementations return errors of kind
+// NotFound for a missing request and Internal otherwise.
+type Requests interface {
+	// CreateRequest stores cr and sets its ID.
+	CreateRequest(ctx context.Context, cr *ChangeRequest) error
+	// Request returns one request (NotFound if none).
+	Request(ctx context.Context, id int64) (ChangeRequest, error)
+	// RequestByMessage finds the request posted as messageID on platform (NotFound if none).
+	RequestByMessage(ctx context.Context, platform, messageID string) (ChangeRequest, error)
+	// UpdateRequest runs fn on the stored request inside one transaction and
+	// saves the result; if fn returns an error nothing is saved and that error
+	// is returned. fn must not do I/O. A changed MessageID is indexed.
+	UpdateRequest(ctx context.Context, id int64, fn func(*ChangeRequest) error) (ChangeRequest, error)
+	// ListRequests lists requests in the given states (all when none), newest first.
+	ListRequests(ctx context.Context, states ...State) ([]ChangeRequest, error)
+}
+
+// AuditLog is the append-only audit log.
+type AuditLog interface {
+	// AppendAudit appends rec, setting its Seq.
+	AppendAudit(ctx context.Context, rec AuditRecord) error
+	// Audit returns the n newest records, newest first.
+	Audit(ctx context.Context, n int) ([]AuditRecord, error)
+}
+
+// Store is what the engine keeps: requests and the audit log.
+type Store interface {
+	Requests
+	AuditLog
+}

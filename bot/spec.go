@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// Spec declares one command. The engine reads it: it checks roles, parses and
+// validates the arguments, runs Read at once, or for a change runs Preview,
+// stores a change request and runs Apply once approved. Handlers never post,
+// log-and-return, or touch storage.
+type Spec struct {
+	Path   string // "mail passwd"
+	Help   string // French one-liner
+	HelpEN string // English one-liner
+	Roles  []Role // who may run (read) or request (change) it
+	Args   []Arg
+
+	// Self lets a person holding one of Self.Roles run the command on their
+	// own mailbox even without one of Roles.
+	Self *SelfService
+
+	// Exactly one of Read and Apply is set. With Apply, Preview is required.
+	Read    func(ctx context.Context, c Call) (Reply, error)
+	Preview func(ctx context.Context, c Call) (string, error)
+	Apply   func(ctx context.Context, c Call) (Outcome, error)
+
+	Approvals  int    // approvals needed; 0 means 1
+	Approvers  []Role // who may approve; nil means treasurer or president
+	Idempotent bool   // safe to run again after an interrupted execution
+	Financial  bool   // approvals may be raised by the configuration
+}
+
+// SelfService describes the self-service exception of a spec.
+type SelfService struct {
+	Roles []Role // e.g. delegate
+	Arg   string // the argument that must be one of the caller's mailboxes
+	// NoApproval runs the change at once (when the configuration allows it).
+	NoApproval bool
+}
+
+// IsChange reports whether the spec goes through a change request.
+func (s *Spec) IsChange() bool { return s.Apply != nil }
+
+// Words splits the path.
+func (s *Spec) Words() []string { return strings.Fields(s.Path) }
+
+// HelpIn returns the help text in locale l.
+func (s *Spec) HelpIn(l Locale) string {
+	if l == EN && s.HelpEN != "" {
+		return s.HelpEN
+	}
+	return s.Help
+}
+
+// Usage returns "mail quota BOITE TAILLE" with optional arguments in brackets.
+func (s *Spec) Usage() string {
+	var b strings.Builder
+	b.WriteString(s.Path)
+	for _, a := range s.Args {
+		b.WriteByte(' ')
+		name := strings.ToUpper(a.Name)
+		if a.Rest {
+			name += "…"
+		}
+		if a.After {
+			name = "-- " + name
+		}
+		if a.Optional {
+			name = "[" + name + "]"
+		}
+		b.WriteString(name)
+	}
+	return b.String()
+}
+
+// ApproverRoles returns who may approve a change of this spec.
+func (s *Spec) ApproverRoles() []Role {
+	if len(s.Approvers) > 0 {
+		return s.Approvers
+	}
+	return []Role{Treasurer, President}
+}
+
+// Call is what a handler receives: who asked, the validated arguments and
+// the locale to answer in. For Apply, Request is the approved change request.
+type Call struct {
+	Invocation string // invocation ID, for correlation
+	Platform   string
+	Caller     Person
+	Args       Values
+	Locale     Locale
+	Request    *ChangeRequest
+}
+
+// T picks the French or English text for the call's locale.
+func (c Call) T(fr, en string) string { return c.Locale.Pick(fr, en) }
+
+// Outcome is what an applied change produced: a text for the request's
+// thread and private messages carrying secrets.
+type Outcome struct {
+	Text    string
+	Private []Private
+}
+
+// Private is a private message produced by a change. The engine sends it to
+// the chat user who owns Mailbox when the configuration maps one, else to the
+// requester; the secret goes nowhere else.
+type Private struct {
+	Mailbox string
+	Text    string
+	Secret  Secret
+}

@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Argument types shared by every command family.
+var (
+	// ArgWord is one word without control characters.
+	ArgWord = ArgType{Name: "word", Example: "dupont", Check: checkWord}
+	// ArgText is free text (subjects, bodies, reasons).
+	ArgText = ArgType{Name: "text", Example: "\"texte libre\"", Check: checkText}
+	// ArgEmail is an e-mail address, normalised to lower case.
+	ArgEmail = ArgType{Name: "email", Example: "jeanne.martin@anopex.test", Check: NormalizeEmail}
+	// ArgQuota is a mailbox size, normalised to megabytes ("0" is unlimited).
+	ArgQuota = ArgType{Name: "quota", Example: "2G", Check: checkQuota}
+	// ArgCount is a positive whole number.
+	ArgCount = ArgType{Name: "count", Example: "20", Check: checkCount}
+	// ArgID is a change-request or record number.
+	ArgID = ArgType{Name: "id", Example: "12", Check: checkID}
+)
+
+func checkWord(s string) (string, error) {
+	if s == "" || strings.IndexFunc(s, unicode.IsControl) >= 0 || strings.ContainsAny(s, " \t") {
+		return "", Userf("« %s » doit être un seul mot", "%q must be one word", s)
+	}
+	if len(s) > 200 {
+		return "", Userf("mot trop long (200 caractères au plus)", "word too long (200 characters at most)")
+	}
+	return s, nil
+}
+
+func checkText(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Userf("texte vide", "empty text")
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		return "", Userf("le texte contient un caractère de contrôle", "the text holds a control character")
+	}
+	return s, nil
+}
+
+func checkCount(s string) (string, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 {
+		return "", Userf("« %s » n'est pas un nombre entre 1 et 1000", "%q is not a number between 1 and 1000", s)
+	}
+	return strconv.Itoa(n), nil
+}
+
+func checkID(s string) (string, error) {
+	s = strings.TrimPrefix(s, "#")
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return "", Userf("« %s » n'est pas un numéro (écrivez par exemple 12)", "%q is not a number (write e.g. 12)", s)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its shape: one
+// "@", a local part of at most 64 characters from the usual set, and a domain
+// of dot-separated labels (letters, digits, hyphens) with a dot. It returns a
+// *UserError naming the problem.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "mailto:")
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 || strings.Count(s, "@") != 1 {
+		return badEmail(s, "il faut exactement un @", "it needs exactly one @")
+	}
+	local, domain := s[:at], s[at+1:]
+	if local == "" || len(local) > 64 {
+		return badEmail(s, "partie avant @ vide ou trop longue", "local part empty or too long")
+	}
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return badEmail(s, "point mal placé avant @", "misplaced dot before @")
+	}
+	for _, r := range local {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*+/=?^_`{|}~-", r)) {
+			return badEmail(s, fmt.Sprintf("caractère %q interdit", r), fmt.Sprintf("character %q not allowed", r))
+		}
+	}
+	if _, err := NormalizeDomain(domain); err != nil || !strings.Contains(domain, ".") {
+		return badEmail(s, "domaine invalide après @", "invalid domain after @")
+	}
+	return s, nil
+}
+
+func badEmail(s, why, whyEN string) (string, error) {
+	return "", Userf("adresse e-mail invalide « %[1]s » : %[2]s ; écrivez-la comme jeanne.martin@anopex.test",
+		"invalid e-mail address %[1]q: %[3]s; write it like jeanne.martin@anopex.test", s, why, whyEN)
+}
+
+// NormalizeDomain lower-cases a domain name and checks it: labels of 1 to 63
+// letters, digits or hyphens (not at either end), 253 characters at most, no
+// trailing dot.
+func NormalizeDomain(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	bad := func(why, whyEN string) (string, error) {
+		return "", Userf("nom de domaine invalide « %[1]s » : %[2]s ; écrivez-le comme anopex.test", "invalid domain name %[1]q: %[3]s; write it like anopex.test", s, why, whyEN)
+	}
+	if s == "" || len(s) > 253 {
+		return bad("vide ou trop long", "empty or too long")
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 {
+			return bad("partie vide ou trop longue entre deux points", "empty or too long label")
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return bad("un tiret ne peut pas commencer ou finir une partie", "a hyphen cannot start or end a label")
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return bad(fmt.Sprintf("caractère %q interdit", r), fmt.Sprintf("character %q not allowed", r))
+			}
+		}
+	}
+	return s, nil
+}
+
+// MaxQuotaMB is the largest mailbox quota accepted (100 GB).
+const MaxQuotaMB = 100 * 1024
+
+// ParseQuota reads a mailbox size: a number of megabytes ("500"), or a number
+// with a unit M/Mo/MB or G/Go/GB ("2G", "1,5 Go"), or "illimité"/"unlimited"
+// (0). The result is in megabytes.
+func ParseQuota(s string) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.ReplaceAll(t, " ", "")
+	switch t {
+	case "illimité", "illimite", "unlimited", "0":
+		return 0, nil
+	}
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		m      float64
+	}{{"gb", 1024}, {"go", 1024}, {"g", 1024}, {"mb", 1}, {"mo", 1}, {"m", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSuffix(t, u.suffix), u.m
+			break
+		}
+	}
+	t = strings.Replace(t, ",", ".", 1)
+	f, err := strconv.ParseFloat(t, 64)
+	bad := func(why, whyEN string) (int, error) {
+		return 0, Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500M, 2G ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500M, 2G or unlimited", s, why, whyEN)
+	}
+	if err != nil || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
+		return bad("ce n'est pas un nombre", "not a number")
+	}
+	mb := f * mult
+	if mb < 1 {
+		return bad("moins de 1 Mo", "less than 1 MB")
+	}
+	if mb > MaxQuotaMB {
+		return bad("plus de 100 Go", "more than 100 GB")
+	}
+	return int(mb + 0.5), nil
+}
+
+func checkQuota(s string) (string, error) {
+	n, err := ParseQuota(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n), nil
+}
+
+// FormatMB renders a size in megabytes for people ("illimité", "500 Mo", "2 Go").
+func FormatMB(l Locale, mb float64) string {
+	if mb == 0 {
+		return l.Pick("illimité", "unlimited")
+	}
+	if mb >= 1024 {
+		g := mb / 1024
+		if g == float64(int(g)) {
+			return fmt.Sprintf("%d %s", int(g), l.Pick("Go", "GB"))
+		}
+		return fmt.Sprintf("%.1f %s", g, l.Pick("Go", "GB"))
+	}
+	return fmt.Sprintf("%.0f %s", mb, l.Pick("Mo", "MB"))
+}

@@ -81,3 +81,11 @@ type Reply struct {
 	// otherwise only the caller sees it.
 	InChannel bool
 }
+
+// Handler receives what a chat adapter hears. The engine implements it; an
+// adapter's Run(ctx, h) delivers every slash command and every reaction to h.
+// Both methods answer people themselves and never return an error.
+type Handler interface {
+	Handle(ctx context.Context, inv Invocation)
+	React(ctx context.Context, r Reaction)
+}

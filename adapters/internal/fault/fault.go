@@ -1,0 +1,127 @@
+// Package fault injects failures into the fake provider servers: latency,
+// 5xx answers, 429 answers with a wait header, and hangs that last until the
+// client gives up. Every fake wraps its mux with a *Injector, so tests,
+// benchmarks and the demo turn the same knobs.
+package fault
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Injector is an http.Handler middleware. Its knobs may be changed while the
+// server runs. The zero value injects nothing.
+type Injector struct {
+	mu         sync.Mutex
+	latency    time.Duration
+	fail       int // next N requests answer failStatus
+	failStatus int
+	failBody   string
+	limited    int // next N requests answer 429
+	waitHeader string
+	waitValue  string
+	hang       int // next N requests hang until the client goes away
+	match      func(*http.Request) bool
+
+	requests atomic.Int64
+}
+
+// SetLatency delays every request by d (0 turns it off).
+func (f *Injector) SetLatency(d time.Duration) { f.mu.Lock(); f.latency = d; f.mu.Unlock() }
+
+// Latency returns the configured delay.
+func (f *Injector) Latency() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.latency }
+
+// FailNext makes the next n requests answer status with body.
+func (f *Injector) FailNext(n, status int, body string) {
+	f.mu.Lock()
+	f.fail, f.failStatus, f.failBody = n, status, body
+	f.mu.Unlock()
+}
+
+// RateLimitNext makes the next n requests answer 429 with header: value
+// (for example "Retry-After", "1").
+func (f *Injector) RateLimitNext(n int, header, value string) {
+	f.mu.Lock()
+	f.limited, f.waitHeader, f.waitValue = n, header, value
+	f.mu.Unlock()
+}
+
+// HangNext makes the next n requests wait until the client cancels.
+func (f *Injector) HangNext(n int) { f.mu.Lock(); f.hang = n; f.mu.Unlock() }
+
+// Only restricts the faults (not the latency) to requests match accepts; nil
+// means every request.
+func (f *Injector) Only(match func(*http.Request) bool) { f.mu.Lock(); f.match = match; f.mu.Unlock() }
+
+// Reset turns every knob off and zeroes the request count.
+func (f *Injector) Reset() {
+	f.mu.Lock()
+	f.latency, f.fail, f.limited, f.hang, f.match = 0, 0, 0, 0, nil
+	f.mu.Unlock()
+	f.requests.Store(0)
+}
+
+// Requests returns how many requests reached the wrapped server.
+func (f *Injector) Requests() int64 { return f.requests.Load() }
+
+// Wrap returns next with the faults in front of it.
+func (f *Injector) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.requests.Add(1)
+		f.mu.Lock()
+		lat := f.latency
+		applies := f.match == nil || f.match(r)
+		var hang, fail, limited bool
+		var status int
+		var body, hdr, val string
+		if applies {
+			switch {
+			case f.hang > 0:
+				f.hang--
+				hang = true
+			case f.limited > 0:
+				f.limited--
+				limited, hdr, val = true, f.waitHeader, f.waitValue
+			case f.fail > 0:
+				f.fail--
+				fail, status, body = true, f.failStatus, f.failBody
+			}
+		}
+		f.mu.Unlock()
+		if lat > 0 {
+			t := time.NewTimer(lat)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		switch {
+		case hang:
+			<-r.Context().Done()
+			return
+		case limited:
+			if hdr != "" {
+				w.Header().Set(hdr, val)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"code":"too_many_requests","message":"Too many requests"}`))
+			return
+		case fail:
+			if body == "" {
+				body = http.StatusText(status)
+			}
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

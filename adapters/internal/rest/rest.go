@@ -1,0 +1,208 @@
+// Package rest builds the resty client every provider adapter uses: base URL,
+// the caller's *http.Client, retries of reads only (timeouts, 5xx, 429 with
+// its wait header), a wire log that never shows credentials, and URL
+// scrubbing for error strings. Adapters keep their own error mapping.
+package rest
+
+import (
+	"errors"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+)
+
+// Options tunes a client.
+type Options struct {
+	// Retries is how many times a read is retried (default 3; -1 for none).
+	Retries int
+	// MinWait and MaxWait bound the exponential backoff (defaults 100 ms, 5 s).
+	MinWait, MaxWait time.Duration
+	// WaitHeaders are response headers giving the seconds to wait after a
+	// 429, read in order after Retry-After (Brevo: x-sib-ratelimit-reset).
+	WaitHeaders []string
+	// Log receives one debug line per request (method, scrubbed URL, status, duration).
+	Log zerolog.Logger
+	// OnRequest, when set, is called after every request with the method,
+	// the status (0 on a transport error) and the duration, for metrics.
+	OnRequest func(method string, status int, d time.Duration)
+}
+
+// secretParams are query parameters whose values never reach a log or an error.
+var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password", "key", "access_token"}
+
+// New returns a resty client on baseURL using hc (nil: a client with a 30 s
+// timeout). Reads (GET, HEAD) are retried with backoff on transport errors,
+// 5xx and 429; writes are never retried.
+func New(baseURL string, hc *http.Client, o Options) *resty.Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.MinWait == 0 {
+		o.MinWait = 100 * time.Millisecond
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = 5 * time.Second
+	}
+	c := resty.NewWithClient(hc).
+		SetBaseURL(strings.TrimRight(baseURL, "/")).
+		SetRetryCount(o.Retries).
+		SetRetryWaitTime(o.MinWait).
+		SetRetryMaxWaitTime(o.MaxWait).
+		SetDisableWarn(true).
+		AddRetryCondition(func(r *resty.Response, err error) bool { return Retryable(r, err) })
+	c.SetRetryAfter(func(_ *resty.Client, r *resty.Response) (time.Duration, error) {
+		if d, ok := WaitFor(r.Header(), o.WaitHeaders); ok && r.StatusCode() == http.StatusTooManyRequests {
+			return min(d, o.MaxWait*4), nil
+		}
+		return backoff(r.Request.Attempt, o.MinWait, o.MaxWait), nil
+	})
+	c.OnAfterResponse(func(_ *resty.Client, r *resty.Response) error {
+		d := r.Time()
+		o.Log.Debug().Str("method", r.Request.Method).Str("url", Scrub(r.Request.URL)).
+			Int("status", r.StatusCode()).Dur("duration", d).Int("attempt", r.Request.Attempt).Msg("http")
+		if o.OnRequest != nil {
+			o.OnRequest(r.Request.Method, r.StatusCode(), d)
+		}
+		return nil
+	})
+	c.OnError(func(r *resty.Request, err error) {
+		o.Log.Debug().Str("method", r.Method).Str("url", Scrub(r.URL)).Str("error", ScrubError(err)).Msg("http error")
+		if o.OnRequest != nil {
+			o.OnRequest(r.Method, 0, time.Since(r.Time))
+		}
+	})
+	return c
+}
+
+// Retryable reports whether a read should be tried again: a transport error
+// other than the caller's cancellation, a 5xx, or a 429. Writes never are.
+func Retryable(r *resty.Response, err error) bool {
+	if r == nil || r.Request == nil {
+		return false
+	}
+	switch r.Request.Method {
+	case http.MethodGet, http.MethodHead:
+	default:
+		return false
+	}
+	if ctx := r.Request.Context(); ctx != nil && ctx.Err() != nil {
+		return false
+	}
+	if err != nil {
+		var ne net.Error
+		return errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "EOF") || strings.Contains(err.Error(), "connection")
+	}
+	s := r.StatusCode()
+	return s == http.StatusTooManyRequests || s >= 500
+}
+
+func backoff(attempt int, lo, hi time.Duration) time.Duration {
+	d := time.Duration(float64(lo) * math.Pow(2, float64(max(attempt-1, 0))))
+	if d > hi || d <= 0 {
+		d = hi
+	}
+	return d
+}
+
+// WaitFor reads how long the server asked us to wait: Retry-After (seconds or
+// an HTTP date), then each of extra as a number of seconds. It refuses
+// negative, absurd (over a day) and malformed values.
+func WaitFor(h http.Header, extra []string) (time.Duration, bool) {
+	if d, ok := ParseRetryAfter(h.Get("Retry-After"), time.Now()); ok {
+		return d, true
+	}
+	for _, name := range extra {
+		if d, ok := ParseRetryAfter(h.Get(name), time.Now()); ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// ParseRetryAfter parses a Retry-After value: delay-seconds (a decimal
+// fraction is accepted, some providers send one) or an HTTP date, relative to
+// now. It returns false for anything else and caps nothing but a day.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if math.IsNaN(f) || f < 0 || f > 86400 || strings.ContainsAny(v, "eEnNxX") {
+			return 0, false
+		}
+		return time.Duration(f * float64(time.Second)), true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	if d > 24*time.Hour {
+		return 0, false
+	}
+	return d, true
+}
+
+// Scrub returns raw with the values of credential-like query parameters
+// replaced by REDACTED and any user info removed (go-github's sanitizeURL).
+func Scrub(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparsable url]"
+	}
+	u.User = nil
+	q := u.Query()
+	changed := false
+	for k := range q {
+		for _, s := range secretParams {
+			if strings.EqualFold(k, s) {
+				q.Set(k, "REDACTED")
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// ScrubError returns err's text with every URL in it scrubbed. *url.Error
+// carries the request URL; other errors are returned as they are.
+func ScrubError(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " " + Scrub(ue.URL) + ": " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// CleanError replaces a *url.Error in err by one whose URL is scrubbed, so
+// the error can be wrapped and logged safely.
+func CleanError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: Scrub(ue.URL), Err: ue.Err}
+	}
+	return err
+}

@@ -1,0 +1,370 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// EngineConfig holds what the engine needs. Chat, Store and Policy are required.
+type EngineConfig struct {
+	Chat             Chat
+	Store            Store
+	Policy           *Policy
+	Log              zerolog.Logger
+	Now              func() time.Time // default time.Now
+	Platform         string           // the chat platform's name, for the policy
+	ApprovalsChannel string           // where change requests are posted
+	Locale           Locale
+	Expiry           time.Duration  // pending requests expire after it (default 72 h)
+	Timeout          time.Duration  // deadline of each read, preview and execution (default 60 s)
+	SweepEvery       time.Duration  // how often Run expires requests (default 1 min)
+	SelfService      bool           // self-service changes marked NoApproval run at once
+	Approvals        map[string]int // approvals needed per financial command path, overriding the spec
+	// Observe, when set, is told the outcome of every command: "ok", "denied",
+	// "invalid", "requested", "error".
+	Observe func(path, outcome string)
+}
+
+// Engine turns invocations and reactions into reads, change requests,
+// executions and audit records. It is safe for concurrent use once every
+// spec is registered.
+type Engine struct {
+	cfg      EngineConfig
+	log      zerolog.Logger
+	specs    map[string]*Spec
+	order    []string
+	mu       sync.Mutex
+	watchers []func(context.Context, Reaction) bool
+}
+
+// NewEngine checks cfg and returns an engine with no command.
+func NewEngine(cfg EngineConfig) (*Engine, error) {
+	if cfg.Chat == nil || cfg.Store == nil || cfg.Policy == nil {
+		return nil, errors.New("engine: chat, store and policy are required")
+	}
+	if cfg.ApprovalsChannel == "" {
+		return nil, errors.New("engine: the approvals channel is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Expiry <= 0 {
+		cfg.Expiry = 72 * time.Hour
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 60 * time.Second
+	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = FR
+	}
+	return &Engine{cfg: cfg, log: cfg.Log.With().Str("component", "engine").Logger(), specs: map[string]*Spec{}}, nil
+}
+
+// Register adds commands. A duplicate path, a change without a preview, or a
+// spec with both Read and Apply is an error.
+func (e *Engine) Register(specs ...Spec) error {
+	for i := range specs {
+		s := specs[i]
+		s.Path = strings.Join(strings.Fields(s.Path), " ")
+		switch {
+		case s.Path == "":
+			return errors.New("engine: register: empty path")
+		case e.specs[s.Path] != nil:
+			return fmt.Errorf("engine: register %q: duplicate path", s.Path)
+		case (s.Read == nil) == (s.Apply == nil):
+			return fmt.Errorf("engine: register %q: exactly one of Read and Apply", s.Path)
+		case s.Apply != nil && s.Preview == nil:
+			return fmt.Errorf("engine: register %q: a change needs a preview", s.Path)
+		case len(s.Roles) == 0 && s.Self == nil:
+			return fmt.Errorf("engine: register %q: no role may run it", s.Path)
+		}
+		if n, ok := e.cfg.Approvals[s.Path]; ok && s.Financial && n > s.Approvals {
+			s.Approvals = n
+		}
+		if s.Approvals <= 0 {
+			s.Approvals = 1
+		}
+		e.specs[s.Path] = &s
+		e.order = append(e.order, s.Path)
+	}
+	sort.Strings(e.order)
+	return nil
+}
+
+// Watch registers fn for reactions on messages that are not change requests
+// (alerts use it for 👀). fn returns true when it handled the reaction.
+func (e *Engine) Watch(fn func(ctx context.Context, r Reaction) bool) {
+	e.mu.Lock()
+	e.watchers = append(e.watchers, fn)
+	e.mu.Unlock()
+}
+
+// Specs returns every registered command, sorted by path.
+func (e *Engine) Specs() []Spec {
+	out := make([]Spec, 0, len(e.order))
+	for _, p := range e.order {
+		out = append(out, *e.specs[p])
+	}
+	return out
+}
+
+// Allowed returns the commands p may run or request, sorted by path.
+func (e *Engine) Allowed(p Person) []Spec {
+	var out []Spec
+	for _, s := range e.Specs() {
+		if p.Has(s.Roles...) || (s.Self != nil && p.Has(s.Self.Roles...)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Locale returns the configured locale.
+func (e *Engine) Locale() Locale { return e.cfg.Locale }
+
+// lookup finds the spec with the longest path that prefixes words.
+func (e *Engine) lookup(words []string) (*Spec, int) {
+	for n := min(len(words), 4); n > 0; n-- {
+		if s := e.specs[strings.ToLower(strings.Join(words[:n], " "))]; s != nil {
+			return s, n
+		}
+	}
+	return nil, 0
+}
+
+func newID() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (e *Engine) observe(path, outcome string) {
+	if e.cfg.Observe != nil {
+		e.cfg.Observe(path, outcome)
+	}
+}
+
+// Handle runs one invocation and answers the caller through inv.Respond. Bad
+// input, unknown commands and refusals get a clear sentence, and nothing is
+// stored or executed.
+func (e *Engine) Handle(ctx context.Context, inv Invocation) {
+	if inv.ID == "" {
+		inv.ID = newID()
+	}
+	if inv.Platform == "" {
+		inv.Platform = e.cfg.Platform
+	}
+	l := e.log.With().Str("invocation", inv.ID).Str("platform", inv.Platform).Str("caller", inv.Caller.ID).Logger()
+	ctx = l.WithContext(ctx)
+	tr := e.cfg.Locale.Pick
+	answer := func(r Reply) {
+		if inv.Respond == nil {
+			return
+		}
+		if err := inv.Respond.Respond(ctx, r); err != nil {
+			l.Warn().Err(err).Msg("answer not delivered")
+		}
+	}
+	say := func(fr, en string, args ...any) { answer(Reply{Text: fmt.Sprintf(tr(fr, en), args...)}) }
+
+	if inv.Caller.Bot {
+		return
+	}
+	if len(inv.Caller.Roles) == 0 {
+		l.Info().Msg("unknown user refused")
+		say("Bonjour ! Vous n'êtes pas (encore) enregistré·e auprès d'opsbot, je ne peux donc rien faire pour vous. Demandez à l'administrateur système de vous ajouter.",
+			"Hello! You are not (yet) registered with opsbot, so I cannot do anything for you. Ask the system administrator to add you.")
+		return
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(inv.Text), "/"))
+	words, after, hasAfter, err := Tokenize(text)
+	if err != nil {
+		answer(Reply{Text: userText(e.cfg.Locale, err)})
+		return
+	}
+	if len(words) == 0 {
+		say("Commande vide. Tapez /help pour la liste des commandes.", "Empty command. Type /help for the list of commands.")
+		return
+	}
+	spec, n := e.lookup(words)
+	if spec == nil {
+		e.unknown(words, inv.Caller, say)
+		return
+	}
+	l = l.With().Str("command", spec.Path).Logger()
+	ctx = l.WithContext(ctx)
+
+	self := false
+	if !inv.Caller.Has(spec.Roles...) {
+		if spec.Self == nil || !inv.Caller.Has(spec.Self.Roles...) {
+			e.deny(ctx, inv, spec, say)
+			return
+		}
+		self = true
+	}
+	args, err := ParseArgs(spec, words[n:], after, hasAfter)
+	if err != nil {
+		e.observe(spec.Path, "invalid")
+		answer(Reply{Text: userText(e.cfg.Locale, err)})
+		return
+	}
+	if self && !inv.Caller.Owns(args.Get(spec.Self.Arg)) {
+		e.observe(spec.Path, "denied")
+		e.audit(ctx, AuditRecord{Kind: "denied", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
+			Command: spec.Path, Args: args, Detail: "not the caller's own mailbox"})
+		say("Vous ne pouvez utiliser /%s que pour votre propre boîte (%s).", "You may use /%s only on your own mailbox (%s).",
+			spec.Path, strings.Join(inv.Caller.Mailboxes, ", "))
+		return
+	}
+	call := Call{Invocation: inv.ID, Platform: inv.Platform, Caller: inv.Caller, Args: args, Locale: e.cfg.Locale}
+	rctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+
+	switch {
+	case spec.Read != nil:
+		r, err := spec.Read(rctx, call)
+		if err != nil {
+			e.fail(ctx, spec.Path, err, inv.ID, answer)
+			return
+		}
+		e.observe(spec.Path, "ok")
+		e.audit(ctx, AuditRecord{Kind: "read", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path, Args: args})
+		answer(r)
+	case self && spec.Self.NoApproval && e.cfg.SelfService:
+		e.selfService(rctx, inv, spec, call, answer)
+	default:
+		e.request(rctx, inv, spec, call, answer)
+	}
+}
+
+func (e *Engine) unknown(words []string, p Person, say func(string, string, ...any)) {
+	var near []string
+	for _, s := range e.Allowed(p) {
+		if strings.EqualFold(s.Words()[0], words[0]) {
+			near = append(near, "/"+s.Usage())
+		}
+	}
+	if len(near) > 0 {
+		say("Commande incomplète ou inconnue « %s ». Possibilités :\n%s", "Incomplete or unknown command %q. Possible:\n%s",
+			strings.Join(words, " "), strings.Join(near, "\n"))
+		return
+	}
+	say("Commande inconnue « %s ». Tapez /help pour la liste des commandes.", "Unknown command %q. Type /help for the list of commands.", words[0])
+}
+
+func (e *Engine) deny(ctx context.Context, inv Invocation, spec *Spec, say func(string, string, ...any)) {
+	e.observe(spec.Path, "denied")
+	zerolog.Ctx(ctx).Info().Msg("command denied")
+	e.audit(ctx, AuditRecord{Kind: "denied", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path})
+	roles := make([]string, 0, len(spec.Roles))
+	for _, r := range spec.Roles {
+		roles = append(roles, r.Label(e.cfg.Locale))
+	}
+	say("Désolé, /%s est réservé à : %s. Tapez /help pour voir ce que vous pouvez faire.",
+		"Sorry, /%s is for: %s. Type /help to see what you may do.", spec.Path, strings.Join(roles, ", "))
+}
+
+// fail answers an error: the person reads a sentence built from its kind and
+// provider; the operator's log gets the error itself.
+func (e *Engine) fail(ctx context.Context, path string, err error, ref string, answer func(Reply)) {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		e.observe(path, "invalid")
+		answer(Reply{Text: ue.Text(e.cfg.Locale)})
+		return
+	}
+	e.observe(path, "error")
+	zerolog.Ctx(ctx).Error().Err(err).Str("kind", KindOf(err).String()).Msg("command failed")
+	answer(Reply{Text: ErrorText(e.cfg.Locale, err, ref)})
+}
+
+func (e *Engine) audit(ctx context.Context, rec AuditRecord) {
+	if rec.At.IsZero() {
+		rec.At = e.cfg.Now()
+	}
+	if err := e.cfg.Store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("audit_kind", rec.Kind).Msg("audit record lost")
+	}
+}
+
+// Label returns the role's name for people.
+func (r Role) Label(l Locale) string {
+	fr := map[Role]string{Admin: "administrateur", Board: "membres du bureau/CA", Delegate: "délégués",
+		Treasurer: "trésorier·e", President: "président·e"}
+	if l == EN {
+		return string(r)
+	}
+	if s, ok := fr[r]; ok {
+		return s
+	}
+	return string(r)
+}
+
+func roleList(l Locale, roles []Role) string {
+	s := make([]string, 0, len(roles))
+	for _, r := range roles {
+		s = append(s, r.Label(l))
+	}
+	return strings.Join(s, l.Pick(" ou ", " or "))
+}
+
+func userText(l Locale, err error) string {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue.Text(l)
+	}
+	return err.Error()
+}
+
+var providerNames = map[string]string{
+	"cpanel": "cPanel", "dolibarr": "Dolibarr", "brevo": "Brevo", "wordpress": "WordPress", "ovh": "OVH",
+	"planethoster": "PlanetHoster", "mailer": "le serveur SMTP", "storage": "le stockage d'opsbot",
+}
+
+// ErrorText is the sentence a person reads for err: what failed, at which
+// provider, and what to do. Provider bodies and stack traces never appear;
+// ref (the invocation ID) lets the administrator find the log line.
+func ErrorText(l Locale, err error, ref string) string {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue.Text(l)
+	}
+	p := ProviderOf(err)
+	name := providerNames[p]
+	if name == "" {
+		name = p
+	}
+	if name == "" {
+		name = l.Pick("le service", "the service")
+	}
+	switch KindOf(err) {
+	case NotFound:
+		return fmt.Sprintf(l.Pick("%s ne trouve pas l'élément demandé ; vérifiez l'orthographe.", "%s cannot find what you asked for; check the spelling."), name)
+	case Invalid:
+		return fmt.Sprintf(l.Pick("%s a refusé la demande (valeur invalide). (réf. %s)", "%s refused the request (invalid value). (ref. %s)"), name, ref)
+	case Denied:
+		return fmt.Sprintf(l.Pick("%s a refusé l'accès à opsbot : l'administrateur doit vérifier le jeton d'API. (réf. %s)", "%s denied opsbot access: the administrator must check the API token. (ref. %s)"), name, ref)
+	case Conflict:
+		return fmt.Sprintf(l.Pick("%s signale un conflit : l'élément existe déjà ou a changé entre-temps. (réf. %s)", "%s reports a conflict: it already exists or changed meanwhile. (ref. %s)"), name, ref)
+	case RateLimited:
+		return fmt.Sprintf(l.Pick("%s demande de ralentir (trop de requêtes) ; réessayez dans une minute. (réf. %s)", "%s asks us to slow down (too many requests); try again in a minute. (ref. %s)"), name, ref)
+	case Unavailable:
+		return fmt.Sprintf(l.Pick("%s ne répond pas (délai dépassé ou erreur du serveur) ; réessayez plus tard. (réf. %s)", "%s does not answer (timeout or server error); try again later. (ref. %s)"), name, ref)
+	}
+	return fmt.Sprintf(l.Pick("Erreur interne d'opsbot ; l'administrateur trouvera le détail dans le journal (réf. %s).", "opsbot internal error; the administrator will find the details in the log (ref. %s)."), ref)
+}
+
+
+func sortStrings(s []string) { sort.Strings(s) }

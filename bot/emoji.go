@@ -16,7 +16,7 @@ var emojiAliases = map[string]string{
 	"❌": EmojiReject, "✖": EmojiReject, "❎": EmojiReject,
 	"x": EmojiReject, "cross_mark": EmojiReject, "heavy_multiplication_x": EmojiReject,
 	"negative_squared_cross_mark": EmojiReject,
-	"👀": EmojiAck, "eyes": EmojiAck,
+	"👀":                           EmojiAck, "eyes": EmojiAck,
 }
 
 // NormalizeEmoji maps the ways platforms spell an emoji to one form: it drops

@@ -366,5 +366,4 @@ func ErrorText(l Locale, err error, ref string) string {
 	return fmt.Sprintf(l.Pick("Erreur interne d'opsbot ; l'administrateur trouvera le détail dans le journal (réf. %s).", "opsbot internal error; the administrator will find the details in the log (ref. %s)."), ref)
 }
 
-
 func sortStrings(s []string) { sort.Strings(s) }

@@ -208,4 +208,3 @@ func approvalsCancel(e Approvals) func(context.Context, bot.Call) (bot.Reply, er
 		return bot.Reply{Text: fmt.Sprintf(c.T("Demande n°%d annulée.", "Request #%d cancelled."), cr.ID)}, nil
 	}
 }
-

@@ -1,0 +1,228 @@
+// Package console is the terminal chat: commands read from a reader (a
+// person at a terminal, or a piped script run line by line), everything the
+// bot says written to a writer as "[ID] TARGET: TEXT", where TARGET is
+// #channel for a channel post, @user for a private message and ~user for an
+// answer only the caller sees. Continuation lines are indented.
+//
+// Lines: "/COMMAND ARGS" runs a command as the current identity; "/as NAME"
+// switches identity; "react ID EMOJI" and "unreact ID EMOJI" add or remove a
+// reaction (ID may be "last", the latest change-request message); "#…" is a
+// comment; "/quit" ends the session.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Platform is the platform name the console reports, and the key of console
+// user IDs in the policy.
+const Platform = "console"
+
+// Console is a bot.Chat on a terminal.
+type Console struct {
+	in     io.Reader
+	policy *bot.Policy
+	dir    string // where attachments are written
+
+	mu          sync.Mutex
+	out         io.Writer
+	seq         int
+	lastRequest string
+	current     string
+}
+
+var _ bot.Chat = (*Console)(nil)
+
+// New returns a console reading commands from in and writing to out, acting
+// as the person the policy knows under the console ID start. Attachments are
+// written under dir.
+func New(in io.Reader, out io.Writer, policy *bot.Policy, start, dir string) *Console {
+	return &Console{in: in, out: out, policy: policy, current: start, dir: dir}
+}
+
+// print writes one message with a new ID and returns the ID.
+func (c *Console) print(target, text string, att []bot.Attachment) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	id := strconv.Itoa(c.seq)
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] %s: %s\n", id, target, lines[0])
+	for _, l := range lines[1:] {
+		b.WriteString("    " + l + "\n")
+	}
+	for _, a := range att {
+		path, err := c.save(id, a)
+		if err != nil {
+			return "", fmt.Errorf("console: attachment %s: %w", a.Name, err)
+		}
+		fmt.Fprintf(&b, "    📎 %s\n", path)
+	}
+	if _, err := io.WriteString(c.out, b.String()); err != nil {
+		return "", fmt.Errorf("console: write: %w", err)
+	}
+	return id, nil
+}
+
+func (c *Console) save(id string, a bot.Attachment) (string, error) {
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(c.dir, id+"-"+filepath.Base(a.Name))
+	return path, os.WriteFile(path, a.Data, 0o600)
+}
+
+// Post prints m as a channel post and returns its ID.
+func (c *Console) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+	text := m.Text
+	if m.ReplyTo != "" {
+		text = "↳ [" + m.ReplyTo + "] " + text
+	}
+	id, err := c.print("#"+channel, text, m.Attachments)
+	if err == nil && m.Approval {
+		c.mu.Lock()
+		c.lastRequest = id
+		c.mu.Unlock()
+	}
+	return id, err
+}
+
+// Direct prints m as a private message to user, secret included.
+func (c *Console) Direct(_ context.Context, user string, m bot.Message) error {
+	_, err := c.print("@"+user, m.PrivateText(), m.Attachments)
+	return err
+}
+
+func (c *Console) person(id string) bot.Person {
+	return c.policy.Person(Platform, id, id, nil, false)
+}
+
+// Say prints a note from the console itself (not from the bot).
+func (c *Console) say(text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.out, "-- "+text)
+}
+
+// Run reads lines until the input ends, ctx ends or "/quit", handing
+// commands and reactions to h. Each line is handled to the end before the
+// next is read, so a script replays deterministically.
+func (c *Console) Run(ctx context.Context, h bot.Handler) error {
+	sc := bufio.NewScanner(c.in)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				select {
+				case err := <-errc:
+					if err != nil {
+						return fmt.Errorf("console: read: %w", err)
+					}
+				default:
+				}
+				return nil
+			}
+			if c.line(ctx, h, strings.TrimSpace(line)) {
+				return nil
+			}
+		}
+	}
+}
+
+// line handles one input line and reports whether the session ends.
+func (c *Console) line(ctx context.Context, h bot.Handler, line string) bool {
+	switch {
+	case line == "" || strings.HasPrefix(line, "#"):
+		return false
+	case line == "/quit" || line == "/exit":
+		return true
+	case strings.HasPrefix(line, "/as ") || line == "/as":
+		c.as(strings.TrimSpace(strings.TrimPrefix(line, "/as")))
+	case strings.HasPrefix(line, "react ") || strings.HasPrefix(line, "unreact "):
+		c.react(ctx, h, line)
+	case strings.HasPrefix(line, "/"):
+		c.mu.Lock()
+		who := c.current
+		c.mu.Unlock()
+		caller := c.person(who)
+		h.Handle(ctx, bot.Invocation{Platform: Platform, Caller: caller, Channel: "console", Text: line[1:],
+			Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error {
+				target := "~" + who
+				if r.InChannel {
+					target = "#console"
+				}
+				_, err := c.print(target, r.Text, r.Attachments)
+				return err
+			})})
+	default:
+		c.say("ligne non comprise : commencez par /commande, /as NOM ou react ID EMOJI (/help pour l'aide)")
+	}
+	return false
+}
+
+func (c *Console) as(name string) {
+	var known []string
+	for _, m := range c.policy.Members() {
+		if id := m.IDs[Platform]; id != "" {
+			known = append(known, id)
+		}
+	}
+	slices.Sort(known)
+	if !slices.Contains(known, name) {
+		c.say(fmt.Sprintf("personne inconnue « %s » ; choisissez parmi : %s", name, strings.Join(known, ", ")))
+		return
+	}
+	c.mu.Lock()
+	c.current = name
+	c.mu.Unlock()
+	c.say("vous êtes maintenant " + name)
+}
+
+func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
+	f := strings.Fields(line)
+	if len(f) != 3 {
+		c.say("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, :white_check_mark: ou :x:)")
+		return
+	}
+	c.mu.Lock()
+	id, who := f[1], c.current
+	if id == "last" {
+		id = c.lastRequest
+	}
+	n, err := strconv.Atoi(id)
+	valid := err == nil && n >= 1 && n <= c.seq
+	c.mu.Unlock()
+	if !valid {
+		c.say(fmt.Sprintf("message inconnu « %s » : donnez le numéro entre crochets, ou last", f[1]))
+		return
+	}
+	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(who), Emoji: f[2], Removed: f[0] == "unreact"})
+}

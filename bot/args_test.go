@@ -1,0 +1,215 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		name     string
+		line     string
+		words    []string
+		after    string
+		hasAfter bool
+		bad      bool
+	}{
+		{name: "plain", line: "mail passwd a@b.fr", words: []string{"mail", "passwd", "a@b.fr"}},
+		{name: "spaces", line: "  mail   list  ", words: []string{"mail", "list"}},
+		{name: "double quotes", line: `ticket open ovh "Disque plein"`, words: []string{"ticket", "open", "ovh", "Disque plein"}},
+		{name: "single quotes", line: `a 'b c' d`, words: []string{"a", "b c", "d"}},
+		{name: "french quotes", line: `a «b c»`, words: []string{"a", "b c"}},
+		{name: "escaped quote", line: `a "b \"c\""`, words: []string{"a", `b "c"`}},
+		{name: "empty quoted word", line: `a ""`, words: []string{"a", ""}},
+		{name: "after", line: "ticket open ovh Sujet -- le corps\nsur deux lignes ", words: []string{"ticket", "open", "ovh", "Sujet"}, after: "le corps\nsur deux lignes", hasAfter: true},
+		{name: "dashes inside word", line: "a --b c-- d", words: []string{"a", "--b", "c--", "d"}},
+		{name: "after at end", line: "a --", words: []string{"a"}, hasAfter: true},
+		{name: "unclosed quote", line: `a "b`, bad: true},
+		{name: "control char", line: "a \x07b", bad: true},
+		{name: "invalid utf8", line: "a \xff", bad: true},
+		{name: "too long", line: strings.Repeat("a", MaxLine+1), bad: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			words, after, has, err := Tokenize(tt.line)
+			if tt.bad {
+				if err == nil {
+					t.Fatalf("Tokenize(%q) = %q, nil; want an error", tt.line, words)
+				}
+				if _, ok := err.(*UserError); !ok {
+					t.Fatalf("Tokenize(%q) error %T, want *UserError", tt.line, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Tokenize(%q): %v", tt.line, err)
+			}
+			if diff := cmp.Diff(tt.words, words); diff != "" {
+				t.Errorf("Tokenize(%q) words (-want +got):\n%s", tt.line, diff)
+			}
+			if after != tt.after || has != tt.hasAfter {
+				t.Errorf("Tokenize(%q) after = %q, %v; want %q, %v", tt.line, after, has, tt.after, tt.hasAfter)
+			}
+		})
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	spec := &Spec{Path: "x y", Args: []Arg{
+		{Name: "boite", Type: ArgEmail},
+		{Name: "quota", Type: ArgQuota, Optional: true},
+	}}
+	text := &Spec{Path: "t", Args: []Arg{{Name: "sujet", Type: ArgText}, {Name: "corps", Type: ArgText, After: true}}}
+	rest := &Spec{Path: "r", Args: []Arg{{Name: "quoi", Type: ArgText, Rest: true}}}
+	choice := &Spec{Path: "c", Args: []Arg{{Name: "qui", Choices: []string{"ovh", "planethoster"}}}}
+	tests := []struct {
+		name    string
+		spec    *Spec
+		line    string
+		want    Values
+		wantErr string // a word the French message must hold
+	}{
+		{name: "one arg", spec: spec, line: "A@B.fr", want: Values{"boite": "a@b.fr"}},
+		{name: "optional given", spec: spec, line: "a@b.fr 2G", want: Values{"boite": "a@b.fr", "quota": "2048"}},
+		{name: "missing", spec: spec, line: "", wantErr: "manquant"},
+		{name: "extra", spec: spec, line: "a@b.fr 2G x", wantErr: "en trop"},
+		{name: "bad email", spec: spec, line: "jean", wantErr: "boite"},
+		{name: "bad quota", spec: spec, line: "a@b.fr beaucoup", wantErr: "taille invalide"},
+		{name: "after", spec: text, line: "Objet -- Le texte", want: Values{"sujet": "Objet", "corps": "Le texte"}},
+		{name: "after missing", spec: text, line: "Objet", wantErr: "manquant"},
+		{name: "after not taken", spec: spec, line: "a@b.fr -- texte", wantErr: "--"},
+		{name: "rest", spec: rest, line: "un deux  trois", want: Values{"quoi": "un deux trois"}},
+		{name: "choice", spec: choice, line: "OVH", want: Values{"qui": "ovh"}},
+		{name: "bad choice", spec: choice, line: "gandi", wantErr: "ovh, planethoster"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			words, after, has, err := Tokenize(tt.line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ParseArgs(tt.spec, words, after, has)
+			if tt.wantErr != "" {
+				ue, ok := err.(*UserError)
+				if !ok {
+					t.Fatalf("ParseArgs(%q) = %v, %v; want a *UserError", tt.line, got, err)
+				}
+				if !strings.Contains(ue.FR, tt.wantErr) || !strings.Contains(ue.FR, "Usage : /") {
+					t.Errorf("ParseArgs(%q) message %q; want it to hold %q and the usage", tt.line, ue.FR, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseArgs(%q): %v", tt.line, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseArgs(%q) (-want +got):\n%s", tt.line, diff)
+			}
+		})
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	good := map[string]string{
+		"Jeanne.Martin@Anopex.TEST": "jeanne.martin@anopex.test",
+		" delegue75@anopex.test ":   "delegue75@anopex.test",
+		"mailto:a+b@x.fr":           "a+b@x.fr",
+		"o'neil_x-y@sub.domain.org": "o'neil_x-y@sub.domain.org",
+	}
+	for in, want := range good {
+		got, err := NormalizeEmail(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "jean", "a@b", "@b.fr", "a@@b.fr", "a@b..fr", ".a@b.fr", "a.@b.fr", "a b@c.fr",
+		"a@-b.fr", "a@b.fr\nx", "a\"@b.fr", "é@b.fr", strings.Repeat("a", 65) + "@b.fr", "a@b_c.fr"} {
+		if got, err := NormalizeEmail(in); err == nil {
+			t.Errorf("NormalizeEmail(%q) = %q, nil; want an error", in, got)
+		} else if !strings.Contains(err.(*UserError).FR, "jeanne.martin@anopex.test") {
+			t.Errorf("NormalizeEmail(%q) message %q does not say how to write it", in, err.(*UserError).FR)
+		}
+	}
+}
+
+func TestParseQuota(t *testing.T) {
+	good := map[string]int{"500": 500, "500M": 500, "500 Mo": 500, "2G": 2048, "2go": 2048, "1,5 Go": 1536, "1.5GB": 1536,
+		"illimité": 0, "unlimited": 0, "0": 0, "100G": 102400}
+	for in, want := range good {
+		got, err := ParseQuota(in)
+		if err != nil || got != want {
+			t.Errorf("ParseQuota(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "beaucoup", "-5", "101G", "0.2M", "1e3", "NaN", "Inf", "0x10", "2T", "1_000"} {
+		if got, err := ParseQuota(in); err == nil {
+			t.Errorf("ParseQuota(%q) = %d, nil; want an error", in, got)
+		}
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"mail passwd a@b.fr", `a "b c" d`, "a -- b", `"`, "a 'b", "«x»", "a\\b", "-- --"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, after, _, err := Tokenize(s)
+		if err != nil {
+			if _, ok := err.(*UserError); !ok {
+				t.Fatalf("Tokenize(%q) error %T, want *UserError", s, err)
+			}
+			return
+		}
+		for _, w := range words {
+			if !utf8.ValidString(w) {
+				t.Fatalf("Tokenize(%q) word %q is not UTF-8", s, w)
+			}
+			if len(w) > len(s) {
+				t.Fatalf("Tokenize(%q) word %q longer than the line", s, w)
+			}
+		}
+		if len(after) > len(s) {
+			t.Fatalf("Tokenize(%q) after %q longer than the line", s, after)
+		}
+	})
+}
+
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"a@b.fr", "A@B.FR", "a@b", "a..b@c.fr", "mailto:x@y.z", "a@b.fr\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := NormalizeEmail(s)
+		if err != nil {
+			return
+		}
+		again, err := NormalizeEmail(got)
+		if err != nil || again != got {
+			t.Fatalf("NormalizeEmail not idempotent: %q → %q → %q, %v", s, got, again, err)
+		}
+		if strings.ContainsAny(got, " \t\r\n\"<>,;") || strings.Count(got, "@") != 1 || got != strings.ToLower(got) {
+			t.Fatalf("NormalizeEmail(%q) = %q: not a clean address", s, got)
+		}
+	})
+}
+
+func FuzzParseQuota(f *testing.F) {
+	for _, s := range []string{"500", "2G", "1,5 Go", "illimité", "-1", "1e9", "NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseQuota(s)
+		if err != nil {
+			if _, ok := err.(*UserError); !ok {
+				t.Fatalf("ParseQuota(%q) error %T", s, err)
+			}
+			return
+		}
+		if n < 0 || n > MaxQuotaMB {
+			t.Fatalf("ParseQuota(%q) = %d, outside 0..%d", s, n, MaxQuotaMB)
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package mattermost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// click is a verified button press.
+type click struct {
+	UserID, UserName, ChannelID, PostID string
+	Approve                             bool
+}
+
+// parseAction decodes a button's integration request (reference §6) and
+// checks its signed context. It returns ok false for anything that was not
+// produced by one of the bot's own buttons.
+func (c *Chat) parseAction(body []byte) (click, bool) {
+	var req model.PostActionIntegrationRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return click{}, false
+	}
+	action, _ := req.Context["action"].(string)
+	sig, _ := req.Context["sig"].(string)
+	if req.UserId == "" || req.PostId == "" || req.ChannelId == "" || (action != actionApprove && action != actionReject) {
+		return click{}, false
+	}
+	if !c.verify(req.PostId, req.ChannelId, action, sig) {
+		return click{}, false
+	}
+	return click{UserID: req.UserId, UserName: req.UserName, ChannelID: req.ChannelId, PostID: req.PostId,
+		Approve: action == actionApprove}, true
+}
+
+// serveAction is the buttons' endpoint. A click with a valid signature
+// becomes a bot.Reaction (✅ or ❌) from the clicking user, handled in the
+// post's queue like an emoji; the person sees an ephemeral acknowledgement.
+// A forged or tampered request gets 401 and nothing happens.
+func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := readBody(w, r, c.cfg.MaxBody)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		k, ok := c.parseAction(body)
+		if !ok {
+			c.log.Warn().Str("remote", r.RemoteAddr).Msg("button action with a bad signature refused")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		emoji, ack := emojiReject, c.t("Votre refus est transmis.", "Your rejection was sent.")
+		if k.Approve {
+			emoji, ack = emojiApprove, c.t("Votre approbation est transmise.", "Your approval was sent.")
+		}
+		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
+		c.react(ctx, h, k.PostID, func(ctx context.Context) (bot.Reaction, bool) {
+			p, err := c.Person(ctx, k.UserID)
+			if err != nil {
+				c.log.Warn().Err(err).Str("user", k.UserID).Msg("button click dropped: user not resolved")
+				return bot.Reaction{}, false
+			}
+			return bot.Reaction{Platform: Platform, Channel: k.ChannelID, MessageID: k.PostID, User: p, Emoji: emoji}, true
+		})
+	}
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+}

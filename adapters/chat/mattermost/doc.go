@@ -1,0 +1,35 @@
+// Package mattermost puts opsbot on a self-hosted Mattermost server
+// (reference/chat/mattermost.md), with the types and REST client of
+// github.com/mattermost/mattermost/server/public/model.
+//
+// The model, in one page:
+//
+//   - Commands arrive as custom slash commands, one per command family (/mail,
+//     /approvals, …; families whose name is a Mattermost built-in such as
+//     /help are reached through /opsbot). Mattermost POSTs a form to the
+//     bot's HTTP endpoint; the adapter checks the command's token in constant
+//     time, answers at once with an ephemeral "en cours…" and hands the
+//     engine an Invocation whose text is "family rest-of-the-line". The
+//     engine's reply goes back through the command's response_url, privately
+//     or in the channel. Register creates those commands on the server.
+//   - Change requests are posted through the REST API as the bot account
+//     (an in_channel slash answer is posted as the user and its ID never
+//     reaches the bot). The bot adds ✅ (white_check_mark) and ❌ (x) and
+//     attaches two buttons, Approuver and Refuser, whose action URL is the
+//     bot's own endpoint. A click carries a context signed with a key derived
+//     from the bot token and bound to the post, the channel and the action;
+//     it becomes a bot.Reaction from the clicking user, so buttons and
+//     emoji go through the engine's one approval function.
+//   - Reactions arrive on the websocket /api/v4/websocket (authentication
+//     challenge, hello, reaction_added / reaction_removed whose reaction is a
+//     JSON string inside the JSON). The adapter reconnects with exponential
+//     backoff, re-reads the reactions of its recent change-request posts
+//     after each reconnection (events are not replayed), ignores its own
+//     reactions, and never sends the "presence" action, which would make the
+//     server filter reaction events.
+//   - A person is resolved through bot.Policy from their user ID, their
+//     username, and their Mattermost roles: the system roles of the user and
+//     the team roles of their team membership, fetched over REST and cached
+//     briefly. Private messages go to the direct channel between the bot and
+//     the user; secrets leave the bot only there.
+package mattermost

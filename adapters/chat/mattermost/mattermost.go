@@ -1,0 +1,323 @@
+package mattermost
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Platform is the adapter's platform name: the key of Mattermost user IDs in
+// the policy and the Platform of every Invocation and Reaction.
+const Platform = "mattermost"
+
+// The paths the adapter serves.
+const (
+	CommandPath = "/mattermost/command"
+	ActionPath  = "/mattermost/actions"
+)
+
+// Config is what the adapter needs. ServerURL, Token, TeamID, PublicURL,
+// Policy and at least one command token are required.
+type Config struct {
+	// ServerURL is the Mattermost server, "https://chat.example.org".
+	ServerURL string
+	// SiteURL is the server's SiteURL when it differs from ServerURL; a
+	// slash command's response_url must start with it.
+	SiteURL string
+	// Token is the bot account's access token.
+	Token bot.Secret
+	// TeamID is the team whose roles count and where commands are registered.
+	TeamID string
+	// PublicURL is how the Mattermost server reaches the bot,
+	// "https://opsbot.internal:8088"; button action URLs are built from it.
+	PublicURL string
+	// Listen is the address Run listens on (":8088").
+	Listen string
+	// CommandTokens maps each slash-command trigger ("mail") to its token.
+	CommandTokens map[string]bot.Secret
+	// Policy maps users to bot roles.
+	Policy *bot.Policy
+	// Locale of the adapter's own messages ("en cours…").
+	Locale bot.Locale
+	// HTTPClient is used for the REST API and response_url (nil: 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	// MaxBody caps a slash-command or action request body (default 64 KiB).
+	MaxBody int64
+	// ReadTimeout bounds reading one request (default 10 s).
+	ReadTimeout time.Duration
+	// PersonTTL is how long a resolved person is cached (default 1 min).
+	PersonTTL time.Duration
+	// MinBackoff and MaxBackoff bound the websocket reconnection delay
+	// (defaults 1 s and 1 min).
+	MinBackoff, MaxBackoff time.Duration
+	// PingTimeout is how long the websocket may stay silent, pings
+	// included, before it is considered dead (default 65 s).
+	PingTimeout time.Duration
+}
+
+// Chat is the Mattermost adapter: a bot.Chat for the engine, and with Run
+// the HTTP endpoint and the websocket that feed a bot.Handler.
+type Chat struct {
+	cfg       Config
+	api       *model.Client4
+	hc        *http.Client
+	log       zerolog.Logger
+	now       func() time.Time
+	actionKey []byte
+	cmdTokens map[string][]byte
+	authToken string // the bot token, for the websocket challenge; never logged
+	siteURL   string
+
+	mu     sync.Mutex
+	botID  string
+	people map[string]cachedPerson
+	dms    map[string]string // user ID → direct channel ID
+
+	watch watchlist
+	queue serial
+	wg    sync.WaitGroup // in-flight invocations and reactions
+}
+
+type cachedPerson struct {
+	p       bot.Person
+	expires time.Time
+}
+
+var _ bot.Chat = (*Chat)(nil)
+
+// New checks cfg and returns the adapter. It makes no network call; Check
+// verifies the configuration against the server.
+func New(cfg Config) (*Chat, error) {
+	switch {
+	case cfg.ServerURL == "":
+		return nil, errors.New("mattermost: server_url is required")
+	case cfg.Token.Empty():
+		return nil, errors.New("mattermost: the bot token is required")
+	case cfg.TeamID == "":
+		return nil, errors.New("mattermost: team is required")
+	case cfg.PublicURL == "":
+		return nil, errors.New("mattermost: public_url (how Mattermost reaches opsbot) is required")
+	case cfg.Policy == nil:
+		return nil, errors.New("mattermost: a policy is required")
+	case len(cfg.CommandTokens) == 0:
+		return nil, errors.New("mattermost: no command token (run opsbot mattermost register)")
+	}
+	for _, u := range []string{cfg.ServerURL, cfg.PublicURL, cfg.SiteURL} {
+		if u == "" {
+			continue
+		}
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return nil, fmt.Errorf("mattermost: %q is not an http(s) URL", u)
+		}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = bot.FR
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 64 << 10
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = 10 * time.Second
+	}
+	if cfg.PersonTTL <= 0 {
+		cfg.PersonTTL = time.Minute
+	}
+	if cfg.MinBackoff <= 0 {
+		cfg.MinBackoff = time.Second
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		cfg.MaxBackoff = max(time.Minute, cfg.MinBackoff)
+	}
+	if cfg.PingTimeout <= 0 {
+		cfg.PingTimeout = (60 + model.PingTimeoutBufferSeconds) * time.Second
+	}
+	cfg.ServerURL = strings.TrimRight(cfg.ServerURL, "/")
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	site := strings.TrimRight(cfg.SiteURL, "/")
+	if site == "" {
+		site = cfg.ServerURL
+	}
+	api := model.NewAPIv4Client(cfg.ServerURL)
+	api.HTTPClient = cfg.HTTPClient
+	api.SetToken(cfg.Token.Reveal())
+
+	// The action key is derived from the bot token: stable across restarts,
+	// known only to whoever holds the token, and never sent anywhere.
+	mac := hmac.New(sha256.New, []byte(cfg.Token.Reveal()))
+	mac.Write([]byte("opsbot mattermost action context v1"))
+
+	tokens := map[string][]byte{}
+	for trigger, tok := range cfg.CommandTokens {
+		if tok.Empty() {
+			return nil, fmt.Errorf("mattermost: command %q has an empty token", trigger)
+		}
+		tokens[strings.ToLower(strings.TrimPrefix(trigger, "/"))] = []byte(tok.Reveal())
+	}
+	return &Chat{
+		cfg: cfg, api: api, hc: cfg.HTTPClient, now: cfg.Now,
+		log:       cfg.Log.With().Str("component", "mattermost").Logger(),
+		actionKey: mac.Sum(nil), cmdTokens: tokens, authToken: cfg.Token.Reveal(), siteURL: site,
+		people: map[string]cachedPerson{}, dms: map[string]string{},
+		watch: watchlist{posts: map[string]*watched{}},
+		queue: serial{queues: map[string][]func(){}},
+	}, nil
+}
+
+// check turns a Client4 result into a *bot.Error: transport errors and 5xx
+// are Unavailable, 401/403 Denied, 404 NotFound, 400 Invalid, 409 Conflict,
+// 429 RateLimited. The AppError's text stays in the cause, for operators.
+func check(resp *model.Response, err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	var ae *model.AppError
+	if errors.As(err, &ae) && status == 0 {
+		status = ae.StatusCode
+	}
+	kind := bot.Internal
+	var ne net.Error
+	switch {
+	case status == 0 && (errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
+		kind = bot.Unavailable
+	case status == 0:
+		kind = bot.Unavailable // connection refused, reset, bad TLS
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		kind = bot.Denied
+	case status == http.StatusNotFound:
+		kind = bot.NotFound
+	case status == http.StatusConflict:
+		kind = bot.Conflict
+	case status == http.StatusTooManyRequests:
+		kind = bot.RateLimited
+	case status >= 500:
+		kind = bot.Unavailable
+	case status >= 400:
+		kind = bot.Invalid
+	}
+	if ae != nil {
+		err = fmt.Errorf("%s: %s", ae.Id, ae.Message)
+	}
+	return &bot.Error{Provider: Platform, Op: op, Kind: kind, Status: status, Err: err}
+}
+
+// BotID returns the bot account's user ID, asking the server the first time.
+func (c *Chat) BotID(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	id := c.botID
+	c.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	me, resp, err := c.api.GetMe(ctx, "")
+	if err := check(resp, err, "get me"); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.botID = me.Id
+	c.mu.Unlock()
+	return me.Id, nil
+}
+
+// Check verifies the configuration against the server, failing closed: the
+// token is valid, the bot is in the team and in every channel given (the
+// approvals and alerts channels), and every command token has a trigger.
+func (c *Chat) Check(ctx context.Context, channelIDs ...string) error {
+	id, err := c.BotID(ctx)
+	if err != nil {
+		return fmt.Errorf("mattermost: the bot token does not work: %w", err)
+	}
+	if _, resp, err := c.api.GetTeamMember(ctx, c.cfg.TeamID, id, ""); err != nil {
+		return fmt.Errorf("mattermost: the bot is not a member of team %s: %w", c.cfg.TeamID, check(resp, err, "get team member"))
+	}
+	for _, ch := range channelIDs {
+		if _, resp, err := c.api.GetChannel(ctx, ch, ""); err != nil {
+			return fmt.Errorf("mattermost: channel %s: %w", ch, check(resp, err, "get channel"))
+		}
+		if _, resp, err := c.api.GetChannelMember(ctx, ch, id, ""); err != nil {
+			return fmt.Errorf("mattermost: the bot is not a member of channel %s: %w", ch, check(resp, err, "get channel member"))
+		}
+	}
+	return nil
+}
+
+// Person resolves a Mattermost user through the policy: their configured
+// roles by user ID, plus the roles mapped from their Mattermost system roles
+// (system_admin…) and team roles (team_admin…). Results are cached for
+// PersonTTL. The error is of kind NotFound for an unknown user and
+// Unavailable when the server cannot be reached.
+func (c *Chat) Person(ctx context.Context, userID string) (bot.Person, error) {
+	now := c.now()
+	c.mu.Lock()
+	cp, ok := c.people[userID]
+	c.mu.Unlock()
+	if ok && now.Before(cp.expires) {
+		return cp.p, nil
+	}
+	u, resp, err := c.api.GetUser(ctx, userID, "")
+	if err := check(resp, err, "get user"); err != nil {
+		return bot.Person{}, err
+	}
+	roles := strings.Fields(u.Roles)
+	tm, resp, err := c.api.GetTeamMember(ctx, c.cfg.TeamID, userID, "")
+	switch err := check(resp, err, "get team member"); {
+	case err == nil:
+		roles = append(roles, teamRoles(tm)...)
+	case bot.KindOf(err) == bot.NotFound: // not in the team: no team role
+	default:
+		return bot.Person{}, err
+	}
+	p := c.cfg.Policy.Person(Platform, userID, u.Username, roles, u.IsBot)
+	c.mu.Lock()
+	c.people[userID] = cachedPerson{p: p, expires: now.Add(c.cfg.PersonTTL)}
+	c.mu.Unlock()
+	return p, nil
+}
+
+// teamRoles returns the team roles of a membership, the scheme flags
+// included (a scheme admin is a team_admin even when roles omits it).
+func teamRoles(tm *model.TeamMember) []string {
+	if tm == nil || tm.DeleteAt != 0 {
+		return nil
+	}
+	roles := strings.Fields(tm.Roles)
+	add := func(ok bool, r string) {
+		if ok && !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	add(tm.SchemeGuest, "team_guest")
+	add(tm.SchemeUser, "team_user")
+	add(tm.SchemeAdmin, "team_admin")
+	return roles
+}
+
+// t picks the adapter's own message in its locale.
+func (c *Chat) t(fr, en string) string { return c.cfg.Locale.Pick(fr, en) }

@@ -1,0 +1,192 @@
+package mattermost
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// The emoji names the bot seeds on a change request, and the button IDs.
+const (
+	emojiApprove  = "white_check_mark"
+	emojiReject   = "x"
+	actionApprove = "approve"
+	actionReject  = "reject"
+)
+
+// maxPostRunes is Mattermost's post size limit (model.PostMessageMaxRunesV2).
+const maxPostRunes = model.PostMessageMaxRunesV2
+
+// Post sends m to channel as the bot and returns the post ID: files are
+// uploaded first and attached, ReplyTo makes it a reply in that thread. A
+// change request (m.Approval) gets the bot's ✅ and ❌ reactions and two
+// buttons, Approuver and Refuser, whose signed action leads back to the bot.
+// Errors: Denied when the bot may not post there, Unavailable when the
+// server cannot be reached. Once the post exists, a failure to add the
+// reactions or buttons is logged, not returned: people can still react.
+func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
+	return c.post(ctx, channel, m.Text, m)
+}
+
+// Direct sends m privately to userID in the direct channel between the bot
+// and the user; the message's secret is revealed here and nowhere else.
+func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
+	ch, err := c.directChannel(ctx, userID)
+	if err != nil {
+		return err
+	}
+	m.Approval, m.ReplyTo = false, ""
+	_, err = c.post(ctx, ch, m.PrivateText(), m)
+	return err
+}
+
+func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (string, error) {
+	var files []string
+	for _, a := range m.Attachments {
+		up, resp, err := c.api.UploadFile(ctx, a.Data, channel, a.Name)
+		if err := check(resp, err, "upload file"); err != nil {
+			return "", err
+		}
+		for _, fi := range up.FileInfos {
+			files = append(files, fi.Id)
+		}
+	}
+	parts := split(text, maxPostRunes)
+	var first string
+	for i, part := range parts {
+		p := &model.Post{ChannelId: channel, Message: part, RootId: m.ReplyTo}
+		if i == len(parts)-1 && len(files) > 0 {
+			p.FileIds = files
+		}
+		if i > 0 && m.ReplyTo == "" {
+			p.RootId = first // the rest of a long message follows in its thread
+		}
+		got, resp, err := c.api.CreatePost(ctx, p)
+		if err := check(resp, err, "create post"); err != nil {
+			return "", err
+		}
+		if i == 0 {
+			first = got.Id
+		}
+	}
+	if m.Approval {
+		c.offerVote(ctx, channel, first)
+	}
+	return first, nil
+}
+
+// offerVote seeds ✅ and ❌ on a change request and adds the buttons. The
+// buttons' context is signed over the post ID, so it is added by a patch
+// once the post exists.
+func (c *Chat) offerVote(ctx context.Context, channel, postID string) {
+	c.watch.add(postID, channel)
+	botID, err := c.BotID(ctx)
+	if err != nil {
+		c.log.Warn().Err(err).Str("post", postID).Msg("approval reactions not added")
+	} else {
+		for _, e := range []string{emojiApprove, emojiReject} {
+			_, resp, err := c.api.SaveReaction(ctx, &model.Reaction{UserId: botID, PostId: postID, EmojiName: e})
+			if err := check(resp, err, "save reaction"); err != nil {
+				c.log.Warn().Err(err).Str("post", postID).Str("emoji", e).Msg("approval reaction not added")
+			}
+		}
+	}
+	props := model.StringInterface{model.PostPropsAttachments: []*model.SlackAttachment{{
+		Fallback: c.t("Approuver ou refuser la demande", "Approve or reject the request"),
+		Actions: []*model.PostAction{
+			c.button(actionApprove, c.t("Approuver", "Approve"), "success", postID, channel),
+			c.button(actionReject, c.t("Refuser", "Reject"), "danger", postID, channel),
+		},
+	}}}
+	_, resp, err := c.api.PatchPost(ctx, postID, &model.PostPatch{Props: &props})
+	if err := check(resp, err, "patch post"); err != nil {
+		c.log.Warn().Err(err).Str("post", postID).Msg("approval buttons not added")
+	}
+}
+
+func (c *Chat) button(action, label, style, postID, channel string) *model.PostAction {
+	return &model.PostAction{
+		Id: action, Type: model.PostActionTypeButton, Name: label, Style: style,
+		Integration: &model.PostActionIntegration{
+			URL:     c.cfg.PublicURL + ActionPath,
+			Context: map[string]any{"action": action, "sig": c.sign(postID, channel, action)},
+		},
+	}
+}
+
+// sign binds a button to its post, its channel and its action: a context
+// copied to another post or turned from reject into approve does not verify.
+func (c *Chat) sign(postID, channel, action string) string {
+	mac := hmac.New(sha256.New, c.actionKey)
+	fmt.Fprintf(mac, "%s\x00%s\x00%s", postID, channel, action)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// verify checks a button's signature in constant time.
+func (c *Chat) verify(postID, channel, action, sig string) bool {
+	got, err := hex.DecodeString(sig)
+	if err != nil {
+		return false
+	}
+	want, _ := hex.DecodeString(c.sign(postID, channel, action))
+	return hmac.Equal(got, want)
+}
+
+// directChannel returns (creating it if needed) the direct channel between
+// the bot and userID; the server returns the existing one when there is.
+func (c *Chat) directChannel(ctx context.Context, userID string) (string, error) {
+	c.mu.Lock()
+	ch, ok := c.dms[userID]
+	c.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	botID, err := c.BotID(ctx)
+	if err != nil {
+		return "", err
+	}
+	got, resp, err := c.api.CreateDirectChannel(ctx, botID, userID)
+	if err := check(resp, err, "create direct channel"); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.dms[userID] = got.Id
+	c.mu.Unlock()
+	return got.Id, nil
+}
+
+// split cuts text into pieces of at most max runes, at line breaks when it can.
+func split(text string, max int) []string {
+	if utf8.RuneCountInString(text) <= max {
+		return []string{text}
+	}
+	var out []string
+	for utf8.RuneCountInString(text) > max {
+		cut := len(text)
+		n := 0
+		for i := range text {
+			if n == max {
+				cut = i
+				break
+			}
+			n++
+		}
+		if nl := strings.LastIndexByte(text[:cut], '\n'); nl > 0 {
+			cut = nl + 1
+		}
+		out = append(out, text[:cut])
+		text = text[cut:]
+	}
+	if text != "" {
+		out = append(out, text)
+	}
+	return out
+}

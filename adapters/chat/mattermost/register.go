@@ -1,0 +1,203 @@
+package mattermost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// builtins are Mattermost's own triggers: a family with one of these names
+// is reached through the umbrella command (/opsbot help).
+var builtins = []string{"away", "code", "collapse", "custom_status", "dnd", "echo", "expand", "groupmsg",
+	"header", "help", "invite", "invite_people", "join", "kick", "leave", "logout", "me", "msg", "mute",
+	"offline", "online", "open", "purpose", "remove", "rename", "search", "settings", "shortcuts", "shrug", "status"}
+
+// Triggers returns the slash-command triggers for specs: one per command
+// family (the first word of each path) that is not a Mattermost built-in,
+// plus the umbrella "opsbot", sorted.
+func Triggers(specs []bot.Spec) []string {
+	out := []string{Umbrella}
+	for _, s := range specs {
+		f := strings.ToLower(s.Words()[0])
+		if !slices.Contains(builtins, f) && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Registration is what Register needs: an account allowed to manage the
+// team's slash commands (a team or system administrator; the bot account
+// if it was given that permission).
+type Registration struct {
+	ServerURL  string
+	Token      bot.Secret
+	TeamID     string
+	PublicURL  string // the bot's base URL as Mattermost reaches it
+	HTTPClient *http.Client
+	Locale     bot.Locale
+}
+
+// RegisterResult says what Register did, per trigger.
+type RegisterResult struct {
+	Created, Updated, Unchanged []string
+}
+
+// Register creates or updates, on the server, one slash command per trigger
+// of specs (Triggers), pointing at the bot's command endpoint, with the
+// static autocomplete Mattermost offers custom commands (description and
+// hint listing the sub-commands). It is idempotent: a second run with the
+// same specs changes nothing. It then writes to w the configuration lines
+// for the commands' tokens: environment assignments (the secrets, for the
+// operator to store) and the matching opsbot.yaml lines. Nothing is logged.
+func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer) (RegisterResult, error) {
+	var res RegisterResult
+	if r.ServerURL == "" || r.Token.Empty() || r.TeamID == "" || r.PublicURL == "" {
+		return res, errors.New("mattermost register: server URL, token, team and public URL are required")
+	}
+	api := model.NewAPIv4Client(r.ServerURL)
+	if r.HTTPClient != nil {
+		api.HTTPClient = r.HTTPClient
+	}
+	api.SetToken(r.Token.Reveal())
+	existing, resp, err := api.ListCommands(ctx, r.TeamID, true)
+	if err := check(resp, err, "list commands"); err != nil {
+		return res, fmt.Errorf("mattermost register: %w", err)
+	}
+	byTrigger := map[string]*model.Command{}
+	for _, c := range existing {
+		if c.DeleteAt == 0 {
+			byTrigger[c.Trigger] = c
+		}
+	}
+	url := strings.TrimRight(r.PublicURL, "/") + CommandPath
+	tokens := map[string]string{}
+	for _, trig := range Triggers(specs) {
+		want := commandFor(trig, specs, r.TeamID, url, r.Locale)
+		have := byTrigger[trig]
+		switch {
+		case have == nil:
+			got, resp, err := api.CreateCommand(ctx, want)
+			if err := check(resp, err, "create command"); err != nil {
+				return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
+			}
+			tokens[trig] = got.Token
+			res.Created = append(res.Created, trig)
+		case sameCommand(have, want):
+			tokens[trig] = have.Token
+			res.Unchanged = append(res.Unchanged, trig)
+		default:
+			upd := *have
+			upd.Method, upd.URL, upd.DisplayName, upd.Description = want.Method, want.URL, want.DisplayName, want.Description
+			upd.AutoComplete, upd.AutoCompleteDesc, upd.AutoCompleteHint = want.AutoComplete, want.AutoCompleteDesc, want.AutoCompleteHint
+			upd.Username, upd.IconURL = want.Username, want.IconURL
+			got, resp, err := api.UpdateCommand(ctx, &upd)
+			if err := check(resp, err, "update command"); err != nil {
+				return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
+			}
+			tokens[trig] = got.Token
+			res.Updated = append(res.Updated, trig)
+		}
+	}
+	if err := writeTokenConfig(w, tokens); err != nil {
+		return res, fmt.Errorf("mattermost register: %w", err)
+	}
+	return res, nil
+}
+
+func sameCommand(a, b *model.Command) bool {
+	return a.Method == b.Method && a.URL == b.URL && a.DisplayName == b.DisplayName && a.Description == b.Description &&
+		a.AutoComplete == b.AutoComplete && a.AutoCompleteDesc == b.AutoCompleteDesc && a.AutoCompleteHint == b.AutoCompleteHint &&
+		a.Username == b.Username && a.IconURL == b.IconURL
+}
+
+// commandFor builds the command of one trigger, its autocomplete text taken
+// from the specs of its family (every spec for the umbrella).
+func commandFor(trigger string, specs []bot.Spec, teamID, url string, l bot.Locale) *model.Command {
+	var subs []string
+	var help string
+	for _, s := range specs {
+		w := s.Words()
+		switch {
+		case trigger == Umbrella:
+			if !slices.Contains(subs, w[0]) {
+				subs = append(subs, w[0])
+			}
+		case strings.EqualFold(w[0], trigger) && len(w) > 1:
+			subs = append(subs, strings.Join(w[1:], " "))
+		case strings.EqualFold(w[0], trigger):
+			help = s.HelpIn(l)
+		}
+	}
+	desc := help
+	if desc == "" {
+		desc = l.Pick("Commandes opsbot « ", "opsbot commands \"") + trigger + l.Pick(" »", "\"")
+		if trigger == Umbrella {
+			desc = l.Pick("Toutes les commandes d'opsbot (help pour la liste)", "Every opsbot command (help for the list)")
+		}
+	}
+	hint := ""
+	if len(subs) > 0 {
+		hint = "[" + strings.Join(subs, " | ") + "]"
+	}
+	return &model.Command{
+		TeamId: teamID, Trigger: trigger, Method: model.CommandMethodPost, URL: url,
+		DisplayName: clip("opsbot "+trigger, 64), Description: clip(desc, 128),
+		AutoComplete: true, AutoCompleteDesc: clip(desc, 128), AutoCompleteHint: clip(hint, 256),
+	}
+}
+
+// clip cuts s to at most n bytes on a rune boundary, marking the cut with "…".
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// TokenEnv is the environment variable holding trigger's command token.
+func TokenEnv(trigger string) string {
+	var b strings.Builder
+	b.WriteString("OPSBOT_MATTERMOST_TOKEN_")
+	for _, r := range strings.ToUpper(trigger) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+func writeTokenConfig(w io.Writer, tokens map[string]string) error {
+	triggers := make([]string, 0, len(tokens))
+	for t := range tokens {
+		triggers = append(triggers, t)
+	}
+	slices.Sort(triggers)
+	var b strings.Builder
+	b.WriteString("# Slash-command tokens: keep these lines secret, in opsbot's environment.\n")
+	for _, t := range triggers {
+		fmt.Fprintf(&b, "%s=%s\n", TokenEnv(t), tokens[t])
+	}
+	b.WriteString("\n# opsbot.yaml:\n# mattermost:\n#   command_tokens:\n")
+	for _, t := range triggers {
+		fmt.Fprintf(&b, "#     %s: ${%s}\n", t, TokenEnv(t))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,73 @@
+package mattermost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Run listens on Config.Listen and serves until ctx ends: the slash-command
+// endpoint, the buttons' endpoint and the websocket all feed h. It returns
+// nil when ctx ends, or the error that stopped the HTTP server.
+func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
+	if c.cfg.Listen == "" {
+		return errors.New("mattermost: listen address is required")
+	}
+	ln, err := net.Listen("tcp", c.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("mattermost: %w", err)
+	}
+	return c.Serve(ctx, h, ln)
+}
+
+// Serve is Run on a listener the caller opened (tests, socket activation).
+// It closes ln.
+func (c *Chat) Serve(ctx context.Context, h bot.Handler, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	srv := &http.Server{
+		Handler:           c.routes(ctx, h),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       c.cfg.ReadTimeout,
+		WriteTimeout:      c.cfg.ReadTimeout + 5*time.Second,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	listened := make(chan struct{})
+	go func() {
+		defer close(listened)
+		c.listen(ctx, h)
+	}()
+	c.log.Info().Str("addr", ln.Addr().String()).Msg("mattermost endpoint listening")
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+		err = fmt.Errorf("mattermost: http: %w", err)
+	}
+	cancel()
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer scancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		c.log.Warn().Err(serr).Msg("http shutdown")
+	}
+	<-listened
+	c.wg.Wait()
+	return err
+}
+
+// routes is the bot's HTTP surface: nothing but the two endpoints.
+func (c *Chat) routes(ctx context.Context, h bot.Handler) http.Handler {
+	m := http.NewServeMux()
+	m.Handle(CommandPath, c.serveCommand(ctx, h))
+	m.Handle(ActionPath, c.serveAction(ctx, h))
+	return m
+}

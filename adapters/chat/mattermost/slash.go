@@ -1,0 +1,218 @@
+package mattermost
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Umbrella is the trigger that reaches every command, including the
+// families whose name is a Mattermost built-in (/opsbot help).
+const Umbrella = "opsbot"
+
+// slashCommand is what the adapter keeps of Mattermost's slash-command form
+// (reference §3.2).
+type slashCommand struct {
+	Trigger     string // "mail", without the slash, lower case
+	Text        string // the engine's command line: "mail passwd a@b.fr"
+	UserID      string
+	UserName    string
+	ChannelID   string
+	ResponseURL string
+}
+
+// errBadForm is a form that lacks a field Mattermost always sends.
+var errBadForm = errors.New("slash command: missing field")
+
+// parseSlash reads the form Mattermost POSTs. The command's own text becomes
+// "family text"; for the umbrella /opsbot it is the text alone ("help" when
+// empty).
+func parseSlash(form url.Values) (slashCommand, error) {
+	sc := slashCommand{
+		Trigger:     strings.ToLower(strings.TrimPrefix(strings.TrimSpace(form.Get("command")), "/")),
+		UserID:      form.Get("user_id"),
+		UserName:    form.Get("user_name"),
+		ChannelID:   form.Get("channel_id"),
+		ResponseURL: form.Get("response_url"),
+	}
+	if sc.Trigger == "" || strings.ContainsFunc(sc.Trigger, unicode.IsSpace) || sc.UserID == "" || sc.ChannelID == "" || sc.ResponseURL == "" {
+		return sc, errBadForm
+	}
+	text := strings.Join(strings.Fields(form.Get("text")), " ")
+	switch {
+	case sc.Trigger == Umbrella && text == "":
+		sc.Text = "help"
+	case sc.Trigger == Umbrella:
+		sc.Text = text
+	default:
+		sc.Text = strings.TrimSpace(sc.Trigger + " " + text)
+	}
+	return sc, nil
+}
+
+// requestToken returns the command token of a request: the
+// "Authorization: Token …" header, else the form's token field.
+func requestToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if ok && strings.EqualFold(scheme, "token") {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	return r.PostForm.Get("token")
+}
+
+// tokenOK compares got with the trigger's token in constant time. An unknown
+// trigger is compared against a dummy so that it takes as long.
+func (c *Chat) tokenOK(trigger, got string) bool {
+	want, ok := c.cmdTokens[trigger]
+	if !ok {
+		want = []byte("opsbot-unknown-trigger-dummy-token")
+	}
+	eq := subtle.ConstantTimeCompare([]byte(got), want) == 1
+	return ok && eq && got != ""
+}
+
+// serveCommand is the slash-command endpoint. It checks the token (401 and
+// nothing runs when it is wrong or missing), answers at once with an
+// ephemeral "en cours…" and runs the invocation in the background; the
+// engine's reply goes to response_url.
+func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, c.cfg.MaxBody)
+		if err := r.ParseForm(); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		trigger := strings.ToLower(strings.TrimPrefix(r.PostForm.Get("command"), "/"))
+		if !c.tokenOK(trigger, requestToken(r)) {
+			c.log.Warn().Str("trigger", trigger).Str("remote", r.RemoteAddr).Msg("slash command with a wrong token refused")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		sc, err := parseSlash(r.PostForm)
+		if err != nil || !strings.HasPrefix(sc.ResponseURL, c.siteURL+"/hooks/commands/") {
+			c.log.Warn().Str("trigger", trigger).Msg("slash command form refused")
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
+			Text: c.t("en cours…", "working…"), SkipSlackParsing: true})
+		c.spawn(ctx, func(ctx context.Context) { c.invoke(ctx, h, sc) })
+	}
+}
+
+// invoke resolves the caller and hands the invocation to the engine.
+func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
+	p, err := c.Person(ctx, sc.UserID)
+	if err != nil {
+		c.log.Warn().Err(err).Str("user", sc.UserID).Msg("caller not resolved; configured roles only")
+		p = c.cfg.Policy.Person(Platform, sc.UserID, sc.UserName, nil, false)
+	}
+	h.Handle(ctx, bot.Invocation{
+		Platform: Platform,
+		Caller:   p,
+		Channel:  sc.ChannelID,
+		Text:     sc.Text,
+		Respond:  &responder{c: c, url: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID},
+	})
+}
+
+// responder delivers an engine reply through the command's response_url:
+// ephemeral unless the reply asks for the channel. Files cannot go through
+// response_url: the bot posts them itself, in the channel for an in-channel
+// reply, else in a private message to the caller.
+type responder struct {
+	c       *Chat
+	url     string
+	channel string
+	user    string
+}
+
+func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
+	c := rs.c
+	text := r.Text
+	if len(r.Attachments) > 0 {
+		m := bot.Message{Text: r.Text, Attachments: r.Attachments}
+		if r.InChannel {
+			_, err := c.Post(ctx, rs.channel, m)
+			return err
+		}
+		if err := c.Direct(ctx, rs.user, m); err != nil {
+			return err
+		}
+		text = c.t("Le résultat et son fichier vous sont envoyés en message privé.", "The result and its file were sent to you privately.")
+	}
+	typ := model.CommandResponseTypeEphemeral
+	if r.InChannel {
+		typ = model.CommandResponseTypeInChannel
+	}
+	parts := split(text, maxPostRunes)
+	cr := &model.CommandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
+	for _, p := range parts[1:] {
+		cr.ExtraResponses = append(cr.ExtraResponses, &model.CommandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
+	}
+	body, err := json.Marshal(cr)
+	if err != nil {
+		return fmt.Errorf("mattermost: respond: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rs.url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("mattermost: respond: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return &bot.Error{Provider: Platform, Op: "respond", Kind: bot.Unavailable, Err: errors.New(scrubURLError(err))}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return check(&model.Response{StatusCode: resp.StatusCode}, model.AppErrorFromJSON(io.LimitReader(resp.Body, 64<<10)), "respond")
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return nil
+}
+
+// scrubURLError drops the URL from a transport error: response_url is a
+// credential (whoever holds it may post as the user).
+func scrubURLError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " response_url: " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}

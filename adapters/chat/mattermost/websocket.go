@@ -1,0 +1,213 @@
+package mattermost
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// The websocket is driven with gorilla/websocket rather than
+// model.WebSocketClient: the latter dials without a context, documents its
+// Connect as racy, and blocks its reader when a channel is not drained. The
+// messages are still model's (WebSocketRequest, WebSocketEventFromJSON).
+
+// reactionEvent is a reaction_added or reaction_removed event.
+type reactionEvent struct {
+	UserID, PostID, ChannelID, Emoji string
+	Removed                          bool
+}
+
+// parseMessage decodes one websocket message and returns its event type
+// ("" for a reply such as {"status":"OK","seq_reply":1}) and, for a reaction
+// event, the reaction, whose JSON arrives as a string inside the JSON.
+func parseMessage(b []byte) (string, *reactionEvent, error) {
+	ev, err := model.WebSocketEventFromJSON(bytes.NewReader(b))
+	if err != nil {
+		return "", nil, fmt.Errorf("websocket message: %w", err)
+	}
+	typ := ev.EventType()
+	if typ != model.WebsocketEventReactionAdded && typ != model.WebsocketEventReactionRemoved {
+		return string(typ), nil, nil
+	}
+	raw, ok := ev.GetData()["reaction"].(string)
+	if !ok {
+		return string(typ), nil, fmt.Errorf("websocket %s: no reaction string", typ)
+	}
+	var r model.Reaction
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		return string(typ), nil, fmt.Errorf("websocket %s: reaction: %w", typ, err)
+	}
+	if r.UserId == "" || r.PostId == "" || r.EmojiName == "" {
+		return string(typ), nil, fmt.Errorf("websocket %s: incomplete reaction", typ)
+	}
+	ch := r.ChannelId
+	if ch == "" && ev.GetBroadcast() != nil {
+		ch = ev.GetBroadcast().ChannelId // servers before channel_id in reactions
+	}
+	return string(typ), &reactionEvent{UserID: r.UserId, PostID: r.PostId, ChannelID: ch, Emoji: r.EmojiName,
+		Removed: typ == model.WebsocketEventReactionRemoved}, nil
+}
+
+// wsURL is the server URL with ws:// or wss:// and the websocket path.
+func (c *Chat) wsURL() string {
+	u := c.cfg.ServerURL
+	switch {
+	case strings.HasPrefix(u, "https://"):
+		u = "wss://" + strings.TrimPrefix(u, "https://")
+	case strings.HasPrefix(u, "http://"):
+		u = "ws://" + strings.TrimPrefix(u, "http://")
+	}
+	return u + model.APIURLSuffix + "/websocket"
+}
+
+// listen keeps a websocket open until ctx ends, reconnecting with
+// exponential backoff and jitter (the delay starts again from MinBackoff
+// after a connection that authenticated).
+func (c *Chat) listen(ctx context.Context, h bot.Handler) {
+	wait := c.cfg.MinBackoff
+	for ctx.Err() == nil {
+		connected, err := c.session(ctx, h)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			wait = c.cfg.MinBackoff
+		}
+		d := wait/2 + rand.N(wait/2+1)
+		c.log.Warn().Err(err).Bool("was_connected", connected).Dur("retry_in", d).Msg("websocket down")
+		wait = min(wait*2, c.cfg.MaxBackoff)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// session runs one websocket connection: dial, authentication challenge,
+// hello, re-reading of the watched posts' reactions, then events until the
+// connection fails or ctx ends. connected tells whether hello arrived.
+func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err error) {
+	botID, err := c.BotID(ctx)
+	if err != nil {
+		return false, err
+	}
+	d := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
+	if tr, ok := c.hc.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
+		d.TLSClientConfig = tr.TLSClientConfig.Clone()
+	}
+	conn, resp, err := d.DialContext(ctx, c.wsURL(), nil)
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		return false, fmt.Errorf("websocket dial: %w", err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	conn.SetReadLimit(1 << 20)
+
+	// The only action the bot ever sends. Never "presence": a connection
+	// with an active channel stops receiving other channels' reactions.
+	conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.WriteJSON(model.WebSocketRequest{Seq: 1, Action: string(model.WebsocketAuthenticationChallenge),
+		Data: map[string]any{"token": c.authToken}}); err != nil {
+		return false, fmt.Errorf("websocket authentication: %w", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, b, err := conn.ReadMessage()
+		if err != nil {
+			return false, fmt.Errorf("websocket authentication refused or unanswered: %w", err)
+		}
+		if typ, _, _ := parseMessage(b); typ == string(model.WebsocketEventHello) {
+			break
+		}
+	}
+	c.log.Info().Msg("websocket connected")
+	c.resync(ctx, h, botID)
+
+	conn.SetPingHandler(func(data string) error {
+		conn.SetReadDeadline(time.Now().Add(c.cfg.PingTimeout))
+		if err := conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(5*time.Second)); err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			c.log.Debug().Err(err).Msg("websocket pong not sent")
+		}
+		return nil
+	})
+	for {
+		conn.SetReadDeadline(time.Now().Add(c.cfg.PingTimeout))
+		_, b, err := conn.ReadMessage()
+		if err != nil {
+			if ctx.Err() != nil {
+				return true, nil
+			}
+			return true, fmt.Errorf("websocket read: %w", err)
+		}
+		_, re, err := parseMessage(b)
+		if err != nil {
+			c.log.Warn().Err(err).Msg("websocket message ignored")
+			continue
+		}
+		if re == nil || re.UserID == botID {
+			continue // not a reaction, or the bot's own
+		}
+		if c.watch.observe(re.PostID, re.UserID, re.Emoji, re.Removed) {
+			c.deliver(ctx, h, *re)
+		}
+	}
+}
+
+// deliver hands a reaction to h in its post's queue, resolving the person
+// first; a person who cannot be resolved is dropped (fail closed).
+func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
+	c.react(ctx, h, re.PostID, func(ctx context.Context) (bot.Reaction, bool) {
+		p, err := c.Person(ctx, re.UserID)
+		if err != nil {
+			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")
+			return bot.Reaction{}, false
+		}
+		return bot.Reaction{Platform: Platform, Channel: re.ChannelID, MessageID: re.PostID, User: p,
+			Emoji: re.Emoji, Removed: re.Removed}, true
+	})
+}
+
+// resync re-reads the reactions of the watched change-request posts after a
+// (re)connection, since the server does not replay the events missed, and
+// delivers the differences: removals first, then additions.
+func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
+	for _, wp := range c.watch.list() {
+		rs, resp, err := c.api.GetReactions(ctx, wp.id)
+		if err := check(resp, err, "get reactions"); err != nil {
+			c.log.Warn().Err(err).Str("post", wp.id).Msg("reactions not re-read after reconnection")
+			continue
+		}
+		var now []reactionKey
+		for _, r := range rs {
+			if r.UserId != botID {
+				now = append(now, reactionKey{r.UserId, r.EmojiName})
+			}
+		}
+		added, removed := c.watch.sync(wp.id, now)
+		for _, k := range removed {
+			c.deliver(ctx, h, reactionEvent{UserID: k.user, PostID: wp.id, ChannelID: wp.channel, Emoji: k.emoji, Removed: true})
+		}
+		for _, k := range added {
+			c.log.Info().Str("post", wp.id).Str("user", k.user).Msg("reaction missed while disconnected delivered")
+			c.deliver(ctx, h, reactionEvent{UserID: k.user, PostID: wp.id, ChannelID: wp.channel, Emoji: k.emoji})
+		}
+	}
+}

@@ -74,7 +74,9 @@ func TestPostErrors(t *testing.T) {
 		kind    bot.Kind
 	}{
 		{"not a member", e.mm.AddChannel("secret"), func() {}, bot.Denied},
-		{"server error", e.general, func() { e.mm.Fault.FailNext(1, http.StatusInternalServerError, `{"id":"x","message":"boom","status_code":500}`) }, bot.Unavailable},
+		{"server error", e.general, func() {
+			e.mm.Fault.FailNext(1, http.StatusInternalServerError, `{"id":"x","message":"boom","status_code":500}`)
+		}, bot.Unavailable},
 		{"plain-text 429", e.general, func() { e.mm.Fault.FailNext(1, http.StatusTooManyRequests, "limit exceeded") }, bot.RateLimited},
 	}
 	for _, tt := range tests {

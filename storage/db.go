@@ -1,0 +1,170 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout version this code reads and writes. Open
+// records it in a new file and refuses a file written by a newer version.
+const SchemaVersion = 1
+
+// DefaultTimeout is how long Open waits for the file lock when
+// Options.Timeout is zero.
+const DefaultTimeout = time.Second
+
+// ErrLocked is matched (errors.Is) by the error Open returns when another
+// process, or another DB in this process, holds the data file.
+var ErrLocked = errors.New("storage: data file locked")
+
+// ErrNewerSchema is matched (errors.Is) by the error Open returns for a file
+// written by a newer opsbot.
+var ErrNewerSchema = errors.New("storage: newer schema")
+
+// The buckets every opsbot file has; doc.go describes them. A feature that
+// adds a record kind declares its own bucket name in its own file.
+var (
+	bucketMeta             = []byte("meta")
+	bucketRequests         = []byte("requests")
+	bucketRequestByMessage = []byte("request_by_message")
+	bucketAudit            = []byte("audit")
+
+	keySchemaVersion = []byte("schema_version")
+)
+
+// Options configures Open.
+type Options struct {
+	// Timeout is how long to wait for the file lock held by another process
+	// before giving up; zero means DefaultTimeout. Open never waits forever.
+	Timeout time.Duration
+	// Now is the clock for UpdatedAt and for records given without a time;
+	// nil means time.Now.
+	Now func() time.Time
+	// ReadOnly opens the file with a shared lock and no writes, for
+	// `opsbot backup` while the bot is stopped. The file must exist.
+	ReadOnly bool
+}
+
+// DB is an opsbot data file. It implements bot.Store and is safe for
+// concurrent use; bbolt serialises writers.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (or, unless read-only, creates) the data file at path, takes
+// its lock, creates the missing buckets and checks the schema version. If
+// another process holds the file it fails after o.Timeout with an error
+// matching ErrLocked that tells the operator what to do.
+func Open(path string, o Options) (*DB, error) {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("storage: open data file: %w", err)
+		}
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, &lockedError{path: path}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: open data file %s: %w", path, err)
+	}
+	db := &DB{bolt: bdb, path: path, now: o.Now}
+	if o.ReadOnly {
+		err = bdb.View(db.checkSchema)
+	} else {
+		err = bdb.Update(db.initialize)
+	}
+	if err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the file and its lock.
+func (db *DB) Close() error {
+	return db.bolt.Close()
+}
+
+// Path returns the data file's path.
+func (db *DB) Path() string { return db.path }
+
+// initialize gives a new file its buckets and schema version, and checks an
+// existing file's version.
+func (db *DB) initialize(tx *bolt.Tx) error {
+	if err := db.checkSchema(tx); err != nil {
+		return err
+	}
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return fmt.Errorf("storage: create bucket meta: %w", err)
+	}
+	if meta.Get(keySchemaVersion) == nil {
+		if err := putJSON(meta, keySchemaVersion, SchemaVersion); err != nil {
+			return fmt.Errorf("storage: write schema version: %w", err)
+		}
+	}
+	for _, name := range [][]byte{bucketRequests, bucketRequestByMessage, bucketAudit} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("storage: create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkSchema refuses a file written by a newer version, and a bbolt file
+// that is not opsbot's (buckets but no meta). A file with no bucket at all
+// is new.
+func (db *DB) checkSchema(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		var other []byte
+		_ = tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			other = name
+			return errors.New("stop")
+		})
+		if other != nil {
+			return fmt.Errorf("storage: %s is not an opsbot data file (bucket %q and no meta bucket)", db.path, other)
+		}
+		return nil
+	}
+	v, ok, err := getJSON[int](meta, keySchemaVersion)
+	switch {
+	case err != nil:
+		return fmt.Errorf("storage: read schema version of %s: %w", db.path, err)
+	case !ok:
+		return fmt.Errorf("storage: %s has a meta bucket without schema_version", db.path)
+	case v < 1:
+		return fmt.Errorf("storage: %s has an invalid schema version %d", db.path, v)
+	case v > SchemaVersion:
+		return fmt.Errorf("storage: data file %s has schema version %d, this opsbot reads up to %d; upgrade opsbot or restore a backup made by this version: %w",
+			db.path, v, SchemaVersion, ErrNewerSchema)
+	}
+	return nil
+}
+
+// lockedError is what Open returns when the lock is held elsewhere.
+type lockedError struct{ path string }
+
+func (e *lockedError) Error() string {
+	return fmt.Sprintf("storage: data file %s is in use by another opsbot process (locked); stop it or choose another -data directory", e.path)
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *lockedError) Is(target error) bool { return target == ErrLocked }
+
+// Unwrap returns bbolt's timeout error, the cause.
+func (e *lockedError) Unwrap() error { return berrors.ErrTimeout }

@@ -1,0 +1,119 @@
+/*
+Package storage keeps everything opsbot must not lose on a restart in one
+bbolt file (DATA/opsbot.db): change requests, the audit log and, as features
+land, alert state and the like. *DB implements bot.Store.
+
+# Buckets
+
+One bucket per record kind. Keys of record buckets are the bucket's
+NextSequence number as 8 big-endian bytes, so a cursor walks records in
+creation order and Last/Prev walks them newest first. Values are JSON of the
+bot type, so the file reads back across Go versions and a field added to a
+bot type needs no migration (old records decode with its zero value).
+
+	meta                 "schema_version" → JSON number (SchemaVersion, today 1)
+	requests             request ID → bot.ChangeRequest
+	request_by_message   platform + "\x00" + message ID → the request's 8-byte key
+	audit                Seq → bot.AuditRecord
+
+# Invariants
+
+  - A request's ID is its key in requests and never changes; UpdateRequest
+    restores it if fn touched it.
+  - request_by_message holds exactly one entry per request that has a
+    MessageID, pointing at it: CreateRequest and UpdateRequest change the
+    request and its entry in the same transaction, and a message already
+    owned by another request is refused (kind Conflict), nothing saved.
+  - A state change is one db.Update: UpdateRequest reads, runs fn and writes
+    in one write transaction, and bbolt has one writer at a time, so "move
+    pending → executing only if pending" succeeds for exactly one of any
+    number of simultaneous approvals. fn returning an error rolls back and the
+    error comes back unchanged (test it with errors.Is).
+  - The audit log is append-only: DB has AppendAudit and Audit and no method
+    that changes or deletes a record. Seq is the key, set by AppendAudit.
+  - No secret is ever stored: bot.ChangeRequest and bot.AuditRecord hold none,
+    and a bot.Secret marshals to "[redacted]".
+  - Missing records are *bot.Error{Provider: "storage", Kind: bot.NotFound};
+    any other failure is kind Internal. Methods take a ctx for the bot
+    interfaces but do not abort when it ends: a transaction is local and
+    short, and an outcome the engine began to record must be saved.
+
+# Schema version
+
+Open writes meta/schema_version into a new file and refuses a file whose
+version is newer than SchemaVersion (error matching ErrNewerSchema): an older
+opsbot must not write a layout it does not know. An incompatible change to an
+existing bucket raises SchemaVersion and migrates older files inside Open's
+initialising transaction. Adding a bucket is not such a change.
+
+# Locking
+
+bbolt takes an flock on the file: exclusive for the bot, shared for a
+read-only Open. Open waits Options.Timeout (default one second, never
+forever) and then fails with an error matching ErrLocked:
+
+	storage: data file DATA/opsbot.db is in use by another opsbot process (locked); stop it or choose another -data directory
+
+flock locks belong to the open file description, so a second Open of the
+same file in the same process is refused in the same way.
+
+# Backups
+
+(*DB).Backup and (*DB).BackupFile copy the file inside a read transaction
+(tx.WriteTo): the copy is consistent and the bot keeps answering while it is
+taken. BackupFile writes a temporary file beside the destination, syncs it
+and renames it, so the destination never holds half a backup; the result
+opens with Open like any data file (restore = stop the bot, put the copy in
+place as opsbot.db).
+
+Because the running bot holds the exclusive lock, another process cannot
+read the file. So:
+
+  - bot stopped: `opsbot backup FILE` calls storage.BackupFile(dataPath,
+    FILE), which opens read-only and copies;
+  - bot running: the bot must take the backup itself with its own
+    (*DB).BackupFile (a schedule, a signal or an admin command wired in
+    cmd/opsbot); storage.BackupFile then fails with ErrLocked, and the CLI
+    should say so rather than suggest stopping the bot.
+
+# Adding a record kind
+
+A feature adds its own file (storage/alerts.go, storage/tickets.go …) with
+its bucket name and its methods; it does not touch this package's other
+files. bucket.go has the helpers every kind uses, all called inside a
+transaction: writeBucket (creates the bucket on first write, so no
+migration is needed), readBucket (nil when never written; the helpers treat
+nil as empty), nextSeq and seqKey for sequence keys, putJSON, getJSON and
+scanJSON (newest first) for values, internal and notFound for errors.
+
+	var bucketAlerts = []byte("alerts") // key: alert key string → alertJSON
+
+	// Alert returns the state of alert key; ok is false if it never fired.
+	func (db *DB) Alert(_ context.Context, key string) (a bot.Alert, ok bool, err error) {
+		err = db.bolt.View(func(tx *bolt.Tx) error {
+			a, ok, err = getJSON[bot.Alert](readBucket(tx, bucketAlerts), []byte(key))
+			return err
+		})
+		return a, ok, internal("get alert", err)
+	}
+
+	// SaveAlert stores the state of alert a.Key.
+	func (db *DB) SaveAlert(_ context.Context, a bot.Alert) error {
+		return internal("save alert", db.bolt.Update(func(tx *bolt.Tx) error {
+			b, err := writeBucket(tx, bucketAlerts)
+			if err != nil {
+				return err
+			}
+			return putJSON(b, []byte(a.Key), a)
+		}))
+	}
+
+Rules for every kind: decode inside the closure (bbolt's byte slices die
+with the transaction); never call the network or wait on anything inside a
+transaction (there is one writer for the whole file); a read-modify-write is
+one db.Update, never a View then an Update; keys that must scan in order are
+seqKey(n); document the bucket's key and value in the var's comment and add
+a line to the table above; add `var _ bot.X = (*DB)(nil)` for the interface
+the kind implements; test with a real file in t.TempDir().
+*/
+package storage

@@ -1,0 +1,519 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/storage"
+)
+
+// chat records what the engine says.
+type chat struct {
+	mu      sync.Mutex
+	seq     int
+	posts   []post
+	directs []post
+	failing bool
+}
+
+type post struct {
+	ID, To string
+	Msg    bot.Message
+	Text   string // as the person reads it (secret revealed for directs)
+}
+
+func (c *chat) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failing {
+		return "", &bot.Error{Provider: "chat", Kind: bot.Unavailable}
+	}
+	c.seq++
+	id := fmt.Sprintf("m%d", c.seq)
+	c.posts = append(c.posts, post{ID: id, To: channel, Msg: m, Text: m.Text})
+	return id, nil
+}
+
+func (c *chat) Direct(_ context.Context, user string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.directs = append(c.directs, post{To: user, Msg: m, Text: m.PrivateText()})
+	return nil
+}
+
+func (c *chat) lastApproval(t *testing.T) string {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.posts) - 1; i >= 0; i-- {
+		if c.posts[i].Msg.Approval {
+			return c.posts[i].ID
+		}
+	}
+	t.Fatal("no change request was posted")
+	return ""
+}
+
+func (c *chat) postsText() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	for _, p := range c.posts {
+		b.WriteString(p.Text + "\n")
+	}
+	return b.String()
+}
+
+func (c *chat) directsTo(user string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, p := range c.directs {
+		if p.To == user {
+			out = append(out, p.Text)
+		}
+	}
+	return out
+}
+
+// people of the tests, by platform user ID.
+var people = []bot.Member{
+	{Name: "Admin", Roles: []bot.Role{bot.Admin}, IDs: map[string]string{"test": "u-admin"}},
+	{Name: "Trésorière", Roles: []bot.Role{bot.Treasurer, bot.Board}, IDs: map[string]string{"test": "u-tres"}},
+	{Name: "Président", Roles: []bot.Role{bot.President, bot.Board}, IDs: map[string]string{"test": "u-pres"}},
+	{Name: "Délégué", Roles: []bot.Role{bot.Delegate}, Mailboxes: []string{"del@x.fr"}, IDs: map[string]string{"test": "u-del"}},
+	{Name: "Membre CA", Roles: []bot.Role{bot.Board}, IDs: map[string]string{"test": "u-board"}},
+}
+
+type env struct {
+	e       *bot.Engine
+	chat    *chat
+	store   *storage.DB
+	policy  *bot.Policy
+	applied atomic.Int64
+	now     time.Time
+	nowMu   sync.Mutex
+	logs    *bytes.Buffer
+	path    string
+}
+
+func (v *env) clock() time.Time { v.nowMu.Lock(); defer v.nowMu.Unlock(); return v.now }
+func (v *env) advance(d time.Duration) {
+	v.nowMu.Lock()
+	v.now = v.now.Add(d)
+	v.nowMu.Unlock()
+}
+
+func (v *env) person(id string) bot.Person { return v.policy.Person("test", id, id, nil, false) }
+
+// run invokes a command as user and returns the answer's text.
+func (v *env) run(t *testing.T, user, line string) string {
+	t.Helper()
+	var got []string
+	v.e.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: v.person(user), Channel: "général", Text: line,
+		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { got = append(got, r.Text); return nil })})
+	if len(got) != 1 {
+		t.Fatalf("%s %q: %d answers, want 1: %q", user, line, len(got), got)
+	}
+	return got[0]
+}
+
+func (v *env) react(user, msg, emoji string) {
+	v.e.React(context.Background(), bot.Reaction{Platform: "test", Channel: "approbations", MessageID: msg, User: v.person(user), Emoji: emoji})
+}
+
+func (v *env) request(t *testing.T, id int64) bot.ChangeRequest {
+	t.Helper()
+	cr, err := v.store.Request(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cr
+}
+
+type option func(*bot.EngineConfig, *[]bot.Spec)
+
+func newEnv(t *testing.T, opts ...option) *env {
+	t.Helper()
+	v := &env{chat: &chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &bytes.Buffer{}}
+	v.path = filepath.Join(t.TempDir(), "opsbot.db")
+	db, err := storage.Open(v.path, storage.Options{Now: v.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	v.store = db
+	v.policy, err = bot.NewPolicy(people, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bot.EngineConfig{Chat: v.chat, Store: db, Policy: v.policy, Now: v.clock, Platform: "test",
+		ApprovalsChannel: "approbations", SelfService: true, Log: zerolog.New(&lockedWriter{w: v.logs}).Level(zerolog.DebugLevel)}
+	specs := []bot.Spec{{
+		Path: "box show", Help: "montre", Roles: []bot.Role{bot.Admin, bot.Board},
+		Args: []bot.Arg{{Name: "boite", Type: bot.ArgEmail}},
+		Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "boite"},
+		Read: func(_ context.Context, c bot.Call) (bot.Reply, error) {
+			return bot.Reply{Text: "boîte " + c.Args.Get("boite")}, nil
+		},
+	}, {
+		Path: "box reset", Help: "réinitialise", Roles: []bot.Role{bot.Admin},
+		Args:    []bot.Arg{{Name: "boite", Type: bot.ArgEmail}},
+		Self:    &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "boite", NoApproval: true},
+		Preview: func(_ context.Context, c bot.Call) (string, error) { return "reset de " + c.Args.Get("boite"), nil },
+		Apply: func(_ context.Context, c bot.Call) (bot.Outcome, error) {
+			v.applied.Add(1)
+			return bot.Outcome{Text: "fait", Private: []bot.Private{{Mailbox: c.Args.Get("boite"), Text: "mot de passe :", Secret: bot.NewSecret("S3cret-Pa55word-xyz")}}}, nil
+		},
+	}, {
+		Path: "pay", Help: "paie", Roles: []bot.Role{bot.Admin}, Financial: true,
+		Args:    []bot.Arg{{Name: "facture", Type: bot.ArgWord}},
+		Preview: func(context.Context, bot.Call) (string, error) { return "paiement", nil },
+		Apply: func(context.Context, bot.Call) (bot.Outcome, error) {
+			v.applied.Add(1)
+			return bot.Outcome{Text: "payée"}, nil
+		},
+	}, {
+		Path: "broken", Help: "échoue", Roles: []bot.Role{bot.Admin},
+		Preview: func(context.Context, bot.Call) (string, error) { return "va échouer", nil },
+		Apply: func(context.Context, bot.Call) (bot.Outcome, error) {
+			return bot.Outcome{}, &bot.Error{Provider: "cpanel", Op: "passwd", Kind: bot.Unavailable, Status: 503}
+		},
+	}}
+	for _, o := range opts {
+		o(&cfg, &specs)
+	}
+	v.e, err = bot.NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.e.Register(specs...); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func audits(t *testing.T, v *env) []string {
+	t.Helper()
+	recs, err := v.store.Audit(t.Context(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for i := len(recs) - 1; i >= 0; i-- {
+		kinds = append(kinds, recs[i].Kind)
+	}
+	return kinds
+}
+
+func TestApprovalFlow(t *testing.T) {
+	v := newEnv(t)
+	ans := v.run(t, "u-admin", "box reset Del@X.fr")
+	if !strings.Contains(ans, "Demande n°1") {
+		t.Fatalf("answer %q does not give the request number", ans)
+	}
+	msg := v.chat.lastApproval(t)
+	cr := v.request(t, 1)
+	if cr.State != bot.Pending || cr.MessageID != msg || cr.Args.Get("boite") != "del@x.fr" || cr.Preview != "reset de del@x.fr" {
+		t.Fatalf("stored request %+v", cr)
+	}
+
+	v.react("u-admin", msg, "✅") // the requester
+	v.react("u-board", msg, "✅") // not an approver
+	v.react("u-del", msg, "white_check_mark")
+	v.e.React(t.Context(), bot.Reaction{Platform: "test", MessageID: msg, User: bot.Person{ID: "bot", Bot: true, Roles: []bot.Role{bot.Treasurer}}, Emoji: "✅"})
+	v.react("u-tres", msg, "👍") // not an approval emoji
+	if v.applied.Load() != 0 || v.request(t, 1).State != bot.Pending {
+		t.Fatalf("request ran without a valid approval: state %s", v.request(t, 1).State)
+	}
+	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "propre demande") {
+		t.Errorf("requester told %q, want a notice that self-approval does not count", d)
+	}
+
+	v.react("u-tres", msg, ":white_check_mark:")
+	cr = v.request(t, 1)
+	if cr.State != bot.Done || v.applied.Load() != 1 {
+		t.Fatalf("after the treasurer's ✅: state %s, applied %d", cr.State, v.applied.Load())
+	}
+	if d := v.chat.directsTo("u-del"); len(d) != 2 || !strings.Contains(d[0], "approbateurs") || !strings.Contains(d[1], "S3cret-Pa55word-xyz") {
+		t.Errorf("owner's private messages %q, want the notice about their reaction, then the password", d)
+	}
+	v.react("u-pres", msg, "✅")
+	if v.applied.Load() != 1 {
+		t.Fatal("a second approval ran the request again")
+	}
+	want := []string{"request", "vote", "outcome"}
+	if got := audits(t, v); !slices.Equal(got, want) {
+		t.Errorf("audit kinds %q, want %q", got, want)
+	}
+	if strings.Contains(v.chat.postsText(), "S3cret") || strings.Contains(v.logs.String(), "S3cret") {
+		t.Error("the password reached a channel post or the log")
+	}
+}
+
+func TestReject(t *testing.T) {
+	v := newEnv(t)
+	v.run(t, "u-admin", "box reset del@x.fr")
+	msg := v.chat.lastApproval(t)
+	v.react("u-pres", msg, "❌\uFE0F")
+	v.react("u-tres", msg, "✅")
+	if cr := v.request(t, 1); cr.State != bot.Rejected || v.applied.Load() != 0 {
+		t.Fatalf("state %s applied %d, want rejected and never run", cr.State, v.applied.Load())
+	}
+	if !strings.Contains(v.chat.postsText(), "refusée par Président") {
+		t.Errorf("no rejection post in %q", v.chat.postsText())
+	}
+}
+
+func TestTwoApprovalsAndWithdrawal(t *testing.T) {
+	v := newEnv(t, func(c *bot.EngineConfig, _ *[]bot.Spec) { c.Approvals = map[string]int{"pay": 2} })
+	v.run(t, "u-admin", "pay F-12")
+	msg := v.chat.lastApproval(t)
+	v.react("u-tres", msg, "✅")
+	if cr := v.request(t, 1); cr.State != bot.Pending || cr.ApprovalCount() != 1 {
+		t.Fatalf("after one approval: %s %d", cr.State, cr.ApprovalCount())
+	}
+	v.e.React(t.Context(), bot.Reaction{Platform: "test", MessageID: msg, User: v.person("u-tres"), Emoji: "✅", Removed: true})
+	if cr := v.request(t, 1); cr.ApprovalCount() != 0 {
+		t.Fatalf("withdrawn vote still counted: %d", cr.ApprovalCount())
+	}
+	v.react("u-tres", msg, "✅")
+	v.react("u-tres", msg, "✅") // the same vote twice counts once
+	if cr := v.request(t, 1); cr.State != bot.Pending {
+		t.Fatalf("one person's two reactions executed a 2-approval request")
+	}
+	v.react("u-pres", msg, "✅")
+	if cr := v.request(t, 1); cr.State != bot.Done || v.applied.Load() != 1 {
+		t.Fatalf("after two approvals: %s applied %d", cr.State, v.applied.Load())
+	}
+	v.e.React(t.Context(), bot.Reaction{Platform: "test", MessageID: msg, User: v.person("u-pres"), Emoji: "✅", Removed: true})
+	if !strings.Contains(v.chat.postsText(), "cela ne change rien") {
+		t.Errorf("late withdrawal not answered: %q", v.chat.postsText())
+	}
+	if got := audits(t, v); !slices.Equal(got, []string{"request", "vote", "unvote", "vote", "vote", "outcome"}) {
+		t.Errorf("audit kinds %q", got)
+	}
+}
+
+func TestApprovalRaceExecutesOnce(t *testing.T) {
+	v := newEnv(t)
+	for i := range 5 {
+		v.run(t, "u-admin", fmt.Sprintf("pay F-%d", i))
+		msg := v.chat.lastApproval(t)
+		var wg sync.WaitGroup
+		for j := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v.react([]string{"u-tres", "u-pres"}[j%2], msg, "✅")
+			}()
+		}
+		wg.Wait()
+		if got := v.applied.Load(); got != int64(i+1) {
+			t.Fatalf("request %d: applied %d times in all, want %d", i+1, got, i+1)
+		}
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	v := newEnv(t)
+	v.run(t, "u-admin", "pay F-1")
+	v.run(t, "u-admin", "pay F-2")
+	v.advance(71 * time.Hour)
+	if n, err := v.e.ExpireDue(t.Context()); err != nil || n != 0 {
+		t.Fatalf("ExpireDue before 72 h = %d, %v; want 0", n, err)
+	}
+	v.run(t, "u-admin", "pay F-3")
+	msg3 := v.chat.lastApproval(t)
+	v.advance(time.Hour)
+	if n, err := v.e.ExpireDue(t.Context()); err != nil || n != 2 {
+		t.Fatalf("ExpireDue after 72 h = %d, %v; want 2", n, err)
+	}
+	v.advance(71 * time.Hour) // F-3 is now past its expiry, not yet swept
+	v.react("u-tres", msg3, "✅")
+	for id := int64(1); id <= 3; id++ {
+		if cr := v.request(t, id); cr.State != bot.Expired {
+			t.Errorf("request %d state %s, want expired", id, cr.State)
+		}
+	}
+	if v.applied.Load() != 0 {
+		t.Fatal("an expired request ran")
+	}
+	if n := strings.Count(v.chat.postsText(), "expirée"); n != 3 {
+		t.Errorf("%d expiry posts, want 3", n)
+	}
+}
+
+func TestRecover(t *testing.T) {
+	v := newEnv(t, func(_ *bot.EngineConfig, specs *[]bot.Spec) {
+		(*specs)[2].Idempotent = true // pay
+	})
+	v.run(t, "u-admin", "box reset del@x.fr")
+	v.run(t, "u-admin", "pay F-1")
+	for _, id := range []int64{1, 2} {
+		if _, err := v.store.UpdateRequest(t.Context(), id, func(c *bot.ChangeRequest) error { c.State = bot.Executing; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.e.Recover(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if cr := v.request(t, 1); cr.State != bot.Unknown {
+		t.Errorf("interrupted non-idempotent request: %s, want unknown", cr.State)
+	}
+	if cr := v.request(t, 2); cr.State != bot.Done {
+		t.Errorf("interrupted idempotent request: %s, want done (re-run)", cr.State)
+	}
+	if v.applied.Load() != 1 {
+		t.Errorf("applied %d, want only the idempotent one", v.applied.Load())
+	}
+	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") {
+		t.Errorf("admin told %q", d)
+	}
+}
+
+func TestAuthorisation(t *testing.T) {
+	v := newEnv(t)
+	tests := []struct {
+		name, user, line, want string
+		request                bool
+	}{
+		{"unknown user", "u-stranger", "box show a@x.fr", "pas (encore) enregistré", false},
+		{"delegate on admin command", "u-del", "pay F-1", "réservé à", false},
+		{"delegate on another mailbox", "u-del", "box reset autre@x.fr", "propre boîte", false},
+		{"delegate reads own mailbox", "u-del", "box show del@x.fr", "boîte del@x.fr", false},
+		{"board reads", "u-board", "box show a@x.fr", "boîte a@x.fr", false},
+		{"board may not reset", "u-board", "box reset a@x.fr", "réservé à", false},
+		{"unknown command", "u-admin", "fly away", "Commande inconnue", false},
+		{"incomplete command", "u-admin", "box", "Possibilités", false},
+		{"bad argument", "u-admin", "box reset jean", "adresse e-mail invalide", false},
+		{"missing argument", "u-admin", "box reset", "argument manquant", false},
+		{"admin requests", "u-admin", "box reset a@x.fr", "Demande n°1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := v.run(t, tt.user, tt.line)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("%s %q = %q, want it to hold %q", tt.user, tt.line, got, tt.want)
+			}
+			crs, err := v.store.ListRequests(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(crs) > 0) != tt.request {
+				t.Errorf("%d requests stored, want request=%v", len(crs), tt.request)
+			}
+		})
+	}
+	if v.applied.Load() != 0 {
+		t.Errorf("something ran: %d", v.applied.Load())
+	}
+}
+
+func TestSelfServiceWithoutApproval(t *testing.T) {
+	v := newEnv(t)
+	got := v.run(t, "u-del", "box reset del@x.fr")
+	if !strings.Contains(got, "fait") || v.applied.Load() != 1 {
+		t.Fatalf("self-service answer %q applied %d", got, v.applied.Load())
+	}
+	if strings.Contains(got, "S3cret") {
+		t.Fatal("the password is in the caller's answer")
+	}
+	if d := v.chat.directsTo("u-del"); len(d) != 1 || !strings.Contains(d[0], "S3cret-Pa55word-xyz") {
+		t.Errorf("private messages %q", d)
+	}
+	if got := audits(t, v); !slices.Equal(got, []string{"self", "outcome"}) {
+		t.Errorf("audit %q", got)
+	}
+
+	off := newEnv(t, func(c *bot.EngineConfig, _ *[]bot.Spec) { c.SelfService = false })
+	if got := off.run(t, "u-del", "box reset del@x.fr"); !strings.Contains(got, "Demande n°1") {
+		t.Errorf("with self-service off the delegate's reset should be a request: %q", got)
+	}
+}
+
+func TestFailedExecution(t *testing.T) {
+	v := newEnv(t)
+	v.run(t, "u-admin", "broken")
+	v.react("u-tres", v.chat.lastApproval(t), "✅")
+	cr := v.request(t, 1)
+	if cr.State != bot.Failed || !strings.Contains(cr.Outcome, "cPanel ne répond pas") {
+		t.Fatalf("state %s outcome %q", cr.State, cr.Outcome)
+	}
+	if !strings.Contains(v.chat.postsText(), "échouée") {
+		t.Errorf("no failure post: %q", v.chat.postsText())
+	}
+}
+
+func TestCancel(t *testing.T) {
+	v := newEnv(t)
+	v.run(t, "u-admin", "pay F-1")
+	msg := v.chat.lastApproval(t)
+	if _, err := v.e.Cancel(t.Context(), 1, v.person("u-tres")); err == nil {
+		t.Fatal("the treasurer cancelled someone else's request")
+	}
+	if _, err := v.e.Cancel(t.Context(), 1, v.person("u-admin")); err != nil {
+		t.Fatal(err)
+	}
+	v.react("u-tres", msg, "✅")
+	if cr := v.request(t, 1); cr.State != bot.Cancelled || v.applied.Load() != 0 {
+		t.Fatalf("state %s applied %d", cr.State, v.applied.Load())
+	}
+	if _, err := v.e.Cancel(t.Context(), 9, v.person("u-admin")); bot.KindOf(err) != bot.Invalid {
+		t.Errorf("cancel of a missing request: %v", err)
+	}
+}
+
+func TestPostFailureCancels(t *testing.T) {
+	v := newEnv(t)
+	v.chat.failing = true
+	got := v.run(t, "u-admin", "pay F-1")
+	if !strings.Contains(got, "annulée") {
+		t.Errorf("answer %q", got)
+	}
+	if cr := v.request(t, 1); cr.State != bot.Cancelled {
+		t.Errorf("state %s, want cancelled", cr.State)
+	}
+}
+
+func TestReactionElsewhereGoesToWatchers(t *testing.T) {
+	v := newEnv(t)
+	var seen []string
+	v.e.Watch(func(_ context.Context, r bot.Reaction) bool { seen = append(seen, r.MessageID+r.Emoji); return true })
+	v.react("u-board", "alert-7", "👀")
+	if !slices.Equal(seen, []string{"alert-7👀"}) {
+		t.Errorf("watchers saw %q", seen)
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	v := newEnv(t, func(c *bot.EngineConfig, _ *[]bot.Spec) { c.Locale = bot.EN })
+	if got := v.run(t, "u-del", "pay F-1"); !strings.Contains(got, "Sorry, /pay is for") {
+		t.Errorf("English refusal %q", got)
+	}
+	if got := v.run(t, "u-admin", "box reset x"); !strings.Contains(got, "invalid e-mail address") {
+		t.Errorf("English validation %q", got)
+	}
+}

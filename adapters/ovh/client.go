@@ -1,0 +1,296 @@
+// Package ovh is the client of the OVHcloud API v1 (support tickets, bills
+// and debts of the association's OVH account).
+//
+// Requests go through the shared resty client of adapters/internal/rest, so
+// reads are retried (timeouts, 5xx, 429) and writes never are. Signing is
+// github.com/ovh/go-ovh's: a pre-request hook, run on every attempt, asks
+// go-ovh to build the same request (method, exact URL, exact body bytes),
+// which fetches the server clock from /auth/time once and computes the
+// X-Ovh-Timestamp and X-Ovh-Signature headers; the hook checks that go-ovh
+// signed byte for byte what resty sends and copies the headers over. go-ovh
+// itself never sends a business request: it cannot retry, and it would
+// rewrite the timeout of the caller's *http.Client.
+package ovh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	goovh "github.com/ovh/go-ovh/ovh"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "ovh"
+
+// Settings are the account's choices that are not credentials.
+type Settings struct {
+	// Product and ServiceName describe the service tickets are about (the
+	// Dolibarr server: "vps", "vps-1a2b3c4d.vps.ovh.net"); both optional.
+	Product, ServiceName string
+	// PaymentMean and PaymentMeanID name a registered means of payment
+	// ("bankAccount", 123). When empty, paying a bill creates the payment
+	// order and leaves it to a person (its link goes by private message).
+	PaymentMean   string
+	PaymentMeanID int64
+	// Now is the clock used for the twelve-month bill window (default time.Now).
+	Now func() time.Time
+}
+
+// Client talks to one OVH account. Like go-github's services, its API areas
+// are fields: Support (tickets) and Billing (bills and debts).
+type Client struct {
+	Support *Support
+	Billing *Billing
+
+	r        *resty.Client
+	endpoint string
+	set      Settings
+	log      zerolog.Logger
+
+	mu     sync.Mutex // go-ovh's NewRequest writes its http.Client's Timeout: one signer at a time
+	signer *goovh.Client
+}
+
+// Support is the support-ticket area of the API.
+type Support struct{ c *Client }
+
+// Billing is the bills and debt-account area of the API.
+type Billing struct{ c *Client }
+
+var (
+	_ bot.Tickets  = (*Support)(nil)
+	_ bot.Invoices = (*Billing)(nil)
+)
+
+// New returns a client of the API at baseURL: a go-ovh endpoint name
+// ("ovh-eu") or a URL ending in /1.0 (a fake server's). The application
+// secret and the consumer key are revealed here only, to the signer. hc is
+// the caller's and is not modified (nil: a client with a 30 s timeout).
+func New(baseURL, appKey string, appSecret, consumerKey bot.Secret, s Settings, hc *http.Client, log zerolog.Logger) *Client {
+	if u, ok := goovh.Endpoints[baseURL]; ok {
+		baseURL = u
+	}
+	baseURL = strings.TrimRight(baseURL, "/")
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	timeout := hc.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	log = log.With().Str("component", provider).Logger()
+	c := &Client{
+		endpoint: baseURL, set: s, log: log,
+		r: rest.New(baseURL, hc, rest.Options{Log: log}),
+		// A literal client, not goovh.NewClient: that one also reads
+		// OVH_* variables and ovh.conf files, which must not change what
+		// the configuration says.
+		signer: &goovh.Client{
+			AppKey: appKey, AppSecret: appSecret.Reveal(), ConsumerKey: consumerKey.Reveal(),
+			Client:  &http.Client{Transport: hc.Transport, Timeout: timeout, Jar: hc.Jar},
+			Timeout: timeout,
+		},
+	}
+	if err := c.signer.SetEndpoint(baseURL); err != nil {
+		panic(err) // unreachable: the trailing slash was trimmed
+	}
+	c.Support, c.Billing = &Support{c}, &Billing{c}
+	c.r.SetPreRequestHook(func(_ *resty.Client, req *http.Request) error { return c.sign(req) })
+	return c
+}
+
+// signedHeaders are the headers go-ovh sets that resty's request must carry.
+var signedHeaders = []string{"X-Ovh-Application", "X-Ovh-Consumer", "X-Ovh-Timestamp", "X-Ovh-Signature", "User-Agent"}
+
+// sign sets the OVH signature headers on req. The first call of a client
+// asks the server's clock (GET /auth/time, through go-ovh).
+func (c *Client) sign(req *http.Request) error {
+	var body []byte
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err != nil {
+			return bot.Errorf(bot.Internal, provider, "sign", "read body: %v", err)
+		}
+		body, err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return bot.Errorf(bot.Internal, provider, "sign", "read body: %v", err)
+		}
+	}
+	full := req.URL.String()
+	path, ok := strings.CutPrefix(full, c.endpoint)
+	if !ok {
+		return bot.Errorf(bot.Internal, provider, "sign", "url %s is not under the endpoint", rest.Scrub(full))
+	}
+	var payload any
+	if len(body) > 0 {
+		payload = json.RawMessage(body)
+	}
+	c.mu.Lock()
+	signed, err := c.signer.NewRequest(req.Method, path, payload, true)
+	c.mu.Unlock()
+	if err != nil {
+		return c.signError(err)
+	}
+	got, _ := io.ReadAll(signed.Body)
+	if signed.URL.String() != full || !bytes.Equal(got, body) {
+		return bot.Errorf(bot.Internal, provider, "sign", "go-ovh would sign another request than the one sent")
+	}
+	for _, h := range signedHeaders {
+		if v := signed.Header.Get(h); v != "" {
+			req.Header.Set(h, v)
+		}
+	}
+	return nil
+}
+
+// signError maps a failure to learn the server's clock.
+func (c *Client) signError(err error) error {
+	var ae *goovh.APIError
+	if errors.As(err, &ae) {
+		return &bot.Error{Provider: provider, Op: "read server time", Kind: statusKind(ae.Code, ""), Status: ae.Code,
+			Err: fmt.Errorf("query %s: %s", ae.QueryID, ae.Message)}
+	}
+	return &bot.Error{Provider: provider, Op: "read server time", Kind: bot.Unavailable, Err: rest.CleanError(err)}
+}
+
+// errorJSON is OVH's error body; not every error has every field.
+type errorJSON struct {
+	ErrorCode string `json:"errorCode"`
+	HTTPCode  string `json:"httpCode"`
+	Message   string `json:"message"`
+	Class     string `json:"class"`
+}
+
+// statusKind maps an HTTP status and OVH error code to a kind (reference §9).
+func statusKind(status int, code string) bot.Kind {
+	switch code {
+	case "INVALID_SIGNATURE", "NOT_GRANTED_CALL", "NOT_CREDENTIAL", "INVALID_CREDENTIAL", "INVALID_KEY", "FORBIDDEN":
+		return bot.Denied
+	}
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return bot.Denied
+	case status == http.StatusNotFound:
+		return bot.NotFound
+	case status == http.StatusConflict:
+		return bot.Conflict
+	case status == http.StatusTooManyRequests:
+		return bot.RateLimited
+	case status == 460 || status >= 500:
+		return bot.Unavailable
+	case status >= 400:
+		return bot.Invalid
+	}
+	return bot.Internal
+}
+
+// check maps a response or a transport error to a *bot.Error. The query ID
+// OVH's support asks for goes into the operator's error text.
+func (c *Client) check(resp *resty.Response, err error, op string) error {
+	if err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			if be.Op == "sign" || be.Op == "read server time" {
+				be.Op = op + ": " + be.Op
+			}
+			return be
+		}
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	}
+	s := resp.StatusCode()
+	if s >= 200 && s < 300 {
+		return nil
+	}
+	var e errorJSON
+	_ = json.Unmarshal(resp.Body(), &e) // a non-JSON body leaves e empty
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(s)
+	}
+	return &bot.Error{Provider: provider, Op: op, Kind: statusKind(s, e.ErrorCode), Status: s,
+		Err: fmt.Errorf("%s %s (query %s)", e.ErrorCode, msg, resp.Header().Get("X-Ovh-QueryID"))}
+}
+
+// call sends one request. body, when not nil, is sent as JSON; out, when not
+// nil, receives the JSON answer (numbers as json.Number).
+func (c *Client) call(ctx context.Context, method, path string, body, out any, op string) error {
+	req := c.r.R().SetContext(ctx).SetHeader("Accept", "application/json")
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return bot.Errorf(bot.Internal, provider, op, "encode body: %v", err)
+		}
+		req.SetBody(b).SetHeader("Content-Type", "application/json;charset=utf-8")
+	}
+	resp, err := req.Execute(method, path)
+	if err := c.check(resp, err, op); err != nil {
+		return err
+	}
+	raw := resp.Body()
+	if out == nil || len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(out); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(), Err: fmt.Errorf("decode answer: %w", err)}
+	}
+	return nil
+}
+
+// Check tests the credentials with a read-only call: GET /auth/currentCredential
+// must answer with a validated consumer key.
+func (c *Client) Check(ctx context.Context) error {
+	var out struct {
+		Status string `json:"status"`
+	}
+	if err := c.call(ctx, http.MethodGet, "/auth/currentCredential", nil, &out, "check credentials"); err != nil {
+		return err
+	}
+	if out.Status != "validated" {
+		return bot.Errorf(bot.Denied, provider, "check credentials", "consumer key is %q, not validated", out.Status)
+	}
+	return nil
+}
+
+// workers bounds the parallel reads that follow a list of ids (OVH lists
+// return ids only, each object is one more call).
+const workers = 4
+
+// each runs f(0) … f(n-1), a few at a time, and returns the first error.
+func each(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Ticket is one support ticket with a hosting provider (OVH, PlanetHoster).
+// ID is the provider's own identifier, unique for that provider only; the
+// commands show it prefixed with the provider ("ovh-8123456").
+type Ticket struct {
+	Provider string // "ovh", "planethoster"
+	ID       string // the provider's identifier (OVH ticketId, the store's number for e-mailed tickets)
+	Number   string // the number the provider shows to people (OVH ticketNumber), if any
+	Subject  string
+	State    string    // "open", "closed" or "unknown"
+	LastFrom string    // "customer" or "support": who wrote last, when known
+	Created  time.Time // zero when unknown
+	Updated  time.Time
+	// Messages are filled by Show only, oldest first.
+	Messages []TicketMessage
+	// Link is where a person follows the ticket when the provider has no API
+	// for it (PlanetHoster's client area).
+	Link string
+}
+
+// TicketMessage is one message of a ticket.
+type TicketMessage struct {
+	From string // "customer" or "support"
+	Body string
+	At   time.Time
+}
+
+// Tickets opens and follows support tickets with one provider. Errors:
+// NotFound (Show, Reply: no such ticket), Invalid (the provider refused the
+// subject or body, or the ticket is closed), Denied (credentials), RateLimited,
+// Unavailable. Open and Reply are writes: never retried.
+type Tickets interface {
+	// Open creates a ticket and returns it as the provider recorded it.
+	Open(ctx context.Context, subject, body string) (Ticket, error)
+	// List returns the open tickets, newest first, without their messages.
+	List(ctx context.Context) ([]Ticket, error)
+	// Show returns one ticket with its messages.
+	Show(ctx context.Context, id string) (Ticket, error)
+	// Reply adds a message from the association to a ticket.
+	Reply(ctx context.Context, id, body string) error
+}

@@ -223,7 +223,9 @@ func TestErrorMapping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strconv.Itoa(tt.status)+" "+tt.body[:min(20, len(tt.body))], func(t *testing.T) {
 			mux := http.NewServeMux()
-			mux.HandleFunc("GET /1.0/auth/time", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(strconv.FormatInt(time.Now().Unix(), 10))) })
+			mux.HandleFunc("GET /1.0/auth/time", func(w http.ResponseWriter, _ *http.Request) {
+				w.Write([]byte(strconv.FormatInt(time.Now().Unix(), 10)))
+			})
 			mux.HandleFunc("POST /1.0/support/tickets/1/reply", func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("X-Ovh-QueryID", "EU.ext-1.test")
 				w.WriteHeader(tt.status)

@@ -251,3 +251,34 @@ func TestSplit(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParseAction(f *testing.F) {
+	policy, _ := bot.NewPolicy(nil, nil)
+	c, err := New(Config{ServerURL: "http://127.0.0.1:1", Token: bot.NewSecret("fuzz-token"), TeamID: "t", PublicURL: "http://127.0.0.1:2",
+		Policy: policy, CommandTokens: map[string]bot.Secret{"mail": bot.NewSecret("x")}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	valid, _ := json.Marshal(map[string]any{"user_id": "u", "post_id": "p", "channel_id": "c",
+		"context": map[string]any{"action": "approve", "sig": c.sign("p", "c", "approve")}})
+	f.Add(valid)
+	f.Add([]byte(`{"user_id":"u","post_id":"p","channel_id":"c","context":{"action":"reject","sig":"00"}}`))
+	f.Add([]byte(`{"context":{"action":1}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		k, ok := c.parseAction(body)
+		if !ok {
+			return
+		}
+		action := actionReject
+		if k.Approve {
+			action = actionApprove
+		}
+		var req struct {
+			Context map[string]any `json:"context"`
+		}
+		json.Unmarshal(body, &req)
+		if k.UserID == "" || k.PostID == "" || k.ChannelID == "" || req.Context["sig"] != c.sign(k.PostID, k.ChannelID, action) {
+			t.Errorf("parseAction(%q) accepted %+v without its signature", body, k)
+		}
+	})
+}

@@ -61,8 +61,10 @@ type Server struct {
 // no user. Close it with Close (tests: t.Cleanup(s.Close)).
 func New() *Server {
 	s := &Server{
-		Fault:       &fault.Injector{},
-		out:         &http.Client{Timeout: 30 * time.Second}, // OutgoingIntegrationRequestsTimeout default
+		Fault: &fault.Injector{},
+		// OutgoingIntegrationRequestsTimeout defaults to 30 s; connections to
+		// the bot are kept alive as a long-running server's would be.
+		out:         &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 90 * time.Second}},
 		changed:     make(chan struct{}),
 		team:        teamJSON{ID: NewID(), Name: "association", DisplayName: "Association"},
 		users:       map[string]*userJSON{},
@@ -96,6 +98,7 @@ func (s *Server) WebsocketURL() string { return "ws" + strings.TrimPrefix(s.srv.
 // Close drops every websocket and stops the server.
 func (s *Server) Close() {
 	s.DropWebsockets()
+	s.out.CloseIdleConnections()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }

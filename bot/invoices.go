@@ -11,8 +11,8 @@ import (
 // Money is an amount in cents of a currency. Cents avoid the rounding of
 // floating point: 23.99 € is {2399, "EUR"}.
 type Money struct {
-	Cents    int64
-	Currency string // ISO 4217 code, "EUR"
+	Cents    int64  `json:"cents"`
+	Currency string `json:"currency"` // ISO 4217 code, "EUR"
 }
 
 // Zero reports whether the amount is nil.

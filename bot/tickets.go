@@ -8,27 +8,30 @@ import (
 // Ticket is one support ticket with a hosting provider (OVH, PlanetHoster).
 // ID is the provider's own identifier, unique for that provider only; the
 // commands show it prefixed with the provider ("ovh-8123456").
+//
+// Tickets sent by e-mail are stored as this type (storage's tickets bucket).
 type Ticket struct {
-	Provider string // "ovh", "planethoster"
-	ID       string // the provider's identifier (OVH ticketId, the store's number for e-mailed tickets)
-	Number   string // the number the provider shows to people (OVH ticketNumber), if any
-	Subject  string
-	State    string    // "open", "closed" or "unknown"
-	LastFrom string    // "customer" or "support": who wrote last, when known
-	Created  time.Time // zero when unknown
-	Updated  time.Time
+	Provider string    `json:"provider"`         // "ovh", "planethoster"
+	ID       string    `json:"id"`               // the provider's identifier (OVH ticketId, the store's number for e-mailed tickets)
+	Number   string    `json:"number,omitempty"` // the number the provider shows to people (OVH ticketNumber), if any
+	Subject  string    `json:"subject"`
+	State    string    `json:"state"`               // "open", "closed" or "unknown"
+	LastFrom string    `json:"last_from,omitempty"` // "customer" or "support": who wrote last, when known
+	Created  time.Time `json:"created"`             // zero when unknown
+	Updated  time.Time `json:"updated"`
 	// Messages are filled by Show only, oldest first.
-	Messages []TicketMessage
+	Messages []TicketMessage `json:"messages,omitempty"`
 	// Link is where a person follows the ticket when the provider has no API
 	// for it (PlanetHoster's client area).
-	Link string
+	Link string `json:"link,omitempty"`
 }
 
 // TicketMessage is one message of a ticket.
 type TicketMessage struct {
-	From string // "customer" or "support"
-	Body string
-	At   time.Time
+	ID   string    `json:"id,omitempty"` // the provider's message ID, or the e-mail's Message-ID
+	From string    `json:"from"`         // "customer" or "support"
+	Body string    `json:"body"`
+	At   time.Time `json:"at"`
 }
 
 // Tickets opens and follows support tickets with one provider. Errors:

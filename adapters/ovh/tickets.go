@@ -125,7 +125,7 @@ func (s *Support) Show(ctx context.Context, id string) (bot.Ticket, error) {
 		return bot.Ticket{}, err
 	}
 	for _, m := range msgs {
-		t.Messages = append(t.Messages, bot.TicketMessage{From: m.From, Body: m.Body, At: parseTime(m.CreationDate)})
+		t.Messages = append(t.Messages, bot.TicketMessage{ID: m.MessageID.String(), From: m.From, Body: m.Body, At: parseTime(m.CreationDate)})
 	}
 	slices.SortStableFunc(t.Messages, func(a, b bot.TicketMessage) int { return a.At.Compare(b.At) })
 	return t, nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -170,4 +171,19 @@ func FuzzParseMessage(f *testing.F) {
 			t.Errorf("removed = %v for %q", re.Removed, typ)
 		}
 	})
+}
+
+// TestWebsocketSilentServer: a server that stops pinging is taken for dead
+// after PingTimeout and the adapter reconnects.
+func TestWebsocketSilentServer(t *testing.T) {
+	e, ln := newEnv(t)
+	e.mm.SetPingInterval(0)
+	cfg := e.chat.cfg
+	cfg.PingTimeout = 20 * time.Millisecond
+	var err error
+	if e.chat, err = New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	e.serve(t, newRecorder(), ln)
+	e.waitFake(t, "a reconnection after silence", func(v mattermosttest.View) bool { return v.Authentications() >= 2 })
 }

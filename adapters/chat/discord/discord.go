@@ -1,0 +1,373 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Platform is the adapter's platform name: the key of Discord user IDs and
+// role IDs in the policy, and the Platform of every Invocation and Reaction.
+const Platform = "discord"
+
+// Intents are the gateway intents the bot asks for, the least it needs:
+// guilds (roles and channels), reactions in guilds and in DMs, and DMs.
+// Slash commands need none.
+const Intents = discordgo.IntentGuilds | discordgo.IntentGuildMessageReactions |
+	discordgo.IntentDirectMessages | discordgo.IntentDirectMessageReactions
+
+// Config is what the adapter needs. Token, ApplicationID, GuildID,
+// ApprovalsChannel and Policy are required.
+type Config struct {
+	// Token is the bot token (without "Bot ").
+	Token bot.Secret
+	// ApplicationID is the application's ID (commands are registered for it).
+	ApplicationID string
+	// GuildID is the association's server.
+	GuildID string
+	// ApprovalsChannel and AlertsChannel are channel IDs; Run checks they
+	// exist before it starts. AlertsChannel is optional.
+	ApprovalsChannel string
+	AlertsChannel    string
+	// Policy maps users and their role IDs (Policy.PlatformRoles("discord"))
+	// to bot roles; Run checks every mapped role ID exists in the guild.
+	Policy *bot.Policy
+	// Specs returns the commands to register; nil means the handler's own
+	// Specs method (*bot.Engine has one).
+	Specs func() []bot.Spec
+	// Mailboxes suggests mailbox addresses starting with prefix, for the
+	// autocompletion of e-mail arguments; nil turns it off.
+	Mailboxes func(ctx context.Context, prefix string) []string
+	// Locale of the adapter's own messages (default French).
+	Locale bot.Locale
+	// APIURL replaces https://discord.com (tests, proxies).
+	APIURL string
+	// GatewayURL replaces the gateway address Discord gives (ws:// or wss://).
+	GatewayURL string
+	// HTTPClient carries the REST calls (nil: a client with a 20 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
+	// AckTimeout bounds the acknowledgement of an interaction (default 2.5 s,
+	// inside Discord's 3 s).
+	AckTimeout time.Duration
+}
+
+// Chat is the Discord adapter: a bot.Chat for the engine, and with Run the
+// gateway connection that feeds a bot.Handler.
+type Chat struct {
+	cfg Config
+	s   *discordgo.Session
+	log zerolog.Logger
+
+	botID atomic.Value // string: the bot's user ID, from READY
+
+	mu      sync.Mutex
+	h       bot.Handler
+	base    context.Context // Run's context without its cancellation
+	specs   map[string]*bot.Spec
+	dms     map[string]string // user ID → DM channel ID
+	members map[string]member // user ID → last known member
+	readies int
+
+	votes votes
+	queue serial
+	wg    sync.WaitGroup // in-flight interactions and reactions
+}
+
+var _ bot.Chat = (*Chat)(nil)
+
+// New checks cfg and returns the adapter. It makes no network call; Run
+// connects.
+func New(cfg Config) (*Chat, error) {
+	switch {
+	case cfg.Token.Empty():
+		return nil, errors.New("discord: the bot token is required")
+	case cfg.ApplicationID == "":
+		return nil, errors.New("discord: application_id is required")
+	case cfg.GuildID == "":
+		return nil, errors.New("discord: guild_id is required")
+	case cfg.ApprovalsChannel == "":
+		return nil, errors.New("discord: approvals_channel is required")
+	case cfg.Policy == nil:
+		return nil, errors.New("discord: a policy is required")
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = bot.FR
+	}
+	if cfg.AckTimeout <= 0 {
+		cfg.AckTimeout = 2500 * time.Millisecond
+	}
+	rt, err := newRewriter(cfg.APIURL, cfg.GatewayURL, cfg.HTTPClient)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Timeout: 20 * time.Second}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	hc.Transport = rt
+
+	s, err := discordgo.New("Bot " + cfg.Token.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = hc
+	s.Identify.Intents = Intents
+	s.SyncEvents = true // handlers only enqueue; order is kept
+	s.StateEnabled = false
+	s.ShouldReconnectOnError = true
+	s.ShouldRetryOnRateLimit = true
+	s.LogLevel = discordgo.LogWarning
+	log := cfg.Log.With().Str("component", "discord").Logger()
+	setLibraryLogger(log)
+
+	c := &Chat{
+		cfg: cfg, s: s, log: log,
+		specs: map[string]*bot.Spec{}, dms: map[string]string{}, members: map[string]member{},
+		votes: votes{msgs: map[string]*tracked{}},
+		queue: serial{queues: map[string][]func(){}},
+	}
+	c.botID.Store(cfg.ApplicationID) // a bot user's ID is its application's until READY says otherwise
+	return c, nil
+}
+
+// AlertsChannel returns the configured alerts channel ID.
+func (c *Chat) AlertsChannel() string { return c.cfg.AlertsChannel }
+
+// ApprovalsChannel returns the configured approvals channel ID.
+func (c *Chat) ApprovalsChannel() string { return c.cfg.ApprovalsChannel }
+
+func (c *Chat) me() string { return c.botID.Load().(string) }
+
+// Run checks the configuration against the guild, registers the commands,
+// connects to the gateway and delivers every slash command and reaction to
+// h until ctx ends. It returns an error when the configuration names a
+// channel or role the guild does not have, when the registration is
+// refused or when the first connection fails.
+func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
+	specs, err := c.specList(h)
+	if err != nil {
+		return err
+	}
+	cmds, err := Commands(specs, c.cfg.Mailboxes != nil)
+	if err != nil {
+		return err
+	}
+	if err := c.Check(ctx); err != nil {
+		return err
+	}
+	if _, err := c.s.ApplicationCommandBulkOverwrite(c.cfg.ApplicationID, c.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: %w", check(err, "register commands"))
+	}
+	c.log.Info().Int("commands", len(cmds)).Int("specs", len(specs)).Msg("application commands registered")
+
+	c.mu.Lock()
+	c.h = h
+	c.base = context.WithoutCancel(ctx)
+	for i := range specs {
+		c.specs[specs[i].Path] = &specs[i]
+	}
+	c.mu.Unlock()
+
+	for _, remove := range []func(){
+		c.s.AddHandler(c.onReady),
+		c.s.AddHandler(c.onResumed),
+		c.s.AddHandler(c.onDisconnect),
+		c.s.AddHandler(c.onRateLimit),
+		c.s.AddHandler(c.onInteraction),
+		c.s.AddHandler(c.onReactionAdd),
+		c.s.AddHandler(c.onReactionRemove),
+	} {
+		defer remove()
+	}
+	if err := c.s.Open(); err != nil {
+		return fmt.Errorf("discord: connect to the gateway: %w", scrub(err))
+	}
+	<-ctx.Done()
+	if err := c.s.Close(); err != nil {
+		c.log.Warn().Err(err).Msg("gateway close")
+	}
+	c.wg.Wait()
+	return nil
+}
+
+func (c *Chat) specList(h bot.Handler) ([]bot.Spec, error) {
+	if c.cfg.Specs != nil {
+		return c.cfg.Specs(), nil
+	}
+	if src, ok := h.(interface{ Specs() []bot.Spec }); ok {
+		return src.Specs(), nil
+	}
+	return nil, errors.New("discord: no command to register (set Config.Specs or give a handler with a Specs method)")
+}
+
+// Check verifies the configuration against the guild: the approvals and
+// alerts channels and every mapped role ID must exist (fail closed).
+func (c *Chat) Check(ctx context.Context) error {
+	for _, ch := range []struct{ name, id string }{{"approvals_channel", c.cfg.ApprovalsChannel}, {"alerts_channel", c.cfg.AlertsChannel}} {
+		if ch.id == "" {
+			continue
+		}
+		got, err := c.s.Channel(ch.id, discordgo.WithContext(ctx))
+		if err != nil {
+			if bot.KindOf(check(err, "")) == bot.NotFound {
+				return fmt.Errorf("discord: %s %s: no such channel (check the ID in the configuration)", ch.name, ch.id)
+			}
+			return fmt.Errorf("discord: %s %s: %w", ch.name, ch.id, check(err, "read channel"))
+		}
+		if got.GuildID != c.cfg.GuildID {
+			return fmt.Errorf("discord: %s %s is not a channel of guild %s", ch.name, ch.id, c.cfg.GuildID)
+		}
+	}
+	mapped := c.cfg.Policy.PlatformRoles(Platform)
+	if len(mapped) == 0 {
+		return nil
+	}
+	roles, err := c.s.GuildRoles(c.cfg.GuildID, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: guild %s: %w", c.cfg.GuildID, check(err, "read roles"))
+	}
+	have := map[string]bool{}
+	for _, r := range roles {
+		have[r.ID] = true
+	}
+	var missing []string
+	for id, role := range mapped {
+		if !have[id] {
+			missing = append(missing, fmt.Sprintf("%s (%s)", id, role))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("discord: role IDs not found in guild %s: %s", c.cfg.GuildID, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
+	if e.User != nil && e.User.ID != "" {
+		c.botID.Store(e.User.ID)
+	}
+	c.mu.Lock()
+	c.readies++
+	again := c.readies > 1
+	c.mu.Unlock()
+	c.log.Info().Bool("new_session", again).Msg("gateway ready")
+	if again {
+		// The session could not be resumed: events of the gap are lost.
+		c.resync()
+	}
+}
+
+func (c *Chat) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {
+	c.log.Info().Msg("gateway session resumed")
+}
+
+func (c *Chat) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	c.log.Warn().Msg("gateway disconnected")
+}
+
+func (c *Chat) onRateLimit(_ *discordgo.Session, e *discordgo.RateLimit) {
+	ev := c.log.Warn().Str("url", scrubURL(e.URL))
+	if e.TooManyRequests != nil {
+		ev = ev.Dur("retry_after", e.RetryAfter)
+	}
+	ev.Msg("rate limited by discord, waiting")
+}
+
+// check turns a discordgo error into a *bot.Error: 401/403 Denied (and
+// 50007, a user who does not take DMs), 404 NotFound, 400 Invalid, 409
+// Conflict, 429 RateLimited, 5xx and transport errors Unavailable. Discord's
+// code and message stay in the cause; the URL, which may hold an
+// interaction token, and the body never do.
+func check(err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	e := &bot.Error{Provider: Platform, Op: op, Kind: bot.Unavailable}
+	var rest *discordgo.RESTError
+	var rl *discordgo.RateLimitError
+	switch {
+	case errors.As(err, &rest) && rest.Response != nil:
+		e.Status = rest.Response.StatusCode
+		e.Err = errors.New(http.StatusText(e.Status))
+		if rest.Message != nil {
+			e.Err = fmt.Errorf("code %d: %s", rest.Message.Code, rest.Message.Message)
+		}
+		switch {
+		case rest.Message != nil && rest.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser:
+			e.Kind = bot.Denied
+		case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+			e.Kind = bot.Denied
+		case e.Status == http.StatusNotFound:
+			e.Kind = bot.NotFound
+		case e.Status == http.StatusConflict:
+			e.Kind = bot.Conflict
+		case e.Status == http.StatusTooManyRequests:
+			e.Kind = bot.RateLimited
+		case e.Status >= 400 && e.Status < 500:
+			e.Kind = bot.Invalid
+		}
+	case errors.As(err, &rl):
+		e.Kind, e.Status = bot.RateLimited, http.StatusTooManyRequests
+		e.Err = fmt.Errorf("retry after %s", rl.RetryAfter)
+	case errors.Is(err, discordgo.ErrUnauthorized):
+		e.Kind, e.Err = bot.Denied, errors.New("unauthorized")
+	default:
+		e.Err = scrub(err)
+	}
+	return e
+}
+
+// scrub drops the URL from a transport error: it may hold an interaction token.
+func scrub(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s %s: %w", ue.Op, scrubURL(ue.URL), ue.Err)
+	}
+	return err
+}
+
+var tokenInURL = regexp.MustCompile(`/(webhooks|interactions)/(\d+)/[^/?]+`)
+
+// scrubURL hides the token of webhook and interaction URLs.
+func scrubURL(u string) string { return tokenInURL.ReplaceAllString(u, "/$1/$2/[token]") }
+
+// libraryLog receives discordgo's own log lines (warnings and errors).
+var libraryLog atomic.Pointer[zerolog.Logger]
+
+var setLogger sync.Once
+
+// setLibraryLogger routes discordgo's package-level logger to log. discordgo
+// has one logger per process; the last adapter created owns it.
+func setLibraryLogger(log zerolog.Logger) {
+	l := log.With().Str("component", "discordgo").Logger()
+	libraryLog.Store(&l)
+	setLogger.Do(func() {
+		discordgo.Logger = func(level, _ int, format string, a ...any) {
+			l := libraryLog.Load()
+			msg := fmt.Sprintf(format, a...)
+			if len(msg) > 300 {
+				msg = msg[:300] + "…"
+			}
+			msg = scrubURL(msg)
+			if level <= discordgo.LogError {
+				l.Error().Msg(msg)
+				return
+			}
+			l.Warn().Msg(msg)
+		}
+	})
+}

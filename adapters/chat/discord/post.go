@@ -1,0 +1,155 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// maxMessage is Discord's limit on a message's content, in characters.
+const maxMessage = 2000
+
+// Post sends m to channel and returns the ID of its first message. A text
+// longer than Discord's limit goes out as several messages, the
+// attachments with the last one; with m.ReplyTo the first one answers that
+// message; with m.Approval the bot adds ✅ and ❌ to it and watches its
+// reactions. Errors: Denied (missing permission), NotFound (unknown
+// channel), Invalid, RateLimited, Unavailable.
+func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
+	if m.Text == "" && len(m.Attachments) == 0 {
+		return "", &bot.Error{Provider: Platform, Op: "post message", Kind: bot.Invalid, Err: errEmpty}
+	}
+	first, err := c.send(ctx, channel, m.Text, m.ReplyTo, m.Attachments)
+	if err != nil {
+		return first, err
+	}
+	if m.Approval {
+		c.votes.track(first, channel)
+		for _, e := range []string{bot.EmojiApprove, bot.EmojiReject} {
+			// Without the bot's reactions people can still add their own.
+			if err := c.s.MessageReactionAdd(channel, first, e, discordgo.WithContext(ctx)); err != nil {
+				c.log.Warn().Err(check(err, "add reaction")).Str("message", first).Msg("approval reaction not added")
+			}
+		}
+	}
+	return first, nil
+}
+
+// Direct sends m privately to userID, in their DM channel: the only place a
+// secret leaves the bot. Errors: Denied (the user does not take DMs),
+// NotFound (unknown user), RateLimited, Unavailable. The text never
+// appears in an error or a log line.
+func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
+	ch, err := c.dmChannel(ctx, userID)
+	if err != nil {
+		return err
+	}
+	text := m.PrivateText()
+	if text == "" && len(m.Attachments) == 0 {
+		return &bot.Error{Provider: Platform, Op: "send private message", Kind: bot.Invalid, Err: errEmpty}
+	}
+	_, err = c.send(ctx, ch, text, "", m.Attachments)
+	return err
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+const errEmpty = errorString("empty message")
+
+func (c *Chat) dmChannel(ctx context.Context, userID string) (string, error) {
+	c.mu.Lock()
+	ch, ok := c.dms[userID]
+	c.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	st, err := c.s.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", check(err, "open private channel")
+	}
+	c.mu.Lock()
+	c.dms[userID] = st.ID
+	c.mu.Unlock()
+	return st.ID, nil
+}
+
+// send posts text (split at Discord's limit) and the files; it returns the
+// first message's ID.
+func (c *Chat) send(ctx context.Context, channel, text, replyTo string, files []bot.Attachment) (string, error) {
+	chunks := split(text, maxMessage)
+	first := ""
+	for k, chunk := range chunks {
+		ms := &discordgo.MessageSend{Content: chunk, AllowedMentions: noMentions()}
+		if k == 0 && replyTo != "" {
+			no := false
+			ms.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channel, FailIfNotExists: &no}
+		}
+		if k == len(chunks)-1 {
+			ms.Files = discordFiles(files)
+		}
+		msg, err := c.s.ChannelMessageSendComplex(channel, ms, discordgo.WithContext(ctx))
+		if err != nil {
+			return first, check(err, "post message")
+		}
+		if k == 0 {
+			first = msg.ID
+		}
+	}
+	return first, nil
+}
+
+// noMentions keeps user text from pinging anyone.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+func discordFiles(as []bot.Attachment) []*discordgo.File {
+	var out []*discordgo.File
+	for _, a := range as {
+		ct := a.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		out = append(out, &discordgo.File{Name: a.Name, ContentType: ct, Reader: bytes.NewReader(a.Data)})
+	}
+	return out
+}
+
+// split cuts text into pieces of at most limit characters, at the last
+// line break of a piece, else its last space, else anywhere (never inside
+// a UTF-8 sequence). Pieces keep their text exactly: joined, they give
+// text back, except for the line break or space each cut falls on. An
+// empty text is one empty piece.
+func split(text string, limit int) []string {
+	if utf8.RuneCountInString(text) <= limit {
+		return []string{text}
+	}
+	var out []string
+	for utf8.RuneCountInString(text) > limit {
+		// end is the byte offset just after limit characters.
+		end, n := 0, 0
+		for end < len(text) && n < limit {
+			_, size := utf8.DecodeRuneInString(text[end:])
+			end += size
+			n++
+		}
+		cut, skip := end, 0
+		if i := strings.LastIndexByte(text[:end], '\n'); i > 0 {
+			cut, skip = i, 1
+		} else if i := strings.LastIndexFunc(text[:end], unicode.IsSpace); i > 0 {
+			_, size := utf8.DecodeRuneInString(text[i:])
+			cut, skip = i, size
+		}
+		out = append(out, text[:cut])
+		text = text[cut+skip:]
+	}
+	return append(out, text)
+}

@@ -1,0 +1,87 @@
+package discord
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// discordHost is the host discordgo's endpoint variables point at; they are
+// computed when discordgo loads, so overriding them at run time is not
+// possible (reference §13.1).
+const discordHost = "discord.com"
+
+// rewriter sends discordgo's REST calls to another base URL and, when a
+// gateway URL is configured, answers GET /api/v{N}/gateway itself.
+type rewriter struct {
+	base    *url.URL // nil: leave discord.com alone
+	gateway string   // "": ask the API
+	next    http.RoundTripper
+}
+
+func newRewriter(apiURL, gatewayURL string, hc *http.Client) (*rewriter, error) {
+	rt := &rewriter{next: http.DefaultTransport}
+	if hc != nil && hc.Transport != nil {
+		rt.next = hc.Transport
+	}
+	if apiURL != "" {
+		u, err := url.Parse(strings.TrimRight(apiURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("discord: api_url %q is not an http(s) URL", apiURL)
+		}
+		rt.base = u
+	}
+	if gatewayURL != "" {
+		u, err := url.Parse(gatewayURL)
+		if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+			return nil, fmt.Errorf("discord: gateway_url %q is not a ws(s) URL", gatewayURL)
+		}
+		rt.gateway = gatewayURL
+	}
+	return rt, nil
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *rewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Host != discordHost {
+		return t.next.RoundTrip(r)
+	}
+	if t.gateway != "" && r.Method == http.MethodGet && isGatewayPath(r.URL.Path) {
+		body, _ := json.Marshal(map[string]string{"url": t.gateway})
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return &http.Response{
+			Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:        http.Header{"Content-Type": {"application/json"}},
+			Body:          io.NopCloser(bytes.NewReader(body)),
+			ContentLength: int64(len(body)), Request: r,
+		}, nil
+	}
+	if t.base == nil {
+		return t.next.RoundTrip(r)
+	}
+	out := r.Clone(r.Context())
+	out.URL.Scheme, out.URL.Host, out.Host = t.base.Scheme, t.base.Host, t.base.Host
+	if p := t.base.Path; p != "" {
+		out.URL.Path = p + r.URL.Path
+		if r.URL.RawPath != "" {
+			out.URL.RawPath = t.base.EscapedPath() + r.URL.RawPath
+		}
+	}
+	return t.next.RoundTrip(out)
+}
+
+// isGatewayPath matches /api/v9/gateway (any version).
+func isGatewayPath(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/api/v")
+	if !ok {
+		return false
+	}
+	_, tail, ok := strings.Cut(rest, "/")
+	return ok && tail == "gateway"
+}

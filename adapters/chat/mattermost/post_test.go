@@ -77,7 +77,7 @@ func TestPostErrors(t *testing.T) {
 		{"server error", e.general, func() {
 			e.mm.Fault.FailNext(1, http.StatusInternalServerError, `{"id":"x","message":"boom","status_code":500}`)
 		}, bot.Unavailable},
-		{"plain-text 429", e.general, func() { e.mm.Fault.FailNext(1, http.StatusTooManyRequests, "limit exceeded") }, bot.RateLimited},
+		{"rate limited", e.general, func() { e.mm.RateLimitNext(1) }, bot.RateLimited},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

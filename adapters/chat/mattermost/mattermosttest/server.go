@@ -53,6 +53,7 @@ type Server struct {
 	conns       map[*wsConn]bool
 	authCount   int
 	wsActions   []string
+	limited     int // next requests answered 429 by the rate limiter
 	pingEvery   time.Duration
 	now         func() time.Time
 }
@@ -84,7 +85,7 @@ func New() *Server {
 	for _, e := range systemEmoji {
 		s.emoji[e] = true
 	}
-	s.srv = httptest.NewServer(s.Fault.Wrap(s.routes()))
+	s.srv = httptest.NewServer(s.Fault.Wrap(s.rateLimit(s.routes())))
 	return s
 }
 
@@ -127,6 +128,37 @@ func (s *Server) SetNow(now func() time.Time) {
 	s.mu.Lock()
 	s.now = now
 	s.mu.Unlock()
+}
+
+// RateLimitNext makes the next n REST requests hit Mattermost's rate
+// limiter: 429 with a plain-text "limit exceeded" body and the
+// X-Ratelimit-* headers (reference §1). The limiter is off by default, as on
+// a real server.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	s.limited = n
+	s.mu.Unlock()
+}
+
+func (s *Server) rateLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		limited := s.limited > 0 && strings.HasPrefix(r.URL.Path, "/api/v4/") && r.URL.Path != "/api/v4/websocket"
+		if limited {
+			s.limited--
+		}
+		s.mu.Unlock()
+		if !limited {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("X-Ratelimit-Limit", "10")
+		w.Header().Set("X-Ratelimit-Remaining", "0")
+		w.Header().Set("X-Ratelimit-Reset", "1")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte("limit exceeded\n"))
+	})
 }
 
 // idAlphabet is Mattermost's: 26 lower-case letters and digits.

@@ -1,0 +1,260 @@
+// Package mailer sends opsbot's e-mail (tickets to PlanetHoster, requests to
+// the contractor CF2D) through the association's SMTP server, with
+// github.com/wneessen/go-mail. Every message is plain text in UTF-8, has a
+// Message-ID on the association's domain and may be threaded under an
+// earlier one. Sending is a write: it is never retried.
+package mailer
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/rs/zerolog"
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "mailer"
+
+// Settings describe the SMTP server and the sender.
+type Settings struct {
+	Host     string // smtp.anopex.fr
+	Port     int    // default 587 (465 with TLS "tls")
+	Username string // empty: no authentication
+	From     string // the association's sending address
+	FromName string // "Anopex — opsbot"
+	// TLS is "starttls" (default: STARTTLS is mandatory), "tls" (implicit
+	// TLS, port 465) or "none" (only to a loopback server, as in tests).
+	TLS string
+	// TLSConfig overrides the TLS settings (tests give their CA here); nil
+	// means the system roots and Host as server name.
+	TLSConfig *tls.Config
+	// Timeout bounds the dial and each SMTP command (default 30 s).
+	Timeout time.Duration
+	// Now is the clock of the Date header and the Message-IDs (default time.Now).
+	Now func() time.Time
+}
+
+// Client sends e-mail. It is safe for concurrent use: each Send opens its own
+// SMTP session.
+type Client struct {
+	set  Settings
+	pass string
+	log  zerolog.Logger
+}
+
+var _ bot.MailSender = (*Client)(nil)
+
+// New checks the settings and returns a client. The password is revealed
+// here only; it is handed to go-mail for each session and never logged.
+func New(s Settings, password bot.Secret, log zerolog.Logger) (*Client, error) {
+	if s.Host == "" {
+		return nil, errors.New("mailer: the SMTP host is required")
+	}
+	from, err := bot.NormalizeEmail(s.From)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: from %q is not an address", s.From)
+	}
+	s.From = from
+	if strings.ContainsFunc(s.FromName, unicode.IsControl) {
+		return nil, errors.New("mailer: the sender name holds a control character")
+	}
+	switch s.TLS {
+	case "":
+		s.TLS = "starttls"
+	case "starttls", "tls":
+	case "none":
+		if ip := net.ParseIP(s.Host); s.Host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("mailer: tls none is only for a loopback server, not %s", s.Host)
+		}
+	default:
+		return nil, fmt.Errorf("mailer: tls %q: write starttls, tls or none", s.TLS)
+	}
+	if s.Port == 0 {
+		s.Port = 587
+		if s.TLS == "tls" {
+			s.Port = 465
+		}
+	}
+	if s.Timeout <= 0 {
+		s.Timeout = 30 * time.Second
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	return &Client{set: s, pass: password.Reveal(), log: log.With().Str("component", provider).Logger()}, nil
+}
+
+// From returns the sending address.
+func (c *Client) From() string { return c.set.From }
+
+// client builds a go-mail client for one session.
+func (c *Client) client() (*mail.Client, error) {
+	opts := []mail.Option{mail.WithPort(c.set.Port), mail.WithTimeout(c.set.Timeout)}
+	switch c.set.TLS {
+	case "starttls":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	case "tls":
+		opts = append(opts, mail.WithSSL())
+	case "none":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	}
+	if c.set.TLSConfig != nil {
+		opts = append(opts, mail.WithTLSConfig(c.set.TLSConfig))
+	}
+	if c.set.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(c.set.Username), mail.WithPassword(c.pass))
+	}
+	return mail.NewClient(c.set.Host, opts...)
+}
+
+// Send delivers e and returns its Message-ID. Bad headers (a subject with a
+// line break, a malformed Message-ID) are refused before any connection,
+// with kind Invalid, so nothing can be injected into the message.
+func (c *Client) Send(ctx context.Context, e bot.Email) (string, error) {
+	const op = "send mail"
+	m, id, err := c.message(e)
+	if err != nil {
+		return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	}
+	cl, err := c.client()
+	if err != nil {
+		return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+	}
+	start := time.Now()
+	err = cl.DialAndSendWithContext(ctx, m)
+	c.log.Debug().Str("message_id", id).Int("recipients", len(e.To)+len(e.Cc)).Dur("duration", time.Since(start)).Err(err).Msg("smtp")
+	if err != nil {
+		return "", &bot.Error{Provider: provider, Op: op, Kind: kindOf(ctx, err), Err: err}
+	}
+	return id, nil
+}
+
+// message builds the go-mail message of e.
+func (c *Client) message(e bot.Email) (*mail.Msg, string, error) {
+	if len(e.To) == 0 {
+		return nil, "", errors.New("no recipient")
+	}
+	m := mail.NewMsg()
+	if err := m.FromFormat(c.set.FromName, c.set.From); err != nil {
+		return nil, "", fmt.Errorf("from: %w", err)
+	}
+	for _, list := range []struct {
+		h     mail.AddrHeader
+		addrs []string
+	}{{mail.HeaderTo, e.To}, {mail.HeaderCc, e.Cc}} {
+		var norm []string
+		for _, a := range list.addrs {
+			n, err := bot.NormalizeEmail(a)
+			if err != nil {
+				return nil, "", fmt.Errorf("%s: %q is not an address", list.h, a)
+			}
+			norm = append(norm, n)
+		}
+		if len(norm) > 0 {
+			if err := m.SetAddrHeader(list.h, norm...); err != nil {
+				return nil, "", fmt.Errorf("%s: %w", list.h, err)
+			}
+		}
+	}
+	if e.Subject == "" || strings.ContainsFunc(e.Subject, unicode.IsControl) {
+		return nil, "", errors.New("the subject is empty or holds a control character")
+	}
+	m.Subject(e.Subject)
+	id := e.MessageID
+	if id == "" {
+		id = bot.NewMessageID(c.set.From, c.set.Now())
+	}
+	if !validID(id) {
+		return nil, "", fmt.Errorf("malformed Message-ID %q", id)
+	}
+	m.SetMessageIDWithValue(id)
+	if e.InReplyTo != "" {
+		if !validID(e.InReplyTo) {
+			return nil, "", fmt.Errorf("malformed In-Reply-To %q", e.InReplyTo)
+		}
+		m.SetGenHeader(mail.HeaderInReplyTo, "<"+e.InReplyTo+">")
+	}
+	if len(e.References) > 0 {
+		refs := make([]string, 0, len(e.References))
+		for _, r := range e.References {
+			if !validID(r) {
+				return nil, "", fmt.Errorf("malformed reference %q", r)
+			}
+			refs = append(refs, "<"+r+">")
+		}
+		m.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+	}
+	m.SetDateWithValue(c.set.Now())
+	m.SetBodyString(mail.TypeTextPlain, e.Body)
+	return m, id, nil
+}
+
+// validID accepts a Message-ID value without angle brackets: "left@right",
+// both sides of printable ASCII without spaces, brackets or quotes.
+func validID(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || len(s) > 250 || strings.Count(s, "@") != 1 {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r > '~' || strings.ContainsRune(`<>()[]\",;:`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// kindOf maps an SMTP failure: authentication refused is Denied, a
+// permanent refusal of an address or the message is Invalid, everything
+// else (connection, timeout, temporary 4xx) is Unavailable.
+func kindOf(ctx context.Context, err error) bot.Kind {
+	if ctx.Err() != nil {
+		return bot.Unavailable
+	}
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		switch {
+		case se.IsTemp():
+			return bot.Unavailable
+		case se.ErrorCode() >= 500:
+			return bot.Invalid // MAIL FROM, RCPT TO or DATA refused for good
+		}
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		switch {
+		case te.Code == 530 || te.Code == 534 || te.Code == 535 || te.Code == 538:
+			return bot.Denied
+		case te.Code >= 500:
+			return bot.Invalid
+		}
+		return bot.Unavailable
+	}
+	if errors.Is(err, mail.ErrPlainAuthNotSupported) || strings.Contains(err.Error(), "does not support SMTP AUTH") {
+		return bot.Denied
+	}
+	return bot.Unavailable
+}
+
+// Check tests the settings and the credentials: it connects, negotiates TLS,
+// authenticates and quits without sending anything.
+func (c *Client) Check(ctx context.Context) error {
+	cl, err := c.client()
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: "check", Kind: bot.Internal, Err: err}
+	}
+	sc, err := cl.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: "check", Kind: kindOf(ctx, err), Err: err}
+	}
+	return cl.CloseWithSMTPClient(sc)
+}

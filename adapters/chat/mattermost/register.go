@@ -134,27 +134,42 @@ func commandFor(trigger string, specs []bot.Spec, teamID, url string, l bot.Loca
 				subs = append(subs, w[0])
 			}
 		case strings.EqualFold(w[0], trigger) && len(w) > 1:
-			subs = append(subs, strings.Join(w[1:], " "))
+			subs = append(subs, strings.TrimSpace(strings.TrimPrefix(s.Usage(), w[0])))
 		case strings.EqualFold(w[0], trigger):
 			help = s.HelpIn(l)
+			if u := strings.TrimSpace(strings.TrimPrefix(s.Usage(), w[0])); u != "" {
+				subs = append(subs, u)
+			}
 		}
 	}
 	desc := help
 	if desc == "" {
-		desc = l.Pick("Commandes opsbot « ", "opsbot commands \"") + trigger + l.Pick(" »", "\"")
+		desc = l.Pick("opsbot, commandes « ", "opsbot, \"") + trigger + l.Pick(" » : ", "\" commands: ") + strings.Join(first(subs), ", ")
 		if trigger == Umbrella {
 			desc = l.Pick("Toutes les commandes d'opsbot (help pour la liste)", "Every opsbot command (help for the list)")
 		}
 	}
-	hint := ""
-	if len(subs) > 0 {
-		hint = "[" + strings.Join(subs, " | ") + "]"
+	hint := strings.Join(subs, " | ")
+	name := "opsbot " + trigger
+	if trigger == Umbrella {
+		name = "opsbot"
 	}
 	return &model.Command{
 		TeamId: teamID, Trigger: trigger, Method: model.CommandMethodPost, URL: url,
-		DisplayName: clip("opsbot "+trigger, 64), Description: clip(desc, 128),
+		DisplayName: clip(name, 64), Description: clip(desc, 128),
 		AutoComplete: true, AutoCompleteDesc: clip(desc, 128), AutoCompleteHint: clip(hint, 256),
 	}
+}
+
+// first returns the first word of each sub-command.
+func first(subs []string) []string {
+	var out []string
+	for _, s := range subs {
+		if f := strings.Fields(s); len(f) > 0 && !slices.Contains(out, f[0]) {
+			out = append(out, f[0])
+		}
+	}
+	return out
 }
 
 // clip cuts s to at most n bytes on a rune boundary, marking the cut with "…".

@@ -3,14 +3,41 @@ package mattermost
 import (
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/anopex/opsbot/adapters/chat/mattermost/mattermosttest"
 	"github.com/anopex/opsbot/bot"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := "testdata/" + name
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
+
+var tokenValue = regexp.MustCompile(`(?m)^(OPSBOT_MATTERMOST_TOKEN_[A-Z0-9_]+)=[a-z0-9]{26}$`)
 
 func testSpecs() []bot.Spec {
 	noop := func(context.Context, bot.Call) (bot.Reply, error) { return bot.Reply{}, nil }
@@ -45,6 +72,18 @@ func TestRegister(t *testing.T) {
 		t.Errorf("first run (-want +got):\n%s", diff)
 	}
 	first := mm.Commands()
+	golden(t, "register.golden", tokenValue.ReplaceAllString(out.String(), "$1=<26-character token>"))
+	api := model.NewAPIv4Client(mm.URL())
+	api.SetToken(adminToken)
+	cmds, _, err := api.ListCommands(t.Context(), mm.TeamID(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listing strings.Builder
+	for _, c := range cmds {
+		fmt.Fprintf(&listing, "/%s  %s %s  [%s]  %q\n    %s\n    hint: %s\n", c.Trigger, c.Method, c.URL, c.DisplayName, c.Description, c.AutoCompleteDesc, c.AutoCompleteHint)
+	}
+	golden(t, "commands.golden", listing.String())
 
 	var again bytes.Buffer
 	res, err = Register(t.Context(), reg, specs, &again)

@@ -1,0 +1,202 @@
+// Package dolibarr is the client of Dolibarr's REST API (module "API REST",
+// Restler): members ("adhérents") and staff users with their groups. It
+// follows reference/providers/dolibarr.md: the DOLAPIKEY header, Restler
+// error bodies, numbers that arrive as strings, dates as Unix seconds, and
+// both ways a list ends (v19+: 200 [] ; v14–v18: 404 "Not Found: No … found").
+//
+// Lists are read with the largest page size and overlapping requests. The
+// first page is asked with pagination_data=true: a server that knows it (v20+)
+// answers the total, and the other pages go conc at a time with no waste; an
+// older one answers a bare array, and the client then requests pages in order,
+// conc in flight, until a short page, wasting at most conc-1 requests.
+package dolibarr
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "dolibarr"
+
+// Options tunes a Client. The zero value means the defaults.
+type Options struct {
+	// PageSize is the limit asked per page (default 500: the reference's
+	// sensible maximum; Dolibarr itself has none).
+	PageSize int
+	// Concurrency is how many page requests may be in flight at once (default 4).
+	Concurrency int
+	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
+	// 100 ms, 5 s; Retries -1 for none).
+	Retries          int
+	MinWait, MaxWait time.Duration
+	// Now is the clock that decides Adherent.Active and StaffUser.Active
+	// (default time.Now).
+	Now func() time.Time
+}
+
+// Default option values.
+const (
+	DefaultPageSize    = 500
+	DefaultConcurrency = 4
+)
+
+// Client talks to one Dolibarr. It is safe for concurrent use.
+type Client struct {
+	r    *resty.Client // reads, retried
+	w    *resty.Client // writes and setGroup (a GET that mutates), never retried
+	o    Options
+	now  func() time.Time
+	mode atomic.Int32 // what the last list taught: modeTotal or modeLegacy
+}
+
+const (
+	modeTotal  = 0 // pagination_data answered with a total
+	modeLegacy = 1 // a bare array: no total
+)
+
+// New returns a client for the API at baseURL, which ends in
+// "/api/index.php" (for example https://erp.asso.fr/api/index.php). The key
+// is sent in the DOLAPIKEY header, never in a URL. hc may be nil.
+func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	log = log.With().Str("component", provider).Logger()
+	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
+	wo := ro
+	wo.Retries = -1
+	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, now: o.Now}
+	for _, r := range []*resty.Client{c.r, c.w} {
+		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed; resty's own logger would repeat raw URLs on stderr
+		r.SetHeader("DOLAPIKEY", key.Reveal()).
+			SetHeader("Accept", "application/json").
+			SetHeader("Content-Type", "application/json")
+	}
+	return c
+}
+
+// quiet is a resty.Logger that drops resty's own messages.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
+
+// Options returns the options in force (defaults filled in).
+func (c *Client) Options() Options { return c.o }
+
+// PlanRequests returns, for a list of total items, the requests a full read
+// needs and the chain of round trips that cannot overlap, so that a
+// benchmark's lower bound is chain × latency. It assumes the pagination mode
+// the server showed on the last list read (a total, unless it answered a
+// bare array); in the legacy mode up to Concurrency-1 more requests are
+// wasted past the end. See paging.Plan for the formula:
+// pages = ceil(total/size) (legacy: floor(total/size)+1), chain = 1 + ceil((pages-1)/conc).
+func (c *Client) PlanRequests(total int) (requests, chain int) {
+	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, c.mode.Load() == modeTotal)
+}
+
+// errorJSON is Restler's error body.
+type errorJSON struct {
+	Error struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"error"`
+}
+
+// message returns the provider's error message, or "" if the body is not a
+// Restler error. It is cut to 300 bytes: it goes to operators' logs only.
+func message(body []byte) string {
+	var e errorJSON
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	m := e.Error.Message
+	if len(m) > 300 {
+		m = m[:300] + "…"
+	}
+	return m
+}
+
+// check maps a response to nil or a *bot.Error: 401/403 Denied, 404
+// NotFound, 400/405/422 Invalid, 429 RateLimited, 500 Conflict when the
+// message says a value already exists and Internal otherwise, other 5xx,
+// timeouts and transport errors Unavailable.
+func check(resp *resty.Response, err error, op string) error {
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	}
+	s := resp.StatusCode()
+	if s >= 200 && s < 300 {
+		return nil
+	}
+	msg := message(resp.Body())
+	if msg == "" {
+		msg = http.StatusText(s)
+	}
+	e := &bot.Error{Provider: provider, Op: op, Status: s, Err: errors.New(msg)}
+	switch {
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		e.Kind = bot.Denied
+	case s == http.StatusNotFound:
+		e.Kind = bot.NotFound
+	case s == http.StatusBadRequest || s == http.StatusMethodNotAllowed || s == http.StatusUnprocessableEntity:
+		e.Kind = bot.Invalid
+	case s == http.StatusConflict:
+		e.Kind = bot.Conflict
+	case s == http.StatusTooManyRequests:
+		e.Kind = bot.RateLimited
+	case s == http.StatusInternalServerError && alreadyExists(msg):
+		e.Kind = bot.Conflict
+	case s == http.StatusInternalServerError:
+		e.Kind = bot.Internal
+	case s >= 500:
+		e.Kind = bot.Unavailable
+	default:
+		e.Kind = bot.Internal
+	}
+	return e
+}
+
+func alreadyExists(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "alreadyexist") || strings.Contains(m, "already exist") || strings.Contains(m, "duplicate")
+}
+
+// endOfList reports whether a list answer is the v14–v18 "no more items"
+// 404 (Not Found: No member found), which means an empty page, not an error.
+func endOfList(resp *resty.Response) bool {
+	return resp != nil && resp.StatusCode() == http.StatusNotFound &&
+		strings.HasPrefix(message(resp.Body()), "Not Found: No ")
+}
+
+// decode unmarshals a successful body into v, mapping a bad body to Internal.
+func decode(resp *resty.Response, v any, op string) error {
+	if err := json.Unmarshal(resp.Body(), v); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
+			Err: fmt.Errorf("decode answer: %w", err)}
+	}
+	return nil
+}
+
+func invalid(op, format string, args ...any) error {
+	return bot.Errorf(bot.Invalid, provider, op, format, args...)
+}

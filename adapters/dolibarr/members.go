@@ -1,0 +1,161 @@
+package dolibarr
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+var _ bot.Adherents = (*Client)(nil)
+
+// memberProps are the only fields a list asks for (Dolibarr's properties
+// parameter; a version without it sends whole objects, which decode the same).
+const memberProps = "id,ref,login,firstname,lastname,email,statut,status,type,need_subscription,datefin"
+
+// memberJSON mirrors the fields of a Dolibarr member the bot reads.
+type memberJSON struct {
+	ID               str      `json:"id"`
+	Ref              str      `json:"ref"`
+	Login            str      `json:"login"`
+	FirstName        str      `json:"firstname"`
+	LastName         str      `json:"lastname"`
+	Email            str      `json:"email"`
+	Statut           str      `json:"statut"`
+	Status           str      `json:"status"`
+	Type             str      `json:"type"`
+	NeedSubscription str      `json:"need_subscription"`
+	DateFin          unixTime `json:"datefin"`
+}
+
+// toBot converts one member; now decides Active. A member whose statut is
+// none of the four known values is an error (an unexpected answer).
+func (m memberJSON) toBot(now time.Time) (bot.Adherent, error) {
+	s := m.Statut
+	if s == "" {
+		s = m.Status
+	}
+	st, err := parseStatus(string(s))
+	if err != nil {
+		return bot.Adherent{}, fmt.Errorf("member %s: %w", m.ID, err)
+	}
+	a := bot.Adherent{
+		ID:               string(m.ID),
+		Ref:              string(m.Ref),
+		Login:            string(m.Login),
+		FirstName:        strings.TrimSpace(string(m.FirstName)),
+		LastName:         strings.TrimSpace(string(m.LastName)),
+		Email:            strings.TrimSpace(string(m.Email)),
+		Type:             string(m.Type),
+		Status:           st,
+		NeedSubscription: flag(m.NeedSubscription, true),
+		SubscriptionEnd:  time.Time(m.DateFin),
+	}
+	a.Active = a.ActiveAt(now)
+	return a, nil
+}
+
+func (c *Client) members(ctx context.Context, op string, q map[string]string) ([]bot.Adherent, error) {
+	if q == nil {
+		q = map[string]string{}
+	}
+	q["properties"] = memberProps
+	raw, err := readAll[memberJSON](ctx, c, op, "/members", q)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	out := make([]bot.Adherent, len(raw))
+	for i, m := range raw {
+		if out[i], err = m.toBot(now); err != nil {
+			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+		}
+	}
+	return out, nil
+}
+
+// Adherents returns every member, whatever their status, in id order.
+// API: GET /members?sortfield=t.rowid&limit=…&page=…&pagination_data=true
+// (reference §4, §5.1).
+func (c *Client) Adherents(ctx context.Context) ([]bot.Adherent, error) {
+	return c.members(ctx, "list members", nil)
+}
+
+// AdherentsByEmail returns the members whose e-mail equals email, compared
+// case-insensitively (several means a duplicate; none is an empty slice).
+// One request in practice: a sqlfilters equality on t.email, or, for an
+// address holding characters the filter syntax cannot carry (' ( ) % _ …), a
+// like pattern with those characters as one-character wildcards, the exact
+// match being made here.
+// API: GET /members?sqlfilters=(t.email:=:'…') (reference §4).
+func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adherent, error) {
+	const op = "find member by email"
+	email = strings.TrimSpace(email)
+	if email == "" || len(email) > 254 {
+		return nil, invalid(op, "empty or too long address")
+	}
+	all, err := c.members(ctx, op, map[string]string{"sqlfilters": emailFilter(email)})
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, a := range all {
+		if strings.EqualFold(a.Email, email) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// emailFilter returns the sqlfilters criterion matching email.
+func emailFilter(email string) string {
+	plain := true
+	b := []byte(strings.ToLower(email))
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+') {
+			b[i] = '_'
+			plain = false
+		}
+	}
+	if plain {
+		return "(t.email:=:'" + string(b) + "')"
+	}
+	return "(t.email:like:'" + string(b) + "')"
+}
+
+// Adherent returns the member with register id id.
+// API: GET /members/{id} (reference §5.2); 404 "member not found" is NotFound.
+func (c *Client) Adherent(ctx context.Context, id string) (bot.Adherent, error) {
+	const op = "get member"
+	if !isID(id) {
+		return bot.Adherent{}, invalid(op, "member id %.20q is not a number", id)
+	}
+	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", id).Get("/members/{id}")
+	if err := check(resp, err, op); err != nil {
+		return bot.Adherent{}, err
+	}
+	var m memberJSON
+	if err := decode(resp, &m, op); err != nil {
+		return bot.Adherent{}, err
+	}
+	a, err := m.toBot(c.now())
+	if err != nil {
+		return bot.Adherent{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+	}
+	return a, nil
+}
+
+// isID reports whether s is a positive decimal id of at most 18 digits.
+func isID(s string) bool {
+	if s == "" || len(s) > 18 || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,277 @@
+package dolibarr
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/bot"
+)
+
+var (
+	_ bot.StaffUsers = (*Client)(nil)
+	_ bot.StaffAdmin = (*Client)(nil)
+)
+
+// userJSON mirrors the fields of a Dolibarr user the bot reads (reference §6.2).
+type userJSON struct {
+	ID                str      `json:"id"`
+	Login             str      `json:"login"`
+	Email             str      `json:"email"`
+	FirstName         str      `json:"firstname"`
+	LastName          str      `json:"lastname"`
+	Admin             str      `json:"admin"`
+	Statut            str      `json:"statut"`
+	Status            str      `json:"status"`
+	FkMember          str      `json:"fk_member"`
+	DateStartValidity unixTime `json:"datestartvalidity"`
+	DateEndValidity   unixTime `json:"dateendvalidity"`
+}
+
+// groupJSON mirrors a Dolibarr user group (reference §6.4); name has the
+// deprecated alias nom.
+type groupJSON struct {
+	ID      str       `json:"id"`
+	Name    str       `json:"name"`
+	Nom     str       `json:"nom"`
+	Members usersJSON `json:"members"`
+}
+
+func (g groupJSON) toBot() bot.StaffGroup {
+	n := g.Name
+	if n == "" {
+		n = g.Nom
+	}
+	return bot.StaffGroup{ID: string(g.ID), Name: string(n)}
+}
+
+// toBot converts a user: Active means enabled (statut 1) and now within the
+// validity dates when they are set.
+func (u userJSON) toBot(now time.Time, groups []string) bot.StaffUser {
+	s := u.Statut
+	if s == "" {
+		s = u.Status
+	}
+	start, end := time.Time(u.DateStartValidity), time.Time(u.DateEndValidity)
+	active := strings.TrimSpace(string(s)) == "1" &&
+		(start.IsZero() || !now.Before(start)) && (end.IsZero() || !now.After(end))
+	member := string(u.FkMember)
+	if member == "0" {
+		member = ""
+	}
+	slices.Sort(groups)
+	return bot.StaffUser{
+		ID:        string(u.ID),
+		Login:     string(u.Login),
+		Email:     strings.TrimSpace(string(u.Email)),
+		FirstName: strings.TrimSpace(string(u.FirstName)),
+		LastName:  strings.TrimSpace(string(u.LastName)),
+		Active:    active,
+		Admin:     flag(u.Admin, false),
+		MemberID:  member,
+		Groups:    groups,
+	}
+}
+
+// Users returns every user with the names of their groups, in id order: the
+// users and the groups are read at once, then each group's members, up to
+// Concurrency requests in flight.
+// API: GET /users, GET /users/groups, GET /users/groups/{id}?load_members=1
+// (reference §6.1, §6.4). Needs the right user/user/lire: 403 is Denied.
+func (c *Client) Users(ctx context.Context) ([]bot.StaffUser, error) {
+	const op = "list users"
+	var (
+		users  []userJSON
+		groups []groupJSON
+		uerr   error
+		gerr   error
+		wg     sync.WaitGroup
+	)
+	wg.Go(func() { users, uerr = readAll[userJSON](ctx, c, op, "/users", nil) })
+	wg.Go(func() { groups, gerr = readAll[groupJSON](ctx, c, "list groups", "/users/groups", nil) })
+	wg.Wait()
+	if uerr != nil {
+		return nil, uerr
+	}
+	if gerr != nil {
+		return nil, gerr
+	}
+	members, err := paging.Known(ctx, 0, len(groups), c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
+		resp, err := c.r.R().SetContext(ctx).SetPathParam("id", string(groups[p].ID)).
+			SetQueryParam("load_members", "1").Get("/users/groups/{id}")
+		if err := check(resp, err, "get group"); err != nil {
+			return nil, fmt.Errorf("group %s: %w", groups[p].ID, err)
+		}
+		var g groupJSON
+		if err := decode(resp, &g, "get group"); err != nil {
+			return nil, err
+		}
+		return g.Members, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byUser := map[string][]string{}
+	for i, ms := range members {
+		name := groups[i].toBot().Name
+		for _, m := range ms {
+			byUser[string(m.ID)] = append(byUser[string(m.ID)], name)
+		}
+	}
+	now := c.now()
+	out := make([]bot.StaffUser, len(users))
+	for i, u := range users {
+		out[i] = u.toBot(now, byUser[string(u.ID)])
+	}
+	return out, nil
+}
+
+// User returns the user with login, with its groups (two requests).
+// API: GET /users/login/{login}, GET /users/{id}/groups (reference §6.2,
+// §6.3); 404 "User not found" is NotFound.
+func (c *Client) User(ctx context.Context, login string) (bot.StaffUser, error) {
+	const op = "get user"
+	u, err := c.userByLogin(ctx, op, login)
+	if err != nil {
+		return bot.StaffUser{}, err
+	}
+	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", string(u.ID)).Get("/users/{id}/groups")
+	var gs []groupJSON
+	switch {
+	case err == nil && endOfList(resp):
+	default:
+		if err := check(resp, err, "get user groups"); err != nil {
+			return bot.StaffUser{}, err
+		}
+		if err := decode(resp, &gs, "get user groups"); err != nil {
+			return bot.StaffUser{}, err
+		}
+	}
+	names := make([]string, 0, len(gs))
+	for _, g := range gs {
+		names = append(names, g.toBot().Name)
+	}
+	return u.toBot(c.now(), names), nil
+}
+
+func (c *Client) userByLogin(ctx context.Context, op, login string) (userJSON, error) {
+	login = strings.TrimSpace(login)
+	if login == "" || len(login) > 50 || strings.ContainsAny(login, "/\\?#") {
+		return userJSON{}, invalid(op, "bad login %.60q", login)
+	}
+	resp, err := c.r.R().SetContext(ctx).SetPathParam("login", login).Get("/users/login/{login}")
+	if err := check(resp, err, op); err != nil {
+		return userJSON{}, err
+	}
+	var u userJSON
+	if err := decode(resp, &u, op); err != nil {
+		return userJSON{}, err
+	}
+	return u, nil
+}
+
+// Groups returns every group, in id order.
+// API: GET /users/groups (reference §6.4).
+func (c *Client) Groups(ctx context.Context) ([]bot.StaffGroup, error) {
+	gs, err := readAll[groupJSON](ctx, c, "list groups", "/users/groups", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.StaffGroup, len(gs))
+	for i, g := range gs {
+		out[i] = g.toBot()
+	}
+	return out, nil
+}
+
+// CreateUser creates an enabled user and returns its id. A login already
+// taken is Conflict: the client looks it up first, because Dolibarr's answer
+// to a duplicate is a 500 whose text is not documented.
+// API: GET /users/login/{login}, then POST /users (reference §6.3), which
+// answers the new id as a bare number. The POST is never retried.
+func (c *Client) CreateUser(ctx context.Context, login, email, firstName, lastName string) (string, error) {
+	const op = "create user"
+	_, err := c.userByLogin(ctx, op, login)
+	switch {
+	case err == nil:
+		return "", bot.Errorf(bot.Conflict, provider, op, "login %q exists", login)
+	case bot.KindOf(err) != bot.NotFound:
+		return "", err
+	}
+	body := map[string]string{
+		"login":     strings.TrimSpace(login),
+		"email":     strings.TrimSpace(email),
+		"firstname": strings.TrimSpace(firstName),
+		"lastname":  strings.TrimSpace(lastName),
+	}
+	resp, err := c.w.R().SetContext(ctx).SetBody(body).Post("/users")
+	if err := check(resp, err, op); err != nil {
+		return "", err
+	}
+	var id str
+	if err := decode(resp, &id, op); err != nil {
+		return "", err
+	}
+	if !isID(string(id)) {
+		return "", bot.Errorf(bot.Internal, provider, op, "answer is not an id: %.20q", id)
+	}
+	return string(id), nil
+}
+
+// DisableUser disables the user with login; a disabled user is left as is.
+// API: GET /users/login/{login}, then PUT /users/{id} {"statut":0}
+// (reference §6.3: statut goes through setstatus). The PUT is never retried.
+func (c *Client) DisableUser(ctx context.Context, login string) error {
+	const op = "disable user"
+	u, err := c.userByLogin(ctx, op, login)
+	if err != nil {
+		return err
+	}
+	if s := u.Statut + u.Status; strings.HasPrefix(string(s), "0") {
+		return nil
+	}
+	resp, err := c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).
+		SetBody(map[string]int{"statut": 0}).Put("/users/{id}")
+	return check(resp, err, op)
+}
+
+// AddToGroup adds the user with login to group, given by name
+// (case-insensitive) or id. Dolibarr makes it idempotent.
+// API: GET /users/login/{login}, GET /users/groups, then
+// GET /users/{id}/setGroup/{group} (reference §6.3): a GET that mutates, so
+// it goes through the client that never retries.
+func (c *Client) AddToGroup(ctx context.Context, login, group string) error {
+	const op = "add user to group"
+	u, err := c.userByLogin(ctx, op, login)
+	if err != nil {
+		return err
+	}
+	gs, err := c.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	gid := ""
+	for _, g := range gs {
+		if strings.EqualFold(g.Name, strings.TrimSpace(group)) {
+			gid = g.ID
+			break
+		}
+	}
+	if gid == "" {
+		for _, g := range gs {
+			if g.ID == strings.TrimSpace(group) {
+				gid = g.ID
+			}
+		}
+	}
+	if gid == "" {
+		return bot.Errorf(bot.NotFound, provider, op, "no group %q", group)
+	}
+	resp, err := c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetPathParam("group", gid).
+		Get("/users/{id}/setGroup/{group}")
+	return check(resp, err, op)
+}

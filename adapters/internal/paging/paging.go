@@ -1,0 +1,183 @@
+// Package paging reads a provider's list endpoint with overlapping page
+// requests, so that reading N items costs about N/(size×conc) round trips
+// instead of N/size. Two shapes exist:
+//
+//   - Known: the first page told the total (Brevo's count, Dolibarr's
+//     pagination_data), so the remaining pages are fetched conc at a time and
+//     no request is wasted.
+//   - Until: nothing tells the total (Dolibarr before v20), so pages are
+//     requested in order with conc in flight until one comes back shorter
+//     than the page size (or empty); the requests already in flight for later
+//     pages are wasted, at most conc-1 of them.
+//
+// Plan gives the number of requests and the length of the chain of round
+// trips that cannot overlap: a benchmark's lower bound is chain × latency.
+package paging
+
+import (
+	"context"
+	"sync"
+)
+
+// Fetch returns page p (0-based).
+type Fetch[T any] func(ctx context.Context, p int) ([]T, error)
+
+// Known fetches pages from, from+1, … pages-1 with at most conc requests in
+// flight and returns them in page order. On the first error it issues no new
+// request, waits for those in flight and returns the error of the lowest
+// failed page.
+func Known[T any](ctx context.Context, from, pages, conc int, fetch Fetch[T]) ([][]T, error) {
+	if pages <= from {
+		return nil, nil
+	}
+	out := make([][]T, pages-from)
+	var (
+		mu     sync.Mutex
+		next   = from
+		errAt  = -1
+		errVal error
+		wg     sync.WaitGroup
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if errAt >= 0 || next >= pages || ctx.Err() != nil {
+			return 0, false
+		}
+		p := next
+		next++
+		return p, true
+	}
+	for range min(max(conc, 1), pages-from) {
+		wg.Go(func() {
+			for {
+				p, ok := take()
+				if !ok {
+					return
+				}
+				items, err := fetch(ctx, p)
+				mu.Lock()
+				if err != nil {
+					if errAt < 0 || p < errAt {
+						errAt, errVal = p, err
+					}
+				} else {
+					out[p-from] = items
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if errVal != nil {
+		return nil, errVal
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Until fetches pages from, from+1, … with at most conc requests in flight
+// until a page holds fewer than size items, and returns the pages up to and
+// including that one, in order, with the number of wasted requests (pages
+// past the short one that were already requested). An error on a page past
+// the short one is ignored; an error before it is returned.
+func Until[T any](ctx context.Context, from, size, conc int, fetch Fetch[T]) (pages [][]T, wasted int, err error) {
+	var (
+		mu     sync.Mutex
+		next   = from
+		end    = -1 // index of the first short page
+		errAt  = -1
+		errVal error
+		got    = map[int][]T{}
+		issued []int
+		wg     sync.WaitGroup
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if (end >= 0 && next > end) || (errAt >= 0 && next > errAt) || ctx.Err() != nil {
+			return 0, false
+		}
+		p := next
+		next++
+		issued = append(issued, p)
+		return p, true
+	}
+	for range max(conc, 1) {
+		wg.Go(func() {
+			for {
+				p, ok := take()
+				if !ok {
+					return
+				}
+				items, err := fetch(ctx, p)
+				mu.Lock()
+				switch {
+				case err != nil:
+					if errAt < 0 || p < errAt {
+						errAt, errVal = p, err
+					}
+				default:
+					got[p] = items
+					if len(items) < size && (end < 0 || p < end) {
+						end = p
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if errVal != nil && (end < 0 || errAt <= end) {
+		return nil, 0, errVal
+	}
+	if end < 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+	}
+	for _, p := range issued {
+		if p > end {
+			wasted++
+		}
+	}
+	pages = make([][]T, 0, end-from+1)
+	for p := from; p <= end; p++ {
+		pages = append(pages, got[p])
+	}
+	return pages, wasted, nil
+}
+
+// Plan returns the requests needed to read total items by pages of size
+// with conc requests in flight after a first request made alone, and the
+// chain: the number of round trips that cannot overlap. With known totals
+// the pages are ceil(total/size) (at least one); without, the reader must
+// also see the first short page, so floor(total/size)+1 pages, and up to
+// conc-1 more requests are wasted (not counted here).
+//
+//	chain = 1 + ceil((pages-1)/conc)
+func Plan(total, size, conc int, known bool) (requests, chain int) {
+	size, conc = max(size, 1), max(conc, 1)
+	total = max(total, 0)
+	pages := total/size + 1
+	if known {
+		pages = max((total+size-1)/size, 1)
+	}
+	return pages, 1 + (pages-1+conc-1)/conc
+}
+
+// Concat joins pages into one slice.
+func Concat[T any](first []T, rest [][]T) []T {
+	n := len(first)
+	for _, p := range rest {
+		n += len(p)
+	}
+	out := make([]T, 0, n)
+	out = append(out, first...)
+	for _, p := range rest {
+		out = append(out, p...)
+	}
+	return out
+}

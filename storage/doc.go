@@ -15,6 +15,7 @@ bot type needs no migration (old records decode with its zero value).
 	requests             request ID → bot.ChangeRequest
 	request_by_message   platform + "\x00" + message ID → the request's 8-byte key
 	audit                Seq → bot.AuditRecord
+	alerts               alert key → bot.AlertState (storage/alerts.go)
 	tickets              ticket number → bot.Ticket (tickets sent by e-mail: PlanetHoster)
 	evolutions           evolution number → bot.Evolution (requests to the contractor CF2D)
 

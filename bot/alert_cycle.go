@@ -1,0 +1,394 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// maxAlertMessages bounds AlertState.Messages: the start post, the changes
+// and a few days of reminders are enough to recognise a 👀.
+const maxAlertMessages = 12
+
+// AlertsConfig holds what the alert life cycle needs. Chat, Store and
+// Channel are required.
+type AlertsConfig struct {
+	Chat     Chat
+	Store    AlertStore
+	Channel  string // the alerts channel
+	Platform string // the chat platform, matched against reactions
+	Locale   Locale
+	Log      zerolog.Logger
+	Now      func() time.Time // default time.Now
+	Remind   time.Duration    // reminder of an unacknowledged alert (default 24 h)
+	// Audit, when set, records every acknowledgement (kind "alert-ack").
+	Audit AuditLog
+}
+
+// Alerts is the alert life cycle (DESIGN.md, "Alerts"). Report reconciles
+// what a check sees with the stored states and posts to the alerts channel:
+//
+//   - a key that starts firing is posted once, with its severity;
+//   - while it lasts nothing is posted, except a change of severity (a new
+//     post, which also clears the acknowledgement) and a reminder once per
+//     Remind unless someone acknowledged it with 👀;
+//   - a key the check no longer reports has recovered: a recovery post if
+//     its start was posted, and the state is closed;
+//   - a muted key is tracked but not posted, except its recovery.
+//
+// Every change is saved before the next key is looked at, so a restart
+// neither loses nor repeats an alert. A post that fails is retried by the
+// next Report: the state keeps no trace of it. Alerts is safe for
+// concurrent use; calls are serialised.
+type Alerts struct {
+	cfg AlertsConfig
+	log zerolog.Logger
+	mu  sync.Mutex
+}
+
+// NewAlerts checks cfg and returns the life cycle.
+func NewAlerts(cfg AlertsConfig) (*Alerts, error) {
+	if cfg.Chat == nil || cfg.Store == nil {
+		return nil, errors.New("alerts: chat and store are required")
+	}
+	if cfg.Channel == "" {
+		return nil, errors.New("alerts: the alerts channel is required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Remind <= 0 {
+		cfg.Remind = 24 * time.Hour
+	}
+	if cfg.Locale == "" {
+		cfg.Locale = FR
+	}
+	return &Alerts{cfg: cfg, log: cfg.Log.With().Str("component", "alerts").Logger()}, nil
+}
+
+// Locale returns the locale of the posts.
+func (a *Alerts) Locale() Locale { return a.cfg.Locale }
+
+// Now returns the life cycle's clock reading.
+func (a *Alerts) Now() time.Time { return a.cfg.Now() }
+
+// Report records what check sees now: firing holds every alert of the
+// check's keys that fires (see Check). It returns the storage and chat
+// errors it met, joined; the keys it could handle are handled.
+func (a *Alerts) Report(ctx context.Context, check string, firing []Alert) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	all, err := a.cfg.Store.Alerts(ctx)
+	if err != nil {
+		return fmt.Errorf("alerts: report %s: %w", check, err)
+	}
+	byKey := make(map[string]AlertState, len(all))
+	for _, s := range all {
+		byKey[s.Key] = s
+	}
+	now := a.cfg.Now()
+	seen := map[string]bool{}
+	var errs []error
+	for _, f := range firing {
+		if f.Key == "" || seen[f.Key] {
+			continue
+		}
+		seen[f.Key] = true
+		s, had := byKey[f.Key]
+		if f.Hold {
+			if had && s.Open {
+				errs = append(errs, a.hold(ctx, now, s))
+			}
+			continue
+		}
+		errs = append(errs, a.fire(ctx, now, check, f, s, had))
+	}
+	for _, s := range all {
+		if s.Open && s.Check == check && !seen[s.Key] {
+			errs = append(errs, a.recover(ctx, now, s))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fire handles a key that fires now: a new episode, a change of severity,
+// or a reminder.
+func (a *Alerts) fire(ctx context.Context, now time.Time, check string, f Alert, s AlertState, had bool) error {
+	if f.Severity.Rank() == 0 {
+		f.Severity = SeverityWarning
+	}
+	before := s
+	if !had || !s.Open {
+		s = AlertState{Key: f.Key, Open: true, Since: now, MutedUntil: s.MutedUntil, MutedBy: s.MutedBy}
+		a.log.Info().Str("alert", f.Key).Str("severity", string(f.Severity)).Msg("alert started")
+	}
+	s.Check, s.Severity, s.Title, s.Detail = check, f.Severity, f.Title, f.Detail
+	var err error
+	switch {
+	case s.Muted(now):
+	case s.Posted == "":
+		err = a.announce(ctx, now, &s, a.startText(s))
+	case s.Posted != s.Severity:
+		a.log.Info().Str("alert", s.Key).Str("from", string(s.Posted)).Str("to", string(s.Severity)).Msg("alert severity changed")
+		err = a.announce(ctx, now, &s, a.changeText(s))
+		if err == nil {
+			s.AckedBy, s.AckedByName, s.AckedAt = "", "", time.Time{}
+		}
+	default:
+		err = a.remind(ctx, now, &s)
+	}
+	if had && reflect.DeepEqual(before, s) {
+		return err
+	}
+	return errors.Join(err, a.save(ctx, s))
+}
+
+// hold keeps an open alert as it is; only a due reminder is posted.
+func (a *Alerts) hold(ctx context.Context, now time.Time, s AlertState) error {
+	before := s.LastReminder
+	err := a.remind(ctx, now, &s)
+	if s.LastReminder.Equal(before) {
+		return err
+	}
+	return errors.Join(err, a.save(ctx, s))
+}
+
+// announce posts a start or change text and records it as the episode's post.
+func (a *Alerts) announce(ctx context.Context, now time.Time, s *AlertState, text string) error {
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text})
+	if err != nil {
+		return fmt.Errorf("alerts: post %s: %w", s.Key, err)
+	}
+	s.Posted, s.LastPosted, s.MessageID = s.Severity, now, id
+	s.Platform, s.Channel = a.cfg.Platform, a.cfg.Channel
+	s.addMessage(id)
+	return nil
+}
+
+func (s *AlertState) addMessage(id string) {
+	if id == "" {
+		return
+	}
+	s.Messages = append(s.Messages, id)
+	if n := len(s.Messages); n > maxAlertMessages {
+		s.Messages = slices.Clone(s.Messages[n-maxAlertMessages:])
+	}
+}
+
+// remind posts the reminder of s when one is due and records it in s; the
+// caller saves s.
+func (a *Alerts) remind(ctx context.Context, now time.Time, s *AlertState) error {
+	last := s.LastPosted
+	if s.LastReminder.After(last) {
+		last = s.LastReminder
+	}
+	if s.Posted == "" || s.AckedBy != "" || s.Muted(now) || now.Sub(last) < a.cfg.Remind {
+		return nil
+	}
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: a.reminderText(now, *s)})
+	if err != nil {
+		return fmt.Errorf("alerts: remind %s: %w", s.Key, err)
+	}
+	s.LastReminder = now
+	s.addMessage(id)
+	return nil
+}
+
+// recover closes s, posting the recovery when its start was posted. If that
+// post fails the state stays open, so the next Report tries again.
+func (a *Alerts) recover(ctx context.Context, now time.Time, s AlertState) error {
+	a.log.Info().Str("alert", s.Key).Msg("alert recovered")
+	s.Open, s.Ended = false, now
+	if s.Posted != "" {
+		id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: a.recoveryText(s)})
+		if err != nil {
+			return fmt.Errorf("alerts: post recovery of %s: %w", s.Key, err)
+		}
+		s.addMessage(id)
+	}
+	return a.save(ctx, s)
+}
+
+func (a *Alerts) save(ctx context.Context, s AlertState) error {
+	if err := a.cfg.Store.SaveAlert(ctx, s); err != nil {
+		return fmt.Errorf("alerts: save %s: %w", s.Key, err)
+	}
+	return nil
+}
+
+// React acknowledges an alert when someone (not a bot) reacts 👀 to one of
+// its posts: the reminders stop until its severity changes, and a short
+// reply says who took it. Removing one's own 👀 withdraws the
+// acknowledgement. It returns true when the reaction was on an alert post;
+// give it to (*Engine).Watch.
+func (a *Alerts) React(ctx context.Context, r Reaction) bool {
+	if r.MessageID == "" || r.User.Bot || NormalizeEmoji(r.Emoji) != EmojiAck {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	all, err := a.cfg.Store.Alerts(ctx)
+	if err != nil {
+		a.log.Error().Err(err).Msg("alert reaction lookup failed")
+		return false
+	}
+	i := slices.IndexFunc(all, func(s AlertState) bool {
+		return (r.Platform == "" || s.Platform == "" || s.Platform == r.Platform) && slices.Contains(s.Messages, r.MessageID)
+	})
+	if i < 0 {
+		return false
+	}
+	s := all[i]
+	switch {
+	case r.User.ID == "":
+		return true
+	case r.Removed:
+		if s.AckedBy == r.User.ID {
+			s.AckedBy, s.AckedByName, s.AckedAt = "", "", time.Time{}
+			a.logSave(ctx, s)
+		}
+		return true
+	case !s.Open || s.AckedBy != "":
+		return true
+	}
+	now := a.cfg.Now()
+	s.AckedBy, s.AckedByName, s.AckedAt = r.User.ID, r.User.Name, now
+	if !a.logSave(ctx, s) {
+		return true
+	}
+	a.log.Info().Str("alert", s.Key).Str("user", r.User.ID).Msg("alert acknowledged")
+	if a.cfg.Audit != nil {
+		rec := AuditRecord{At: now, Kind: "alert-ack", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Detail: s.Key}
+		if err := a.cfg.Audit.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
+			a.log.Error().Err(err).Msg("audit record lost")
+		}
+	}
+	text := fmt.Sprintf(a.cfg.Locale.Pick("👀 %s prend en charge `%s` : plus de rappel.", "👀 %s is on `%s`: no more reminders."), r.User.Name, s.Key)
+	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text, ReplyTo: r.MessageID}); err != nil {
+		a.log.Warn().Err(err).Str("alert", s.Key).Msg("acknowledgement reply not posted")
+	}
+	return true
+}
+
+func (a *Alerts) logSave(ctx context.Context, s AlertState) bool {
+	if err := a.save(ctx, s); err != nil {
+		a.log.Error().Err(err).Msg("alert state not saved")
+		return false
+	}
+	return true
+}
+
+// List returns the alerts open or muted now, by key.
+func (a *Alerts) List(ctx context.Context) ([]AlertState, error) {
+	all, err := a.cfg.Store.Alerts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: list: %w", err)
+	}
+	now := a.cfg.Now()
+	out := all[:0]
+	for _, s := range all {
+		if s.Open || s.Muted(now) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Mute silences key for d (until the end of a mute already longer is not
+// kept: the new one replaces it); d <= 0 lifts the mute. The key must have
+// fired at least once: an unknown key is an error of kind NotFound. A muted
+// alert still recovers, and its recovery is still posted if its start was.
+func (a *Alerts) Mute(ctx context.Context, key string, d time.Duration, by Person) (AlertState, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, ok, err := a.cfg.Store.Alert(ctx, key)
+	if err != nil {
+		return s, fmt.Errorf("alerts: mute %s: %w", key, err)
+	}
+	if !ok {
+		return s, Errorf(NotFound, "alerts", "mute", "no alert %q", key)
+	}
+	if d <= 0 {
+		s.MutedUntil, s.MutedBy = time.Time{}, ""
+	} else {
+		s.MutedUntil, s.MutedBy = a.cfg.Now().Add(d), by.Name
+	}
+	a.log.Info().Str("alert", key).Str("user", by.ID).Time("until", s.MutedUntil).Msg("alert mute changed")
+	return s, a.save(ctx, s)
+}
+
+// The texts of the posts. Alerts posts in its locale; the titles come from
+// the checks, which are built with the same locale.
+
+func (a *Alerts) footer(s AlertState) string {
+	return fmt.Sprintf(a.cfg.Locale.Pick("`%s` · réagissez 👀 pour la prendre en charge", "`%s` · react 👀 to take it"), s.Key)
+}
+
+func (a *Alerts) body(s AlertState) string {
+	if s.Detail == "" {
+		return ""
+	}
+	return "\n" + s.Detail
+}
+
+func (a *Alerts) startText(s AlertState) string {
+	l := a.cfg.Locale
+	return fmt.Sprintf("%s **%s** — %s%s\n%s", s.Severity.Emoji(), s.Severity.Label(l), s.Title, a.body(s), a.footer(s))
+}
+
+func (a *Alerts) changeText(s AlertState) string {
+	l := a.cfg.Locale
+	return fmt.Sprintf(l.Pick("%s **%s** (était %s) — %s%s\n%s", "%s **%s** (was %s) — %s%s\n%s"),
+		s.Severity.Emoji(), s.Severity.Label(l), s.Posted.Label(l), s.Title, a.body(s), a.footer(s))
+}
+
+func (a *Alerts) reminderText(now time.Time, s AlertState) string {
+	l := a.cfg.Locale
+	return fmt.Sprintf(l.Pick("⏰ Rappel : %s **%s** depuis %s — %s\n`%s` · réagissez 👀 pour ne plus avoir de rappel",
+		"⏰ Reminder: %s **%s** for %s — %s\n`%s` · react 👀 to stop the reminders"),
+		s.Severity.Emoji(), s.Severity.Label(l), AlertAge(l, now.Sub(s.Since)), s.Title, s.Key)
+}
+
+func (a *Alerts) recoveryText(s AlertState) string {
+	l := a.cfg.Locale
+	return fmt.Sprintf(l.Pick("✅ **RÉTABLI** — `%s` : fin de « %s » après %s", "✅ **RECOVERED** — `%s`: %q ended after %s"),
+		s.Key, s.Title, AlertAge(l, s.Ended.Sub(s.Since)))
+}
+
+// AlertAge renders a duration for people, to the minute: "2 j 4 h",
+// "3 h 20 min", "45 min" ("2d 4h", "3h 20m", "45m" in English).
+func AlertAge(l Locale, d time.Duration) string {
+	if d < time.Minute {
+		return l.Pick("moins d'une minute", "less than a minute")
+	}
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	unit := func(n int, fr, en string) string {
+		if l == EN {
+			return fmt.Sprintf("%d%s", n, en)
+		}
+		return fmt.Sprintf("%d %s", n, fr)
+	}
+	var parts []string
+	switch {
+	case days > 0:
+		parts = append(parts, unit(days, "j", "d"))
+		if hours > 0 {
+			parts = append(parts, unit(hours, "h", "h"))
+		}
+	case hours > 0:
+		parts = append(parts, unit(hours, "h", "h"))
+		if mins > 0 {
+			parts = append(parts, unit(mins, "min", "m"))
+		}
+	default:
+		parts = append(parts, unit(mins, "min", "m"))
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,282 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Job schedules one check: every Every from the scheduler's start, or once
+// a day at Daily ("03:30", in the scheduler's location) for nightly checks.
+type Job struct {
+	Check   Check
+	Every   time.Duration
+	Daily   string
+	Timeout time.Duration // deadline of one run (default 30 s)
+}
+
+// SchedulerConfig holds what the scheduler needs. Alerts is required.
+type SchedulerConfig struct {
+	Alerts   *Alerts
+	Jobs     []Job
+	Location *time.Location // of the daily times (default time.Local)
+	Log      zerolog.Logger
+	Now      func() time.Time // default time.Now
+	// FailAfter is how many failed runs in a row of a check raise the
+	// warning "check:NAME" (default 3).
+	FailAfter int
+	// Observe, when set, is told every run: its duration, the number of
+	// firing alerts and the error.
+	Observe func(check string, d time.Duration, firing int, err error)
+}
+
+// CheckResult is one run of a check.
+type CheckResult struct {
+	Check    string
+	Alerts   []Alert // the firing ones (held keys left out)
+	Err      error
+	Duration time.Duration
+}
+
+// Scheduler runs checks on their schedules, concurrently and each with its
+// deadline, and hands what they see to the alert life cycle. A run of a
+// check never overlaps the previous one: a run still going when the next is
+// due makes the scheduler skip that occurrence.
+type Scheduler struct {
+	cfg  SchedulerConfig
+	log  zerolog.Logger
+	jobs []schedJob
+
+	mu    sync.Mutex
+	fails map[string]int
+}
+
+type schedJob struct {
+	Job
+	hour, minute int
+	daily        bool
+}
+
+// NewScheduler checks cfg: names must be unique and not start with
+// "check:", each job needs Every or a valid Daily.
+func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
+	if cfg.Alerts == nil {
+		return nil, errors.New("scheduler: the alert life cycle is required")
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.FailAfter <= 0 {
+		cfg.FailAfter = 3
+	}
+	s := &Scheduler{cfg: cfg, log: cfg.Log.With().Str("component", "scheduler").Logger(), fails: map[string]int{}}
+	seen := map[string]bool{}
+	for _, j := range cfg.Jobs {
+		if j.Check == nil {
+			return nil, errors.New("scheduler: a job has no check")
+		}
+		name := j.Check.Name()
+		switch {
+		case name == "" || strings.HasPrefix(name, "check:"):
+			return nil, fmt.Errorf("scheduler: check name %q is not allowed", name)
+		case seen[name]:
+			return nil, fmt.Errorf("scheduler: two checks are named %q", name)
+		}
+		seen[name] = true
+		if j.Timeout <= 0 {
+			j.Timeout = 30 * time.Second
+		}
+		sj := schedJob{Job: j}
+		switch {
+		case j.Daily != "":
+			h, m, err := ParseClock(j.Daily)
+			if err != nil {
+				return nil, fmt.Errorf("scheduler: check %s: %w", name, err)
+			}
+			sj.hour, sj.minute, sj.daily = h, m, true
+		case j.Every <= 0:
+			return nil, fmt.Errorf("scheduler: check %s: give an interval or a daily time", name)
+		}
+		s.jobs = append(s.jobs, sj)
+	}
+	return s, nil
+}
+
+// ParseClock reads a time of day "HH:MM" (24-hour clock).
+func ParseClock(v string) (hour, minute int, err error) {
+	hs, ms, ok := strings.Cut(strings.TrimSpace(v), ":")
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	h, err1 := strconv.Atoi(hs)
+	m, err2 := strconv.Atoi(ms)
+	if !ok || !digits(hs) || !digits(ms) || err1 != nil || err2 != nil || len(hs) > 2 || len(ms) != 2 || h > 23 || m > 59 {
+		return 0, 0, fmt.Errorf("%q is not a time of day (write e.g. 03:30)", v)
+	}
+	return h, m, nil
+}
+
+// next returns when j is due after a run due at prev (or at the start, with
+// prev zero), never before now.
+func (s *Scheduler) next(j schedJob, prev, now time.Time) time.Time {
+	if j.daily {
+		t := now.In(s.cfg.Location)
+		at := time.Date(t.Year(), t.Month(), t.Day(), j.hour, j.minute, 0, 0, s.cfg.Location)
+		if !at.After(now) {
+			at = time.Date(t.Year(), t.Month(), t.Day()+1, j.hour, j.minute, 0, 0, s.cfg.Location)
+		}
+		return at
+	}
+	if prev.IsZero() {
+		return now
+	}
+	if at := prev.Add(j.Every); at.After(now) {
+		return at
+	}
+	return now.Add(j.Every)
+}
+
+// Run runs the checks until ctx ends: the interval checks at once and then
+// every interval, the daily ones at their time. It waits for the runs in
+// flight and returns nil when ctx ends.
+func (s *Scheduler) Run(ctx context.Context) error {
+	if len(s.jobs) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	now := s.cfg.Now()
+	due := make([]time.Time, len(s.jobs))
+	running := make([]bool, len(s.jobs))
+	for i, j := range s.jobs {
+		due[i] = s.next(j, time.Time{}, now)
+	}
+	done := make(chan int, len(s.jobs))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		now = s.cfg.Now()
+		for i, j := range s.jobs {
+			if now.Before(due[i]) {
+				continue
+			}
+			if running[i] {
+				s.log.Warn().Str("check", j.Check.Name()).Msg("check still running: this run is skipped")
+			} else {
+				running[i] = true
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s.run(ctx, j)
+					done <- i
+				}()
+			}
+			due[i] = s.next(j, due[i], now)
+		}
+		first := due[0]
+		for _, d := range due[1:] {
+			if d.Before(first) {
+				first = d
+			}
+		}
+		timer := time.NewTimer(first.Sub(now))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case i := <-done:
+			running[i] = false
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// CheckNow runs every check at once, concurrently, hands the results to the
+// alert life cycle like a scheduled run, and returns them in the order of the
+// jobs.
+func (s *Scheduler) CheckNow(ctx context.Context) []CheckResult {
+	out := make([]CheckResult, len(s.jobs))
+	var wg sync.WaitGroup
+	for i, j := range s.jobs {
+		wg.Go(func() { out[i] = s.run(ctx, j) })
+	}
+	wg.Wait()
+	return out
+}
+
+// List returns the alerts open or muted now (Alerts.List).
+func (s *Scheduler) List(ctx context.Context) ([]AlertState, error) { return s.cfg.Alerts.List(ctx) }
+
+// Mute mutes an alert (Alerts.Mute).
+func (s *Scheduler) Mute(ctx context.Context, key string, d time.Duration, by Person) (AlertState, error) {
+	return s.cfg.Alerts.Mute(ctx, key, d, by)
+}
+
+// Now returns the scheduler's clock reading.
+func (s *Scheduler) Now() time.Time { return s.cfg.Now() }
+
+// run runs one check with its deadline and settles the result.
+func (s *Scheduler) run(ctx context.Context, j schedJob) CheckResult {
+	name := j.Check.Name()
+	cctx, cancel := context.WithTimeout(ctx, j.Timeout)
+	start := s.cfg.Now()
+	alerts, err := j.Check.Run(cctx)
+	if err == nil && cctx.Err() != nil && alerts == nil {
+		err = cctx.Err()
+	}
+	cancel()
+	res := CheckResult{Check: name, Err: err, Duration: s.cfg.Now().Sub(start)}
+	for _, a := range alerts {
+		if !a.Hold {
+			res.Alerts = append(res.Alerts, a)
+		}
+	}
+	if s.cfg.Observe != nil {
+		s.cfg.Observe(name, res.Duration, len(res.Alerts), err)
+	}
+	if ctx.Err() != nil {
+		return res // shutting down: a cut-off run says nothing about the service
+	}
+	if err := s.settle(ctx, name, alerts, err, j.Timeout); err != nil {
+		s.log.Error().Err(err).Str("check", name).Msg("alert state not updated")
+	}
+	return res
+}
+
+// settle reports a run to the life cycle. A failed run leaves the check's
+// alerts as they are; FailAfter failures in a row raise "check:NAME", and the
+// next success recovers it.
+func (s *Scheduler) settle(ctx context.Context, name string, alerts []Alert, err error, timeout time.Duration) error {
+	s.mu.Lock()
+	if err != nil {
+		s.fails[name]++
+	} else {
+		s.fails[name] = 0
+	}
+	n := s.fails[name]
+	s.mu.Unlock()
+	key := "check:" + name
+	if err == nil {
+		return errors.Join(s.cfg.Alerts.Report(ctx, name, alerts), s.cfg.Alerts.Report(ctx, key, nil))
+	}
+	s.log.Warn().Err(err).Str("check", name).Int("failures", n).Msg("check failed")
+	if n < s.cfg.FailAfter {
+		return s.cfg.Alerts.Report(ctx, key, []Alert{{Key: key, Hold: true}})
+	}
+	l := s.cfg.Alerts.Locale()
+	detail := ErrorText(l, err, key)
+	if errors.Is(err, context.DeadlineExceeded) {
+		detail = fmt.Sprintf(l.Pick("Délai de %s dépassé.", "Deadline of %s exceeded."), timeout)
+	}
+	return s.cfg.Alerts.Report(ctx, key, []Alert{{
+		Key: key, Severity: SeverityWarning, Detail: detail,
+		Title: fmt.Sprintf(l.Pick("La vérification « %s » échoue (%d essais de suite)", "Check %q is failing (%d runs in a row)"), name, s.cfg.FailAfter),
+	}})
+}

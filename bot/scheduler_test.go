@@ -1,0 +1,292 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// recorder is a check that records when it runs and answers what fn says.
+type recorder struct {
+	name string
+	fn   func(ctx context.Context) ([]bot.Alert, error)
+	mu   sync.Mutex
+	at   []time.Time
+}
+
+func (r *recorder) Name() string { return r.name }
+
+func (r *recorder) Run(ctx context.Context) ([]bot.Alert, error) {
+	r.mu.Lock()
+	r.at = append(r.at, time.Now())
+	r.mu.Unlock()
+	if r.fn == nil {
+		return nil, nil
+	}
+	return r.fn(ctx)
+}
+
+func (r *recorder) times() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.at...)
+}
+
+func paris(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// runScheduler runs s in the bubble for d of fake time and stops it.
+func runScheduler(t *testing.T, s *bot.Scheduler, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	time.Sleep(d)
+	synctest.Wait()
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil when ctx ends", err)
+	}
+}
+
+func newScheduler(t *testing.T, c *alertChat, jobs ...bot.Job) *bot.Scheduler {
+	t.Helper()
+	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Jobs: jobs, Location: paris(t), Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSchedulerTimes checks when the checks run over one fake day: the
+// interval check at start and then every 5 minutes, the nightly one at 03:30
+// Paris time (02:30 UTC in January).
+func TestSchedulerTimes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		every := &recorder{name: "every"}
+		nightly := &recorder{name: "nightly"}
+		s := newScheduler(t, &alertChat{}, bot.Job{Check: every, Every: 5 * time.Minute}, bot.Job{Check: nightly, Daily: "03:30"})
+		runScheduler(t, s, 24*time.Hour+time.Second)
+
+		got := every.times()
+		if len(got) != 24*12+1 {
+			t.Fatalf("interval check ran %d times in a day, want %d", len(got), 24*12+1)
+		}
+		for i, at := range got {
+			if want := start.Add(time.Duration(i) * 5 * time.Minute); !at.Equal(want) {
+				t.Fatalf("run %d at %v, want %v", i, at, want)
+			}
+		}
+		wantNightly := []time.Time{time.Date(start.Year(), start.Month(), start.Day(), 3, 30, 0, 0, paris(t))}
+		if !wantNightly[0].After(start) {
+			wantNightly[0] = wantNightly[0].AddDate(0, 0, 1)
+		}
+		if diff := cmp.Diff(wantNightly, nightly.times()); diff != "" {
+			t.Errorf("nightly runs (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestSchedulerDailyAcrossDST runs a nightly check for 120 days, across the
+// change to summer time: every run is at 03:30 in Paris, once a day.
+func TestSchedulerDailyAcrossDST(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		nightly := &recorder{name: "nightly"}
+		s := newScheduler(t, &alertChat{}, bot.Job{Check: nightly, Daily: "03:30"})
+		runScheduler(t, s, 120*24*time.Hour)
+		got := nightly.times()
+		if len(got) != 120 {
+			t.Errorf("nightly ran %d times in 120 days, want 120", len(got))
+		}
+		offsets := map[int]bool{}
+		for i, at := range got {
+			p := at.In(paris(t))
+			_, off := p.Zone()
+			offsets[off] = true
+			if p.Hour() != 3 || p.Minute() != 30 || p.Second() != 0 {
+				t.Errorf("run %d at %v, want 03:30 Paris", i, p)
+			}
+		}
+		if len(offsets) != 2 {
+			t.Errorf("runs seen in %d time offsets, want 2 (winter and summer)", len(offsets))
+		}
+	})
+}
+
+// TestSchedulerConcurrencyAndTimeouts: a check that hangs until its deadline
+// neither delays another check nor overlaps itself; its failures raise
+// "check:slow" once after three runs, and its first success recovers it.
+func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var healthy atomic.Bool
+		slow := &recorder{name: "slow", fn: func(ctx context.Context) ([]bot.Alert, error) {
+			if healthy.Load() {
+				return nil, nil
+			}
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}}
+		fast := &recorder{name: "fast"}
+		c := &alertChat{}
+		s := newScheduler(t, c,
+			bot.Job{Check: slow, Every: time.Minute, Timeout: 150 * time.Second},
+			bot.Job{Check: fast, Every: time.Minute})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- s.Run(ctx) }()
+
+		time.Sleep(8*time.Minute + time.Second)
+		synctest.Wait()
+		// slow: runs at 0 (until 2m30), 3m (until 5m30), 6m (until 8m30): the
+		// minutes between are skipped.
+		var want []time.Duration
+		for _, at := range slow.times() {
+			want = append(want, at.Sub(start))
+		}
+		if diff := cmp.Diff([]time.Duration{0, 3 * time.Minute, 6 * time.Minute}, want); diff != "" {
+			t.Errorf("slow runs (-want +got):\n%s", diff)
+		}
+		if n := len(fast.times()); n != 9 {
+			t.Errorf("fast ran %d times in 8 minutes, want 9", n)
+		}
+		if posts := c.take(); len(posts) != 0 {
+			t.Errorf("posts before the third failure: %q", posts)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		posts := c.take()
+		if len(posts) != 1 || !strings.Contains(posts[0], "`check:slow`") || !strings.Contains(posts[0], "2m30s") {
+			t.Errorf("posts after the third failure = %q, want one check:slow alert naming the deadline", posts)
+		}
+		// The run of 9m is hanging until 11m30 (a fourth failure, no new
+		// post); the run of 12m succeeds.
+		healthy.Store(true)
+		time.Sleep(3 * time.Minute)
+		synctest.Wait()
+		posts = c.take()
+		if len(posts) != 1 || !strings.Contains(posts[0], "RÉTABLI") {
+			t.Errorf("posts after the success = %q, want one recovery", posts)
+		}
+		cancel()
+		<-done
+	})
+}
+
+func TestSchedulerCheckNow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("boom")
+		var seen []string
+		var mu sync.Mutex
+		a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Location: time.UTC,
+			Observe: func(check string, d time.Duration, firing int, err error) {
+				mu.Lock()
+				seen = append(seen, check)
+				mu.Unlock()
+			},
+			Jobs: []bot.Job{
+				{Check: bot.CheckFunc("ok", func(context.Context) ([]bot.Alert, error) {
+					return []bot.Alert{{Key: "ok:a", Severity: bot.SeverityWarning}, {Key: "ok:b", Hold: true}}, nil
+				}), Every: time.Hour},
+				{Check: bot.CheckFunc("bad", func(context.Context) ([]bot.Alert, error) { return nil, boom }), Daily: "04:00"},
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.CheckNow(t.Context())
+		if len(res) != 2 || res[0].Check != "ok" || len(res[0].Alerts) != 1 || res[0].Err != nil || res[1].Check != "bad" || !errors.Is(res[1].Err, boom) {
+			t.Errorf("CheckNow = %+v", res)
+		}
+		if len(seen) != 2 {
+			t.Errorf("Observe saw %q, want both checks", seen)
+		}
+		open, err := s.List(t.Context())
+		if err != nil || len(open) != 1 || open[0].Key != "ok:a" {
+			t.Errorf("List = %+v, %v; want ok:a open", open, err)
+		}
+	})
+}
+
+func TestNewSchedulerRefuses(t *testing.T) {
+	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noop := func(context.Context) ([]bot.Alert, error) { return nil, nil }
+	tests := []struct {
+		name string
+		jobs []bot.Job
+	}{
+		{"no check", []bot.Job{{Every: time.Minute}}},
+		{"no schedule", []bot.Job{{Check: bot.CheckFunc("a", noop)}}},
+		{"bad daily time", []bot.Job{{Check: bot.CheckFunc("a", noop), Daily: "25:00"}}},
+		{"duplicate name", []bot.Job{{Check: bot.CheckFunc("a", noop), Every: time.Minute}, {Check: bot.CheckFunc("a", noop), Every: time.Hour}}},
+		{"reserved name", []bot.Job{{Check: bot.CheckFunc("check:a", noop), Every: time.Minute}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Jobs: tt.jobs}); err == nil {
+				t.Error("NewScheduler = nil error")
+			}
+		})
+	}
+}
+
+func TestParseClock(t *testing.T) {
+	tests := []struct {
+		in   string
+		h, m int
+		ok   bool
+	}{
+		{"03:30", 3, 30, true}, {"3:30", 3, 30, true}, {"23:59", 23, 59, true}, {" 00:00 ", 0, 0, true},
+		{"24:00", 0, 0, false}, {"12:60", 0, 0, false}, {"12:5", 0, 0, false}, {"1230", 0, 0, false},
+		{"-1:30", 0, 0, false}, {"+1:30", 0, 0, false}, {"", 0, 0, false}, {"003:30", 0, 0, false},
+	}
+	for _, tt := range tests {
+		h, m, err := bot.ParseClock(tt.in)
+		if (err == nil) != tt.ok || h != tt.h || m != tt.m {
+			t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d, ok %v", tt.in, h, m, err, tt.h, tt.m, tt.ok)
+		}
+	}
+}
+
+func FuzzParseClock(f *testing.F) {
+	for _, s := range []string{"03:30", "23:59", "24:00", "1:1", "", "::", "+1:30", "٣:٣٠"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, m, err := bot.ParseClock(s)
+		if err != nil {
+			return
+		}
+		if h < 0 || h > 23 || m < 0 || m > 59 {
+			t.Fatalf("ParseClock(%q) = %d:%d, out of range", s, h, m)
+		}
+	})
+}

@@ -1,0 +1,65 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+var _ bot.AlertStore = (*DB)(nil)
+
+// bucketAlerts holds the alert life cycle's state: alert key (UTF-8, as the
+// check wrote it) → bot.AlertState. One record per key, replaced on every
+// change; keys sort by name, so Alerts lists them in key order.
+var bucketAlerts = []byte("alerts")
+
+// Alert returns the state of alert key; ok is false if it never fired.
+func (db *DB) Alert(_ context.Context, key string) (s bot.AlertState, ok bool, err error) {
+	if key == "" {
+		return s, false, nil
+	}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		s, ok, err = getJSON[bot.AlertState](readBucket(tx, bucketAlerts), []byte(key))
+		return err
+	})
+	return s, ok, internal("get alert", err)
+}
+
+// SaveAlert stores s under s.Key, replacing the previous state. An empty key
+// is refused (kind Invalid) and nothing is stored.
+func (db *DB) SaveAlert(_ context.Context, s bot.AlertState) error {
+	if s.Key == "" {
+		return bot.Errorf(bot.Invalid, "storage", "save alert", "empty alert key")
+	}
+	return internal("save alert", db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := writeBucket(tx, bucketAlerts)
+		if err != nil {
+			return err
+		}
+		return putJSON(b, []byte(s.Key), s)
+	}))
+}
+
+// Alerts returns every stored alert state in key order.
+func (db *DB) Alerts(_ context.Context) ([]bot.AlertState, error) {
+	var out []bot.AlertState
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := readBucket(tx, bucketAlerts)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, raw []byte) error {
+			var s bot.AlertState
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return fmt.Errorf("decode alert %q: %w", k, err)
+			}
+			out = append(out, s)
+			return nil
+		})
+	})
+	return out, internal("list alerts", err)
+}

@@ -135,6 +135,14 @@ type setupOpt func(*discordtest.Options, *Config)
 // (Admin role), a delegate (no role) and a stranger, until the test ends.
 func start(t testing.TB, h bot.Handler, opts ...setupOpt) *fixture {
 	t.Helper()
+	f := setup(t, opts...)
+	f.run(t, h)
+	return f
+}
+
+// setup builds the fake and the Chat without running it.
+func setup(t testing.TB, opts ...setupOpt) *fixture {
+	t.Helper()
 	fo := discordtest.Options{}
 	logs := &syncBuffer{}
 	cfg := Config{
@@ -157,9 +165,15 @@ func start(t testing.TB, h bot.Handler, opts ...setupOpt) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &fixture{srv: srv, chat: chat, logs: logs}
+}
+
+// run runs the Chat with h until the test ends and waits for it to connect.
+func (f *fixture) run(t testing.TB, h bot.Handler) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- chat.Run(ctx, h) }()
+	go func() { done <- f.chat.Run(ctx, h) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -168,7 +182,7 @@ func start(t testing.TB, h bot.Handler, opts ...setupOpt) *fixture {
 	})
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
-	if err := srv.Wait(wctx, srv.Connected); err != nil {
+	if err := f.srv.Wait(wctx, f.srv.Connected); err != nil {
 		select {
 		case err := <-done:
 			t.Fatalf("Run: %v", err)
@@ -176,9 +190,7 @@ func start(t testing.TB, h bot.Handler, opts ...setupOpt) *fixture {
 		}
 		t.Fatalf("the bot did not connect: %v", err)
 	}
-	f := &fixture{srv: srv, chat: chat, logs: logs}
 	f.h, _ = h.(*recorder)
-	return f
 }
 
 // wait waits (10 s at most) for cond on the fake's state.

@@ -213,3 +213,20 @@ func FuzzParseQuota(f *testing.F) {
 		}
 	})
 }
+
+func TestSpecLine(t *testing.T) {
+	s := &Spec{Path: "ticket open", Args: []Arg{{Name: "qui"}, {Name: "sujet"}, {Name: "budget", Optional: true}, {Name: "corps", After: true}}}
+	got := s.Line(Values{"qui": "ovh", "sujet": "Disque plein", "corps": "Le disque\nest plein"})
+	want := `ticket open ovh "Disque plein" -- Le disque` + "\n" + `est plein`
+	if got != want {
+		t.Errorf("Line = %q, want %q", got, want)
+	}
+	words, after, has, err := Tokenize(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseArgs(s, words[2:], after, has)
+	if err != nil || back.Get("sujet") != "Disque plein" || back.Get("corps") != "Le disque\nest plein" {
+		t.Errorf("Line does not parse back: %v, %v", back, err)
+	}
+}

@@ -22,7 +22,7 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 	}
 	now := e.cfg.Now()
 	cr := &ChangeRequest{
-		Platform: inv.Platform, Path: spec.Path, Args: call.Args, Requester: inv.Caller,
+		Platform: inv.Platform, Path: spec.Path, Args: call.Args, Line: spec.Line(call.Args), Requester: inv.Caller,
 		Channel: e.cfg.ApprovalsChannel, Preview: preview, State: Pending,
 		Approvals: spec.Approvals, Approvers: spec.ApproverRoles(), Idempotent: spec.Idempotent,
 		CreatedAt: now, ExpiresAt: now.Add(e.cfg.Expiry), UpdatedAt: now,
@@ -65,8 +65,14 @@ func (e *Engine) requestText(cr *ChangeRequest) string {
 
 // command renders the stored action as the command line that asked for it.
 func (cr *ChangeRequest) command() string {
+	if cr.Line != "" {
+		return cr.Line
+	}
 	return strings.TrimSpace(cr.Path + " " + cr.ArgLine())
 }
+
+// Command returns the stored action as a command line.
+func (cr *ChangeRequest) Command() string { return cr.command() }
 
 // ArgLine renders the arguments in a stable order (by name).
 func (cr *ChangeRequest) ArgLine() string {

@@ -65,6 +65,7 @@ type ChangeRequest struct {
 	Platform   string    `json:"platform"`
 	Path       string    `json:"path"`
 	Args       Values    `json:"args"`
+	Line       string    `json:"line"` // the command as typed again: "mail quota a@b.fr 2048"
 	Requester  Person    `json:"requester"`
 	Channel    string    `json:"channel,omitempty"`    // approvals channel
 	MessageID  string    `json:"message_id,omitempty"` // the request's post

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -110,4 +111,25 @@ type Private struct {
 	Mailbox string
 	Text    string
 	Secret  Secret
+}
+
+// Line renders a command with validated arguments, in the spec's order, as
+// it could be typed again: "mail quota delegue75@anopex.test 2048".
+func (s *Spec) Line(v Values) string {
+	parts := []string{s.Path}
+	for _, a := range s.Args {
+		val, ok := v[a.Name]
+		if !ok {
+			continue
+		}
+		if a.After {
+			parts = append(parts, "--", val)
+			continue
+		}
+		if val == "" || strings.ContainsAny(val, " \t\n\"'") {
+			val = strconv.Quote(val)
+		}
+		parts = append(parts, val)
+	}
+	return strings.Join(parts, " ")
 }

@@ -157,8 +157,8 @@ func approvalsList(e Approvals) func(context.Context, bot.Call) (bot.Reply, erro
 		var b strings.Builder
 		fmt.Fprintf(&b, c.T("%d demande(s) en attente :", "%d pending request(s):"), len(crs))
 		for _, cr := range crs {
-			fmt.Fprintf(&b, c.T("\nn°%d /%s %s — par %s, %d/%d approbation(s), expire le %s", "\n#%d /%s %s — by %s, %d/%d approval(s), expires %s"),
-				cr.ID, cr.Path, cr.ArgLine(), cr.Requester.Name, cr.ApprovalCount(), cr.Approvals, cr.ExpiresAt.Format("02/01 15:04"))
+			fmt.Fprintf(&b, c.T("\nn°%d /%s — par %s, %d/%d approbation(s), expire le %s", "\n#%d /%s — by %s, %d/%d approval(s), expires %s"),
+				cr.ID, cr.Command(), cr.Requester.Name, cr.ApprovalCount(), cr.Approvals, cr.ExpiresAt.Format("02/01 15:04"))
 		}
 		return bot.Reply{Text: b.String()}, nil
 	}
@@ -180,8 +180,8 @@ func approvalsShow(e Approvals) func(context.Context, bot.Call) (bot.Reply, erro
 			return bot.Reply{}, fmt.Errorf("approvals show: %w", err)
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, c.T("Demande n°%d — /%s %s\nÉtat : %s\nDemandée par %s le %s\n%s", "Request #%d — /%s %s\nState: %s\nRequested by %s on %s\n%s"),
-			cr.ID, cr.Path, cr.ArgLine(), cr.State.Label(c.Locale), cr.Requester.Name, cr.CreatedAt.Format("02/01/2006 15:04"), cr.Preview)
+		fmt.Fprintf(&b, c.T("Demande n°%d — /%s\nÉtat : %s\nDemandée par %s le %s\n%s", "Request #%d — /%s\nState: %s\nRequested by %s on %s\n%s"),
+			cr.ID, cr.Command(), cr.State.Label(c.Locale), cr.Requester.Name, cr.CreatedAt.Format("02/01/2006 15:04"), cr.Preview)
 		for _, v := range cr.Votes {
 			verb := c.T("approuvé", "approved")
 			if !v.Approve {

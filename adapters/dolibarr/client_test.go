@@ -44,7 +44,10 @@ func setup(t *testing.T, o dolibarr.Options) (*dolibarrtest.Server, *dolibarr.Cl
 	srv.SetClock(func() time.Time { return now })
 	logs := &syncBuffer{}
 	if o.MinWait == 0 {
-		o.MinWait, o.MaxWait = time.Millisecond, 5*time.Millisecond
+		o.MinWait = time.Millisecond
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = 5 * time.Millisecond
 	}
 	o.Now = func() time.Time { return now }
 	c := dolibarr.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)

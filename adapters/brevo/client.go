@@ -1,0 +1,249 @@
+// Package brevo is the client of Brevo's API v3 (ex-Sendinblue) for
+// newsletter contacts and lists, following reference/providers/brevo.md: the
+// api-key header, {code, message} error bodies, offset pagination with a
+// total count, per-endpoint page maxima, rate-limit headers
+// (x-sib-ratelimit-limit, -remaining, -reset) and 429 answers that carry no
+// Retry-After: reads wait x-sib-ratelimit-reset seconds and try again.
+//
+// Lists are read with the largest page size (1000 on /contacts) and, once the
+// first page has told the total, the other pages go Concurrency at a time,
+// paced to RatePerSecond (Brevo's general tier allows 10 requests a second on
+// /contacts). Writes go in batches of 150, one after the other, never retried.
+package brevo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "brevo"
+
+// Page and batch maxima of the API (reference §7, §5.7).
+const (
+	MaxContactsPage = 1000 // GET /contacts
+	MaxListsPage    = 50   // GET /contacts/lists
+	MaxBatch        = 150  // POST /contacts/lists/{id}/contacts/add and /remove
+)
+
+// Default option values.
+const (
+	DefaultConcurrency   = 4
+	DefaultRatePerSecond = 10 // Brevo's general tier on /v3/contacts
+)
+
+// Options tunes a Client. The zero value means the defaults.
+type Options struct {
+	// PageSize is the limit asked per page of contacts (default and maximum 1000).
+	PageSize int
+	// Concurrency is how many page requests may be in flight at once (default 4).
+	Concurrency int
+	// RatePerSecond paces every request of the client (default 10, Brevo's
+	// general tier for contacts; negative for no pacing, as against a fake).
+	RatePerSecond float64
+	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
+	// 100 ms, 5 s; Retries -1 for none). A 429's x-sib-ratelimit-reset is
+	// honoured up to MaxWait.
+	Retries          int
+	MinWait, MaxWait time.Duration
+	// FirstNameAttribute and LastNameAttribute are the account's contact
+	// attributes holding the names (default PRENOM and NOM, as French
+	// accounts have; FIRSTNAME and LASTNAME are read when those are absent).
+	FirstNameAttribute, LastNameAttribute string
+}
+
+// Client talks to Brevo. It is safe for concurrent use.
+type Client struct {
+	r     *resty.Client // reads, retried
+	w     *resty.Client // writes, never retried
+	o     Options
+	pace  *pacer
+	first []string // attribute names tried for the first name, in order
+	last  []string
+}
+
+// New returns a client for the API at baseURL (https://api.brevo.com/v3 in
+// production). The key is sent in the api-key header. hc may be nil.
+func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+	if o.PageSize <= 0 || o.PageSize > MaxContactsPage {
+		o.PageSize = MaxContactsPage
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.RatePerSecond == 0 {
+		o.RatePerSecond = DefaultRatePerSecond
+	}
+	if o.FirstNameAttribute == "" {
+		o.FirstNameAttribute = "PRENOM"
+	}
+	if o.LastNameAttribute == "" {
+		o.LastNameAttribute = "NOM"
+	}
+	log = log.With().Str("component", provider).Logger()
+	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log,
+		WaitHeaders: []string{"x-sib-ratelimit-reset"}}
+	wo := ro
+	wo.Retries = -1
+	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, pace: newPacer(o.RatePerSecond),
+		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
+	for _, r := range []*resty.Client{c.r, c.w} {
+		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed
+		r.SetHeader("api-key", key.Reveal()).
+			SetHeader("Accept", "application/json").
+			SetHeader("Content-Type", "application/json")
+		r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error { return c.pace.wait(req.Context()) })
+	}
+	return c
+}
+
+func names(configured string, fallbacks ...string) []string {
+	out := []string{configured}
+	for _, f := range fallbacks {
+		if f != configured {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// quiet is a resty.Logger that drops resty's own messages.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
+
+// Options returns the options in force (defaults filled in).
+func (c *Client) Options() Options { return c.o }
+
+// PlanRequests returns, for total contacts, the requests a full read needs
+// and the chain of round trips that cannot overlap (the first page alone,
+// then the others Concurrency at a time):
+// pages = max(1, ceil(total/PageSize)), chain = 1 + ceil((pages-1)/Concurrency).
+func (c *Client) PlanRequests(total int) (requests, chain int) {
+	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, true)
+}
+
+// LowerBound is the shortest time a full read of total contacts can take at
+// latency per request: the chain of round trips, or the pacing, whichever is
+// longer.
+func (c *Client) LowerBound(total int, latency time.Duration) time.Duration {
+	req, chain := c.PlanRequests(total)
+	d := time.Duration(chain) * latency
+	if c.o.RatePerSecond > 0 {
+		d = max(d, time.Duration(float64(req-1)/c.o.RatePerSecond*float64(time.Second)))
+	}
+	return d
+}
+
+// pacer spaces requests at least 1/rate apart, all callers together.
+type pacer struct {
+	mu    sync.Mutex
+	every time.Duration
+	next  time.Time
+}
+
+func newPacer(rate float64) *pacer {
+	if rate <= 0 {
+		return &pacer{}
+	}
+	return &pacer{every: time.Duration(float64(time.Second) / rate)}
+}
+
+// wait blocks until the caller's slot or the context's end.
+func (p *pacer) wait(ctx context.Context) error {
+	if p.every == 0 {
+		return nil
+	}
+	p.mu.Lock()
+	now := time.Now()
+	slot := p.next
+	if slot.Before(now) {
+		slot = now
+	}
+	p.next = slot.Add(p.every)
+	p.mu.Unlock()
+	d := slot.Sub(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// errorJSON is Brevo's error body.
+type errorJSON struct {
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	Metadata struct {
+		DuplicateIdentifiers []string `json:"duplicate_identifiers"`
+	} `json:"metadata"`
+}
+
+// check maps a response to nil or a *bot.Error (reference §8): 401/403
+// Denied, 404 NotFound, 400 with duplicate_identifiers or code
+// duplicate_parameter Conflict, other 400/405/406/422 Invalid, 429
+// RateLimited, 402 (no credits) and 5xx Unavailable, transport errors and
+// timeouts Unavailable.
+func check(resp *resty.Response, err error, op string) error {
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	}
+	s := resp.StatusCode()
+	if s >= 200 && s < 300 {
+		return nil
+	}
+	var e errorJSON
+	msg := http.StatusText(s)
+	if json.Unmarshal(resp.Body(), &e) == nil && (e.Code != "" || e.Message != "") {
+		msg = e.Code + ": " + e.Message
+		if len(msg) > 300 {
+			msg = msg[:300] + "…"
+		}
+	}
+	be := &bot.Error{Provider: provider, Op: op, Status: s, Err: errors.New(msg)}
+	switch {
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		be.Kind = bot.Denied
+	case s == http.StatusNotFound:
+		be.Kind = bot.NotFound
+	case s == http.StatusBadRequest && (len(e.Metadata.DuplicateIdentifiers) > 0 || e.Code == "duplicate_parameter"):
+		be.Kind = bot.Conflict
+	case s == http.StatusBadRequest || s == http.StatusMethodNotAllowed || s == http.StatusNotAcceptable || s == http.StatusUnprocessableEntity:
+		be.Kind = bot.Invalid
+	case s == http.StatusTooManyRequests:
+		be.Kind = bot.RateLimited
+	case s == http.StatusPaymentRequired || s >= 500:
+		be.Kind = bot.Unavailable
+	default:
+		be.Kind = bot.Internal
+	}
+	return be
+}
+
+// decode unmarshals a successful body into v, mapping a bad body to Internal.
+func decode(resp *resty.Response, v any, op string) error {
+	if err := json.Unmarshal(resp.Body(), v); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
+			Err: fmt.Errorf("decode answer: %w", err)}
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package brevo_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/brevo"
+	"github.com/anopex/opsbot/adapters/brevo/brevotest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const testKey = "xkeysib-0123456789abcdef0123456789abcdef-TESTONLY"
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// setup starts a fake and a client on it (no pacing, fast retries, debug
+// log); at cleanup it checks that the key never reached the log.
+func setup(t *testing.T, o brevo.Options) (*brevotest.Server, *brevo.Client) {
+	t.Helper()
+	srv := brevotest.New(testKey)
+	t.Cleanup(srv.Close)
+	if o.RatePerSecond == 0 {
+		o.RatePerSecond = -1
+	}
+	if o.MinWait == 0 {
+		o.MinWait = time.Millisecond
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = 5 * time.Millisecond
+	}
+	logs := &syncBuffer{}
+	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
+	t.Cleanup(func() {
+		if strings.Contains(logs.String(), testKey) {
+			t.Errorf("the API key is in the log:\n%s", logs.String())
+		}
+	})
+	return srv, c
+}
+
+func noKey(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && strings.Contains(err.Error(), testKey) {
+		t.Errorf("the API key is in the error %q", err)
+	}
+}
+
+// TestCheck maps recorded-shape error answers to kinds.
+func TestCheck(t *testing.T) {
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		want   bot.Kind
+	}{
+		{"unauthorized", 401, `{"code":"unauthorized","message":"Key not found"}`, bot.Denied},
+		{"permission denied", 403, `{"code":"permission_denied","message":"Unable to access this resource"}`, bot.Denied},
+		{"not found", 404, `{"code":"document_not_found","message":"Contact does not exist"}`, bot.NotFound},
+		{"duplicate by metadata", 400, `{"code":"invalid_parameter","message":"Unable to update contact, email is already associated with another Contact","metadata":{"duplicate_identifiers":["email"]}}`, bot.Conflict},
+		{"duplicate by code", 400, `{"code":"duplicate_parameter","message":"Contact already exist"}`, bot.Conflict},
+		{"invalid", 400, `{"code":"invalid_parameter","message":"Invalid email address"}`, bot.Invalid},
+		{"unprocessable", 422, `{"code":"unprocessable_entity","message":"x"}`, bot.Invalid},
+		{"no credits", 402, `{"code":"not_enough_credits","message":"x"}`, bot.Unavailable},
+		{"rate limited", 429, ``, bot.RateLimited},
+		{"server error html", 500, `<html>oops</html>`, bot.Unavailable},
+		{"teapot", 418, ``, bot.Internal},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("x-sib-ratelimit-reset", "0")
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			}))
+			defer ts.Close()
+			c := brevo.New(ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1, Retries: -1})
+			_, err := c.Contact(t.Context(), "a@example.org")
+			if got := bot.KindOf(err); got != tc.want {
+				t.Errorf("kind = %v (%v), want %v", got, err, tc.want)
+			}
+			var be *bot.Error
+			if !errors.As(err, &be) || be.Provider != "brevo" || be.Status != tc.status {
+				t.Errorf("error = %#v, want provider brevo, status %d", be, tc.status)
+			}
+		})
+	}
+}
+
+func TestBadKey(t *testing.T) {
+	srv := brevotest.New("the-real-key")
+	defer srv.Close()
+	logs := &syncBuffer{}
+	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), brevo.Options{RatePerSecond: -1})
+	_, err := c.AllContacts(t.Context())
+	if bot.KindOf(err) != bot.Denied {
+		t.Fatalf("AllContacts(bad key) = %v, want Denied", err)
+	}
+	noKey(t, err)
+	if strings.Contains(logs.String(), testKey) {
+		t.Errorf("key in log")
+	}
+	if srv.Requests() != 1 {
+		t.Errorf("requests = %d, want 1 (401 is not retried)", srv.Requests())
+	}
+}
+
+// TestRateLimitHeaders: the three headers are on every answer, errors included.
+func TestRateLimitHeaders(t *testing.T) {
+	srv := brevotest.New(testKey)
+	defer srv.Close()
+	for _, tc := range []struct{ key, path string }{{testKey, "/contacts"}, {"bad", "/contacts"}, {testKey, "/contacts/nobody%40x.org"}, {testKey, "/nowhere"}} {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL()+tc.path, nil)
+		req.Header.Set("api-key", tc.key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for _, h := range []string{"x-sib-ratelimit-limit", "x-sib-ratelimit-remaining", "x-sib-ratelimit-reset"} {
+			if resp.Header.Get(h) == "" {
+				t.Errorf("%s %s (%d): no %s", tc.key, tc.path, resp.StatusCode, h)
+			}
+		}
+	}
+}
+
+// TestBucketExhausted: with a bucket of 2 requests per 100 ms, reading 5
+// pages meets 429s, waits x-sib-ratelimit-reset and gets everything.
+func TestBucketExhausted(t *testing.T) {
+	srv, c := setup(t, brevo.Options{PageSize: 3, Concurrency: 1, MaxWait: time.Second, Retries: 10})
+	for i := range 11 {
+		srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i)})
+	}
+	srv.SetRateLimit(2, 100*time.Millisecond)
+	got, err := c.AllContacts(t.Context())
+	if err != nil {
+		t.Fatalf("AllContacts() = %v", err)
+	}
+	if len(got) != 11 {
+		t.Errorf("AllContacts() = %d contacts, want 11", len(got))
+	}
+	pages, _ := c.PlanRequests(11)
+	if srv.Requests() <= int64(pages) {
+		t.Errorf("requests = %d: the bucket of 2 never said 429 over %d pages", srv.Requests(), pages)
+	}
+}
+
+// TestResetHonoured: a 30 s reset outlives the context, so no retry is sent
+// (a backoff of 1 ms would have retried at once).
+func TestResetHonoured(t *testing.T) {
+	srv, c := setup(t, brevo.Options{MaxWait: time.Minute})
+	srv.Fault.RateLimitNext(1, "x-sib-ratelimit-reset", "30")
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	_, err := c.AllContacts(ctx)
+	if bot.KindOf(err) != bot.Unavailable {
+		t.Errorf("AllContacts() = %v, want Unavailable (context ended while waiting)", err)
+	}
+	if srv.Requests() != 1 {
+		t.Errorf("requests = %d, want 1", srv.Requests())
+	}
+}
+
+func TestReadsRetried(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(*brevotest.Server)
+		want  int64
+	}{
+		{"two 502", func(s *brevotest.Server) { s.Fault.FailNext(2, 502, "") }, 3},
+		{"500", func(s *brevotest.Server) { s.Fault.FailNext(1, 500, `{"code":"internal_error","message":"x"}`) }, 2},
+		{"429 short reset", func(s *brevotest.Server) { s.Fault.RateLimitNext(1, "x-sib-ratelimit-reset", "0.01") }, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := setup(t, brevo.Options{})
+			srv.AddContact(brevotest.Contact{Email: "a@example.org"})
+			tc.fault(srv)
+			if _, err := c.Contact(t.Context(), "a@example.org"); err != nil {
+				t.Fatalf("Contact() = %v", err)
+			}
+			if srv.Requests() != tc.want {
+				t.Errorf("requests = %d, want %d", srv.Requests(), tc.want)
+			}
+		})
+	}
+}
+
+func TestHang(t *testing.T) {
+	srv, c := setup(t, brevo.Options{Retries: -1})
+	srv.Fault.HangNext(1)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Lists(ctx); bot.KindOf(err) != bot.Unavailable {
+		t.Errorf("Lists() = %v, want Unavailable", err)
+	}
+}
+
+func TestOptionsAndPlan(t *testing.T) {
+	c := brevo.New("http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{PageSize: 5000})
+	o := c.Options()
+	if o.PageSize != 1000 || o.Concurrency != 4 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" {
+		t.Errorf("Options() = %+v", o)
+	}
+	if req, chain := c.PlanRequests(100000); req != 100 || chain != 1+25 {
+		t.Errorf("PlanRequests(100000) = %d, %d; want 100, 26", req, chain)
+	}
+	// 100 requests paced at 10/s need 9.9 s, far over 26 × 20 ms.
+	if got := c.LowerBound(100000, 20*time.Millisecond); got != 9900*time.Millisecond {
+		t.Errorf("LowerBound() = %v, want 9.9s", got)
+	}
+	fast := brevo.New("http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1})
+	if got := fast.LowerBound(100000, 20*time.Millisecond); got != 26*20*time.Millisecond {
+		t.Errorf("LowerBound(unpaced) = %v, want 520ms", got)
+	}
+}

@@ -1,0 +1,264 @@
+package brevo
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/bot"
+)
+
+var (
+	_ bot.Contacts     = (*Client)(nil)
+	_ bot.ContactAdmin = (*Client)(nil)
+)
+
+// toBot converts a contact; a malformed date or name is an error.
+func (c *Client) toBot(j contactJSON) (bot.Contact, error) {
+	mod, err := parseTimestamp(j.ModifiedAt)
+	if err != nil {
+		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
+	}
+	out := bot.Contact{ID: j.ID, Email: j.Email, Blacklisted: j.EmailBlacklisted, ListIDs: j.ListIDs,
+		Unsubscribed: j.ListUnsubscribed, ModifiedAt: mod}
+	if out.FirstName, err = c.attr(j, c.first); err != nil {
+		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
+	}
+	if out.LastName, err = c.attr(j, c.last); err != nil {
+		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
+	}
+	return out, nil
+}
+
+// attr returns the first of names present in the contact's attributes.
+func (c *Client) attr(j contactJSON, names []string) (string, error) {
+	for _, n := range names {
+		if raw, ok := j.Attributes[n]; ok {
+			return attrText(raw)
+		}
+	}
+	return "", nil
+}
+
+// contacts reads every contact of GET /contacts with extra query params,
+// sorted by creation ascending so that a contact created meanwhile cannot
+// shift the pages.
+func (c *Client) contacts(ctx context.Context, op string, q map[string]string) ([]bot.Contact, error) {
+	size := c.o.PageSize
+	page := func(ctx context.Context, p int) (contactsJSON, error) {
+		req := c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
+			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"})
+		resp, err := req.Get("/contacts")
+		if err := check(resp, err, op); err != nil {
+			return contactsJSON{}, fmt.Errorf("page %d: %w", p, err)
+		}
+		var out contactsJSON
+		if err := decode(resp, &out, op); err != nil {
+			return contactsJSON{}, fmt.Errorf("page %d: %w", p, err)
+		}
+		return out, nil
+	}
+	first, err := page(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	pages := (first.Count + size - 1) / size
+	rest, err := paging.Known(ctx, 1, pages, c.o.Concurrency, func(ctx context.Context, p int) ([]contactJSON, error) {
+		out, err := page(ctx, p)
+		return out.Contacts, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	raw := paging.Concat(first.Contacts, rest)
+	out := make([]bot.Contact, 0, len(raw))
+	seen := make(map[int64]bool, len(raw))
+	for _, j := range raw {
+		if seen[j.ID] { // a deletion meanwhile shifts a contact onto the next page
+			continue
+		}
+		seen[j.ID] = true
+		ct, err := c.toBot(j)
+		if err != nil {
+			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+		}
+		out = append(out, ct)
+	}
+	return out, nil
+}
+
+// ListContacts returns every contact of list listID. It reads GET /contacts
+// filtered by listIds, whose pages hold 1000 contacts (twice the 500 of
+// /contacts/lists/{id}/contacts); an empty answer is checked against
+// GET /contacts/lists/{id} so that an unknown list is NotFound.
+// API: GET /contacts?listIds=…&limit=1000&offset=…&sort=asc (reference §5.1).
+func (c *Client) ListContacts(ctx context.Context, listID int) ([]bot.Contact, error) {
+	const op = "list contacts of list"
+	if listID <= 0 {
+		return nil, bot.Errorf(bot.Invalid, provider, op, "bad list id %d", listID)
+	}
+	out, err := c.contacts(ctx, op, map[string]string{"listIds": strconv.Itoa(listID)})
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	if _, err := c.list(ctx, listID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AllContacts returns every contact of the account.
+// API: GET /contacts?limit=1000&offset=…&sort=asc (reference §5.1).
+func (c *Client) AllContacts(ctx context.Context) ([]bot.Contact, error) {
+	return c.contacts(ctx, "list contacts", nil)
+}
+
+// Contact returns the contact whose address is email.
+// API: GET /contacts/{identifier} (reference §5.2), the address escaped
+// whole (@ as %40, + as %2B); 404 document_not_found is NotFound.
+func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error) {
+	const op = "get contact"
+	email = strings.TrimSpace(email)
+	if email == "" || !strings.Contains(email, "@") {
+		return bot.Contact{}, bot.Errorf(bot.Invalid, provider, op, "not an address")
+	}
+	resp, err := c.r.R().SetContext(ctx).SetRawPathParam("identifier", url.QueryEscape(email)).
+		Get("/contacts/{identifier}")
+	if err := check(resp, err, op); err != nil {
+		return bot.Contact{}, err
+	}
+	var j contactJSON
+	if err := decode(resp, &j, op); err != nil {
+		return bot.Contact{}, err
+	}
+	ct, err := c.toBot(j)
+	if err != nil {
+		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+	}
+	return ct, nil
+}
+
+// list reads one list. API: GET /contacts/lists/{listId}.
+func (c *Client) list(ctx context.Context, id int) (bot.ContactList, error) {
+	const op = "get list"
+	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(id)).Get("/contacts/lists/{id}")
+	if err := check(resp, err, op); err != nil {
+		return bot.ContactList{}, err
+	}
+	var l listJSON
+	if err := decode(resp, &l, op); err != nil {
+		return bot.ContactList{}, err
+	}
+	return l.toBot(), nil
+}
+
+func (l listJSON) toBot() bot.ContactList {
+	return bot.ContactList{ID: l.ID, Name: l.Name, Subscribers: l.TotalSubscribers, Blacklisted: l.TotalBlacklisted}
+}
+
+// Lists returns every list, oldest first.
+// API: GET /contacts/lists?limit=50&offset=…&sort=asc (reference §5.3).
+func (c *Client) Lists(ctx context.Context) ([]bot.ContactList, error) {
+	const op = "list lists"
+	page := func(ctx context.Context, p int) (listsJSON, error) {
+		resp, err := c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
+			"limit": strconv.Itoa(MaxListsPage), "offset": strconv.Itoa(p * MaxListsPage), "sort": "asc"}).
+			Get("/contacts/lists")
+		if err := check(resp, err, op); err != nil {
+			return listsJSON{}, fmt.Errorf("page %d: %w", p, err)
+		}
+		var out listsJSON
+		return out, decode(resp, &out, op)
+	}
+	first, err := page(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := paging.Known(ctx, 1, (first.Count+MaxListsPage-1)/MaxListsPage, c.o.Concurrency,
+		func(ctx context.Context, p int) ([]listJSON, error) {
+			out, err := page(ctx, p)
+			return out.Lists, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	all := paging.Concat(first.Lists, rest)
+	out := make([]bot.ContactList, len(all))
+	for i, l := range all {
+		out[i] = l.toBot()
+	}
+	return out, nil
+}
+
+// AddToList adds existing contacts to list listID, MaxBatch addresses per
+// request, one request after the other.
+// API: POST /contacts/lists/{listId}/contacts/add (reference §5.7).
+func (c *Client) AddToList(ctx context.Context, listID int, emails []string) (bot.ListChange, error) {
+	return c.batch(ctx, "add contacts to list", "add", listID, emails)
+}
+
+// RemoveFromList removes contacts from list listID in batches like AddToList.
+// API: POST /contacts/lists/{listId}/contacts/remove (reference §5.8).
+func (c *Client) RemoveFromList(ctx context.Context, listID int, emails []string) (bot.ListChange, error) {
+	return c.batch(ctx, "remove contacts from list", "remove", listID, emails)
+}
+
+func (c *Client) batch(ctx context.Context, op, verb string, listID int, emails []string) (bot.ListChange, error) {
+	var out bot.ListChange
+	if listID <= 0 {
+		return out, bot.Errorf(bot.Invalid, provider, op, "bad list id %d", listID)
+	}
+	clean := make([]string, 0, len(emails))
+	for _, e := range emails {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			clean = append(clean, e)
+		}
+	}
+	for i := 0; i < len(clean); i += MaxBatch {
+		part := clean[i:min(i+MaxBatch, len(clean))]
+		resp, err := c.w.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).
+			SetBody(map[string][]string{"emails": part}).Post("/contacts/lists/{id}/contacts/" + verb)
+		if err := check(resp, err, op); err != nil {
+			return out, fmt.Errorf("batch %d of %d: %w", i/MaxBatch+1, (len(clean)+MaxBatch-1)/MaxBatch, err)
+		}
+		var ch changeJSON
+		if err := decode(resp, &ch, op); err != nil {
+			return out, err
+		}
+		out.Done = append(out.Done, ch.Contacts.Success...)
+		out.Failed = append(out.Failed, ch.Contacts.Failure...)
+	}
+	return out, nil
+}
+
+// SaveContact creates the contact or updates the one with that address:
+// its names (in the configured attributes) and the lists in ct.ListIDs are
+// added; the blacklist flag is never sent, so an unsubscribed person stays so.
+// API: POST /contacts with updateEnabled=true (reference §5.5): 201 created,
+// 204 updated. Never retried.
+func (c *Client) SaveContact(ctx context.Context, ct bot.Contact) error {
+	const op = "save contact"
+	email := strings.ToLower(strings.TrimSpace(ct.Email))
+	if email == "" || !strings.Contains(email, "@") {
+		return bot.Errorf(bot.Invalid, provider, op, "not an address")
+	}
+	attrs := map[string]string{}
+	if ct.FirstName != "" {
+		attrs[c.o.FirstNameAttribute] = ct.FirstName
+	}
+	if ct.LastName != "" {
+		attrs[c.o.LastNameAttribute] = ct.LastName
+	}
+	body := map[string]any{"email": email, "updateEnabled": true}
+	if len(attrs) > 0 {
+		body["attributes"] = attrs
+	}
+	if len(ct.ListIDs) > 0 {
+		body["listIds"] = ct.ListIDs
+	}
+	resp, err := c.w.R().SetContext(ctx).SetBody(body).Post("/contacts")
+	return check(resp, err, op)
+}

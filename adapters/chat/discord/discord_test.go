@@ -290,8 +290,14 @@ func TestPost(t *testing.T) {
 	if _, err := f.chat.Post(ctx, discordtest.AlertsChannel, bot.Message{}); bot.KindOf(err) != bot.Invalid {
 		t.Errorf("empty post: kind %v, want invalid", bot.KindOf(err))
 	}
-	// The bot's own reactions never reach the handler.
-	none(t, h.reacts)
+	// The bot's own ✅ and ❌ were dispatched before alice's: had they
+	// not been ignored, they would come first.
+	if err := f.srv.React(aliceID, discordtest.ApprovalsChannel, req, "✅"); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, h.reacts); got.User.ID != aliceID {
+		t.Errorf("first reaction handed over is %+v, want alice's", got)
+	}
 }
 
 func TestDirect(t *testing.T) {

@@ -93,8 +93,8 @@ func next[T any](t testing.TB, ch chan T) T {
 	return zero
 }
 
-// none checks that nothing more arrived on ch once the fake has answered
-// everything pending (the handler runs before the reply is recorded).
+// none checks that nothing is waiting on ch. It is meaningful after a wait
+// that an earlier delivery on ch would have preceded.
 func none[T any](t testing.TB, ch chan T) {
 	t.Helper()
 	select {

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -500,6 +501,45 @@ func TestGatewayResilience(t *testing.T) {
 			}
 			if !tt.resumed && g.Identifies != before.Identifies+1 {
 				t.Errorf("identifies = %d, want %d", g.Identifies, before.Identifies+1)
+			}
+		})
+	}
+}
+
+// TestReplyFallbacks: when Discord refuses the edit of the deferred
+// response the answer goes out as a follow-up, and when the interaction's
+// webhook refuses everything, by private message.
+func TestReplyFallbacks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		failures int
+		followup bool
+		dm       bool
+	}{
+		{"edit refused", 1, true, false},
+		{"webhook refused", 2, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := start(t, newRecorder())
+			f.srv.Fault.Only(func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/webhooks/") })
+			f.srv.Fault.FailNext(tt.failures, http.StatusInternalServerError, `{"message":"500: Internal Server Error","code":0}`)
+			id, err := f.srv.Slash(adminID, discordtest.ApprovalsChannel, "help")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.wait(t, "the answer", func() bool {
+				in, _ := f.srv.Interaction(id)
+				return len(in.Followups) > 0 || len(f.srv.DMs(adminID)) > 0
+			})
+			in, _ := f.srv.Interaction(id)
+			if tt.followup && (len(in.Followups) != 1 || in.Followups[0].Content != "ok: help" || !in.Followups[0].Ephemeral()) {
+				t.Errorf("follow-ups = %+v, want the private answer", in.Followups)
+			}
+			if dms := f.srv.DMs(adminID); tt.dm && (len(dms) != 1 || dms[0].Content != "ok: help") {
+				t.Errorf("DMs = %+v, want the answer", dms)
 			}
 		})
 	}

@@ -1,0 +1,137 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+// HTTPConfig configures the availability check.
+type HTTPConfig struct {
+	URLs []string
+	// Client makes the requests (it follows redirects); nil means a client
+	// with a 20 s timeout. The scheduler's deadline applies as well.
+	Client *http.Client
+	// Slow is the latency above which a page counts as slow (default 10 s).
+	Slow time.Duration
+	// Observe, when set, is told every probe: the status (0 when no answer)
+	// and the latency, for metrics.
+	Observe func(url string, status int, d time.Duration)
+}
+
+// HTTP checks that pages answer, and answer fast enough. A page is down when
+// it does not answer or answers with a status of 400 or more: after
+// Options.Failures such probes in a row it raises a critical alert. A page
+// slower than Slow as many times in a row raises a warning. One good answer
+// recovers it. Keys are "http:URL".
+type HTTP struct {
+	cfg   HTTPConfig
+	o     Options
+	down  streaks
+	slow  streaks
+	agent string
+}
+
+var _ bot.Check = (*HTTP)(nil)
+
+// NewHTTP returns the availability check. It refuses a URL that is not
+// absolute http or https.
+func NewHTTP(cfg HTTPConfig, o Options) (*HTTP, error) {
+	for _, s := range cfg.URLs {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			return nil, fmt.Errorf("http check: %q is not an http(s) URL without credentials", rest.Scrub(s))
+		}
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 20 * time.Second}
+	}
+	if cfg.Slow <= 0 {
+		cfg.Slow = 10 * time.Second
+	}
+	return &HTTP{cfg: cfg, o: o.defaults(), agent: "opsbot-probe"}, nil
+}
+
+// Name returns "http".
+func (c *HTTP) Name() string { return "http" }
+
+// Run probes every URL at once; it never fails as a whole.
+func (c *HTTP) Run(ctx context.Context) ([]bot.Alert, error) {
+	out := make([]*bot.Alert, len(c.cfg.URLs))
+	each(len(c.cfg.URLs), func(i int) { out[i] = c.probe(ctx, c.cfg.URLs[i]) })
+	var alerts []bot.Alert
+	for _, a := range out {
+		if a != nil {
+			alerts = append(alerts, *a)
+		}
+	}
+	return alerts, nil
+}
+
+func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
+	l, key := c.o.Locale, "http:"+u
+	status, d, err := c.get(ctx, u)
+	if c.cfg.Observe != nil {
+		c.cfg.Observe(u, status, d)
+	}
+	var why string
+	switch {
+	case err != nil:
+		why = reason(l, err)
+	case status >= 400:
+		why = fmt.Sprintf("HTTP %d", status)
+	}
+	if why != "" {
+		c.slow.ok(key)
+		n := c.down.fail(key)
+		if n < c.o.Failures {
+			return &bot.Alert{Key: key, Hold: true}
+		}
+		return &bot.Alert{Key: key, Severity: bot.SeverityCritical,
+			Title: fmt.Sprintf(l.Pick("%s ne répond pas : %s (%d échecs de suite)", "%s is down: %s (%d failures in a row)"), rest.Scrub(u), why, n)}
+	}
+	c.down.ok(key)
+	if d <= c.cfg.Slow {
+		c.slow.ok(key)
+		return nil
+	}
+	if n := c.slow.fail(key); n >= c.o.Failures {
+		return &bot.Alert{Key: key, Severity: bot.SeverityWarning,
+			Title: fmt.Sprintf(l.Pick("%s répond lentement : %s (%d fois de suite au-delà de %s)", "%s is slow: %s (%d times in a row over %s)"),
+				rest.Scrub(u), seconds(l, d), n, seconds(l, c.cfg.Slow))}
+	}
+	return nil
+}
+
+// get fetches u and returns its status and latency by the check's clock.
+func (c *HTTP) get(ctx context.Context, u string) (int, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("User-Agent", c.agent)
+	start := c.o.Now()
+	resp, err := c.cfg.Client.Do(req)
+	if err != nil {
+		return 0, c.o.Now().Sub(start), err
+	}
+	_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode, c.o.Now().Sub(start), err
+}
+
+// seconds renders a latency: "12,3 s" in French, "12.3 s" in English.
+func seconds(l bot.Locale, d time.Duration) string {
+	s := fmt.Sprintf("%.1f s", d.Seconds())
+	if l != bot.EN {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+package probe_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/probe"
+	"github.com/anopex/opsbot/bot"
+)
+
+// stepClock is a clock a test server moves forward while it answers, so a
+// latency is measured without waiting.
+type stepClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stepClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// TestHTTPFailThenRecover: a site failing three times in a row (503, then
+// hung past the client's timeout, then 404) raises a critical alert on the
+// third failure only; one good answer recovers it.
+func TestHTTPFailThenRecover(t *testing.T) {
+	inj := &fault.Injector{}
+	srv := httptest.NewServer(inj.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("ok"))
+	})))
+	t.Cleanup(srv.Close)
+	c, err := probe.NewHTTP(probe.HTTPConfig{URLs: []string{srv.URL + "/"}, Client: &http.Client{Timeout: 200 * time.Millisecond}},
+		probe.Options{Now: fixed(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "http:" + srv.URL + "/"
+	steps := []struct {
+		name  string
+		fault func()
+		want  []bot.Alert
+	}{
+		{"503: held", func() { inj.FailNext(1, 503, "down") }, []bot.Alert{{Key: key, Hold: true}}},
+		{"hang: held", func() { inj.HangNext(1) }, []bot.Alert{{Key: key, Hold: true}}},
+		{"third failure: critical", func() { inj.FailNext(1, 502, "bad gateway") }, []bot.Alert{{Key: key, Severity: bot.SeverityCritical,
+			Title: srv.URL + "/ ne répond pas : HTTP 502 (3 échecs de suite)"}}},
+		{"fourth failure: still critical", func() { inj.FailNext(1, 500, "") }, []bot.Alert{{Key: key, Severity: bot.SeverityCritical,
+			Title: srv.URL + "/ ne répond pas : HTTP 500 (4 échecs de suite)"}}},
+		{"answers again: recovered", func() {}, nil},
+		{"one failure after the recovery: held", func() { inj.FailNext(1, 503, "") }, []bot.Alert{{Key: key, Hold: true}}},
+	}
+	for _, s := range steps {
+		s.fault()
+		got, err := c.Run(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(s.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", s.name, diff)
+		}
+	}
+	if n := inj.Requests(); n != 6 {
+		t.Errorf("requests = %d, want 6 (no retries by the probe)", n)
+	}
+}
+
+// TestHTTPStatusesAndErrors runs three failing probes of each kind and
+// compares the critical alert.
+func TestHTTPStatusesAndErrors(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(gone.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	tests := []struct {
+		name, url, title string
+		locale           bot.Locale
+	}{
+		{"404", gone.URL + "/adherents", gone.URL + "/adherents ne répond pas : HTTP 404 (3 échecs de suite)", bot.FR},
+		{"refused", closed.URL + "/", closed.URL + "/ ne répond pas : connexion refusée (3 échecs de suite)", bot.FR},
+		{"refused, English", closed.URL + "/", closed.URL + "/ is down: connection refused (3 failures in a row)", bot.EN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := probe.NewHTTP(probe.HTTPConfig{URLs: []string{tt.url}}, probe.Options{Now: fixed(t0), Locale: tt.locale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []bot.Alert
+			for range 3 {
+				if got, err = c.Run(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := []bot.Alert{{Key: "http:" + tt.url, Severity: bot.SeverityCritical, Title: tt.title}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("third run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestHTTPSlow: the server moves the check's clock 12 s forward while it
+// answers; three slow answers in a row raise a warning, a fast one ends it.
+func TestHTTPSlow(t *testing.T) {
+	clk := &stepClock{t: t0}
+	var mu sync.Mutex
+	lag := 12 * time.Second
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		clk.Add(lag)
+		mu.Unlock()
+		w.Write([]byte("ok"))
+	}))
+	t.Cleanup(srv.Close)
+	var seen []time.Duration
+	c, err := probe.NewHTTP(probe.HTTPConfig{URLs: []string{srv.URL}, Observe: func(u string, status int, d time.Duration) {
+		if status != 200 || u != srv.URL {
+			t.Errorf("Observe(%q, %d)", u, status)
+		}
+		seen = append(seen, d)
+	}}, probe.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := 1; run <= 3; run++ {
+		got, err := c.Run(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run < 3 && got != nil {
+			t.Errorf("run %d = %v, want nothing before the third slow answer", run, got)
+		}
+		if run == 3 {
+			want := []bot.Alert{{Key: "http:" + srv.URL, Severity: bot.SeverityWarning,
+				Title: srv.URL + " répond lentement : 12,0 s (3 fois de suite au-delà de 10,0 s)"}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("third run (-want +got):\n%s", diff)
+			}
+		}
+	}
+	mu.Lock()
+	lag = time.Second
+	mu.Unlock()
+	if got, err := c.Run(t.Context()); err != nil || got != nil {
+		t.Errorf("fast run = %v, %v; want nothing", got, err)
+	}
+	if diff := cmp.Diff([]time.Duration{12 * time.Second, 12 * time.Second, 12 * time.Second, time.Second}, seen); diff != "" {
+		t.Errorf("observed latencies (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewHTTPRefuses(t *testing.T) {
+	for _, u := range []string{"", "www.anopex.fr", "ftp://anopex.fr/", "https://user:pw@anopex.fr/", "https:///path"} {
+		if _, err := probe.NewHTTP(probe.HTTPConfig{URLs: []string{u}}, probe.Options{}); err == nil {
+			t.Errorf("NewHTTP(%q) = nil error", u)
+		} else if strings.Contains(err.Error(), "pw") {
+			t.Errorf("NewHTTP error %q shows the password", err)
+		}
+	}
+}

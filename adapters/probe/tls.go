@@ -1,0 +1,213 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Target is a TLS endpoint. Name ("mail.anopex.fr:993"; port 443 when
+// omitted) is the host name the certificate must cover and the alert key;
+// Addr, when set, is where to connect instead (a test server, a given IP).
+type Target struct {
+	Name string
+	Addr string
+}
+
+// TLSConfig configures the certificate check.
+type TLSConfig struct {
+	Targets []Target
+	// Roots are the trusted authorities; nil means the system's.
+	Roots *x509.CertPool
+	// Warning and Critical are the remaining validity under which the
+	// certificate raises a warning (default 21 days) or a critical alert
+	// (default 7 days).
+	Warning, Critical time.Duration
+}
+
+// TLS checks the certificates of TLS endpoints (implicit TLS: HTTPS, IMAPS,
+// SMTPS): a chain to a trusted root, the host name, and the earliest expiry
+// of the chain against the check's clock. Keys are "tls:HOST:PORT".
+type TLS struct {
+	cfg     TLSConfig
+	o       Options
+	streaks streaks
+}
+
+var _ bot.Check = (*TLS)(nil)
+
+// NewTLS returns the certificate check. It refuses a target whose name is
+// not host or host:port.
+func NewTLS(cfg TLSConfig, o Options) (*TLS, error) {
+	if cfg.Warning <= 0 {
+		cfg.Warning = 21 * 24 * time.Hour
+	}
+	if cfg.Critical <= 0 {
+		cfg.Critical = 7 * 24 * time.Hour
+	}
+	ts := make([]Target, 0, len(cfg.Targets))
+	for _, t := range cfg.Targets {
+		name, err := hostPort(t.Name, "443")
+		if err != nil {
+			return nil, fmt.Errorf("tls check: %w", err)
+		}
+		t.Name = name
+		if t.Addr == "" {
+			t.Addr = name
+		}
+		ts = append(ts, t)
+	}
+	cfg.Targets = ts
+	return &TLS{cfg: cfg, o: o.defaults()}, nil
+}
+
+// hostPort normalises "host" or "host:port" to "host:port" with a lower-case host.
+func hostPort(s, port string) (string, error) {
+	s = strings.TrimSpace(s)
+	host, p, err := net.SplitHostPort(s)
+	if err != nil {
+		host, p = s, port
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "" || strings.ContainsAny(host, "/ @") || p == "" || strings.Trim(p, "0123456789") != "" {
+		return "", fmt.Errorf("%q is not a host or host:port", s)
+	}
+	return net.JoinHostPort(host, p), nil
+}
+
+// Name returns "tls".
+func (c *TLS) Name() string { return "tls" }
+
+// Run probes every target at once. It never fails as a whole: an endpoint
+// that cannot be reached is held, then raises a warning after
+// Options.Failures runs in a row.
+func (c *TLS) Run(ctx context.Context) ([]bot.Alert, error) {
+	out := make([]*bot.Alert, len(c.cfg.Targets))
+	each(len(c.cfg.Targets), func(i int) { out[i] = c.probe(ctx, c.cfg.Targets[i]) })
+	var alerts []bot.Alert
+	for _, a := range out {
+		if a != nil {
+			alerts = append(alerts, *a)
+		}
+	}
+	return alerts, nil
+}
+
+func (c *TLS) probe(ctx context.Context, t Target) *bot.Alert {
+	l, key := c.o.Locale, "tls:"+t.Name
+	host, _, _ := net.SplitHostPort(t.Name)
+	d := tls.Dialer{Config: &tls.Config{ServerName: host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
+	conn, err := d.DialContext(ctx, "tcp", t.Addr)
+	if err != nil {
+		n := c.streaks.fail(key)
+		if n < c.o.Failures {
+			return &bot.Alert{Key: key, Hold: true}
+		}
+		return &bot.Alert{Key: key, Severity: bot.SeverityWarning,
+			Title:  fmt.Sprintf(l.Pick("Connexion TLS à %s impossible : %s (%d échecs de suite)", "TLS connection to %s failed: %s (%d failures in a row)"), t.Name, reason(l, err), n),
+			Detail: l.Pick("Le certificat n'a pas pu être vérifié.", "The certificate could not be checked.")}
+	}
+	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
+	conn.Close()
+	c.streaks.ok(key)
+	return c.judge(key, t.Name, host, certs)
+}
+
+// judge verifies the chain the server sent and returns the alert it calls
+// for, or nil.
+func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *bot.Alert {
+	l, now := c.o.Locale, c.o.Now()
+	crit := func(title string, args ...any) *bot.Alert {
+		return &bot.Alert{Key: key, Severity: bot.SeverityCritical, Title: fmt.Sprintf(title, args...)}
+	}
+	if len(certs) == 0 {
+		return crit(l.Pick("%s n'a présenté aucun certificat TLS", "%s presented no TLS certificate"), name)
+	}
+	leaf := certs[0]
+	inter := x509.NewCertPool()
+	for _, ct := range certs[1:] {
+		inter.AddCert(ct)
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: c.cfg.Roots, Intermediates: inter, CurrentTime: now})
+	var (
+		he x509.HostnameError
+		ue x509.UnknownAuthorityError
+		ce x509.CertificateInvalidError
+	)
+	switch {
+	case err == nil:
+	case errors.As(err, &ce) && ce.Reason == x509.Expired && now.After(ce.Cert.NotAfter):
+		return crit(l.Pick("Le certificat TLS de %s a expiré le %s", "The TLS certificate of %s expired on %s"), name, c.o.date(ce.Cert.NotAfter))
+	case errors.As(err, &ce) && ce.Reason == x509.Expired:
+		return crit(l.Pick("Le certificat TLS de %s n'est valable qu'à partir du %s", "The TLS certificate of %s is only valid from %s"), name, c.o.date(ce.Cert.NotBefore))
+	case errors.As(err, &he):
+		a := crit(l.Pick("Le certificat TLS de %s ne couvre pas le nom %s", "The TLS certificate of %s does not cover the name %s"), name, host)
+		a.Detail = l.Pick("Noms couverts : ", "Names covered: ") + covered(leaf)
+		return a
+	case errors.As(err, &ue):
+		a := crit(l.Pick("La chaîne de certification de %s n'est pas reconnue (autorité inconnue)", "The certificate chain of %s is not trusted (unknown authority)"), name)
+		a.Detail = l.Pick("Émetteur : ", "Issuer: ") + issuer(leaf)
+		return a
+	default:
+		a := crit(l.Pick("Le certificat TLS de %s est refusé", "The TLS certificate of %s is refused"), name)
+		a.Detail = err.Error()
+		return a
+	}
+	end := leaf.NotAfter
+	for _, ct := range chains[0] {
+		if ct.NotAfter.Before(end) {
+			end = ct.NotAfter
+		}
+	}
+	left := end.Sub(now)
+	sev := bot.SeverityCritical
+	switch {
+	case left >= c.cfg.Warning:
+		return nil
+	case left >= c.cfg.Critical:
+		sev = bot.SeverityWarning
+	}
+	return &bot.Alert{Key: key, Severity: sev,
+		Title:  fmt.Sprintf(l.Pick("Le certificat TLS de %s expire dans %s (le %s)", "The TLS certificate of %s expires in %s (on %s)"), name, days(l, left), c.o.date(end)),
+		Detail: l.Pick("Émetteur : ", "Issuer: ") + issuer(leaf)}
+}
+
+// days renders a remaining validity in whole days.
+func days(l bot.Locale, d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	switch n {
+	case 0:
+		return l.Pick("moins d'un jour", "less than a day")
+	case 1:
+		return l.Pick("1 jour", "1 day")
+	}
+	return fmt.Sprintf(l.Pick("%d jours", "%d days"), n)
+}
+
+func issuer(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}
+
+func covered(c *x509.Certificate) string {
+	names := append([]string(nil), c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && c.Subject.CommonName != "" {
+		names = append(names, c.Subject.CommonName)
+	}
+	if len(names) == 0 {
+		return "-"
+	}
+	return strings.Join(names, ", ")
+}

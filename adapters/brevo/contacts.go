@@ -65,6 +65,11 @@ func (c *Client) contacts(ctx context.Context, op string, q map[string]string) (
 	if err != nil {
 		return nil, err
 	}
+	if len(first.Contacts) < min(size, first.Count) {
+		// The server capped the page size: reading on would skip contacts.
+		return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d contacts for limit %d and count %d",
+			len(first.Contacts), size, first.Count)
+	}
 	pages := (first.Count + size - 1) / size
 	rest, err := paging.Known(ctx, 1, pages, c.o.Concurrency, func(ctx context.Context, p int) ([]contactJSON, error) {
 		out, err := page(ctx, p)

@@ -101,6 +101,9 @@ func parseTime(b []byte) (time.Time, error) {
 	}
 	for _, layout := range []string{time.DateOnly, time.DateTime} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if math.Abs(float64(t.Unix())) >= maxUnix {
+				return time.Time{}, fmt.Errorf("date out of range: %.30q", s)
+			}
 			return t, nil
 		}
 	}

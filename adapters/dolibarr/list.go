@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/bot"
 )
 
 // readAll reads every item of the list endpoint path, sorted by t.rowid, with
@@ -49,6 +50,11 @@ func readAll[T any](ctx context.Context, c *Client, op, path string, q map[strin
 	switch {
 	case first.TotalKnown:
 		c.mode.Store(modeTotal)
+		if len(first.Items) < min(size, first.Total) {
+			// The server capped the page size: reading on would skip items.
+			return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d items for limit %d and total %d: page size capped by the server?",
+				len(first.Items), size, first.Total)
+		}
 		pages := (first.Total + size - 1) / size
 		rest, err = paging.Known(ctx, 1, pages, conc, fetch)
 	default:

@@ -109,20 +109,23 @@ func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adhe
 	return out, nil
 }
 
-// emailFilter returns the sqlfilters criterion matching email.
+// emailFilter returns the sqlfilters criterion matching email. LIKE's "_"
+// stands for one character, not one byte, so the replacement goes rune by rune.
 func emailFilter(email string) string {
 	plain := true
-	b := []byte(strings.ToLower(email))
-	for i, ch := range b {
-		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+') {
-			b[i] = '_'
-			plain = false
+	var b strings.Builder
+	for _, ch := range strings.ToLower(email) {
+		if ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+' {
+			b.WriteRune(ch)
+			continue
 		}
+		b.WriteByte('_')
+		plain = false
 	}
 	if plain {
-		return "(t.email:=:'" + string(b) + "')"
+		return "(t.email:=:'" + b.String() + "')"
 	}
-	return "(t.email:like:'" + string(b) + "')"
+	return "(t.email:like:'" + b.String() + "')"
 }
 
 // Adherent returns the member with register id id.

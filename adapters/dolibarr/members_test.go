@@ -3,6 +3,7 @@ package dolibarr_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,7 @@ func TestAdherentsByEmail(t *testing.T) {
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "o'brien_x@example.org", LastName: "C"})
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "o'brienzx@example.org", LastName: "decoy for _"})
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "a+b@example.org", LastName: "D"})
+	srv.AddAdherent(dolibarrtest.Adherent{Email: "Jérôme@example.org", LastName: "E"})
 	cases := []struct {
 		email string
 		want  []string // last names
@@ -138,6 +140,7 @@ func TestAdherentsByEmail(t *testing.T) {
 		{email: "JEANNE@example.org", want: []string{"A", "B"}},
 		{email: "o'brien_x@example.org", want: []string{"C"}},
 		{email: "a+b@example.org", want: []string{"D"}},
+		{email: "jérôme@example.org", want: []string{"E"}},
 		{email: "nobody@example.org", want: []string{}},
 	}
 	for _, tc := range cases {
@@ -224,5 +227,18 @@ func TestAdherentActiveFollowsClock(t *testing.T) {
 		if err != nil || a.Active != tc.want {
 			t.Errorf("at %v: Active = %v, %v; want %v", tc.at, a.Active, err, tc.want)
 		}
+	}
+}
+
+// TestCappedPageRefused: a server that gives fewer items than asked while
+// its total says more exist would make the read skip members; it is an error.
+func TestCappedPageRefused(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"data":[{"id":"1","statut":"1"},{"id":"2","statut":"1"}],"pagination":{"total":10,"page":0,"page_count":5,"limit":2}}`))
+	}))
+	defer ts.Close()
+	c := dolibarr.New(ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 5})
+	if _, err := c.Adherents(t.Context()); bot.KindOf(err) != bot.Internal {
+		t.Errorf("Adherents() = %v, want Internal", err)
 	}
 }

@@ -231,7 +231,11 @@ func (c *Client) DisableUser(ctx context.Context, login string) error {
 	if err != nil {
 		return err
 	}
-	if s := u.Statut + u.Status; strings.HasPrefix(string(s), "0") {
+	s := u.Statut
+	if s == "" {
+		s = u.Status
+	}
+	if strings.TrimSpace(string(s)) == "0" {
 		return nil
 	}
 	resp, err := c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).

@@ -310,3 +310,6 @@ func (s *Server) writeList(w http.ResponseWriter, p listParams, total int, items
 	}
 	writeRaw(w, http.StatusOK, b)
 }
+
+// Requests returns how many requests reached the server (Fault.Requests).
+func (s *Server) Requests() int64 { return s.Fault.Requests() }

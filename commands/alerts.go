@@ -1,0 +1,206 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// AlertDesk is what the alert commands need: the alerts open now, muting,
+// and running every check at once. *bot.Scheduler provides it.
+type AlertDesk interface {
+	// List returns the alerts open or muted now, by key.
+	List(ctx context.Context) ([]bot.AlertState, error)
+	// Mute silences key for d (d = 0 lifts the mute); NotFound for a key
+	// that never fired.
+	Mute(ctx context.Context, key string, d time.Duration, by bot.Person) (bot.AlertState, error)
+	// CheckNow runs every check, posts what changed, and returns the results.
+	CheckNow(ctx context.Context) []bot.CheckResult
+	// Now is the clock of the alerts.
+	Now() time.Time
+}
+
+// MaxMute is the longest mute: an alert silenced longer should be fixed or
+// taken out of the configuration.
+const MaxMute = 30 * 24 * time.Hour
+
+// argMuteDuration is a mute duration: 30m, 2h, 3j, 1sem, 1j12h; 0 lifts the mute.
+var argMuteDuration = bot.ArgType{Name: "duration", Example: "2h", Check: checkMuteDuration}
+
+func alerts(d AlertDesk) []bot.Spec {
+	readers := []bot.Role{bot.Admin, bot.Board}
+	return []bot.Spec{{
+		Path: "alerts list", Help: "Liste les alertes en cours et celles rendues muettes.",
+		HelpEN: "Lists the open alerts and the muted ones.",
+		Roles:  readers, Read: alertsList(d),
+	}, {
+		Path: "alerts mute", Help: "Rend une alerte muette pour une durée (30m, 2h, 3j, 1sem ; 0 la réactive).",
+		HelpEN: "Mutes an alert for a while (30m, 2h, 3d, 1w; 0 unmutes it).",
+		Roles:  []bot.Role{bot.Admin},
+		Args:   []bot.Arg{{Name: "cle", Type: bot.ArgWord}, {Name: "duree", Type: argMuteDuration}},
+		Read:   alertsMute(d),
+	}, {
+		Path: "alerts check", Help: "Lance toutes les vérifications maintenant ; le résultat vous est répondu en privé.",
+		HelpEN: "Runs every check now; the result is answered to you privately.",
+		Roles:  readers, Args: []bot.Arg{{Name: "quand", Optional: true, Choices: []string{"now", "maintenant"}}},
+		Read: alertsCheck(d),
+	}}
+}
+
+func alertsList(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		all, err := d.List(ctx)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("list alerts: %w", err)
+		}
+		if len(all) == 0 {
+			return bot.Reply{Text: c.T("Aucune alerte en cours. ✅", "No open alert. ✅")}, nil
+		}
+		now := d.Now()
+		var b strings.Builder
+		open := 0
+		for _, s := range all {
+			if s.Open {
+				open++
+			}
+		}
+		fmt.Fprintf(&b, c.T("%d alerte(s) en cours :", "%d open alert(s):"), open)
+		for _, s := range all {
+			b.WriteString("\n")
+			if !s.Open {
+				fmt.Fprintf(&b, c.T("✅ `%s` — rétablie", "✅ `%s` — recovered"), s.Key)
+			} else {
+				fmt.Fprintf(&b, c.T("%s %s `%s` — %s — depuis %s", "%s %s `%s` — %s — for %s"),
+					s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, bot.AlertAge(c.Locale, now.Sub(s.Since)))
+				if s.AckedBy != "" {
+					fmt.Fprintf(&b, c.T(" — prise en charge par %s", " — taken by %s"), s.AckedByName)
+				}
+			}
+			if s.Muted(now) {
+				fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), bot.AlertAge(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
+			}
+		}
+		return bot.Reply{Text: b.String()}, nil
+	}
+}
+
+func alertsMute(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		key := c.Args.Get("cle")
+		dur, err := time.ParseDuration(c.Args.Get("duree"))
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("mute: validated duration %q: %w", c.Args.Get("duree"), err)
+		}
+		_, err = d.Mute(ctx, key, dur, c.Caller)
+		if bot.KindOf(err) == bot.NotFound {
+			return bot.Reply{}, bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
+		}
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
+		}
+		if dur == 0 {
+			return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` n'est plus muette.", "Alert `%s` is no longer muted."), key)}, nil
+		}
+		return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` est muette pour %s : aucun message d'ici là, sauf son rétablissement.",
+			"Alert `%s` is muted for %s: no post until then, except its recovery."), key, bot.AlertAge(c.Locale, dur))}, nil
+	}
+}
+
+func alertsCheck(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		res := d.CheckNow(ctx)
+		if len(res) == 0 {
+			return bot.Reply{Text: c.T("Aucune vérification n'est configurée.", "No check is configured.")}, nil
+		}
+		var b strings.Builder
+		b.WriteString(c.T("Vérifications lancées maintenant :", "Checks run now:"))
+		for _, r := range res {
+			switch {
+			case r.Err != nil:
+				fmt.Fprintf(&b, c.T("\n❌ %s — échec : %s", "\n❌ %s — failed: %s"), r.Check, bot.ErrorText(c.Locale, r.Err, c.Invocation))
+			case len(r.Alerts) == 0:
+				fmt.Fprintf(&b, c.T("\n✅ %s — rien à signaler", "\n✅ %s — all good"), r.Check)
+			default:
+				fmt.Fprintf(&b, c.T("\n%s %s — %d alerte(s) :", "\n%s %s — %d alert(s):"), worst(r.Alerts).Emoji(), r.Check, len(r.Alerts))
+				for _, a := range r.Alerts {
+					fmt.Fprintf(&b, "\n  %s `%s` — %s", a.Severity.Emoji(), a.Key, a.Title)
+				}
+			}
+		}
+		b.WriteString(c.T("\nLes débuts et fins d'alerte sont publiés dans le canal des alertes.", "\nAlerts starting and ending are posted in the alerts channel."))
+		return bot.Reply{Text: b.String()}, nil
+	}
+}
+
+func worst(as []bot.Alert) bot.Severity {
+	w := bot.SeverityInfo
+	for _, a := range as {
+		if a.Severity.Rank() > w.Rank() {
+			w = a.Severity
+		}
+	}
+	return w
+}
+
+// muteUnits are the units of a mute duration, longest spellings first.
+var muteUnits = []struct {
+	name string
+	d    time.Duration
+}{
+	{"min", time.Minute}, {"sem", 7 * 24 * time.Hour}, {"m", time.Minute}, {"h", time.Hour},
+	{"j", 24 * time.Hour}, {"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour},
+}
+
+// ParseMuteDuration reads a mute duration: one or more number-unit pairs
+// (30m, 2h, 3j or 3d, 1sem or 1w, 1j12h), or 0 to lift a mute. It refuses
+// anything over MaxMute.
+func ParseMuteDuration(s string) (time.Duration, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	bad := bot.Userf("« %s » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)",
+		"%q is not a duration: write e.g. 30m, 2h, 3d or 1w (0 to unmute the alert)", s)
+	if s == "0" {
+		return 0, nil
+	}
+	if s == "" {
+		return 0, bad
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 5 {
+			return 0, bad
+		}
+		n, _ := strconv.Atoi(s[:i])
+		s = s[i:]
+		unit := time.Duration(0)
+		for _, u := range muteUnits {
+			if strings.HasPrefix(s, u.name) {
+				unit, s = u.d, s[len(u.name):]
+				break
+			}
+		}
+		if unit == 0 {
+			return 0, bad
+		}
+		total += time.Duration(n) * unit
+		if total > MaxMute {
+			return 0, bot.Userf("durée trop longue : 30 jours au plus", "duration too long: 30 days at most")
+		}
+	}
+	return total, nil
+}
+
+func checkMuteDuration(s string) (string, error) {
+	d, err := ParseMuteDuration(s)
+	if err != nil {
+		return "", err
+	}
+	return d.String(), nil
+}

@@ -1,0 +1,261 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/storage"
+)
+
+// alertsPosts records what the bot posts in channels.
+type alertsPosts struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (p *alertsPosts) Post(_ context.Context, _ string, m bot.Message) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.texts = append(p.texts, m.Text)
+	return "m" + string(rune('0'+len(p.texts))), nil
+}
+
+func (p *alertsPosts) Direct(context.Context, string, bot.Message) error { return nil }
+
+func (p *alertsPosts) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.texts) }
+
+type alertsClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *alertsClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *alertsClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// alertsWorld is an engine with the alert commands on a scheduler whose
+// checks answer what the test says.
+type alertsWorld struct {
+	engine *bot.Engine
+	posts  *alertsPosts
+	clock  *alertsClock
+	mu     sync.Mutex
+	tls    []bot.Alert
+	dnsErr error
+}
+
+func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
+	t.Helper()
+	w := &alertsWorld{posts: &alertsPosts{}, clock: &alertsClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
+	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	policy, err := bot.NewPolicy([]bot.Member{
+		{Name: "Sam Admin", Roles: []bot.Role{bot.Admin}, IDs: map[string]string{"test": "u-admin"}},
+		{Name: "Camille CA", Roles: []bot.Role{bot.Board}, IDs: map[string]string{"test": "u-board"}},
+		{Name: "Dominique", Roles: []bot.Role{bot.Delegate}, IDs: map[string]string{"test": "u-delegate"}},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: w.posts, Store: db, Channel: "alertes", Platform: "test", Locale: l, Now: w.clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Now: w.clock.now, Location: time.UTC, Jobs: []bot.Job{
+		{Check: bot.CheckFunc("tls", func(context.Context) ([]bot.Alert, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			return w.tls, nil
+		}), Every: time.Hour},
+		{Check: bot.CheckFunc("dns", func(context.Context) ([]bot.Alert, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			return nil, w.dnsErr
+		}), Daily: "03:00"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.posts, Store: db, Policy: policy, Platform: "test",
+		ApprovalsChannel: "approbations", Locale: l, Now: w.clock.now, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.engine.Register(alerts(s)...); err != nil {
+		t.Fatal(err)
+	}
+	w.engine.Watch(a.React)
+	return w
+}
+
+// run has userID type line and returns the private answer.
+func (w *alertsWorld) run(t *testing.T, userID, line string) string {
+	t.Helper()
+	var got []bot.Reply
+	p := bot.Person{ID: userID}
+	switch userID {
+	case "u-admin":
+		p = bot.Person{ID: userID, Name: "Sam Admin", Roles: []bot.Role{bot.Admin}}
+	case "u-board":
+		p = bot.Person{ID: userID, Name: "Camille CA", Roles: []bot.Role{bot.Board}}
+	case "u-delegate":
+		p = bot.Person{ID: userID, Name: "Dominique", Roles: []bot.Role{bot.Delegate}}
+	}
+	w.engine.Handle(t.Context(), bot.Invocation{ID: "ref1", Platform: "test", Caller: p, Channel: "ops", Text: line,
+		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { got = append(got, r); return nil })})
+	if len(got) != 1 {
+		t.Fatalf("%s: %d answers, want 1", line, len(got))
+	}
+	if got[0].InChannel {
+		t.Errorf("%s: answered in the channel, want privately", line)
+	}
+	return got[0].Text
+}
+
+func TestAlertCommands(t *testing.T) {
+	w := newAlertsWorld(t, bot.FR)
+	cert := bot.Alert{Key: "tls:mail.anopex.test:993", Severity: bot.SeverityCritical, Title: "Le certificat TLS de mail.anopex.test:993 expire dans 3 jours"}
+	steps := []struct {
+		name, user, line, want string
+		before                 func()
+		posts                  int // posts in the alerts channel after the step
+	}{
+		{"nothing yet", "u-board", "alerts list", "Aucune alerte en cours. ✅", nil, 0},
+		{"check now: one alert, one check failing", "u-admin", "/alerts check now", "Vérifications lancées maintenant :\n" +
+			"🔴 tls — 1 alerte(s) :\n  🔴 `tls:mail.anopex.test:993` — Le certificat TLS de mail.anopex.test:993 expire dans 3 jours\n" +
+			"❌ dns — échec : le service ne répond pas (délai dépassé ou erreur du serveur) ; réessayez plus tard. (réf. ref1)\n" +
+			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {
+			w.mu.Lock()
+			w.tls, w.dnsErr = []bot.Alert{cert}, &bot.Error{Kind: bot.Unavailable}
+			w.mu.Unlock()
+		}, 1},
+		{"list, three hours later", "u-board", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 3 h", func() { w.clock.add(3 * time.Hour) }, 1},
+		{"a delegate may not list", "u-delegate", "alerts list", "Désolé, /alerts list est réservé à : administrateur, membres du bureau/CA. Tapez /help pour voir ce que vous pouvez faire.", nil, 1},
+		{"the board may not mute", "u-board", "alerts mute tls:mail.anopex.test:993 2h", "Désolé, /alerts mute est réservé à : administrateur. Tapez /help pour voir ce que vous pouvez faire.", nil, 1},
+		{"bad duration", "u-admin", "alerts mute tls:mail.anopex.test:993 deux-heures", "duree : « deux-heures » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 1},
+		{"extra word", "u-admin", "alerts mute tls:mail.anopex.test:993 2h pour-la-nuit", "argument en trop : « pour-la-nuit »\nUsage : /alerts mute CLE DUREE", nil, 1},
+		{"unit missing", "u-admin", "alerts mute tls:mail.anopex.test:993 2", "duree : « 2 » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 1},
+		{"too long", "u-admin", "alerts mute tls:mail.anopex.test:993 5sem", "duree : durée trop longue : 30 jours au plus\nUsage : /alerts mute CLE DUREE", nil, 1},
+		{"unknown key", "u-admin", "alerts mute tls:nope 2h", "Aucune alerte « tls:nope ». /alerts list montre les clés des alertes.", nil, 1},
+		{"mute", "u-admin", "alerts mute tls:mail.anopex.test:993 1j12h", "L'alerte `tls:mail.anopex.test:993` est muette pour 1 j 12 h : aucun message d'ici là, sauf son rétablissement.", nil, 1},
+		{"list shows the mute", "u-admin", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 4 h — muette encore 1 j 11 h (Sam Admin)", func() { w.clock.add(time.Hour) }, 1},
+		{"recovered but still muted", "u-admin", "alerts check", "Vérifications lancées maintenant :\n✅ tls — rien à signaler\n✅ dns — rien à signaler\n" +
+			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {
+			w.mu.Lock()
+			w.tls, w.dnsErr = nil, nil
+			w.mu.Unlock()
+		}, 2},
+		{"list after the recovery", "u-admin", "alerts list", "0 alerte(s) en cours :\n✅ `tls:mail.anopex.test:993` — rétablie — muette encore 1 j 11 h (Sam Admin)", nil, 2},
+		{"unmute", "u-admin", "alerts mute tls:mail.anopex.test:993 0", "L'alerte `tls:mail.anopex.test:993` n'est plus muette.", nil, 2},
+		{"list at the end", "u-admin", "alerts list", "Aucune alerte en cours. ✅", nil, 2},
+	}
+	for _, s := range steps {
+		if s.before != nil {
+			s.before()
+		}
+		if diff := cmp.Diff(s.want, w.run(t, s.user, s.line)); diff != "" {
+			t.Errorf("%s: %s (-want +got):\n%s", s.name, s.line, diff)
+		}
+		if got := w.posts.count(); got != s.posts {
+			t.Errorf("%s: %d posts in the alerts channel, want %d", s.name, got, s.posts)
+		}
+	}
+}
+
+func TestAlertCommandsEnglish(t *testing.T) {
+	w := newAlertsWorld(t, bot.EN)
+	w.tls = []bot.Alert{{Key: "tls:a:443", Severity: bot.SeverityWarning, Title: "expires in 10 days"}}
+	w.dnsErr = errors.New("boom")
+	want := "Checks run now:\n🟠 tls — 1 alert(s):\n  🟠 `tls:a:443` — expires in 10 days\n" +
+		"❌ dns — failed: opsbot internal error; the administrator will find the details in the log (ref. ref1).\n" +
+		"Alerts starting and ending are posted in the alerts channel."
+	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts check")); diff != "" {
+		t.Errorf("alerts check (-want +got):\n%s", diff)
+	}
+	want = "1 open alert(s):\n🟠 WARNING `tls:a:443` — expires in 10 days — for less than a minute"
+	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts list")); diff != "" {
+		t.Errorf("alerts list (-want +got):\n%s", diff)
+	}
+	want = "Alert `tls:a:443` is muted for 2h: no post until then, except its recovery."
+	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts mute tls:a:443 2H")); diff != "" {
+		t.Errorf("alerts mute (-want +got):\n%s", diff)
+	}
+}
+
+// TestAlertAckThroughEngine: a 👀 on an alert post reaches the life cycle
+// through the engine's Watch, and the list shows who took it.
+func TestAlertAckThroughEngine(t *testing.T) {
+	w := newAlertsWorld(t, bot.FR)
+	w.tls = []bot.Alert{{Key: "tls:a:443", Severity: bot.SeverityWarning, Title: "expire"}}
+	w.run(t, "u-admin", "alerts check")
+	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: "m1", User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
+	want := "1 alerte(s) en cours :\n🟠 AVERTISSEMENT `tls:a:443` — expire — depuis moins d'une minute — prise en charge par Camille CA"
+	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts list")); diff != "" {
+		t.Errorf("alerts list (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseMuteDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true}, {"30m", 30 * time.Minute, true}, {"30min", 30 * time.Minute, true}, {"2h", 2 * time.Hour, true},
+		{"3j", 72 * time.Hour, true}, {"3d", 72 * time.Hour, true}, {"1sem", 168 * time.Hour, true}, {"1w", 168 * time.Hour, true},
+		{"1j12h", 36 * time.Hour, true}, {" 2H ", 2 * time.Hour, true}, {"30j", 30 * 24 * time.Hour, true},
+		{"", 0, false}, {"2", 0, false}, {"h", 0, false}, {"2x", 0, false}, {"-2h", 0, false}, {"2.5h", 0, false},
+		{"31j", 0, false}, {"5sem", 0, false}, {"999999h", 0, false}, {"0h", 0, true}, {"1h 2m", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseMuteDuration(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseMuteDuration(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil {
+			var ue *bot.UserError
+			if !errors.As(err, &ue) {
+				t.Errorf("ParseMuteDuration(%q) error %T, want *bot.UserError", tt.in, err)
+			}
+		}
+	}
+}
+
+func FuzzParseMuteDuration(f *testing.F) {
+	for _, s := range []string{"0", "30m", "1j12h", "1sem", "99999sem", "2", "h2", "1h1h1h", "٣h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseMuteDuration(s)
+		if err != nil {
+			return
+		}
+		if d < 0 || d > MaxMute {
+			t.Fatalf("ParseMuteDuration(%q) = %v, out of range", s, d)
+		}
+		v, err := checkMuteDuration(s)
+		if err != nil {
+			t.Fatalf("checkMuteDuration(%q) fails where ParseMuteDuration succeeded: %v", s, err)
+		}
+		back, err := time.ParseDuration(v)
+		if err != nil || back != d {
+			t.Fatalf("checkMuteDuration(%q) = %q, which reads back as %v, %v; want %v", s, v, back, err, d)
+		}
+	})
+}

@@ -5,6 +5,8 @@
 package fault
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -92,6 +94,16 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 			}
 		}
 		f.mu.Unlock()
+		if (hang || lat > 0) && r.Body != nil {
+			// net/http notices that the client went away (and ends
+			// r.Context()) only once the request body has been read, so a
+			// POST that hangs or waits must read its body first.
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
 		if lat > 0 {
 			t := time.NewTimer(lat)
 			select {

@@ -1,0 +1,206 @@
+// Package cpanel is the client of the cPanel UAPI of the association's mail
+// server: mailboxes, their quota and login suspension, forwarders and
+// distribution lists, and the account's disk quota.
+//
+// Every function lives at /execute/MODULE/FUNCTION and answers a flat JSON
+// envelope {"status":1|0,"data":…,"errors":[…]} with HTTP 200 even when the
+// function fails, so the error mapping (check) reads the envelope, not only
+// the status code. Reads are GET with query parameters and are retried by
+// the shared rest client (timeouts, 5xx, 429); writes are form-encoded POST,
+// which keeps passwords out of URLs and access logs and is never retried.
+package cpanel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "cpanel"
+
+// Client talks to one cPanel account. It is safe for concurrent use.
+type Client struct {
+	r   *resty.Client
+	log zerolog.Logger
+}
+
+var (
+	_ bot.Mail         = (*Client)(nil)
+	_ bot.AccountQuota = (*Client)(nil)
+)
+
+// New returns a client of the cPanel account user at baseURL
+// ("https://mail.example.org:2083"; a trailing "/execute" is accepted). The
+// API token is revealed here only, into the Authorization header. hc is the
+// caller's (nil: a client with a 30 s timeout).
+func New(baseURL string, user string, token bot.Secret, hc *http.Client, log zerolog.Logger) *Client {
+	baseURL = strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/execute")
+	log = log.With().Str("component", provider).Logger()
+	r := rest.New(baseURL, hc, rest.Options{Log: log})
+	r.SetHeader("Authorization", "cpanel "+user+":"+token.Reveal())
+	r.SetHeader("Accept", "application/json")
+	return &Client{r: r, log: log}
+}
+
+// envelopeJSON is the flat UAPI answer of /execute (reference §2).
+type envelopeJSON struct {
+	Status   *int            `json:"status"`
+	Data     json.RawMessage `json:"data"`
+	Errors   json.RawMessage `json:"errors"`
+	Messages json.RawMessage `json:"messages"`
+}
+
+// get calls a read function (module/function, e.g. "Email/list_pops") with
+// params in the query string and decodes its data into out (nil: ignored).
+func (c *Client) get(ctx context.Context, op, fn string, params url.Values, out any) error {
+	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(params).Get("/execute/" + fn)
+	return c.decode(resp, err, op, out)
+}
+
+// post calls a write function with params form-encoded in the body.
+func (c *Client) post(ctx context.Context, op, fn string, params url.Values, out any) error {
+	resp, err := c.r.R().SetContext(ctx).SetFormDataFromValues(params).Post("/execute/" + fn)
+	return c.decode(resp, err, op, out)
+}
+
+func (c *Client) decode(resp *resty.Response, err error, op string, out any) error {
+	data, err := c.check(resp, err, op)
+	if err != nil {
+		return err
+	}
+	if out == nil || len(data) == 0 || string(data) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
+			Err: fmt.Errorf("decode data: %w", err)}
+	}
+	return nil
+}
+
+// check maps an answer to an error of reference §8 and returns the
+// envelope's data when status is 1:
+//
+//   - no answer (timeout, refused connection, cPHulk block): Unavailable
+//   - HTTP 401/403, or a body that is not a UAPI envelope (a login page): Denied
+//   - HTTP 429: RateLimited; HTTP 5xx: Unavailable; other non-200: Internal
+//   - status 0 and "already exists": Conflict
+//   - status 0 and "You do not have an email account named" or an unknown
+//     forwarder: NotFound
+//   - status 0 and a password strength or invalid parameter message: Invalid
+//   - status 0 and anything else: Internal
+//
+// The cause keeps cPanel's first error strings for the operator's log; the
+// request URL in a transport error is scrubbed, and no body is ever copied
+// into an error except the envelope's errors.
+func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMessage, error) {
+	if err != nil {
+		return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	}
+	status := resp.StatusCode()
+	fail := func(k bot.Kind, format string, args ...any) (json.RawMessage, error) {
+		return nil, &bot.Error{Provider: provider, Op: op, Kind: k, Status: status, Err: fmt.Errorf(format, args...)}
+	}
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fail(bot.Denied, "authentication refused: check the cpanel user and api token")
+	case status == http.StatusTooManyRequests:
+		return fail(bot.RateLimited, "too many requests")
+	case status >= 500:
+		return fail(bot.Unavailable, "server error")
+	case status < 200 || status > 299:
+		return fail(bot.Internal, "unexpected http status (wrong url or port?)")
+	}
+	var env envelopeJSON
+	if err := json.Unmarshal(resp.Body(), &env); err != nil || env.Status == nil {
+		// cPanel answers a login page, not JSON, when it does not accept
+		// the credentials on this port.
+		ct, _, _ := mime.ParseMediaType(resp.Header().Get("Content-Type"))
+		return fail(bot.Denied, "answer is not a uapi envelope (content type %q): wrong credentials or port?", ct)
+	}
+	if *env.Status == 1 {
+		return env.Data, nil
+	}
+	msgs := stringsOf(env.Errors)
+	text := strings.Join(msgs, "; ")
+	if text == "" {
+		text = "status 0 without an error message"
+	}
+	return fail(kindOf(text), "%s", text)
+}
+
+// kindOf classifies cPanel's error text. The texts are localised by the
+// account's locale and use typographic quotes, so the match is loose and on
+// lower case (reference §7.4).
+func kindOf(text string) bot.Kind {
+	t := strings.ToLower(text)
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(t, s) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("already exists"):
+		return bot.Conflict
+	case has("you do not have an email account named", "no such forwarder", "forwarder does not exist", "does not exist"):
+		return bot.NotFound
+	case has("strength", "too weak", "invalid", "not valid", "not a valid", "provide the “", "provide the \"", "parameter is required"):
+		return bot.Invalid
+	}
+	return bot.Internal
+}
+
+// stringsOf reads an errors/messages field: an array of strings, a single
+// string, or null. Other shapes are rendered as raw JSON.
+func stringsOf(raw json.RawMessage) []string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var list []any
+	if err := json.Unmarshal(raw, &list); err != nil {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			return []string{one}
+		}
+		return []string{string(raw)}
+	}
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		switch v := v.(type) {
+		case string:
+			if v != "" {
+				out = append(out, v)
+			}
+		case nil:
+		default:
+			b, _ := json.Marshal(v)
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// split returns the local part and the domain of a full address, lower case.
+func split(op, address string) (local, domain string, err error) {
+	a := strings.ToLower(strings.TrimSpace(address))
+	i := strings.LastIndexByte(a, '@')
+	if i <= 0 || i == len(a)-1 {
+		return "", "", &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid,
+			Err: errors.New("an address needs a local part and a domain")}
+	}
+	return a[:i], a[i+1:], nil
+}

@@ -223,6 +223,15 @@ func (a *Alerts) save(ctx context.Context, s AlertState) error {
 	return nil
 }
 
+// Notice posts text as it is in the alerts channel: a digest, not an alert
+// (no key, no state, no reminder).
+func (a *Alerts) Notice(ctx context.Context, text string) error {
+	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text}); err != nil {
+		return fmt.Errorf("alerts: post notice: %w", err)
+	}
+	return nil
+}
+
 // React acknowledges an alert when someone (not a bot) reacts 👀 to one of
 // its posts: the reminders stop until its severity changes, and a short
 // reply says who took it. Removing one's own 👀 withdraws the

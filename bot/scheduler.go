@@ -12,13 +12,43 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Job schedules one check: every Every from the scheduler's start, or once
-// a day at Daily ("03:30", in the scheduler's location) for nightly checks.
+// Job schedules one check, or one digest: every Every from the scheduler's
+// start, or once a day at Daily ("03:30", in the scheduler's location) for
+// nightly ones. Exactly one of Check and Digest is set.
 type Job struct {
 	Check   Check
+	Digest  Digest
 	Every   time.Duration
 	Daily   string
 	Timeout time.Duration // deadline of one run (default 30 s)
+}
+
+// Digest is a periodic summary posted as it is in the alerts channel (the
+// nightly coherence sweep): it raises no alert. Digest returns the text to
+// post, "" for nothing; an error counts as a failed run, like a check's.
+type Digest interface {
+	Name() string
+	Digest(ctx context.Context) (string, error)
+}
+
+// DigestFunc adapts a function to Digest.
+func DigestFunc(name string, fn func(ctx context.Context) (string, error)) Digest {
+	return digestFunc{name: name, fn: fn}
+}
+
+type digestFunc struct {
+	name string
+	fn   func(ctx context.Context) (string, error)
+}
+
+func (d digestFunc) Name() string                               { return d.name }
+func (d digestFunc) Digest(ctx context.Context) (string, error) { return d.fn(ctx) }
+
+func (j Job) name() string {
+	if j.Check != nil {
+		return j.Check.Name()
+	}
+	return j.Digest.Name()
 }
 
 // SchedulerConfig holds what the scheduler needs. Alerts is required.
@@ -36,10 +66,11 @@ type SchedulerConfig struct {
 	Observe func(check string, d time.Duration, firing int, err error)
 }
 
-// CheckResult is one run of a check.
+// CheckResult is one run of a check or a digest.
 type CheckResult struct {
 	Check    string
 	Alerts   []Alert // the firing ones (held keys left out)
+	Digest   string  // what a digest posted
 	Err      error
 	Duration time.Duration
 }
@@ -81,10 +112,10 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	s := &Scheduler{cfg: cfg, log: cfg.Log.With().Str("component", "scheduler").Logger(), fails: map[string]int{}}
 	seen := map[string]bool{}
 	for _, j := range cfg.Jobs {
-		if j.Check == nil {
-			return nil, errors.New("scheduler: a job has no check")
+		if (j.Check == nil) == (j.Digest == nil) {
+			return nil, errors.New("scheduler: a job needs exactly one of a check and a digest")
 		}
-		name := j.Check.Name()
+		name := j.name()
 		switch {
 		case name == "" || strings.HasPrefix(name, "check:"):
 			return nil, fmt.Errorf("scheduler: check name %q is not allowed", name)
@@ -167,7 +198,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				continue
 			}
 			if running[i] {
-				s.log.Warn().Str("check", j.Check.Name()).Msg("check still running: this run is skipped")
+				s.log.Warn().Str("check", j.name()).Msg("check still running: this run is skipped")
 			} else {
 				running[i] = true
 				wg.Add(1)
@@ -224,15 +255,24 @@ func (s *Scheduler) Now() time.Time { return s.cfg.Now() }
 
 // run runs one check with its deadline and settles the result.
 func (s *Scheduler) run(ctx context.Context, j schedJob) CheckResult {
-	name := j.Check.Name()
+	name := j.name()
 	cctx, cancel := context.WithTimeout(ctx, j.Timeout)
 	start := s.cfg.Now()
-	alerts, err := j.Check.Run(cctx)
-	if err == nil && cctx.Err() != nil && alerts == nil {
-		err = cctx.Err()
+	var (
+		alerts []Alert
+		digest string
+		err    error
+	)
+	if j.Check != nil {
+		alerts, err = j.Check.Run(cctx)
+		if err == nil && cctx.Err() != nil && alerts == nil {
+			err = cctx.Err()
+		}
+	} else {
+		digest, err = j.Digest.Digest(cctx)
 	}
 	cancel()
-	res := CheckResult{Check: name, Err: err, Duration: s.cfg.Now().Sub(start)}
+	res := CheckResult{Check: name, Err: err, Duration: s.cfg.Now().Sub(start), Digest: digest}
 	for _, a := range alerts {
 		if !a.Hold {
 			res.Alerts = append(res.Alerts, a)
@@ -246,6 +286,12 @@ func (s *Scheduler) run(ctx context.Context, j schedJob) CheckResult {
 	}
 	if err := s.settle(ctx, name, alerts, err, j.Timeout); err != nil {
 		s.log.Error().Err(err).Str("check", name).Msg("alert state not updated")
+	}
+	if digest != "" {
+		if err := s.cfg.Alerts.Notice(ctx, digest); err != nil {
+			res.Err = err
+			s.log.Error().Err(err).Str("digest", name).Msg("digest not posted")
+		}
 	}
 	return res
 }

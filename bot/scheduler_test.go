@@ -244,6 +244,7 @@ func TestNewSchedulerRefuses(t *testing.T) {
 		jobs []bot.Job
 	}{
 		{"no check", []bot.Job{{Every: time.Minute}}},
+		{"check and digest", []bot.Job{{Check: bot.CheckFunc("a", noop), Digest: bot.DigestFunc("a", func(context.Context) (string, error) { return "", nil }), Every: time.Minute}}},
 		{"no schedule", []bot.Job{{Check: bot.CheckFunc("a", noop)}}},
 		{"bad daily time", []bot.Job{{Check: bot.CheckFunc("a", noop), Daily: "25:00"}}},
 		{"duplicate name", []bot.Job{{Check: bot.CheckFunc("a", noop), Every: time.Minute}, {Check: bot.CheckFunc("a", noop), Every: time.Hour}}},
@@ -287,6 +288,31 @@ func FuzzParseClock(f *testing.F) {
 		}
 		if h < 0 || h > 23 || m < 0 || m > 59 {
 			t.Fatalf("ParseClock(%q) = %d:%d, out of range", s, h, m)
+		}
+	})
+}
+
+// TestSchedulerDigest: a nightly digest is posted as it is, once a night; an
+// empty one posts nothing.
+func TestSchedulerDigest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		night := 0
+		c := &alertChat{}
+		s := newScheduler(t, c, bot.Job{Daily: "06:00", Digest: bot.DigestFunc("coherence", func(context.Context) (string, error) {
+			night++
+			if night == 2 {
+				return "", nil
+			}
+			return "Cohérence : 3 écarts", nil
+		})})
+		runScheduler(t, s, 3*24*time.Hour)
+		posts := c.take()
+		if len(posts) != 2 || !strings.HasSuffix(posts[0], "] Cohérence : 3 écarts") || night != 3 {
+			t.Errorf("posts over three nights = %q (%d runs), want two digests", posts, night)
+		}
+		res := s.CheckNow(t.Context())
+		if len(res) != 1 || res[0].Digest != "Cohérence : 3 écarts" || len(c.take()) != 1 {
+			t.Errorf("CheckNow = %+v, want the digest posted", res)
 		}
 	})
 }

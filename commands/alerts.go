@@ -122,6 +122,8 @@ func alertsCheck(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error)
 			switch {
 			case r.Err != nil:
 				fmt.Fprintf(&b, c.T("\n❌ %s — échec : %s", "\n❌ %s — failed: %s"), r.Check, bot.ErrorText(c.Locale, r.Err, c.Invocation))
+			case r.Digest != "":
+				fmt.Fprintf(&b, c.T("\n📋 %s — résumé publié dans le canal des alertes", "\n📋 %s — summary posted in the alerts channel"), r.Check)
 			case len(r.Alerts) == 0:
 				fmt.Fprintf(&b, c.T("\n✅ %s — rien à signaler", "\n✅ %s — all good"), r.Check)
 			default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,18 @@ func (p *alertsPosts) Post(_ context.Context, _ string, m bot.Message) (string, 
 func (p *alertsPosts) Direct(context.Context, string, bot.Message) error { return nil }
 
 func (p *alertsPosts) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.texts) }
+
+// idOf returns the ID of the first post containing sub.
+func (p *alertsPosts) idOf(sub string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, t := range p.texts {
+		if strings.Contains(t, sub) {
+			return "m" + string(rune('1'+i))
+		}
+	}
+	return ""
+}
 
 type alertsClock struct {
 	mu sync.Mutex
@@ -86,6 +99,7 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 			defer w.mu.Unlock()
 			return nil, w.dnsErr
 		}), Daily: "03:00"},
+		{Digest: bot.DigestFunc("coherence", func(context.Context) (string, error) { return "Cohérence : rien à signaler", nil }), Daily: "06:00"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,32 +152,34 @@ func TestAlertCommands(t *testing.T) {
 		{"check now: one alert, one check failing", "u-admin", "/alerts check now", "Vérifications lancées maintenant :\n" +
 			"🔴 tls — 1 alerte(s) :\n  🔴 `tls:mail.anopex.test:993` — Le certificat TLS de mail.anopex.test:993 expire dans 3 jours\n" +
 			"❌ dns — échec : le service ne répond pas (délai dépassé ou erreur du serveur) ; réessayez plus tard. (réf. ref1)\n" +
+			"📋 coherence — résumé publié dans le canal des alertes\n" +
 			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {
 			w.mu.Lock()
 			w.tls, w.dnsErr = []bot.Alert{cert}, &bot.Error{Kind: bot.Unavailable}
 			w.mu.Unlock()
-		}, 1},
+		}, 2},
 		{"list, three hours later", "u-board", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
-			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 3 h", func() { w.clock.add(3 * time.Hour) }, 1},
-		{"a delegate may not list", "u-delegate", "alerts list", "Désolé, /alerts list est réservé à : administrateur, membres du bureau/CA. Tapez /help pour voir ce que vous pouvez faire.", nil, 1},
-		{"the board may not mute", "u-board", "alerts mute tls:mail.anopex.test:993 2h", "Désolé, /alerts mute est réservé à : administrateur. Tapez /help pour voir ce que vous pouvez faire.", nil, 1},
-		{"bad duration", "u-admin", "alerts mute tls:mail.anopex.test:993 deux-heures", "duree : « deux-heures » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 1},
-		{"extra word", "u-admin", "alerts mute tls:mail.anopex.test:993 2h pour-la-nuit", "argument en trop : « pour-la-nuit »\nUsage : /alerts mute CLE DUREE", nil, 1},
-		{"unit missing", "u-admin", "alerts mute tls:mail.anopex.test:993 2", "duree : « 2 » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 1},
-		{"too long", "u-admin", "alerts mute tls:mail.anopex.test:993 5sem", "duree : durée trop longue : 30 jours au plus\nUsage : /alerts mute CLE DUREE", nil, 1},
-		{"unknown key", "u-admin", "alerts mute tls:nope 2h", "Aucune alerte « tls:nope ». /alerts list montre les clés des alertes.", nil, 1},
-		{"mute", "u-admin", "alerts mute tls:mail.anopex.test:993 1j12h", "L'alerte `tls:mail.anopex.test:993` est muette pour 1 j 12 h : aucun message d'ici là, sauf son rétablissement.", nil, 1},
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 3 h", func() { w.clock.add(3 * time.Hour) }, 2},
+		{"a delegate may not list", "u-delegate", "alerts list", "Désolé, /alerts list est réservé à : administrateur, membres du bureau/CA. Tapez /help pour voir ce que vous pouvez faire.", nil, 2},
+		{"the board may not mute", "u-board", "alerts mute tls:mail.anopex.test:993 2h", "Désolé, /alerts mute est réservé à : administrateur. Tapez /help pour voir ce que vous pouvez faire.", nil, 2},
+		{"bad duration", "u-admin", "alerts mute tls:mail.anopex.test:993 deux-heures", "duree : « deux-heures » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 2},
+		{"extra word", "u-admin", "alerts mute tls:mail.anopex.test:993 2h pour-la-nuit", "argument en trop : « pour-la-nuit »\nUsage : /alerts mute CLE DUREE", nil, 2},
+		{"unit missing", "u-admin", "alerts mute tls:mail.anopex.test:993 2", "duree : « 2 » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 2},
+		{"too long", "u-admin", "alerts mute tls:mail.anopex.test:993 5sem", "duree : durée trop longue : 30 jours au plus\nUsage : /alerts mute CLE DUREE", nil, 2},
+		{"unknown key", "u-admin", "alerts mute tls:nope 2h", "Aucune alerte « tls:nope ». /alerts list montre les clés des alertes.", nil, 2},
+		{"mute", "u-admin", "alerts mute tls:mail.anopex.test:993 1j12h", "L'alerte `tls:mail.anopex.test:993` est muette pour 1 j 12 h : aucun message d'ici là, sauf son rétablissement.", nil, 2},
 		{"list shows the mute", "u-admin", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
-			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 4 h — muette encore 1 j 11 h (Sam Admin)", func() { w.clock.add(time.Hour) }, 1},
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 4 h — muette encore 1 j 11 h (Sam Admin)", func() { w.clock.add(time.Hour) }, 2},
 		{"recovered but still muted", "u-admin", "alerts check", "Vérifications lancées maintenant :\n✅ tls — rien à signaler\n✅ dns — rien à signaler\n" +
+			"📋 coherence — résumé publié dans le canal des alertes\n" +
 			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {
 			w.mu.Lock()
 			w.tls, w.dnsErr = nil, nil
 			w.mu.Unlock()
-		}, 2},
-		{"list after the recovery", "u-admin", "alerts list", "0 alerte(s) en cours :\n✅ `tls:mail.anopex.test:993` — rétablie — muette encore 1 j 11 h (Sam Admin)", nil, 2},
-		{"unmute", "u-admin", "alerts mute tls:mail.anopex.test:993 0", "L'alerte `tls:mail.anopex.test:993` n'est plus muette.", nil, 2},
-		{"list at the end", "u-admin", "alerts list", "Aucune alerte en cours. ✅", nil, 2},
+		}, 4},
+		{"list after the recovery", "u-admin", "alerts list", "0 alerte(s) en cours :\n✅ `tls:mail.anopex.test:993` — rétablie — muette encore 1 j 11 h (Sam Admin)", nil, 4},
+		{"unmute", "u-admin", "alerts mute tls:mail.anopex.test:993 0", "L'alerte `tls:mail.anopex.test:993` n'est plus muette.", nil, 4},
+		{"list at the end", "u-admin", "alerts list", "Aucune alerte en cours. ✅", nil, 4},
 	}
 	for _, s := range steps {
 		if s.before != nil {
@@ -184,6 +200,7 @@ func TestAlertCommandsEnglish(t *testing.T) {
 	w.dnsErr = errors.New("boom")
 	want := "Checks run now:\n🟠 tls — 1 alert(s):\n  🟠 `tls:a:443` — expires in 10 days\n" +
 		"❌ dns — failed: opsbot internal error; the administrator will find the details in the log (ref. ref1).\n" +
+		"📋 coherence — summary posted in the alerts channel\n" +
 		"Alerts starting and ending are posted in the alerts channel."
 	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts check")); diff != "" {
 		t.Errorf("alerts check (-want +got):\n%s", diff)
@@ -204,7 +221,7 @@ func TestAlertAckThroughEngine(t *testing.T) {
 	w := newAlertsWorld(t, bot.FR)
 	w.tls = []bot.Alert{{Key: "tls:a:443", Severity: bot.SeverityWarning, Title: "expire"}}
 	w.run(t, "u-admin", "alerts check")
-	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: "m1", User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
+	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: w.posts.idOf("`tls:a:443`"), User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
 	want := "1 alerte(s) en cours :\n🟠 AVERTISSEMENT `tls:a:443` — expire — depuis moins d'une minute — prise en charge par Camille CA"
 	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts list")); diff != "" {
 		t.Errorf("alerts list (-want +got):\n%s", diff)

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Config is opsbot.yaml. Every secret is written as ${ENV_VAR} and read from
+// the environment; opsbot never writes the configuration back.
+type Config struct {
+	Locale   string         `yaml:"locale"`    // fr (default) or en
+	Data     string         `yaml:"data"`      // data directory (bbolt file)
+	LogLevel string         `yaml:"log_level"` // debug, info (default), warn, error
+	Chat     string         `yaml:"chat"`      // discord or mattermost
+	People   []personConfig `yaml:"people"`
+	Requests requestsConfig `yaml:"requests"`
+	CPanel   *cpanelConfig  `yaml:"cpanel"`
+	Console  consoleConfig  `yaml:"console"`
+}
+
+type personConfig struct {
+	Name       string   `yaml:"name"`
+	Roles      []string `yaml:"roles"`
+	Mailboxes  []string `yaml:"mailboxes"`
+	Discord    string   `yaml:"discord"`    // Discord user ID
+	Mattermost string   `yaml:"mattermost"` // Mattermost user ID
+	Console    string   `yaml:"console"`    // name used by `opsbot console -as`
+}
+
+type requestsConfig struct {
+	Expiry      duration       `yaml:"expiry"`       // default 72h
+	Timeout     duration       `yaml:"timeout"`      // per command, default 60s
+	SelfService *bool          `yaml:"self_service"` // delegates reset their own password without approval (default true)
+	Approvals   map[string]int `yaml:"approvals"`    // approvals needed per financial command path
+}
+
+type consoleConfig struct {
+	As string `yaml:"as"` // identity of `opsbot console` when -as is not given
+}
+
+type cpanelConfig struct {
+	URL    string `yaml:"url"`    // https://HOST:2083
+	User   string `yaml:"user"`   // cPanel account name
+	Token  secret `yaml:"token"`  // ${CPANEL_TOKEN}
+	Domain string `yaml:"domain"` // the association's mail domain
+}
+
+// duration reads "72h", "90m".
+type duration time.Duration
+
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration (write e.g. 72h or 30m)", n.Line, n.Value)
+	}
+	*d = duration(v)
+	return nil
+}
+
+// secret reads "${NAME}" from the environment. A literal secret in the file
+// is refused, so none ends up in a repository or a backup of the config.
+type secret struct {
+	bot.Secret
+	Env string
+}
+
+var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
+
+func (s *secret) UnmarshalYAML(n *yaml.Node) error {
+	m := envRef.FindStringSubmatch(strings.TrimSpace(n.Value))
+	if m == nil {
+		return fmt.Errorf("line %d: a secret must be written as ${ENV_VAR}, not in clear in the file", n.Line)
+	}
+	s.Env = m[1]
+	v, ok := os.LookupEnv(m[1])
+	if !ok || v == "" {
+		return fmt.Errorf("line %d: environment variable %s is not set", n.Line, m[1])
+	}
+	s.Secret = bot.NewSecret(v)
+	return nil
+}
+
+// loadConfig reads and checks path. Unknown keys are errors, so a typo does
+// not silently turn a feature off.
+func loadConfig(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return parseConfig(raw)
+}
+
+func parseConfig(raw []byte) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &c, nil
+}
+
+func (c *Config) check() error {
+	var errs []error
+	if _, ok := bot.ParseLocale(c.Locale); !ok {
+		errs = append(errs, fmt.Errorf("locale %q: write fr or en", c.Locale))
+	}
+	if c.Data == "" {
+		errs = append(errs, errors.New("data: the data directory is required"))
+	}
+	if _, err := c.policy(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.CPanel != nil {
+		if c.CPanel.URL == "" || c.CPanel.User == "" {
+			errs = append(errs, errors.New("cpanel: url and user are required"))
+		}
+		if _, err := bot.NormalizeDomain(c.CPanel.Domain); err != nil {
+			errs = append(errs, fmt.Errorf("cpanel.domain: %q is not a domain", c.CPanel.Domain))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// policy builds the role policy from the people and the platform role maps.
+func (c *Config) policy() (*bot.Policy, error) {
+	var members []bot.Member
+	for i, p := range c.People {
+		m := bot.Member{Name: p.Name, IDs: map[string]string{"discord": p.Discord, "mattermost": p.Mattermost, "console": p.Console}}
+		if p.Name == "" {
+			return nil, fmt.Errorf("people[%d]: name is required", i)
+		}
+		for _, r := range p.Roles {
+			role, err := bot.ParseRole(r)
+			if err != nil {
+				return nil, fmt.Errorf("people[%d] (%s): %w", i, p.Name, err)
+			}
+			m.Roles = append(m.Roles, role)
+		}
+		for _, mb := range p.Mailboxes {
+			addr, err := bot.NormalizeEmail(mb)
+			if err != nil {
+				return nil, fmt.Errorf("people[%d] (%s): mailbox %q is not an address", i, p.Name, mb)
+			}
+			m.Mailboxes = append(m.Mailboxes, addr)
+		}
+		members = append(members, m)
+	}
+	return bot.NewPolicy(members, c.platformRoles())
+}
+
+func (c *Config) locale() bot.Locale {
+	l, _ := bot.ParseLocale(c.Locale)
+	return l
+}
+
+func (c *Config) selfService() bool { return c.Requests.SelfService == nil || *c.Requests.SelfService }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/chat/console"
+	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/bot"
+)
+
+// demoEnv is what the demo providers fill: the in-memory configuration
+// pointing at the fakes, and how to stop them.
+type demoEnv struct {
+	cfg     *Config
+	log     zerolog.Logger
+	closers []func()
+	banner  []string // one line per fake, printed at start
+	now     func() time.Time
+
+	cpanel *cpaneltest.Server
+}
+
+// demoProviders start each provider's fake on loopback, seed it with a small
+// association and point the configuration at it. The real clients then talk
+// HTTP to the fakes, so the demo runs the production code.
+var demoProviders = []func(ctx context.Context, d *demoEnv) error{
+	demoCPanel,
+}
+
+// The demo people: every role is held by someone, the console name is the ID.
+var demoPeople = []personConfig{
+	{Name: "Sam Admin", Roles: []string{"admin"}, Console: "sysadmin", Mailboxes: []string{"sysadmin@anopex.test"}},
+	{Name: "Thérèse Trésorière", Roles: []string{"treasurer", "board"}, Console: "tresoriere", Mailboxes: []string{"tresoriere@anopex.test"}},
+	{Name: "Paul Président", Roles: []string{"president", "board"}, Console: "president", Mailboxes: []string{"president@anopex.test"}},
+	{Name: "Dominique Délégué 75", Roles: []string{"delegate"}, Console: "delegue75", Mailboxes: []string{"delegue75@anopex.test"}},
+	{Name: "Camille Membre du CA", Roles: []string{"board"}, Console: "ca-membre", Mailboxes: []string{"ca-membre@anopex.test"}},
+}
+
+// demoSecret is the fakes' credential: a demo value, not a real secret.
+func demoSecret(v string) secret { return secret{Secret: bot.NewSecret(v), Env: "DEMO"} }
+
+func demoCPanel(_ context.Context, d *demoEnv) error {
+	srv := cpaneltest.New("anopex", "demo-cpanel-token")
+	srv.SeedDemo()
+	d.cpanel = srv
+	d.closers = append(d.closers, srv.Close)
+	d.cfg.CPanel = &cpanelConfig{URL: srv.URL(), User: "anopex", Token: demoSecret("demo-cpanel-token"), Domain: "anopex.test"}
+	d.banner = append(d.banner, "cPanel (fake) "+srv.URL())
+	return nil
+}
+
+func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "data directory (default: a temporary one, removed at exit)")
+	locale := fs.String("locale", "fr", "language of the messages: fr or en")
+	level := fs.String("log", "warn", "log level on stderr: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, ok := bot.ParseLocale(*locale); !ok {
+		return fmt.Errorf("demo: -locale %q: write fr or en", *locale)
+	}
+	dir := *data
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "opsbot-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	d, err := newDemo(ctx, dir, *locale, newLogger(stderr, *level, true))
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	return d.run(ctx, stdin, stdout)
+}
+
+// newDemo starts the fakes and builds the in-memory configuration.
+func newDemo(ctx context.Context, dir, locale string, log zerolog.Logger) (*demoEnv, error) {
+	d := &demoEnv{cfg: &Config{Locale: locale, Data: dir, People: demoPeople}, log: log, now: time.Now}
+	for _, p := range demoProviders {
+		if err := p(ctx, d); err != nil {
+			d.close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	if err := d.cfg.check(); err != nil {
+		d.close()
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return d, nil
+}
+
+func (d *demoEnv) close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		d.closers[i]()
+	}
+	d.closers = nil
+}
+
+// run plays the console session until the input ends.
+func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	a, err := open(d.cfg, d.log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.now = d.now
+	con := console.New(stdin, stdout, a.policy, "sysadmin", filepath.Join(d.cfg.Data, "attachments"))
+	fmt.Fprintf(stdout, "-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n", demoNames())
+	for _, b := range d.banner {
+		d.log.Info().Msg("fake provider " + b)
+	}
+	return a.start(ctx, console.Platform, con, con.Run)
+}
+
+func demoNames() string {
+	s := ""
+	for i, p := range demoPeople {
+		if i > 0 {
+			s += ", "
+		}
+		s += p.Console
+	}
+	return s
+}
+
+func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "opsbot.yaml", "configuration file")
+	as := fs.String("as", "", "your name in the configuration's people (console:)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	who := *as
+	if who == "" {
+		who = cfg.Console.As
+	}
+	if who == "" {
+		return errors.New("console: say who you are with -as NAME or console.as in the configuration")
+	}
+	log := newLogger(stderr, cfg.LogLevel, true)
+	a, err := open(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if p := a.policy.Person(console.Platform, who, who, nil, false); len(p.Roles) == 0 {
+		return fmt.Errorf("console: %q is not a console name of the configuration's people", who)
+	}
+	con := console.New(stdin, stdout, a.policy, who, filepath.Join(cfg.Data, "attachments"))
+	return a.start(ctx, console.Platform, con, con.Run)
+}

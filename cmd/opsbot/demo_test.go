@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test together.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// playDemo runs the demo on script with a fixed clock and debug logs, and
+// returns the transcript, the logs and the demo (its fakes are still open).
+func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
+	t.Helper()
+	dir := t.TempDir()
+	logs := &syncBuffer{}
+	log := zerolog.New(logs).Level(zerolog.DebugLevel)
+	d, err := newDemo(t.Context(), dir, "fr", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.close)
+	d.now = func() time.Time { return time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC) }
+	var out bytes.Buffer
+	if err := d.run(t.Context(), strings.NewReader(script), &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	return out.String(), logs.String(), d
+}
+
+// The headline task: the administrator asks for a delegate's password reset,
+// the treasurer approves with ✅, the password changes in cPanel and reaches
+// the delegate by private message only — not a channel post, an answer, the
+// log (at debug level, HTTP included), the bbolt file or the audit log.
+func TestPasswordResetSecretOnlyInPrivate(t *testing.T) {
+	script := `/mail passwd delegue75@anopex.test
+react last ✅
+/as tresoriere
+react last :white_check_mark:
+/as sysadmin
+/audit
+/approvals show 1
+`
+	out, logs, d := playDemo(t, script)
+	m := regexp.MustCompile(`(?m)^\[\d+\] @delegue75: Nouveau mot de passe de delegue75@anopex\.test :\n    \n    (\S+)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no private message with the password to @delegue75 in:\n%s", out)
+	}
+	pw := m[1]
+	if got := d.cpanel.Password("delegue75@anopex.test"); got != pw {
+		t.Fatalf("cPanel holds %q, the private message gave %q", got, pw)
+	}
+	if n := strings.Count(out, pw); n != 1 {
+		t.Errorf("the password appears %d times in the transcript, want once (the private message)", n)
+	}
+	for _, msg := range messages(out) {
+		if strings.Contains(msg.text, pw) && msg.target != "@delegue75" {
+			t.Errorf("password in a message to %s: %q", msg.target, msg.text)
+		}
+	}
+	if strings.Contains(logs, pw) {
+		t.Error("the password is in the log")
+	}
+	if !strings.Contains(logs, "change request done") {
+		t.Error("the log does not show the execution: is it really at debug level?")
+	}
+	db, err := os.ReadFile(filepath.Join(d.cfg.Data, "opsbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(db, []byte(pw)) {
+		t.Error("the password is in the bbolt file")
+	}
+	if !bytes.Contains(db, []byte("delegue75@anopex.test")) {
+		t.Error("the bbolt file does not hold the request: the search above proves nothing")
+	}
+	if strings.Contains(out, "[redacted]") {
+		t.Error("a redacted secret was printed somewhere")
+	}
+	for _, want := range []string{"ne compte pas", "Demande n°1 approuvée par Thérèse Trésorière et exécutée", "envoyé en message privé à Dominique Délégué 75", "outcome"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+type message struct{ target, text string }
+
+// messages splits a console transcript into messages: "[ID] TARGET: TEXT"
+// and its indented continuation lines.
+func messages(out string) []message {
+	var ms []message
+	head := regexp.MustCompile(`^\[\d+\] (\S+): (.*)$`)
+	for _, line := range strings.Split(out, "\n") {
+		if m := head.FindStringSubmatch(line); m != nil {
+			ms = append(ms, message{target: m[1], text: m[2]})
+		} else if strings.HasPrefix(line, "    ") && len(ms) > 0 {
+			ms[len(ms)-1].text += "\n" + line[4:]
+		}
+	}
+	return ms
+}
+
+// The demo transcript is what a newcomer sees: it is reviewed as a golden file.
+func TestDemoTranscript(t *testing.T) {
+	script, err := os.ReadFile("testdata/demo.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := playDemo(t, string(script))
+	out = regexp.MustCompile(`(?m)^(\[\d+\] @\S+: Nouveau mot de passe de \S+ :\n    \n    )\S+$`).ReplaceAllString(out, "${1}<mot de passe>")
+	out = regexp.MustCompile(`opsbot-demo-\S+|/tmp/\S+`).ReplaceAllString(out, "<tmp>")
+	golden := "testdata/demo.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != out {
+		t.Errorf("transcript differs from %s (go test ./cmd/opsbot -run TestDemoTranscript -update to accept):\n%s", golden, out)
+	}
+}

@@ -1,0 +1,277 @@
+// Command opsbot is the association's chat-ops bot.
+//
+//	opsbot demo [-data DIR] [-locale en]    console chat + in-process fake providers, no config, no network
+//	opsbot run -config opsbot.yaml          the bot on the configured chat platform
+//	opsbot console -config opsbot.yaml      the console chat against the real providers
+//	opsbot check-config -config opsbot.yaml validate the file and test each provider's credentials
+//	opsbot backup -config opsbot.yaml FILE  consistent copy of the data file
+//	opsbot version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/storage"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "opsbot:", err)
+		os.Exit(1)
+	}
+}
+
+const usageText = `usage: opsbot COMMAND [flags]
+
+commands:
+  demo [-data DIR] [-locale fr|en]    console chat with in-process fake providers (no config, no network)
+  run -config opsbot.yaml             the bot on the configured chat platform
+  console -config opsbot.yaml [-as NAME]  the console chat against the configured providers
+  check-config -config opsbot.yaml    validate the configuration and test each provider's credentials
+  backup -config opsbot.yaml FILE     write a consistent copy of the data file to FILE
+  version                             print the version
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return errors.New("no command given")
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "demo":
+		return demo(ctx, args, stdin, stdout, stderr)
+	case "run":
+		return runBot(ctx, args, stderr)
+	case "console":
+		return consoleCmd(ctx, args, stdin, stdout, stderr)
+	case "check-config":
+		return checkConfig(ctx, args, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "opsbot", version())
+		return nil
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	}
+	fmt.Fprint(stderr, usageText)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// app is what the sub-commands assemble: the store, the policy, the
+// providers behind the commands, and the long-running parts.
+type app struct {
+	cfg     *Config
+	log     zerolog.Logger
+	now     func() time.Time // the clock of the engine
+	hc      *http.Client
+	policy  *bot.Policy
+	store   *storage.DB
+	deps    commands.Deps
+	engine  *bot.Engine
+	runners []func(ctx context.Context) error // started with the engine, stopped with ctx
+	checks  []namedCheck                      // credential checks for check-config
+	closers []func()
+}
+
+type namedCheck struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// newLogger builds the root logger: JSON on w, or the console writer for people.
+func newLogger(w io.Writer, level string, pretty bool) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil || level == "" {
+		lvl = zerolog.InfoLevel
+	}
+	if pretty {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
+	}
+	l := zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+	zerolog.DefaultContextLogger = &l
+	return l
+}
+
+// open builds the app from a configuration: store, policy, providers. The
+// chat and the engine come after, because the engine needs the chat.
+func open(cfg *Config, log zerolog.Logger) (*app, error) {
+	policy, err := cfg.policy()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, now: time.Now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := storage.Open(filepath.Join(cfg.Data, "opsbot.db"), storage.Options{})
+	if err != nil {
+		return nil, err
+	}
+	a.store = db
+	a.closers = append(a.closers, func() { db.Close() })
+	for _, wire := range providers {
+		if err := wire(a); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// providers wire each configured provider into a.deps. Each one is a no-op
+// when its section is absent.
+var providers = []func(a *app) error{
+	wireCPanel,
+}
+
+// start builds the engine on chat, registers the commands, recovers
+// interrupted requests and runs chat, engine and the other runners until ctx
+// ends or one of them fails.
+func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen func(ctx context.Context, h bot.Handler) error) error {
+	var err error
+	a.engine, err = bot.NewEngine(bot.EngineConfig{
+		Chat: chat, Store: a.store, Policy: a.policy, Log: a.log, Platform: platform, Now: a.now,
+		ApprovalsChannel: a.approvalsChannel(platform), Locale: a.cfg.locale(),
+		Expiry: time.Duration(a.cfg.Requests.Expiry), Timeout: time.Duration(a.cfg.Requests.Timeout),
+		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals,
+	})
+	if err != nil {
+		return err
+	}
+	a.deps.Engine = a.engine
+	a.deps.Audit = a.store
+	if err := a.engine.Register(commands.All(a.deps)...); err != nil {
+		return err
+	}
+	if err := a.engine.Recover(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(a.runners)+2)
+	goRun := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	goRun("engine", a.engine.Run)
+	goRun("control", a.serveControl)
+	for _, r := range a.runners {
+		goRun("runner", r)
+	}
+	listenErr := listen(ctx, a.engine)
+	cancel()
+	wg.Wait()
+	close(errc)
+	errs := []error{listenErr}
+	for e := range errc {
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
+func (a *app) approvalsChannel(platform string) string {
+	switch platform {
+	case "console":
+		return "approbations"
+	}
+	return a.platformChannel(platform)
+}
+
+func runBot(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "opsbot.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel, false)
+	a, err := open(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	platform, chat, listen, err := a.chat(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info().Str("platform", platform).Msg("opsbot starting")
+	return a.start(ctx, platform, chat, listen)
+}
+
+func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "opsbot.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: syntax and references OK\n", *path)
+	a, err := open(cfg, newLogger(io.Discard, "error", false))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var failed []error
+	for _, c := range a.checks {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err := c.run(cctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stdout, "%-14s FAILED: %s\n", c.name, bot.ErrorText(cfg.locale(), err, "check-config"))
+			failed = append(failed, fmt.Errorf("%s: %w", c.name, err))
+			continue
+		}
+		fmt.Fprintf(stdout, "%-14s ok\n", c.name)
+	}
+	return errors.Join(failed...)
+}
+

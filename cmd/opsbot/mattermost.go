@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/chat/mattermost"
+	"github.com/anopex/opsbot/bot"
+)
+
+// mattermostConfig is the "mattermost:" section of opsbot.yaml.
+//
+//	mattermost:
+//	  url: https://chat.example.org          # the Mattermost server
+//	  token: ${MATTERMOST_BOT_TOKEN}         # the bot account's access token
+//	  team: wj3drgzdpnf54rxf5d8qd3dqne       # team ID
+//	  approvals: 14j8umgczgrdp95w77zuxmxfu9  # channel ID of change requests
+//	  alerts: 7g1kq5m3xbdu8rcyt9wz2pnh4e     # channel ID of alerts
+//	  public_url: https://opsbot.internal:8088  # how Mattermost reaches opsbot
+//	  listen: ":8088"
+//	  roles: {team_admin: admin}             # Mattermost system/team role → bot role
+//	  command_tokens:                        # printed by `opsbot mattermost register`
+//	    mail: ${OPSBOT_MATTERMOST_TOKEN_MAIL}
+type mattermostConfig struct {
+	URL           string            `yaml:"url"`
+	SiteURL       string            `yaml:"site_url"` // the server's SiteURL when it differs from url
+	Token         secret            `yaml:"token"`
+	Team          string            `yaml:"team"`
+	Approvals     string            `yaml:"approvals"`
+	Alerts        string            `yaml:"alerts"`
+	PublicURL     string            `yaml:"public_url"`
+	Listen        string            `yaml:"listen"`
+	Roles         map[string]string `yaml:"roles"`
+	CommandTokens map[string]secret `yaml:"command_tokens"`
+}
+
+// check validates the section without the network (Chat.Check does the rest).
+func (c *mattermostConfig) check() error {
+	var errs []error
+	if c.URL == "" || c.Token.Empty() || c.Team == "" {
+		errs = append(errs, errors.New("mattermost: url, token and team are required"))
+	}
+	if c.Approvals == "" {
+		errs = append(errs, errors.New("mattermost.approvals: the approvals channel ID is required"))
+	}
+	if c.PublicURL == "" {
+		errs = append(errs, errors.New("mattermost.public_url: the URL Mattermost uses to reach opsbot is required"))
+	}
+	if _, err := c.roles(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// roles maps Mattermost roles (system_admin, team_admin…) to bot roles.
+func (c *mattermostConfig) roles() (map[string]bot.Role, error) {
+	out := map[string]bot.Role{}
+	for mm, r := range c.Roles {
+		role, err := bot.ParseRole(r)
+		if err != nil {
+			return nil, fmt.Errorf("mattermost.roles.%s: %w", mm, err)
+		}
+		out[strings.TrimSpace(mm)] = role
+	}
+	return out, nil
+}
+
+// newMattermost builds the adapter, and the function that runs it: it first
+// checks the configuration against the server (token, team, channels; fail
+// closed), then serves the slash commands, the buttons and the websocket.
+func newMattermost(c *mattermostConfig, policy *bot.Policy, locale bot.Locale, hc *http.Client, log zerolog.Logger) (*mattermost.Chat, func(context.Context, bot.Handler) error, error) {
+	if len(c.CommandTokens) == 0 {
+		return nil, nil, errors.New("mattermost.command_tokens: none configured; run `opsbot mattermost register` and copy its lines")
+	}
+	tokens := map[string]bot.Secret{}
+	for trigger, s := range c.CommandTokens {
+		tokens[trigger] = s.Secret
+	}
+	listen := c.Listen
+	if listen == "" {
+		listen = ":8088"
+	}
+	ch, err := mattermost.New(mattermost.Config{
+		ServerURL: c.URL, SiteURL: c.SiteURL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL,
+		Listen: listen, CommandTokens: tokens, Policy: policy, Locale: locale, HTTPClient: hc, Log: log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	channels := []string{c.Approvals}
+	if c.Alerts != "" {
+		channels = append(channels, c.Alerts)
+	}
+	run := func(ctx context.Context, h bot.Handler) error {
+		if err := ch.Check(ctx, channels...); err != nil {
+			return err
+		}
+		return ch.Run(ctx, h)
+	}
+	return ch, run, nil
+}
+
+// registerMattermost is `opsbot mattermost register`: it creates or updates
+// the slash commands of specs on the server and writes the token lines to w.
+func registerMattermost(ctx context.Context, c *mattermostConfig, specs []bot.Spec, locale bot.Locale, hc *http.Client, w io.Writer) error {
+	res, err := mattermost.Register(ctx, mattermost.Registration{
+		ServerURL: c.URL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL, HTTPClient: hc, Locale: locale,
+	}, specs, w)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "\n# created: %s; updated: %s; unchanged: %s\n",
+		strings.Join(res.Created, " "), strings.Join(res.Updated, " "), strings.Join(res.Unchanged, " "))
+	return err
+}

@@ -2,8 +2,10 @@ package brevo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -17,51 +19,84 @@ var (
 )
 
 // toBot converts a contact; a malformed date or name is an error.
-func (c *Client) toBot(j contactJSON) (bot.Contact, error) {
+func toBot[A attrs](c *Client, j contactJSON[A]) (bot.Contact, error) {
 	mod, err := parseTimestamp(j.ModifiedAt)
 	if err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	out := bot.Contact{ID: j.ID, Email: j.Email, Blacklisted: j.EmailBlacklisted, ListIDs: j.ListIDs,
 		Unsubscribed: j.ListUnsubscribed, ModifiedAt: mod}
-	if out.FirstName, err = c.attr(j, c.first); err != nil {
+	if out.FirstName, err = attr(j.Attributes, c.first); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
-	if out.LastName, err = c.attr(j, c.last); err != nil {
+	if out.LastName, err = attr(j.Attributes, c.last); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	return out, nil
 }
 
-// attr returns the first of names present in the contact's attributes.
-func (c *Client) attr(j contactJSON, names []string) (string, error) {
+// attr returns the first of names present in a.
+func attr(a attrs, names []string) (string, error) {
 	for _, n := range names {
-		if raw, ok := j.Attributes[n]; ok {
+		if raw, ok := a.get(n); ok {
 			return attrText(raw)
 		}
 	}
 	return "", nil
 }
 
-// contacts reads every contact of GET /contacts with extra query params,
-// sorted by creation ascending so that a contact created meanwhile cannot
-// shift the pages.
+// knownNames reports whether the configured name attributes are among those
+// knownAttrs decodes without a map.
+func (c *Client) knownNames() bool {
+	known := func(n string) bool { return n == "PRENOM" || n == "NOM" || n == "FIRSTNAME" || n == "LASTNAME" }
+	return known(c.o.FirstNameAttribute) && known(c.o.LastNameAttribute)
+}
+
 func (c *Client) contacts(ctx context.Context, op string, q map[string]string) ([]bot.Contact, error) {
+	if c.knownNames() {
+		return readContacts[knownAttrs](ctx, c, op, q)
+	}
+	return readContacts[anyAttrs](ctx, c, op, q)
+}
+
+// readContacts reads every contact of GET /contacts with extra query params,
+// sorted by creation ascending so that a contact created meanwhile cannot
+// shift the pages. Once the first page has told the count, the others are
+// fetched Concurrency at a time and decoded while the next ones are in flight.
+func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[string]string) ([]bot.Contact, error) {
 	size := c.o.PageSize
-	page := func(ctx context.Context, p int) (contactsJSON, error) {
+	raw := func(ctx context.Context, p int) ([]byte, error) {
 		req := c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
 			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"})
 		resp, err := req.Get("/contacts")
 		if err := check(resp, err, op); err != nil {
-			return contactsJSON{}, fmt.Errorf("page %d: %w", p, err)
+			return nil, fmt.Errorf("page %d: %w", p, err)
 		}
-		var out contactsJSON
-		if err := decode(resp, &out, op); err != nil {
-			return contactsJSON{}, fmt.Errorf("page %d: %w", p, err)
-		}
-		return out, nil
+		return resp.Body(), nil
 	}
-	first, err := page(ctx, 0)
+	// decode reads a page and converts it: the conversion runs on the
+	// pipeline's workers too, not after the last page.
+	decode := func(p int, body []byte) (contactsJSON[A], []bot.Contact, error) {
+		var page contactsJSON[A]
+		if err := json.Unmarshal(body, &page); err != nil {
+			return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
+				Err: fmt.Errorf("decode answer: %w", err)})
+		}
+		out := make([]bot.Contact, len(page.Contacts))
+		for i, j := range page.Contacts {
+			ct, err := toBot(c, j)
+			if err != nil {
+				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
+			}
+			out[i] = ct
+		}
+		return page, out, nil
+	}
+	body, err := raw(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	first, firstOut, err := decode(0, body)
 	if err != nil {
 		return nil, err
 	}
@@ -71,25 +106,25 @@ func (c *Client) contacts(ctx context.Context, op string, q map[string]string) (
 			len(first.Contacts), size, first.Count)
 	}
 	pages := (first.Count + size - 1) / size
-	rest, err := paging.Known(ctx, 1, pages, c.o.Concurrency, func(ctx context.Context, p int) ([]contactJSON, error) {
-		out, err := page(ctx, p)
-		return out.Contacts, err
-	})
+	rest, err := paging.Pipeline(ctx, 1, pages, c.o.Concurrency, runtime.GOMAXPROCS(0), raw,
+		func(p int, body []byte) ([]bot.Contact, error) {
+			_, out, err := decode(p, body)
+			return out, err
+		})
 	if err != nil {
 		return nil, err
 	}
-	raw := paging.Concat(first.Contacts, rest)
-	out := make([]bot.Contact, 0, len(raw))
-	seen := make(map[int64]bool, len(raw))
-	for _, j := range raw {
-		if seen[j.ID] { // a deletion meanwhile shifts a contact onto the next page
+	all := paging.Concat(firstOut, rest)
+	// Pages are in creation order and ids grow with creation: an id not
+	// above the previous one is a contact seen twice because a deletion
+	// meanwhile shifted it onto the next page.
+	out := all[:0]
+	var last int64
+	for _, ct := range all {
+		if ct.ID <= last {
 			continue
 		}
-		seen[j.ID] = true
-		ct, err := c.toBot(j)
-		if err != nil {
-			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
-		}
+		last = ct.ID
 		out = append(out, ct)
 	}
 	return out, nil
@@ -135,11 +170,20 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 	if err := check(resp, err, op); err != nil {
 		return bot.Contact{}, err
 	}
-	var j contactJSON
-	if err := decode(resp, &j, op); err != nil {
-		return bot.Contact{}, err
+	var ct bot.Contact
+	if c.knownNames() {
+		var j contactJSON[knownAttrs]
+		if err := decode(resp, &j, op); err != nil {
+			return bot.Contact{}, err
+		}
+		ct, err = toBot(c, j)
+	} else {
+		var j contactJSON[anyAttrs]
+		if err := decode(resp, &j, op); err != nil {
+			return bot.Contact{}, err
+		}
+		ct, err = toBot(c, j)
 	}
-	ct, err := c.toBot(j)
 	if err != nil {
 		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
 	}

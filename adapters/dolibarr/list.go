@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"strconv"
 
 	"github.com/anopex/opsbot/adapters/internal/paging"
@@ -12,11 +13,18 @@ import (
 
 // readAll reads every item of the list endpoint path, sorted by t.rowid, with
 // the client's page size and concurrency (see the package comment). A 404
-// "Not Found: No … found" is an empty page. On error nothing partial is
+// "Not Found: No … found" is an empty page. With a known total, pages are
+// decoded while the next ones are in flight. On error nothing partial is
 // returned; the error names the page.
 func readAll[T any](ctx context.Context, c *Client, op, path string, q map[string]string) ([]T, error) {
+	return readAllAs(ctx, c, op, path, q, func(t T) (T, error) { return t, nil })
+}
+
+// readAllAs is readAll with each item converted by conv on the pipeline's
+// workers, so that conversion too overlaps the requests in flight.
+func readAllAs[J, T any](ctx context.Context, c *Client, op, path string, q map[string]string, conv func(J) (T, error)) ([]T, error) {
 	size, conc := c.o.PageSize, c.o.Concurrency
-	page := func(ctx context.Context, p int) (listJSON[T], error) {
+	raw := func(ctx context.Context, p int) ([]byte, error) {
 		params := map[string]string{
 			"sortfield":       "t.rowid",
 			"sortorder":       "ASC",
@@ -27,24 +35,42 @@ func readAll[T any](ctx context.Context, c *Client, op, path string, q map[strin
 		maps.Copy(params, q)
 		resp, err := c.r.R().SetContext(ctx).SetQueryParams(params).Get(path)
 		if err == nil && endOfList(resp) {
-			return listJSON[T]{}, nil
+			return []byte("[]"), nil
 		}
 		if err := check(resp, err, op); err != nil {
-			return listJSON[T]{}, fmt.Errorf("page %d: %w", p, err)
+			return nil, fmt.Errorf("page %d: %w", p, err)
 		}
-		var l listJSON[T]
-		if err := decode(resp, &l, op); err != nil {
-			return listJSON[T]{}, fmt.Errorf("page %d: %w", p, err)
-		}
-		return l, nil
+		return resp.Body(), nil
 	}
-	first, err := page(ctx, 0)
+	decode := func(p int, body []byte) (listJSON[J], []T, error) {
+		l, err := decodeList[J](body)
+		if err != nil {
+			return l, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
+				Err: fmt.Errorf("decode answer: %w", err)})
+		}
+		out := make([]T, len(l.Items))
+		for i, j := range l.Items {
+			if out[i], err = conv(j); err != nil {
+				return l, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
+			}
+		}
+		return l, out, nil
+	}
+	page := func(ctx context.Context, p int) ([]T, error) {
+		body, err := raw(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		_, out, err := decode(p, body)
+		return out, err
+	}
+	body, err := raw(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	fetch := func(ctx context.Context, p int) ([]T, error) {
-		l, err := page(ctx, p)
-		return l.Items, err
+	first, firstOut, err := decode(0, body)
+	if err != nil {
+		return nil, err
 	}
 	var rest [][]T
 	switch {
@@ -56,15 +82,18 @@ func readAll[T any](ctx context.Context, c *Client, op, path string, q map[strin
 				len(first.Items), size, first.Total)
 		}
 		pages := (first.Total + size - 1) / size
-		rest, err = paging.Known(ctx, 1, pages, conc, fetch)
+		rest, err = paging.Pipeline(ctx, 1, pages, conc, runtime.GOMAXPROCS(0), raw, func(p int, body []byte) ([]T, error) {
+			_, out, err := decode(p, body)
+			return out, err
+		})
 	default:
 		c.mode.Store(modeLegacy)
 		if len(first.Items) >= size {
-			rest, _, err = paging.Until(ctx, 1, size, conc, fetch)
+			rest, _, err = paging.Until(ctx, 1, size, conc, page)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return paging.Concat(first.Items, rest), nil
+	return paging.Concat(firstOut, rest), nil
 }

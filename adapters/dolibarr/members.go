@@ -62,18 +62,8 @@ func (c *Client) members(ctx context.Context, op string, q map[string]string) ([
 		q = map[string]string{}
 	}
 	q["properties"] = memberProps
-	raw, err := readAll[memberJSON](ctx, c, op, "/members", q)
-	if err != nil {
-		return nil, err
-	}
 	now := c.now()
-	out := make([]bot.Adherent, len(raw))
-	for i, m := range raw {
-		if out[i], err = m.toBot(now); err != nil {
-			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
-		}
-	}
-	return out, nil
+	return readAllAs(ctx, c, op, "/members", q, func(m memberJSON) (bot.Adherent, error) { return m.toBot(now) })
 }
 
 // Adherents returns every member, whatever their status, in id order.

@@ -31,6 +31,24 @@ func Known[T any](ctx context.Context, from, pages, conc int, fetch Fetch[T]) ([
 		return nil, nil
 	}
 	out := make([][]T, pages-from)
+	err := Each(ctx, from, pages, conc, func(ctx context.Context, p int) error {
+		items, err := fetch(ctx, p)
+		out[p-from] = items
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Each calls do for pages from … pages-1 with at most conc calls at once.
+// On the first error it starts no new call, waits for those running and
+// returns the error of the lowest failed page (or the context's error).
+func Each(ctx context.Context, from, pages, conc int, do func(ctx context.Context, p int) error) error {
+	if pages <= from {
+		return nil
+	}
 	var (
 		mu     sync.Mutex
 		next   = from
@@ -55,25 +73,74 @@ func Known[T any](ctx context.Context, from, pages, conc int, fetch Fetch[T]) ([
 				if !ok {
 					return
 				}
-				items, err := fetch(ctx, p)
-				mu.Lock()
-				if err != nil {
+				if err := do(ctx, p); err != nil {
+					mu.Lock()
 					if errAt < 0 || p < errAt {
 						errAt, errVal = p, err
 					}
-				} else {
-					out[p-from] = items
+					mu.Unlock()
 				}
-				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	if errVal != nil {
-		return nil, errVal
+		return errVal
 	}
-	if err := ctx.Err(); err != nil {
+	return ctx.Err()
+}
+
+// Pipeline fetches pages from … pages-1 like Each, and decodes each body
+// on one of workers goroutines as soon as it arrives, so that decoding
+// overlaps the requests still in flight instead of delaying the next one.
+// It returns the decoded pages in order, or the first error of either step.
+func Pipeline[T any](ctx context.Context, from, pages, conc, workers int,
+	fetch func(ctx context.Context, p int) ([]byte, error), decode func(p int, body []byte) ([]T, error)) ([][]T, error) {
+	if pages <= from {
+		return nil, nil
+	}
+	type job struct {
+		p    int
+		body []byte
+	}
+	out := make([][]T, pages-from)
+	jobs := make(chan job, pages-from)
+	var (
+		mu   sync.Mutex
+		derr error
+		dp   = -1
+		wg   sync.WaitGroup
+	)
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for j := range jobs {
+				items, err := decode(j.p, j.body)
+				if err != nil {
+					mu.Lock()
+					if dp < 0 || j.p < dp {
+						dp, derr = j.p, err
+					}
+					mu.Unlock()
+					continue
+				}
+				out[j.p-from] = items
+			}
+		})
+	}
+	err := Each(ctx, from, pages, conc, func(ctx context.Context, p int) error {
+		body, err := fetch(ctx, p)
+		if err == nil {
+			jobs <- job{p, body}
+		}
+		return err
+	})
+	close(jobs)
+	wg.Wait()
+	if err != nil {
 		return nil, err
+	}
+	if derr != nil {
+		return nil, derr
 	}
 	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,5 +149,44 @@ func TestPlan(t *testing.T) {
 		if req != tc.req || chain != tc.chain {
 			t.Errorf("Plan(%d, %d, %d, %v) = %d, %d; want %d, %d", tc.total, tc.size, tc.conc, tc.known, req, chain, tc.req, tc.chain)
 		}
+	}
+}
+
+func TestPipeline(t *testing.T) {
+	s := &source{total: 1000, size: 7, failAt: -1}
+	fetch := func(ctx context.Context, p int) ([]byte, error) {
+		items, err := s.fetch(ctx, p)
+		return []byte(fmt.Sprint(items)), err
+	}
+	decode := func(p int, body []byte) ([]int, error) {
+		var out []int
+		for _, f := range strings.Fields(strings.Trim(string(body), "[]")) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, n)
+		}
+		return out, nil
+	}
+	pages, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, decode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(seq(1000), Concat(nil, pages)); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	bad := func(p int, body []byte) ([]int, error) {
+		if p == 9 {
+			return nil, errors.New("bad page")
+		}
+		return decode(p, body)
+	}
+	if _, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, bad); err == nil {
+		t.Error("Pipeline() hid a decoding error")
+	}
+	s.failAt = 20
+	if _, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, decode); err == nil {
+		t.Error("Pipeline() hid a fetch error")
 	}
 }

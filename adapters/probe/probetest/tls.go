@@ -120,7 +120,7 @@ func NewSite(name string, cert tls.Certificate, h http.Handler) *Site {
 func (s *Site) Addr() string { return s.Listener.Addr().String() }
 
 // Demo is the demo's TLS site: www.anopex.test, whose certificate expires
-// in 5 days, so the first TLS check of `opsbot demo` raises a warning.
+// in 5 days, so the first TLS check of `opsbot demo` raises an alert.
 type Demo struct {
 	Site *Site
 	CA   *CA
@@ -130,13 +130,14 @@ type Demo struct {
 const DemoName = "www.anopex.test"
 
 // NewDemo starts the demo site with a certificate valid from now-85 days to
-// now+5 days.
+// now+5 days and an hour (so that it reads "5 days" for the demo's first
+// hour): under 7 days, a critical alert.
 func NewDemo(now time.Time) (*Demo, error) {
 	ca, err := NewCA(now)
 	if err != nil {
 		return nil, fmt.Errorf("demo ca: %w", err)
 	}
-	cert, err := ca.Issue([]string{DemoName}, now.AddDate(0, 0, -85), now.AddDate(0, 0, 5))
+	cert, err := ca.Issue([]string{DemoName}, now.AddDate(0, 0, -85), now.AddDate(0, 0, 5).Add(time.Hour))
 	if err != nil {
 		return nil, fmt.Errorf("demo certificate: %w", err)
 	}

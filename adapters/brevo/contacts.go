@@ -90,6 +90,7 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 			}
 			out[i] = ct
 		}
+		bot.PageRead(ctx, len(out)) // so that a sweep that fails can say how far it got
 		return page, out, nil
 	}
 	body, err := raw(ctx, 0)

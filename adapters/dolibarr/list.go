@@ -54,6 +54,7 @@ func readAllAs[J, T any](ctx context.Context, c *Client, op, path string, q map[
 				return l, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
 			}
 		}
+		bot.PageRead(ctx, len(out)) // so that a sweep that fails can say how far it got
 		return l, out, nil
 	}
 	page := func(ctx context.Context, p int) ([]T, error) {

@@ -1,0 +1,121 @@
+package dolibarrtest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, s *Server, path string, hdr ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", s.URL()+path, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func message(body string) string {
+	var e struct {
+		Error struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	json.Unmarshal([]byte(body), &e)
+	return e.Error.Message
+}
+
+func TestAuthForms(t *testing.T) {
+	s := New("k")
+	defer s.Close()
+	cases := []struct {
+		name   string
+		path   string
+		hdr    []string
+		status int
+		msg    string
+	}{
+		{"header", "/members", []string{"DOLAPIKEY", "k"}, 200, ""},
+		{"bearer", "/members", []string{"Authorization", "Bearer k"}, 200, ""},
+		{"query", "/members?DOLAPIKEY=k", nil, 200, ""},
+		{"legacy query", "/members?api_key=k", nil, 200, ""},
+		{"header wins over bearer", "/members", []string{"DOLAPIKEY", "bad", "Authorization", "Bearer k"}, 401, "Unauthorized: Error user not valid"},
+		{"none", "/members", nil, 401, "Unauthorized: Failed to login to API"},
+		{"dolcrypt", "/members", []string{"DOLAPIKEY", "dolcrypt:x"}, 503, "Service Unavailable: Bad value for the API key"},
+		{"unknown route", "/nowhere", []string{"DOLAPIKEY", "k"}, 404, "Not Found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := get(t, s, tc.path, tc.hdr...)
+			if status != tc.status || !strings.HasPrefix(message(body), tc.msg) {
+				t.Errorf("GET %s = %d %s, want %d %q…", tc.path, status, body, tc.status, tc.msg)
+			}
+		})
+	}
+}
+
+func TestListShapes(t *testing.T) {
+	s := New("k")
+	defer s.Close()
+	s.AddAdherent(Adherent{Login: "a", Email: "a@x.org"})
+	s.AddAdherent(Adherent{Login: "b", Email: "b@x.org"})
+	key := []string{"DOLAPIKEY", "k"}
+	cases := []struct {
+		name, path string
+		legacy     bool
+		status     int
+		want       string
+	}{
+		{"array", "/members?limit=1", false, 200, `[{"id":"1"`},
+		{"properties", "/members?limit=1&properties=id,email", false, 200, `[{"id":"1","email":"a@x.org"}]`},
+		{"pagination data", "/members?limit=1&page=1&pagination_data=true&properties=id", false, 200, `{"data":[{"id":"2"}],"pagination":{"total":2,"page":1,"page_count":2,"limit":1}}`},
+		{"past the end v19+", "/members?limit=1&page=5", false, 200, `[]`},
+		{"past the end legacy", "/members?limit=1&page=5", true, 404, `{"debug"`},
+		{"no pagination data legacy", "/members?limit=1&pagination_data=true&properties=id", true, 200, `[{"id":"1"}]`},
+		{"bad limit", "/members?limit=x", false, 400, `{"debug"`},
+		{"bad filter", "/members?sqlfilters=(t.email:=:", false, 400, `{"debug"`},
+		{"unknown column", "/members?sqlfilters=(t.nope:=:1)", false, 503, `{"debug"`},
+		{"unknown sort", "/members?sortfield=t.nope", false, 503, `{"debug"`},
+		{"sort desc", "/members?sortfield=t.email&sortorder=DESC&properties=id&limit=1", false, 200, `[{"id":"2"}]`},
+		{"member not found", "/members/9", false, 404, `{"debug"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s.SetLegacy(tc.legacy)
+			status, body := get(t, s, tc.path, key...)
+			if status != tc.status || !strings.HasPrefix(body, tc.want) {
+				t.Errorf("GET %s = %d %s, want %d %s…", tc.path, status, body, tc.status, tc.want)
+			}
+		})
+	}
+	s.SetLegacy(true)
+	if _, body := get(t, s, "/members?limit=1&page=5", key...); message(body) != "Not Found: No member found" {
+		t.Errorf("legacy end message = %q", message(body))
+	}
+}
+
+func TestMemberTypes(t *testing.T) {
+	s := New("k")
+	defer s.Close()
+	s.AddAdherent(Adherent{Email: "h@x.org", TypeID: TypeHonorary})
+	_, body := get(t, s, "/members/1", "DOLAPIKEY", "k")
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["id"] != "1" || m["statut"] != "1" || m["need_subscription"] != "0" || m["datefin"] != "" || m["type"] != "Membre d'honneur" {
+		t.Errorf("member = %v", m)
+	}
+	if !s.UpdateAdherent(1, func(a *Adherent) { a.Status = "excluded" }) || s.Adherents()[0].Status != "excluded" {
+		t.Errorf("UpdateAdherent did not store")
+	}
+}

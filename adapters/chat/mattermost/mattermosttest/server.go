@@ -302,6 +302,9 @@ func (v View) Authentications() int { return v.s.authCount }
 // Connections returns how many authenticated websockets are open.
 func (v View) Connections() int { return len(v.s.conns) }
 
+// DirectChannel returns the ID of the direct channel between two users, if it exists.
+func (v View) DirectChannel(a, b string) (string, bool) { return v.s.directChannelLocked(a, b) }
+
 // Post is a post as the fake recorded it.
 type Post struct {
 	ID        string
@@ -398,6 +401,10 @@ func (s *Server) File(id string) (name string, data []byte, ok bool) {
 func (s *Server) DirectChannel(a, b string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.directChannelLocked(a, b)
+}
+
+func (s *Server) directChannelLocked(a, b string) (string, bool) {
 	name := directName(a, b)
 	for _, c := range s.channels {
 		if c.Type == "D" && c.Name == name {

@@ -1,0 +1,50 @@
+package probe_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/anopex/opsbot/adapters/probe"
+	"github.com/anopex/opsbot/bot"
+)
+
+type account struct {
+	u   bot.DiskUsage
+	err error
+}
+
+func (a account) AccountQuota(context.Context) (bot.DiskUsage, error) { return a.u, a.err }
+
+func TestDisk(t *testing.T) {
+	detail := "Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir."
+	tests := []struct {
+		name string
+		u    bot.DiskUsage
+		want []bot.Alert
+	}{
+		{"half used", bot.DiskUsage{UsedMB: 5000, LimitMB: 10000}, nil},
+		{"exactly 90 %", bot.DiskUsage{UsedMB: 9000, LimitMB: 10000}, nil},
+		{"no limit", bot.DiskUsage{UsedMB: 90000}, nil},
+		{"95 %", bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}, []bot.Alert{{Key: "disk:account", Severity: bot.SeverityWarning,
+			Title: "L'espace disque de l'hébergement est occupé à 95 % (" + bot.FormatMB(bot.FR, 9500) + " sur " + bot.FormatMB(bot.FR, 10000) + ")", Detail: detail}}},
+		{"full", bot.DiskUsage{UsedMB: 10000, LimitMB: 10000}, []bot.Alert{{Key: "disk:account", Severity: bot.SeverityCritical,
+			Title: "L'espace disque de l'hébergement est occupé à 100 % (" + bot.FormatMB(bot.FR, 10000) + " sur " + bot.FormatMB(bot.FR, 10000) + ")", Detail: detail}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := probe.NewDisk(account{u: tt.u}, 0, probe.Options{}).Run(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Run (-want +got):\n%s", diff)
+			}
+		})
+	}
+	down := account{err: &bot.Error{Provider: "cpanel", Kind: bot.Denied}}
+	if _, err := probe.NewDisk(down, 0, probe.Options{}).Run(t.Context()); bot.KindOf(err) != bot.Denied {
+		t.Errorf("Run with cPanel refusing: error %v, want kind Denied", err)
+	}
+}

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+	_ "time/tzdata" // the static image has no zoneinfo: Europe/Paris must still load
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/anopex/opsbot/adapters/ops"
+	"github.com/anopex/opsbot/adapters/probe"
+	"github.com/anopex/opsbot/adapters/probe/probetest"
+	"github.com/anopex/opsbot/bot"
+)
+
+// alertsConfig is the "alerts:" section of opsbot.yaml. Each check runs when
+// its sub-section is present; "every" is an interval, "daily" a time of day
+// in time_zone (give one of them).
+//
+//	alerts:
+//	  time_zone: Europe/Paris      # default
+//	  channel: ""                  # default: the platform's alerts channel
+//	  remind: 24h                  # reminder of an unacknowledged alert
+//	  fail_after: 3                # failed probes (or check runs) in a row before alerting
+//	  tls:
+//	    every: 6h
+//	    warning_days: 21
+//	    critical_days: 7
+//	    targets: [mail.anopex.fr:993, mail.anopex.fr:465, www.anopex.fr, adherents.anopex.fr]
+//	  http:
+//	    every: 5m
+//	    slow: 10s
+//	    urls: [https://www.anopex.fr/, https://adherents.anopex.fr/]
+//	  dns:
+//	    every: 1h
+//	    resolver: 9.9.9.9:53
+//	    mail_domains: [anopex.fr]
+//	    fixed:
+//	      - {name: www.anopex.fr, type: A, values: [203.0.113.10]}
+//	  quota:                       # mailboxes over 90 % of their quota (cPanel)
+//	    every: 1h
+//	    percent: 90
+//	  disk:                        # the hosting account's disk usage (cPanel)
+//	    every: 1h
+//	    percent: 90
+//	  invoices:                    # unpaid bills (OVH); critical after overdue_days
+//	    daily: "09:00"
+//	    overdue_days: 15
+//
+//	ops:
+//	  listen: 127.0.0.1:9090       # /healthz and /metrics; keep it off the Internet
+type alertsConfig struct {
+	TimeZone  string          `yaml:"time_zone"`
+	Channel   string          `yaml:"channel"`
+	Remind    duration        `yaml:"remind"`
+	FailAfter int             `yaml:"fail_after"`
+	TLS       *tlsAlerts      `yaml:"tls"`
+	HTTP      *httpAlerts     `yaml:"http"`
+	DNS       *dnsAlerts      `yaml:"dns"`
+	Quota     *percentAlerts  `yaml:"quota"`
+	Disk      *percentAlerts  `yaml:"disk"`
+	Invoices  *invoicesAlerts `yaml:"invoices"`
+}
+
+// schedule is the part every check section shares.
+type schedule struct {
+	Every   duration `yaml:"every"`
+	Daily   string   `yaml:"daily"`
+	Timeout duration `yaml:"timeout"`
+}
+
+func (s schedule) job() bot.Job {
+	return bot.Job{Every: time.Duration(s.Every), Daily: s.Daily, Timeout: time.Duration(s.Timeout)}
+}
+
+func (s schedule) check(name string) error {
+	if (s.Every > 0) == (s.Daily != "") {
+		return fmt.Errorf("alerts.%s: give either every (an interval) or daily (a time of day)", name)
+	}
+	if s.Daily != "" {
+		if _, _, err := bot.ParseClock(s.Daily); err != nil {
+			return fmt.Errorf("alerts.%s.daily: %w", name, err)
+		}
+	}
+	return nil
+}
+
+type tlsAlerts struct {
+	schedule     `yaml:",inline"`
+	WarningDays  int         `yaml:"warning_days"`
+	CriticalDays int         `yaml:"critical_days"`
+	Targets      []tlsTarget `yaml:"targets"`
+	// roots replaces the system's authorities (the demo's own CA).
+	roots *x509.CertPool
+}
+
+// tlsTarget is "host[:port]" or {name: host[:port], connect: ip:port}.
+type tlsTarget struct {
+	Name    string `yaml:"name"`
+	Connect string `yaml:"connect"`
+}
+
+func (t *tlsTarget) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		t.Name = n.Value
+		return nil
+	}
+	type plain tlsTarget
+	return n.Decode((*plain)(t))
+}
+
+type httpAlerts struct {
+	schedule `yaml:",inline"`
+	Slow     duration `yaml:"slow"`
+	URLs     []string `yaml:"urls"`
+}
+
+type dnsAlerts struct {
+	schedule    `yaml:",inline"`
+	Resolver    string        `yaml:"resolver"`
+	MailDomains []string      `yaml:"mail_domains"`
+	Fixed       []probe.Fixed `yaml:"fixed"`
+}
+
+type percentAlerts struct {
+	schedule `yaml:",inline"`
+	Percent  float64 `yaml:"percent"`
+}
+
+type invoicesAlerts struct {
+	schedule    `yaml:",inline"`
+	OverdueDays int `yaml:"overdue_days"`
+}
+
+// opsConfig is the "ops:" section: the operations listener.
+type opsConfig struct {
+	Listen string `yaml:"listen"` // "127.0.0.1:9090"
+}
+
+// location loads the time zone of the daily checks.
+func (c *alertsConfig) location() (*time.Location, error) {
+	tz := c.TimeZone
+	if tz == "" {
+		tz = "Europe/Paris"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("alerts.time_zone: %q is not a time zone (write e.g. Europe/Paris)", tz)
+	}
+	return loc, nil
+}
+
+// checks builds the configured checks. It needs the app's providers for the
+// quota and invoice checks and says so when they are missing. A probe
+// setting that makes no sense is an error: the start stops (fail closed).
+func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.Job, error) {
+	loc, err := c.location()
+	if err != nil {
+		return nil, err
+	}
+	o := probe.Options{Locale: a.cfg.locale(), Location: loc, Failures: c.FailAfter}
+	var (
+		jobs []bot.Job
+		errs []error
+	)
+	add := func(name string, s schedule, build func() (bot.Check, error)) {
+		if err := s.check(name); err != nil {
+			errs = append(errs, err)
+			return
+		}
+		ch, err := build()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("alerts.%s: %w", name, err))
+			return
+		}
+		j := s.job()
+		j.Check = ch
+		jobs = append(jobs, j)
+	}
+	if t := c.TLS; t != nil {
+		add("tls", t.schedule, func() (bot.Check, error) {
+			var ts []probe.Target
+			for _, x := range t.Targets {
+				ts = append(ts, probe.Target{Name: x.Name, Addr: x.Connect})
+			}
+			return probe.NewTLS(probe.TLSConfig{Targets: ts, Roots: t.roots,
+				Warning: time.Duration(t.WarningDays) * 24 * time.Hour, Critical: time.Duration(t.CriticalDays) * 24 * time.Hour}, o)
+		})
+	}
+	if h := c.HTTP; h != nil {
+		add("http", h.schedule, func() (bot.Check, error) {
+			hc := &http.Client{Timeout: 20 * time.Second}
+			cfg := probe.HTTPConfig{URLs: h.URLs, Client: hc, Slow: time.Duration(h.Slow)}
+			if m != nil {
+				cfg.Observe = m.ProbeHTTP
+			}
+			return probe.NewHTTP(cfg, o)
+		})
+	}
+	if d := c.DNS; d != nil {
+		add("dns", d.schedule, func() (bot.Check, error) {
+			return probe.NewDNS(probe.DNSConfig{Resolver: d.Resolver, MailDomains: d.MailDomains, Fixed: d.Fixed}, o)
+		})
+	}
+	if q := c.Quota; q != nil {
+		add("quota", q.schedule, func() (bot.Check, error) {
+			if a.deps.Mail == nil {
+				return nil, errors.New("the mailbox quota check needs the cpanel section")
+			}
+			return probe.NewQuota(a.deps.Mail, q.Percent, o), nil
+		})
+	}
+	if d := c.Disk; d != nil {
+		add("disk", d.schedule, func() (bot.Check, error) {
+			q, ok := a.deps.Mail.(bot.AccountQuota)
+			if !ok {
+				return nil, errors.New("the disk usage check needs the cpanel section")
+			}
+			return probe.NewDisk(q, d.Percent, o), nil
+		})
+	}
+	if i := c.Invoices; i != nil {
+		add("invoices", i.schedule, func() (bot.Check, error) {
+			if inv == nil {
+				return nil, errors.New("the invoice check needs the ovh section")
+			}
+			return probe.NewInvoices(inv, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
+		})
+	}
+	return jobs, errors.Join(errs...)
+}
+
+// alerting is what wireAlerts builds: the life cycle (give React to
+// Engine.Watch) and the scheduler (commands.Deps.Alerts; its Run is already
+// among the runners).
+type alerting struct {
+	Alerts    *bot.Alerts
+	Scheduler *bot.Scheduler
+}
+
+// wireAlerts builds the alert life cycle on chat and the scheduler of the
+// configured checks, and adds the scheduler to the runners. channel is the
+// platform's alerts channel, used when the section names none. inv may be
+// nil (no invoice check possible); m may be nil (no metrics).
+func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat, inv bot.Invoices, m *ops.Metrics) (*alerting, error) {
+	if c.Channel != "" {
+		channel = c.Channel
+	}
+	if channel == "" {
+		return nil, errors.New("alerts: no alerts channel: set the platform's alerts channel or alerts.channel")
+	}
+	jobs, err := c.checks(a, inv, m)
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := c.location()
+	lc, err := bot.NewAlerts(bot.AlertsConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
+		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store})
+	if err != nil {
+		return nil, err
+	}
+	sc := bot.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
+	if m != nil {
+		sc.Observe = m.CheckDone
+		m.CollectAlerts(a.store)
+	}
+	s, err := bot.NewScheduler(sc)
+	if err != nil {
+		return nil, err
+	}
+	a.runners = append(a.runners, s.Run)
+	return &alerting{Alerts: lc, Scheduler: s}, nil
+}
+
+// wireOps adds the operations listener to the runners: /healthz checks the
+// store and chatHealth (nil: the chat is not checked), /metrics serves m.
+func (a *app) wireOps(c *opsConfig, m *ops.Metrics, chatHealth func(ctx context.Context) error) error {
+	if c == nil || c.Listen == "" {
+		return nil
+	}
+	if m != nil {
+		m.CollectRequests(a.store)
+	}
+	health := []ops.Health{{Name: "store", Check: func(ctx context.Context) error {
+		_, err := a.store.ListRequests(ctx, bot.Pending)
+		return err
+	}}}
+	if chatHealth != nil {
+		health = append(health, ops.Health{Name: "chat", Check: chatHealth})
+	}
+	a.runners = append(a.runners, ops.NewServer(c.Listen, m, health, a.log).Run)
+	return nil
+}
+
+// demoAlertsConfig starts the demo's TLS site — www.anopex.test, whose
+// certificate expires in 5 days — and returns the alerts section that
+// probes it at start and every hour: the first seconds of `opsbot demo`
+// post a critical alert (under 7 days) in the console's alerts channel. The site stops with
+// closers.
+func demoAlertsConfig(now time.Time) (*alertsConfig, func(), error) {
+	site, err := probetest.NewDemo(now)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &alertsConfig{Channel: "alertes", TLS: &tlsAlerts{
+		schedule: schedule{Every: duration(time.Hour)},
+		Targets:  []tlsTarget{{Name: probetest.DemoName, Connect: site.Site.Addr()}},
+		roots:    site.CA.Roots(),
+	}}
+	return c, site.Close, nil
+}

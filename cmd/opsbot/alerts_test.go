@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/anopex/opsbot/adapters/cpanel"
+	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/ops"
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/storage"
+)
+
+// postChan hands every post to the test.
+type postChan chan string
+
+func (p postChan) Post(_ context.Context, _ string, m bot.Message) (string, error) {
+	p <- m.Text
+	return "1", nil
+}
+
+func (p postChan) Direct(context.Context, string, bot.Message) error { return nil }
+
+func alertsApp(t *testing.T) *app {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &app{cfg: &Config{Locale: "fr"}, log: zerolog.Nop(), now: time.Now, store: db}
+}
+
+// TestDemoCertificateAlert: the demo's alerts section raises the warning of
+// the certificate near expiry on the scheduler's first run, at start.
+func TestDemoCertificateAlert(t *testing.T) {
+	a := alertsApp(t)
+	c, stop, err := demoAlertsConfig(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	posts := make(postChan, 4)
+	al, err := a.wireAlerts(c, "console", "", posts, nil, ops.NewMetrics())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if al.Scheduler == nil || len(a.runners) != 1 {
+		t.Fatalf("wireAlerts: %d runners, want the scheduler", len(a.runners))
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- a.runners[0](ctx) }()
+	select {
+	case got := <-posts:
+		for _, want := range []string{"🔴 **CRITIQUE**", "www.anopex.test:443 expire dans 5 jours", "`tls:www.anopex.test:443`"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("first post %q lacks %q", got, want)
+			}
+		}
+	case <-ctx.Done():
+		t.Fatal("no alert posted at the scheduler's start")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("scheduler Run = %v", err)
+	}
+}
+
+func TestAlertsConfig(t *testing.T) {
+	const good = `
+time_zone: Europe/Paris
+remind: 12h
+tls:
+  every: 6h
+  targets: [mail.anopex.fr:993, {name: www.anopex.fr, connect: "192.0.2.1:443"}]
+http:
+  every: 5m
+  urls: [https://www.anopex.fr/]
+dns:
+  daily: "04:15"
+  resolver: 192.0.2.53
+  mail_domains: [anopex.fr]
+  fixed:
+    - {name: www.anopex.fr, type: A, values: [192.0.2.1]}
+`
+	tests := []struct {
+		name, yaml string
+		jobs       int
+		ok         bool
+	}{
+		{"every section", good, 3, true},
+		{"no schedule", "http:\n  urls: [https://www.anopex.fr/]\n", 0, false},
+		{"both schedules", "http:\n  every: 5m\n  daily: \"03:00\"\n  urls: [https://www.anopex.fr/]\n", 0, false},
+		{"bad daily time", "dns:\n  daily: \"25:00\"\n  resolver: 192.0.2.53\n", 0, false},
+		{"bad time zone", "time_zone: Mars/Olympus\n", 0, false},
+		{"bad URL", "http:\n  every: 5m\n  urls: [www.anopex.fr]\n", 0, false},
+		{"quota without cpanel", "quota:\n  every: 1h\n", 0, false},
+		{"disk without cpanel", "disk:\n  every: 1h\n", 0, false},
+		{"invoices without ovh", "invoices:\n  daily: \"09:00\"\n", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c alertsConfig
+			dec := yaml.NewDecoder(bytes.NewReader([]byte(tt.yaml)))
+			dec.KnownFields(true)
+			if err := dec.Decode(&c); err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			jobs, err := c.checks(alertsApp(t), nil, nil)
+			if (err == nil) != tt.ok || len(jobs) != tt.jobs {
+				t.Errorf("checks = %d jobs, %v; want %d, ok %v", len(jobs), err, tt.jobs, tt.ok)
+			}
+		})
+	}
+}
+
+// TestMailAlertsOnTheCPanelFake runs the quota and disk checks through the
+// real cPanel client against its fake seeded like the demo: delegue13@ is
+// over 90 %, the account is not.
+func TestMailAlertsOnTheCPanelFake(t *testing.T) {
+	srv := cpaneltest.New("anopex", "tok")
+	srv.SeedDemo()
+	t.Cleanup(srv.Close)
+	a := alertsApp(t)
+	a.deps.Mail = cpanel.New(srv.URL(), "anopex", bot.NewSecret("tok"), &http.Client{Timeout: 5 * time.Second}, zerolog.Nop())
+	c := alertsConfig{Quota: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}},
+		Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5}}
+	jobs, err := c.checks(a, nil, nil)
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("checks = %d jobs, %v", len(jobs), err)
+	}
+	var keys []string
+	for _, j := range jobs {
+		got, err := j.Check.Run(t.Context())
+		if err != nil {
+			t.Fatalf("%s: %v", j.Check.Name(), err)
+		}
+		for _, al := range got {
+			keys = append(keys, al.Key+" "+string(al.Severity))
+		}
+	}
+	want := []string{"quota:delegue13@anopex.test warning", "disk:account warning"}
+	if strings.Join(keys, ",") != strings.Join(want, ",") {
+		t.Errorf("alerts = %q, want %q", keys, want)
+	}
+}

@@ -406,3 +406,30 @@ func TestAlertAge(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReportSteady measures a run that changes nothing — the common
+// case: 20 alerts still firing, read from a real data file, no write.
+func BenchmarkReportSteady(b *testing.B) {
+	db, err := storage.Open(filepath.Join(b.TempDir(), "opsbot.db"), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	clk := &clock{t: alertT0}
+	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: db, Channel: "alertes", Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var firing []bot.Alert
+	for i := range 20 {
+		firing = append(firing, bot.Alert{Key: fmt.Sprintf("quota:box%02d@anopex.test", i), Severity: bot.SeverityWarning, Title: "pleine"})
+	}
+	if err := a.Report(b.Context(), "quota", firing); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := a.Report(b.Context(), "quota", firing); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

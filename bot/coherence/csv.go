@@ -1,0 +1,99 @@
+package coherence
+
+import (
+	"encoding/csv"
+	"io"
+	"strings"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// CSV layout: the report opens in a French spreadsheet with a double click.
+const (
+	// CSVComma is the field separator: Excel in a French locale expects a
+	// semicolon (the comma is the decimal separator there).
+	CSVComma = ';'
+	// csvBOM lets Excel recognise UTF-8 (accents in names).
+	csvBOM = "\ufeff"
+)
+
+// csvHeader returns the column names; their order is fixed.
+func csvHeader(l bot.Locale) []string {
+	if l == bot.EN {
+		return []string{"code", "email", "member_ids", "dolibarr_name", "brevo_name", "wordpress_name", "wordpress_login", "detail"}
+	}
+	return []string{"code", "email", "id_adherents", "nom_dolibarr", "nom_brevo", "nom_wordpress", "identifiant_wordpress", "detail"}
+}
+
+// WriteCSV writes one row per finding after a header row, with a UTF-8 BOM,
+// semicolons and CRLF line ends (what spreadsheets expect), quoting as
+// encoding/csv does. Every cell goes through SafeCell, so that no value
+// written by a member (a name, an address) becomes a formula when the file
+// is opened in a spreadsheet.
+func WriteCSV(w io.Writer, r *Report, l bot.Locale) error {
+	if _, err := io.WriteString(w, csvBOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = CSVComma
+	cw.UseCRLF = true
+	if err := cw.Write(csvHeader(l)); err != nil {
+		return err
+	}
+	row := make([]string, 8)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		row[0], row[1], row[2] = string(f.Code), f.Email, strings.Join(f.MemberIDs, " ")
+		row[3], row[4], row[5], row[6] = f.MemberName, f.ContactName, f.WPName, f.WPLogin
+		row[7] = f.Detail(l)
+		for j := range row {
+			row[j] = SafeCell(row[j])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// formulaStart reports whether a spreadsheet may read a cell starting with
+// r as a formula or a command (OWASP "CSV injection"): = + - @, tab and
+// carriage return, and their full-width forms, which some spreadsheets
+// accept too. A line feed is included because SafeCell turns a carriage
+// return into one.
+func formulaStart(r rune) bool {
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠':
+		return true
+	}
+	return false
+}
+
+// SafeCell returns s ready for a spreadsheet: invalid UTF-8 replaced,
+// line ends made "\n" (encoding/csv reads CRLF inside a field back as "\n",
+// so the file reads back to exactly what was written), and a leading "'"
+// when s starts with a formula character, which makes the spreadsheet show
+// the text as text.
+func SafeCell(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
+	for _, r := range s {
+		if formulaStart(r) {
+			return "'" + s
+		}
+		break
+	}
+	return s
+}
+
+// IsFormulaStart reports whether a cell read back from the CSV starts with a
+// character a spreadsheet could take for a formula (for tests and fuzzers).
+func IsFormulaStart(cell string) bool {
+	for _, r := range cell {
+		return formulaStart(r)
+	}
+	return false
+}

@@ -1,0 +1,270 @@
+package coherence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Sources are the clients a Checker reads. Members and Contacts are
+// required; a nil WordPress leaves its codes out (reported as skipped).
+type Sources struct {
+	Members   bot.Adherents
+	Contacts  bot.Contacts
+	WordPress bot.WPUsers
+}
+
+// Checker runs sweeps and one-person checks. It is safe for concurrent use.
+type Checker struct {
+	src Sources
+	cfg Config
+	now func() time.Time
+}
+
+// New returns a Checker. now may be nil (time.Now).
+func New(src Sources, cfg Config, now func() time.Time) *Checker {
+	if now == nil {
+		now = time.Now
+	}
+	return &Checker{src: src, cfg: cfg, now: now}
+}
+
+// Config returns the configuration the checker applies.
+func (c *Checker) Config() Config { return c.cfg }
+
+// IncompleteError is returned with a report when a source could not be read
+// completely. The report then holds only the findings that do not depend on
+// the failed sources, and no fix may be built from it.
+type IncompleteError struct {
+	Failed []SourceStatus
+}
+
+// Error lists the failed sources and how far each read got.
+func (e *IncompleteError) Error() string {
+	parts := make([]string, 0, len(e.Failed))
+	for _, s := range e.Failed {
+		parts = append(parts, fmt.Sprintf("%s after %d pages (%d records): %v", s.Source, s.Pages, s.Records, s.Err))
+	}
+	return "sweep incomplete: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the sources' errors, so that bot.KindOf and bot.ProviderOf
+// see the first one.
+func (e *IncompleteError) Unwrap() []error {
+	out := make([]error, 0, len(e.Failed))
+	for _, s := range e.Failed {
+		out = append(out, s.Err)
+	}
+	return out
+}
+
+// Sweep reads the three sources at the same time (each client overlapping
+// its own pages) and joins them. When a source fails, the others are still
+// read to the end; the report says which source failed and how far it got,
+// holds the findings that do not need it, and the error is an
+// *IncompleteError. Sweep never returns partial data as if it were whole.
+func (c *Checker) Sweep(ctx context.Context) (Report, error) {
+	var (
+		d       Data
+		sources = make([]SourceStatus, len(AllSources))
+		wg      sync.WaitGroup
+	)
+	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error)) {
+		st := &sources[i]
+		st.Source, st.Configured = src, configured
+		if !configured {
+			return
+		}
+		wg.Go(func() {
+			p := &bot.Progress{}
+			start := time.Now()
+			n, err := fn(bot.WithProgress(ctx, p))
+			st.Elapsed, st.Pages, st.Records = time.Since(start), p.Pages(), p.Records()
+			if err != nil {
+				st.Err = err
+				return
+			}
+			if st.Records == 0 { // a reader that reports no progress
+				st.Records = n
+			}
+		})
+	}
+	read(0, Dolibarr, c.src.Members != nil, func(ctx context.Context) (n int, err error) {
+		d.Members, err = c.src.Members.Adherents(ctx)
+		return len(d.Members), err
+	})
+	read(1, Brevo, c.src.Contacts != nil, func(ctx context.Context) (n int, err error) {
+		d.Contacts, err = c.src.Contacts.AllContacts(ctx)
+		return len(d.Contacts), err
+	})
+	read(2, WordPress, c.src.WordPress != nil, func(ctx context.Context) (n int, err error) {
+		d.WPUsers, err = c.src.WordPress.WPUsers(ctx, "")
+		return len(d.WPUsers), err
+	})
+	wg.Wait()
+
+	var failed []SourceStatus
+	for i, s := range sources {
+		if !s.Configured || s.Err != nil {
+			d.Missing = append(d.Missing, s.Source)
+			d.clear(s.Source)
+		}
+		if s.Configured && s.Err != nil {
+			failed = append(failed, sources[i])
+		}
+	}
+	rep := Join(d, c.cfg)
+	rep.At, rep.Sources = c.now(), sources
+	if len(failed) > 0 {
+		return rep, &IncompleteError{Failed: failed}
+	}
+	return rep, nil
+}
+
+// clear drops what a failed source returned (nothing, by the interfaces'
+// contract; this keeps it true whatever a client does).
+func (d *Data) clear(s Source) {
+	switch s {
+	case Dolibarr:
+		d.Members = nil
+	case Brevo:
+		d.Contacts = nil
+	case WordPress:
+		d.WPUsers = nil
+	}
+}
+
+// Person is one person seen across the three systems.
+type Person struct {
+	// Email is the normalised address looked up ("" when the member found
+	// by ID has none).
+	Email    string
+	Members  []bot.Adherent // the Dolibarr members at the address (or the one asked by ID)
+	Contact  *bot.Contact   // nil when Brevo has no contact at the address
+	WPUser   *bot.WPUser    // nil when WordPress has no account at the address
+	Report   Report         // the findings about this address
+	ByID     bool           // the person was asked by member ID
+	NotFound bool           // no source knows the address (or the ID)
+}
+
+// Member checks one person, given a Dolibarr member ID or an address, with
+// a constant number of requests whatever the size of the sources: by ID,
+// the member, then at once the members sharing its address, the Brevo
+// contact and the WordPress account; by address, those three at once.
+// A source that fails is reported in Report.Sources (its codes skipped), as
+// in a sweep; NotFound answers are not failures.
+func (c *Checker) Member(ctx context.Context, emailOrID string) (Person, error) {
+	var p Person
+	q := strings.TrimPrefix(strings.TrimSpace(emailOrID), "#")
+	if isDigits(q) {
+		a, err := c.src.Members.Adherent(ctx, q)
+		if bot.KindOf(err) == bot.NotFound {
+			return Person{ByID: true, NotFound: true}, nil
+		}
+		if err != nil {
+			return Person{}, fmt.Errorf("member %s: %w", q, err)
+		}
+		p.ByID, p.Members = true, []bot.Adherent{a}
+		email, ok := NormalizeEmail(a.Email)
+		if !ok {
+			p.Report = Join(Data{Members: p.Members, Missing: []Source{Brevo, WordPress}}, c.cfg)
+			p.Report.At, p.Report.Sources = c.now(), []SourceStatus{{Source: Dolibarr, Configured: true}}
+			return p, nil
+		}
+		q = email
+	}
+	email, ok := NormalizeEmail(q)
+	if !ok {
+		return Person{}, bot.Userf("« %s » n'est ni une adresse e-mail ni un numéro d'adhérent", "%q is neither an e-mail address nor a member number", emailOrID)
+	}
+	p.Email = email
+
+	var (
+		d       Data
+		sources = []SourceStatus{{Source: Dolibarr, Configured: true}, {Source: Brevo, Configured: c.src.Contacts != nil}, {Source: WordPress, Configured: c.src.WordPress != nil}}
+		wg      sync.WaitGroup
+	)
+	look := func(i int, fn func() error) {
+		if !sources[i].Configured {
+			return
+		}
+		wg.Go(func() {
+			start := time.Now()
+			err := fn()
+			sources[i].Elapsed = time.Since(start)
+			if err != nil && bot.KindOf(err) != bot.NotFound {
+				sources[i].Err = err
+			}
+		})
+	}
+	look(0, func() (err error) { d.Members, err = c.src.Members.AdherentsByEmail(ctx, email); return })
+	look(1, func() error {
+		ct, err := c.src.Contacts.Contact(ctx, email)
+		if err == nil {
+			d.Contacts = []bot.Contact{ct}
+		}
+		return err
+	})
+	look(2, func() error {
+		u, err := c.src.WordPress.WPUserByEmail(ctx, email)
+		if err == nil {
+			d.WPUsers = []bot.WPUser{u}
+		}
+		return err
+	})
+	wg.Wait()
+	for _, s := range sources {
+		if !s.Configured || s.Err != nil {
+			d.Missing = append(d.Missing, s.Source)
+			d.clear(s.Source)
+		}
+	}
+	if p.ByID && len(d.Members) == 0 && !hasSource(d.Missing, Dolibarr) {
+		d.Members = p.Members // the address changed between the two reads: keep what was asked
+	}
+	if !hasSource(d.Missing, Dolibarr) {
+		p.Members = d.Members
+	}
+	if len(d.Contacts) > 0 {
+		p.Contact = &d.Contacts[0]
+	}
+	if len(d.WPUsers) > 0 {
+		p.WPUser = &d.WPUsers[0]
+	}
+	p.Report = Join(d, c.cfg)
+	p.Report.At, p.Report.Sources = c.now(), sources
+	p.NotFound = len(p.Members) == 0 && p.Contact == nil && p.WPUser == nil && p.Report.Complete()
+	return p, nil
+}
+
+func hasSource(list []Source, s Source) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ErrIncomplete is matched by errors.Is for any *IncompleteError.
+var ErrIncomplete = errors.New("sweep incomplete")
+
+// Is makes errors.Is(err, ErrIncomplete) true.
+func (e *IncompleteError) Is(target error) bool { return target == ErrIncomplete }

@@ -44,6 +44,7 @@ type Server struct {
 	strength int         // required password strength
 	limitMB  float64     // account disk limit, 0: unlimited
 	otherMB  float64     // account disk used outside mailboxes (web, databases)
+	host     hostState   // IP blocker, certificates, DNS zones (host.go)
 }
 
 type box struct {
@@ -73,6 +74,7 @@ func New(user, token string) *Server {
 	}
 	mux := http.NewServeMux()
 	s.mailRoutes(mux)
+	s.hostRoutes(mux)
 	s.route(mux, "Quota/get_quota_info", s.quotaInfo)
 	s.route(mux, "PasswdStrength/get_required_strength", s.requiredStrength)
 	mux.HandleFunc("/execute/{module}/{function}", s.unknownFunction)

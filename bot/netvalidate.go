@@ -1,0 +1,496 @@
+package bot
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Argument types of the hosting commands (IP blocks, DNS, tickets, bills).
+var (
+	// ArgIP is an IPv4 or IPv6 address or CIDR range to block, normalised
+	// ("192.0.2.7/24" → "192.0.2.0/24").
+	ArgIP = ArgType{Name: "ip", Example: "192.0.2.10", Check: checkIP}
+	// ArgDNSName is a record name: "@", "www", "_dmarc", "*.dev" or a full name.
+	ArgDNSName = ArgType{Name: "dns-name", Example: "www", Check: NormalizeDNSName}
+	// ArgRecordType is one of the record types opsbot edits.
+	ArgRecordType = ArgType{Name: "record-type", Example: "TXT", Check: checkRecordType}
+	// ArgRecordValue is a record's value; CheckRecord validates it for its type.
+	ArgRecordValue = ArgType{Name: "record-value", Example: "\"v=spf1 mx ~all\"", Check: checkRecordText}
+	// ArgTTL is a record's time to live in seconds ("3600", "1h").
+	ArgTTL = ArgType{Name: "ttl", Example: "3600", Check: checkTTL}
+	// ArgSubject is a one-line subject (tickets, e-mails).
+	ArgSubject = ArgType{Name: "subject", Example: "\"Serveur injoignable\"", Check: CheckSubject}
+	// ArgBody is a multi-line message body.
+	ArgBody = ArgType{Name: "body", Example: "Bonjour, …", Check: CheckBody}
+	// ArgTicketID is a ticket number with its provider: "ovh-8123456", "ph-3".
+	ArgTicketID = ArgType{Name: "ticket", Example: "ovh-8123456", Check: checkTicketID}
+	// ArgBillID is a bill reference ("FR56012345") or "order-N".
+	ArgBillID = ArgType{Name: "bill", Example: "FR56012345", Check: checkBillID}
+	// ArgAmount is an amount in euros, normalised to cents ("1 500,50 €" → "150050").
+	ArgAmount = ArgType{Name: "amount", Example: "1500", Check: checkAmount}
+)
+
+// Block-range limits: wider ranges are refused, they would block whole providers.
+const (
+	MinPrefix4 = 16
+	MinPrefix6 = 32
+)
+
+// ParseBlockTarget reads an IPv4 or IPv6 address or a CIDR range. An address
+// becomes a /32 or /128; a range is masked to its network; IPv4-mapped IPv6
+// becomes IPv4. Unspecified, loopback, multicast and link-local addresses,
+// zones ("%eth0") and ranges wider than /16 (IPv4) or /32 (IPv6) are refused
+// with a *UserError.
+func ParseBlockTarget(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	bad := func(why, whyEN string) (netip.Prefix, error) {
+		return netip.Prefix{}, Userf("adresse IP invalide « %[1]s » : %[2]s ; écrivez par exemple 192.0.2.10, 192.0.2.0/24 ou 2001:db8::/48",
+			"invalid IP address %[1]q: %[3]s; write e.g. 192.0.2.10, 192.0.2.0/24 or 2001:db8::/48", s, why, whyEN)
+	}
+	if s == "" || len(s) > 64 || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return bad("vide, trop longue ou avec des espaces", "empty, too long or with spaces")
+	}
+	if strings.Contains(s, "%") {
+		return bad("zone d'interface interdite", "interface zones are not allowed")
+	}
+	var p netip.Prefix
+	if strings.Contains(s, "/") {
+		var err error
+		if p, err = netip.ParsePrefix(s); err != nil {
+			return bad("ce n'est pas une plage CIDR", "not a CIDR range")
+		}
+		if a := p.Addr(); a.Is4In6() {
+			bits := p.Bits() - 96
+			if bits < 0 {
+				return bad("plage mixte IPv4/IPv6", "mixed IPv4/IPv6 range")
+			}
+			p = netip.PrefixFrom(a.Unmap(), bits)
+		}
+		p = p.Masked()
+	} else {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return bad("ce n'est pas une adresse IPv4 ou IPv6", "not an IPv4 or IPv6 address")
+		}
+		a = a.Unmap()
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	a := p.Addr()
+	switch {
+	case a.Is4() && p.Bits() < MinPrefix4, a.Is6() && p.Bits() < MinPrefix6:
+		return bad(fmt.Sprintf("plage trop large (au plus /%d en IPv4, /%d en IPv6)", MinPrefix4, MinPrefix6),
+			fmt.Sprintf("range too wide (at most /%d for IPv4, /%d for IPv6)", MinPrefix4, MinPrefix6))
+	case a.IsUnspecified(), a.IsLoopback(), a.IsMulticast(), a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast(), a.IsInterfaceLocalMulticast():
+		return bad("adresse spéciale (locale, multicast ou non spécifiée)", "special address (local, multicast or unspecified)")
+	}
+	return p, nil
+}
+
+// FormatBlockTarget renders p as people and cPanel write it: a single
+// address without its /32 or /128.
+func FormatBlockTarget(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
+}
+
+func checkIP(s string) (string, error) {
+	p, err := ParseBlockTarget(s)
+	if err != nil {
+		return "", err
+	}
+	return FormatBlockTarget(p), nil
+}
+
+// Protected returns the first of protected that overlaps target: blocking
+// target would cut off the bot itself or an allow-listed range.
+func Protected(target netip.Prefix, protected []netip.Prefix) (netip.Prefix, bool) {
+	for _, p := range protected {
+		if p.Overlaps(target) {
+			return p, true
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+// NormalizeDNSName lower-cases a record name and checks it: "@" (the zone
+// apex), or dot-separated labels of letters, digits, hyphens (not first or
+// last) and underscores, at most 63 bytes each and 253 in all, where "*"
+// may be the whole first label. A trailing dot is dropped. Quotes,
+// backslashes, spaces, semicolons, "$" and control characters can never pass,
+// so a name cannot inject anything into a zone file.
+func NormalizeDNSName(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	bad := func(why, whyEN string) (string, error) {
+		return "", Userf("nom DNS invalide « %[1]s » : %[2]s ; écrivez par exemple www, _dmarc, @ ou mail.anopex.fr",
+			"invalid DNS name %[1]q: %[3]s; write e.g. www, _dmarc, @ or mail.anopex.fr", s, why, whyEN)
+	}
+	if s == "@" {
+		return s, nil
+	}
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return bad("vide ou trop long", "empty or too long")
+	}
+	for i, label := range strings.Split(s, ".") {
+		if label == "*" && i == 0 {
+			continue
+		}
+		if label == "" || len(label) > 63 {
+			return bad("partie vide ou trop longue entre deux points", "empty or too long label")
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return bad("un tiret ne peut pas commencer ou finir une partie", "a hyphen cannot start or end a label")
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return bad(fmt.Sprintf("caractère %q interdit", r), fmt.Sprintf("character %q not allowed", r))
+			}
+		}
+	}
+	return s, nil
+}
+
+// RelativeName returns name relative to zone: "@" for the apex, "www" for
+// "www.anopex.fr" in zone "anopex.fr", and name itself when it is already
+// relative. Both are normalised names.
+func RelativeName(name, zone string) string {
+	switch {
+	case name == zone || name == "@":
+		return "@"
+	case strings.HasSuffix(name, "."+zone):
+		return strings.TrimSuffix(name, "."+zone)
+	}
+	return name
+}
+
+// RecordTypes are the record types opsbot edits. SOA and NS are left to the
+// hosting provider: a mistake there takes the whole domain down.
+var RecordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"}
+
+func checkRecordType(s string) (string, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	for _, rt := range RecordTypes {
+		if t == rt {
+			return t, nil
+		}
+	}
+	return "", Userf("type d'enregistrement « %s » non géré ; choisissez parmi %s", "record type %q not handled; choose one of %s", s, strings.Join(RecordTypes, ", "))
+}
+
+// MaxTXT is the longest TXT value accepted (a 4096-bit DKIM key fits).
+const MaxTXT = 2048
+
+// checkRecordText is the type-independent part of a value check; CheckRecord
+// does the rest once the type is known.
+func checkRecordText(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Userf("valeur vide", "empty value")
+	}
+	if len(s) > MaxTXT+100 {
+		return "", Userf("valeur trop longue (%d caractères au plus)", "value too long (at most %d characters)", MaxTXT)
+	}
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+		return "", Userf("la valeur contient un caractère de contrôle ou un saut de ligne", "the value holds a control character or a line break")
+	}
+	return s, nil
+}
+
+// CheckRecord validates value for a record of type typ and returns it
+// normalised (as shown to people) and as the RDATA fields cPanel stores:
+// A → [address]; AAAA → [address]; CNAME → [host]; MX → [priority, host];
+// SRV → [priority, weight, port, target]; CAA → [flags, tag, value];
+// TXT → chunks of at most 255 bytes. A host with a dot gets a trailing dot
+// (absolute); one without stays relative to the zone. TXT refuses quotes and
+// backslashes, every type refuses control characters: no value can end a
+// zone-file line or a quoted string early.
+func CheckRecord(typ, value string) (string, []string, error) {
+	v, err := checkRecordText(value)
+	if err != nil {
+		return "", nil, err
+	}
+	bad := func(why, whyEN, example string) (string, []string, error) {
+		return "", nil, Userf("valeur %[1]s invalide « %[2]s » : %[3]s ; écrivez par exemple %[5]s",
+			"invalid %[1]s value %[2]q: %[4]s; write e.g. %[5]s", typ, v, why, whyEN, example)
+	}
+	f := strings.Fields(v)
+	switch typ {
+	case "A", "AAAA":
+		a, err := netip.ParseAddr(v)
+		if err != nil || a.Zone() != "" || (typ == "A") != a.Is4() {
+			if typ == "A" {
+				return bad("il faut une adresse IPv4", "an IPv4 address is needed", "203.0.113.7")
+			}
+			return bad("il faut une adresse IPv6", "an IPv6 address is needed", "2001:db8::7")
+		}
+		return a.String(), []string{a.String()}, nil
+	case "CNAME":
+		h, err := host(v)
+		if err != nil || h == "@" {
+			return bad("il faut un nom d'hôte", "a host name is needed", "www.anopex.fr.")
+		}
+		return h, []string{h}, nil
+	case "MX":
+		if len(f) != 2 {
+			return bad("il faut une priorité et un hôte", "a priority and a host are needed", "\"10 mail.anopex.fr\"")
+		}
+		p, err1 := uint16Of(f[0])
+		h, err2 := host(f[1])
+		if err1 != nil || err2 != nil || h == "@" {
+			return bad("priorité de 0 à 65535 puis un nom d'hôte", "priority 0 to 65535 then a host name", "\"10 mail.anopex.fr\"")
+		}
+		return p + " " + h, []string{p, h}, nil
+	case "SRV":
+		if len(f) != 4 {
+			return bad("il faut priorité, poids, port et cible", "priority, weight, port and target are needed", "\"10 5 443 sip.anopex.fr\"")
+		}
+		out := make([]string, 0, 4)
+		for _, n := range f[:3] {
+			x, err := uint16Of(n)
+			if err != nil {
+				return bad("priorité, poids et port de 0 à 65535", "priority, weight and port from 0 to 65535", "\"10 5 443 sip.anopex.fr\"")
+			}
+			out = append(out, x)
+		}
+		h, err := host(f[3])
+		if err != nil {
+			return bad("cible invalide", "invalid target", "\"10 5 443 sip.anopex.fr\"")
+		}
+		out = append(out, h)
+		return strings.Join(out, " "), out, nil
+	case "CAA":
+		if len(f) != 3 {
+			return bad("il faut drapeaux, étiquette et valeur", "flags, tag and value are needed", "\"0 issue letsencrypt.org\"")
+		}
+		flags, err := strconv.ParseUint(f[0], 10, 8)
+		tag := strings.ToLower(f[1])
+		val := strings.Trim(f[2], `"`)
+		if err != nil || (tag != "issue" && tag != "issuewild" && tag != "iodef") || val == "" || strings.ContainsAny(val, `"\`) {
+			return bad("drapeaux 0 à 255, étiquette issue, issuewild ou iodef, valeur sans guillemets", "flags 0 to 255, tag issue, issuewild or iodef, value without quotes", "\"0 issue letsencrypt.org\"")
+		}
+		fs := strconv.FormatUint(flags, 10)
+		return fs + " " + tag + " " + val, []string{fs, tag, val}, nil
+	case "TXT":
+		if strings.ContainsAny(v, "\"\\") {
+			return bad("pas de guillemets ni de barre oblique inverse dans un TXT", "no quotes nor backslashes in a TXT", "\"v=spf1 mx ~all\"")
+		}
+		if len(v) > MaxTXT {
+			return bad(fmt.Sprintf("%d octets au plus", MaxTXT), fmt.Sprintf("%d bytes at most", MaxTXT), "\"v=spf1 mx ~all\"")
+		}
+		return v, chunks(v, 255), nil
+	}
+	return "", nil, Userf("type d'enregistrement « %s » non géré", "record type %q not handled", typ)
+}
+
+// host normalises a host name in a record value: "@" stays, a name with a
+// dot becomes absolute (trailing dot), one without stays relative.
+func host(s string) (string, error) {
+	abs := strings.HasSuffix(s, ".")
+	n, err := NormalizeDNSName(s)
+	if err != nil || strings.Contains(n, "*") {
+		return "", Userf("nom d'hôte invalide", "invalid host name")
+	}
+	if n == "@" {
+		return n, nil
+	}
+	if abs || strings.Contains(n, ".") {
+		return n + ".", nil
+	}
+	return n, nil
+}
+
+func uint16Of(s string) (string, error) {
+	n, err := strconv.ParseUint(s, 10, 16)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(n, 10), nil
+}
+
+// chunks splits s in pieces of at most n bytes without cutting a character.
+func chunks(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		i := n
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		out = append(out, s[:i])
+		s = s[i:]
+	}
+	return append(out, s)
+}
+
+// TTL bounds: one minute to one week.
+const (
+	MinTTL = 60
+	MaxTTL = 604800
+)
+
+// ParseTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d ("1h").
+func ParseTTL(s string) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := 1
+	if t != "" {
+		switch t[len(t)-1] {
+		case 's':
+			t = t[:len(t)-1]
+		case 'm':
+			t, mult = t[:len(t)-1], 60
+		case 'h':
+			t, mult = t[:len(t)-1], 3600
+		case 'd', 'j':
+			t, mult = t[:len(t)-1], 86400
+		}
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n <= 0 || n > MaxTTL || n*mult < MinTTL || n*mult > MaxTTL || strings.HasPrefix(t, "+") {
+		return 0, Userf("durée de vie invalide « %s » : entre 60 secondes et 7 jours, par exemple 3600 ou 1h",
+			"invalid TTL %q: between 60 seconds and 7 days, e.g. 3600 or 1h", s)
+	}
+	return n * mult, nil
+}
+
+func checkTTL(s string) (string, error) {
+	n, err := ParseTTL(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n), nil
+}
+
+// Text limits of tickets and e-mails.
+const (
+	MaxSubject = 200
+	MaxBody    = 10000
+)
+
+// CheckSubject trims a subject and checks it is one line of 1 to 200
+// characters without any control character: it ends up in an e-mail header
+// or a provider's ticket, where a line break would inject headers.
+func CheckSubject(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case !utf8.ValidString(s):
+		return "", Userf("l'objet n'est pas du texte UTF-8", "the subject is not UTF-8 text")
+	case s == "":
+		return "", Userf("objet vide", "empty subject")
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return "", Userf("l'objet doit tenir sur une ligne, sans caractère de contrôle", "the subject must be one line without control characters")
+	case utf8.RuneCountInString(s) > MaxSubject:
+		return "", Userf("objet trop long (%d caractères au plus)", "subject too long (%d characters at most)", MaxSubject)
+	}
+	return s, nil
+}
+
+// CheckBody normalises line ends of a message body to "\n", trims it, and
+// checks it holds 1 to 10,000 characters with no control character other
+// than line breaks and tabs.
+func CheckBody(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
+	switch {
+	case !utf8.ValidString(s):
+		return "", Userf("le texte n'est pas de l'UTF-8", "the text is not UTF-8")
+	case s == "":
+		return "", Userf("texte vide : écrivez-le après « -- »", "empty text: write it after \"--\"")
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
+		return "", Userf("le texte contient un caractère de contrôle", "the text holds a control character")
+	case utf8.RuneCountInString(s) > MaxBody:
+		return "", Userf("texte trop long (%d caractères au plus)", "text too long (%d characters at most)", MaxBody)
+	}
+	return s, nil
+}
+
+// ticketProviders maps what people write before the dash to a provider.
+var ticketProviders = map[string]string{"ovh": "ovh", "ph": "planethoster", "planethoster": "planethoster"}
+
+// ParseTicketID splits "ovh-8123456" or "ph-3" into a provider and a number.
+func ParseTicketID(s string) (provider, id string, err error) {
+	t := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "#")))
+	p, n, ok := strings.Cut(t, "-")
+	prov := ticketProviders[p]
+	num, err2 := strconv.ParseUint(n, 10, 63)
+	if !ok || prov == "" || err2 != nil || num == 0 || strings.HasPrefix(n, "+") {
+		return "", "", Userf("numéro de ticket invalide « %s » : écrivez le fournisseur et le numéro, par exemple ovh-8123456 ou ph-3",
+			"invalid ticket number %q: write the provider and the number, e.g. ovh-8123456 or ph-3", s)
+	}
+	return prov, strconv.FormatUint(num, 10), nil
+}
+
+// TicketRef renders a ticket's reference as people type it: "ovh-8123456", "ph-3".
+func TicketRef(provider, id string) string {
+	if provider == "planethoster" {
+		return "ph-" + id
+	}
+	return provider + "-" + id
+}
+
+func checkTicketID(s string) (string, error) {
+	p, id, err := ParseTicketID(s)
+	if err != nil {
+		return "", err
+	}
+	return TicketRef(p, id), nil
+}
+
+func checkBillID(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if n, ok := strings.CutPrefix(strings.ToLower(t), "order-"); ok {
+		if v, err := strconv.ParseUint(n, 10, 63); err == nil && v > 0 && !strings.HasPrefix(n, "+") {
+			return "order-" + strconv.FormatUint(v, 10), nil
+		}
+	} else if len(t) >= 3 && len(t) <= 40 && !strings.ContainsFunc(t, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		return strings.ToUpper(t), nil
+	}
+	return "", Userf("référence de facture invalide « %s » : écrivez-la comme FR56012345 (voir /invoice list)",
+		"invalid bill reference %q: write it like FR56012345 (see /invoice list)", s)
+}
+
+// MaxAmountCents is the largest amount accepted (one million euros).
+const MaxAmountCents = 100_000_000
+
+// ParseAmount reads an amount in euros: "1500", "1 500", "1500,50",
+// "1 500.50 €", "1500 EUR". It returns cents.
+func ParseAmount(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "€"), "EUR"), "eur"))
+	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "_", "").Replace(t)
+	bad := func() (int64, error) {
+		return 0, Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500 ou 1500,50", "invalid amount %q: write an amount in euros, e.g. 1500 or 1500.50", s)
+	}
+	units, frac, hasFrac := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
+	if units == "" || len(units) > 9 || (hasFrac && (frac == "" || len(frac) > 2)) {
+		return bad()
+	}
+	for _, r := range units + frac {
+		if r < '0' || r > '9' {
+			return bad()
+		}
+	}
+	u, _ := strconv.ParseInt(units, 10, 64)
+	c := int64(0)
+	if hasFrac {
+		c, _ = strconv.ParseInt((frac + "0")[:2], 10, 64)
+	}
+	cents := u*100 + c
+	if cents <= 0 || cents > MaxAmountCents {
+		return 0, Userf("montant hors limites « %s » : entre 0,01 € et 1 000 000 €", "amount out of range %q: between €0.01 and €1,000,000", s)
+	}
+	return cents, nil
+}
+
+func checkAmount(s string) (string, error) {
+	c, err := ParseAmount(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(c, 10), nil
+}

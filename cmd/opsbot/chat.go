@@ -7,9 +7,28 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// chat builds the configured chat platform's adapter.
-func (a *app) chat(ctx context.Context) (string, bot.Chat, func(context.Context, bot.Handler) error, error) {
+// chat builds the configured chat platform's adapter: its name, the
+// bot.Chat the engine speaks through, and its Run.
+func (a *app) chat(context.Context) (string, bot.Chat, func(context.Context, bot.Handler) error, error) {
 	switch a.cfg.Chat {
+	case "discord":
+		var mb bot.Mailboxes
+		if a.deps.Mail != nil {
+			mb = a.deps.Mail
+		}
+		ch, err := newDiscord(*a.cfg.Discord, a.policy, mb, a.cfg.locale(), a.hc, a.log)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		a.alertsChannel = ch.AlertsChannel()
+		return "discord", ch, ch.Run, nil
+	case "mattermost":
+		ch, listen, err := newMattermost(a.cfg.Mattermost, a.policy, a.cfg.locale(), a.hc, a.log)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		a.alertsChannel = a.cfg.Mattermost.Alerts
+		return "mattermost", ch, listen, nil
 	}
 	return "", nil, nil, fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", a.cfg.Chat)
 }
@@ -17,11 +36,42 @@ func (a *app) chat(ctx context.Context) (string, bot.Chat, func(context.Context,
 // platformChannel returns the approvals channel of platform.
 func (a *app) platformChannel(platform string) string {
 	switch platform {
+	case "discord":
+		return a.cfg.Discord.ApprovalsChannel
+	case "mattermost":
+		return a.cfg.Mattermost.Approvals
 	}
 	return ""
 }
 
-// platformRoles returns, per platform, the map of platform role IDs to bot roles.
+// platformRoles returns, per platform, the map of platform role IDs to bot
+// roles. The sections' check() has already refused a bad map.
 func (c *Config) platformRoles() map[string]map[string]bot.Role {
-	return map[string]map[string]bot.Role{}
+	m := map[string]map[string]bot.Role{}
+	if c.Discord != nil {
+		m["discord"], _ = c.Discord.roles()
+	}
+	if c.Mattermost != nil {
+		m["mattermost"], _ = c.Mattermost.roles()
+	}
+	return m
+}
+
+// checkChat validates the chat section the configuration names.
+func (c *Config) checkChat() error {
+	switch c.Chat {
+	case "":
+		return nil // console and check-config need no chat
+	case "discord":
+		if c.Discord == nil {
+			return fmt.Errorf("chat: discord, but there is no discord: section")
+		}
+	case "mattermost":
+		if c.Mattermost == nil {
+			return fmt.Errorf("chat: mattermost, but there is no mattermost: section")
+		}
+	default:
+		return fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", c.Chat)
+	}
+	return nil
 }

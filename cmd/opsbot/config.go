@@ -17,14 +17,16 @@ import (
 // Config is opsbot.yaml. Every secret is written as ${ENV_VAR} and read from
 // the environment; opsbot never writes the configuration back.
 type Config struct {
-	Locale   string         `yaml:"locale"`    // fr (default) or en
-	Data     string         `yaml:"data"`      // data directory (bbolt file)
-	LogLevel string         `yaml:"log_level"` // debug, info (default), warn, error
-	Chat     string         `yaml:"chat"`      // discord or mattermost
-	People   []personConfig `yaml:"people"`
-	Requests requestsConfig `yaml:"requests"`
-	CPanel   *cpanelConfig  `yaml:"cpanel"`
-	Console  consoleConfig  `yaml:"console"`
+	Locale     string            `yaml:"locale"`    // fr (default) or en
+	Data       string            `yaml:"data"`      // data directory (bbolt file)
+	LogLevel   string            `yaml:"log_level"` // debug, info (default), warn, error
+	Chat       string            `yaml:"chat"`      // discord or mattermost
+	People     []personConfig    `yaml:"people"`
+	Requests   requestsConfig    `yaml:"requests"`
+	CPanel     *cpanelConfig     `yaml:"cpanel"`
+	Discord    *discordConfig    `yaml:"discord"`
+	Mattermost *mattermostConfig `yaml:"mattermost"`
+	Console    consoleConfig     `yaml:"console"`
 }
 
 type personConfig struct {
@@ -119,6 +121,15 @@ func (c *Config) check() error {
 	}
 	if c.Data == "" {
 		errs = append(errs, errors.New("data: the data directory is required"))
+	}
+	if err := c.checkChat(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Discord != nil {
+		errs = append(errs, c.Discord.check())
+	}
+	if c.Mattermost != nil {
+		errs = append(errs, c.Mattermost.check())
 	}
 	if _, err := c.policy(); err != nil {
 		errs = append(errs, err)

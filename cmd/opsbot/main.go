@@ -48,6 +48,7 @@ commands:
   console -config opsbot.yaml [-as NAME]  the console chat against the configured providers
   check-config -config opsbot.yaml    validate the configuration and test each provider's credentials
   backup -config opsbot.yaml FILE     write a consistent copy of the data file to FILE
+  mattermost register -config opsbot.yaml  create or update the Mattermost slash commands, print their token lines
   version                             print the version
 `
 
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return checkConfig(ctx, args, stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
+	case "mattermost":
+		return mattermostCmd(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "opsbot", version())
 		return nil
@@ -100,6 +103,8 @@ type app struct {
 	runners []func(ctx context.Context) error // started with the engine, stopped with ctx
 	checks  []namedCheck                      // credential checks for check-config
 	closers []func()
+	// alertsChannel is where the scheduler posts, set by the chat adapter.
+	alertsChannel string
 }
 
 type namedCheck struct {
@@ -274,4 +279,3 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	return errors.Join(failed...)
 }
-

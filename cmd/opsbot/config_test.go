@@ -1,0 +1,69 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// setEnv gives every ${VAR} of the sample a value.
+func setEnv(t *testing.T) {
+	for _, v := range []string{"CPANEL_TOKEN", "DISCORD_BOT_TOKEN", "MATTERMOST_BOT_TOKEN", "OPSBOT_MATTERMOST_TOKEN_MAIL",
+		"DOLIBARR_API_KEY", "BREVO_API_KEY", "WORDPRESS_APP_PASSWORD", "OVH_APP_KEY", "OVH_APP_SECRET", "OVH_CONSUMER_KEY",
+		"PLANETHOSTER_API_KEY", "PLANETHOSTER_API_USER", "SMTP_PASSWORD"} {
+		t.Setenv(v, "value-of-"+v)
+	}
+}
+
+func TestSampleConfigLoads(t *testing.T) {
+	setEnv(t)
+	raw, err := os.ReadFile("../../opsbot.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		t.Fatalf("opsbot.example.yaml: %v", err)
+	}
+	if cfg.CPanel.Token.Reveal() != "value-of-CPANEL_TOKEN" || cfg.Discord == nil || cfg.Mattermost == nil {
+		t.Errorf("sample not read as expected: %+v", cfg)
+	}
+	p, err := cfg.policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Person("discord", "x", "x", []string{"1187001122334455700"}, false); len(got.Roles) != 1 || got.Roles[0] != "treasurer" {
+		t.Errorf("discord role map: %+v", got)
+	}
+	if got := p.Person("discord", "444444444444444444", "", nil, false); got.Name != "Dominique Petit" || !got.Owns("delegue75@anopex.fr") {
+		t.Errorf("person by discord ID: %+v", got)
+	}
+}
+
+// Fail closed: each of these stops the start with a message naming the problem.
+func TestConfigRefusals(t *testing.T) {
+	setEnv(t)
+	base := "locale: fr\ndata: /tmp/x\n"
+	tests := []struct{ name, yaml, want string }{
+		{"unknown key", base + "colour: blue\n", "colour"},
+		{"secret in clear", base + "cpanel: {url: https://x:2083, user: u, domain: a.fr, token: abc123}\n", "${ENV_VAR}"},
+		{"unset variable", base + "cpanel: {url: https://x:2083, user: u, domain: a.fr, token: '${OPSBOT_UNSET_VAR}'}\n", "OPSBOT_UNSET_VAR is not set"},
+		{"bad role", base + "people: [{name: A, roles: [boss]}]\n", "unknown role"},
+		{"bad mailbox", base + "people: [{name: A, roles: [admin], mailboxes: [jean]}]\n", "not an address"},
+		{"duplicate id", base + "people: [{name: A, roles: [admin], discord: '1'}, {name: B, roles: [board], discord: '1'}]\n", "given to both"},
+		{"bad locale", "locale: de\ndata: /tmp/x\n", "write fr or en"},
+		{"no data", "locale: fr\n", "data"},
+		{"chat without section", base + "chat: discord\n", "no discord: section"},
+		{"unknown chat", base + "chat: slack\n", "not a supported platform"},
+		{"bad duration", base + "requests: {expiry: soon}\n", "not a duration"},
+		{"bad domain", base + "cpanel: {url: https://x:2083, user: u, domain: 'a b', token: '${CPANEL_TOKEN}'}\n", "cpanel.domain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseConfig([]byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("parseConfig = %v, want an error holding %q", err, tt.want)
+			}
+		})
+	}
+}

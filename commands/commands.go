@@ -14,6 +14,8 @@ type Deps struct {
 	Mail   bot.Mail     // cPanel mail
 	// MailDomain is the association's mail domain (forwarders are listed per domain).
 	MailDomain string
+	// Members are Dolibarr, Brevo and WordPress: the doli, wp and coherence families.
+	Members Members
 }
 
 // All returns every command the deps allow, in a fixed order.
@@ -23,5 +25,8 @@ func All(d Deps) []bot.Spec {
 	if d.Mail != nil {
 		specs = append(specs, mail(d.Mail, d.MailDomain)...)
 	}
+	specs = append(specs, doli(d.Members)...)
+	specs = append(specs, wp(d.Members)...)
+	specs = append(specs, coherenceCmds(d.Members)...)
 	return specs
 }

@@ -1,0 +1,281 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+)
+
+// Members are the capabilities of the members' systems: the register and
+// staff accounts (Dolibarr), the newsletter (Brevo), the website accounts
+// (WordPress), and how the coherence checks read them. A nil provider
+// leaves out the commands that need it.
+type Members struct {
+	Adherents    bot.Adherents    // Dolibarr members
+	Staff        bot.StaffUsers   // Dolibarr staff accounts
+	StaffAdmin   bot.StaffAdmin   // Dolibarr staff changes
+	Contacts     bot.Contacts     // Brevo contacts
+	ContactAdmin bot.ContactAdmin // Brevo changes (coherence fix)
+	WPUsers      bot.WPUsers      // WordPress accounts and their roles
+	// Coherence says which Brevo list is the newsletter and which WordPress
+	// roles are for members only.
+	Coherence coherence.Config
+	// Functions maps a function ("délégué", "trésorier", "membre du CA"…)
+	// to the Dolibarr groups it grants.
+	Functions map[string][]string
+	// Now is the clock of the reports (default time.Now).
+	Now func() time.Time
+}
+
+// previewNames is how many people a fix preview names per part.
+const previewNames = 5
+
+// coherenceCmds returns the coherence commands; they need Dolibarr and Brevo
+// (WordPress is optional: without it its checks are skipped).
+func coherenceCmds(m Members) []bot.Spec {
+	if m.Adherents == nil || m.Contacts == nil {
+		return nil
+	}
+	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}, m.Coherence, m.Now)
+	readers := []bot.Role{bot.Admin, bot.Board}
+	specs := []bot.Spec{{
+		Path: "coherence member", Help: "Compare une personne (adresse ou numéro d'adhérent) dans Dolibarr, Brevo et WordPress.",
+		HelpEN: "Compares one person (address or member number) across Dolibarr, Brevo and WordPress.",
+		Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
+		Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
+		Read: coherenceMember(chk),
+	}, {
+		Path: "coherence sweep", Help: "Compare tous les adhérents dans Dolibarr, Brevo et WordPress ; rapport complet en CSV.",
+		HelpEN: "Compares every member across Dolibarr, Brevo and WordPress; full report as CSV.",
+		Roles:  readers, Read: coherenceSweep(chk),
+	}}
+	if m.ContactAdmin != nil {
+		specs = append(specs, bot.Spec{
+			Path: "coherence fix", Help: "Met la lettre d'information en accord avec Dolibarr : ajoute les adhérents actifs manquants, retire les non-adhérents.",
+			HelpEN: "Brings the newsletter in line with Dolibarr: adds missing active members, removes non-members.",
+			Roles:  []bot.Role{bot.Admin, bot.Board}, Idempotent: true,
+			Preview: previewFix(chk), Apply: applyFix(chk, m.ContactAdmin),
+		})
+	}
+	return specs
+}
+
+func coherenceMember(chk *coherence.Checker) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		ref := c.Args.Get("adherent")
+		p, err := chk.Member(ctx, ref)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("coherence member: %w", err)
+		}
+		if p.NotFound {
+			if p.ByID {
+				return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
+			}
+			return bot.Reply{Text: fmt.Sprintf(c.T("%s n'est connue ni de Dolibarr, ni de Brevo, ni de WordPress.", "%s is known to none of Dolibarr, Brevo and WordPress."), ref)}, nil
+		}
+		return bot.Reply{Text: personText(c, chk.Config(), p)}, nil
+	}
+}
+
+// personText renders one person across the three systems.
+func personText(c bot.Call, cfg coherence.Config, p coherence.Person) string {
+	var b strings.Builder
+	if p.Email != "" {
+		b.WriteString(p.Email)
+	} else {
+		b.WriteString(c.T("(adhérent sans adresse : Brevo et WordPress ne peuvent pas être comparés)", "(member without an address: Brevo and WordPress cannot be compared)"))
+	}
+	failed := map[coherence.Source]error{}
+	configured := map[coherence.Source]bool{}
+	for _, s := range p.Report.Sources {
+		configured[s.Source] = s.Configured
+		if s.Err != nil {
+			failed[s.Source] = s.Err
+		}
+	}
+	line := func(src coherence.Source, text string) {
+		fmt.Fprintf(&b, "\n%s : ", src.Label())
+		if err := failed[src]; err != nil {
+			text = c.T("lecture impossible — ", "could not be read — ") + bot.ErrorText(c.Locale, err, c.Invocation)
+		}
+		b.WriteString(text)
+	}
+	var dol []string
+	for _, m := range p.Members {
+		dol = append(dol, fmt.Sprintf(c.T("n°%s %s, %s", "#%s %s, %s"), m.ID, m.Name(), statusText(c, m)))
+	}
+	if len(dol) == 0 {
+		dol = []string{c.T("aucun adhérent", "no member")}
+	}
+	line(coherence.Dolibarr, strings.Join(dol, " ; "))
+	if configured[coherence.Brevo] || p.Email == "" {
+		line(coherence.Brevo, contactText(c, cfg, p.Contact))
+	}
+	if configured[coherence.WordPress] {
+		wp := c.T("aucun compte", "no account")
+		if u := p.WPUser; u != nil {
+			wp = fmt.Sprintf(c.T("compte %s, rôle(s) %s", "account %s, role(s) %s"), u.Username, u.RoleList())
+		}
+		line(coherence.WordPress, wp)
+	}
+	if len(p.Report.Findings) == 0 {
+		if len(failed) == 0 {
+			b.WriteString(c.T("\n✅ Aucune incohérence.", "\n✅ No inconsistency."))
+		}
+		return b.String()
+	}
+	b.WriteString(c.T("\nConstats :", "\nFindings:"))
+	for _, f := range p.Report.Findings {
+		fmt.Fprintf(&b, "\n⚠️ %s — %s : %s", f.Code, f.Code.Label(c.Locale), f.Detail(c.Locale))
+	}
+	return b.String()
+}
+
+func contactText(c bot.Call, cfg coherence.Config, ct *bot.Contact) string {
+	switch {
+	case ct == nil:
+		return c.T("aucun contact", "no contact")
+	case ct.Blacklisted:
+		return c.T("contact bloqué (désinscrit de tous les envois)", "contact blocked (unsubscribed from all e-mail)")
+	case ct.InList(cfg.NewsletterList):
+		return fmt.Sprintf(c.T("dans la lettre d'information (liste %d)", "in the newsletter (list %d)"), cfg.NewsletterList)
+	}
+	return fmt.Sprintf(c.T("contact hors de la lettre d'information (liste %d)", "contact outside the newsletter (list %d)"), cfg.NewsletterList)
+}
+
+func coherenceSweep(chk *coherence.Checker) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		r, err := chk.Sweep(ctx)
+		if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
+			return bot.Reply{}, fmt.Errorf("coherence sweep: %w", err)
+		}
+		var csv bytes.Buffer
+		if err := coherence.WriteCSV(&csv, &r, c.Locale); err != nil {
+			return bot.Reply{}, fmt.Errorf("coherence sweep: write csv: %w", err)
+		}
+		name := "coherence-" + r.At.Format("20060102-1504") + ".csv"
+		text := SweepSummary(c.Locale, c.Invocation, &r)
+		text += fmt.Sprintf(c.T("\nRapport complet en pièce jointe : %s", "\nFull report attached: %s"), name)
+		return bot.Reply{Text: text, InChannel: true,
+			Attachments: []bot.Attachment{{Name: name, ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()}}}, nil
+	}
+}
+
+// SweepSummary renders a sweep for a channel: what was read, the count of
+// every code, and, when a source failed, which one and how far it got. The
+// nightly coherence alert uses it too.
+func SweepSummary(l bot.Locale, ref string, r *coherence.Report) string {
+	var b strings.Builder
+	s := r.Stats
+	fmt.Fprintf(&b, l.Pick("Relevé de cohérence du %s : %d adhérents (%d actifs), %d contacts Brevo (%d dans la lettre), %d comptes WordPress.",
+		"Coherence sweep of %s: %d members (%d active), %d Brevo contacts (%d in the newsletter), %d WordPress accounts."),
+		r.At.Format("02/01/2006 15:04"), s.Members, s.Active, s.Contacts, s.InList, s.WPUsers)
+	for _, f := range r.Failed() {
+		fmt.Fprintf(&b, l.Pick("\n⚠️ %s : échec après %d page(s), %d enregistrement(s) lus — %s", "\n⚠️ %s: failed after %d page(s), %d record(s) read — %s"),
+			f.Source.Label(), f.Pages, f.Records, bot.ErrorText(l, f.Err, ref))
+	}
+	counts := r.Counts()
+	for _, code := range coherence.Codes {
+		if skipped(r, code) {
+			fmt.Fprintf(&b, l.Pick("\n%s : non vérifié (source incomplète)", "\n%s: not checked (source incomplete)"), code)
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s : %d — %s", code, counts[code], code.Label(l))
+	}
+	if s.NoEmail > 0 {
+		fmt.Fprintf(&b, l.Pick("\n%d adhérent(s) sans adresse utilisable (non comparés).", "\n%d member(s) without a usable address (not compared)."), s.NoEmail)
+	}
+	if !r.Complete() {
+		b.WriteString(l.Pick("\nRelevé incomplet : /coherence fix est refusé tant qu'un relevé complet n'a pas réussi.",
+			"\nIncomplete sweep: /coherence fix is refused until a complete sweep succeeds."))
+	}
+	return b.String()
+}
+
+func skipped(r *coherence.Report, c coherence.Code) bool {
+	for _, s := range r.Skipped {
+		if s == c {
+			return true
+		}
+	}
+	return false
+}
+
+// planFix sweeps afresh and plans the newsletter fix; an incomplete sweep
+// is refused with the sources that failed and how far they got.
+func planFix(ctx context.Context, chk *coherence.Checker) (coherence.Fix, error) {
+	r, err := chk.Sweep(ctx)
+	if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
+		return coherence.Fix{}, fmt.Errorf("coherence fix: %w", err)
+	}
+	return coherence.PlanFix(&r, chk.Config())
+}
+
+func previewFix(chk *coherence.Checker) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		f, err := planFix(ctx, chk)
+		if err != nil {
+			return "", err
+		}
+		if f.Empty() {
+			return "", bot.Userf("La lettre d'information est déjà en accord avec Dolibarr : rien à corriger.", "The newsletter already matches Dolibarr: nothing to fix.")
+		}
+		return f.Preview(c.Locale, previewNames), nil
+	}
+}
+
+// applyFix recomputes the fix with the same rules (the data may have
+// changed since the preview) and says whether it is the previewed one.
+// Removals go first: a non-member must not stay in the list because an
+// addition failed.
+func applyFix(chk *coherence.Checker, a bot.ContactAdmin) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		f, err := planFix(ctx, chk)
+		if err != nil {
+			return bot.Outcome{}, err
+		}
+		note := c.T("identique à l'aperçu", "same as the preview")
+		if c.Request == nil || coherence.PreviewFingerprint(c.Request.Preview) != f.Fingerprint() {
+			note = fmt.Sprintf(c.T("les données ont changé depuis l'aperçu : recalculé avec les mêmes règles (%s)", "the data changed since the preview: recomputed with the same rules (%s)"), f.Counts(c.Locale))
+		}
+		var removed, added, failed []string
+		var created int
+		stop := func(err error, what, whatEN string) error {
+			return partial(c, err, "Correction interrompue pendant %[1]s : %[2]d retrait(s), %[3]d ajout(s), %[4]d création(s) faits ; relancez /coherence fix.",
+				"Fix interrupted while %[5]s: %[2]d removal(s), %[3]d addition(s), %[4]d creation(s) done; run /coherence fix again.",
+				what, len(removed), len(added), created, whatEN)
+		}
+		if len(f.Remove) > 0 {
+			ch, err := a.RemoveFromList(ctx, f.List, f.Remove)
+			removed, failed = append(removed, ch.Done...), append(failed, ch.Failed...)
+			if err != nil {
+				return bot.Outcome{}, stop(err, "les retraits", "removing")
+			}
+		}
+		if len(f.Add) > 0 {
+			ch, err := a.AddToList(ctx, f.List, f.Add)
+			added, failed = append(added, ch.Done...), append(failed, ch.Failed...)
+			if err != nil {
+				return bot.Outcome{}, stop(err, "les ajouts", "adding")
+			}
+		}
+		for _, ct := range f.Create {
+			if err := a.SaveContact(ctx, ct); err != nil {
+				return bot.Outcome{}, stop(err, "les créations", "creating")
+			}
+			created++
+		}
+		text := fmt.Sprintf(c.T("Lettre d'information corrigée (%s) : %d retrait(s), %d ajout(s), %d contact(s) créé(s)", "Newsletter fixed (%s): %d removal(s), %d addition(s), %d contact(s) created"),
+			note, len(removed), len(added), created)
+		if len(failed) > 0 {
+			text += fmt.Sprintf(c.T(" ; refusés par Brevo : %s", "; refused by Brevo: %s"), strings.Join(failed, ", "))
+		}
+		return bot.Outcome{Text: text}, nil
+	}
+}

@@ -1,0 +1,433 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+)
+
+// doli returns the Dolibarr commands: members (read) and staff accounts
+// (read, create, disable, change of function). Nil providers leave their
+// commands out.
+func doli(m Members) []bot.Spec {
+	readers := []bot.Role{bot.Admin, bot.Board}
+	admin := []bot.Role{bot.Admin}
+	login := bot.Arg{Name: "identifiant", Type: argLogin}
+	function := bot.Arg{Name: "fonction", Type: argFunction(m.Functions), Rest: true}
+	var specs []bot.Spec
+	if m.Adherents != nil {
+		specs = append(specs, bot.Spec{
+			Path: "doli member", Help: "Affiche la fiche d'adhérent (adresse ou numéro) : statut, cotisation, type.",
+			HelpEN: "Shows a member record (address or number): status, subscription, type.",
+			Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
+			Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
+			Read: doliMember(m.Adherents),
+		})
+	}
+	if m.Staff != nil {
+		specs = append(specs, bot.Spec{
+			Path: "doli users", Help: "Liste les comptes Dolibarr du personnel avec leurs groupes.",
+			HelpEN: "Lists the Dolibarr staff accounts with their groups.",
+			Roles:  readers, Read: doliUsers(m.Staff),
+		})
+	}
+	if m.Staff != nil && m.StaffAdmin != nil && len(m.Functions) > 0 {
+		specs = append(specs, bot.Spec{
+			Path: "doli user create", Help: "Crée un compte Dolibarr et lui donne les groupes de sa fonction (délégué, trésorier…).",
+			HelpEN: "Creates a Dolibarr account with the groups of its function (delegate, treasurer…).",
+			Roles:  admin, Args: []bot.Arg{login, {Name: "adresse", Type: bot.ArgEmail}, function},
+			Preview: previewUserCreate(m), Apply: applyUserCreate(m),
+		}, bot.Spec{
+			Path: "doli user function", Help: "Change la fonction d'un compte Dolibarr : ajoute les groupes de la nouvelle fonction.",
+			HelpEN: "Changes the function of a Dolibarr account: adds the groups of the new function.",
+			Roles:  admin, Args: []bot.Arg{login, function}, Idempotent: true,
+			Preview: previewUserFunction(m), Apply: applyUserFunction(m),
+		})
+	}
+	if m.Staff != nil && m.StaffAdmin != nil {
+		specs = append(specs, bot.Spec{
+			Path: "doli user disable", Help: "Désactive un compte Dolibarr (il n'est pas supprimé).",
+			HelpEN: "Disables a Dolibarr account (it is not deleted).",
+			Roles:  admin, Args: []bot.Arg{login}, Idempotent: true,
+			Preview: previewUserDisable(m.Staff), Apply: applyUserDisable(m.StaffAdmin),
+		})
+	}
+	return specs
+}
+
+// Argument types of the Dolibarr commands.
+var (
+	// argLogin is a Dolibarr login: 1 to 50 letters, digits, dots, hyphens,
+	// underscores or @ (Dolibarr's user.login is a varchar(50)).
+	argLogin = bot.ArgType{Name: "login", Example: "j.dupont", Check: checkLogin}
+	// argMemberRef is a member's address or register number.
+	argMemberRef = bot.ArgType{Name: "adherent", Example: "jeanne.martin@anopex.test", Check: checkMemberRef}
+)
+
+func checkLogin(s string) (string, error) {
+	bad := func(why, whyEN string) (string, error) {
+		return "", bot.Userf("identifiant invalide « %[1]s » : %[2]s ; écrivez-le comme j.dupont", "invalid login %[1]q: %[3]s; write it like j.dupont", clip(s), why, whyEN)
+	}
+	if s == "" || utf8.RuneCountInString(s) > 50 {
+		return bad("vide ou plus de 50 caractères", "empty or longer than 50 characters")
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)) {
+			return bad(fmt.Sprintf("caractère %q interdit (lettres sans accent, chiffres, . _ - @)", r), fmt.Sprintf("character %q not allowed (plain letters, digits, . _ - @)", r))
+		}
+	}
+	return s, nil
+}
+
+// checkMemberRef accepts a register number ("42" or "#42") or an address.
+func checkMemberRef(s string) (string, error) {
+	t := strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if t != "" && len(t) <= 18 && strings.Trim(t, "0123456789") == "" && t[0] != '0' {
+		return t, nil
+	}
+	if strings.Contains(s, "@") {
+		return bot.NormalizeEmail(s)
+	}
+	return "", bot.Userf("« %s » n'est ni une adresse e-mail ni un numéro d'adhérent ; écrivez par exemple jeanne.martin@anopex.test ou 42",
+		"%q is neither an e-mail address nor a member number; write e.g. jeanne.martin@anopex.test or 42", clip(s))
+}
+
+// clip shortens what a person typed before it is quoted back.
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.RuneCountInString(s) <= 60 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:60]) + "…"
+}
+
+// argFunction accepts one of the configured functions, written with or
+// without accents, in any case ("delegue", "Membre du CA"), and returns it
+// as configured.
+func argFunction(functions map[string][]string) bot.ArgType {
+	names := make([]string, 0, len(functions))
+	for f := range functions {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	example := "délégué"
+	if len(names) > 0 {
+		example = names[0]
+	}
+	return bot.ArgType{Name: "function", Example: example, Check: func(s string) (string, error) {
+		return matchFunction(names, s)
+	}}
+}
+
+func matchFunction(names []string, s string) (string, error) {
+	key := coherence.NameKey(s)
+	for _, n := range names {
+		if key != "" && coherence.NameKey(n) == key {
+			return n, nil
+		}
+	}
+	return "", bot.Userf("fonction inconnue « %s » ; choisissez parmi : %s", "unknown function %q; choose one of: %s", clip(s), strings.Join(names, ", "))
+}
+
+func doliMember(a bot.Adherents) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		ref := c.Args.Get("adherent")
+		var list []bot.Adherent
+		if strings.Contains(ref, "@") {
+			var err error
+			if list, err = a.AdherentsByEmail(ctx, ref); err != nil {
+				return bot.Reply{}, fmt.Errorf("find member: %w", err)
+			}
+		} else {
+			m, err := a.Adherent(ctx, ref)
+			if bot.KindOf(err) == bot.NotFound {
+				return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
+			}
+			if err != nil {
+				return bot.Reply{}, fmt.Errorf("get member: %w", err)
+			}
+			list = []bot.Adherent{m}
+		}
+		if len(list) == 0 {
+			return bot.Reply{}, bot.Userf("Aucun adhérent n'a l'adresse %s dans Dolibarr.", "No member has the address %s in Dolibarr.", ref)
+		}
+		var b strings.Builder
+		if len(list) > 1 {
+			fmt.Fprintf(&b, c.T("⚠️ %d adhérents partagent cette adresse :\n", "⚠️ %d members share this address:\n"), len(list))
+		}
+		for i, m := range list {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(memberText(c, m))
+		}
+		return bot.Reply{Text: b.String()}, nil
+	}
+}
+
+// memberText describes one member record in a few lines.
+func memberText(c bot.Call, m bot.Adherent) string {
+	name := m.Name()
+	if name == "" {
+		name = c.T("(sans nom)", "(no name)")
+	}
+	s := fmt.Sprintf(c.T("Adhérent n°%s — %s <%s>\nStatut : %s", "Member #%s — %s <%s>\nStatus: %s"), m.ID, name, m.Email, statusText(c, m))
+	if m.Type != "" {
+		s += fmt.Sprintf(c.T(" ; type : %s", "; type: %s"), m.Type)
+	}
+	return s
+}
+
+// statusText renders a member's status and subscription.
+func statusText(c bot.Call, m bot.Adherent) string {
+	switch m.Status {
+	case bot.AdherentDraft:
+		return c.T("brouillon (jamais validé)", "draft (never validated)")
+	case bot.AdherentResigned:
+		return c.T("résilié", "resigned")
+	case bot.AdherentExcluded:
+		return c.T("exclu", "excluded")
+	}
+	switch {
+	case !m.NeedSubscription:
+		return c.T("actif (sans cotisation)", "active (no subscription needed)")
+	case m.SubscriptionEnd.IsZero():
+		return c.T("validé, cotisation jamais payée", "validated, subscription never paid")
+	case m.Active:
+		return fmt.Sprintf(c.T("actif, cotisation jusqu'au %s", "active, subscription until %s"), m.SubscriptionEnd.Format("02/01/2006"))
+	}
+	return fmt.Sprintf(c.T("cotisation expirée le %s", "subscription expired on %s"), m.SubscriptionEnd.Format("02/01/2006"))
+}
+
+func doliUsers(s bot.StaffUsers) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		users, err := s.Users(ctx)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("list users: %w", err)
+		}
+		if len(users) == 0 {
+			return bot.Reply{Text: c.T("Aucun compte Dolibarr.", "No Dolibarr account.")}, nil
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, c.T("%d compte(s) Dolibarr :", "%d Dolibarr account(s):"), len(users))
+		for _, u := range users {
+			fmt.Fprintf(&b, "\n%s — %s", u.Login, u.Name())
+			if !u.Active {
+				b.WriteString(c.T(" — désactivé", " — disabled"))
+			}
+			if u.Admin {
+				b.WriteString(c.T(" — administrateur", " — administrator"))
+			}
+			if len(u.Groups) > 0 {
+				fmt.Fprintf(&b, " — %s", strings.Join(u.Groups, ", "))
+			}
+		}
+		return bot.Reply{Text: b.String()}, nil
+	}
+}
+
+// staffUser reads one account and turns NotFound into a sentence.
+func staffUser(ctx context.Context, s bot.StaffUsers, login string) (bot.StaffUser, error) {
+	u, err := s.User(ctx, login)
+	if bot.KindOf(err) == bot.NotFound {
+		return u, bot.Userf("Il n'y a pas de compte Dolibarr « %s ». Vérifiez avec /doli users.", "There is no Dolibarr account %q. Check with /doli users.", login)
+	}
+	if err != nil {
+		return u, fmt.Errorf("get user: %w", err)
+	}
+	return u, nil
+}
+
+// checkGroups verifies that the groups of a function exist in Dolibarr, so
+// that a typo in the configuration shows in the preview, not half-way
+// through the execution.
+func checkGroups(ctx context.Context, s bot.StaffUsers, function string, groups []string) error {
+	all, err := s.Groups(ctx)
+	if err != nil {
+		return fmt.Errorf("list groups: %w", err)
+	}
+	for _, g := range groups {
+		if !slices.ContainsFunc(all, func(x bot.StaffGroup) bool { return strings.EqualFold(x.Name, g) || x.ID == g }) {
+			return bot.Userf("La fonction « %s » donne le groupe « %s », qui n'existe pas dans Dolibarr : corrigez la configuration (doli.functions).",
+				"Function %q grants group %q, which does not exist in Dolibarr: fix the configuration (doli.functions).", function, g)
+		}
+	}
+	return nil
+}
+
+func previewUserCreate(m Members) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
+		_, err := m.Staff.User(ctx, login)
+		switch {
+		case err == nil:
+			return "", bot.Userf("Le compte Dolibarr « %s » existe déjà.", "Dolibarr account %q already exists.", login)
+		case bot.KindOf(err) != bot.NotFound:
+			return "", fmt.Errorf("get user: %w", err)
+		}
+		groups := m.Functions[fn]
+		if err := checkGroups(ctx, m.Staff, fn, groups); err != nil {
+			return "", err
+		}
+		text := fmt.Sprintf(c.T("Création du compte Dolibarr %s (%s), fonction %s → groupes : %s.", "Create Dolibarr account %s (%s), function %s → groups: %s."),
+			login, addr, fn, strings.Join(groups, ", "))
+		if first, last, id := memberNames(ctx, m.Adherents, addr); id != "" {
+			text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), id, strings.TrimSpace(first+" "+last))
+		}
+		return text, nil
+	}
+}
+
+// memberNames returns the names of the member at addr, if exactly one.
+func memberNames(ctx context.Context, a bot.Adherents, addr string) (first, last, id string) {
+	if a == nil {
+		return "", "", ""
+	}
+	list, err := a.AdherentsByEmail(ctx, addr)
+	if err != nil || len(list) != 1 {
+		return "", "", ""
+	}
+	return list[0].FirstName, list[0].LastName, list[0].ID
+}
+
+func applyUserCreate(m Members) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
+		first, last, _ := memberNames(ctx, m.Adherents, addr)
+		if _, err := m.StaffAdmin.CreateUser(ctx, login, addr, first, last); err != nil {
+			return bot.Outcome{}, fmt.Errorf("create user: %w", err)
+		}
+		var done []string
+		for _, g := range m.Functions[fn] {
+			if err := m.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
+				return bot.Outcome{}, partial(c, err,
+					"Compte %s créé, mais l'ajout au groupe %s a échoué (groupes déjà donnés : %s) ; terminez avec /doli user function.",
+					"Account %s created, but adding it to group %s failed (groups given: %s); finish with /doli user function.",
+					login, g, strings.Join(done, ", "))
+			}
+			done = append(done, g)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s créé, groupes : %s", "Dolibarr account %s created, groups: %s"), login, strings.Join(done, ", "))}, nil
+	}
+}
+
+// functionChange computes what a change of function does: the groups to
+// add, and the groups of other functions the account keeps (Dolibarr's API
+// cannot remove a user from a group).
+func functionChange(m Members, u bot.StaffUser, fn string) (add, keep []string) {
+	target := m.Functions[fn]
+	for _, g := range target {
+		if !slices.ContainsFunc(u.Groups, func(x string) bool { return strings.EqualFold(x, g) }) {
+			add = append(add, g)
+		}
+	}
+	for _, g := range u.Groups {
+		if slices.ContainsFunc(target, func(x string) bool { return strings.EqualFold(x, g) }) {
+			continue
+		}
+		for _, gs := range m.Functions {
+			if slices.ContainsFunc(gs, func(x string) bool { return strings.EqualFold(x, g) }) {
+				keep = append(keep, g)
+				break
+			}
+		}
+	}
+	return add, keep
+}
+
+func previewUserFunction(m Members) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
+		u, err := staffUser(ctx, m.Staff, login)
+		if err != nil {
+			return "", err
+		}
+		add, keep := functionChange(m, u, fn)
+		if len(add) == 0 {
+			return "", bot.Userf("%s a déjà tous les groupes de la fonction %s (%s).", "%s already has every group of function %s (%s).", login, fn, strings.Join(m.Functions[fn], ", "))
+		}
+		if err := checkGroups(ctx, m.Staff, fn, add); err != nil {
+			return "", err
+		}
+		after := append(slices.Clone(u.Groups), add...)
+		text := fmt.Sprintf(c.T("Fonction de %s → %s ; groupes : [%s] → [%s]", "Function of %s → %s; groups: [%s] → [%s]"),
+			login, fn, strings.Join(u.Groups, ", "), strings.Join(after, ", "))
+		if len(keep) > 0 {
+			text += fmt.Sprintf(c.T("\nÀ retirer à la main dans Dolibarr (l'API ne sait pas retirer un groupe) : %s", "\nTo remove by hand in Dolibarr (the API cannot remove a group): %s"), strings.Join(keep, ", "))
+		}
+		return text, nil
+	}
+}
+
+func applyUserFunction(m Members) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
+		u, err := staffUser(ctx, m.Staff, login)
+		if err != nil {
+			return bot.Outcome{}, err
+		}
+		add, keep := functionChange(m, u, fn)
+		var done []string
+		for _, g := range add {
+			if err := m.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
+				return bot.Outcome{}, partial(c, err, "%s : l'ajout au groupe %s a échoué (groupes ajoutés : %s).",
+					"%s: adding group %s failed (groups added: %s).", login, g, strings.Join(done, ", "))
+			}
+			done = append(done, g)
+		}
+		text := fmt.Sprintf(c.T("%s a maintenant la fonction %s (groupes ajoutés : %s)", "%s now has function %s (groups added: %s)"), login, fn, strings.Join(done, ", "))
+		if len(keep) > 0 {
+			text += fmt.Sprintf(c.T(" ; à retirer à la main : %s", "; to remove by hand: %s"), strings.Join(keep, ", "))
+		}
+		return bot.Outcome{Text: text}, nil
+	}
+}
+
+func previewUserDisable(s bot.StaffUsers) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		u, err := staffUser(ctx, s, c.Args.Get("identifiant"))
+		if err != nil {
+			return "", err
+		}
+		if !u.Active {
+			return "", bot.Userf("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
+		}
+		return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : actif → désactivé ; ses groupes (%s) sont conservés.", "Dolibarr account %s (%s): active → disabled; its groups (%s) are kept."),
+			u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
+	}
+}
+
+func applyUserDisable(a bot.StaffAdmin) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		login := c.Args.Get("identifiant")
+		if err := a.DisableUser(ctx, login); err != nil {
+			return bot.Outcome{}, fmt.Errorf("disable user: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s désactivé", "Dolibarr account %s disabled"), login)}, nil
+	}
+}
+
+// partialError is a change that stopped half-way: people read what was done
+// (the UserError), the log gets the provider's error and its kind.
+type partialError struct {
+	done *bot.UserError
+	err  error
+}
+
+func (e *partialError) Error() string   { return e.done.EN + ": " + e.err.Error() }
+func (e *partialError) Unwrap() []error { return []error{e.err, e.done} }
+
+// partial builds a partialError; fr and en share args.
+func partial(c bot.Call, err error, fr, en string, args ...any) error {
+	ue := bot.Userf(fr, en, args...)
+	ue.FR += " (" + bot.ErrorText(bot.FR, err, c.Invocation) + ")"
+	ue.EN += " (" + bot.ErrorText(bot.EN, err, c.Invocation) + ")"
+	return &partialError{done: ue, err: err}
+}

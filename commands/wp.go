@@ -1,0 +1,166 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// wp returns the WordPress commands: the accounts with their roles, and a
+// change of role.
+func wp(m Members) []bot.Spec {
+	if m.WPUsers == nil {
+		return nil
+	}
+	roles := wpRoleNames(m)
+	specs := []bot.Spec{{
+		Path: "wp users", Help: "Liste les comptes du site WordPress avec leurs rôles (filtre facultatif par rôle).",
+		HelpEN: "Lists the WordPress site's accounts with their roles (optional role filter).",
+		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "role", Type: argRole(roles), Optional: true}},
+		Read: wpUsers(m.WPUsers),
+	}}
+	specs = append(specs, bot.Spec{
+		Path: "wp role", Help: "Change le rôle d'un compte WordPress (rédacteur, auteur, abonné…).",
+		HelpEN: "Changes the role of a WordPress account (editor, author, subscriber…).",
+		Roles:  []bot.Role{bot.Admin}, Idempotent: true,
+		Args:    []bot.Arg{{Name: "compte", Type: bot.ArgWPUser}, {Name: "role", Type: argRole(roles)}},
+		Preview: previewWPRole(m.WPUsers), Apply: applyWPRole(m.WPUsers),
+	})
+	return specs
+}
+
+// coreRoles are WordPress's own role slugs; wpRoleNames adds the
+// configured members-only roles.
+var coreRoles = bot.WPCoreRoles
+
+// frenchRoles are the names a French WordPress shows for its core roles.
+var frenchRoles = map[string]string{
+	"administrateur": "administrator", "administratrice": "administrator",
+	"editeur": "editor", "editrice": "editor", "redacteur": "editor", "redactrice": "editor",
+	"auteur": "author", "autrice": "author",
+	"contributeur": "contributor", "contributrice": "contributor",
+	"abonne": "subscriber", "abonnee": "subscriber",
+}
+
+func wpRoleNames(m Members) []string {
+	roles := slices.Clone(coreRoles)
+	for _, r := range m.Coherence.MembersOnlyRoles {
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
+}
+
+// argRole accepts a role slug among roles, or the French name of a core
+// role ("rédacteur" is editor), in any case and with or without accents.
+func argRole(roles []string) bot.ArgType {
+	return bot.ArgType{Name: "role", Example: "editor", Check: func(s string) (string, error) { return checkRole(roles, s) }}
+}
+
+func checkRole(roles []string, s string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, r := range roles {
+		if t == r {
+			return r, nil
+		}
+	}
+	if slug, ok := frenchRoles[foldWord(t)]; ok && slices.Contains(roles, slug) {
+		return slug, nil
+	}
+	return "", bot.Userf("rôle inconnu « %s » ; choisissez parmi : %s (ou rédacteur, auteur, contributeur, abonné)",
+		"unknown role %q; choose one of: %s", clip(s), strings.Join(roles, ", "))
+}
+
+// foldWord lower-cases a word and drops its accents ("Rédacteur" → "redacteur").
+func foldWord(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case 'é', 'è', 'ê', 'ë':
+			r = 'e'
+		case 'à', 'â':
+			r = 'a'
+		case 'î', 'ï':
+			r = 'i'
+		case 'ô':
+			r = 'o'
+		case 'ù', 'û', 'ü':
+			r = 'u'
+		case 'ç':
+			r = 'c'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func wpUsers(w bot.WPUsers) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		role := c.Args.Get("role")
+		users, err := w.WPUsers(ctx, role)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("list wordpress users: %w", err)
+		}
+		var b strings.Builder
+		n := 0
+		for _, u := range users {
+			n++
+			fmt.Fprintf(&b, "\n%s — %s <%s> — %s", u.Username, u.Name, u.Email, u.RoleList())
+		}
+		if n == 0 {
+			if role != "" {
+				return bot.Reply{Text: fmt.Sprintf(c.T("Aucun compte WordPress n'a le rôle %s.", "No WordPress account has role %s."), role)}, nil
+			}
+			return bot.Reply{Text: c.T("Aucun compte WordPress.", "No WordPress account.")}, nil
+		}
+		return bot.Reply{Text: fmt.Sprintf(c.T("%d compte(s) WordPress :", "%d WordPress account(s):"), n) + b.String()}, nil
+	}
+}
+
+// wpAccount reads one account by ID or login, or by address when who holds
+// an "@" that is no login.
+func wpAccount(ctx context.Context, w bot.WPUsers, who string) (bot.WPUser, error) {
+	u, err := w.WPUser(ctx, who)
+	if bot.KindOf(err) == bot.NotFound && strings.Contains(who, "@") {
+		u, err = w.WPUserByEmail(ctx, who)
+	}
+	if bot.KindOf(err) == bot.NotFound {
+		return u, bot.Userf("Il n'y a pas de compte WordPress « %s ». Vérifiez avec /wp users.", "There is no WordPress account %q. Check with /wp users.", who)
+	}
+	if err != nil {
+		return u, fmt.Errorf("get wordpress user: %w", err)
+	}
+	return u, nil
+}
+
+func previewWPRole(w bot.WPUsers) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		u, err := wpAccount(ctx, w, c.Args.Get("compte"))
+		if err != nil {
+			return "", err
+		}
+		role := c.Args.Get("role")
+		if len(u.Roles) == 1 && u.Roles[0] == role {
+			return "", bot.Userf("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
+		}
+		return fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role), nil
+	}
+}
+
+func applyWPRole(w bot.WPUsers) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		u, err := wpAccount(ctx, w, c.Args.Get("compte"))
+		if err != nil {
+			return bot.Outcome{}, err
+		}
+		role := c.Args.Get("role")
+		if err := w.SetWPRole(ctx, u.ID, role); err != nil {
+			return bot.Outcome{}, fmt.Errorf("set wordpress role: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role)}, nil
+	}
+}

@@ -162,7 +162,7 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 	if err != nil {
 		return nil, err
 	}
-	o := probe.Options{Locale: a.cfg.locale(), Location: loc, Failures: c.FailAfter}
+	o := probe.Options{Locale: a.cfg.locale(), Location: loc, Failures: c.FailAfter, Now: a.now}
 	var (
 		jobs []bot.Job
 		errs []error

@@ -43,7 +43,8 @@ func alertsApp(t *testing.T) *app {
 // the certificate near expiry on the scheduler's first run, at start.
 func TestDemoCertificateAlert(t *testing.T) {
 	a := alertsApp(t)
-	c, stop, err := demoAlertsConfig(time.Now())
+	a.now = func() time.Time { return time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC) } // the demo test's clock
+	c, stop, err := demoAlertsConfig(a.now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,10 +63,10 @@ func TestDemoCertificateAlert(t *testing.T) {
 	go func() { done <- a.runners[0](ctx) }()
 	select {
 	case got := <-posts:
-		for _, want := range []string{"🔴 **CRITIQUE**", "www.anopex.test:443 expire dans 5 jours", "`tls:www.anopex.test:443`"} {
-			if !strings.Contains(got, want) {
-				t.Errorf("first post %q lacks %q", got, want)
-			}
+		want := "🔴 **CRITIQUE** — Le certificat TLS de www.anopex.test:443 expire dans 5 jours (le 03/12/2026)\n" +
+			"Émetteur : opsbot Test CA\n`tls:www.anopex.test:443` · réagissez 👀 pour la prendre en charge"
+		if got != want {
+			t.Errorf("first post:\n%s\nwant:\n%s", got, want)
 		}
 	case <-ctx.Done():
 		t.Fatal("no alert posted at the scheduler's start")

@@ -36,7 +36,19 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 		ActorName: inv.Caller.Name, Command: spec.Path, Args: call.Args, Detail: preview})
 	log.Info().Int64("request", cr.ID).Msg("change request created")
 
+	// A reaction may arrive before the message ID is stored: React waits for
+	// posts in flight before it decides a message is not a request.
+	e.posting.RLock()
+	e.inflight.Add(1)
 	msgID, err := e.cfg.Chat.Post(ctx, e.cfg.ApprovalsChannel, Message{Text: e.requestText(cr), Approval: true})
+	if err == nil {
+		if _, err := e.cfg.Store.UpdateRequest(ctx, cr.ID, func(c *ChangeRequest) error { c.MessageID = msgID; return nil }); err != nil {
+			log.Error().Err(err).Int64("request", cr.ID).Msg("request message not recorded")
+		}
+	}
+	e.posted.Add(1)
+	e.inflight.Add(-1)
+	e.posting.RUnlock()
 	if err != nil {
 		log.Error().Err(err).Int64("request", cr.ID).Msg("change request not posted")
 		e.finish(ctx, cr.ID, Cancelled, "post failed")
@@ -44,9 +56,6 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 			"La demande n°%d n'a pas pu être publiée dans le canal des approbations ; elle est annulée. Réessayez plus tard.",
 			"Request #%d could not be posted in the approvals channel; it is cancelled. Try again later."), cr.ID)})
 		return
-	}
-	if _, err := e.cfg.Store.UpdateRequest(ctx, cr.ID, func(c *ChangeRequest) error { c.MessageID = msgID; return nil }); err != nil {
-		log.Error().Err(err).Int64("request", cr.ID).Msg("request message not recorded")
 	}
 	e.observe(spec.Path, "requested")
 	answer(Reply{Text: fmt.Sprintf(e.cfg.Locale.Pick(
@@ -154,9 +163,17 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 	if r.Platform == "" {
 		r.Platform = e.cfg.Platform
 	}
-	log := e.log.With().Str("platform", r.Platform).Str("user", r.User.ID).Str("message", r.MessageID).Logger()
+	log := e.log.With().Str("platform", r.Platform).Str("user", r.User.ID).Str("message_id", r.MessageID).Logger()
 	ctx = log.WithContext(ctx)
+	// A post in flight when we look, or one finished since, may be this
+	// message: then wait for the posts in flight and look again.
+	inflight, posted := e.inflight.Load(), e.posted.Load()
 	cr, err := e.cfg.Store.RequestByMessage(ctx, r.Platform, r.MessageID)
+	if KindOf(err) == NotFound && (inflight > 0 || e.posted.Load() != posted) {
+		e.posting.Lock() // waits for the change requests being posted to record their message IDs
+		e.posting.Unlock()
+		cr, err = e.cfg.Store.RequestByMessage(ctx, r.Platform, r.MessageID)
+	}
 	if err != nil {
 		if KindOf(err) != NotFound {
 			log.Error().Err(err).Msg("reaction lookup failed")

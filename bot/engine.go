@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -44,6 +45,10 @@ type Engine struct {
 	order    []string
 	mu       sync.Mutex
 	watchers []func(context.Context, Reaction) bool
+
+	posting  sync.RWMutex // read-held while a change request is posted and its message ID stored
+	inflight atomic.Int64 // how many are
+	posted   atomic.Int64 // how many have been (a generation count)
 }
 
 // NewEngine checks cfg and returns an engine with no command.

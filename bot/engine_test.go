@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type chat struct {
 	posts   []post
 	directs []post
 	failing bool
+	onPost  func(id string) // called before Post returns
 }
 
 type post struct {
@@ -42,6 +44,9 @@ func (c *chat) Post(_ context.Context, channel string, m bot.Message) (string, e
 	c.seq++
 	id := fmt.Sprintf("m%d", c.seq)
 	c.posts = append(c.posts, post{ID: id, To: channel, Msg: m, Text: m.Text})
+	if c.onPost != nil && m.Approval {
+		c.onPost(id)
+	}
 	return id, nil
 }
 
@@ -515,5 +520,26 @@ func TestEnglish(t *testing.T) {
 	}
 	if got := v.run(t, "u-admin", "box reset x"); !strings.Contains(got, "invalid e-mail address") {
 		t.Errorf("English validation %q", got)
+	}
+}
+
+// A reaction that arrives while the request is being posted (before its
+// message ID is stored) still counts: React waits for posts in flight.
+func TestReactionDuringPost(t *testing.T) {
+	v := newEnv(t)
+	done := make(chan struct{})
+	v.chat.onPost = func(id string) {
+		go func() {
+			v.react("u-tres", id, "✅")
+			close(done)
+		}()
+		for range 100 {
+			runtime.Gosched() // let the reaction overtake the end of Post
+		}
+	}
+	v.run(t, "u-admin", "pay F-1")
+	<-done
+	if cr := v.request(t, 1); cr.State != bot.Done || v.applied.Load() != 1 {
+		t.Fatalf("state %s applied %d: the early reaction was lost", cr.State, v.applied.Load())
 	}
 }

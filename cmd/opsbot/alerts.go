@@ -15,6 +15,8 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+	"github.com/anopex/opsbot/commands"
 )
 
 // alertsConfig is the "alerts:" section of opsbot.yaml. Each check runs when
@@ -50,6 +52,9 @@ import (
 //	  invoices:                    # unpaid bills (OVH); critical after overdue_days
 //	    daily: "09:00"
 //	    overdue_days: 15
+//	  coherence:                   # nightly Dolibarr/Brevo/WordPress sweep, its summary posted
+//	    daily: "06:30"
+//	    timeout: 10m
 //
 //	ops:
 //	  listen: 127.0.0.1:9090       # /healthz and /metrics; keep it off the Internet
@@ -64,6 +69,7 @@ type alertsConfig struct {
 	Quota     *percentAlerts  `yaml:"quota"`
 	Disk      *percentAlerts  `yaml:"disk"`
 	Invoices  *invoicesAlerts `yaml:"invoices"`
+	Coherence *schedule       `yaml:"coherence"`
 }
 
 // schedule is the part every check section shares.
@@ -231,7 +237,35 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 			return probe.NewInvoices(inv, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
 		})
 	}
+	if s := c.Coherence; s != nil {
+		if err := s.check("coherence"); err != nil {
+			errs = append(errs, err)
+		} else if d, err := coherenceDigest(a.deps.Members, a.cfg.locale()); err != nil {
+			errs = append(errs, fmt.Errorf("alerts.coherence: %w", err))
+		} else {
+			j := s.job()
+			j.Digest = d
+			jobs = append(jobs, j)
+		}
+	}
 	return jobs, errors.Join(errs...)
+}
+
+// coherenceDigest sweeps the three sources and posts the summary the
+// /coherence sweep command answers. An incomplete sweep is posted too (it
+// names the source that failed) and counts as a failed run.
+func coherenceDigest(m commands.Members, l bot.Locale) (bot.Digest, error) {
+	if m.Adherents == nil || m.Contacts == nil {
+		return nil, errors.New("the coherence summary needs the dolibarr and brevo sections")
+	}
+	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}, m.Coherence, m.Now)
+	return bot.DigestFunc("coherence", func(ctx context.Context) (string, error) {
+		r, err := chk.Sweep(ctx)
+		if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
+			return "", err
+		}
+		return "📋 " + commands.SweepSummary(l, "coherence", &r), err
+	}), nil
 }
 
 // alerting is what wireAlerts builds: the life cycle (give React to

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -153,5 +156,55 @@ func TestMailAlertsOnTheCPanelFake(t *testing.T) {
 	want := []string{"quota:delegue13@anopex.test warning", "disk:account warning"}
 	if strings.Join(keys, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts = %q, want %q", keys, want)
+	}
+}
+
+type adherents []bot.Adherent
+
+func (a adherents) Adherents(context.Context) ([]bot.Adherent, error) { return a, nil }
+func (a adherents) AdherentsByEmail(context.Context, string) ([]bot.Adherent, error) {
+	return nil, nil
+}
+func (a adherents) Adherent(context.Context, string) (bot.Adherent, error) {
+	return bot.Adherent{}, bot.Errorf(bot.NotFound, "dolibarr", "adherent", "none")
+}
+
+type contacts struct {
+	list []bot.Contact
+	err  error
+}
+
+func (c contacts) ListContacts(context.Context, int) ([]bot.Contact, error) { return c.list, c.err }
+func (c contacts) AllContacts(context.Context) ([]bot.Contact, error)       { return c.list, c.err }
+func (c contacts) Lists(context.Context) ([]bot.ContactList, error)         { return nil, c.err }
+func (c contacts) Contact(context.Context, string) (bot.Contact, error) {
+	return bot.Contact{}, bot.Errorf(bot.NotFound, "brevo", "contact", "none")
+}
+
+// TestCoherenceDigest: the nightly job posts the /coherence sweep summary;
+// a source that fails still gets its summary posted (naming the source) and
+// the run counts as failed.
+func TestCoherenceDigest(t *testing.T) {
+	members := adherents{{ID: "1", FirstName: "Jeanne", LastName: "Martin", Email: "jeanne@anopex.test", Status: bot.AdherentActive}}
+	now := func() time.Time { return time.Date(2026, 11, 28, 6, 30, 0, 0, time.UTC) }
+	a := alertsApp(t)
+	c := alertsConfig{Coherence: &schedule{Daily: "06:30"}}
+	if _, err := c.checks(a, nil, nil); err == nil {
+		t.Error("coherence without dolibarr and brevo: nil error")
+	}
+	a.deps.Members = commands.Members{Adherents: members, Contacts: contacts{}, Now: now}
+	jobs, err := c.checks(a, nil, nil)
+	if err != nil || len(jobs) != 1 || jobs[0].Digest == nil || jobs[0].Daily != "06:30" {
+		t.Fatalf("checks = %+v, %v", jobs, err)
+	}
+	text, err := jobs[0].Digest.Digest(t.Context())
+	if err != nil || !strings.HasPrefix(text, "📋 Relevé de cohérence du 28/11/2026 06:30 : 1 adhérents") {
+		t.Errorf("digest = %q, %v", text, err)
+	}
+	a.deps.Members.Contacts = contacts{err: &bot.Error{Provider: "brevo", Kind: bot.Unavailable}}
+	jobs, _ = c.checks(a, nil, nil)
+	text, err = jobs[0].Digest.Digest(t.Context())
+	if !errors.Is(err, coherence.ErrIncomplete) || !strings.Contains(text, "⚠️") {
+		t.Errorf("digest with Brevo down = %q, %v; want the summary naming the failure and ErrIncomplete", text, err)
 	}
 }

@@ -62,6 +62,7 @@ func New(baseURL string, hc *http.Client, o Options) *resty.Client {
 		SetRetryWaitTime(o.MinWait).
 		SetRetryMaxWaitTime(o.MaxWait).
 		SetDisableWarn(true).
+		SetLogger(quiet{}).
 		AddRetryCondition(func(r *resty.Response, err error) bool { return Retryable(r, err) })
 	c.SetRetryAfter(func(_ *resty.Client, r *resty.Response) (time.Duration, error) {
 		if d, ok := WaitFor(r.Header(), o.WaitHeaders); ok && r.StatusCode() == http.StatusTooManyRequests {
@@ -86,6 +87,15 @@ func New(baseURL string, hc *http.Client, o Options) *resty.Client {
 	})
 	return c
 }
+
+// quiet drops resty's own log lines. resty prints a failed request's error
+// to stderr with its URL unscrubbed (query credentials included); the hooks
+// of New already log every request and error with the URL scrubbed.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
 
 // Retryable reports whether a read should be tried again: a transport error
 // other than the caller's cancellation, a 5xx, or a 429. Writes never are.

@@ -1,0 +1,346 @@
+package fault_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/anopex/opsbot/adapters/internal/fault"
+)
+
+// backend is the wrapped handler: it counts its calls and echoes the body.
+type backend struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	body  string
+}
+
+func (b *backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.calls.Add(1)
+	body, _ := io.ReadAll(r.Body)
+	b.mu.Lock()
+	b.body = string(body)
+	b.mu.Unlock()
+	io.WriteString(w, "ok")
+}
+
+func serve(h http.Handler, method string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, "/x", nil))
+	return rec
+}
+
+func TestZeroValuePassesThrough(t *testing.T) {
+	var f fault.Injector
+	b := &backend{}
+	h := f.Wrap(b)
+	for range 3 {
+		if rec := serve(h, http.MethodGet); rec.Code != 200 || rec.Body.String() != "ok" {
+			t.Fatalf("answer %d %q, want 200 ok", rec.Code, rec.Body)
+		}
+	}
+	if f.Requests() != 3 || b.calls.Load() != 3 {
+		t.Errorf("Requests %d, backend %d; want 3 and 3", f.Requests(), b.calls.Load())
+	}
+}
+
+func TestFailNext(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		wantBody string
+	}{
+		{"with body", 503, "<html>down</html>", "<html>down</html>"},
+		{"default body", 500, "", "Internal Server Error"},
+		{"4xx", 404, "", "Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fault.Injector{}
+			b := &backend{}
+			h := f.Wrap(b)
+			f.FailNext(2, tt.status, tt.body)
+			for i := range 2 {
+				rec := serve(h, http.MethodGet)
+				if rec.Code != tt.status || rec.Body.String() != tt.wantBody {
+					t.Errorf("request %d: %d %q, want %d %q", i, rec.Code, rec.Body, tt.status, tt.wantBody)
+				}
+				if got := rec.Header().Get("Content-Length"); got != "" && got != strconv.Itoa(len(tt.wantBody)) {
+					t.Errorf("Content-Length %s for %d bytes", got, len(tt.wantBody))
+				}
+			}
+			if rec := serve(h, http.MethodGet); rec.Code != 200 {
+				t.Errorf("third request: %d, want 200", rec.Code)
+			}
+			if b.calls.Load() != 1 || f.Requests() != 3 {
+				t.Errorf("backend %d, Requests %d; want 1 and 3", b.calls.Load(), f.Requests())
+			}
+		})
+	}
+}
+
+func TestRateLimitNext(t *testing.T) {
+	f := &fault.Injector{}
+	b := &backend{}
+	h := f.Wrap(b)
+	f.RateLimitNext(1, "Retry-After", "3")
+	rec := serve(h, http.MethodGet)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "3" || rec.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("answer %d %v, want 429 with Retry-After: 3", rec.Code, rec.Header())
+	}
+	f.RateLimitNext(1, "x-sib-ratelimit-reset", "7")
+	rec = serve(h, http.MethodPost)
+	if rec.Code != 429 || rec.Header().Get("X-Sib-Ratelimit-Reset") != "7" || rec.Header().Get("Retry-After") != "" {
+		t.Errorf("answer %d %v, want 429 with x-sib-ratelimit-reset only", rec.Code, rec.Header())
+	}
+	f.RateLimitNext(1, "", "")
+	if rec = serve(h, http.MethodGet); rec.Code != 429 || len(rec.Header()["Retry-After"]) != 0 {
+		t.Errorf("without header: %d %v", rec.Code, rec.Header())
+	}
+	if rec = serve(h, http.MethodGet); rec.Code != 200 || b.calls.Load() != 1 {
+		t.Errorf("after the limit: %d, backend %d", rec.Code, b.calls.Load())
+	}
+}
+
+// start serves one request in a goroutine and returns a channel closed
+// when the handler returns, and the function that cancels the request.
+func start(h http.Handler, method, body string) (*httptest.ResponseRecorder, <-chan struct{}, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequestWithContext(ctx, method, "/x", strings.NewReader(body))
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(rec, req)
+	}()
+	return rec, done, cancel
+}
+
+func isDone(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestHangNext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		b := &backend{}
+		h := f.Wrap(b)
+		f.HangNext(1)
+		_, done, cancel := start(h, http.MethodPost, "password=x")
+		time.Sleep(24 * time.Hour) // in the bubble: the clock jumps
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("the hanging request returned before the client went away")
+		}
+		cancel()
+		synctest.Wait()
+		if !isDone(done) || b.calls.Load() != 0 {
+			t.Fatalf("after cancel: done %v, backend %d", isDone(done), b.calls.Load())
+		}
+		if rec := serve(h, http.MethodGet); rec.Code != 200 {
+			t.Errorf("next request: %d", rec.Code)
+		}
+	})
+}
+
+func TestLatency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		b := &backend{}
+		h := f.Wrap(b)
+		f.SetLatency(time.Second)
+		if f.Latency() != time.Second {
+			t.Errorf("Latency = %v", f.Latency())
+		}
+		rec, done, cancel := start(h, http.MethodPost, "a=b&c=d")
+		defer cancel()
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("answered before the latency")
+		}
+		time.Sleep(999 * time.Millisecond)
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("answered before the latency")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !isDone(done) || rec.Code != 200 {
+			t.Fatalf("after the latency: done %v, %d", isDone(done), rec.Code)
+		}
+		b.mu.Lock()
+		if b.body != "a=b&c=d" {
+			t.Errorf("backend read body %q, want the request's", b.body)
+		}
+		b.mu.Unlock()
+
+		_, done, cancel2 := start(h, http.MethodGet, "")
+		synctest.Wait()
+		cancel2()
+		synctest.Wait()
+		if !isDone(done) || b.calls.Load() != 1 {
+			t.Errorf("cancelled during latency: done %v, backend %d; want done and not called", isDone(done), b.calls.Load())
+		}
+		f.SetLatency(0)
+		if rec := serve(h, http.MethodGet); rec.Code != 200 {
+			t.Errorf("latency off: %d", rec.Code)
+		}
+	})
+}
+
+// TestHangEndsWhenClientTimesOut goes through a real server: a POST that
+// hangs must end when the client gives up, which net/http only notices
+// once the request body has been read.
+func TestHangEndsWhenClientTimesOut(t *testing.T) {
+	f := &fault.Injector{}
+	ended := make(chan struct{}, 4)
+	h := f.Wrap(&backend{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		ended <- struct{}{}
+	}))
+	defer srv.Close()
+	hc := &http.Client{Timeout: 50 * time.Millisecond, Transport: srv.Client().Transport}
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		f.HangNext(1)
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader("password=secret")
+		}
+		req, err := http.NewRequest(method, srv.URL, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, err := hc.Do(req); err == nil {
+			resp.Body.Close()
+			t.Fatalf("%s: the hanging request answered", method)
+		}
+		select {
+		case <-ended:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the server still hangs 10 s after the client left", method)
+		}
+	}
+}
+
+func TestOnly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		b := &backend{}
+		h := f.Wrap(b)
+		f.Only(func(r *http.Request) bool { return r.Method == http.MethodPost })
+		f.FailNext(1, 503, "")
+		if rec := serve(h, http.MethodGet); rec.Code != 200 {
+			t.Errorf("GET outside Only: %d, want 200", rec.Code)
+		}
+		if rec := serve(h, http.MethodPost); rec.Code != 503 {
+			t.Errorf("POST inside Only: %d, want 503", rec.Code)
+		}
+		f.SetLatency(time.Second) // latency ignores Only
+		_, done, cancel := start(h, http.MethodGet, "")
+		defer cancel()
+		synctest.Wait()
+		if isDone(done) {
+			t.Error("latency skipped a request outside Only")
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if !isDone(done) {
+			t.Error("the request did not end after the latency")
+		}
+		f.Only(nil)
+		f.SetLatency(0)
+		f.FailNext(1, 502, "")
+		if rec := serve(h, http.MethodGet); rec.Code != 502 {
+			t.Errorf("Only(nil): GET %d, want 502", rec.Code)
+		}
+	})
+}
+
+// TestPriority: with every knob armed, a request hangs first, then is
+// rate-limited, then fails.
+func TestPriority(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		h := f.Wrap(&backend{})
+		f.FailNext(1, 500, "")
+		f.RateLimitNext(1, "Retry-After", "1")
+		f.HangNext(1)
+		_, done, cancel := start(h, http.MethodGet, "")
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("first request did not hang")
+		}
+		cancel()
+		synctest.Wait()
+		var got []int
+		for range 3 {
+			got = append(got, serve(h, http.MethodGet).Code)
+		}
+		if want := []int{429, 500, 200}; !slices.Equal(got, want) {
+			t.Errorf("answers %v, want %v", got, want)
+		}
+	})
+}
+
+func TestReset(t *testing.T) {
+	f := &fault.Injector{}
+	h := f.Wrap(&backend{})
+	serve(h, http.MethodGet)
+	f.SetLatency(time.Hour)
+	f.FailNext(5, 500, "")
+	f.RateLimitNext(5, "Retry-After", "1")
+	f.HangNext(5)
+	f.Only(func(*http.Request) bool { return true })
+	f.Reset()
+	if f.Requests() != 0 || f.Latency() != 0 {
+		t.Errorf("after Reset: Requests %d, Latency %v", f.Requests(), f.Latency())
+	}
+	if rec := serve(h, http.MethodGet); rec.Code != 200 || f.Requests() != 1 {
+		t.Errorf("after Reset: %d, Requests %d", rec.Code, f.Requests())
+	}
+}
+
+// TestKnobsWhileServing turns knobs while requests run; run it with -race.
+func TestKnobsWhileServing(t *testing.T) {
+	f := &fault.Injector{}
+	h := f.Wrap(&backend{})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 50 {
+				switch (i + j) % 4 {
+				case 0:
+					f.FailNext(1, 503, "")
+				case 1:
+					f.RateLimitNext(1, "Retry-After", "0")
+				case 2:
+					f.Only(func(r *http.Request) bool { return r.Method == http.MethodGet })
+				case 3:
+					f.Only(nil)
+				}
+				serve(h, http.MethodGet)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.Requests(); n != 400 {
+		t.Errorf("Requests = %d, want 400", n)
+	}
+}

@@ -99,7 +99,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Sat, 28 Nov 2026 14:00:30 GMT", 30 * time.Second, true},
 		{"Saturday, 28-Nov-26 14:01:00 GMT", time.Minute, true},
 		{"Sat Nov 28 14:00:05 2026", 5 * time.Second, true},
-		{"Sat, 28 Nov 2026 13:00:00 GMT", 0, true}, // past: no wait
+		{"Sat, 28 Nov 2026 13:00:00 GMT", 0, true},  // past: no wait
 		{"Mon, 30 Nov 2026 14:00:00 GMT", 0, false}, // over a day
 	}
 	for _, tt := range tests {

@@ -16,6 +16,7 @@ type Deps struct {
 	MailDomain string
 	// Members are Dolibarr, Brevo and WordPress: the doli, wp and coherence families.
 	Members Members
+	Alerts  AlertDesk // the alert scheduler: the alerts family
 }
 
 // All returns every command the deps allow, in a fixed order.
@@ -24,6 +25,9 @@ func All(d Deps) []bot.Spec {
 	specs = append(specs, core(d.Engine, d.Audit)...)
 	if d.Mail != nil {
 		specs = append(specs, mail(d.Mail, d.MailDomain)...)
+	}
+	if d.Alerts != nil {
+		specs = append(specs, alerts(d.Alerts)...)
 	}
 	specs = append(specs, doli(d.Members)...)
 	specs = append(specs, wp(d.Members)...)

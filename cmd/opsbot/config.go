@@ -26,6 +26,8 @@ type Config struct {
 	CPanel     *cpanelConfig     `yaml:"cpanel"`
 	Discord    *discordConfig    `yaml:"discord"`
 	Mattermost *mattermostConfig `yaml:"mattermost"`
+	Alerts     *alertsConfig     `yaml:"alerts"`
+	Ops        *opsConfig        `yaml:"ops"`
 	Console    consoleConfig     `yaml:"console"`
 }
 

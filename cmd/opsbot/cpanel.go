@@ -10,7 +10,7 @@ func wireCPanel(a *app) error {
 	if c == nil {
 		return nil
 	}
-	cl := cpanel.New(c.URL, c.User, c.Token.Secret, a.hc, a.log)
+	cl := cpanel.New(c.URL, c.User, c.Token.Secret, a.metrics.Client("cpanel", a.hc), a.log)
 	a.deps.Mail = cl
 	a.deps.MailDomain = c.Domain
 	a.checks = append(a.checks, namedCheck{"cpanel", cl.Check})

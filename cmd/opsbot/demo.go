@@ -34,6 +34,19 @@ type demoEnv struct {
 // HTTP to the fakes, so the demo runs the production code.
 var demoProviders = []func(ctx context.Context, d *demoEnv) error{
 	demoCPanel,
+	demoAlerts,
+}
+
+// demoAlerts starts the demo's TLS site whose certificate expires in 5 days
+// and probes it: the alert is the first thing the demo posts.
+func demoAlerts(_ context.Context, d *demoEnv) error {
+	c, stop, err := demoAlertsConfig(d.now())
+	if err != nil {
+		return err
+	}
+	d.closers = append(d.closers, stop)
+	d.cfg.Alerts = c
+	return nil
 }
 
 // The demo people: every role is held by someone, the console name is the ID.
@@ -118,6 +131,7 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	}
 	defer a.close()
 	a.now = d.now
+	a.checkFirst = true
 	con := console.New(stdin, stdout, a.policy, "sysadmin", filepath.Join(d.cfg.Data, "attachments"))
 	fmt.Fprintf(stdout, "-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n", demoNames())
 	for _, b := range d.banner {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/storage"
@@ -105,6 +106,11 @@ type app struct {
 	closers []func()
 	// alertsChannel is where the scheduler posts, set by the chat adapter.
 	alertsChannel string
+	metrics       *ops.Metrics
+	// checkFirst runs every check once before the chat listens (the demo,
+	// so the seeded certificate alert comes first and always at the same place).
+	checkFirst bool
+	invoices   bot.Invoices // for the unpaid-invoice check, when a provider has them
 }
 
 type namedCheck struct {
@@ -139,7 +145,7 @@ func open(cfg *Config, log zerolog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: time.Now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy}
+	a := &app{cfg: cfg, log: log, now: time.Now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy, metrics: ops.NewMetrics()}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -173,15 +179,34 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		Chat: chat, Store: a.store, Policy: a.policy, Log: a.log, Platform: platform, Now: a.now,
 		ApprovalsChannel: a.approvalsChannel(platform), Locale: a.cfg.locale(),
 		Expiry: time.Duration(a.cfg.Requests.Expiry), Timeout: time.Duration(a.cfg.Requests.Timeout),
-		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals,
+		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals, Observe: a.metrics.CommandDone,
 	})
 	if err != nil {
 		return err
 	}
 	a.deps.Engine = a.engine
 	a.deps.Audit = a.store
+	var alerting *alerting
+	if a.cfg.Alerts != nil {
+		channel := a.alertsChannel
+		if platform == "console" {
+			channel = "alertes"
+		}
+		alerting, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat, a.invoices, a.metrics)
+		if err != nil {
+			return err
+		}
+		a.deps.Alerts = alerting.Scheduler
+		a.engine.Watch(alerting.Alerts.React)
+	}
+	if err := a.wireOps(a.cfg.Ops, a.metrics, nil); err != nil {
+		return err
+	}
 	if err := a.engine.Register(commands.All(a.deps)...); err != nil {
 		return err
+	}
+	if alerting != nil && a.checkFirst {
+		alerting.Scheduler.CheckNow(ctx)
 	}
 	if err := a.engine.Recover(ctx); err != nil {
 		return err

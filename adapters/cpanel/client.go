@@ -55,7 +55,7 @@ func New(baseURL string, user string, token bot.Secret, hc *http.Client, log zer
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).
 type envelopeJSON struct {
-	Status   *int            `json:"status"`
+	Status   flexNum         `json:"status"`
 	Data     json.RawMessage `json:"data"`
 	Errors   json.RawMessage `json:"errors"`
 	Messages json.RawMessage `json:"messages"`
@@ -123,13 +123,13 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 		return fail(bot.Internal, "unexpected http status (wrong url or port?)")
 	}
 	var env envelopeJSON
-	if err := json.Unmarshal(resp.Body(), &env); err != nil || env.Status == nil {
+	if err := json.Unmarshal(resp.Body(), &env); err != nil || !env.Status.ok {
 		// cPanel answers a login page, not JSON, when it does not accept
 		// the credentials on this port.
 		ct, _, _ := mime.ParseMediaType(resp.Header().Get("Content-Type"))
 		return fail(bot.Denied, "answer is not a uapi envelope (content type %q): wrong credentials or port?", ct)
 	}
-	if *env.Status == 1 {
+	if env.Status.v == 1 {
 		return env.Data, nil
 	}
 	msgs := stringsOf(env.Errors)

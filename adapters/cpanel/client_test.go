@@ -78,6 +78,7 @@ func TestCheckMapsAnswers(t *testing.T) {
 		ok     bool
 	}{
 		{"success", 200, "application/json", `{"status":1,"data":null,"errors":null,"warnings":null,"messages":null,"metadata":{"transformed":1}}`, 0, true},
+		{"status as a string", 200, "application/json", `{"status":"1","data":null,"errors":null}`, 0, true},
 		{"401 html", 401, "text/html", "<html><body>Access denied</body></html>", bot.Denied, false},
 		{"403 text", 403, "text/plain", "Forbidden", bot.Denied, false},
 		{"200 login page", 200, "text/html", "<html><form action=/login>", bot.Denied, false},

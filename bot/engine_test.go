@@ -149,7 +149,11 @@ func (v *env) request(t *testing.T, id int64) bot.ChangeRequest {
 
 type option func(*bot.EngineConfig, *[]bot.Spec)
 
-func newEnv(t *testing.T, opts ...option) *env {
+func newEnv(t *testing.T, opts ...option) *env { t.Helper(); return newEnvTB(t, opts...) }
+
+func newEnvB(b *testing.B, opts ...option) *env { return newEnvTB(b, opts...) }
+
+func newEnvTB(t testing.TB, opts ...option) *env {
 	t.Helper()
 	v := &env{chat: &chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &bytes.Buffer{}}
 	v.path = filepath.Join(t.TempDir(), "opsbot.db")

@@ -274,13 +274,8 @@ func (s *Server) massEditZone(q url.Values) (any, error) {
 		kept = append(kept, l)
 	}
 	z.serial++
-	for i := range kept {
-		if kept[i].rtype == "SOA" {
-			kept[i].data = slices.Clone(kept[i].data)
-			kept[i].data[2] = strconv.FormatInt(z.serial, 10)
-		}
-	}
 	z.lines = kept
+	z.setSOASerial()
 	return map[string]any{"new_serial": z.serial}, nil
 }
 
@@ -341,6 +336,17 @@ func (s *Server) BumpSerial(name string) {
 	defer s.mu.Unlock()
 	if z := s.host.zones[name]; z != nil {
 		z.serial++
+		z.setSOASerial()
+	}
+}
+
+// setSOASerial writes the zone's serial into its SOA record.
+func (z *zone) setSOASerial() {
+	for i := range z.lines {
+		if z.lines[i].rtype == "SOA" {
+			z.lines[i].data = slices.Clone(z.lines[i].data)
+			z.lines[i].data[2] = strconv.FormatInt(z.serial, 10)
+		}
 	}
 }
 

@@ -1,0 +1,265 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Hosting is what the host commands use: cPanel's IP blocker, certificates
+// and DNS zone, the live TLS probe, and optionally the hosting provider's
+// account. A nil capability leaves its commands out.
+type Hosting struct {
+	Blocks bot.IPBlocks
+	Certs  bot.Certificates
+	Zones  bot.DNSZones
+	TLS    bot.TLSProber
+	// Zone is the DNS zone the dns commands edit ("anopex.fr").
+	Zone string
+	// TLSHosts are checked live by host ssl ("mail.anopex.fr:993").
+	TLSHosts []string
+	// Protected ranges are never blocked: the bot's own addresses and the
+	// allow-listed ranges of the configuration.
+	Protected []netip.Prefix
+	// Account is the hosting provider's account (PlanetHoster), and Domains
+	// the domains whose registration host account shows.
+	Account bot.HostingInfo
+	Domains []string
+	Now     func() time.Time
+}
+
+func (h Hosting) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
+
+// host returns the host family.
+func host(h Hosting) []bot.Spec {
+	admin := []bot.Role{bot.Admin}
+	readers := []bot.Role{bot.Admin, bot.Board}
+	var specs []bot.Spec
+	if h.Blocks != nil {
+		ip := bot.Arg{Name: "ip", Type: bot.ArgIP}
+		specs = append(specs, bot.Spec{
+			Path: "host ip list", Help: "Liste les adresses IP bloquées sur les sites web (cPanel).",
+			HelpEN: "Lists the IP addresses blocked from the web sites (cPanel).",
+			Roles:  readers, Read: ipList(h),
+		}, bot.Spec{
+			Path: "host ip block", Help: "Bloque une adresse IP ou une plage CIDR sur les sites web (pas le courrier).",
+			HelpEN: "Blocks an IP address or CIDR range from the web sites (not mail).",
+			Roles:  admin, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
+			Preview: ipPreview(h, true), Apply: ipApply(h, true), Idempotent: true,
+		}, bot.Spec{
+			Path: "host ip unblock", Help: "Débloque une adresse IP ou une plage CIDR.",
+			HelpEN: "Unblocks an IP address or CIDR range.",
+			Roles:  admin, Args: []bot.Arg{ip},
+			Preview: ipPreview(h, false), Apply: ipApply(h, false), Idempotent: true,
+		})
+	}
+	if h.Certs != nil {
+		specs = append(specs, bot.Spec{
+			Path: "host ssl", Help: "Liste les certificats TLS et leur expiration, et vérifie en direct les hôtes configurés.",
+			HelpEN: "Lists the TLS certificates with their expiry and checks the configured hosts live.",
+			Roles:  readers, Read: sslList(h),
+		})
+	}
+	if h.Zones != nil && h.Zone != "" {
+		name := bot.Arg{Name: "nom", Type: bot.ArgDNSName}
+		typ := bot.Arg{Name: "type", Type: bot.ArgRecordType}
+		specs = append(specs, bot.Spec{
+			Path: "host dns list", Help: "Affiche la zone DNS (ou les enregistrements d'un nom).",
+			HelpEN: "Shows the DNS zone (or the records of one name).",
+			Roles:  readers, Args: []bot.Arg{{Name: "nom", Type: bot.ArgDNSName, Optional: true}}, Read: dnsList(h),
+		}, bot.Spec{
+			Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
+			HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
+			Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue}, {Name: "ttl", Type: bot.ArgTTL, Optional: true}},
+			Preview: dnsPreview(h, true), Apply: dnsApply(h, true),
+		}, bot.Spec{
+			Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
+			HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
+			Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue, Optional: true}},
+			Preview: dnsPreview(h, false), Apply: dnsApply(h, false),
+		})
+	}
+	if h.Account != nil {
+		specs = append(specs, bot.Spec{
+			Path: "host account", Help: "Affiche le compte d'hébergement : crédit, serveurs, disque, expiration des domaines.",
+			HelpEN: "Shows the hosting account: credit, servers, disk, domain expiry.",
+			Roles:  readers, Read: accountShow(h),
+		})
+	}
+	return specs
+}
+
+func ipList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		list, err := h.Blocks.BlockedIPs(ctx)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("list blocked ips: %w", err)
+		}
+		if len(list) == 0 {
+			return bot.Reply{Text: c.T("Aucune adresse bloquée.", "No address blocked.")}, nil
+		}
+		return bot.Reply{Text: fmt.Sprintf(c.T("%d adresse(s) bloquée(s) sur les sites web :\n%s", "%d address(es) blocked from the web sites:\n%s"),
+			len(list), strings.Join(list, "\n"))}, nil
+	}
+}
+
+// blockTarget reads the ip argument and refuses a protected range.
+func blockTarget(h Hosting, c bot.Call) (string, error) {
+	p, err := bot.ParseBlockTarget(c.Args.Get("ip"))
+	if err != nil {
+		return "", err
+	}
+	if pr, bad := bot.Protected(p, h.Protected); bad {
+		return "", bot.Userf("%s ne peut pas être bloquée : elle recouvre %s (adresse d'opsbot ou plage autorisée dans la configuration).",
+			"%s cannot be blocked: it overlaps %s (opsbot's address or a range allowed in the configuration).", bot.FormatBlockTarget(p), pr)
+	}
+	return bot.FormatBlockTarget(p), nil
+}
+
+func ipPreview(h Hosting, block bool) func(context.Context, bot.Call) (string, error) {
+	return func(ctx context.Context, c bot.Call) (string, error) {
+		ip, err := blockTarget(h, c)
+		if err != nil {
+			return "", err
+		}
+		list, err := h.Blocks.BlockedIPs(ctx)
+		if err != nil {
+			return "", fmt.Errorf("list blocked ips: %w", err)
+		}
+		has := slices.Contains(list, ip)
+		switch {
+		case block && has:
+			return "", bot.Userf("%s est déjà bloquée.", "%s is already blocked.", ip)
+		case !block && !has:
+			return "", bot.Userf("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
+		case block:
+			reason := ""
+			if r := c.Args.Get("raison"); r != "" {
+				reason = fmt.Sprintf(c.T(" (raison : %s)", " (reason: %s)"), r)
+			}
+			return fmt.Sprintf(c.T("Blocage de %s sur les sites web%s ; adresses bloquées : %d → %d. Le courrier n'est pas concerné.",
+				"Block %s from the web sites%s; blocked addresses: %d → %d. Mail is not affected."), ip, reason, len(list), len(list)+1), nil
+		}
+		return fmt.Sprintf(c.T("Déblocage de %s ; adresses bloquées : %d → %d.", "Unblock %s; blocked addresses: %d → %d."), ip, len(list), len(list)-1), nil
+	}
+}
+
+func ipApply(h Hosting, block bool) func(context.Context, bot.Call) (bot.Outcome, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+		ip, err := blockTarget(h, c) // the protected ranges may have changed since the request
+		if err != nil {
+			return bot.Outcome{}, err
+		}
+		if !block {
+			if err := h.Blocks.UnblockIP(ctx, ip); err != nil {
+				return bot.Outcome{}, fmt.Errorf("unblock ip: %w", err)
+			}
+			return bot.Outcome{Text: fmt.Sprintf(c.T("%s débloquée", "%s unblocked"), ip)}, nil
+		}
+		got, err := h.Blocks.BlockIP(ctx, ip)
+		if err != nil {
+			return bot.Outcome{}, fmt.Errorf("block ip: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("%s bloquée (cPanel : %s)", "%s blocked (cPanel: %s)"), ip, strings.Join(got, ", "))}, nil
+	}
+}
+
+// days renders how long until t, with a marker when it is soon or past.
+func days(c bot.Call, now, t time.Time) string {
+	d := int(t.Sub(now).Hours() / 24)
+	switch {
+	case t.Before(now):
+		return fmt.Sprintf(c.T("❌ expiré depuis le %s", "❌ expired on %s"), t.Format("02/01/2006"))
+	case d < 21:
+		return fmt.Sprintf(c.T("⚠️ expire le %s (dans %d j)", "⚠️ expires %s (in %d d)"), t.Format("02/01/2006"), d)
+	}
+	return fmt.Sprintf(c.T("expire le %s (dans %d j)", "expires %s (in %d d)"), t.Format("02/01/2006"), d)
+}
+
+func sslList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		certs, err := h.Certs.Certificates(ctx)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("list certificates: %w", err)
+		}
+		now := h.now()
+		var b strings.Builder
+		fmt.Fprintf(&b, c.T("%d certificat(s) sur cPanel :", "%d certificate(s) on cPanel:"), len(certs))
+		for _, ct := range certs {
+			where := c.T("non installé", "not installed")
+			if len(ct.Hosts) > 0 {
+				where = strings.Join(ct.Hosts, ", ")
+			}
+			auto := ""
+			if ct.AutoSSL {
+				auto = " AutoSSL"
+			}
+			fmt.Fprintf(&b, "\n%s — %s — %s%s (%s)", ct.Subject, days(c, now, ct.NotAfter), ct.Issuer, auto, where)
+		}
+		if h.TLS != nil && len(h.TLSHosts) > 0 {
+			b.WriteString(c.T("\nVérification en direct :", "\nLive check:"))
+			for _, line := range probeAll(ctx, h, c, now) {
+				b.WriteString("\n" + line)
+			}
+		}
+		return bot.Reply{Text: b.String()}, nil
+	}
+}
+
+// probeAll dials every configured host at once; one host down is a line of
+// the answer, not a failure of the command.
+func probeAll(ctx context.Context, h Hosting, c bot.Call, now time.Time) []string {
+	out := make([]string, len(h.TLSHosts))
+	var wg sync.WaitGroup
+	for i, hp := range h.TLSHosts {
+		wg.Go(func() {
+			lc, err := h.TLS.ProbeTLS(ctx, hp)
+			switch {
+			case err != nil:
+				out[i] = fmt.Sprintf(c.T("%s — ⚠️ injoignable en TLS", "%s — ⚠️ unreachable over TLS"), hp)
+			case !lc.Verified:
+				out[i] = fmt.Sprintf(c.T("%s — ⚠️ certificat non valide (%s) — %s", "%s — ⚠️ certificate not valid (%s) — %s"), hp, lc.Subject, days(c, now, lc.NotAfter))
+			default:
+				out[i] = fmt.Sprintf(c.T("%s — %s — chaîne valide", "%s — %s — chain valid"), hp, days(c, now, lc.NotAfter))
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func accountShow(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
+	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
+		a, err := h.Account.Account(ctx)
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("read hosting account: %w", err)
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, c.T("Compte d'hébergement : crédit %s, %d commande(s) active(s), %d domaine(s).",
+			"Hosting account: credit %s, %d active order(s), %d domain(s)."), a.Credit.Format(c.Locale), a.ActiveOrders, a.ActiveDomains)
+		for _, s := range a.Hostings {
+			fmt.Fprintf(&b, c.T("\n%s sur %s (%s) — %s — disque : %s", "\n%s on %s (%s) — %s — disk: %s"), s.Domain, s.Server, s.IP, s.State, bot.FormatMB(c.Locale, s.DiskMB))
+		}
+		now := h.now()
+		for _, d := range h.Domains {
+			st, err := h.Account.Domain(ctx, d)
+			if err != nil {
+				fmt.Fprintf(&b, c.T("\nDomaine %s : %s", "\nDomain %s: %s"), d, bot.ErrorText(c.Locale, err, c.Invocation))
+				continue
+			}
+			fmt.Fprintf(&b, c.T("\nDomaine %s (%s) — %s", "\nDomain %s (%s) — %s"), d, st.Status, days(c, now, st.Expires))
+		}
+		return bot.Reply{Text: b.String()}, nil
+	}
+}

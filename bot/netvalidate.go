@@ -30,7 +30,7 @@ var (
 	ArgTicketID = ArgType{Name: "ticket", Example: "ovh-8123456", Check: checkTicketID}
 	// ArgBillID is a bill reference ("FR56012345") or "order-N".
 	ArgBillID = ArgType{Name: "bill", Example: "FR56012345", Check: checkBillID}
-	// ArgAmount is an amount in euros, normalised to cents ("1 500,50 €" → "150050").
+	// ArgAmount is an amount in euros, normalised to "1500.50" (ParseAmount reads it back).
 	ArgAmount = ArgType{Name: "amount", Example: "1500", Check: checkAmount}
 )
 
@@ -492,5 +492,5 @@ func checkAmount(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strconv.FormatInt(c, 10), nil
+	return fmt.Sprintf("%d.%02d", c/100, c%100), nil
 }

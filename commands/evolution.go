@@ -76,9 +76,9 @@ func evolutionArgs(c bot.Call) (string, bot.Money, error) {
 	desc := c.Args.Get("description")
 	budget := bot.Money{Currency: "EUR"}
 	if c.Args.Has("budget") {
-		n, _ := strconv.ParseInt(c.Args.Get("budget"), 10, 64)
+		n, err := bot.ParseAmount(c.Args.Get("budget"))
 		budget.Cents = n
-		return desc, budget, nil
+		return desc, budget, err
 	}
 	if m := budgetLine.FindStringSubmatchIndex(desc); m != nil {
 		n, err := bot.ParseAmount(desc[m[2]:m[3]])

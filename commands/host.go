@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -177,7 +178,7 @@ func ipApply(h Hosting, block bool) func(context.Context, bot.Call) (bot.Outcome
 
 // days renders how long until t, with a marker when it is soon or past.
 func days(c bot.Call, now, t time.Time) string {
-	d := int(t.Sub(now).Hours() / 24)
+	d := int(math.Round(t.Sub(now).Hours() / 24))
 	switch {
 	case t.Before(now):
 		return fmt.Sprintf(c.T("❌ expiré depuis le %s", "❌ expired on %s"), t.Format("02/01/2006"))

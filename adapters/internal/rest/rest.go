@@ -35,7 +35,8 @@ type Options struct {
 }
 
 // secretParams are query parameters whose values never reach a log or an error.
-var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password", "key", "access_token"}
+// search carries e-mail addresses (WordPress looks accounts up by search=EMAIL).
+var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password", "key", "access_token", "search"}
 
 // New returns a resty client on baseURL using hc (nil: a client with a 30 s
 // timeout). Reads (GET, HEAD) are retried with backoff on transport errors,

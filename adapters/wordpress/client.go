@@ -1,0 +1,262 @@
+// Package wordpress is the client of the WordPress REST API for the site's
+// accounts and roles, following reference/providers/wordpress.md and, where
+// they differ, the real answers recorded in reference/providers/recorded/
+// (WordPress 6.1): HTTP Basic authentication with an application password,
+// WP_Error bodies {"code","message","data":{"status"}}, page-based lists of
+// at most 100 with X-WP-Total and X-WP-TotalPages, and a page past the end
+// answered 200 [].
+//
+// A wrong or revoked application password does not get its own error:
+// WordPress then serves the request as anonymous, so the answer is the
+// anonymous one (401 rest_forbidden_context on a list, 401
+// rest_not_logged_in on users/me, 401 rest_cannot_edit_roles on a role
+// change). Every 401 is therefore Denied, and so is every JSON 403.
+//
+// Lists ask for context=edit (e-mail and roles are private fields), sorted
+// by ID so that an account created meanwhile lands on the last page rather
+// than shifting the others, trimmed with _fields to what bot.WPUser holds.
+// Once the first page has told X-WP-TotalPages, the other pages go
+// Concurrency at a time. If the total changes between pages the read starts
+// again (once), so a sweep never sees an account twice or misses one.
+package wordpress
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
+)
+
+const provider = "wordpress"
+
+// MaxPageSize is the largest per_page WordPress accepts (101 is a 400).
+const MaxPageSize = 100
+
+// DefaultConcurrency is how many page requests are in flight by default.
+// WordPress itself sets no limit; a shared host's PHP workers do.
+const DefaultConcurrency = 4
+
+// Options tunes a Client. The zero value means the defaults.
+type Options struct {
+	// PageSize is per_page for lists (default and maximum 100).
+	PageSize int
+	// Concurrency is how many page requests may be in flight at once once
+	// the number of pages is known (default 4).
+	Concurrency int
+	// QueryRoute sends requests as /?rest_route=/wp/v2/… instead of
+	// /wp-json/wp/v2/…, for sites without pretty permalinks.
+	QueryRoute bool
+	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
+	// 100 ms, 5 s; Retries -1 for none). Writes are never retried.
+	Retries          int
+	MinWait, MaxWait time.Duration
+}
+
+// Client talks to one WordPress site. It is safe for concurrent use.
+type Client struct {
+	r    *resty.Client // reads, retried
+	w    *resty.Client // writes, never retried
+	o    Options
+	user string
+}
+
+var _ bot.WPUsers = (*Client)(nil)
+
+// New returns a client for the site at baseURL (https://www.asso-exemple.fr;
+// a trailing /wp-json is accepted and dropped), authenticating as user with
+// the application password appPassword (shown by WordPress as
+// "abcd efgh ijkl mnop qrst uvwx"; the spaces do not matter). hc may be nil.
+func New(baseURL, user string, appPassword bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
+		o.PageSize = MaxPageSize
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	base := strings.TrimRight(baseURL, "/")
+	base = strings.TrimSuffix(strings.TrimSuffix(base, "/wp/v2"), "/wp-json")
+	log = log.With().Str("component", provider).Logger()
+	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
+	wo := ro
+	wo.Retries = -1
+	c := &Client{r: rest.New(base, hc, ro), w: rest.New(base, hc, wo), o: o, user: user}
+	for _, r := range []*resty.Client{c.r, c.w} {
+		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed
+		r.SetBasicAuth(user, appPassword.Reveal()).SetHeader("Accept", "application/json")
+	}
+	return c
+}
+
+// quiet is a resty.Logger that drops resty's own messages.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
+
+// Options returns the options in force (defaults filled in).
+func (c *Client) Options() Options { return c.o }
+
+// PlanRequests returns, for total accounts, the requests a full read needs
+// and the chain of round trips that cannot overlap (the first page alone,
+// then the others Concurrency at a time):
+// pages = max(1, ceil(total/PageSize)), chain = 1 + ceil((pages-1)/Concurrency).
+func (c *Client) PlanRequests(total int) (requests, chain int) {
+	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, true)
+}
+
+// LowerBound is the shortest time a full read of total accounts can take
+// at latency per request: the chain of round trips times the latency.
+func (c *Client) LowerBound(total int, latency time.Duration) time.Duration {
+	_, chain := c.PlanRequests(total)
+	return time.Duration(chain) * latency
+}
+
+// request starts a request on route (/wp/v2/users…) with the query q, in
+// the pretty or the ?rest_route= form.
+func (c *Client) request(ctx context.Context, rc *resty.Client, route string, q map[string]string) (*resty.Request, string) {
+	req := rc.R().SetContext(ctx).SetQueryParams(q)
+	if c.o.QueryRoute {
+		return req.SetQueryParam("rest_route", route), "/"
+	}
+	return req, "/wp-json" + route
+}
+
+// errorJSON is a WP_Error as the REST API renders it.
+type errorJSON struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// Codes that name a clash with another account, whatever their status
+// (wp_insert_user's errors come back as 500 with data null).
+var conflictCodes = []string{"rest_user_invalid_email", "rest_user_exists", "existing_user_login", "existing_user_email"}
+
+// check maps an answer to nil or a *bot.Error (reference §10, recordings):
+//   - a transport error or timeout: Unavailable;
+//   - a JSON body: its code decides first (rest_user_invalid_id NotFound;
+//     the clashes of conflictCodes Conflict), then the status: 401 and 403
+//     Denied (a wrong application password comes back as the anonymous
+//     answer), 400 Invalid, 404 NotFound (rest_no_route: Unavailable, the
+//     API is not where the base URL says), 429 RateLimited, 5xx Unavailable;
+//   - a body that is not JSON (a WAF's or a host's HTML page): 429
+//     RateLimited, anything else Unavailable.
+func check(resp *resty.Response, err error, op string) error {
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	}
+	s := resp.StatusCode()
+	if s >= 200 && s < 300 {
+		return nil
+	}
+	var e errorJSON
+	isJSON := json.Unmarshal(resp.Body(), &e) == nil && e.Code != ""
+	be := &bot.Error{Provider: provider, Op: op, Status: s}
+	if !isJSON {
+		be.Err = fmt.Errorf("%s answer is not the REST API's (%s)", http.StatusText(s), contentType(resp))
+		be.Kind = bot.Unavailable
+		if s == http.StatusTooManyRequests {
+			be.Kind = bot.RateLimited
+		}
+		return be
+	}
+	msg := e.Code + ": " + e.Message
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	be.Err = errors.New(msg)
+	switch {
+	case e.Code == "rest_user_invalid_id":
+		be.Kind = bot.NotFound
+	case slices.Contains(conflictCodes, e.Code):
+		be.Kind = bot.Conflict
+	case e.Code == "rest_no_route":
+		be.Kind = bot.Unavailable
+		be.Err = fmt.Errorf("%s (is the base URL the site's address, and the REST API enabled?)", msg)
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		be.Kind = bot.Denied
+	case s == http.StatusBadRequest:
+		be.Kind = bot.Invalid
+	case s == http.StatusNotFound:
+		be.Kind = bot.NotFound
+	case s == http.StatusTooManyRequests:
+		be.Kind = bot.RateLimited
+	case s >= 500:
+		be.Kind = bot.Unavailable
+	default:
+		be.Kind = bot.Internal
+	}
+	return be
+}
+
+func contentType(resp *resty.Response) string {
+	if ct := resp.Header().Get("Content-Type"); ct != "" {
+		return ct
+	}
+	return "no content type"
+}
+
+// decode unmarshals a successful body into v, mapping a bad body to
+// Unavailable when it is not JSON at all (a cache's or a plugin's HTML page
+// served with 200) and Internal otherwise.
+func decode(resp *resty.Response, v any, op string) error {
+	if err := json.Unmarshal(resp.Body(), v); err != nil {
+		kind := bot.Internal
+		if !json.Valid(resp.Body()) {
+			kind = bot.Unavailable
+		}
+		return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: resp.StatusCode(),
+			Err: fmt.Errorf("decode answer (%s): %w", contentType(resp), err)}
+	}
+	return nil
+}
+
+// meJSON is the part of users/me that Check reads.
+type meJSON struct {
+	ID           int             `json:"id"`
+	Username     string          `json:"username"`
+	Roles        []string        `json:"roles"`
+	Capabilities map[string]bool `json:"capabilities"`
+}
+
+// Check verifies the credentials with a read: the account must exist, its
+// application password must open the API, and it must hold list_users (to
+// read e-mails and roles) and promote_users (to change roles); Denied
+// otherwise, naming what is missing.
+// API: GET /wp/v2/users/me?context=edit&_fields=id,username,roles,capabilities.
+func (c *Client) Check(ctx context.Context) error {
+	const op = "check credentials"
+	req, path := c.request(ctx, c.r, "/wp/v2/users/me", map[string]string{
+		"context": "edit", "_fields": "id,username,roles,capabilities"})
+	resp, err := req.Get(path)
+	if err := check(resp, err, op); err != nil {
+		return err
+	}
+	var me meJSON
+	if err := decode(resp, &me, op); err != nil {
+		return err
+	}
+	var missing []string
+	for _, cap := range []string{"list_users", "promote_users"} {
+		if !me.Capabilities[cap] {
+			missing = append(missing, cap)
+		}
+	}
+	if len(missing) > 0 {
+		return bot.Errorf(bot.Denied, provider, op, "account %s (roles %s) lacks %s",
+			me.Username, strings.Join(me.Roles, ","), strings.Join(missing, " and "))
+	}
+	return nil
+}

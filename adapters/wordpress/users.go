@@ -1,0 +1,270 @@
+package wordpress
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/bot"
+)
+
+// userFields trims every answer to what bot.WPUser holds (the capabilities
+// alone are most of a full user's bytes).
+const userFields = "id,username,name,first_name,last_name,email,roles"
+
+// userJSON is an account in the edit context, trimmed to userFields.
+type userJSON struct {
+	ID        int      `json:"id"`
+	Username  string   `json:"username"`
+	Name      string   `json:"name"`
+	FirstName string   `json:"first_name"`
+	LastName  string   `json:"last_name"`
+	Email     string   `json:"email"`
+	Roles     []string `json:"roles"`
+}
+
+func (u userJSON) toBot() bot.WPUser {
+	out := bot.WPUser{ID: u.ID, Username: u.Username, Name: u.Name, FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}
+	if len(u.Roles) > 0 {
+		out.Roles = u.Roles
+	}
+	return out
+}
+
+// page is one page of a list with the totals of its headers (-1 when a
+// proxy dropped them).
+type page struct {
+	users       []userJSON
+	total, last int
+}
+
+// listPage reads page p (1-based) of GET /wp/v2/users with extra filters.
+func (c *Client) listPage(ctx context.Context, op string, filters map[string]string, p int) (page, error) {
+	q := map[string]string{"context": "edit", "per_page": strconv.Itoa(c.o.PageSize), "page": strconv.Itoa(p),
+		"orderby": "id", "order": "asc", "_fields": userFields}
+	for k, v := range filters {
+		q[k] = v
+	}
+	req, path := c.request(ctx, c.r, "/wp/v2/users", q)
+	resp, err := req.Get(path)
+	if err := check(resp, err, op); err != nil {
+		return page{}, fmt.Errorf("page %d: %w", p, err)
+	}
+	out := page{total: header(resp, "X-WP-Total"), last: header(resp, "X-WP-TotalPages")}
+	if err := decode(resp, &out.users, op); err != nil {
+		return page{}, fmt.Errorf("page %d: %w", p, err)
+	}
+	return out, nil
+}
+
+func header(resp *resty.Response, name string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(resp.Header().Get(name)))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// list reads every account matching filters: page 1 alone, then, when
+// X-WP-TotalPages is known, the other pages Concurrency at a time; without
+// the totals (a proxy dropped them), pages in order until a short one.
+// The accounts changing between pages (another total) restart the read
+// once; a second time is Conflict.
+func (c *Client) list(ctx context.Context, op string, filters map[string]string) ([]bot.WPUser, error) {
+	for attempt := 1; ; attempt++ {
+		out, changed, err := c.listOnce(ctx, op, filters)
+		if err != nil || !changed {
+			return out, err
+		}
+		if attempt == 2 {
+			return nil, bot.Errorf(bot.Conflict, provider, op, "the accounts changed during two reads in a row")
+		}
+	}
+}
+
+func (c *Client) listOnce(ctx context.Context, op string, filters map[string]string) (users []bot.WPUser, changed bool, err error) {
+	first, err := c.listPage(ctx, op, filters, 1)
+	if err != nil {
+		return nil, false, err
+	}
+	var rest [][]userJSON
+	switch {
+	case first.total >= 0 && first.last >= 0:
+		if want := min(c.o.PageSize, first.total); len(first.users) < want {
+			// The server capped the page size: reading on would skip accounts.
+			return nil, false, bot.Errorf(bot.Internal, provider, op, "page 1 holds %d accounts for per_page %d and a total of %d",
+				len(first.users), c.o.PageSize, first.total)
+		}
+		var mu sync.Mutex
+		rest, err = paging.Known(ctx, 1, first.last, c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
+			pg, err := c.listPage(ctx, op, filters, p+1)
+			if err == nil && pg.total != first.total {
+				mu.Lock()
+				changed = true
+				mu.Unlock()
+			}
+			return pg.users, err
+		})
+	case len(first.users) < c.o.PageSize:
+		// One short page: nothing follows.
+	default:
+		rest, _, err = paging.Until(ctx, 1, c.o.PageSize, c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
+			pg, err := c.listPage(ctx, op, filters, p+1)
+			return pg.users, err
+		})
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	raw := paging.Concat(first.users, rest)
+	users = make([]bot.WPUser, 0, len(raw))
+	seen := make(map[int]bool, len(raw))
+	for _, u := range raw {
+		if seen[u.ID] {
+			changed = true
+			continue
+		}
+		seen[u.ID] = true
+		users = append(users, u.toBot())
+	}
+	if first.total >= 0 && len(users) != first.total {
+		changed = true
+	}
+	return users, changed, nil
+}
+
+// WPUsers returns every account, or those holding role, in ID order.
+// API: GET /wp/v2/users?context=edit&per_page=100&page=N&orderby=id&order=asc&roles=…&_fields=…
+// (reference §3, §7).
+func (c *Client) WPUsers(ctx context.Context, role string) ([]bot.WPUser, error) {
+	const op = "list users"
+	var filters map[string]string
+	if role != "" {
+		r, err := bot.NormalizeWPRole(role)
+		if err != nil {
+			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+		}
+		filters = map[string]string{"roles": r}
+	}
+	return c.list(ctx, op, filters)
+}
+
+// WPUser returns one account: by ID when idOrLogin is all digits, else by
+// login, compared without case as WordPress does. WordPress has no lookup
+// by login, so the login is searched (search=login matches logins, e-mails,
+// names and URLs containing it) and the exact match kept; a login holding
+// '@' is searched among e-mail addresses only (WordPress's rule), which
+// finds it when the login is the address itself.
+// API: GET /wp/v2/users/{id}?context=edit, or GET /wp/v2/users?search=…
+func (c *Client) WPUser(ctx context.Context, idOrLogin string) (bot.WPUser, error) {
+	const op = "get user"
+	s, err := bot.NormalizeWPLogin(idOrLogin)
+	if err != nil {
+		return bot.WPUser{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	}
+	if isDigits(s) {
+		id, err := strconv.Atoi(s)
+		if err != nil {
+			return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account %s", s)
+		}
+		return c.byID(ctx, op, id)
+	}
+	found, err := c.list(ctx, op, map[string]string{"search": s})
+	if err != nil {
+		return bot.WPUser{}, err
+	}
+	for _, u := range found {
+		if strings.EqualFold(u.Username, s) {
+			return u, nil
+		}
+	}
+	return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account with that login")
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (c *Client) byID(ctx context.Context, op string, id int) (bot.WPUser, error) {
+	if id <= 0 {
+		return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account %d", id)
+	}
+	req, path := c.request(ctx, c.r, "/wp/v2/users/"+strconv.Itoa(id), map[string]string{"context": "edit", "_fields": userFields})
+	resp, err := req.Get(path)
+	if err := check(resp, err, op); err != nil {
+		return bot.WPUser{}, err
+	}
+	var u userJSON
+	if err := decode(resp, &u, op); err != nil {
+		return bot.WPUser{}, err
+	}
+	return u.toBot(), nil
+}
+
+// WPUserByEmail returns the account whose address is email (compared
+// without case); NotFound if none. WordPress searches only the e-mail
+// column when the term holds '@', with LIKE '%term%', so the exact match
+// is picked among the few answers: one request, two if more than 100
+// addresses contain this one.
+// API: GET /wp/v2/users?context=edit&search=EMAIL&_fields=…
+func (c *Client) WPUserByEmail(ctx context.Context, email string) (bot.WPUser, error) {
+	const op = "find user by e-mail"
+	e, err := bot.NormalizeEmail(email)
+	if err != nil {
+		return bot.WPUser{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	}
+	found, err := c.list(ctx, op, map[string]string{"search": e})
+	if err != nil {
+		return bot.WPUser{}, err
+	}
+	for _, u := range found {
+		if strings.EqualFold(strings.TrimSpace(u.Email), e) {
+			return u, nil
+		}
+	}
+	return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account with that address")
+}
+
+// SetWPRole replaces every role of account id by role, and checks the
+// answer holds exactly that role. The body carries only the roles and no
+// query parameter is sent, so that an account with promote_users but not
+// edit_users may do it (WordPress asks for edit_user as soon as another
+// parameter is present). Errors: Invalid (a malformed slug, or
+// rest_user_invalid_role 400: no such role), NotFound, Denied (no
+// promote_users; an administrator demoting itself, 403
+// rest_user_invalid_role), Unavailable; never retried.
+// API: POST /wp/v2/users/{id} {"roles":[role]} (reference §5).
+func (c *Client) SetWPRole(ctx context.Context, id int, role string) error {
+	const op = "set user role"
+	r, err := bot.NormalizeWPRole(role)
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	}
+	if id <= 0 {
+		return bot.Errorf(bot.NotFound, provider, op, "no account %d", id)
+	}
+	req, path := c.request(ctx, c.w, "/wp/v2/users/"+strconv.Itoa(id), nil)
+	resp, err := req.SetHeader("Content-Type", "application/json").
+		SetBody(map[string][]string{"roles": {r}}).Post(path)
+	if err := check(resp, err, op); err != nil {
+		return err
+	}
+	var u userJSON
+	if err := decode(resp, &u, op); err != nil {
+		return err
+	}
+	if len(u.Roles) != 1 || u.Roles[0] != r {
+		return bot.Errorf(bot.Internal, provider, op, "account %d has roles %v after setting %s", id, u.Roles, r)
+	}
+	return nil
+}

@@ -59,6 +59,7 @@ func (c *Client) listPage(ctx context.Context, op string, filters map[string]str
 	if err := decode(resp, &out.users, op); err != nil {
 		return page{}, fmt.Errorf("page %d: %w", p, err)
 	}
+	bot.PageRead(ctx, len(out.users)) // so that a sweep that fails can say how far it got
 	return out, nil
 }
 

@@ -1,0 +1,107 @@
+package coherencetest_test
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anopex/opsbot/adapters/coherencetest"
+	"github.com/anopex/opsbot/bot/coherence"
+)
+
+// BenchmarkSweep sweeps generated associations of 1k, 10k and 100k members
+// (with as many newsletter contacts and a WordPress account for one member
+// in ten) through the real clients against the three fakes, each request
+// delayed by 20 ms. Besides ns/op and B/op it reports
+//
+//   - requests/op: the requests the three fakes received per sweep;
+//   - x-bound: the sweep's time over its lower bound, the longest chain of
+//     round trips that cannot overlap under the clients' concurrency (the
+//     slowest source's, since the three are read at once) times the latency;
+//   - peak-MB: the peak of the heap in use during the sweeps, the fakes'
+//     data included (sampled every 2 ms).
+//
+// Brevo's pacing (10 requests a second in production) is off, as against a
+// fake; with it, Brevo's 100 pages at 100k take 10 s whatever the overlap.
+//
+//	go test -run '^$' -bench Sweep -benchtime 3x ./adapters/coherencetest/
+func BenchmarkSweep(b *testing.B) {
+	const latency = 20 * time.Millisecond
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
+			e := coherencetest.Start(now)
+			defer e.Close()
+			e.Generate(n)
+			for _, f := range []interface{ SetLatency(time.Duration) }{e.Dolibarr.Fault, e.Brevo.Fault, e.WordPress.Fault} {
+				f.SetLatency(latency)
+			}
+			chk := e.Checker()
+			var r coherence.Report
+			runtime.GC()
+			peak := sampleHeap()
+			d0, b0, w0 := e.Requests()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				var err error
+				if r, err = chk.Sweep(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			peakBytes := peak()
+			d, br, w := e.Requests()
+			b.ReportMetric(float64(d-d0+br-b0+w-w0)/float64(b.N), "requests/op")
+			bound := lowerBound(e, &r, latency)
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(bound), "x-bound")
+			b.ReportMetric(float64(peakBytes)/(1<<20), "peak-MB")
+		})
+	}
+}
+
+// lowerBound is the slowest source's chain of round trips times latency.
+func lowerBound(e *coherencetest.Env, r *coherence.Report, latency time.Duration) time.Duration {
+	_, dc := e.Members.PlanRequests(r.Stats.Members)
+	_, wc := e.WPClient.PlanRequests(r.Stats.WPUsers)
+	return max(time.Duration(dc)*latency, e.Contacts.LowerBound(r.Stats.Contacts, latency), time.Duration(wc)*latency)
+}
+
+// sampleHeap samples the heap in use (objects and fragmentation, as
+// MemStats.HeapInuse) every 2 ms until the returned function is called; it
+// returns the peak.
+func sampleHeap() func() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+	var (
+		mu   sync.Mutex
+		peak uint64
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	read := func() {
+		metrics.Read(s)
+		mu.Lock()
+		peak = max(peak, s[0].Value.Uint64()+s[1].Value.Uint64())
+		mu.Unlock()
+	}
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		read()
+		return peak
+	}
+}

@@ -1,0 +1,80 @@
+package coherencetest
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/brevo"
+	"github.com/anopex/opsbot/adapters/brevo/brevotest"
+	"github.com/anopex/opsbot/adapters/dolibarr"
+	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
+	"github.com/anopex/opsbot/adapters/wordpress"
+	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+)
+
+// The fakes' credentials (test values, not secrets).
+const (
+	DolibarrKey = "dolibarr-test-key"
+	BrevoKey    = "xkeysib-test-key"
+	WPUser      = "opsbot"
+	WPPassword  = "abcd efgh ijkl mnop qrst uvwx"
+)
+
+// Env is the three fakes with a real client on each.
+type Env struct {
+	Fakes
+	Members   *dolibarr.Client
+	Contacts  *brevo.Client
+	WPClient  *wordpress.Client
+	Config    coherence.Config
+	Now       time.Time
+	closeOnce []func()
+}
+
+// Start starts the three fakes on loopback and a client on each (Brevo
+// unpaced, as against a fake: the fake's bucket still answers 429 when
+// exhausted). The clock of the fakes and clients is now.
+func Start(now time.Time) *Env {
+	e := &Env{Now: now}
+	clock := func() time.Time { return now }
+	e.Dolibarr = dolibarrtest.New(DolibarrKey)
+	e.Dolibarr.SetClock(clock)
+	e.Brevo = brevotest.New(BrevoKey)
+	e.Brevo.SetClock(clock)
+	e.Brevo.SetRateLimit(1<<30, time.Hour)
+	e.WordPress = wordpresstest.New(WPUser, WPPassword)
+	e.closeOnce = []func(){e.Dolibarr.Close, e.Brevo.Close, e.WordPress.Close}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	log := zerolog.Nop()
+	e.Members = dolibarr.New(e.Dolibarr.URL(), bot.NewSecret(DolibarrKey), hc, log, dolibarr.Options{Now: clock, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	e.Contacts = brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), hc, log, brevo.Options{RatePerSecond: -1, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	e.WPClient = wordpress.New(e.WordPress.URL(), WPUser, bot.NewSecret(WPPassword), hc, log, wordpress.Options{MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	return e
+}
+
+// Close stops the fakes.
+func (e *Env) Close() {
+	for _, c := range e.closeOnce {
+		c()
+	}
+}
+
+// Checker returns a coherence checker on the clients.
+func (e *Env) Checker() *coherence.Checker {
+	return coherence.New(coherence.Sources{Members: e.Members, Contacts: e.Contacts, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
+}
+
+// Requests returns the requests the three fakes have received so far.
+func (e *Env) Requests() (dolibarr, brevo, wordpress int64) {
+	return e.Dolibarr.Requests(), e.Brevo.Requests(), e.WordPress.Requests()
+}
+
+// SeedDemo seeds the demo association (see SeedDemo) and keeps its configuration.
+func (e *Env) SeedDemo() { e.Config = SeedDemo(e.Fakes, e.Now) }
+
+// Generate seeds n generated members (see Generate) and keeps the configuration.
+func (e *Env) Generate(n int) { e.Config = Generate(e.Fakes, n, e.Now) }

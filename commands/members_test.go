@@ -1,0 +1,287 @@
+package commands_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/adapters/coherencetest"
+	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/storage"
+)
+
+// membersWorld is the engine on a bbolt store with the doli, wp and
+// coherence commands on real clients talking to the three fakes, seeded
+// with the demo association.
+type membersWorld struct {
+	engine *bot.Engine
+	policy *bot.Policy
+	store  *storage.DB
+	env    *coherencetest.Env
+	chat   *recorder
+}
+
+var membersNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+
+func newMembersWorld(t *testing.T) *membersWorld {
+	t.Helper()
+	var people []bot.Member
+	for r, id := range rolePeople {
+		m := bot.Member{Name: string(r), Roles: []bot.Role{r}, IDs: map[string]string{"test": id}}
+		if r == bot.Delegate {
+			m.Mailboxes = []string{"delegue75@anopex.test"}
+		}
+		people = append(people, m)
+	}
+	policy, err := bot.NewPolicy(people, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	env := coherencetest.Start(membersNow)
+	t.Cleanup(env.Close)
+	env.SeedDemo()
+	w := &membersWorld{policy: policy, store: db, env: env, chat: &recorder{}}
+	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.chat, Store: db, Policy: policy, Platform: "test",
+		ApprovalsChannel: "approbations", Log: zerolog.Nop(), Now: func() time.Time { return membersNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := commands.Members{
+		Adherents: env.Members, Staff: env.Members, StaffAdmin: env.Members,
+		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient,
+		Coherence: env.Config, Functions: coherencetest.DemoFunctions, Now: func() time.Time { return membersNow },
+	}
+	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// run invokes line as user and returns the one reply.
+func (w *membersWorld) run(t *testing.T, user, line string) bot.Reply {
+	t.Helper()
+	var out []bot.Reply
+	w.engine.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: w.policy.Person("test", user, user, nil, false), Channel: "général", Text: line,
+		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { out = append(out, r); return nil })})
+	if len(out) != 1 {
+		t.Fatalf("%s %q: %d replies, want 1", user, line, len(out))
+	}
+	return out[0]
+}
+
+// approve has the treasurer approve the pending request and returns its outcome.
+func (w *membersWorld) approve(t *testing.T) bot.ChangeRequest {
+	t.Helper()
+	pending, err := w.store.ListRequests(t.Context(), bot.Pending)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending requests: %d, %v; want 1", len(pending), err)
+	}
+	w.engine.React(context.Background(), bot.Reaction{Platform: "test", MessageID: pending[0].MessageID,
+		User: w.policy.Person("test", rolePeople[bot.Treasurer], "", nil, false), Emoji: "✅"})
+	cr, err := w.store.Request(t.Context(), pending[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cr
+}
+
+func (w *membersWorld) pending(t *testing.T) int {
+	t.Helper()
+	p, err := w.store.ListRequests(t.Context(), bot.Pending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(p)
+}
+
+func contains(t *testing.T, what, text string, want ...string) {
+	t.Helper()
+	for _, s := range want {
+		if !strings.Contains(text, s) {
+			t.Errorf("%s lacks %q:\n%s", what, s, text)
+		}
+	}
+}
+
+func TestCoherenceSweepCommand(t *testing.T) {
+	w := newMembersWorld(t)
+	r := w.run(t, rolePeople[bot.Board], "coherence sweep")
+	if !r.InChannel || len(r.Attachments) != 1 {
+		t.Fatalf("sweep reply: in channel %v, %d attachments; want in channel with the CSV", r.InChannel, len(r.Attachments))
+	}
+	for code, n := range coherencetest.DemoFindings {
+		contains(t, "summary", r.Text, string(code)+" : "+string(rune('0'+n)))
+	}
+	a := r.Attachments[0]
+	if !strings.HasSuffix(a.Name, ".csv") || !strings.HasPrefix(a.ContentType, "text/csv") {
+		t.Errorf("attachment %q (%s)", a.Name, a.ContentType)
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(a.Data, []byte("\ufeff"))))
+	cr.Comma = coherence.CSVComma
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range coherencetest.DemoFindings {
+		total += n
+	}
+	if len(rows) != total+1 {
+		t.Errorf("CSV has %d rows, want %d findings and a header", len(rows), total)
+	}
+	if got := w.run(t, rolePeople[bot.Delegate], "coherence sweep").Text; !strings.Contains(got, "réservé") {
+		t.Errorf("a delegate ran the sweep: %s", got)
+	}
+}
+
+func TestCoherenceMemberCommand(t *testing.T) {
+	w := newMembersWorld(t)
+	tests := []struct {
+		name, user, line string
+		want             []string
+	}{
+		{"mismatch on WordPress", rolePeople[bot.Admin], "coherence member Robert.Vidal@exemple.fr",
+			[]string{"robert.vidal@exemple.fr", "Dolibarr : n°", "Robert Vidal", "dans la lettre", "compte", "name_mismatch", "Bob Ledoux"}},
+		{"coherent", rolePeople[bot.Board], "coherence member jeanne.dupont@exemple.fr", []string{"✅ Aucune incohérence"}},
+		{"by number", rolePeople[bot.Admin], "coherence member 1", []string{"jeanne.dupont@exemple.fr", "n°1 Jeanne Dupont"}},
+		{"unknown", rolePeople[bot.Admin], "coherence member personne@exemple.fr", []string{"n'est connue ni de Dolibarr"}},
+		{"unknown number", rolePeople[bot.Admin], "coherence member 9999", []string{"Il n'y a pas d'adhérent n°9999"}},
+		{"delegate on their own mailbox", rolePeople[bot.Delegate], "coherence member delegue75@anopex.test", []string{"Dominique Petit"}},
+		{"delegate on another address", rolePeople[bot.Delegate], "coherence member jeanne.dupont@exemple.fr", []string{"que pour votre propre boîte"}},
+		{"bad argument", rolePeople[bot.Admin], "coherence member jeanne", []string{"ni une adresse e-mail ni un numéro d'adhérent", "Usage"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			contains(t, tt.line, w.run(t, tt.user, tt.line).Text, tt.want...)
+		})
+	}
+}
+
+func TestCoherenceFixCommand(t *testing.T) {
+	w := newMembersWorld(t)
+	list := w.env.Config.NewsletterList
+	r := w.run(t, rolePeople[bot.Admin], "coherence fix")
+	contains(t, "request", r.Text, "1 ajout(s)", "3 contact(s) créé(s)", "5 retrait(s)", "Edmond Expiré <edmond.expire@exemple.fr>", "Empreinte")
+	cr := w.approve(t)
+	if cr.State != bot.Done {
+		t.Fatalf("request %s: %s", cr.State, cr.Outcome)
+	}
+	contains(t, "outcome", cr.Outcome, "identique à l'aperçu", "5 retrait(s), 1 ajout(s), 3 contact(s) créé(s)")
+	members := w.env.Brevo.ListMembers(list)
+	for _, in := range []string{"irene.horsliste@exemple.fr", "nouvelle.adherente@exemple.fr", "marcel.oublie@exemple.fr", "honore.dhonneur@exemple.fr"} {
+		if !slices.Contains(members, in) {
+			t.Errorf("%s is not in the list after the fix", in)
+		}
+	}
+	for _, out := range []string{"edmond.expire@exemple.fr", "rose.resiliee@exemple.fr", "inconnu.delaliste@exemple.fr"} {
+		if slices.Contains(members, out) {
+			t.Errorf("%s is still in the list after the fix", out)
+		}
+	}
+	rep, err := w.env.Checker().Sweep(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Count(coherence.MissingInNewsletter) + rep.Count(coherence.NotMemberInNewsletter); n != 0 {
+		t.Errorf("after the fix, %d newsletter findings remain: %v", n, rep.Counts())
+	}
+	contains(t, "second fix", w.run(t, rolePeople[bot.Admin], "coherence fix").Text, "rien à corriger")
+}
+
+// TestCoherenceFixRecomputes changes Dolibarr between the preview and the
+// approval: the execution recomputes with the same rules and says so.
+func TestCoherenceFixRecomputes(t *testing.T) {
+	w := newMembersWorld(t)
+	w.run(t, rolePeople[bot.Admin], "coherence fix")
+	w.env.Dolibarr.UpdateAdherent(1, func(a *dolibarrtest.Adherent) { a.Status = "resiliated" })
+	cr := w.approve(t)
+	contains(t, "outcome", cr.Outcome, "les données ont changé depuis l'aperçu", "6 retrait(s)")
+}
+
+func TestCoherenceFixRefusedWhenIncomplete(t *testing.T) {
+	w := newMembersWorld(t)
+	w.env.Brevo.Fault.FailNext(1000, http.StatusServiceUnavailable, "")
+	r := w.run(t, rolePeople[bot.Admin], "coherence fix")
+	contains(t, "refusal", r.Text, "incomplet", "Brevo", "page(s)")
+	if n := w.pending(t); n != 0 {
+		t.Errorf("%d requests stored from an incomplete sweep", n)
+	}
+	s := w.run(t, rolePeople[bot.Admin], "coherence sweep")
+	contains(t, "incomplete sweep", s.Text, "⚠️ Brevo : échec après 0 page(s)", "non vérifié", "/coherence fix est refusé")
+}
+
+func TestDoliCommands(t *testing.T) {
+	w := newMembersWorld(t)
+	admin := rolePeople[bot.Admin]
+	contains(t, "doli users", w.run(t, rolePeople[bot.Board], "doli users").Text, "t.martin — Thérèse Martin", "a.ancien — Albert Ancien — désactivé", "Trésorerie")
+	contains(t, "doli member", w.run(t, admin, "doli member double.fiche@exemple.fr").Text, "2 adhérents partagent cette adresse", "résilié", "actif, cotisation jusqu'au")
+	contains(t, "doli member by id", w.run(t, admin, "doli member #1").Text, "Adhérent n°1 — Jeanne Dupont")
+
+	r := w.run(t, admin, "doli user create j.nouveau jean.nouveau@exemple.fr Délégué")
+	contains(t, "create preview", r.Text, "Création du compte Dolibarr j.nouveau (jean.nouveau@exemple.fr), fonction délégué → groupes : Délégués")
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("create: %s %s", cr.State, cr.Outcome)
+	}
+	if u, ok := w.env.Dolibarr.User("j.nouveau"); !ok || !slices.Contains(u.Groups, "Délégués") {
+		t.Errorf("j.nouveau after creation: %+v, %v", u, ok)
+	}
+	contains(t, "create again", w.run(t, admin, "doli user create j.nouveau x@exemple.fr délégué").Text, "existe déjà")
+
+	r = w.run(t, admin, "doli user function d.petit membre du CA")
+	contains(t, "function preview", r.Text, "groupes : [Délégués] → [Délégués, Conseil d'administration]", "À retirer à la main", "Délégués")
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("function: %s %s", cr.State, cr.Outcome)
+	}
+	if u, _ := w.env.Dolibarr.User("d.petit"); !slices.Contains(u.Groups, "Conseil d'administration") {
+		t.Errorf("d.petit groups after the change: %v", u.Groups)
+	}
+	contains(t, "unknown function", w.run(t, admin, "doli user function d.petit pape").Text, "fonction inconnue", "délégué")
+
+	contains(t, "disable disabled", w.run(t, admin, "doli user disable a.ancien").Text, "déjà désactivé")
+	contains(t, "disable preview", w.run(t, admin, "doli user disable c.leroy").Text, "c.leroy (Camille Leroy) : actif → désactivé")
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("disable: %s %s", cr.State, cr.Outcome)
+	}
+	if u, _ := w.env.Dolibarr.User("c.leroy"); !u.Disabled {
+		t.Error("c.leroy is still enabled")
+	}
+	contains(t, "unknown login", w.run(t, admin, "doli user disable personne").Text, "pas de compte Dolibarr")
+	contains(t, "bad login", w.run(t, admin, "doli user disable jean;dupont").Text, "identifiant invalide")
+}
+
+func TestWPCommands(t *testing.T) {
+	w := newMembersWorld(t)
+	admin := rolePeople[bot.Admin]
+	contains(t, "wp users", w.run(t, rolePeople[bot.Board], "wp users adherent").Text, "r.vidal — Bob Ledoux <robert.vidal@exemple.fr> — adherent")
+	if got := w.run(t, rolePeople[bot.Board], "wp users editor").Text; !strings.Contains(got, "t.martin") || strings.Contains(got, "r.vidal") {
+		t.Errorf("wp users editor:\n%s", got)
+	}
+	contains(t, "role preview", w.run(t, admin, "wp role r.vidal rédacteur").Text, "rôle de r.vidal : adherent → editor")
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("wp role: %s %s", cr.State, cr.Outcome)
+	}
+	if u, ok := w.env.WordPress.UserByLogin("r.vidal"); !ok || !slices.Equal(u.Roles, []string{"editor"}) {
+		t.Errorf("r.vidal after the change: %+v", u)
+	}
+	contains(t, "same role", w.run(t, admin, "wp role r.vidal editor").Text, "a déjà le rôle editor")
+	contains(t, "unknown role", w.run(t, admin, "wp role r.vidal pape").Text, "rôle inconnu")
+	contains(t, "unknown account", w.run(t, admin, "wp role personne editor").Text, "pas de compte WordPress")
+	contains(t, "by address", w.run(t, admin, "wp role edmond.expire@exemple.fr subscriber").Text, "rôle de e.expire : adherent → subscriber")
+	contains(t, "board may not change roles", w.run(t, rolePeople[bot.Board], "wp role r.vidal author").Text, "réservé")
+}

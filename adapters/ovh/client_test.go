@@ -276,3 +276,10 @@ func TestTicketIDIsANumber(t *testing.T) {
 		}
 	}
 }
+
+func benchSetup(b *testing.B) (*ovhtest.Server, *ovh.Client) {
+	b.Helper()
+	srv := ovhtest.New(appKey, appSecret, consumerKey)
+	b.Cleanup(srv.Close)
+	return srv, client(srv, appKey, appSecret, consumerKey, ovh.Settings{})
+}

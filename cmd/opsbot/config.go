@@ -28,6 +28,10 @@ type Config struct {
 	Mattermost *mattermostConfig `yaml:"mattermost"`
 	Alerts     *alertsConfig     `yaml:"alerts"`
 	Ops        *opsConfig        `yaml:"ops"`
+	Dolibarr   *dolibarrConfig   `yaml:"dolibarr"`
+	Brevo      *brevoConfig      `yaml:"brevo"`
+	WordPress  *wordpressConfig  `yaml:"wordpress"`
+	Coherence  *coherenceConfig  `yaml:"coherence"`
 	Console    consoleConfig     `yaml:"console"`
 }
 
@@ -143,6 +147,9 @@ func (c *Config) check() error {
 		if _, err := bot.NormalizeDomain(c.CPanel.Domain); err != nil {
 			errs = append(errs, fmt.Errorf("cpanel.domain: %q is not a domain", c.CPanel.Domain))
 		}
+	}
+	if err := c.checkMembers(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

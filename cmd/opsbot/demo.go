@@ -35,6 +35,7 @@ type demoEnv struct {
 var demoProviders = []func(ctx context.Context, d *demoEnv) error{
 	demoCPanel,
 	demoAlerts,
+	demoMembers,
 }
 
 // demoAlerts starts the demo's TLS site whose certificate expires in 5 days

@@ -168,6 +168,7 @@ func open(cfg *Config, log zerolog.Logger) (*app, error) {
 // when its section is absent.
 var providers = []func(a *app) error{
 	wireCPanel,
+	wireMembers,
 }
 
 // start builds the engine on chat, registers the commands, recovers

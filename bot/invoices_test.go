@@ -1,0 +1,81 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+func TestMoneyFormat(t *testing.T) {
+	tests := []struct {
+		m      bot.Money
+		fr, en string
+	}{
+		{bot.Money{Cents: 2399, Currency: "EUR"}, "23,99 €", "€23.99"},
+		{bot.Money{Cents: 150050, Currency: "EUR"}, "1 500,50 €", "€1,500.50"},
+		{bot.Money{Cents: 100000000, Currency: "EUR"}, "1 000 000,00 €", "€1,000,000.00"},
+		{bot.Money{Cents: -505, Currency: "EUR"}, "-5,05 €", "€-5.05"},
+		{bot.Money{Cents: 7, Currency: "USD"}, "0,07 USD", "0.07 USD"},
+		{bot.Money{}, "0,00 €", "0.00 €"},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Format(bot.FR); got != tt.fr {
+			t.Errorf("%+v.Format(fr) = %q, want %q", tt.m, got, tt.fr)
+		}
+		if got := tt.m.Format(bot.EN); got != tt.en {
+			t.Errorf("%+v.Format(en) = %q, want %q", tt.m, got, tt.en)
+		}
+	}
+	if (bot.Invoice{Due: bot.Money{Cents: 1}}).Unpaid() != true || (bot.Invoice{}).Unpaid() || !(bot.Money{}).Zero() {
+		t.Error("Unpaid/Zero")
+	}
+}
+
+// The letter to the contractor names the association and its reference, the
+// request's code, the requester, the approvers and the date, and its subject
+// is one line whatever the title held.
+func TestEvolutionLetter(t *testing.T) {
+	at := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
+	e := bot.Evolution{ID: 3, Title: "Export CSV", Description: "Un export.\n", RequesterName: "Sam Admin", Approvers: []string{"Thérèse", "Paul"},
+		ApprovedAt: at, Reference: "W751234567", To: "contact@cf2d.test", MessageID: "m@anopex.test"}
+	l := e.Letter("Anopex", []string{"tresoriere@anopex.test"})
+	for _, want := range []string{"L'association Anopex (référence W751234567)", "Référence de la demande : EVO-3", "Date : 28/11/2026",
+		"Budget : à chiffrer", "Demandée par : Sam Admin", "Dépense approuvée par : Thérèse, Paul, le 28/11/2026", "Description :\nUn export.\n"} {
+		if !strings.Contains(l.Body, want) {
+			t.Errorf("letter lacks %q:\n%s", want, l.Body)
+		}
+	}
+	if l.Subject != "[W751234567] Demande d'évolution EVO-3 : Export CSV" || l.MessageID != "m@anopex.test" || l.To[0] != "contact@cf2d.test" || l.Cc[0] != "tresoriere@anopex.test" {
+		t.Errorf("letter header %+v", l)
+	}
+	e.Budget = bot.Money{Cents: 150000, Currency: "EUR"}
+	if l := e.Letter("Anopex", nil); !strings.Contains(l.Body, "Budget : 1 500,00 € TTC au plus") {
+		t.Errorf("budget line missing:\n%s", l.Body)
+	}
+}
+
+func TestArgTypesNormalise(t *testing.T) {
+	for _, tt := range []struct {
+		typ     bot.ArgType
+		in, out string
+	}{
+		{bot.ArgIP, "192.0.2.7/24", "192.0.2.0/24"}, {bot.ArgRecordType, "txt", "TXT"}, {bot.ArgTTL, "1h", "3600"},
+		{bot.ArgTicketID, "PH-3", "ph-3"}, {bot.ArgBillID, "fr56012345", "FR56012345"}, {bot.ArgBillID, "Order-12", "order-12"},
+		{bot.ArgAmount, "1 500,5 €", "1500.50"}, {bot.ArgRecordValue, "  v=spf1 mx  ", "v=spf1 mx"},
+	} {
+		got, err := tt.typ.Check(tt.in)
+		if err != nil || got != tt.out {
+			t.Errorf("%s.Check(%q) = %q, %v; want %q", tt.typ.Name, tt.in, got, err, tt.out)
+		}
+	}
+	for _, tt := range []struct {
+		typ bot.ArgType
+		in  string
+	}{{bot.ArgRecordType, "SOA"}, {bot.ArgBillID, "FR-1"}, {bot.ArgBillID, "x"}, {bot.ArgRecordValue, "a\nb"}, {bot.ArgTTL, "30"}} {
+		if got, err := tt.typ.Check(tt.in); err == nil {
+			t.Errorf("%s.Check(%q) = %q, want refused", tt.typ.Name, tt.in, got)
+		}
+	}
+}

@@ -23,6 +23,9 @@ type call struct {
 	me    *user  // nil when anonymous
 	base  string // http://host:port
 	id    string // the route's {id} or {user_id}
+	// bodyErr is the answer to a body that does not parse, given once the
+	// route is matched (so with its Allow header).
+	bodyErr *reply
 }
 
 // reply is an answer before the common headers are added.
@@ -93,7 +96,12 @@ func (s *Server) dispatch(c *call) reply {
 			if !slices.Contains(h.methods, c.r.Method) {
 				continue
 			}
-			rep := h.serve(c)
+			var rep reply
+			if c.bodyErr != nil {
+				rep = *c.bodyErr
+			} else {
+				rep = h.serve(c)
+			}
 			var allow []string
 			s.mu.RLock()
 			for _, h := range ep.handlers {
@@ -342,8 +350,14 @@ func (q query) withPage(p int) string {
 			done = true
 			continue
 		}
-		if q.arrays[k] {
-			for i, v := range q.vals[k] {
+		if q.arrays[k] || arrayParams[k] {
+			// Sanitising made the parameter an array (wp_parse_list), and
+			// http_build_query writes an array as key[0]=…&key[1]=….
+			var list []string
+			for _, v := range q.vals[k] {
+				list = append(list, splitList(v)...)
+			}
+			for i, v := range list {
 				put(k+"%5B"+strconv.Itoa(i)+"%5D", v)
 			}
 			continue
@@ -355,6 +369,10 @@ func (q query) withPage(p int) string {
 	}
 	return b.String()
 }
+
+// arrayParams are the list parameters of type array: in a Link header
+// they come back as the array WordPress made of them.
+var arrayParams = map[string]bool{"exclude": true, "include": true, "slug": true, "roles": true, "capabilities": true}
 
 // phpURLEncode is PHP's urlencode: spaces as '+', everything but letters,
 // digits and "-_." escaped (Go's QueryEscape also spares '~').

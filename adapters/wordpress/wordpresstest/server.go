@@ -150,10 +150,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		route = "/"
 	}
 	c := &call{s: s, r: r, route: route, q: q, base: "http://" + r.Host}
-	if err := c.readBody(); err != nil {
-		c.send(w, *err)
-		return
-	}
+	c.bodyErr = c.readBody()
 	s.mu.RLock()
 	c.me = s.authenticate(r)
 	s.mu.RUnlock()

@@ -128,13 +128,16 @@ func splitList(s string) []string {
 var orderbyEnum = []string{"id", "include", "name", "registered_date", "slug", "include_slugs", "email", "url"}
 
 // validateList checks the collection parameters in the order WordPress
-// registers them and lists every bad one.
+// registers them and lists the bad ones of the first phase that has any.
 func validateList(c *call) []paramError {
 	var errs []paramError
 	enum := func(name string, values []string) {
 		if v, ok := c.param(name); ok {
 			if s, _ := v.(string); !slices.Contains(values, s) {
 				msg := name + " is not one of " + phpList(values) + "."
+				if len(values) == 1 {
+					msg = name + " is not " + values[0] + "."
+				}
 				errs = append(errs, paramError{name: name, code: "rest_not_in_enum", message: msg})
 			}
 		}
@@ -165,9 +168,14 @@ func validateList(c *call) []paramError {
 			}
 		}
 	}
+	// Phase 1, has_valid_params: the parameters with a validate_callback.
 	enum("context", []string{"view", "embed", "edit"})
 	integer("page", 1, 0)
 	integer("per_page", 1, 100)
+	if len(errs) > 0 {
+		return errs
+	}
+	// Phase 2, sanitize_params: the others, only when phase 1 passed.
 	ints("exclude")
 	ints("include")
 	integer("offset", math.MinInt32, 0)
@@ -580,7 +588,7 @@ func (s *Server) updateUser(c *call) reply {
 		}
 	}
 	if name := c.str("username"); name != "" && name != u.login {
-		return fail(400, "rest_user_invalid_argument", "Username isn't editable.")
+		return fail(400, "rest_user_invalid_argument", "Username is not editable.")
 	}
 	if len(roles) > 0 {
 		if rep := s.checkRoles(c, u.id, roles); rep != nil {

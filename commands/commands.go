@@ -17,6 +17,8 @@ type Deps struct {
 	// Members are Dolibarr, Brevo and WordPress: the doli, wp and coherence families.
 	Members Members
 	Alerts  AlertDesk // the alert scheduler: the alerts family
+	// Hosting are the host, ticket, invoice and evolution families.
+	Hosting HostingDeps
 }
 
 // All returns every command the deps allow, in a fixed order.
@@ -29,6 +31,7 @@ func All(d Deps) []bot.Spec {
 	if d.Alerts != nil {
 		specs = append(specs, alerts(d.Alerts)...)
 	}
+	specs = append(specs, hosting(d.Hosting, d.Engine)...)
 	specs = append(specs, doli(d.Members)...)
 	specs = append(specs, wp(d.Members)...)
 	specs = append(specs, coherenceCmds(d.Members)...)

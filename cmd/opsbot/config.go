@@ -33,6 +33,8 @@ type Config struct {
 	WordPress  *wordpressConfig  `yaml:"wordpress"`
 	Coherence  *coherenceConfig  `yaml:"coherence"`
 	Console    consoleConfig     `yaml:"console"`
+
+	hostingSections `yaml:",inline"` // ovh, planethoster, smtp, cf2d, hosting (hosting.go)
 }
 
 type personConfig struct {
@@ -136,6 +138,9 @@ func (c *Config) check() error {
 	}
 	if c.Mattermost != nil {
 		errs = append(errs, c.Mattermost.check())
+	}
+	if err := c.hostingSections.check(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.policy(); err != nil {
 		errs = append(errs, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/chat/console"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/mailer/mailertest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -27,6 +28,7 @@ type demoEnv struct {
 	now     func() time.Time
 
 	cpanel *cpaneltest.Server
+	smtp   *mailertest.Server
 }
 
 // demoProviders start each provider's fake on loopback, seed it with a small
@@ -36,6 +38,10 @@ var demoProviders = []func(ctx context.Context, d *demoEnv) error{
 	demoCPanel,
 	demoAlerts,
 	demoMembers,
+	func(ctx context.Context, d *demoEnv) (err error) {
+		d.smtp, err = demoHosting(ctx, d, &d.cfg.hostingSections)
+		return err
+	},
 }
 
 // demoAlerts starts the demo's TLS site whose certificate expires in 5 days
@@ -134,6 +140,9 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	a.now = d.now
 	a.checkFirst = true
 	con := console.New(stdin, stdout, a.policy, "sysadmin", filepath.Join(d.cfg.Data, "attachments"))
+	if d.smtp != nil {
+		d.smtp.OnMessage(func(m mailertest.Message) { con.Note(mailLine(m)) })
+	}
 	fmt.Fprintf(stdout, "-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n", demoNames())
 	for _, b := range d.banner {
 		d.log.Info().Msg("fake provider " + b)

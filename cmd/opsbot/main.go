@@ -169,6 +169,7 @@ func open(cfg *Config, log zerolog.Logger) (*app, error) {
 var providers = []func(a *app) error{
 	wireCPanel,
 	wireMembers,
+	func(a *app) (err error) { a.deps.Hosting, err = buildHosting(a, &a.cfg.hostingSections); return err },
 }
 
 // start builds the engine on chat, registers the commands, recovers

@@ -226,3 +226,7 @@ func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	}
 	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(who), Emoji: f[2], Removed: f[0] == "unreact"})
 }
+
+// Note prints a line from outside the chat (the demo's SMTP sink) as
+// "[ID] TARGET: TEXT" and returns its ID.
+func (c *Console) Note(target, text string) (string, error) { return c.print(target, text, nil) }

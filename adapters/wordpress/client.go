@@ -157,24 +157,28 @@ func check(resp *resty.Response, err error, op string) error {
 	if err != nil {
 		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
 	}
-	s := resp.StatusCode()
-	if s >= 200 && s < 300 {
-		return nil
+	if s := resp.StatusCode(); s < 200 || s >= 300 {
+		return classify(s, contentType(resp), resp.Body(), op)
 	}
+	return nil
+}
+
+// classify maps a failed answer's status and body to a *bot.Error.
+func classify(s int, contentType string, body []byte, op string) *bot.Error {
 	var e errorJSON
-	isJSON := json.Unmarshal(resp.Body(), &e) == nil && e.Code != ""
+	isJSON := json.Unmarshal(body, &e) == nil && e.Code != ""
 	be := &bot.Error{Provider: provider, Op: op, Status: s}
 	if !isJSON {
-		be.Err = fmt.Errorf("%s answer is not the REST API's (%s)", http.StatusText(s), contentType(resp))
+		be.Err = fmt.Errorf("%d answer is not the REST API's (%s)", s, contentType)
 		be.Kind = bot.Unavailable
 		if s == http.StatusTooManyRequests {
 			be.Kind = bot.RateLimited
 		}
 		return be
 	}
-	msg := e.Code + ": " + e.Message
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
+	msg := strings.ToValidUTF8(e.Code+": "+e.Message, "?")
+	if r := []rune(msg); len(r) > 300 {
+		msg = string(r[:300]) + "…"
 	}
 	be.Err = errors.New(msg)
 	switch {
@@ -203,7 +207,7 @@ func check(resp *resty.Response, err error, op string) error {
 
 func contentType(resp *resty.Response) string {
 	if ct := resp.Header().Get("Content-Type"); ct != "" {
-		return ct
+		return strings.ToValidUTF8(ct, "?")
 	}
 	return "no content type"
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/maphash"
 	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -52,14 +53,20 @@ const (
 func (r *rec) src() uint32 { return r.ref & srcMask }
 func (r *rec) idx() int    { return int(r.ref &^ srcMask) }
 
-// pending is a finding found in the sorted pass, built once sorted.
+// pending is a finding found in the sorted pass, built once sorted. Its key
+// orders the report: the code's rank, then the address's first record (its
+// source and index), then the order the judge found it in.
 type pending struct {
-	rank    int
+	key     uint64 // rank<<58 | first<<26 | seq
 	reason  Reason
-	first   uint32 // the address's first record: the report's order
-	lo, hi  int    // the address's recs
-	primary int    // member index, -1 if none
+	lo, hi  int32 // the address's recs
+	primary int32 // member index, -1 if none
 }
+
+// MaxRecords is the most records Join takes from the three sources
+// together (the association has about 10 000 members): the join packs a
+// record's index in 30 bits and a finding's order in 26.
+const MaxRecords = 1 << 23
 
 // Join joins the sources on the normalised address and returns the findings,
 // by code (Codes order), each code's findings in the order their address
@@ -75,57 +82,10 @@ func Join(d Data, cfg Config) Report {
 			}
 		}
 	}
-	if len(d.Members)+len(d.Contacts)+len(d.WPUsers) >= 1<<30 {
-		panic("coherence: more than 2^30 records")
+	if len(d.Members)+len(d.Contacts)+len(d.WPUsers) > MaxRecords {
+		panic("coherence: more records than MaxRecords")
 	}
-	s1, s2 := maphash.MakeSeed(), maphash.MakeSeed()
-	recs := make([]rec, 0, len(d.Members)+len(d.Contacts)+len(d.WPUsers))
-	push := func(email string, ref, flags uint32, name uint64) bool {
-		key, ok := NormalizeEmail(email)
-		if ok {
-			recs = append(recs, rec{h1: maphash.String(s1, key), h2: maphash.String(s2, key), name: name, ref: ref, flags: flags})
-		}
-		return ok
-	}
-	for i := range d.Members {
-		m := &d.Members[i]
-		var f uint32
-		if m.Active {
-			f = fActive
-			rep.Stats.Active++
-		}
-		if !push(m.Email, srcMember|uint32(i), f, nameHash(m.FirstName, m.LastName)) {
-			rep.Stats.NoEmail++
-		}
-	}
-	rep.Stats.Members = len(d.Members)
-	for i := range d.Contacts {
-		c := &d.Contacts[i]
-		var f uint32
-		if c.InList(cfg.NewsletterList) {
-			f |= fInList
-			rep.Stats.InList++
-		}
-		if c.Blacklisted {
-			f |= fBlacklisted
-		}
-		if slices.Contains(c.Unsubscribed, cfg.NewsletterList) {
-			f |= fUnsubscribed
-		}
-		push(c.Email, srcContact|uint32(i), f, nameHash(c.FirstName, c.LastName))
-	}
-	rep.Stats.Contacts = len(d.Contacts)
-	for i := range d.WPUsers {
-		u := &d.WPUsers[i]
-		var f uint32
-		if membersOnly(u.Roles, cfg.MembersOnlyRoles) {
-			f = fMembersOnly
-			rep.Stats.WPMembersOnly++
-		}
-		push(u.Email, srcWP|uint32(i), f, wpNameHash(u))
-	}
-	rep.Stats.WPUsers = len(d.WPUsers)
-
+	recs := extract(&d, cfg, &rep.Stats)
 	recs = sortRecs(recs)
 	j := judge{d: &d, cfg: cfg, recs: recs, skipped: rep.Skipped}
 	for lo := 0; lo < len(recs); {
@@ -136,14 +96,109 @@ func Join(d Data, cfg Config) Report {
 		j.group(lo, hi)
 		lo = hi
 	}
-	slices.SortFunc(j.out, func(a, b pending) int {
-		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.first, b.first))
-	})
+	slices.SortFunc(j.out, func(a, b pending) int { return cmp.Compare(a.key, b.key) })
 	rep.Findings = make([]Finding, len(j.out))
 	for i, p := range j.out {
 		rep.Findings[i] = j.finding(p)
 	}
 	return rep
+}
+
+// extract turns the records of the three sources into recs, in source
+// order (members, contacts, accounts), and counts the stats. With large
+// sources the members are done on a second goroutine while the contacts and
+// accounts are done on this one: the join then uses both cores of a small
+// server.
+func extract(d *Data, cfg Config, st *Stats) []rec {
+	x := extractor{s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+	nm, nc := len(d.Members), len(d.Contacts)
+	recs := make([]rec, nm+nc+len(d.WPUsers))
+	var members int
+	var wg sync.WaitGroup
+	doMembers := func() { members = x.members(recs[:nm], d.Members, st) }
+	if nm >= 4096 && nc+len(d.WPUsers) >= 4096 {
+		wg.Go(doMembers)
+	} else {
+		doMembers()
+	}
+	contacts := x.contacts(recs[nm:nm+nc], d.Contacts, cfg.NewsletterList, st)
+	accounts := x.accounts(recs[nm+nc:], d.WPUsers, cfg.MembersOnlyRoles, st)
+	wg.Wait()
+	copy(recs[members:], recs[nm:nm+contacts])
+	copy(recs[members+contacts:], recs[nm+nc:nm+nc+accounts])
+	return recs[:members+contacts+accounts]
+}
+
+// extractor hashes addresses with the join's two seeds.
+type extractor struct{ s1, s2 maphash.Seed }
+
+// put writes the rec of one record at out[n] if its address is usable and
+// returns the new count.
+func (x extractor) put(out []rec, n int, email string, ref, flags uint32, name uint64) int {
+	key, ok := NormalizeEmail(email)
+	if !ok {
+		return n
+	}
+	out[n] = rec{h1: maphash.String(x.s1, key), h2: maphash.String(x.s2, key), name: name, ref: ref, flags: flags}
+	return n + 1
+}
+
+// members fills out with the members' recs; it writes only st's member counts.
+func (x extractor) members(out []rec, ms []bot.Adherent, st *Stats) int {
+	n := 0
+	for i := range ms {
+		m := &ms[i]
+		var f uint32
+		if m.Active {
+			f = fActive
+			st.Active++
+		}
+		if k := x.put(out, n, m.Email, srcMember|uint32(i), f, nameHash(m.FirstName, m.LastName)); k > n {
+			n = k
+		} else {
+			st.NoEmail++
+		}
+	}
+	st.Members = len(ms)
+	return n
+}
+
+// contacts fills out with the contacts' recs; it writes only st's contact counts.
+func (x extractor) contacts(out []rec, cs []bot.Contact, list int, st *Stats) int {
+	n := 0
+	for i := range cs {
+		c := &cs[i]
+		var f uint32
+		if c.InList(list) {
+			f |= fInList
+			st.InList++
+		}
+		if c.Blacklisted {
+			f |= fBlacklisted
+		}
+		if slices.Contains(c.Unsubscribed, list) {
+			f |= fUnsubscribed
+		}
+		n = x.put(out, n, c.Email, srcContact|uint32(i), f, nameHash(c.FirstName, c.LastName))
+	}
+	st.Contacts = len(cs)
+	return n
+}
+
+// accounts fills out with the WordPress accounts' recs; it writes only st's account counts.
+func (x extractor) accounts(out []rec, us []bot.WPUser, only []string, st *Stats) int {
+	n := 0
+	for i := range us {
+		u := &us[i]
+		var f uint32
+		if membersOnly(u.Roles, only) {
+			f = fMembersOnly
+			st.WPMembersOnly++
+		}
+		n = x.put(out, n, u.Email, srcWP|uint32(i), f, wpNameHash(u))
+	}
+	st.WPUsers = len(us)
+	return n
 }
 
 // judge applies the rules to the sorted recs.
@@ -209,7 +264,8 @@ func (j *judge) address(lo, hi int) {
 		}
 	}
 	add := func(c Code, reason Reason) {
-		j.out = append(j.out, pending{rank: codeRank(c), reason: reason, first: first, lo: lo, hi: hi, primary: primary})
+		key := uint64(codeRank(c))<<58 | uint64(first)<<26 | uint64(len(j.out))&(1<<26-1)
+		j.out = append(j.out, pending{key: key, reason: reason, lo: int32(lo), hi: int32(hi), primary: int32(primary)})
 	}
 	run := func(c Code) bool { return !slices.Contains(j.skipped, c) }
 
@@ -268,7 +324,7 @@ func (j *judge) statusReason(member int) Reason {
 
 // finding builds the finding p stands for.
 func (j *judge) finding(p pending) Finding {
-	f := Finding{Code: Codes[p.rank], Reason: p.reason}
+	f := Finding{Code: Codes[p.key>>58], Reason: p.reason}
 	for _, r := range j.recs[p.lo:p.hi] {
 		switch r.src() {
 		case srcMember:

@@ -22,7 +22,10 @@ import (
 //     round trips that cannot overlap under the clients' concurrency (the
 //     slowest source's, since the three are read at once) times the latency;
 //   - peak-MB: the peak of the heap in use during the sweeps, the fakes'
-//     data included (sampled every 2 ms).
+//     data included (sampled every 2 ms);
+//   - cpu-ms/op: the CPU time the process used per sweep, the fakes'
+//     included: when it nears cores × bound the sweep is CPU-bound (JSON
+//     rendering and decoding), not latency-bound.
 //
 // Brevo's pacing (10 requests a second in production) is off, as against a
 // fake; with it, Brevo's 100 pages at 100k take 10 s whatever the overlap.
@@ -43,6 +46,7 @@ func BenchmarkSweep(b *testing.B) {
 			runtime.GC()
 			peak := sampleHeap()
 			d0, b0, w0 := e.Requests()
+			cpu0 := cpuTime()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -52,12 +56,14 @@ func BenchmarkSweep(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			cpu := cpuTime() - cpu0
 			peakBytes := peak()
 			d, br, w := e.Requests()
 			b.ReportMetric(float64(d-d0+br-b0+w-w0)/float64(b.N), "requests/op")
 			bound := lowerBound(e, &r, latency)
 			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(bound), "x-bound")
 			b.ReportMetric(float64(peakBytes)/(1<<20), "peak-MB")
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -114,7 +114,7 @@ func personText(c bot.Call, cfg coherence.Config, p coherence.Person) string {
 		dol = []string{c.T("aucun adhérent", "no member")}
 	}
 	line(coherence.Dolibarr, strings.Join(dol, " ; "))
-	if configured[coherence.Brevo] || p.Email == "" {
+	if configured[coherence.Brevo] {
 		line(coherence.Brevo, contactText(c, cfg, p.Contact))
 	}
 	if configured[coherence.WordPress] {
@@ -274,7 +274,11 @@ func applyFix(chk *coherence.Checker, a bot.ContactAdmin) func(context.Context, 
 		text := fmt.Sprintf(c.T("Lettre d'information corrigée (%s) : %d retrait(s), %d ajout(s), %d contact(s) créé(s)", "Newsletter fixed (%s): %d removal(s), %d addition(s), %d contact(s) created"),
 			note, len(removed), len(added), created)
 		if len(failed) > 0 {
-			text += fmt.Sprintf(c.T(" ; refusés par Brevo : %s", "; refused by Brevo: %s"), strings.Join(failed, ", "))
+			shown := failed[:min(len(failed), previewNames)]
+			text += fmt.Sprintf(c.T(" ; %d refusé(s) par Brevo : %s", "; %d refused by Brevo: %s"), len(failed), strings.Join(shown, ", "))
+			if len(failed) > len(shown) {
+				text += "…"
+			}
 		}
 		return bot.Outcome{Text: text}, nil
 	}

@@ -161,6 +161,7 @@ func TestCoherenceMemberCommand(t *testing.T) {
 		{"coherent", rolePeople[bot.Board], "coherence member jeanne.dupont@exemple.fr", []string{"✅ Aucune incohérence"}},
 		{"by number", rolePeople[bot.Admin], "coherence member 1", []string{"jeanne.dupont@exemple.fr", "n°1 Jeanne Dupont"}},
 		{"unknown", rolePeople[bot.Admin], "coherence member personne@exemple.fr", []string{"n'est connue ni de Dolibarr"}},
+		{"member without address", rolePeople[bot.Admin], "coherence member 47", []string{"adhérent sans adresse", "n°47 Sans Adresse"}},
 		{"unknown number", rolePeople[bot.Admin], "coherence member 9999", []string{"Il n'y a pas d'adhérent n°9999"}},
 		{"delegate on their own mailbox", rolePeople[bot.Delegate], "coherence member delegue75@anopex.test", []string{"Dominique Petit"}},
 		{"delegate on another address", rolePeople[bot.Delegate], "coherence member jeanne.dupont@exemple.fr", []string{"que pour votre propre boîte"}},

@@ -9,8 +9,8 @@ import (
 // setEnv gives every ${VAR} of the sample a value.
 func setEnv(t *testing.T) {
 	for _, v := range []string{"CPANEL_TOKEN", "DISCORD_BOT_TOKEN", "MATTERMOST_BOT_TOKEN", "OPSBOT_MATTERMOST_TOKEN_MAIL",
-		"DOLIBARR_API_KEY", "BREVO_API_KEY", "WORDPRESS_APP_PASSWORD", "OVH_APP_KEY", "OVH_APP_SECRET", "OVH_CONSUMER_KEY",
-		"PLANETHOSTER_API_KEY", "PLANETHOSTER_API_USER", "SMTP_PASSWORD"} {
+		"DOLIBARR_KEY", "BREVO_KEY", "WP_APP_PASSWORD", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY",
+		"PLANETHOSTER_API_KEY", "SMTP_PASSWORD"} {
 		t.Setenv(v, "value-of-"+v)
 	}
 }
@@ -25,7 +25,8 @@ func TestSampleConfigLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opsbot.example.yaml: %v", err)
 	}
-	if cfg.CPanel.Token.Reveal() != "value-of-CPANEL_TOKEN" || cfg.Discord == nil || cfg.Mattermost == nil {
+	if cfg.CPanel.Token.Reveal() != "value-of-CPANEL_TOKEN" || cfg.Discord == nil || cfg.Mattermost == nil ||
+		cfg.Dolibarr == nil || cfg.OVH == nil || cfg.Alerts == nil || cfg.Ops == nil || cfg.CF2D == nil {
 		t.Errorf("sample not read as expected: %+v", cfg)
 	}
 	p, err := cfg.policy()

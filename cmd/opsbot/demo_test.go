@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,5 +144,40 @@ func TestDemoTranscript(t *testing.T) {
 	}
 	if string(want) != out {
 		t.Errorf("transcript differs from %s (go test ./cmd/opsbot -run TestDemoTranscript -update to accept):\n%s", golden, out)
+	}
+}
+
+// check-config's credential checks pass against the demo's fakes, and a
+// provider that refuses the token fails its check.
+func TestProviderChecks(t *testing.T) {
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.close)
+	a, err := open(d.cfg, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	var names []string
+	for _, c := range a.checks {
+		names = append(names, c.name)
+		if err := c.run(t.Context()); err != nil {
+			t.Errorf("check %s against its fake: %v", c.name, err)
+		}
+	}
+	for _, want := range []string{"cpanel", "dolibarr", "brevo", "wordpress", "ovh"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no credential check for %s (have %q)", want, names)
+		}
+	}
+	d.cpanel.Fault.FailNext(1, 401, "Access denied")
+	for _, c := range a.checks {
+		if c.name == "cpanel" {
+			if err := c.run(t.Context()); err == nil {
+				t.Error("the cpanel check passed on a 401")
+			}
+		}
 	}
 }

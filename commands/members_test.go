@@ -286,3 +286,33 @@ func TestWPCommands(t *testing.T) {
 	contains(t, "by address", w.run(t, admin, "wp role edmond.expire@exemple.fr subscriber").Text, "rôle de e.expire : adherent → subscriber")
 	contains(t, "board may not change roles", w.run(t, rolePeople[bot.Board], "wp role r.vidal author").Text, "réservé")
 }
+
+// TestCoherenceFixInterrupted makes Brevo refuse the creations after the
+// removals and additions went through: the request fails with what was done.
+func TestCoherenceFixInterrupted(t *testing.T) {
+	w := newMembersWorld(t)
+	w.run(t, rolePeople[bot.Admin], "coherence fix")
+	w.env.Brevo.Fault.Only(func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/v3/contacts" })
+	w.env.Brevo.Fault.FailNext(100, http.StatusInternalServerError, `{"code":"internal","message":"boom"}`)
+	cr := w.approve(t)
+	if cr.State != bot.Failed {
+		t.Fatalf("request %s, want failed", cr.State)
+	}
+	contains(t, "outcome", cr.Outcome, "Correction interrompue pendant les créations : 5 retrait(s), 1 ajout(s), 0 création(s) faits", "relancez /coherence fix", "Brevo")
+}
+
+func TestMemberStatuses(t *testing.T) {
+	w := newMembersWorld(t)
+	for addr, want := range map[string]string{
+		"xavier.exclu@exemple.fr":      "exclu",
+		"lucie.brouillon@exemple.fr":   "brouillon (jamais validé)",
+		"rose.resiliee@exemple.fr":     "résilié",
+		"edmond.expire@exemple.fr":     "cotisation expirée le 28/08/2026",
+		"genevieve.st-eloi@exemple.fr": "actif (sans cotisation)",
+		"jeanne.dupont@exemple.fr":     "actif, cotisation jusqu'au 28/07/2027",
+	} {
+		contains(t, addr, w.run(t, rolePeople[bot.Board], "doli member "+addr).Text, want)
+	}
+	contains(t, "blocked contact", w.run(t, rolePeople[bot.Board], "coherence member berenice.bloquee@exemple.fr").Text, "contact bloqué", "blacklisted_member")
+	contains(t, "outside the list", w.run(t, rolePeople[bot.Board], "coherence member irene.horsliste@exemple.fr").Text, "contact hors de la lettre", "missing_in_newsletter")
+}

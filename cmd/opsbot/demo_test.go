@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/commands"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -179,5 +183,68 @@ func TestProviderChecks(t *testing.T) {
 				t.Error("the cpanel check passed on a 401")
 			}
 		}
+	}
+}
+
+// The command reference in docs/commands.md is generated from the specs of
+// the demo (every family): it cannot drift from the code.
+func TestCommandReference(t *testing.T) {
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.close)
+	a, err := open(d.cfg, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	var b strings.Builder
+	b.WriteString("# opsbot commands\n\nGenerated from the command specs by `go test ./cmd/opsbot -run TestCommandReference -update`.\n")
+	b.WriteString("A change goes through a change request approved by the roles shown; a role in *italics* may run the command only on their own mailbox or member record.\n\n")
+	b.WriteString("| command | what it does | who may run it | approval |\n| --- | --- | --- | --- |\n")
+	specs := commands.All(a.deps)
+	sort.Slice(specs, func(i, j int) bool { return specs[i].Path < specs[j].Path })
+	for _, s := range specs {
+		var who []string
+		for _, r := range s.Roles {
+			who = append(who, string(r))
+		}
+		if s.Self != nil {
+			for _, r := range s.Self.Roles {
+				who = append(who, "*"+string(r)+"*")
+			}
+		}
+		approval := "—"
+		if s.IsChange() {
+			var rs []string
+			for _, r := range s.ApproverRoles() {
+				rs = append(rs, string(r))
+			}
+			approval = strings.Join(rs, " or ")
+			if s.Self != nil && s.Self.NoApproval {
+				approval += " (none on one's own mailbox)"
+			}
+			if s.Financial {
+				approval += ", financial"
+			}
+		}
+		fmt.Fprintf(&b, "| `/%s` | %s | %s | %s |\n", s.Usage(), strings.ReplaceAll(s.Help, "|", "\\|"), strings.Join(who, ", "), approval)
+	}
+	golden := "../../docs/commands.md"
+	if *update {
+		if err := os.MkdirAll("../../docs", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != b.String() {
+		t.Errorf("%s is out of date: go test ./cmd/opsbot -run TestCommandReference -update", golden)
 	}
 }

@@ -22,7 +22,9 @@ import (
 //     round trips that cannot overlap under the clients' concurrency (the
 //     slowest source's, since the three are read at once) times the latency;
 //   - peak-MB: the peak of the heap in use during the sweeps, the fakes'
-//     data included (sampled every 2 ms);
+//     data included (sampled every 2 ms), and base-MB, the heap in use
+//     before the first sweep (the fakes' data, after a GC): the sweep's own
+//     peak is the difference;
 //   - cpu-ms/op: the CPU time the process used per sweep, the fakes'
 //     included: when it nears cores × bound the sweep is CPU-bound (JSON
 //     rendering and decoding), not latency-bound.
@@ -44,6 +46,7 @@ func BenchmarkSweep(b *testing.B) {
 			chk := e.Checker()
 			var r coherence.Report
 			runtime.GC()
+			base := heapInUse()
 			peak := sampleHeap()
 			d0, b0, w0 := e.Requests()
 			cpu0 := cpuTime()
@@ -63,6 +66,7 @@ func BenchmarkSweep(b *testing.B) {
 			bound := lowerBound(e, &r, latency)
 			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(bound), "x-bound")
 			b.ReportMetric(float64(peakBytes)/(1<<20), "peak-MB")
+			b.ReportMetric(float64(base)/(1<<20), "base-MB")
 			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
@@ -75,11 +79,17 @@ func lowerBound(e *coherencetest.Env, r *coherence.Report, latency time.Duration
 	return max(time.Duration(dc)*latency, e.Contacts.LowerBound(r.Stats.Contacts, latency), time.Duration(wc)*latency)
 }
 
+// heapInUse is MemStats.HeapInuse, read through runtime/metrics.
+func heapInUse() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64() + s[1].Value.Uint64()
+}
+
 // sampleHeap samples the heap in use (objects and fragmentation, as
 // MemStats.HeapInuse) every 2 ms until the returned function is called; it
 // returns the peak.
 func sampleHeap() func() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
 	var (
 		mu   sync.Mutex
 		peak uint64
@@ -87,9 +97,9 @@ func sampleHeap() func() uint64 {
 		wg   sync.WaitGroup
 	)
 	read := func() {
-		metrics.Read(s)
+		h := heapInUse()
 		mu.Lock()
-		peak = max(peak, s[0].Value.Uint64()+s[1].Value.Uint64())
+		peak = max(peak, h)
 		mu.Unlock()
 	}
 	wg.Go(func() {

@@ -48,7 +48,11 @@ func Start(now time.Time) *Env {
 	e.Brevo.SetRateLimit(1<<30, time.Hour)
 	e.WordPress = wordpresstest.New(WPUser, WPPassword)
 	e.closeOnce = []func(){e.Dolibarr.Close, e.Brevo.Close, e.WordPress.Close}
-	hc := &http.Client{Timeout: 30 * time.Second}
+	// As many idle connections per host as requests in flight: with the
+	// default 2, every round of 4 pages would open 2 new connections.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	log := zerolog.Nop()
 	e.Members = dolibarr.New(e.Dolibarr.URL(), bot.NewSecret(DolibarrKey), hc, log, dolibarr.Options{Now: clock, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
 	e.Contacts = brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), hc, log, brevo.Options{RatePerSecond: -1, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})

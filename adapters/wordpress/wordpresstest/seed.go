@@ -71,8 +71,9 @@ func (s *Server) insert(u User) *user {
 		nickname: u.Login, url: u.URL, siteURL: u.siteURL, roles: append([]string(nil), u.Roles...),
 		registered: s.now().UTC().Truncate(time.Second), posts: u.Posts, password: u.Password,
 		nicename: s.uniqueNicename(sanitizeTitle(u.Login))}
+	x.refold()
 	s.users[x.id] = x
-	s.byLogin[fold(x.login)] = x
+	s.byLogin[x.folded.login] = x
 	s.byEmail[strings.ToLower(x.email)] = x
 	s.byNice[x.nicename] = x
 	s.changed()
@@ -253,6 +254,13 @@ func (s *Server) Generate(n int, seed uint64) []User {
 // fold lower-cases s and drops the accents of Latin letters, as MariaDB's
 // utf8mb4_unicode_ci compares.
 func fold(s string) string {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] < 0x80 && (s[i] < 'A' || s[i] > 'Z')
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if r < 0x80 {

@@ -23,6 +23,15 @@ type user struct {
 	posts                                                  int
 	password                                               string
 	appPasswords                                           []appPassword
+	folded                                                 folded // for searches and sorts
+}
+
+// folded holds the searchable columns under the collation's folding.
+type folded struct{ login, email, url, nicename, display string }
+
+// refold recomputes u.folded after a change of u.
+func (u *user) refold() {
+	u.folded = folded{fold(u.login), fold(u.email), fold(u.url), fold(u.nicename), fold(u.display)}
 }
 
 type appPassword struct {
@@ -376,17 +385,17 @@ func matches(u *user, cols []string, raw, term string) bool {
 			}
 			continue
 		case "login":
-			v = u.login
+			v = u.folded.login
 		case "email":
-			v = u.email
+			v = u.folded.email
 		case "url":
-			v = u.url
+			v = u.folded.url
 		case "nicename":
-			v = u.nicename
+			v = u.folded.nicename
 		case "display":
-			v = u.display
+			v = u.folded.display
 		}
-		if strings.Contains(fold(v), term) {
+		if strings.Contains(v, term) {
 			return true
 		}
 	}
@@ -411,13 +420,13 @@ func sortUsers(out []*user, orderby string, include, slugs []string) {
 	}
 	switch orderby {
 	case "name":
-		by(func(u *user) string { return fold(u.display) })
+		by(func(u *user) string { return u.folded.display })
 	case "slug":
 		by(func(u *user) string { return u.nicename })
 	case "email":
-		by(func(u *user) string { return fold(u.email) })
+		by(func(u *user) string { return u.folded.email })
 	case "url":
-		by(func(u *user) string { return fold(u.url) })
+		by(func(u *user) string { return u.folded.url })
 	case "registered_date":
 		slices.SortStableFunc(out, func(a, b *user) int { return cmp.Or(a.registered.Compare(b.registered), a.id-b.id) })
 	case "include":
@@ -614,6 +623,7 @@ func (s *Server) updateUser(c *call) reply {
 	if rolesSet {
 		u.roles = uniq(roles) // set_role('') then add_role for each
 	}
+	u.refold()
 	s.changed()
 	return s.userReply(c, u, "edit", 200)
 }

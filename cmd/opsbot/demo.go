@@ -99,7 +99,7 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	d, err := newDemo(ctx, dir, *locale, newLogger(stderr, *level, true))
+	d, err := newDemo(ctx, dir, *locale, newLogger(stderr, *level, true), time.Now)
 	if err != nil {
 		return err
 	}
@@ -107,9 +107,10 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return d.run(ctx, stdin, stdout)
 }
 
-// newDemo starts the fakes and builds the in-memory configuration.
-func newDemo(ctx context.Context, dir, locale string, log zerolog.Logger) (*demoEnv, error) {
-	d := &demoEnv{cfg: &Config{Locale: locale, Data: dir, People: demoPeople}, log: log, now: time.Now}
+// newDemo starts the fakes, seeded relative to now, and builds the
+// in-memory configuration.
+func newDemo(ctx context.Context, dir, locale string, log zerolog.Logger, now func() time.Time) (*demoEnv, error) {
+	d := &demoEnv{cfg: &Config{Locale: locale, Data: dir, People: demoPeople}, log: log, now: now}
 	for _, p := range demoProviders {
 		if err := p(ctx, d); err != nil {
 			d.close()
@@ -132,12 +133,11 @@ func (d *demoEnv) close() {
 
 // run plays the console session until the input ends.
 func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
-	a, err := open(d.cfg, d.log)
+	a, err := open(d.cfg, d.log, d.now)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	a.now = d.now
 	a.checkFirst = true
 	con := console.New(stdin, stdout, a.policy, "sysadmin", filepath.Join(d.cfg.Data, "attachments"))
 	if d.smtp != nil {
@@ -181,7 +181,7 @@ func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return errors.New("console: say who you are with -as NAME or console.as in the configuration")
 	}
 	log := newLogger(stderr, cfg.LogLevel, true)
-	a, err := open(cfg, log)
+	a, err := open(cfg, log, time.Now)
 	if err != nil {
 		return err
 	}

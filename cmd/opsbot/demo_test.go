@@ -34,6 +34,9 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// demoClock is the fixed time of the golden transcripts.
+var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
+
 // playDemo runs the demo on script with a fixed clock and debug logs, and
 // returns the transcript, the logs and the demo (its fakes are still open).
 func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
@@ -41,12 +44,11 @@ func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
 	dir := t.TempDir()
 	logs := &syncBuffer{}
 	log := zerolog.New(logs).Level(zerolog.DebugLevel)
-	d, err := newDemo(t.Context(), dir, "fr", log)
+	d, err := newDemo(t.Context(), dir, "fr", log, func() time.Time { return demoClock })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.close)
-	d.now = func() time.Time { return time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC) }
 	var out bytes.Buffer
 	if err := d.run(t.Context(), strings.NewReader(script), &out); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
@@ -154,12 +156,12 @@ func TestDemoTranscript(t *testing.T) {
 // check-config's credential checks pass against the demo's fakes, and a
 // provider that refuses the token fails its check.
 func TestProviderChecks(t *testing.T) {
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop())
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop())
+	a, err := open(d.cfg, zerolog.Nop(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,12 +191,12 @@ func TestProviderChecks(t *testing.T) {
 // The command reference in docs/commands.md is generated from the specs of
 // the demo (every family): it cannot drift from the code.
 func TestCommandReference(t *testing.T) {
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop())
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop())
+	a, err := open(d.cfg, zerolog.Nop(), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

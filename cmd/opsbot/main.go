@@ -140,12 +140,12 @@ func newLogger(w io.Writer, level string, pretty bool) zerolog.Logger {
 
 // open builds the app from a configuration: store, policy, providers. The
 // chat and the engine come after, because the engine needs the chat.
-func open(cfg *Config, log zerolog.Logger) (*app, error) {
+func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
 	policy, err := cfg.policy()
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: time.Now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy, metrics: ops.NewMetrics()}
+	a := &app{cfg: cfg, log: log, now: now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy, metrics: ops.NewMetrics()}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -262,7 +262,7 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stderr, cfg.LogLevel, false)
-	a, err := open(cfg, log)
+	a, err := open(cfg, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: syntax and references OK\n", *path)
-	a, err := open(cfg, newLogger(io.Discard, "error", false))
+	a, err := open(cfg, newLogger(io.Discard, "error", false), time.Now)
 	if err != nil {
 		return err
 	}

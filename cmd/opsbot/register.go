@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"time"
 
 	"github.com/anopex/opsbot/commands"
 )
@@ -29,7 +30,7 @@ func mattermostCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if cfg.Mattermost == nil {
 		return errors.New("mattermost register: the configuration has no mattermost: section")
 	}
-	a, err := open(cfg, newLogger(stderr, "warn", false))
+	a, err := open(cfg, newLogger(stderr, "warn", false), time.Now)
 	if err != nil {
 		return err
 	}

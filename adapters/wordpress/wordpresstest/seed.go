@@ -26,8 +26,6 @@ type User struct {
 	// Password is the login password, which the REST API refuses (only
 	// application passwords open it).
 	Password string
-
-	siteURL bool
 }
 
 // AddUser adds an account and returns its ID. A duplicate login or e-mail,
@@ -68,7 +66,7 @@ func (s *Server) insert(u User) *user {
 		}
 	}
 	x := &user{id: u.ID, login: u.Login, email: u.Email, first: u.FirstName, last: u.LastName, display: u.Name,
-		nickname: u.Login, url: u.URL, siteURL: u.siteURL, roles: append([]string(nil), u.Roles...),
+		nickname: u.Login, url: u.URL, roles: append([]string(nil), u.Roles...),
 		registered: s.now().UTC().Truncate(time.Second), posts: u.Posts, password: u.Password,
 		nicename: s.uniqueNicename(sanitizeTitle(u.Login))}
 	x.refold()

@@ -92,10 +92,10 @@ func New(admin, appPassword string) *Server {
 	for _, r := range coreRoles {
 		s.addRole(r.slug, r.name, r.caps)
 	}
-	s.AddUser(User{Login: admin, Email: admin + "@example.test", Name: admin, Roles: []string{"administrator"},
-		Posts: 1, siteURL: true})
+	a := s.insert(User{Login: admin, Email: admin + "@example.test", Name: admin, Roles: []string{"administrator"}, Posts: 1})
+	a.siteURL = true // wp_install sets the installer's website to the site
 	if appPassword != "" {
-		s.addAppPassword(s.byLogin[fold(admin)], "opsbot", appPassword)
+		s.addAppPassword(a, "opsbot", appPassword)
 	}
 	s.eps = s.endpoints()
 	s.srv = httptest.NewServer(s.count(s.Fault.Wrap(http.HandlerFunc(s.serve))))

@@ -145,7 +145,7 @@ func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: now, hc: &http.Client{Timeout: 30 * time.Second}, policy: policy, metrics: ops.NewMetrics()}
+	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy, metrics: ops.NewMetrics()}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -162,6 +162,15 @@ func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
 		}
 	}
 	return a, nil
+}
+
+// httpClient is the client every provider shares. The clients overlap up
+// to 4 page requests per host (a sweep): keep that many connections warm
+// rather than the default 2, so each round does not open new TLS sessions.
+func httpClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 8
+	return &http.Client{Timeout: 30 * time.Second, Transport: t}
 }
 
 // providers wire each configured provider into a.deps. Each one is a no-op

@@ -210,7 +210,11 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		a.deps.Alerts = alerting.Scheduler
 		a.engine.Watch(alerting.Alerts.React)
 	}
-	if err := a.wireOps(a.cfg.Ops, a.metrics, nil); err != nil {
+	var chatHealth func(context.Context) error
+	if h, ok := chat.(interface{ Healthy(context.Context) error }); ok {
+		chatHealth = h.Healthy
+	}
+	if err := a.wireOps(a.cfg.Ops, a.metrics, chatHealth); err != nil {
 		return err
 	}
 	if err := a.engine.Register(commands.All(a.deps)...); err != nil {

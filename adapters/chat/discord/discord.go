@@ -72,6 +72,7 @@ type Chat struct {
 	log zerolog.Logger
 
 	botID atomic.Value // string: the bot's user ID, from READY
+	up    atomic.Bool  // the gateway session is ready (READY or RESUMED seen, no disconnect since)
 
 	mu      sync.Mutex
 	h       bot.Handler
@@ -264,6 +265,7 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	c.readies++
 	again := c.readies > 1
 	c.mu.Unlock()
+	c.up.Store(true)
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
 	if again {
 		// The session could not be resumed: events of the gap are lost.
@@ -272,11 +274,22 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 }
 
 func (c *Chat) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {
+	c.up.Store(true)
 	c.log.Info().Msg("gateway session resumed")
 }
 
 func (c *Chat) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	c.up.Store(false)
 	c.log.Warn().Msg("gateway disconnected")
+}
+
+// Healthy reports whether the gateway session is up, for /healthz: an error
+// of kind Unavailable while it is not (not yet connected, or reconnecting).
+func (c *Chat) Healthy(context.Context) error {
+	if !c.up.Load() {
+		return &bot.Error{Provider: Platform, Op: "gateway", Kind: bot.Unavailable, Err: errors.New("gateway session not ready")}
+	}
+	return nil
 }
 
 func (c *Chat) onRateLimit(_ *discordgo.Session, e *discordgo.RateLimit) {

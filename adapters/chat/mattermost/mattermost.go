@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -85,6 +86,7 @@ type Chat struct {
 	cmdTokens map[string][]byte
 	authToken string // the bot token, for the websocket challenge; never logged
 	siteURL   string
+	up        atomic.Bool // the websocket is authenticated and listening
 
 	mu     sync.Mutex
 	botID  string
@@ -321,3 +323,12 @@ func teamRoles(tm *model.TeamMember) []string {
 
 // t picks the adapter's own message in its locale.
 func (c *Chat) t(fr, en string) string { return c.cfg.Locale.Pick(fr, en) }
+
+// Healthy reports whether the websocket that brings reactions is up, for
+// /healthz: an error of kind Unavailable while it is down or reconnecting.
+func (c *Chat) Healthy(context.Context) error {
+	if !c.up.Load() {
+		return &bot.Error{Provider: Platform, Op: "websocket", Kind: bot.Unavailable, Err: errors.New("websocket not connected")}
+	}
+	return nil
+}

@@ -139,6 +139,8 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 		}
 	}
 	c.log.Info().Msg("websocket connected")
+	c.up.Store(true)
+	defer c.up.Store(false)
 	c.resync(ctx, h, botID)
 
 	conn.SetPingHandler(func(data string) error {

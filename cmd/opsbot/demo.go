@@ -143,7 +143,10 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	if d.smtp != nil {
 		d.smtp.OnMessage(func(m mailertest.Message) { con.Note(mailLine(m)) })
 	}
-	fmt.Fprintf(stdout, "-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n", demoNames())
+	con.SetLocale(d.cfg.locale())
+	fmt.Fprintf(stdout, d.cfg.locale().Pick(
+		"-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n",
+		"-- opsbot demo: you are sysadmin. /help for help, /as NAME to switch identity (%s), react ID ✅ to approve.\n"), demoNames())
 	for _, b := range d.banner {
 		d.log.Info().Msg("fake provider " + b)
 	}
@@ -190,5 +193,6 @@ func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("console: %q is not a console name of the configuration's people", who)
 	}
 	con := console.New(stdin, stdout, a.policy, who, filepath.Join(cfg.Data, "attachments"))
+	con.SetLocale(cfg.locale())
 	return a.start(ctx, console.Platform, con, con.Run)
 }

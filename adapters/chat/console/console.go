@@ -40,6 +40,7 @@ type Console struct {
 	seq         int
 	lastRequest string
 	current     string
+	locale      bot.Locale
 }
 
 var _ bot.Chat = (*Console)(nil)
@@ -107,6 +108,15 @@ func (c *Console) Direct(_ context.Context, user string, m bot.Message) error {
 
 func (c *Console) person(id string) bot.Person {
 	return c.policy.Person(Platform, id, id, nil, false)
+}
+
+// SetLocale sets the language of the console's own notes (French by default).
+func (c *Console) SetLocale(l bot.Locale) { c.mu.Lock(); c.locale = l; c.mu.Unlock() }
+
+func (c *Console) tr(fr, en string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.locale.Pick(fr, en)
 }
 
 // Say prints a note from the console itself (not from the bot).
@@ -183,7 +193,8 @@ func (c *Console) line(ctx context.Context, h bot.Handler, line string) bool {
 				return err
 			})})
 	default:
-		c.say("ligne non comprise : commencez par /commande, /as NOM ou react ID EMOJI (/help pour l'aide)")
+		c.say(c.tr("ligne non comprise : commencez par /commande, /as NOM ou react ID EMOJI (/help pour l'aide)",
+			"line not understood: start with /command, /as NAME or react ID EMOJI (/help for help)"))
 	}
 	return false
 }
@@ -197,19 +208,20 @@ func (c *Console) as(name string) {
 	}
 	slices.Sort(known)
 	if !slices.Contains(known, name) {
-		c.say(fmt.Sprintf("personne inconnue « %s » ; choisissez parmi : %s", name, strings.Join(known, ", ")))
+		c.say(fmt.Sprintf(c.tr("personne inconnue « %s » ; choisissez parmi : %s", "unknown person %q; choose one of: %s"), name, strings.Join(known, ", ")))
 		return
 	}
 	c.mu.Lock()
 	c.current = name
 	c.mu.Unlock()
-	c.say("vous êtes maintenant " + name)
+	c.say(c.tr("vous êtes maintenant ", "you are now ") + name)
 }
 
 func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	f := strings.Fields(line)
 	if len(f) != 3 {
-		c.say("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, :white_check_mark: ou :x:)")
+		c.say(c.tr("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, :white_check_mark: ou :x:)",
+			"write: react ID EMOJI (ID is a message number or last; EMOJI is ✅, ❌, :white_check_mark: or :x:)"))
 		return
 	}
 	c.mu.Lock()
@@ -221,7 +233,7 @@ func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	valid := err == nil && n >= 1 && n <= c.seq
 	c.mu.Unlock()
 	if !valid {
-		c.say(fmt.Sprintf("message inconnu « %s » : donnez le numéro entre crochets, ou last", f[1]))
+		c.say(fmt.Sprintf(c.tr("message inconnu « %s » : donnez le numéro entre crochets, ou last", "unknown message %q: give the number in brackets, or last"), f[1]))
 		return
 	}
 	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(who), Emoji: f[2], Removed: f[0] == "unreact"})

@@ -120,3 +120,17 @@ func TestConsoleEndsWithContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestConsoleEnglishNotes(t *testing.T) {
+	policy, _ := bot.NewPolicy([]bot.Member{{Name: "Sam", Roles: []bot.Role{bot.Admin}, IDs: map[string]string{Platform: "sysadmin"}}}, nil)
+	var out bytes.Buffer
+	c := New(strings.NewReader("/as nobody\nreact 9 ✅\nhello\n"), &out, policy, "sysadmin", t.TempDir())
+	c.SetLocale(bot.EN)
+	if err := c.Run(t.Context(), &echo{chat: c}); err != nil {
+		t.Fatal(err)
+	}
+	want := "-- unknown person \"nobody\"; choose one of: sysadmin\n-- unknown message \"9\": give the number in brackets, or last\n-- line not understood: start with /command, /as NAME or react ID EMOJI (/help for help)\n"
+	if out.String() != want {
+		t.Errorf("English notes:\n%s\nwant:\n%s", out.String(), want)
+	}
+}

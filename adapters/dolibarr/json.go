@@ -187,6 +187,18 @@ type listJSON[T any] struct {
 // the items (no second pass over the body): pages are most of a read's CPU.
 func decodeList[T any](b []byte) (listJSON[T], error) {
 	var l listJSON[T]
+	if p, ok := any(&l).(*listJSON[memberJSON]); ok {
+		if f, ok := fastMembers(b); ok {
+			*p = f
+			return l, nil
+		}
+	}
+	return decodeListJSON[T](b)
+}
+
+// decodeListJSON is decodeList through encoding/json alone.
+func decodeListJSON[T any](b []byte) (listJSON[T], error) {
+	var l listJSON[T]
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
 		var o struct {

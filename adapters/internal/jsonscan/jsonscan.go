@@ -1,0 +1,281 @@
+// Package jsonscan walks JSON list pages without reflection, for the
+// adapters' hot paths (a 100k-member sweep decodes hundreds of pages).
+//
+// It is a fast path only: it handles the common, plain shapes exactly as
+// encoding/json would and reports ok=false for anything else (escaped or
+// non-ASCII keys, null where an array is expected, nesting beyond MaxDepth,
+// invalid JSON), so that the caller falls back to encoding/json, which then
+// gives the same result or the same error it always gave. It validates every
+// byte it passes over as strictly as encoding/json's scanner, so it never
+// accepts a document encoding/json refuses.
+package jsonscan
+
+// MaxDepth bounds the nesting of skipped values; deeper documents are left to
+// encoding/json.
+const MaxDepth = 512
+
+// Object walks the JSON object b (surrounding whitespace allowed, nothing
+// after it). For each member it calls field with the key (as written: only
+// keys of printable ASCII without escapes are accepted) and the raw value,
+// whose extent excludes surrounding whitespace, exactly as encoding/json hands
+// it to an Unmarshaler. field returns false to give up (ok=false).
+func Object(b []byte, field func(key, raw []byte) bool) (ok bool) {
+	i := ws(b, 0)
+	i, ok = object(b, i, field)
+	return ok && ws(b, i) == len(b)
+}
+
+// Objects walks the JSON array of objects b (surrounding whitespace allowed,
+// nothing after it): start is called before each element, with its index,
+// then field for each of its members as in Object. An element that is not an
+// object gives ok=false; so does null instead of the array.
+func Objects(b []byte, start func(i int), field func(key, raw []byte) bool) (ok bool) {
+	i := ws(b, 0)
+	i, ok = objects(b, i, start, field)
+	return ok && ws(b, i) == len(b)
+}
+
+// objects walks an array of objects starting at b[i]; it returns the index
+// after it.
+func objects(b []byte, i int, start func(int), field func(key, raw []byte) bool) (int, bool) {
+	if i >= len(b) || b[i] != '[' {
+		return i, false
+	}
+	i = ws(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, true
+	}
+	for n := 0; ; n++ {
+		start(n)
+		var ok bool
+		if i, ok = object(b, i, field); !ok {
+			return i, false
+		}
+		i = ws(b, i)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = ws(b, i+1)
+		case ']':
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// object walks an object starting at b[i]; it returns the index after it.
+func object(b []byte, i int, field func(key, raw []byte) bool) (int, bool) {
+	if i >= len(b) || b[i] != '{' {
+		return i, false
+	}
+	i = ws(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		k0, k1, ok := plainKey(b, i)
+		if !ok {
+			return i, false
+		}
+		i = ws(b, k1+1)
+		if i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		v0 := ws(b, i+1)
+		v1, ok := skip(b, v0, 0)
+		if !ok || !field(b[k0:k1], b[v0:v1]) {
+			return i, false
+		}
+		i = ws(b, v1)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = ws(b, i+1)
+		case '}':
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// plainKey reads a key of printable ASCII without escapes at b[i]; it returns
+// the key's extent without quotes (b[k1] is the closing quote).
+func plainKey(b []byte, i int) (k0, k1 int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return i + 1, j, true
+		case c < 0x20 || c >= 0x80 || c == '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// ws skips JSON whitespace.
+func ws(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skip validates the value at b[i] and returns the index after it.
+func skip(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return str(b, i)
+	case c == '{' || c == '[':
+		if depth >= MaxDepth {
+			return i, false
+		}
+		end := byte('}')
+		if c == '[' {
+			end = ']'
+		}
+		i = ws(b, i+1)
+		if i < len(b) && b[i] == end {
+			return i + 1, true
+		}
+		for {
+			if c == '{' {
+				var ok bool
+				if i, ok = str(b, i); !ok || i > len(b) || b[i-1] != '"' {
+					return i, false
+				}
+				i = ws(b, i)
+				if i >= len(b) || b[i] != ':' {
+					return i, false
+				}
+				i = ws(b, i+1)
+			}
+			var ok bool
+			if i, ok = skip(b, i, depth+1); !ok {
+				return i, false
+			}
+			i = ws(b, i)
+			if i >= len(b) {
+				return i, false
+			}
+			switch b[i] {
+			case ',':
+				i = ws(b, i+1)
+			case end:
+				return i + 1, true
+			default:
+				return i, false
+			}
+		}
+	case c == 't':
+		return lit(b, i, "true")
+	case c == 'f':
+		return lit(b, i, "false")
+	case c == 'n':
+		return lit(b, i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return num(b, i)
+	}
+	return i, false
+}
+
+func lit(b []byte, i int, s string) (int, bool) {
+	if len(b)-i < len(s) || string(b[i:i+len(s)]) != s {
+		return i, false
+	}
+	return i + len(s), true
+}
+
+// str validates a string at b[i] (control characters refused, escapes
+// checked; bytes ≥ 0x80 pass as encoding/json lets them).
+func str(b []byte, i int) (int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return i, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, true
+		case c < 0x20:
+			return j, false
+		case c == '\\':
+			j++
+			if j >= len(b) {
+				return j, false
+			}
+			switch b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if len(b)-j < 5 {
+					return j, false
+				}
+				for _, h := range b[j+1 : j+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return j, false
+					}
+				}
+				j += 4
+			default:
+				return j, false
+			}
+		}
+	}
+	return len(b), false
+}
+
+// num validates a number at b[i]: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func num(b []byte, i int) (int, bool) {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return i, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			return j, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return j, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}

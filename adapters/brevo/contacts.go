@@ -78,9 +78,11 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 	// pipeline's workers too, not after the last page.
 	decode := func(p int, body []byte) (contactsJSON[A], []bot.Contact, error) {
 		var page contactsJSON[A]
-		if err := json.Unmarshal(body, &page); err != nil {
-			return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
-				Err: fmt.Errorf("decode answer: %w", err)})
+		if !fastPage(body, &page) {
+			if err := json.Unmarshal(body, &page); err != nil {
+				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
+					Err: fmt.Errorf("decode answer: %w", err)})
+			}
 		}
 		out := make([]bot.Contact, len(page.Contacts))
 		for i, j := range page.Contacts {

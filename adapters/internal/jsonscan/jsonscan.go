@@ -110,16 +110,24 @@ func plainKey(b []byte, i int) (k0, k1 int, ok bool) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, 0, false
 	}
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return i + 1, j, true
-		case c < 0x20 || c >= 0x80 || c == '\\':
-			return 0, 0, false
-		}
+	j := i + 1
+	for j < len(b) && plain[b[j]] && b[j] < 0x80 {
+		j++
+	}
+	if j < len(b) && b[j] == '"' {
+		return i + 1, j, true
 	}
 	return 0, 0, false
 }
+
+// plain tells the bytes a string holds as they are: not a quote, a
+// backslash or a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // ws skips JSON whitespace.
 func ws(b []byte, i int) int {
@@ -209,6 +217,12 @@ func str(b []byte, i int) (int, bool) {
 		return i, false
 	}
 	for j := i + 1; j < len(b); j++ {
+		for j < len(b) && plain[b[j]] {
+			j++
+		}
+		if j >= len(b) {
+			break
+		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, true

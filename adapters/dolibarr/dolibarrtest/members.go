@@ -263,6 +263,10 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 			o.b = append(o.b, ',')
 		}
 		s.renderMember(&o, i+1, &s.members[i])
+		if j == lo {
+			// Members render to about the same size: room for the page.
+			o.b = slices.Grow(o.b, (len(o.b)+len(o.b)/8)*(hi-lo-1))
+		}
 	}
 	s.writeList(w, p, total, o.b, hi-lo, "member")
 }

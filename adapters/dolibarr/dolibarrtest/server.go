@@ -294,21 +294,23 @@ func (s *Server) writeList(w http.ResponseWriter, p listParams, total int, items
 		fail(w, http.StatusNotFound, "No "+what+" found")
 		return
 	}
-	b := make([]byte, 0, len(items)+120)
+	// The items are written as they are, between a prefix and a suffix:
+	// no copy of a page that may weigh a megabyte.
+	head, tail := []byte("["), []byte("]")
 	if p.paginationData && !legacy {
 		pageCount := 1
 		if p.limit > 0 {
 			pageCount = (total + p.limit - 1) / p.limit
 		}
-		b = append(b, `{"data":[`...)
-		b = append(b, items...)
-		b = fmt.Appendf(b, `],"pagination":{"total":%d,"page":%d,"page_count":%d,"limit":%d}}`, total, p.page, pageCount, p.limit)
-	} else {
-		b = append(b, '[')
-		b = append(b, items...)
-		b = append(b, ']')
+		head = []byte(`{"data":[`)
+		tail = fmt.Appendf(nil, `],"pagination":{"total":%d,"page":%d,"page_count":%d,"limit":%d}}`, total, p.page, pageCount, p.limit)
 	}
-	writeRaw(w, http.StatusOK, b)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(items)+len(tail)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(head)
+	w.Write(items)
+	w.Write(tail)
 }
 
 // Requests returns how many requests reached the server (Fault.Requests).

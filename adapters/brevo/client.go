@@ -99,7 +99,6 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, pace: newPacer(o.RatePerSecond),
 		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed
 		r.SetHeader("api-key", key.Reveal()).
 			SetHeader("Accept", "application/json").
 			SetHeader("Content-Type", "application/json")
@@ -117,13 +116,6 @@ func names(configured string, fallbacks ...string) []string {
 	}
 	return out
 }
-
-// quiet is a resty.Logger that drops resty's own messages.
-type quiet struct{}
-
-func (quiet) Errorf(string, ...any) {}
-func (quiet) Warnf(string, ...any)  {}
-func (quiet) Debugf(string, ...any) {}
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }

@@ -85,20 +85,12 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	wo.Retries = -1
 	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, now: o.Now}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed; resty's own logger would repeat raw URLs on stderr
 		r.SetHeader("DOLAPIKEY", key.Reveal()).
 			SetHeader("Accept", "application/json").
 			SetHeader("Content-Type", "application/json")
 	}
 	return c
 }
-
-// quiet is a resty.Logger that drops resty's own messages.
-type quiet struct{}
-
-func (quiet) Errorf(string, ...any) {}
-func (quiet) Warnf(string, ...any)  {}
-func (quiet) Debugf(string, ...any) {}
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }

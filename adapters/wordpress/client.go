@@ -92,18 +92,10 @@ func New(baseURL, user string, appPassword bot.Secret, hc *http.Client, log zero
 	wo.Retries = -1
 	c := &Client{r: rest.New(base, hc, ro), w: rest.New(base, hc, wo), o: o, user: user}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetLogger(quiet{}) // rest's hooks log every request, scrubbed
 		r.SetBasicAuth(user, appPassword.Reveal()).SetHeader("Accept", "application/json")
 	}
 	return c
 }
-
-// quiet is a resty.Logger that drops resty's own messages.
-type quiet struct{}
-
-func (quiet) Errorf(string, ...any) {}
-func (quiet) Warnf(string, ...any)  {}
-func (quiet) Debugf(string, ...any) {}
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }

@@ -46,7 +46,8 @@ type world struct {
 	chat   *recorder
 }
 
-func newWorld(t *testing.T) *world {
+// rolePolicy is the policy of the command tests: one person per role.
+func rolePolicy(t *testing.T) *bot.Policy {
 	t.Helper()
 	var members []bot.Member
 	for r, id := range rolePeople {
@@ -60,11 +61,24 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return policy
+}
+
+// tempStore opens a bbolt store that lives as long as the test.
+func tempStore(t *testing.T) *storage.DB {
+	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	policy, db := rolePolicy(t), tempStore(t)
+	var err error
 	srv := cpaneltest.New("anopex", "tok")
 	srv.SeedDemo()
 	t.Cleanup(srv.Close)
@@ -119,23 +133,48 @@ func sample(s bot.Spec) string {
 // does not name is refused with the list of roles, and nothing is stored;
 // a role it names gets past authorisation.
 func TestAuthorisationMatrix(t *testing.T) {
-	w := newWorld(t)
-	for _, s := range w.engine.Specs() {
-		for role, user := range rolePeople {
-			t.Run(s.Path+"/"+string(role), func(t *testing.T) {
-				before, _ := w.store.ListRequests(t.Context())
-				got := w.run(t, user, sample(s))
-				allowed := hasRole(s.Roles, role) || (s.Self != nil && hasRole(s.Self.Roles, role))
-				refused := strings.Contains(got, "est réservé à")
-				if allowed == refused {
-					t.Fatalf("%s as %s: %q (allowed=%v)", sample(s), role, got, allowed)
-				}
-				after, _ := w.store.ListRequests(t.Context())
-				if refused && len(after) != len(before) {
-					t.Errorf("a refused command stored a request")
-				}
-			})
+	mail, members := newWorld(t), newMembersWorld(t)
+	worlds := []struct {
+		engine *bot.Engine
+		policy *bot.Policy
+		store  *storage.DB
+	}{{mail.engine, mail.policy, mail.store}, {members.engine, members.policy, members.store}}
+	seen := map[string]bool{}
+	for _, w := range worlds {
+		run := func(t *testing.T, user, line string) string {
+			var out []string
+			w.engine.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: w.policy.Person("test", user, user, nil, false), Text: line,
+				Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { out = append(out, r.Text); return nil })})
+			return strings.Join(out, "\n")
 		}
+		for _, s := range w.engine.Specs() {
+			if seen[s.Path] {
+				continue
+			}
+			seen[s.Path] = true
+			matrixRows(t, s, w.store, run)
+		}
+	}
+}
+
+// matrixRows runs spec s as every role: a role the spec does not name is
+// refused with the list of roles, and nothing is stored; a role it names
+// gets past authorisation.
+func matrixRows(t *testing.T, s bot.Spec, store *storage.DB, run func(t *testing.T, user, line string) string) {
+	for role, user := range rolePeople {
+		t.Run(s.Path+"/"+string(role), func(t *testing.T) {
+			before, _ := store.ListRequests(t.Context())
+			got := run(t, user, sample(s))
+			allowed := hasRole(s.Roles, role) || (s.Self != nil && hasRole(s.Self.Roles, role))
+			refused := strings.Contains(got, "est réservé à")
+			if allowed == refused {
+				t.Fatalf("%s as %s: %q (allowed=%v)", sample(s), role, got, allowed)
+			}
+			after, _ := store.ListRequests(t.Context())
+			if refused && len(after) != len(before) {
+				t.Errorf("a refused command stored a request")
+			}
+		})
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -36,27 +35,12 @@ var membersNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
 func newMembersWorld(t *testing.T) *membersWorld {
 	t.Helper()
-	var people []bot.Member
-	for r, id := range rolePeople {
-		m := bot.Member{Name: string(r), Roles: []bot.Role{r}, IDs: map[string]string{"test": id}}
-		if r == bot.Delegate {
-			m.Mailboxes = []string{"delegue75@anopex.test"}
-		}
-		people = append(people, m)
-	}
-	policy, err := bot.NewPolicy(people, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	policy, db := rolePolicy(t), tempStore(t)
 	env := coherencetest.Start(membersNow)
 	t.Cleanup(env.Close)
 	env.SeedDemo()
 	w := &membersWorld{policy: policy, store: db, env: env, chat: &recorder{}}
+	var err error
 	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.chat, Store: db, Policy: policy, Platform: "test",
 		ApprovalsChannel: "approbations", Log: zerolog.Nop(), Now: func() time.Time { return membersNow }})
 	if err != nil {

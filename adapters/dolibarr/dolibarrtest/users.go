@@ -223,20 +223,27 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, k *apiKey) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	rows := make([]*user, 0, len(s.users))
-	for _, u := range s.users {
+	serveRows(s, w, p, s.users, func(u *user) row { return userRow{u} }, s.renderUser, "User", "user")
+}
+
+// serveRows answers a staff list (users, groups) like Dolibarr: the
+// sqlfilters applied (a bad filter is the 503 of an SQL error naming the
+// list), sorted, windowed and rendered. The caller holds s.mu.
+func serveRows[T any](s *Server, w http.ResponseWriter, p listParams, all []T, wrap func(T) row, render func(*obj, T), label, what string) {
+	rows := make([]T, 0, len(all))
+	for _, it := range all {
 		if p.filter != nil {
-			if err := check(p.filter, userRow{u}); err != nil {
-				fail(w, http.StatusServiceUnavailable, "Error when retrieve User list : "+err.Error())
+			if err := check(p.filter, wrap(it)); err != nil {
+				fail(w, http.StatusServiceUnavailable, "Error when retrieve "+label+" list : "+err.Error())
 				return
 			}
-			if !p.filter.eval(userRow{u}) {
+			if !p.filter.eval(wrap(it)) {
 				continue
 			}
 		}
-		rows = append(rows, u)
+		rows = append(rows, it)
 	}
-	if !s.sortRows(w, p, len(rows), func(i int) row { return userRow{rows[i]} }, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] }) {
+	if !s.sortRows(w, p, len(rows), func(i int) row { return wrap(rows[i]) }, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] }) {
 		return
 	}
 	lo, hi := p.window(len(rows))
@@ -245,9 +252,9 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, k *apiKey) {
 		if i > lo {
 			o.b = append(o.b, ',')
 		}
-		s.renderUser(&o, rows[i])
+		render(&o, rows[i])
 	}
-	s.writeList(w, p, len(rows), o.b, hi-lo, "user")
+	s.writeList(w, p, len(rows), o.b, hi-lo, what)
 }
 
 // sortRows sorts n rows by the list's sort field; false (after a 503, as
@@ -290,31 +297,8 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, k *apiKey) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	rows := make([]*group, 0, len(s.groups))
-	for _, g := range s.groups {
-		if p.filter != nil {
-			if err := check(p.filter, groupRow{g}); err != nil {
-				fail(w, http.StatusServiceUnavailable, "Error when retrieve Group list : "+err.Error())
-				return
-			}
-			if !p.filter.eval(groupRow{g}) {
-				continue
-			}
-		}
-		rows = append(rows, g)
-	}
-	if !s.sortRows(w, p, len(rows), func(i int) row { return groupRow{rows[i]} }, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] }) {
-		return
-	}
-	lo, hi := p.window(len(rows))
-	o := obj{props: p.props}
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			o.b = append(o.b, ',')
-		}
-		s.renderGroup(&o, rows[i], false)
-	}
-	s.writeList(w, p, len(rows), o.b, hi-lo, "group")
+	serveRows(s, w, p, s.groups, func(g *group) row { return groupRow{g} },
+		func(o *obj, g *group) { s.renderGroup(o, g, false) }, "Group", "group")
 }
 
 func (s *Server) writeUser(w http.ResponseWriter, u *user) {

@@ -10,6 +10,8 @@
 // accepts a document encoding/json refuses.
 package jsonscan
 
+import "encoding/binary"
+
 // MaxDepth bounds the nesting of skipped values; deeper documents are left to
 // encoding/json.
 const MaxDepth = 512
@@ -21,7 +23,7 @@ const MaxDepth = 512
 // it to an Unmarshaler. field returns false to give up (ok=false).
 func Object(b []byte, field func(key, raw []byte) bool) (ok bool) {
 	i := ws(b, 0)
-	i, ok = object(b, i, field)
+	i, ok = object(b, i, field, "", nil, nil)
 	return ok && ws(b, i) == len(b)
 }
 
@@ -32,6 +34,19 @@ func Object(b []byte, field func(key, raw []byte) bool) (ok bool) {
 func Objects(b []byte, start func(i int), field func(key, raw []byte) bool) (ok bool) {
 	i := ws(b, 0)
 	i, ok = objects(b, i, start, field)
+	return ok && ws(b, i) == len(b)
+}
+
+// ObjectWith walks the object b as Object does, except that the value of
+// the member named key (exactly), when it is an array, is walked in the same
+// pass as Objects walks an array (start before each element, elem for each of
+// its members) instead of being validated first and walked again by the
+// caller: a list page's items are read once. field is then called for that
+// member too, with its raw value, after the walk. A value of another kind
+// (null, an object…) is only handed to field.
+func ObjectWith(b []byte, key string, start func(i int), elem, field func(key, raw []byte) bool) (ok bool) {
+	i := ws(b, 0)
+	i, ok = object(b, i, field, key, start, elem)
 	return ok && ws(b, i) == len(b)
 }
 
@@ -48,7 +63,7 @@ func objects(b []byte, i int, start func(int), field func(key, raw []byte) bool)
 	for n := 0; ; n++ {
 		start(n)
 		var ok bool
-		if i, ok = object(b, i, field); !ok {
+		if i, ok = object(b, i, field, "", nil, nil); !ok {
 			return i, false
 		}
 		i = ws(b, i)
@@ -67,7 +82,9 @@ func objects(b []byte, i int, start func(int), field func(key, raw []byte) bool)
 }
 
 // object walks an object starting at b[i]; it returns the index after it.
-func object(b []byte, i int, field func(key, raw []byte) bool) (int, bool) {
+// The array value of the member named key, if any, is walked with start and
+// elem (see ObjectWith).
+func object(b []byte, i int, field func(key, raw []byte) bool, key string, start func(int), elem func(key, raw []byte) bool) (int, bool) {
 	if i >= len(b) || b[i] != '{' {
 		return i, false
 	}
@@ -85,7 +102,12 @@ func object(b []byte, i int, field func(key, raw []byte) bool) (int, bool) {
 			return i, false
 		}
 		v0 := ws(b, i+1)
-		v1, ok := skip(b, v0, 0)
+		var v1 int
+		if start != nil && v0 < len(b) && b[v0] == '[' && string(b[k0:k1]) == key {
+			v1, ok = objects(b, v0, start, elem)
+		} else {
+			v1, ok = skip(b, v0, 0)
+		}
 		if !ok || !field(b[k0:k1], b[v0:v1]) {
 			return i, false
 		}
@@ -128,6 +150,20 @@ var plain = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// special reports whether one of the eight bytes of x may end a plain run:
+// a quote, a backslash or a control character (bytes < 0x20). It may
+// answer true for a word holding none (bytes ≥ 0x80 can trip it); the caller
+// then goes byte by byte, so only a false negative would matter, and there
+// is none: the "has less than" and "has zero byte" tricks are exact on that
+// side.
+func special(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	lt20 := (x - lo*0x20) & ^x & hi
+	q := x ^ (lo * '"')
+	bs := x ^ (lo * '\\')
+	return lt20|((q-lo)&^q&hi)|((bs-lo)&^bs&hi) != 0
+}
 
 // ws skips JSON whitespace.
 func ws(b []byte, i int) int {
@@ -217,6 +253,10 @@ func str(b []byte, i int) (int, bool) {
 		return i, false
 	}
 	for j := i + 1; j < len(b); j++ {
+		// Eight bytes at a time while none is special (most strings).
+		for j+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[j:])) {
+			j += 8
+		}
 		for j < len(b) && plain[b[j]] {
 			j++
 		}

@@ -76,15 +76,20 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 	}
 	// decode reads a page and converts it: the conversion runs on the
 	// pipeline's workers too, not after the last page.
-	decode := func(p int, body []byte) (contactsJSON[A], []bot.Contact, error) {
+	// decode decodes page p into into when it holds len(into) contacts (a
+	// new slice otherwise, or with into nil).
+	decode := func(p int, body []byte, into []bot.Contact) (contactsJSON[A], []bot.Contact, error) {
 		var page contactsJSON[A]
-		if !fastPage(body, &page) {
+		if !fastPage(body, &page, max(len(into), size)) {
 			if err := json.Unmarshal(body, &page); err != nil {
 				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
 					Err: fmt.Errorf("decode answer: %w", err)})
 			}
 		}
-		out := make([]bot.Contact, len(page.Contacts))
+		out := into
+		if len(page.Contacts) != len(into) {
+			out = make([]bot.Contact, len(page.Contacts))
+		}
 		for i, j := range page.Contacts {
 			ct, err := toBot(c, j)
 			if err != nil {
@@ -99,7 +104,7 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 	if err != nil {
 		return nil, err
 	}
-	first, firstOut, err := decode(0, body)
+	first, firstOut, err := decode(0, body, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -108,16 +113,17 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 		return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d contacts for limit %d and count %d",
 			len(first.Contacts), size, first.Count)
 	}
-	pages := (first.Count + size - 1) / size
-	rest, err := paging.Pipeline(ctx, 1, pages, c.o.Concurrency, runtime.GOMAXPROCS(0), raw,
-		func(p int, body []byte) ([]bot.Contact, error) {
-			_, out, err := decode(p, body)
+	if first.Count > maxContacts {
+		return nil, bot.Errorf(bot.Internal, provider, op, "the account says it holds %d contacts, beyond the %d opsbot reads", first.Count, maxContacts)
+	}
+	all, err := paging.Into(ctx, firstOut, first.Count, size, c.o.Concurrency, runtime.GOMAXPROCS(0), raw,
+		func(p int, body []byte, into []bot.Contact) ([]bot.Contact, error) {
+			_, out, err := decode(p, body, into)
 			return out, err
 		})
 	if err != nil {
 		return nil, err
 	}
-	all := paging.Concat(firstOut, rest)
 	// Pages are in creation order and ids grow with creation: an id not
 	// above the previous one is a contact seen twice because a deletion
 	// meanwhile shifted it onto the next page.
@@ -132,6 +138,11 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 	}
 	return out, nil
 }
+
+// maxContacts bounds the count a server may announce (the reader allocates
+// it at once): far beyond any association, short of a bogus count
+// exhausting the memory.
+const maxContacts = 5_000_000
 
 // ListContacts returns every contact of list listID. It reads GET /contacts
 // filtered by listIds, whose pages hold 1000 contacts (twice the 500 of

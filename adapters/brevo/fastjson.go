@@ -10,12 +10,12 @@ import (
 
 // fastPage decodes a page with fastContacts when A is knownAttrs; false
 // leaves the page to encoding/json.
-func fastPage[A any](b []byte, page *contactsJSON[A]) bool {
+func fastPage[A any](b []byte, page *contactsJSON[A], hint int) bool {
 	p, ok := any(page).(*contactsJSON[knownAttrs])
 	if !ok {
 		return false
 	}
-	f, ok := fastContacts(b)
+	f, ok := fastContacts(b, hint)
 	if ok {
 		*p = f
 	}
@@ -26,11 +26,12 @@ func fastPage[A any](b []byte, page *contactsJSON[A]) bool {
 // without reflection, as encoding/json does; ok is false when it cannot tell
 // (an unusual shape or value: escaped strings, keys in another case, a
 // number that is not an integer…), and the caller then uses encoding/json.
-func fastContacts(b []byte) (page contactsJSON[knownAttrs], ok bool) {
+func fastContacts(b []byte, hint int) (page contactsJSON[knownAttrs], ok bool) {
+	items := make([]contactJSON[knownAttrs], 0, max(hint, 0))
 	var c *contactJSON[knownAttrs]
 	start := func(int) {
-		page.Contacts = append(page.Contacts, contactJSON[knownAttrs]{})
-		c = &page.Contacts[len(page.Contacts)-1]
+		items = append(items, contactJSON[knownAttrs]{})
+		c = &items[len(items)-1]
 	}
 	attr := func(k, raw []byte) bool {
 		switch string(k) {
@@ -79,13 +80,12 @@ func fastContacts(b []byte) (page contactsJSON[knownAttrs], ok bool) {
 	top := func(k, raw []byte) bool {
 		switch string(k) {
 		case "contacts":
-			if seen[0] || !jsonscan.Objects(raw, start, contact) {
+			// ObjectWith has walked the array with start and contact.
+			if seen[0] || len(raw) == 0 || raw[0] != '[' {
 				return false
 			}
 			seen[0] = true
-			if page.Contacts == nil {
-				page.Contacts = []contactJSON[knownAttrs]{}
-			}
+			page.Contacts = items
 			return true
 		case "count":
 			var n int64
@@ -98,7 +98,7 @@ func fastContacts(b []byte) (page contactsJSON[knownAttrs], ok bool) {
 		}
 		return !folds(k, "contacts", "count")
 	}
-	if !jsonscan.Object(b, top) {
+	if !jsonscan.ObjectWith(b, "contacts", start, contact, top) {
 		return contactsJSON[knownAttrs]{}, false
 	}
 	return page, true

@@ -38,7 +38,7 @@ func FuzzFastContacts(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, ok := fastContacts([]byte(in))
+		got, ok := fastContacts([]byte(in), 0)
 		var want contactsJSON[knownAttrs]
 		err := json.Unmarshal([]byte(in), &want)
 		if !ok {
@@ -65,7 +65,7 @@ func FuzzFastContacts(f *testing.F) {
 // TestFastContactsUsed checks that usual pages take the fast path.
 func TestFastContactsUsed(t *testing.T) {
 	for _, in := range contactPages[:4] {
-		if _, ok := fastContacts([]byte(in)); !ok {
+		if _, ok := fastContacts([]byte(in), 0); !ok {
 			t.Errorf("fastContacts(%s) left to encoding/json", in)
 		}
 	}

@@ -26,7 +26,7 @@ func BenchmarkAdherents(b *testing.B) {
 				defer srv.Close()
 				srv.SetLegacy(legacy)
 				srv.Generate(n, 1)
-				srv.Fault.SetLatency(latency)
+				srv.Fault.SetResponseTime(latency)
 				c := dolibarr.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.Nop(), dolibarr.Options{})
 				start := srv.Fault.Requests()
 				b.ReportAllocs()

@@ -50,8 +50,8 @@ func (m *memberJSON) field(k []byte) (u json.Unmarshaler, fold bool) {
 // fastMembers decodes a page of members without reflection, as decodeList
 // does with encoding/json; ok is false when it cannot tell (an unusual
 // shape, a value a field refuses), and the caller then uses encoding/json.
-func fastMembers(b []byte) (l listJSON[memberJSON], ok bool) {
-	var items []memberJSON
+func fastMembers(b []byte, hint int) (l listJSON[memberJSON], ok bool) {
+	items := make([]memberJSON, 0, max(hint, 0))
 	var m *memberJSON
 	start := func(int) {
 		items = append(items, memberJSON{})
@@ -81,13 +81,11 @@ func fastMembers(b []byte) (l listJSON[memberJSON], ok bool) {
 	top := func(k, raw []byte) bool {
 		switch string(k) {
 		case "data":
-			if seenData || !jsonscan.Objects(raw, start, member) {
+			// ObjectWith has walked the array with start and member.
+			if seenData || len(raw) == 0 || raw[0] != '[' {
 				return false
 			}
 			seenData = true
-			if items == nil {
-				items = []memberJSON{}
-			}
 			return true
 		case "pagination":
 			if seenPag || len(raw) == 0 || raw[0] != '{' {
@@ -109,9 +107,11 @@ func fastMembers(b []byte) (l listJSON[memberJSON], ok bool) {
 		}
 		return !strings.EqualFold(string(k), "data") && !strings.EqualFold(string(k), "pagination")
 	}
-	if !jsonscan.Object(b, top) {
+	if !jsonscan.ObjectWith(b, "data", start, member, top) {
 		return listJSON[memberJSON]{}, false
 	}
-	l.Items = items
+	if seenData { // no "data" member: no items, as encoding/json leaves them
+		l.Items = items
+	}
 	return l, true
 }

@@ -41,7 +41,7 @@ func FuzzFastMembers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, ok := fastMembers([]byte(in))
+		got, ok := fastMembers([]byte(in), 0)
 		want, err := decodeListJSON[memberJSON]([]byte(in))
 		if !ok {
 			return
@@ -62,7 +62,7 @@ func FuzzFastMembers(f *testing.F) {
 // path (else the benchmark measures encoding/json again).
 func TestFastMembersUsed(t *testing.T) {
 	for _, in := range memberPages[3:7] {
-		if _, ok := fastMembers([]byte(in)); !ok {
+		if _, ok := fastMembers([]byte(in), 0); !ok {
 			t.Errorf("fastMembers(%s) left to encoding/json", in)
 		}
 	}

@@ -72,12 +72,14 @@ func fastScalar(b []byte) (string, bool) {
 	n := len(b)
 	switch {
 	case n >= 2 && b[0] == '"' && b[n-1] == '"':
+		ascii := true
 		for _, c := range b[1 : n-1] {
 			if c < 0x20 || c == '"' || c == '\\' {
 				return "", false
 			}
+			ascii = ascii && c < 0x80
 		}
-		if !utf8.Valid(b[1 : n-1]) {
+		if !ascii && !utf8.Valid(b[1:n-1]) {
 			return "", false
 		}
 		return string(b[1 : n-1]), true
@@ -127,6 +129,12 @@ func parseTime(b []byte) (time.Time, error) {
 	switch s {
 	case "", "0":
 		return time.Time{}, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil { // the usual form, exactly
+		if n <= -maxUnix || n >= maxUnix {
+			return time.Time{}, fmt.Errorf("date out of range: %.30q", s)
+		}
+		return time.Unix(n, 0).UTC(), nil
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		if math.IsNaN(f) || math.Abs(f) >= maxUnix || strings.ContainsAny(s, "eExXnNiI") {
@@ -185,10 +193,10 @@ type listJSON[T any] struct {
 
 // decodeList reads a list answer of either shape. It decodes straight into
 // the items (no second pass over the body): pages are most of a read's CPU.
-func decodeList[T any](b []byte) (listJSON[T], error) {
+func decodeList[T any](b []byte, hint int) (listJSON[T], error) {
 	var l listJSON[T]
 	if p, ok := any(&l).(*listJSON[memberJSON]); ok {
-		if f, ok := fastMembers(b); ok {
+		if f, ok := fastMembers(b, hint); ok {
 			*p = f
 			return l, nil
 		}

@@ -80,7 +80,7 @@ func TestListJSON(t *testing.T) {
 		{`"x"`, 0, 0, false, false},
 	}
 	for _, tc := range cases {
-		l, err := decodeList[memberJSON]([]byte(tc.in))
+		l, err := decodeList[memberJSON]([]byte(tc.in), 0)
 		if (err == nil) != tc.ok || err == nil && (len(l.Items) != tc.n || l.Total != tc.total || l.TotalKnown != tc.known) {
 			t.Errorf("decode %s = %+v, %v", tc.in, l, err)
 		}

@@ -42,13 +42,18 @@ func readAllAs[J, T any](ctx context.Context, c *Client, op, path string, q map[
 		}
 		return resp.Body(), nil
 	}
-	decode := func(p int, body []byte) (listJSON[J], []T, error) {
-		l, err := decodeList[J](body)
+	// decode decodes page p into into when it holds len(into) items (a
+	// new slice otherwise, or with into nil).
+	decode := func(p int, body []byte, into []T) (listJSON[J], []T, error) {
+		l, err := decodeList[J](body, max(len(into), size))
 		if err != nil {
 			return l, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
 				Err: fmt.Errorf("decode answer: %w", err)})
 		}
-		out := make([]T, len(l.Items))
+		out := into
+		if len(l.Items) != len(into) {
+			out = make([]T, len(l.Items))
+		}
 		for i, j := range l.Items {
 			if out[i], err = conv(j); err != nil {
 				return l, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
@@ -62,39 +67,44 @@ func readAllAs[J, T any](ctx context.Context, c *Client, op, path string, q map[
 		if err != nil {
 			return nil, err
 		}
-		_, out, err := decode(p, body)
+		_, out, err := decode(p, body, nil)
 		return out, err
 	}
 	body, err := raw(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	first, firstOut, err := decode(0, body)
+	first, firstOut, err := decode(0, body, nil)
 	if err != nil {
 		return nil, err
 	}
-	var rest [][]T
-	switch {
-	case first.TotalKnown:
-		c.mode.Store(modeTotal)
-		if len(first.Items) < min(size, first.Total) {
-			// The server capped the page size: reading on would skip items.
-			return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d items for limit %d and total %d: page size capped by the server?",
-				len(first.Items), size, first.Total)
-		}
-		pages := (first.Total + size - 1) / size
-		rest, err = paging.Pipeline(ctx, 1, pages, conc, runtime.GOMAXPROCS(0), raw, func(p int, body []byte) ([]T, error) {
-			_, out, err := decode(p, body)
-			return out, err
-		})
-	default:
+	if !first.TotalKnown {
 		c.mode.Store(modeLegacy)
-		if len(first.Items) >= size {
-			rest, _, err = paging.Until(ctx, 1, size, conc, page)
+		if len(first.Items) < size {
+			return firstOut, nil
 		}
+		rest, _, err := paging.Until(ctx, 1, size, conc, page)
+		if err != nil {
+			return nil, err
+		}
+		return paging.Concat(firstOut, rest), nil
 	}
-	if err != nil {
-		return nil, err
+	c.mode.Store(modeTotal)
+	if len(first.Items) < min(size, first.Total) {
+		// The server capped the page size: reading on would skip items.
+		return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d items for limit %d and total %d: page size capped by the server?",
+			len(first.Items), size, first.Total)
 	}
-	return paging.Concat(firstOut, rest), nil
+	if first.Total > maxItems {
+		return nil, bot.Errorf(bot.Internal, provider, op, "the list says it holds %d items, beyond the %d opsbot reads", first.Total, maxItems)
+	}
+	return paging.Into(ctx, firstOut, first.Total, size, conc, runtime.GOMAXPROCS(0), raw, func(p int, body []byte, into []T) ([]T, error) {
+		_, out, err := decode(p, body, into)
+		return out, err
+	})
 }
+
+// maxItems bounds the length a server may announce for a list (the reader
+// allocates it at once): far beyond any association, short of a bogus total
+// exhausting the memory.
+const maxItems = 5_000_000

@@ -119,3 +119,33 @@ func TestMemberTypes(t *testing.T) {
 		t.Errorf("UpdateAdherent did not store")
 	}
 }
+
+// TestRenderedMembersFollowChanges: the kept renderings follow the
+// properties asked, a member's change and new members.
+func TestRenderedMembersFollowChanges(t *testing.T) {
+	s := New("k")
+	defer s.Close()
+	s.AddAdherent(Adherent{Login: "a", Email: "a@x.org"})
+	s.AddAdherent(Adherent{Login: "b", Email: "b@x.org"})
+	key := []string{"DOLAPIKEY", "k"}
+	list := func(props string) string {
+		t.Helper()
+		_, body := get(t, s, "/members?limit=10&properties="+props, key...)
+		return body
+	}
+	if got := list("id,email"); got != `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b@x.org"}]` {
+		t.Fatalf("first list = %s", got)
+	}
+	if got := list("id,login"); got != `[{"id":"1","login":"a"},{"id":"2","login":"b"}]` {
+		t.Errorf("other properties = %s", got)
+	}
+	s.UpdateAdherent(2, func(a *Adherent) { a.Email = "b2@x.org" })
+	s.AddAdherent(Adherent{Login: "c", Email: "c@x.org"})
+	if got := list("id,email"); got != `[{"id":"1","email":"a@x.org"},{"id":"2","email":"b2@x.org"},{"id":"3","email":"c@x.org"}]` {
+		t.Errorf("after a change and an addition = %s", got)
+	}
+	_, one := get(t, s, "/members/2", key...)
+	if !strings.Contains(one, `"email":"b2@x.org"`) || !strings.Contains(one, `"country_code":"FR"`) {
+		t.Errorf("GET /members/2 = %s", one)
+	}
+}

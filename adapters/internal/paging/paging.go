@@ -16,6 +16,7 @@ package paging
 
 import (
 	"context"
+	"runtime"
 	"sync"
 )
 
@@ -90,21 +91,35 @@ func Each(ctx context.Context, from, pages, conc int, do func(ctx context.Contex
 	return ctx.Err()
 }
 
-// Pipeline fetches pages from … pages-1 like Each, and decodes each body
-// on one of workers goroutines as soon as it arrives, so that decoding
-// overlaps the requests still in flight instead of delaying the next one.
-// It returns the decoded pages in order, or the first error of either step.
-func Pipeline[T any](ctx context.Context, from, pages, conc, workers int,
-	fetch func(ctx context.Context, p int) ([]byte, error), decode func(p int, body []byte) ([]T, error)) ([][]T, error) {
-	if pages <= from {
-		return nil, nil
+// Into reads the rest of a list whose length the first page told: first
+// holds page 0's items, and pages 1 … ceil(total/size)-1 are fetched with at
+// most conc requests in flight and decoded on workers goroutines as they
+// arrive, so that decoding overlaps the requests still in flight. Each page
+// is decoded straight into its place in the one slice returned
+// (dst[p*size:], allocated once), so the pages are never gathered and copied
+// at the end: decode gets that place (as many items as the page should hold)
+// and returns the items it decoded, normally into (the same slice). When a
+// page holds another number of items (the list changed during the read),
+// decode returns a slice of its own, and the result is then assembled from
+// the pages in order. On the first error of either step nothing is returned
+// but the error (the lowest failed page's for fetches).
+func Into[T any](ctx context.Context, first []T, total, size, conc, workers int,
+	fetch func(ctx context.Context, p int) ([]byte, error), decode func(p int, body []byte, into []T) ([]T, error)) ([]T, error) {
+	size = max(size, 1)
+	total = max(total, len(first))
+	pages := max((total+size-1)/size, 1)
+	dst := make([]T, total)
+	place := func(p int) []T { return dst[min(p*size, total):min((p+1)*size, total)] }
+	got := make([][]T, pages)
+	got[0] = first
+	if len(first) == len(place(0)) {
+		got[0] = dst[:copy(place(0), first)]
 	}
 	type job struct {
 		p    int
 		body []byte
 	}
-	out := make([][]T, pages-from)
-	jobs := make(chan job, pages-from)
+	jobs := make(chan job, pages)
 	var (
 		mu   sync.Mutex
 		derr error
@@ -114,7 +129,9 @@ func Pipeline[T any](ctx context.Context, from, pages, conc, workers int,
 	for range max(workers, 1) {
 		wg.Go(func() {
 			for j := range jobs {
-				items, err := decode(j.p, j.body)
+				decoding <- struct{}{}
+				items, err := decode(j.p, j.body, place(j.p))
+				<-decoding
 				if err != nil {
 					mu.Lock()
 					if dp < 0 || j.p < dp {
@@ -123,11 +140,11 @@ func Pipeline[T any](ctx context.Context, from, pages, conc, workers int,
 					mu.Unlock()
 					continue
 				}
-				out[j.p-from] = items
+				got[j.p] = items
 			}
 		})
 	}
-	err := Each(ctx, from, pages, conc, func(ctx context.Context, p int) error {
+	err := Each(ctx, 1, pages, conc, func(ctx context.Context, p int) error {
 		body, err := fetch(ctx, p)
 		if err == nil {
 			jobs <- job{p, body}
@@ -142,7 +159,24 @@ func Pipeline[T any](ctx context.Context, from, pages, conc, workers int,
 	if derr != nil {
 		return nil, derr
 	}
-	return out, nil
+	for p, items := range got {
+		if !inPlace(items, place(p)) {
+			return Concat(nil, got), nil
+		}
+	}
+	return dst, nil
+}
+
+// decoding holds a slot per page being decoded, process-wide: at most
+// GOMAXPROCS-1 at once (one on a single core), so that decoding, which
+// needs no network, always leaves a processor free for the goroutines that
+// send the next requests and read the answers: a read is bound by its chain
+// of round trips, and a round trip that waits for a processor lengthens it.
+var decoding = make(chan struct{}, max(runtime.GOMAXPROCS(0)-1, 1))
+
+// inPlace tells whether items is exactly the slice place.
+func inPlace[T any](items, place []T) bool {
+	return len(items) == len(place) && (len(place) == 0 || &items[0] == &place[0])
 }
 
 // Until fetches pages from, from+1, … with at most conc requests in flight

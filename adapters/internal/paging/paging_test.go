@@ -152,13 +152,15 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-func TestPipeline(t *testing.T) {
+func TestInto(t *testing.T) {
 	s := &source{total: 1000, size: 7, failAt: -1}
 	fetch := func(ctx context.Context, p int) ([]byte, error) {
 		items, err := s.fetch(ctx, p)
 		return []byte(fmt.Sprint(items)), err
 	}
-	decode := func(p int, body []byte) ([]int, error) {
+	// decode writes into its place when the page fits it, as the clients do.
+	moved := atomic.Int32{}
+	decode := func(p int, body []byte, into []int) ([]int, error) {
 		var out []int
 		for _, f := range strings.Fields(strings.Trim(string(body), "[]")) {
 			n, err := strconv.Atoi(f)
@@ -167,26 +169,62 @@ func TestPipeline(t *testing.T) {
 			}
 			out = append(out, n)
 		}
-		return out, nil
+		if len(out) != len(into) {
+			moved.Add(1)
+			return out, nil
+		}
+		return into[:copy(into, out)], nil
 	}
-	pages, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, decode)
+	first, _ := s.fetch(t.Context(), 0)
+	got, err := Into(t.Context(), first, 1000, 7, 4, 2, fetch, decode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(seq(1000), Concat(nil, pages)); diff != "" {
+	if diff := cmp.Diff(seq(1000), got); diff != "" {
 		t.Errorf("items (-want +got):\n%s", diff)
 	}
-	bad := func(p int, body []byte) ([]int, error) {
-		if p == 9 {
-			return nil, errors.New("bad page")
-		}
-		return decode(p, body)
+	if s.maxFlight > 4 || s.requests.Load() != 143 {
+		t.Errorf("max in flight %d, requests %d; want ≤ 4 and 143", s.maxFlight, s.requests.Load())
 	}
-	if _, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, bad); err == nil {
-		t.Error("Pipeline() hid a decoding error")
+	if moved.Load() != 0 {
+		t.Errorf("%d pages did not fit their place", moved.Load())
+	}
+
+	// The list grew by 3 during the read (told 997): the last page holds 3
+	// more than its place; the result is assembled from the pages.
+	got, err = Into(t.Context(), first, 997, 7, 4, 2, fetch, decode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(seq(1000), got); diff != "" {
+		t.Errorf("grown list (-want +got):\n%s", diff)
+	}
+	// A first page shorter than its place (the list shrank): the same.
+	got, err = Into(t.Context(), first[:5], 1000, 7, 4, 2, fetch, decode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(append(seq(5), seq(1000)[7:]...), got); diff != "" {
+		t.Errorf("short first page (-want +got):\n%s", diff)
+	}
+	// One page: nothing fetched.
+	before := s.requests.Load()
+	got, err = Into(t.Context(), []int{1, 2}, 2, 7, 4, 2, fetch, decode)
+	if err != nil || s.requests.Load() != before || !cmp.Equal(got, []int{1, 2}) {
+		t.Errorf("one page: %v, %v, %d requests", got, err, s.requests.Load()-before)
+	}
+
+	bad := func(p int, body []byte, into []int) ([]int, error) {
+		if p == 9 || p == 4 {
+			return nil, fmt.Errorf("bad page %d", p)
+		}
+		return decode(p, body, into)
+	}
+	if _, err := Into(t.Context(), first, 1000, 7, 4, 2, fetch, bad); err == nil || err.Error() != "bad page 4" {
+		t.Errorf("Into() with bad pages 4 and 9 = %v, want the lowest page's error", err)
 	}
 	s.failAt = 20
-	if _, err := Pipeline(t.Context(), 0, 143, 4, 2, fetch, decode); err == nil {
-		t.Error("Pipeline() hid a fetch error")
+	if _, err := Into(t.Context(), first, 1000, 7, 4, 2, fetch, decode); err == nil || !strings.Contains(err.Error(), "page 20") {
+		t.Errorf("Into() = %v, want the fetch error of page 20", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 type Injector struct {
 	mu         sync.Mutex
 	latency    time.Duration
+	respTime   time.Duration
 	fail       int // next N requests answer failStatus
 	failStatus int
 	failBody   string
@@ -36,6 +37,20 @@ func (f *Injector) SetLatency(d time.Duration) { f.mu.Lock(); f.latency = d; f.m
 
 // Latency returns the configured delay.
 func (f *Injector) Latency() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.latency }
+
+// SetResponseTime makes every answer leave d after its request arrived (0
+// turns it off), the wrapped server doing its work at once, within that
+// time, as a remote server's own work is part of its response time: unlike
+// SetLatency, which delays the request before the server sees it, the fake's
+// rendering is not added on top of d (when it takes longer than d, the answer
+// leaves when it is ready). Benchmarks use it so that "20 ms per request"
+// is what a request costs the client, whatever the fake's own CPU. A
+// request whose client goes away during the wait still has its effect, as on
+// a real server. Faults (429, 5xx) are answered at the same time.
+func (f *Injector) SetResponseTime(d time.Duration) { f.mu.Lock(); f.respTime = d; f.mu.Unlock() }
+
+// ResponseTime returns the configured response time.
+func (f *Injector) ResponseTime() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.respTime }
 
 // FailNext makes the next n requests answer status with body.
 func (f *Injector) FailNext(n, status int, body string) {
@@ -62,7 +77,7 @@ func (f *Injector) Only(match func(*http.Request) bool) { f.mu.Lock(); f.match =
 // Reset turns every knob off and zeroes the request count.
 func (f *Injector) Reset() {
 	f.mu.Lock()
-	f.latency, f.fail, f.limited, f.hang, f.match = 0, 0, 0, 0, nil
+	f.latency, f.respTime, f.fail, f.limited, f.hang, f.match = 0, 0, 0, 0, 0, nil
 	f.mu.Unlock()
 	f.requests.Store(0)
 }
@@ -73,9 +88,10 @@ func (f *Injector) Requests() int64 { return f.requests.Load() }
 // Wrap returns next with the faults in front of it.
 func (f *Injector) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived := time.Now()
 		f.requests.Add(1)
 		f.mu.Lock()
-		lat := f.latency
+		lat, resp := f.latency, f.respTime
 		applies := f.match == nil || f.match(r)
 		var hang, fail, limited bool
 		var status int
@@ -94,7 +110,7 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 			}
 		}
 		f.mu.Unlock()
-		if (hang || lat > 0) && r.Body != nil {
+		if (hang || lat > 0 || resp > 0) && r.Body != nil {
 			// net/http notices that the client went away (and ends
 			// r.Context()) only once the request body has been read, so a
 			// POST that hangs or waits must read its body first.
@@ -104,14 +120,21 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
-		if lat > 0 {
-			t := time.NewTimer(lat)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
+		if !wait(r, lat) {
+			return
+		}
+		if resp > 0 && !hang && !limited && !fail {
+			// The server works now; its answer leaves at arrived+resp.
+			var buf buffered
+			next.ServeHTTP(&buf, r)
+			if !wait(r, resp-time.Since(arrived)) {
 				return
 			}
+			buf.send(w)
+			return
+		}
+		if !wait(r, resp-time.Since(arrived)) {
+			return
 		}
 		switch {
 		case hang:
@@ -136,4 +159,66 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// wait sleeps d (nothing when d ≤ 0) unless the client goes away first; it
+// reports whether to answer.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// buffered is a ResponseWriter that keeps the answer until send.
+type buffered struct {
+	h      http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *buffered) Header() http.Header {
+	if b.h == nil {
+		b.h = http.Header{}
+	}
+	return b.h
+}
+
+func (b *buffered) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *buffered) Write(p []byte) (int, error) {
+	b.WriteHeader(http.StatusOK)
+	if b.body.Cap() == 0 {
+		// Room for the whole answer at once when the server told its length.
+		if n, err := strconv.Atoi(b.Header().Get("Content-Length")); err == nil && n > len(p) && n <= 64<<20 {
+			b.body.Grow(n)
+		}
+	}
+	return b.body.Write(p)
+}
+
+// send writes the kept answer to w, with its length.
+func (b *buffered) send(w http.ResponseWriter) {
+	for k, v := range b.h {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	if w.Header().Get("Content-Length") == "" && b.status != http.StatusNoContent && b.status != http.StatusNotModified {
+		w.Header().Set("Content-Length", strconv.Itoa(b.body.Len()))
+	}
+	w.WriteHeader(b.status)
+	w.Write(b.body.Bytes())
 }

@@ -344,3 +344,94 @@ func TestKnobsWhileServing(t *testing.T) {
 		t.Errorf("Requests = %d, want 400", n)
 	}
 }
+
+// slowBackend works for a given time on the clock, then answers 201 with a
+// header and a body.
+type slowBackend struct {
+	work  time.Duration
+	calls atomic.Int32
+}
+
+func (b *slowBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.calls.Add(1)
+	time.Sleep(b.work)
+	w.Header().Set("X-Total", "3")
+	w.WriteHeader(http.StatusCreated)
+	io.WriteString(w, "created")
+}
+
+func TestResponseTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		b := &slowBackend{work: 300 * time.Millisecond}
+		h := f.Wrap(b)
+		f.SetResponseTime(time.Second)
+		if f.ResponseTime() != time.Second {
+			t.Errorf("ResponseTime = %v", f.ResponseTime())
+		}
+		rec, done, cancel := start(h, http.MethodGet, "")
+		defer cancel()
+		synctest.Wait()
+		if b.calls.Load() != 1 {
+			t.Fatal("the server did not start its work at once")
+		}
+		time.Sleep(999 * time.Millisecond) // the work (300 ms) is within the second
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("answered before the response time")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !isDone(done) {
+			t.Fatal("not answered at the response time")
+		}
+		if rec.Code != http.StatusCreated || rec.Body.String() != "created" || rec.Header().Get("X-Total") != "3" || rec.Header().Get("Content-Length") != "7" {
+			t.Errorf("answer %d %v %q, want the server's 201 with its header, body and length", rec.Code, rec.Header(), rec.Body)
+		}
+
+		// Work longer than the response time: the answer leaves when ready.
+		b.work = 1500 * time.Millisecond
+		_, done, cancel2 := start(h, http.MethodGet, "")
+		defer cancel2()
+		time.Sleep(1499 * time.Millisecond)
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("answered before the work was done")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !isDone(done) {
+			t.Fatal("not answered once the work was done")
+		}
+
+		// A client that goes away during the wait: the work is done, no answer.
+		b.work = 0
+		rec, done, cancel3 := start(h, http.MethodPost, "a=b")
+		synctest.Wait()
+		cancel3()
+		synctest.Wait()
+		if !isDone(done) || b.calls.Load() != 3 || rec.Body.Len() != 0 {
+			t.Errorf("cancelled during the wait: done %v, calls %d, body %q; want done, 3 calls, no answer", isDone(done), b.calls.Load(), rec.Body)
+		}
+
+		// Faults are answered at the response time, without the server.
+		f.FailNext(1, http.StatusBadGateway, "")
+		rec, done, cancel4 := start(h, http.MethodGet, "")
+		defer cancel4()
+		time.Sleep(999 * time.Millisecond)
+		synctest.Wait()
+		if isDone(done) {
+			t.Fatal("fault answered before the response time")
+		}
+		time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if !isDone(done) || rec.Code != http.StatusBadGateway || b.calls.Load() != 3 {
+			t.Errorf("fault: done %v, %d, calls %d; want 502 at 1 s, server not called", isDone(done), rec.Code, b.calls.Load())
+		}
+
+		f.Reset()
+		if f.ResponseTime() != 0 {
+			t.Errorf("after Reset: ResponseTime %v", f.ResponseTime())
+		}
+	})
+}

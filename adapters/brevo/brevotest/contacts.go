@@ -199,7 +199,7 @@ func (s *Server) Generate(listID, n int, seed int64) {
 }
 
 // render writes contact idx as Brevo does (reference §4).
-func (s *Server) render(b []byte, idx int32, single bool) []byte {
+func (s *Server) render(b []byte, idx int32, single bool, st *stamps) []byte {
 	c := &s.contacts[idx]
 	b = append(b, `{"email":`...)
 	b = appendString(b, c.email)
@@ -208,9 +208,9 @@ func (s *Server) render(b []byte, idx int32, single bool) []byte {
 	b = append(b, `,"emailBlacklisted":`...)
 	b = strconv.AppendBool(b, c.blacklisted)
 	b = append(b, `,"smsBlacklisted":false,"createdAt":"`...)
-	b = time.UnixMilli(c.created).In(paris).AppendFormat(b, stamp)
+	b = st.append(b, c.created)
 	b = append(b, `","modifiedAt":"`...)
-	b = time.UnixMilli(c.modified).In(paris).AppendFormat(b, stamp)
+	b = st.append(b, c.modified)
 	b = append(b, `","listIds":`...)
 	b = appendInts(b, c.lists)
 	if s.unsubOn {
@@ -236,6 +236,31 @@ func (s *Server) render(b []byte, idx int32, single bool) []byte {
 		b = append(b, `,"statistics":{}`...)
 	}
 	return append(b, '}')
+}
+
+// stamps formats Unix milliseconds as Brevo does, remembering the last two
+// answers: a page's contacts mostly share their dates (an import, the
+// fake's frozen clock), and formatting a time costs more than the rest of a
+// contact. A nil *stamps formats every time.
+type stamps struct {
+	ms  [2]int64
+	out [2][]byte
+	n   int
+}
+
+func (st *stamps) append(b []byte, ms int64) []byte {
+	if st == nil {
+		return time.UnixMilli(ms).In(paris).AppendFormat(b, stamp)
+	}
+	for i := range min(st.n, 2) {
+		if st.ms[i] == ms {
+			return append(b, st.out[i]...)
+		}
+	}
+	k := st.n % 2
+	st.ms[k], st.out[k] = ms, time.UnixMilli(ms).In(paris).AppendFormat(nil, stamp)
+	st.n++
+	return append(b, st.out[k]...)
 }
 
 func appendInts(b []byte, v []int32) []byte {
@@ -268,6 +293,7 @@ func (s *Server) writePage(w http.ResponseWriter, idx []int32, limit, offset int
 	lo := min(offset, total)
 	hi := min(lo+limit, total)
 	b := make([]byte, 0, (hi-lo)*260+40)
+	var st stamps
 	b = append(b, `{"contacts":[`...)
 	for j := lo; j < hi; j++ {
 		k := j
@@ -277,7 +303,7 @@ func (s *Server) writePage(w http.ResponseWriter, idx []int32, limit, offset int
 		if j > lo {
 			b = append(b, ',')
 		}
-		b = s.render(b, idx[k], false)
+		b = s.render(b, idx[k], false, &st)
 	}
 	b = append(b, `],"count":`...)
 	b = strconv.AppendInt(b, int64(total), 10)
@@ -406,7 +432,7 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "document_not_found", "Contact does not exist")
 		return
 	}
-	writeRaw(w, http.StatusOK, s.render(nil, idx, true))
+	writeRaw(w, http.StatusOK, s.render(nil, idx, true, nil))
 }
 
 // contactBody is the body of POST and PUT /v3/contacts.

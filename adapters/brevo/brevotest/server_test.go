@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // do sends one request with the key and returns the status and the body's
@@ -88,5 +89,16 @@ func TestDefaultSortIsNewestFirst(t *testing.T) {
 	cs := m["contacts"].([]any)
 	if len(cs) != 2 || cs[0].(map[string]any)["email"] != "3@x.org" || m["count"].(float64) != 3 {
 		t.Errorf("GET /contacts = %v", m)
+	}
+}
+
+// TestStampsMemo: the remembered dates are the ones asked, whatever the order.
+func TestStampsMemo(t *testing.T) {
+	var st stamps
+	for _, ms := range []int64{1767139200000, 1767139200000, 1767225600123, 1767139200000, 1700000000000, 1767225600123, 0} {
+		want := time.UnixMilli(ms).In(paris).Format(stamp)
+		if got := string(st.append(nil, ms)); got != want {
+			t.Errorf("append(%d) = %s, want %s", ms, got, want)
+		}
 	}
 }

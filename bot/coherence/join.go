@@ -73,6 +73,58 @@ const MaxRecords = 1 << 23
 // first appears: Dolibarr register order, then Brevo, then WordPress. It does
 // no I/O; the report's At and Sources are left for the caller.
 func Join(d Data, cfg Config) Report {
+	j := newJoiner(cfg)
+	var wg sync.WaitGroup
+	if len(d.Members) >= 4096 && len(d.Contacts)+len(d.WPUsers) >= 4096 {
+		// The members on a second goroutine: the join uses both cores of a
+		// small server.
+		wg.Go(func() { j.members(d.Members) })
+	} else {
+		j.members(d.Members)
+	}
+	j.contacts(d.Contacts)
+	j.accounts(d.WPUsers)
+	wg.Wait()
+	return j.report(d)
+}
+
+// joiner is a join in two stages, so that a sweep can reduce each source to
+// its recs as soon as that source has been read, while the others are still
+// on the network: members, contacts and accounts (each at most once, safe to
+// call concurrently with one another), then report.
+type joiner struct {
+	x          extractor
+	cfg        Config
+	m, c, w    []rec // each source's recs, in source order
+	sm, sc, sw Stats // each source's counts
+}
+
+func newJoiner(cfg Config) *joiner {
+	return &joiner{x: extractor{s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}, cfg: cfg}
+}
+
+// members reduces the members to recs and counts them.
+func (j *joiner) members(ms []bot.Adherent) {
+	j.m = make([]rec, len(ms))
+	j.m = j.m[:j.x.members(j.m, ms, &j.sm)]
+}
+
+// contacts reduces the contacts to recs and counts them.
+func (j *joiner) contacts(cs []bot.Contact) {
+	j.c = make([]rec, len(cs))
+	j.c = j.c[:j.x.contacts(j.c, cs, j.cfg.NewsletterList, &j.sc)]
+}
+
+// accounts reduces the WordPress accounts to recs and counts them.
+func (j *joiner) accounts(us []bot.WPUser) {
+	j.w = make([]rec, len(us))
+	j.w = j.w[:j.x.accounts(j.w, us, j.cfg.MembersOnlyRoles, &j.sw)]
+}
+
+// report joins the recs of d's sources (d must hold what the recs were
+// made from; a source in d.Missing is left out, and the codes that need it
+// are skipped).
+func (j *joiner) report(d Data) Report {
 	var rep Report
 	for _, c := range Codes {
 		for _, s := range c.needs() {
@@ -85,48 +137,34 @@ func Join(d Data, cfg Config) Report {
 	if len(d.Members)+len(d.Contacts)+len(d.WPUsers) > MaxRecords {
 		panic("coherence: more records than MaxRecords")
 	}
-	recs := extract(&d, cfg, &rep.Stats)
-	recs = sortRecs(recs)
-	j := judge{d: &d, cfg: cfg, recs: recs, skipped: rep.Skipped}
+	var parts [][]rec
+	for _, p := range []struct {
+		s     Source
+		recs  []rec
+		stats Stats
+	}{{Dolibarr, j.m, j.sm}, {Brevo, j.c, j.sc}, {WordPress, j.w, j.sw}} {
+		if slices.Contains(d.Missing, p.s) {
+			continue
+		}
+		parts = append(parts, p.recs)
+		rep.Stats.add(p.stats)
+	}
+	recs := sortRecs(slices.Concat(parts...))
+	jd := judge{d: &d, cfg: j.cfg, recs: recs, skipped: rep.Skipped}
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1
 		for hi < len(recs) && recs[hi].h1>>31 == recs[lo].h1>>31 {
 			hi++
 		}
-		j.group(lo, hi)
+		jd.group(lo, hi)
 		lo = hi
 	}
-	slices.SortFunc(j.out, func(a, b pending) int { return cmp.Compare(a.key, b.key) })
-	rep.Findings = make([]Finding, len(j.out))
-	for i, p := range j.out {
-		rep.Findings[i] = j.finding(p)
+	slices.SortFunc(jd.out, func(a, b pending) int { return cmp.Compare(a.key, b.key) })
+	rep.Findings = make([]Finding, len(jd.out))
+	for i, p := range jd.out {
+		rep.Findings[i] = jd.finding(p)
 	}
 	return rep
-}
-
-// extract turns the records of the three sources into recs, in source
-// order (members, contacts, accounts), and counts the stats. With large
-// sources the members are done on a second goroutine while the contacts and
-// accounts are done on this one: the join then uses both cores of a small
-// server.
-func extract(d *Data, cfg Config, st *Stats) []rec {
-	x := extractor{s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
-	nm, nc := len(d.Members), len(d.Contacts)
-	recs := make([]rec, nm+nc+len(d.WPUsers))
-	var members int
-	var wg sync.WaitGroup
-	doMembers := func() { members = x.members(recs[:nm], d.Members, st) }
-	if nm >= 4096 && nc+len(d.WPUsers) >= 4096 {
-		wg.Go(doMembers)
-	} else {
-		doMembers()
-	}
-	contacts := x.contacts(recs[nm:nm+nc], d.Contacts, cfg.NewsletterList, st)
-	accounts := x.accounts(recs[nm+nc:], d.WPUsers, cfg.MembersOnlyRoles, st)
-	wg.Wait()
-	copy(recs[members:], recs[nm:nm+contacts])
-	copy(recs[members+contacts:], recs[nm+nc:nm+nc+accounts])
-	return recs[:members+contacts+accounts]
 }
 
 // extractor hashes addresses with the join's two seeds.

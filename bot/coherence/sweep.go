@@ -64,7 +64,10 @@ func (e *IncompleteError) Unwrap() []error {
 }
 
 // Sweep reads the three sources at the same time (each client overlapping
-// its own pages) and joins them. When a source fails, the others are still
+// its own pages) and joins them: each source is reduced for the join as
+// soon as it has been read, while the others are still on the network, so
+// that only the last source's share and the final pass remain after the
+// last answer. When a source fails, the others are still
 // read to the end; the report says which source failed and how far it got,
 // holds the findings that do not need it, and the error is an
 // *IncompleteError. Sweep never returns partial data as if it were whole.
@@ -73,6 +76,7 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		d       Data
 		sources = make([]SourceStatus, len(AllSources))
 		wg      sync.WaitGroup
+		j       = newJoiner(c.cfg)
 	)
 	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error)) {
 		st := &sources[i]
@@ -95,15 +99,21 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		})
 	}
 	read(0, Dolibarr, c.src.Members != nil, func(ctx context.Context) (n int, err error) {
-		d.Members, err = c.src.Members.Adherents(ctx)
+		if d.Members, err = c.src.Members.Adherents(ctx); err == nil {
+			j.members(d.Members)
+		}
 		return len(d.Members), err
 	})
 	read(1, Brevo, c.src.Contacts != nil, func(ctx context.Context) (n int, err error) {
-		d.Contacts, err = c.src.Contacts.AllContacts(ctx)
+		if d.Contacts, err = c.src.Contacts.AllContacts(ctx); err == nil {
+			j.contacts(d.Contacts)
+		}
 		return len(d.Contacts), err
 	})
 	read(2, WordPress, c.src.WordPress != nil, func(ctx context.Context) (n int, err error) {
-		d.WPUsers, err = c.src.WordPress.WPUsers(ctx, "")
+		if d.WPUsers, err = c.src.WordPress.WPUsers(ctx, ""); err == nil {
+			j.accounts(d.WPUsers)
+		}
 		return len(d.WPUsers), err
 	})
 	wg.Wait()
@@ -118,7 +128,7 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 			failed = append(failed, sources[i])
 		}
 	}
-	rep := Join(d, c.cfg)
+	rep := j.report(d)
 	rep.At, rep.Sources = c.now(), sources
 	if len(failed) > 0 {
 		return rep, &IncompleteError{Failed: failed}

@@ -28,7 +28,7 @@ func BenchmarkListContacts(b *testing.B) {
 			for i := range n {
 				srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i), FirstName: "Jeanne", LastName: "Dupont", ListIDs: []int{l}})
 			}
-			srv.Fault.SetLatency(latency)
+			srv.Fault.SetResponseTime(latency)
 			c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1})
 			start := srv.Requests()
 			b.ReportAllocs()

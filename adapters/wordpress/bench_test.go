@@ -25,7 +25,7 @@ func BenchmarkWPUsers(b *testing.B) {
 			srv := wordpresstest.New("admin", adminPw)
 			defer srv.Close()
 			srv.Generate(n-1, 1)
-			srv.Fault.SetLatency(latency)
+			srv.Fault.SetResponseTime(latency)
 			c := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{})
 			start := srv.Requests()
 			b.ReportAllocs()

@@ -19,26 +19,26 @@ var (
 )
 
 // toBot converts a contact; a malformed date or name is an error.
-func toBot[A attrs](c *Client, j contactJSON[A]) (bot.Contact, error) {
+func toBot[A attrs](c *Client, j *contactJSON[A]) (bot.Contact, error) {
 	mod, err := parseTimestamp(j.ModifiedAt)
 	if err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	out := bot.Contact{ID: j.ID, Email: j.Email, Blacklisted: j.EmailBlacklisted, ListIDs: j.ListIDs,
 		Unsubscribed: j.ListUnsubscribed, ModifiedAt: mod}
-	if out.FirstName, err = attr(j.Attributes, c.first); err != nil {
+	if out.FirstName, err = attr(&j.Attributes, c.first); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
-	if out.LastName, err = attr(j.Attributes, c.last); err != nil {
+	if out.LastName, err = attr(&j.Attributes, c.last); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	return out, nil
 }
 
 // attr returns the first of names present in a.
-func attr(a attrs, names []string) (string, error) {
+func attr[A attrs](a *A, names []string) (string, error) {
 	for _, n := range names {
-		if raw, ok := a.get(n); ok {
+		if raw, ok := (*a).get(n); ok {
 			return attrText(raw)
 		}
 	}
@@ -90,8 +90,8 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 		if len(page.Contacts) != len(into) {
 			out = make([]bot.Contact, len(page.Contacts))
 		}
-		for i, j := range page.Contacts {
-			ct, err := toBot(c, j)
+		for i := range page.Contacts {
+			ct, err := toBot(c, &page.Contacts[i])
 			if err != nil {
 				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
 			}
@@ -190,13 +190,13 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 		if err := decode(resp, &j, op); err != nil {
 			return bot.Contact{}, err
 		}
-		ct, err = toBot(c, j)
+		ct, err = toBot(c, &j)
 	} else {
 		var j contactJSON[anyAttrs]
 		if err := decode(resp, &j, op); err != nil {
 			return bot.Contact{}, err
 		}
-		ct, err = toBot(c, j)
+		ct, err = toBot(c, &j)
 	}
 	if err != nil {
 		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}

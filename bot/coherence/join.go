@@ -74,17 +74,9 @@ const MaxRecords = 1 << 23
 // no I/O; the report's At and Sources are left for the caller.
 func Join(d Data, cfg Config) Report {
 	j := newJoiner(cfg)
-	var wg sync.WaitGroup
-	if len(d.Members) >= 4096 && len(d.Contacts)+len(d.WPUsers) >= 4096 {
-		// The members on a second goroutine: the join uses both cores of a
-		// small server.
-		wg.Go(func() { j.members(d.Members) })
-	} else {
-		j.members(d.Members)
-	}
+	j.members(d.Members) // each on both cores when large
 	j.contacts(d.Contacts)
 	j.accounts(d.WPUsers)
-	wg.Wait()
 	return j.report(d)
 }
 
@@ -104,21 +96,44 @@ func newJoiner(cfg Config) *joiner {
 }
 
 // members reduces the members to recs and counts them.
-func (j *joiner) members(ms []bot.Adherent) {
-	j.m = make([]rec, len(ms))
-	j.m = j.m[:j.x.members(j.m, ms, &j.sm)]
-}
+func (j *joiner) members(ms []bot.Adherent) { j.m, j.sm = recsOf(ms, j.x.members) }
 
 // contacts reduces the contacts to recs and counts them.
 func (j *joiner) contacts(cs []bot.Contact) {
-	j.c = make([]rec, len(cs))
-	j.c = j.c[:j.x.contacts(j.c, cs, j.cfg.NewsletterList, &j.sc)]
+	j.c, j.sc = recsOf(cs, func(out []rec, cs []bot.Contact, base int, st *Stats) int {
+		return j.x.contacts(out, cs, base, j.cfg.NewsletterList, st)
+	})
 }
 
 // accounts reduces the WordPress accounts to recs and counts them.
 func (j *joiner) accounts(us []bot.WPUser) {
-	j.w = make([]rec, len(us))
-	j.w = j.w[:j.x.accounts(j.w, us, j.cfg.MembersOnlyRoles, &j.sw)]
+	j.w, j.sw = recsOf(us, func(out []rec, us []bot.WPUser, base int, st *Stats) int {
+		return j.x.accounts(out, us, base, j.cfg.MembersOnlyRoles, st)
+	})
+}
+
+// recsOf runs fill over items (base is the index of items[0] in the
+// source) and returns the recs in item order with the counts. Many items go
+// in two halves on two goroutines: the last source read is reduced while
+// the others wait, both cores free.
+func recsOf[T any](items []T, fill func(out []rec, items []T, base int, st *Stats) int) ([]rec, Stats) {
+	out := make([]rec, len(items))
+	var st Stats
+	if len(items) < 8192 {
+		return out[:fill(out, items, 0, &st)], st
+	}
+	h := len(items) / 2
+	var (
+		st2 Stats
+		n2  int
+		wg  sync.WaitGroup
+	)
+	wg.Go(func() { n2 = fill(out[h:], items[h:], h, &st2) })
+	n1 := fill(out[:h], items[:h], 0, &st)
+	wg.Wait()
+	copy(out[n1:], out[h:h+n2])
+	st.add(st2)
+	return out[:n1+n2], st
 }
 
 // report joins the recs of d's sources (d must hold what the recs were
@@ -181,8 +196,9 @@ func (x extractor) put(out []rec, n int, email string, ref, flags uint32, name u
 	return n + 1
 }
 
-// members fills out with the members' recs; it writes only st's member counts.
-func (x extractor) members(out []rec, ms []bot.Adherent, st *Stats) int {
+// members fills out with the recs of ms, the source's members from index
+// base on; it adds only to st's member counts.
+func (x extractor) members(out []rec, ms []bot.Adherent, base int, st *Stats) int {
 	n := 0
 	for i := range ms {
 		m := &ms[i]
@@ -191,18 +207,19 @@ func (x extractor) members(out []rec, ms []bot.Adherent, st *Stats) int {
 			f = fActive
 			st.Active++
 		}
-		if k := x.put(out, n, m.Email, srcMember|uint32(i), f, nameHash(m.FirstName, m.LastName)); k > n {
+		if k := x.put(out, n, m.Email, srcMember|uint32(base+i), f, nameHash(m.FirstName, m.LastName)); k > n {
 			n = k
 		} else {
 			st.NoEmail++
 		}
 	}
-	st.Members = len(ms)
+	st.Members += len(ms)
 	return n
 }
 
-// contacts fills out with the contacts' recs; it writes only st's contact counts.
-func (x extractor) contacts(out []rec, cs []bot.Contact, list int, st *Stats) int {
+// contacts fills out with the recs of cs, the contacts from index base on;
+// it adds only to st's contact counts.
+func (x extractor) contacts(out []rec, cs []bot.Contact, base, list int, st *Stats) int {
 	n := 0
 	for i := range cs {
 		c := &cs[i]
@@ -217,14 +234,15 @@ func (x extractor) contacts(out []rec, cs []bot.Contact, list int, st *Stats) in
 		if slices.Contains(c.Unsubscribed, list) {
 			f |= fUnsubscribed
 		}
-		n = x.put(out, n, c.Email, srcContact|uint32(i), f, nameHash(c.FirstName, c.LastName))
+		n = x.put(out, n, c.Email, srcContact|uint32(base+i), f, nameHash(c.FirstName, c.LastName))
 	}
-	st.Contacts = len(cs)
+	st.Contacts += len(cs)
 	return n
 }
 
-// accounts fills out with the WordPress accounts' recs; it writes only st's account counts.
-func (x extractor) accounts(out []rec, us []bot.WPUser, only []string, st *Stats) int {
+// accounts fills out with the recs of us, the WordPress accounts from index
+// base on; it adds only to st's account counts.
+func (x extractor) accounts(out []rec, us []bot.WPUser, base int, only []string, st *Stats) int {
 	n := 0
 	for i := range us {
 		u := &us[i]
@@ -233,9 +251,9 @@ func (x extractor) accounts(out []rec, us []bot.WPUser, only []string, st *Stats
 			f = fMembersOnly
 			st.WPMembersOnly++
 		}
-		n = x.put(out, n, u.Email, srcWP|uint32(i), f, wpNameHash(u))
+		n = x.put(out, n, u.Email, srcWP|uint32(base+i), f, wpNameHash(u))
 	}
-	st.WPUsers = len(us)
+	st.WPUsers += len(us)
 	return n
 }
 

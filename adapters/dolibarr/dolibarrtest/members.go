@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -91,68 +90,7 @@ func (s *Server) UpdateAdherent(id int, f func(*Adherent)) bool {
 	a := m.seed()
 	f(&a)
 	s.members[id-1] = s.toMember(a, m.datec, s.now().Unix())
-	s.rendered.forget(id - 1)
 	return true
-}
-
-// memberCache keeps each member's JSON for one properties filter, so that
-// the pages of a sweep, which all ask the same filter, are copied rather
-// than rendered again: the fake shares the benchmark's cores with the
-// client it serves. A member's entry is dropped when it changes
-// (UpdateAdherent is the only way a member changes); member types never
-// change after New.
-type memberCache struct {
-	mu    sync.Mutex
-	props string
-	items [][]byte // by member index; nil: not rendered yet
-}
-
-// forget drops member i's entry. The caller holds the server's write lock.
-func (c *memberCache) forget(i int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if i < len(c.items) {
-		c.items[i] = nil
-	}
-}
-
-// appendMembers appends the JSON of the members at indexes idx[lo:hi] (or
-// lo…hi-1 when idx is nil), separated by commas, rendering and keeping those
-// not rendered yet for props. The caller holds the server's read lock.
-func (s *Server) appendMembers(b []byte, idx []int, lo, hi int, p listParams) []byte {
-	c := &s.rendered
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.props != p.propsKey {
-		c.props, c.items = p.propsKey, nil
-	}
-	if len(c.items) < len(s.members) {
-		c.items = append(c.items, make([][]byte, len(s.members)-len(c.items))...)
-	}
-	at := func(j int) int {
-		if idx != nil {
-			return idx[j]
-		}
-		return j
-	}
-	n := hi - lo
-	for j := lo; j < hi; j++ {
-		i := at(j)
-		if c.items[i] == nil {
-			o := obj{props: p.props}
-			s.renderMember(&o, i+1, &s.members[i])
-			c.items[i] = o.b
-		}
-		n += len(c.items[i])
-	}
-	b = slices.Grow(b, n)
-	for j := lo; j < hi; j++ {
-		if j > lo {
-			b = append(b, ',')
-		}
-		b = append(b, c.items[at(j)]...)
-	}
-	return b
 }
 
 func (m member) seed() Adherent {
@@ -315,8 +253,22 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 		total = len(idx)
 	}
 	lo, hi := p.window(total)
-	items := s.appendMembers(nil, idx, lo, hi, p)
-	s.writeList(w, p, total, items, hi-lo, "member")
+	o := obj{b: make([]byte, 0, (hi-lo)*400), props: p.props}
+	for j := lo; j < hi; j++ {
+		i := j
+		if idx != nil {
+			i = idx[j]
+		}
+		if j > lo {
+			o.b = append(o.b, ',')
+		}
+		s.renderMember(&o, i+1, &s.members[i])
+		if j == lo {
+			// Members render to about the same size: room for the page.
+			o.b = slices.Grow(o.b, (len(o.b)+len(o.b)/8)*(hi-lo-1))
+		}
+	}
+	s.writeList(w, p, total, o.b, hi-lo, "member")
 }
 
 func cmpAny(a, b any) int {

@@ -51,8 +51,6 @@ type Server struct {
 	types       map[int]memberType
 	users       []*user // in id order; id = index+1
 	groups      []*group
-
-	rendered memberCache
 }
 
 type apiKey struct {
@@ -225,7 +223,6 @@ type listParams struct {
 	limit, page          int
 	filter               filter
 	props                map[string]bool
-	propsKey             string // the properties parameter as given
 	paginationData       bool
 }
 
@@ -268,7 +265,6 @@ func parseList(w http.ResponseWriter, r *http.Request) (listParams, bool) {
 		p.filter = f
 	}
 	if v := q.Get("properties"); v != "" {
-		p.propsKey = v
 		p.props = map[string]bool{}
 		for _, f := range strings.Split(v, ",") {
 			p.props[strings.TrimSpace(f)] = true

@@ -120,9 +120,9 @@ func TestMemberTypes(t *testing.T) {
 	}
 }
 
-// TestRenderedMembersFollowChanges: the kept renderings follow the
-// properties asked, a member's change and new members.
-func TestRenderedMembersFollowChanges(t *testing.T) {
+// TestListFollowsChanges: a list answers the properties asked, a member's
+// change and new members.
+func TestListFollowsChanges(t *testing.T) {
 	s := New("k")
 	defer s.Close()
 	s.AddAdherent(Adherent{Login: "a", Email: "a@x.org"})

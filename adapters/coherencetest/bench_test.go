@@ -14,8 +14,10 @@ import (
 
 // BenchmarkSweep sweeps generated associations of 1k, 10k and 100k members
 // (with as many newsletter contacts and a WordPress account for one member
-// in ten) through the real clients against the three fakes, each request
-// delayed by 20 ms. Besides ns/op and B/op it reports
+// in ten) through the real clients against the three fakes, each answering
+// 20 ms after a request arrives (their response time: a fake renders its
+// page within it, as a remote server's work is part of its response time).
+// Besides ns/op and B/op it reports
 //
 //   - requests/op: the requests the three fakes received per sweep;
 //   - x-bound: the sweep's time over its lower bound, the longest chain of

@@ -63,12 +63,18 @@ func TestAuthForms(t *testing.T) {
 	}
 }
 
-func TestListShapes(t *testing.T) {
+// twoMembers starts a fake with members a and b (closed with the test) and
+// returns it with the key header.
+func twoMembers(t *testing.T) (*Server, []string) {
 	s := New("k")
-	defer s.Close()
+	t.Cleanup(s.Close)
 	s.AddAdherent(Adherent{Login: "a", Email: "a@x.org"})
 	s.AddAdherent(Adherent{Login: "b", Email: "b@x.org"})
-	key := []string{"DOLAPIKEY", "k"}
+	return s, []string{"DOLAPIKEY", "k"}
+}
+
+func TestListShapes(t *testing.T) {
+	s, key := twoMembers(t)
 	cases := []struct {
 		name, path string
 		legacy     bool
@@ -123,11 +129,7 @@ func TestMemberTypes(t *testing.T) {
 // TestListFollowsChanges: a list answers the properties asked, a member's
 // change and new members.
 func TestListFollowsChanges(t *testing.T) {
-	s := New("k")
-	defer s.Close()
-	s.AddAdherent(Adherent{Login: "a", Email: "a@x.org"})
-	s.AddAdherent(Adherent{Login: "b", Email: "b@x.org"})
-	key := []string{"DOLAPIKEY", "k"}
+	s, key := twoMembers(t)
 	list := func(props string) string {
 		t.Helper()
 		_, body := get(t, s, "/members?limit=10&properties="+props, key...)

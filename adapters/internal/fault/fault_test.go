@@ -169,19 +169,9 @@ func TestLatency(t *testing.T) {
 		}
 		rec, done, cancel := start(h, http.MethodPost, "a=b&c=d")
 		defer cancel()
-		synctest.Wait()
-		if isDone(done) {
-			t.Fatal("answered before the latency")
-		}
-		time.Sleep(999 * time.Millisecond)
-		synctest.Wait()
-		if isDone(done) {
-			t.Fatal("answered before the latency")
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if !isDone(done) || rec.Code != 200 {
-			t.Fatalf("after the latency: done %v, %d", isDone(done), rec.Code)
+		answeredAt(t, "latency", done, time.Second)
+		if rec.Code != 200 {
+			t.Fatalf("after the latency: %d", rec.Code)
 		}
 		b.mu.Lock()
 		if b.body != "a=b&c=d" {
@@ -360,6 +350,22 @@ func (b *slowBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "created")
 }
 
+// answeredAt checks, in a synctest bubble, that done is closed exactly d
+// after now: not 1 ms before, and at d.
+func answeredAt(t *testing.T, what string, done <-chan struct{}, d time.Duration) {
+	t.Helper()
+	time.Sleep(d - time.Millisecond)
+	synctest.Wait()
+	if isDone(done) {
+		t.Fatalf("%s: answered before %v", what, d)
+	}
+	time.Sleep(time.Millisecond)
+	synctest.Wait()
+	if !isDone(done) {
+		t.Fatalf("%s: not answered at %v", what, d)
+	}
+}
+
 func TestResponseTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := &fault.Injector{}
@@ -375,16 +381,7 @@ func TestResponseTime(t *testing.T) {
 		if b.calls.Load() != 1 {
 			t.Fatal("the server did not start its work at once")
 		}
-		time.Sleep(999 * time.Millisecond) // the work (300 ms) is within the second
-		synctest.Wait()
-		if isDone(done) {
-			t.Fatal("answered before the response time")
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if !isDone(done) {
-			t.Fatal("not answered at the response time")
-		}
+		answeredAt(t, "work within the response time", done, time.Second)
 		if rec.Code != http.StatusCreated || rec.Body.String() != "created" || rec.Header().Get("X-Total") != "3" || rec.Header().Get("Content-Length") != "7" {
 			t.Errorf("answer %d %v %q, want the server's 201 with its header, body and length", rec.Code, rec.Header(), rec.Body)
 		}
@@ -393,16 +390,7 @@ func TestResponseTime(t *testing.T) {
 		b.work = 1500 * time.Millisecond
 		_, done, cancel2 := start(h, http.MethodGet, "")
 		defer cancel2()
-		time.Sleep(1499 * time.Millisecond)
-		synctest.Wait()
-		if isDone(done) {
-			t.Fatal("answered before the work was done")
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if !isDone(done) {
-			t.Fatal("not answered once the work was done")
-		}
+		answeredAt(t, "work longer than the response time", done, 1500*time.Millisecond)
 
 		// A client that goes away during the wait: the work is done, no answer.
 		b.work = 0
@@ -418,15 +406,9 @@ func TestResponseTime(t *testing.T) {
 		f.FailNext(1, http.StatusBadGateway, "")
 		rec, done, cancel4 := start(h, http.MethodGet, "")
 		defer cancel4()
-		time.Sleep(999 * time.Millisecond)
-		synctest.Wait()
-		if isDone(done) {
-			t.Fatal("fault answered before the response time")
-		}
-		time.Sleep(time.Millisecond)
-		synctest.Wait()
-		if !isDone(done) || rec.Code != http.StatusBadGateway || b.calls.Load() != 3 {
-			t.Errorf("fault: done %v, %d, calls %d; want 502 at 1 s, server not called", isDone(done), rec.Code, b.calls.Load())
+		answeredAt(t, "fault", done, time.Second)
+		if rec.Code != http.StatusBadGateway || b.calls.Load() != 3 {
+			t.Errorf("fault: %d, calls %d; want 502, server not called", rec.Code, b.calls.Load())
 		}
 
 		f.Reset()

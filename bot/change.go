@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -472,6 +474,37 @@ func (e *Engine) Recover(ctx context.Context) error {
 				e.log.Warn().Err(err).Msg("admin not told about unknown request")
 			}
 		}
+	}
+	return nil
+}
+
+// WatchPending hands the chat adapter, when it re-reads reactions
+// (ApprovalWatcher), the posts of this platform's pending requests, oldest
+// first: the ✅ and ❌ given while opsbot was stopped are read when the
+// connection opens and count as live ones would (a duplicate vote changes
+// nothing). A reaction withdrawn while opsbot was stopped is not seen: its
+// vote stays until the voter reacts again. Call it before the adapter
+// connects.
+func (e *Engine) WatchPending(ctx context.Context) error {
+	w, ok := e.cfg.Chat.(ApprovalWatcher)
+	if !ok {
+		return nil
+	}
+	pending, err := e.cfg.Store.ListRequests(ctx, Pending)
+	if err != nil {
+		return fmt.Errorf("watch pending requests: %w", err)
+	}
+	slices.SortFunc(pending, func(a, b ChangeRequest) int { return cmp.Compare(a.ID, b.ID) })
+	n := 0
+	for _, cr := range pending {
+		if cr.Platform != e.cfg.Platform || cr.MessageID == "" {
+			continue
+		}
+		w.WatchApproval(cr.Channel, cr.MessageID)
+		n++
+	}
+	if n > 0 {
+		e.log.Info().Int("requests", n).Msg("pending requests' posts watched: reactions given while stopped will be read")
 	}
 	return nil
 }

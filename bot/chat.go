@@ -15,6 +15,16 @@ type Chat interface {
 	Direct(ctx context.Context, userID string, m Message) error
 }
 
+// ApprovalWatcher is implemented by the chat adapters that re-read the
+// reactions of change-request posts when their connection to the platform
+// opens (Discord, Mattermost). At start the engine hands them the posts of
+// the requests still pending, made before the restart (see
+// Engine.WatchPending), so that a ✅ or ❌ given while opsbot was stopped is
+// delivered once it is back, like a live reaction.
+type ApprovalWatcher interface {
+	WatchApproval(channel, messageID string)
+}
+
 // Message is something the bot says.
 type Message struct {
 	Text        string

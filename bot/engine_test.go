@@ -27,6 +27,13 @@ type chat struct {
 	directs []post
 	failing bool
 	onPost  func(id string) // called before Post returns
+	watched []string        // channel/message of WatchApproval calls
+}
+
+func (c *chat) WatchApproval(channel, messageID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watched = append(c.watched, channel+"/"+messageID)
 }
 
 type post struct {
@@ -400,6 +407,37 @@ func TestRecover(t *testing.T) {
 	}
 	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") {
 		t.Errorf("admin told %q", d)
+	}
+}
+
+// TestWatchPending: at start the adapter is handed the posts of this
+// platform's pending requests, oldest first, and no other.
+func TestWatchPending(t *testing.T) {
+	v := newEnv(t)
+	for _, line := range []string{"box reset a@x.fr", "pay F-1", "box reset b@x.fr", "box reset c@x.fr"} {
+		if got := v.run(t, "u-admin", line); !strings.Contains(got, "Demande n°") {
+			t.Fatalf("%q = %q", line, got)
+		}
+	}
+	if _, err := v.e.Cancel(t.Context(), 3, bot.Person{ID: "u-admin", Name: "Admin", Roles: []bot.Role{bot.Admin}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.store.UpdateRequest(t.Context(), 4, func(c *bot.ChangeRequest) error { c.Platform = "other"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.e.WatchPending(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, id := range []int64{1, 2} {
+		cr := v.request(t, id)
+		want = append(want, cr.Channel+"/"+cr.MessageID)
+	}
+	v.chat.mu.Lock()
+	got := v.chat.watched
+	v.chat.mu.Unlock()
+	if !slices.Equal(got, want) {
+		t.Errorf("watched %q, want %q (pending, this platform, oldest first)", got, want)
 	}
 }
 

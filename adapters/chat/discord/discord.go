@@ -87,7 +87,10 @@ type Chat struct {
 	wg    sync.WaitGroup // in-flight interactions and reactions
 }
 
-var _ bot.Chat = (*Chat)(nil)
+var (
+	_ bot.Chat            = (*Chat)(nil)
+	_ bot.ApprovalWatcher = (*Chat)(nil)
+)
 
 // New checks cfg and returns the adapter. It makes no network call; Run
 // connects.
@@ -138,7 +141,7 @@ func New(cfg Config) (*Chat, error) {
 	c := &Chat{
 		cfg: cfg, s: s, log: log,
 		specs: map[string]*bot.Spec{}, dms: map[string]string{}, members: map[string]member{},
-		votes: votes{msgs: map[string]*tracked{}},
+		votes: votes{msgs: map[string]*tracked{}, earlier: map[string]bool{}},
 		queue: serial{queues: map[string][]func(){}},
 	}
 	c.botID.Store(cfg.ApplicationID) // a bot user's ID is its application's until READY says otherwise
@@ -267,9 +270,12 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	c.mu.Unlock()
 	c.up.Store(true)
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
+	// A new session: the events of the gap (a lost session, or the time
+	// opsbot was stopped) are lost; re-read the votes.
 	if again {
-		// The session could not be resumed: events of the gap are lost.
-		c.resync()
+		c.resync(nil)
+	} else {
+		c.resync(c.votes.takeEarlier())
 	}
 }
 

@@ -544,3 +544,60 @@ func TestReplyFallbacks(t *testing.T) {
 		})
 	}
 }
+
+// TestVotesGivenWhileStopped: a change request posted by one process, a ✅
+// given while opsbot is stopped, and the next process, told to watch the
+// request's message, delivers that ✅ with the voter's roles once its
+// gateway is ready (the bot's own reactions are not delivered).
+func TestVotesGivenWhileStopped(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.chat.Run(ctx, newRecorder()) }()
+	f.wait(t, "the first process to connect", f.srv.Connected)
+	ch := discordtest.ApprovalsChannel
+	msg, err := f.chat.Post(t.Context(), ch, bot.Message{Text: "Demande n°4", Approval: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("first Run: %v", err)
+	}
+	f.wait(t, "the first process to leave", func() bool { return !f.srv.Connected() })
+	if err := f.srv.React(aliceID, ch, msg, "✅"); err != nil && !errors.Is(err, discordtest.ErrNoSession) {
+		t.Fatal(err)
+	}
+
+	rereads := strings.Count(f.logs.String(), "votes re-read") // the first process's, if its READY came
+	next2, err := New(f.chat.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next2.WatchApproval(ch, msg)
+	h := newRecorder()
+	f.chat = next2
+	f.run(t, h)
+	r := next(t, h.reacts)
+	if r.User.ID != aliceID || r.Emoji != "✅" || r.Removed || r.MessageID != msg || !r.User.Has(bot.Treasurer) {
+		t.Errorf("reaction delivered = %+v, want alice's ✅ on %s with her treasurer role", r, msg)
+	}
+	// Once both lists are re-read, a live reaction comes next: the bot's
+	// own ✅ and ❌ were not delivered.
+	// The adapter logs the end of the re-read after the fake's last event:
+	// poll (bounded), as TestHealthy does.
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(f.logs.String(), "votes re-read") <= rereads; {
+		if time.Now().After(deadline) {
+			t.Fatal("the votes were never re-read")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := f.srv.React(bobID, ch, msg, "❌"); err != nil {
+		t.Fatal(err)
+	}
+	if r := next(t, h.reacts); r.User.ID != bobID || r.Emoji != "❌" {
+		t.Errorf("next reaction = %+v, want bob's live ❌", r)
+	}
+	none(t, h.reacts)
+}

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -126,9 +127,10 @@ func (q *serial) do(key string, wg *sync.WaitGroup, f func()) {
 // has ✅ or ❌ on them, as the events told, so that after a session that
 // could not be resumed it can hand the handler what changed meanwhile.
 type votes struct {
-	mu    sync.Mutex
-	msgs  map[string]*tracked
-	order []string
+	mu      sync.Mutex
+	msgs    map[string]*tracked
+	order   []string
+	earlier map[string]bool // messages watched by WatchApproval, re-read at the first READY
 }
 
 type tracked struct {
@@ -189,12 +191,40 @@ func (v *votes) snapshot() map[string]tracked {
 	return out
 }
 
-// resync re-reads the ✅ and ❌ of the watched messages and hands the
-// handler the reactions added or removed while no session was open. It
-// runs after a READY that started a new session.
-func (c *Chat) resync() {
+// WatchApproval watches a change-request message posted before a restart
+// (bot.ApprovalWatcher): its ✅ and ❌ are read at the first READY and the
+// reactions found are delivered as added. Call it before Run.
+func (c *Chat) WatchApproval(channel, messageID string) {
+	c.votes.track(messageID, channel)
+	c.votes.mu.Lock()
+	defer c.votes.mu.Unlock()
+	c.votes.earlier[messageID] = true
+}
+
+// takeEarlier returns the messages WatchApproval registered and forgets
+// them (they are re-read once, at the first READY).
+func (v *votes) takeEarlier() map[string]bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	e := v.earlier
+	v.earlier = map[string]bool{}
+	return e
+}
+
+// resync re-reads the ✅ and ❌ of the watched messages (only those in
+// only, when it is not nil) and hands the handler the reactions added or
+// removed while no session was open. It runs after a READY: for a session
+// that replaced a lost one, on every watched message; for the first
+// session, on the messages of requests pending from before a restart (the
+// messages posted since are followed by the events of this session).
+func (c *Chat) resync(only map[string]bool) {
 	_, ctx := c.handler()
-	for msgID, t := range c.votes.snapshot() {
+	watched := c.votes.snapshot()
+	if only != nil {
+		maps.DeleteFunc(watched, func(id string, _ tracked) bool { return !only[id] })
+	}
+	defer func() { c.log.Info().Int("messages", len(watched)).Msg("votes re-read") }()
+	for msgID, t := range watched {
 		for _, emoji := range voteEmoji {
 			users, err := c.s.MessageReactions(t.channel, msgID, emoji, 100, "", "", discordgo.WithContext(ctx))
 			if err != nil {

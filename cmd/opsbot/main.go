@@ -226,6 +226,11 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	if err := a.engine.Recover(ctx); err != nil {
 		return err
 	}
+	// Before the chat connects: the votes given while opsbot was stopped on
+	// the requests still pending are read when it does.
+	if err := a.engine.WatchPending(ctx); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup

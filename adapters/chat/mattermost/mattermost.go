@@ -103,7 +103,10 @@ type cachedPerson struct {
 	expires time.Time
 }
 
-var _ bot.Chat = (*Chat)(nil)
+var (
+	_ bot.Chat            = (*Chat)(nil)
+	_ bot.ApprovalWatcher = (*Chat)(nil)
+)
 
 // New checks cfg and returns the adapter. It makes no network call; Check
 // verifies the configuration against the server.

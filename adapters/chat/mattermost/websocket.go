@@ -187,6 +187,11 @@ func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 	})
 }
 
+// WatchApproval watches a change-request post made before a restart
+// (bot.ApprovalWatcher): its reactions are read when the websocket connects
+// and those found are delivered as added. Call it before Run.
+func (c *Chat) WatchApproval(channel, postID string) { c.watch.add(postID, channel) }
+
 // resync re-reads the reactions of the watched change-request posts after a
 // (re)connection, since the server does not replay the events missed, and
 // delivers the differences: removals first, then additions.

@@ -187,3 +187,38 @@ func TestWebsocketSilentServer(t *testing.T) {
 	e.serve(t, newRecorder(), ln)
 	e.waitFake(t, "a reconnection after silence", func(v mattermosttest.View) bool { return v.Authentications() >= 2 })
 }
+
+// TestVotesGivenWhileStopped: a change request posted by one process, a ✅
+// given while opsbot is stopped (no websocket: the event is lost), and the
+// next process, told to watch the post, delivers that ✅ once its websocket
+// is up; the bot's own reactions are not delivered.
+func TestVotesGivenWhileStopped(t *testing.T) {
+	e, ln := newEnv(t)
+	earlier, err := New(e.chat.cfg) // the process that ran before the restart
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := earlier.Post(t.Context(), e.approvals, bot.Message{Text: "n°4", Approval: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mm.React(e.alice, id, "white_check_mark"); err != nil {
+		t.Fatal(err)
+	}
+	e.chat.WatchApproval(e.approvals, id)
+	rec := newRecorder()
+	e.serve(t, rec, ln)
+	rec.wait(t, "the ✅ given while stopped", func(r *recorder) bool { return len(r.reacts) == 1 })
+	// A live reaction comes next: nothing else was delivered before it.
+	if err := e.mm.React(e.carol, id, "x"); err != nil {
+		t.Fatal(err)
+	}
+	rec.wait(t, "the live ❌", func(r *recorder) bool { return len(r.reacts) == 2 })
+	want := []vote{{e.alice, id, "white_check_mark", false}, {e.carol, id, "x", false}}
+	if diff := cmp.Diff(want, votes(rec.reactions())); diff != "" {
+		t.Errorf("reactions (-want +got):\n%s", diff)
+	}
+	if got := rec.reactions()[0].User; !got.Has(bot.Treasurer) {
+		t.Errorf("voter = %+v, want alice with her treasurer role", got)
+	}
+}

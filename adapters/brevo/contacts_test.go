@@ -3,11 +3,14 @@ package brevo_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/brevo/brevotest"
@@ -328,5 +331,25 @@ func TestSaveContact(t *testing.T) {
 	}
 	if err := c.SaveContact(t.Context(), bot.Contact{Email: "nope"}); bot.KindOf(err) != bot.Invalid {
 		t.Errorf("SaveContact(bad address) = %v, want Invalid", err)
+	}
+}
+
+// TestAbsurdCountRefused: a count far beyond any association is refused
+// before the reader allocates it or asks for its pages.
+func TestAbsurdCountRefused(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"contacts":[{"email":"a@x.fr","id":1,"emailBlacklisted":false,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[2],"attributes":{}}],"count":900000000}`))
+	}))
+	defer ts.Close()
+	c := brevo.New(ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1, PageSize: 1})
+	_, err := c.AllContacts(t.Context())
+	if bot.KindOf(err) != bot.Internal || !strings.Contains(err.Error(), "900000000") {
+		t.Errorf("AllContacts() = %v, want Internal naming the count", err)
+	}
+	if requests.Load() != 1 {
+		t.Errorf("%d requests, want only the first page", requests.Load())
 	}
 }

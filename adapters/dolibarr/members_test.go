@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -240,5 +241,24 @@ func TestCappedPageRefused(t *testing.T) {
 	c := dolibarr.New(ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 5})
 	if _, err := c.Adherents(t.Context()); bot.KindOf(err) != bot.Internal {
 		t.Errorf("Adherents() = %v, want Internal", err)
+	}
+}
+
+// TestAbsurdTotalRefused: a total far beyond any association is refused
+// before the reader allocates it or asks for its pages.
+func TestAbsurdTotalRefused(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Write([]byte(`{"data":[{"id":"1","statut":"1"},{"id":"2","statut":"1"}],"pagination":{"total":900000000,"page":0,"page_count":450000000,"limit":2}}`))
+	}))
+	defer ts.Close()
+	c := dolibarr.New(ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 2})
+	_, err := c.Adherents(t.Context())
+	if bot.KindOf(err) != bot.Internal || !strings.Contains(err.Error(), "900000000") {
+		t.Errorf("Adherents() = %v, want Internal naming the total", err)
+	}
+	if requests.Load() != 1 {
+		t.Errorf("%d requests, want only the first page", requests.Load())
 	}
 }

@@ -78,7 +78,9 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		wg      sync.WaitGroup
 		j       = newJoiner(c.cfg)
 	)
-	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error)) {
+	// read runs fn, the read of one source, then (when it succeeded) reduce,
+	// the source's share of the join, outside the time the read took.
+	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error), reduce func()) {
 		st := &sources[i]
 		st.Source, st.Configured = src, configured
 		if !configured {
@@ -96,26 +98,21 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 			if st.Records == 0 { // a reader that reports no progress
 				st.Records = n
 			}
+			reduce()
 		})
 	}
 	read(0, Dolibarr, c.src.Members != nil, func(ctx context.Context) (n int, err error) {
-		if d.Members, err = c.src.Members.Adherents(ctx); err == nil {
-			j.members(d.Members)
-		}
+		d.Members, err = c.src.Members.Adherents(ctx)
 		return len(d.Members), err
-	})
+	}, func() { j.members(d.Members) })
 	read(1, Brevo, c.src.Contacts != nil, func(ctx context.Context) (n int, err error) {
-		if d.Contacts, err = c.src.Contacts.AllContacts(ctx); err == nil {
-			j.contacts(d.Contacts)
-		}
+		d.Contacts, err = c.src.Contacts.AllContacts(ctx)
 		return len(d.Contacts), err
-	})
+	}, func() { j.contacts(d.Contacts) })
 	read(2, WordPress, c.src.WordPress != nil, func(ctx context.Context) (n int, err error) {
-		if d.WPUsers, err = c.src.WordPress.WPUsers(ctx, ""); err == nil {
-			j.accounts(d.WPUsers)
-		}
+		d.WPUsers, err = c.src.WordPress.WPUsers(ctx, "")
 		return len(d.WPUsers), err
-	})
+	}, func() { j.accounts(d.WPUsers) })
 	wg.Wait()
 
 	var failed []SourceStatus

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
@@ -18,9 +19,33 @@ var (
 	_ bot.ContactAdmin = (*Client)(nil)
 )
 
-// toBot converts a contact; a malformed date or name is an error.
-func toBot[A attrs](c *Client, j *contactJSON[A]) (bot.Contact, error) {
-	mod, err := parseTimestamp(j.ModifiedAt)
+// stampMemo remembers the last date parsed: contacts imported together
+// share their modification date, and parsing it is a good part of
+// converting a contact.
+type stampMemo struct {
+	s  string
+	t  time.Time
+	ok bool
+}
+
+func (m *stampMemo) parse(s string) (time.Time, error) {
+	if m == nil {
+		return parseTimestamp(s)
+	}
+	if m.ok && m.s == s {
+		return m.t, nil
+	}
+	t, err := parseTimestamp(s)
+	if err == nil {
+		m.s, m.t, m.ok = s, t, true
+	}
+	return t, err
+}
+
+// toBot converts a contact; a malformed date or name is an error. memo may
+// be nil.
+func toBot[A attrs](c *Client, j *contactJSON[A], memo *stampMemo) (bot.Contact, error) {
+	mod, err := memo.parse(j.ModifiedAt)
 	if err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
@@ -90,8 +115,9 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 		if len(page.Contacts) != len(into) {
 			out = make([]bot.Contact, len(page.Contacts))
 		}
+		var memo stampMemo
 		for i := range page.Contacts {
-			ct, err := toBot(c, &page.Contacts[i])
+			ct, err := toBot(c, &page.Contacts[i], &memo)
 			if err != nil {
 				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
 			}
@@ -190,13 +216,13 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 		if err := decode(resp, &j, op); err != nil {
 			return bot.Contact{}, err
 		}
-		ct, err = toBot(c, &j)
+		ct, err = toBot(c, &j, nil)
 	} else {
 		var j contactJSON[anyAttrs]
 		if err := decode(resp, &j, op); err != nil {
 			return bot.Contact{}, err
 		}
-		ct, err = toBot(c, &j)
+		ct, err = toBot(c, &j, nil)
 	}
 	if err != nil {
 		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}

@@ -1,6 +1,7 @@
 package brevo
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,10 @@ func fastPage[A any](b []byte, page *contactsJSON[A], hint int) bool {
 // number that is not an integer…), and the caller then uses encoding/json.
 func fastContacts(b []byte, hint int) (page contactsJSON[knownAttrs], ok bool) {
 	items := make([]contactJSON[knownAttrs], 0, max(hint, 0))
+	var (
+		lastMod    []byte // the previous contact's raw modifiedAt
+		lastModStr string
+	)
 	var c *contactJSON[knownAttrs]
 	start := func(int) {
 		items = append(items, contactJSON[knownAttrs]{})
@@ -66,7 +71,17 @@ func fastContacts(b []byte, hint int) (page contactsJSON[knownAttrs], ok bool) {
 			}
 			return true
 		case "modifiedAt":
-			return null || setString(&c.ModifiedAt, raw)
+			// Contacts imported together share their date: one string for
+			// the run (which toBot's stampMemo then parses once).
+			if len(lastMod) > 0 && bytes.Equal(raw, lastMod) {
+				c.ModifiedAt = lastModStr
+				return true
+			}
+			if null || !setString(&c.ModifiedAt, raw) {
+				return null
+			}
+			lastMod, lastModStr = raw, c.ModifiedAt
+			return true
 		case "listIds":
 			return setInts(&c.ListIDs, raw)
 		case "listUnsubscribed":
@@ -125,47 +140,72 @@ func setInt(p *int64, raw []byte) bool {
 	return true
 }
 
-// setString stores a JSON string without escapes, of valid UTF-8.
+// setString stores a JSON string without escapes, of valid UTF-8. raw is
+// a string jsonscan has validated (no control character, no bare quote).
 func setString(p *string, raw []byte) bool {
 	n := len(raw)
-	if n < 2 || raw[0] != '"' {
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
 		return false
 	}
 	s := raw[1 : n-1]
-	for _, c := range s {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return false
-		}
-	}
-	if !utf8.Valid(s) {
+	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
 		return false
 	}
 	*p = string(s)
 	return true
 }
 
-// setInts stores a JSON array of integers, or null (a nil slice).
+// setInts stores a JSON array of integers, or null (a nil slice). raw is
+// a value jsonscan has validated; anything but plain integers of up to 18
+// digits is left to encoding/json (false).
 func setInts(p *[]int, raw []byte) bool {
 	if string(raw) == "null" {
 		*p = nil
 		return true
 	}
-	if len(raw) < 2 || raw[0] != '[' {
+	if len(raw) < 2 || raw[0] != '[' || raw[len(raw)-1] != ']' {
 		return false
 	}
-	out := []int{}
-	in := strings.Trim(string(raw[1:len(raw)-1]), " \t\r\n")
-	for f := range strings.SplitSeq(in, ",") {
-		if in == "" {
-			break
+	in := raw[1 : len(raw)-1]
+	out := make([]int, 0, bytes.Count(in, []byte{','})+1)
+	i := skipSpace(in, 0)
+	if i == len(in) {
+		*p = out
+		return true
+	}
+	for {
+		neg := i < len(in) && in[i] == '-'
+		if neg {
+			i++
 		}
-		f = strings.Trim(f, " \t\r\n")
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
+		j := i
+		var n int
+		for j < len(in) && in[j] >= '0' && in[j] <= '9' {
+			n = n*10 + int(in[j]-'0')
+			j++
+		}
+		if j == i || j-i > 18 {
 			return false
 		}
-		out = append(out, int(n))
+		if neg {
+			n = -n
+		}
+		out = append(out, n)
+		i = skipSpace(in, j)
+		if i == len(in) {
+			*p = out
+			return true
+		}
+		if in[i] != ',' {
+			return false
+		}
+		i = skipSpace(in, i+1)
 	}
-	*p = out
-	return true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
 }

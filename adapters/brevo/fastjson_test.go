@@ -23,6 +23,8 @@ var contactPages = []string{
 	`{"contacts":[{"email":"\xff"}]}`,
 	`{"contacts":[{"listIds":[1,null]}]}`,
 	`{"contacts":[{"listIds":[]}]}`,
+	`{"contacts":[{"id":1,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[ 1 , -2,3 ]},{"id":2,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[ ]},{"id":3,"modifiedAt":null},{"id":4,"modifiedAt":"2026-01-02T10:00:00.000+01:00"}],"count":4}`,
+	`{"contacts":[{"listIds":[1.5]},{"listIds":[123456789012345678901]},{"listIds":[-0,1e2]}]}`,
 	`{"contacts":[{"emailBlacklisted":"yes"}]}`,
 	`{"contacts":[{"attributes":{"nom":"x"}}]}`,
 	`{"contacts":[{"id":1,"id":null}],"count":1}`,

@@ -4,7 +4,8 @@
 //
 //   - Known: the first page told the total (Brevo's count, Dolibarr's
 //     pagination_data), so the remaining pages are fetched conc at a time and
-//     no request is wasted.
+//     no request is wasted. Into is the same for large lists: each page is
+//     decoded as it arrives, straight into its place in the result.
 //   - Until: nothing tells the total (Dolibarr before v20), so pages are
 //     requested in order with conc in flight until one comes back shorter
 //     than the page size (or empty); the requests already in flight for later

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/anopex/opsbot/adapters/internal/fault"
 )
 
 // Member types created by New.
@@ -253,7 +255,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 		total = len(idx)
 	}
 	lo, hi := p.window(total)
-	o := obj{b: make([]byte, 0, (hi-lo)*400), props: p.props}
+	o := obj{b: fault.PageBuffer((hi - lo) * 400), props: p.props}
 	for j := lo; j < hi; j++ {
 		i := j
 		if idx != nil {
@@ -269,6 +271,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 		}
 	}
 	s.writeList(w, p, total, o.b, hi-lo, "member")
+	fault.ReleasePage(o.b) // written: the fake's garbage would be the client's GC work
 }
 
 func cmpAny(a, b any) int {

@@ -181,7 +181,7 @@ func wait(r *http.Request, d time.Duration) bool {
 type buffered struct {
 	h      http.Header
 	status int
-	body   bytes.Buffer
+	body   []byte // from PageBuffer, given back by send
 }
 
 func (b *buffered) Header() http.Header {
@@ -199,16 +199,20 @@ func (b *buffered) WriteHeader(status int) {
 
 func (b *buffered) Write(p []byte) (int, error) {
 	b.WriteHeader(http.StatusOK)
-	if b.body.Cap() == 0 {
+	if b.body == nil {
 		// Room for the whole answer at once when the server told its length.
-		if n, err := strconv.Atoi(b.Header().Get("Content-Length")); err == nil && n > len(p) && n <= 64<<20 {
-			b.body.Grow(n)
+		n := len(p)
+		if cl, err := strconv.Atoi(b.Header().Get("Content-Length")); err == nil && cl > n && cl <= 64<<20 {
+			n = cl
 		}
+		b.body = PageBuffer(n)
 	}
-	return b.body.Write(p)
+	b.body = append(b.body, p...)
+	return len(p), nil
 }
 
-// send writes the kept answer to w, with its length.
+// send writes the kept answer to w, with its length, and gives the buffer
+// back.
 func (b *buffered) send(w http.ResponseWriter) {
 	for k, v := range b.h {
 		w.Header()[k] = v
@@ -217,8 +221,35 @@ func (b *buffered) send(w http.ResponseWriter) {
 		b.status = http.StatusOK
 	}
 	if w.Header().Get("Content-Length") == "" && b.status != http.StatusNoContent && b.status != http.StatusNotModified {
-		w.Header().Set("Content-Length", strconv.Itoa(b.body.Len()))
+		w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
 	}
 	w.WriteHeader(b.status)
-	w.Write(b.body.Bytes())
+	w.Write(b.body)
+	ReleasePage(b.body)
+	b.body = nil
+}
+
+// pages keeps the buffers of rendered pages for reuse. A fake runs in the
+// process of the client it serves (tests, benchmarks, the demo), so the
+// garbage of its pages would be collected by the client's garbage
+// collector, on the client's time: a remote provider's is not.
+var pages sync.Pool // of *[]byte
+
+// PageBuffer returns an empty slice with room for n bytes, reused when
+// possible. Give it back with ReleasePage once written.
+func PageBuffer(n int) []byte {
+	if p, ok := pages.Get().(*[]byte); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// ReleasePage gives back a buffer from PageBuffer (or any buffer no longer
+// referenced). Buffers over 8 MB are left to the garbage collector.
+func ReleasePage(b []byte) {
+	if cap(b) == 0 || cap(b) > 8<<20 {
+		return
+	}
+	b = b[:0]
+	pages.Put(&b)
 }

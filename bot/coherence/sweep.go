@@ -125,6 +125,10 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 			failed = append(failed, sources[i])
 		}
 	}
+	if n := len(d.Members) + len(d.Contacts) + len(d.WPUsers); n > sweepLimit {
+		return Report{At: c.now(), Sources: sources}, bot.Errorf(bot.Internal, "coherence", "sweep",
+			"%d records read, beyond the %d a sweep joins", n, sweepLimit)
+	}
 	rep := j.report(d)
 	rep.At, rep.Sources = c.now(), sources
 	if len(failed) > 0 {
@@ -132,6 +136,9 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 	}
 	return rep, nil
 }
+
+// sweepLimit is MaxRecords; a test lowers it.
+var sweepLimit = MaxRecords
 
 // clear drops what a failed source returned (nothing, by the interfaces'
 // contract; this keeps it true whatever a client does).

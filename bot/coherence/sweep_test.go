@@ -183,6 +183,20 @@ func TestSweepComplete(t *testing.T) {
 	}
 }
 
+// TestSweepTooLarge: sources holding more records than the join packs give
+// an error, not a panic.
+func TestSweepTooLarge(t *testing.T) {
+	defer func(l int) { sweepLimit = l }(sweepLimit)
+	sweepLimit = 40 // the test sources hold 25 + 23 + 2
+	r, err := testSources().checker().Sweep(t.Context())
+	if bot.KindOf(err) != bot.Internal || !strings.Contains(err.Error(), "50 records") {
+		t.Fatalf("Sweep = %v, want an Internal error naming the 50 records", err)
+	}
+	if len(r.Findings) != 0 || len(r.Sources) != 3 {
+		t.Errorf("report = %d findings, %d sources; want none and the three sources' status", len(r.Findings), len(r.Sources))
+	}
+}
+
 func TestSweepPartialFailure(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -116,7 +116,7 @@ type env struct {
 	applied atomic.Int64
 	now     time.Time
 	nowMu   sync.Mutex
-	logs    *bytes.Buffer
+	logs    *testlog.Buffer
 	path    string
 }
 
@@ -162,7 +162,7 @@ func newEnvB(b *testing.B, opts ...option) *env { return newEnvTB(b, opts...) }
 
 func newEnvTB(t testing.TB, opts ...option) *env {
 	t.Helper()
-	v := &env{chat: &chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &bytes.Buffer{}}
+	v := &env{chat: &chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &testlog.Buffer{}}
 	v.path = filepath.Join(t.TempDir(), "opsbot.db")
 	db, err := storage.Open(v.path, storage.Options{Now: v.clock})
 	if err != nil {
@@ -175,7 +175,7 @@ func newEnvTB(t testing.TB, opts ...option) *env {
 		t.Fatal(err)
 	}
 	cfg := bot.EngineConfig{Chat: v.chat, Store: db, Policy: v.policy, Now: v.clock, Platform: "test",
-		ApprovalsChannel: "approbations", SelfService: true, Log: zerolog.New(&lockedWriter{w: v.logs}).Level(zerolog.DebugLevel)}
+		ApprovalsChannel: "approbations", SelfService: true, Log: zerolog.New(v.logs).Level(zerolog.DebugLevel)}
 	specs := []bot.Spec{{
 		Path: "box show", Help: "montre", Roles: []bot.Role{bot.Admin, bot.Board},
 		Args: []bot.Arg{{Name: "boite", Type: bot.ArgEmail}},
@@ -218,17 +218,6 @@ func newEnvTB(t testing.TB, opts ...option) *env {
 		t.Fatal(err)
 	}
 	return v
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func audits(t *testing.T, v *env) []string {

@@ -1,13 +1,11 @@
 package brevo_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +14,10 @@ import (
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/brevo/brevotest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 const testKey = "xkeysib-0123456789abcdef0123456789abcdef-TESTONLY"
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // setup starts a fake and a client on it (no pacing, fast retries, debug
 // log); at cleanup it checks that the key never reached the log.
@@ -47,7 +34,7 @@ func setup(t *testing.T, o brevo.Options) (*brevotest.Server, *brevo.Client) {
 	if o.MaxWait == 0 {
 		o.MaxWait = 5 * time.Millisecond
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
 	t.Cleanup(func() {
 		if strings.Contains(logs.String(), testKey) {
@@ -108,7 +95,7 @@ func TestCheck(t *testing.T) {
 func TestBadKey(t *testing.T) {
 	srv := brevotest.New("the-real-key")
 	defer srv.Close()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), brevo.Options{RatePerSecond: -1})
 	_, err := c.AllContacts(t.Context())
 	if bot.KindOf(err) != bot.Denied {

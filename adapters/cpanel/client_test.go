@@ -20,6 +20,7 @@ import (
 	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 const (
@@ -358,25 +359,12 @@ func TestWritesArePOSTForms(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test together.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestSecretsNeverLogged runs every method, successes and failures (bad
 // token, weak password, 5xx, 429, timeouts, refused connections), with the
 // wire log at debug level, then searches the log and every error string for
 // the tokens and the passwords.
 func TestSecretsNeverLogged(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	log := zerolog.New(logs).Level(zerolog.DebugLevel)
 	srv := cpaneltest.New(user, token)
 	t.Cleanup(srv.Close)

@@ -1,11 +1,9 @@
 package dolibarr_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,26 +12,13 @@ import (
 	"github.com/anopex/opsbot/adapters/dolibarr"
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 const testKey = "dolikey-9f3c2e8a7b6d5c4e3f2a1b0c"
 
 // now is the clock of every test: members' Active depends on it.
 var now = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-
-// syncBuffer collects the client's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // setup starts a fake and a client on it with fast retries and a debug log;
 // at cleanup it checks that the key never reached the log.
@@ -42,7 +27,7 @@ func setup(t *testing.T, o dolibarr.Options) (*dolibarrtest.Server, *dolibarr.Cl
 	srv := dolibarrtest.New(testKey)
 	t.Cleanup(srv.Close)
 	srv.SetClock(func() time.Time { return now })
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	if o.MinWait == 0 {
 		o.MinWait = time.Millisecond
 	}
@@ -101,7 +86,7 @@ func TestCheckErrorKinds(t *testing.T) {
 			if tc.fault != nil {
 				tc.fault(srv)
 			}
-			logs := &syncBuffer{}
+			logs := &testlog.Buffer{}
 			c := dolibarr.New(srv.URL(), bot.NewSecret(tc.key), nil, zerolog.New(logs).Level(zerolog.DebugLevel),
 				dolibarr.Options{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond})
 			_, err := c.Adherents(t.Context())

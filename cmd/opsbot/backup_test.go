@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -64,7 +65,7 @@ func TestBackupOnline(t *testing.T) {
 	}
 	t.Cleanup(d.close)
 	in, feed := io.Pipe()
-	out := &syncBuffer{}
+	out := &testlog.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- d.run(t.Context(), in, out) }()
 	feed.Write([]byte("/mail passwd delegue75@anopex.test\n"))

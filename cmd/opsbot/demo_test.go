@@ -10,29 +10,16 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test together.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // demoClock is the fixed time of the golden transcripts.
 var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
@@ -42,7 +29,7 @@ var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
 	t.Helper()
 	dir := t.TempDir()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	log := zerolog.New(logs).Level(zerolog.DebugLevel)
 	d, err := newDemo(t.Context(), dir, "fr", log, func() time.Time { return demoClock })
 	if err != nil {

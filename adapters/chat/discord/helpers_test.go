@@ -1,9 +1,7 @@
 package discord
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/chat/discord/discordtest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 // People of the adapter tests, on top of the fake's demo members alice.w
@@ -104,29 +103,11 @@ func none[T any](t testing.TB, ch chan T) {
 	}
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	srv  *discordtest.Server
 	chat *Chat
 	h    *recorder
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 type setupOpt func(*discordtest.Options, *Config)
@@ -144,7 +125,7 @@ func start(t testing.TB, h bot.Handler, opts ...setupOpt) *fixture {
 func setup(t testing.TB, opts ...setupOpt) *fixture {
 	t.Helper()
 	fo := discordtest.Options{}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	cfg := Config{
 		ApplicationID: discordtest.AppID, GuildID: discordtest.GuildID,
 		ApprovalsChannel: discordtest.ApprovalsChannel, AlertsChannel: discordtest.AlertsChannel,

@@ -1,7 +1,6 @@
 package mattermost
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/chat/mattermost/mattermosttest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
 
 // recorder is a small bot.Handler: it records what the adapter hands it and
@@ -99,25 +99,8 @@ type env struct {
 	carolToken                    string
 	approvals, general            string
 	tokens                        map[string]string
-	logs                          *syncBuffer
+	logs                          *testlog.Buffer
 	now                           *clock
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type clock struct {
@@ -137,7 +120,7 @@ func newEnv(t testing.TB, triggers ...string) (*env, net.Listener) {
 	t.Helper()
 	mm := mattermosttest.New()
 	t.Cleanup(mm.Close)
-	e := &env{mm: mm, tokens: map[string]string{}, logs: &syncBuffer{}, now: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
+	e := &env{mm: mm, tokens: map[string]string{}, logs: &testlog.Buffer{}, now: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
 	var botToken string
 	e.botID, botToken = mm.AddUser("opsbot", mattermosttest.UserOptions{Bot: true})
 	e.alice, e.aliceToken = mm.AddUser("alice.w", mattermosttest.UserOptions{FirstName: "Alice", LastName: "Wong"})

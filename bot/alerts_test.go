@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -61,19 +62,6 @@ func (c *alertChat) last() string {
 	return fmt.Sprintf("a%d", c.seq)
 }
 
-// clock is a settable clock for the life cycle.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 var alertT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func openAlertDB(t *testing.T, path string) *storage.DB {
@@ -85,7 +73,7 @@ func openAlertDB(t *testing.T, path string) *storage.DB {
 	return db
 }
 
-func newAlerts(t *testing.T, c bot.Chat, st bot.AlertStore, clk *clock, l bot.Locale) *bot.Alerts {
+func newAlerts(t *testing.T, c bot.Chat, st bot.AlertStore, clk *testlog.Clock, l bot.Locale) *bot.Alerts {
 	t.Helper()
 	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: c, Store: st, Channel: "alertes", Platform: "console", Locale: l, Now: clk.Now, Log: zerolog.Nop()})
 	if err != nil {
@@ -120,7 +108,7 @@ func TestAlertLifeCycle(t *testing.T) {
 		t.Run(string(l), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "opsbot.db")
 			db := openAlertDB(t, path)
-			clk := &clock{t: alertT0}
+			clk := testlog.NewClock(alertT0)
 			c := &alertChat{}
 			a := newAlerts(t, c, db, clk, l)
 			ctx := t.Context()
@@ -252,7 +240,7 @@ func TestAlertRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := &clock{t: alertT0}
+			clk := testlog.NewClock(alertT0)
 			c := &alertChat{}
 			st := &memAlerts{}
 			a := newAlerts(t, c, st, clk, bot.FR)
@@ -279,7 +267,7 @@ func TestAlertRules(t *testing.T) {
 }
 
 func TestAlertReactions(t *testing.T) {
-	clk := &clock{t: alertT0}
+	clk := testlog.NewClock(alertT0)
 	c := &alertChat{}
 	st := &memAlerts{}
 	audit := &auditRecorder{}
@@ -344,7 +332,7 @@ func (r *auditRecorder) AppendAudit(_ context.Context, rec bot.AuditRecord) erro
 func (r *auditRecorder) Audit(context.Context, int) ([]bot.AuditRecord, error) { return nil, nil }
 
 func TestAlertMuteAndList(t *testing.T) {
-	clk := &clock{t: alertT0}
+	clk := testlog.NewClock(alertT0)
 	c := &alertChat{}
 	st := &memAlerts{}
 	a := newAlerts(t, c, st, clk, bot.FR)
@@ -415,7 +403,7 @@ func BenchmarkReportSteady(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	clk := &clock{t: alertT0}
+	clk := testlog.NewClock(alertT0)
 	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: db, Channel: "alertes", Now: clk.Now})
 	if err != nil {
 		b.Fatal(err)

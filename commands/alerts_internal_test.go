@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -45,24 +46,12 @@ func (p *alertsPosts) idOf(sub string) string {
 	return ""
 }
 
-type alertsClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *alertsClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *alertsClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // alertsWorld is an engine with the alert commands on a scheduler whose
 // checks answer what the test says.
 type alertsWorld struct {
 	engine *bot.Engine
 	posts  *alertsPosts
-	clock  *alertsClock
+	clock  *testlog.Clock
 	mu     sync.Mutex
 	tls    []bot.Alert
 	dnsErr error
@@ -70,7 +59,7 @@ type alertsWorld struct {
 
 func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 	t.Helper()
-	w := &alertsWorld{posts: &alertsPosts{}, clock: &alertsClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
+	w := &alertsWorld{posts: &alertsPosts{}, clock: testlog.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -84,11 +73,11 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: w.posts, Store: db, Channel: "alertes", Platform: "test", Locale: l, Now: w.clock.now})
+	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: w.posts, Store: db, Channel: "alertes", Platform: "test", Locale: l, Now: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Now: w.clock.now, Location: time.UTC, Jobs: []bot.Job{
+	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Now: w.clock.Now, Location: time.UTC, Jobs: []bot.Job{
 		{Check: bot.CheckFunc("tls", func(context.Context) ([]bot.Alert, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
@@ -105,7 +94,7 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 		t.Fatal(err)
 	}
 	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.posts, Store: db, Policy: policy, Platform: "test",
-		ApprovalsChannel: "approbations", Locale: l, Now: w.clock.now, Log: zerolog.Nop()})
+		ApprovalsChannel: "approbations", Locale: l, Now: w.clock.Now, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +148,7 @@ func TestAlertCommands(t *testing.T) {
 			w.mu.Unlock()
 		}, 2},
 		{"list, three hours later", "u-board", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
-			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 3 h", func() { w.clock.add(3 * time.Hour) }, 2},
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 3 h", func() { w.clock.Add(3 * time.Hour) }, 2},
 		{"a delegate may not list", "u-delegate", "alerts list", "Désolé, /alerts list est réservé à : administrateur, membres du bureau/CA. Tapez /help pour voir ce que vous pouvez faire.", nil, 2},
 		{"the board may not mute", "u-board", "alerts mute tls:mail.anopex.test:993 2h", "Désolé, /alerts mute est réservé à : administrateur. Tapez /help pour voir ce que vous pouvez faire.", nil, 2},
 		{"bad duration", "u-admin", "alerts mute tls:mail.anopex.test:993 deux-heures", "duree : « deux-heures » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)\nUsage : /alerts mute CLE DUREE", nil, 2},
@@ -169,7 +158,7 @@ func TestAlertCommands(t *testing.T) {
 		{"unknown key", "u-admin", "alerts mute tls:nope 2h", "Aucune alerte « tls:nope ». /alerts list montre les clés des alertes.", nil, 2},
 		{"mute", "u-admin", "alerts mute tls:mail.anopex.test:993 1j12h", "L'alerte `tls:mail.anopex.test:993` est muette pour 1 j 12 h : aucun message d'ici là, sauf son rétablissement.", nil, 2},
 		{"list shows the mute", "u-admin", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
-			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 4 h — muette encore 1 j 11 h (Sam Admin)", func() { w.clock.add(time.Hour) }, 2},
+			"Le certificat TLS de mail.anopex.test:993 expire dans 3 jours — depuis 4 h — muette encore 1 j 11 h (Sam Admin)", func() { w.clock.Add(time.Hour) }, 2},
 		{"recovered but still muted", "u-admin", "alerts check", "Vérifications lancées maintenant :\n✅ tls — rien à signaler\n✅ dns — rien à signaler\n" +
 			"📋 coherence — résumé publié dans le canal des alertes\n" +
 			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {

@@ -21,6 +21,7 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -72,7 +73,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 	t.Cleanup(web.Close)
 	z := zone(t)
 
-	clk := &stepClock{t: t0}
+	clk := testlog.NewClock(t0)
 	build := func() []bot.Check {
 		o := probe.Options{Now: clk.Now, Location: time.UTC}
 		var targets []probe.Target

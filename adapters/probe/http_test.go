@@ -13,21 +13,8 @@ import (
 	"github.com/anopex/opsbot/adapters/internal/fault"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/testlog"
 )
-
-// stepClock is a clock a test server moves forward while it answers, so a
-// latency is measured without waiting.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *stepClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // TestHTTPFailThenRecover: a site failing three times in a row (503, then
 // hung past the client's timeout, then 404) raises a critical alert on the
@@ -115,7 +102,7 @@ func TestHTTPStatusesAndErrors(t *testing.T) {
 // TestHTTPSlow: the server moves the check's clock 12 s forward while it
 // answers; three slow answers in a row raise a warning, a fast one ends it.
 func TestHTTPSlow(t *testing.T) {
-	clk := &stepClock{t: t0}
+	clk := testlog.NewClock(t0)
 	var mu sync.Mutex
 	lag := 12 * time.Second
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

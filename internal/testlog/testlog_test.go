@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestBufferConcurrent: writes from many goroutines all land, whole, while
@@ -29,5 +30,17 @@ func TestBufferConcurrent(t *testing.T) {
 		if !strings.HasPrefix(l, "line ") {
 			t.Fatalf("torn line %q", l)
 		}
+	}
+}
+
+func TestClock(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	c := NewClock(t0)
+	if !c.Now().Equal(t0) {
+		t.Fatalf("Now = %v, want %v", c.Now(), t0)
+	}
+	c.Add(90 * time.Minute)
+	if got := c.Now().Sub(t0); got != 90*time.Minute {
+		t.Errorf("after Add(90m) the clock moved %v", got)
 	}
 }

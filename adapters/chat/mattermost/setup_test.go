@@ -100,19 +100,7 @@ type env struct {
 	approvals, general            string
 	tokens                        map[string]string
 	logs                          *testlog.Buffer
-	now                           *clock
-}
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	now                           *testlog.Clock
 }
 
 // newEnv seeds the fake and builds the adapter without serving it.
@@ -120,7 +108,7 @@ func newEnv(t testing.TB, triggers ...string) (*env, net.Listener) {
 	t.Helper()
 	mm := mattermosttest.New()
 	t.Cleanup(mm.Close)
-	e := &env{mm: mm, tokens: map[string]string{}, logs: &testlog.Buffer{}, now: &clock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}}
+	e := &env{mm: mm, tokens: map[string]string{}, logs: &testlog.Buffer{}, now: testlog.NewClock(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC))}
 	var botToken string
 	e.botID, botToken = mm.AddUser("opsbot", mattermosttest.UserOptions{Bot: true})
 	e.alice, e.aliceToken = mm.AddUser("alice.w", mattermosttest.UserOptions{FirstName: "Alice", LastName: "Wong"})

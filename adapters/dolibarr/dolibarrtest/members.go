@@ -239,14 +239,9 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 			idx = append(idx, i)
 		}
 		if p.sortfield != "t.rowid" || p.sortorder != "ASC" {
+			order := byColumn(p)
 			slices.SortStableFunc(idx, func(a, b int) int {
-				va, _ := memberRow{a + 1, &s.members[a]}.col(p.sortfield)
-				vb, _ := memberRow{b + 1, &s.members[b]}.col(p.sortfield)
-				c := cmpAny(va, vb)
-				if p.sortorder == "DESC" {
-					c = -c
-				}
-				return c
+				return order(memberRow{a + 1, &s.members[a]}, memberRow{b + 1, &s.members[b]})
 			})
 		}
 	}
@@ -272,6 +267,20 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, k *apiKey) 
 	}
 	s.writeList(w, p, total, o.b, hi-lo, "member")
 	fault.ReleasePage(o.b) // written: the fake's garbage would be the client's GC work
+}
+
+// byColumn orders rows by the list's sort field and order, as Dolibarr's
+// SQL does.
+func byColumn(p listParams) func(a, b row) int {
+	return func(a, b row) int {
+		va, _ := a.col(p.sortfield)
+		vb, _ := b.col(p.sortfield)
+		c := cmpAny(va, vb)
+		if p.sortorder == "DESC" {
+			c = -c
+		}
+		return c
+	}
 }
 
 func cmpAny(a, b any) int {

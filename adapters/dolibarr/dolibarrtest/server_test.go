@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -149,5 +150,46 @@ func TestListFollowsChanges(t *testing.T) {
 	_, one := get(t, s, "/members/2", key...)
 	if !strings.Contains(one, `"email":"b2@x.org"`) || !strings.Contains(one, `"country_code":"FR"`) {
 		t.Errorf("GET /members/2 = %s", one)
+	}
+}
+
+// TestStaffListsSorted: users and groups sort like members (stable, by the
+// asked column and order), and an unknown column is Dolibarr's SQL error.
+func TestStaffListsSorted(t *testing.T) {
+	s := New("k")
+	t.Cleanup(s.Close)
+	for _, l := range []string{"carla", "alain", "bruno"} {
+		s.AddUser(User{Login: l, Email: l + "@x.org"})
+	}
+	s.AddGroup("Trésorerie", "")
+	s.AddGroup("Bureau", "")
+	key := []string{"DOLAPIKEY", "k"}
+	logins := func(path string) []string {
+		t.Helper()
+		status, body := get(t, s, path, key...)
+		if status != 200 {
+			t.Fatalf("GET %s = %d %s", path, status, body)
+		}
+		var got []struct {
+			Login string `json:"login"`
+			Name  string `json:"name"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+		var out []string
+		for _, g := range got {
+			out = append(out, g.Login+g.Name)
+		}
+		return out
+	}
+	if got := logins("/users?sortfield=t.login&sortorder=DESC&properties=login"); !slices.Equal(got, []string{"carla", "bruno", "alain", "admin"}) {
+		t.Errorf("users by login DESC = %v", got)
+	}
+	if got := logins("/users/groups?sortfield=t.nom&sortorder=ASC&properties=name"); !slices.Equal(got, []string{"Bureau", "Trésorerie"}) {
+		t.Errorf("groups by name = %v", got)
+	}
+	if status, body := get(t, s, "/users?sortfield=t.nope", key...); status != 503 || !strings.Contains(body, "Unknown column") {
+		t.Errorf("unknown column = %d %s, want 503 Unknown column", status, body)
 	}
 }

@@ -243,8 +243,13 @@ func serveRows[T any](s *Server, w http.ResponseWriter, p listParams, all []T, w
 		}
 		rows = append(rows, it)
 	}
-	if !s.sortRows(w, p, len(rows), func(i int) row { return wrap(rows[i]) }, func(i, j int) { rows[i], rows[j] = rows[j], rows[i] }) {
-		return
+	if len(rows) > 0 {
+		if _, ok := wrap(rows[0]).col(p.sortfield); !ok {
+			fail(w, http.StatusServiceUnavailable, "Error when retrieve list : Unknown column '"+p.sortfield+"' in 'order clause'")
+			return
+		}
+		order := byColumn(p)
+		slices.SortStableFunc(rows, func(a, b T) int { return order(wrap(a), wrap(b)) })
 	}
 	lo, hi := p.window(len(rows))
 	o := obj{props: p.props}
@@ -255,34 +260,6 @@ func serveRows[T any](s *Server, w http.ResponseWriter, p listParams, all []T, w
 		render(&o, rows[i])
 	}
 	s.writeList(w, p, len(rows), o.b, hi-lo, what)
-}
-
-// sortRows sorts n rows by the list's sort field; false (after a 503, as
-// Dolibarr's SQL error) for an unknown column.
-func (s *Server) sortRows(w http.ResponseWriter, p listParams, n int, at func(int) row, swap func(i, j int)) bool {
-	if n == 0 {
-		return true
-	}
-	if _, ok := at(0).col(p.sortfield); !ok {
-		fail(w, http.StatusServiceUnavailable, "Error when retrieve list : Unknown column '"+p.sortfield+"' in 'order clause'")
-		return false
-	}
-	// Insertion sort: user and group lists are small.
-	less := func(i, j int) bool {
-		a, _ := at(i).col(p.sortfield)
-		b, _ := at(j).col(p.sortfield)
-		c := cmpAny(a, b)
-		if p.sortorder == "DESC" {
-			c = -c
-		}
-		return c < 0
-	}
-	for i := 1; i < n; i++ {
-		for j := i; j > 0 && less(j, j-1); j-- {
-			swap(j, j-1)
-		}
-	}
-	return true
 }
 
 // listGroups serves GET /users/groups (reference §6.4).

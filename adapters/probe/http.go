@@ -76,10 +76,13 @@ func (c *HTTP) Run(ctx context.Context) ([]bot.Alert, error) {
 }
 
 func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
-	l, key := c.o.Locale, "http:"+u
+	// What people, the data file and /metrics see is the URL scrubbed of
+	// credential-like query parameters; only the request uses it whole.
+	shown := rest.Scrub(u)
+	l, key := c.o.Locale, "http:"+shown
 	status, d, err := c.get(ctx, u)
 	if c.cfg.Observe != nil {
-		c.cfg.Observe(u, status, d)
+		c.cfg.Observe(shown, status, d)
 	}
 	var why string
 	switch {
@@ -95,7 +98,7 @@ func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
 			return &bot.Alert{Key: key, Hold: true}
 		}
 		return &bot.Alert{Key: key, Severity: bot.SeverityCritical,
-			Title: fmt.Sprintf(l.Pick("%s ne répond pas : %s (%d échecs de suite)", "%s is down: %s (%d failures in a row)"), rest.Scrub(u), why, n)}
+			Title: fmt.Sprintf(l.Pick("%s ne répond pas : %s (%d échecs de suite)", "%s is down: %s (%d failures in a row)"), shown, why, n)}
 	}
 	c.down.ok(key)
 	if d <= c.cfg.Slow {
@@ -105,7 +108,7 @@ func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
 	if n := c.slow.fail(key); n >= c.o.Failures {
 		return &bot.Alert{Key: key, Severity: bot.SeverityWarning,
 			Title: fmt.Sprintf(l.Pick("%s répond lentement : %s (%d fois de suite au-delà de %s)", "%s is slow: %s (%d times in a row over %s)"),
-				rest.Scrub(u), seconds(l, d), n, seconds(l, c.cfg.Slow))}
+				shown, seconds(l, d), n, seconds(l, c.cfg.Slow))}
 	}
 	return nil
 }

@@ -158,3 +158,42 @@ func TestNewHTTPRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPURLCredentialsNotShown: a monitored URL with a credential in its
+// query is requested whole, but the alert's key and title (posted, stored)
+// and what metrics observe carry it scrubbed.
+func TestHTTPURLCredentialsNotShown(t *testing.T) {
+	var asked string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = r.URL.RawQuery
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	var observed []string
+	c, err := probe.NewHTTP(probe.HTTPConfig{URLs: []string{srv.URL + "/status?token=SECRET-TOKEN"},
+		Observe: func(u string, _ int, _ time.Duration) { observed = append(observed, u) }},
+		probe.Options{Now: fixed(t0), Locale: bot.FR})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bot.Alert
+	for range 3 {
+		if got, err = c.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if asked != "token=SECRET-TOKEN" {
+		t.Errorf("the server was asked %q, want the whole query", asked)
+	}
+	if len(got) != 1 {
+		t.Fatalf("alerts %+v, want one", got)
+	}
+	for _, s := range append([]string{got[0].Key, got[0].Title}, observed...) {
+		if strings.Contains(s, "SECRET-TOKEN") {
+			t.Errorf("%q carries the credential", s)
+		}
+	}
+	if !strings.Contains(got[0].Key, "token=REDACTED") {
+		t.Errorf("key %q, want the scrubbed URL", got[0].Key)
+	}
+}

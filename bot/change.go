@@ -44,7 +44,9 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 	e.inflight.Add(1)
 	msgID, err := e.cfg.Chat.Post(ctx, e.cfg.ApprovalsChannel, Message{Text: e.requestText(cr), Approval: true})
 	if err == nil {
-		if _, err := e.cfg.Store.UpdateRequest(ctx, cr.ID, func(c *ChangeRequest) error { c.MessageID = msgID; return nil }); err != nil {
+		// Without its message ID no reaction could reach the request:
+		// treat it as a post that failed.
+		if _, err = e.cfg.Store.UpdateRequest(ctx, cr.ID, func(c *ChangeRequest) error { c.MessageID = msgID; return nil }); err != nil {
 			log.Error().Err(err).Int64("request", cr.ID).Msg("request message not recorded")
 		}
 	}

@@ -84,6 +84,9 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 			c.remember(userID, m)
 		case err != nil:
 			c.log.Warn().Err(check(err, "read member")).Str("user", userID).Msg("reacting member unknown; no platform role")
+			m = member{} // stale roles must not approve (fail closed)
+		default:
+			m = member{}
 		}
 	}
 	return c.cfg.Policy.Person(Platform, userID, m.name, m.roles, m.bot)

@@ -152,8 +152,8 @@ func TestCreateMailbox(t *testing.T) {
 	if err := c.CreateMailbox(t.Context(), "illimite@asso-exemple.fr", pw, 0); err != nil {
 		t.Fatalf("CreateMailbox unlimited: %v", err)
 	}
-	if m, _ := c.Mailbox(t.Context(), "illimite@asso-exemple.fr"); m.QuotaMB != 0 {
-		t.Errorf("quota %d, want 0 (unlimited)", m.QuotaMB)
+	if m, err := c.Mailbox(t.Context(), "illimite@asso-exemple.fr"); err != nil || m.QuotaMB != 0 {
+		t.Errorf("Mailbox = quota %d, %v; want 0 (unlimited), no error", m.QuotaMB, err)
 	}
 
 	tests := []struct {

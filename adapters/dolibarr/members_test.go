@@ -199,10 +199,12 @@ func TestAdherent(t *testing.T) {
 		t.Run(tc.id, func(t *testing.T) {
 			before := srv.Fault.Requests()
 			got, err := c.Adherent(t.Context(), tc.id)
-			if tc.kind != bot.Internal || err != nil {
-				if bot.KindOf(err) != tc.kind {
+			if tc.kind != bot.Internal { // a failure expected
+				if err == nil || bot.KindOf(err) != tc.kind {
 					t.Fatalf("Adherent(%q) = %v, want kind %v", tc.id, err, tc.kind)
 				}
+			} else if err != nil {
+				t.Fatalf("Adherent(%q) = %v, want the member", tc.id, err)
 			} else if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Adherent(%q) (-want +got):\n%s", tc.id, diff)
 			}

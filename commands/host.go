@@ -115,13 +115,14 @@ func ipList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
 	}
 }
 
-// blockTarget reads the ip argument and refuses a protected range.
-func blockTarget(h Hosting, c bot.Call) (string, error) {
+// blockTarget reads the ip argument; to block, it refuses a protected
+// range (unblocking one, blocked by hand in cPanel, is always allowed).
+func blockTarget(h Hosting, c bot.Call, block bool) (string, error) {
 	p, err := bot.ParseBlockTarget(c.Args.Get("ip"))
 	if err != nil {
 		return "", err
 	}
-	if pr, bad := bot.Protected(p, h.Protected); bad {
+	if pr, bad := bot.Protected(p, h.Protected); bad && block {
 		return "", bot.Userf("%s ne peut pas être bloquée : elle recouvre %s (adresse d'opsbot ou plage autorisée dans la configuration).",
 			"%s cannot be blocked: it overlaps %s (opsbot's address or a range allowed in the configuration).", bot.FormatBlockTarget(p), pr)
 	}
@@ -130,7 +131,7 @@ func blockTarget(h Hosting, c bot.Call) (string, error) {
 
 func ipPreview(h Hosting, block bool) func(context.Context, bot.Call) (string, error) {
 	return func(ctx context.Context, c bot.Call) (string, error) {
-		ip, err := blockTarget(h, c)
+		ip, err := blockTarget(h, c, block)
 		if err != nil {
 			return "", err
 		}
@@ -158,7 +159,7 @@ func ipPreview(h Hosting, block bool) func(context.Context, bot.Call) (string, e
 
 func ipApply(h Hosting, block bool) func(context.Context, bot.Call) (bot.Outcome, error) {
 	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		ip, err := blockTarget(h, c) // the protected ranges may have changed since the request
+		ip, err := blockTarget(h, c, block) // the protected ranges may have changed since the request
 		if err != nil {
 			return bot.Outcome{}, err
 		}

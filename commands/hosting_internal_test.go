@@ -270,6 +270,7 @@ func TestIPBlockCommands(t *testing.T) {
 		{"host ip block 10.0.0.0/8", "plage trop large"},
 		{"host ip block 192.0.2.0/24", "déjà bloquée"},
 		{"host ip unblock 192.0.2.99", "n'est pas bloquée"},
+		{"host ip unblock 203.0.113.7", "n'est pas bloquée"}, // protected ranges are refused to block, not to unblock
 		{"host ip block 192.0.2.10; rm -rf", "adresse IP invalide"},
 	} {
 		if got := w.run(t, "u-admin", tt.line); !strings.Contains(got, tt.want) {

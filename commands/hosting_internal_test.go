@@ -233,6 +233,23 @@ func TestPaymentWithTwoApprovals(t *testing.T) {
 	}
 }
 
+// TestPaymentRefusedWhenPreviewDiffers: a payment runs only if the amount
+// due is exactly what was approved ("1 14,39 €" approved does not cover
+// "14,39 €" due, although one contains the other).
+func TestPaymentRefusedWhenPreviewDiffers(t *testing.T) {
+	w := newHostWorld(t, nil, ovhtest.DemoPaymentMean)
+	cr := w.request(t, bot.Admin, "invoice pay FR56098765")
+	if _, err := w.store.UpdateRequest(t.Context(), cr.ID, func(c *bot.ChangeRequest) error {
+		c.Preview = strings.Replace(c.Preview, "14,39", "1 14,39", 1)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Failed || w.ovh.Due(201250001) == 0 {
+		t.Errorf("after approval of another amount: %s, due %d; want failed and unpaid", st, w.ovh.Due(201250001))
+	}
+}
+
 // Without a registered means of payment, the order's link (which holds its
 // password) reaches the requester privately and appears nowhere else.
 func TestPaymentLinkOnlyInPrivate(t *testing.T) {

@@ -81,9 +81,15 @@ func invoicePayPreview(inv bot.Invoices) func(context.Context, bot.Call) (string
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer.", "Payment of OVH bill %s of %s (%s): %s to pay."),
-			b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale)), nil
+		return payPreview(c, b), nil
 	}
+}
+
+// payPreview is the text approvers read; the payment runs only if it is
+// still exactly what they approved.
+func payPreview(c bot.Call, b bot.Invoice) string {
+	return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer.", "Payment of OVH bill %s of %s (%s): %s to pay."),
+		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale))
 }
 
 func invoicePay(inv bot.Invoices) func(context.Context, bot.Call) (bot.Outcome, error) {
@@ -93,7 +99,7 @@ func invoicePay(inv bot.Invoices) func(context.Context, bot.Call) (bot.Outcome, 
 		if err != nil {
 			return bot.Outcome{}, err
 		}
-		if c.Request != nil && !strings.Contains(c.Request.Preview, b.Due.Format(c.Locale)) {
+		if c.Request != nil && c.Request.Preview != payPreview(c, b) {
 			return bot.Outcome{}, bot.Userf("Le montant dû sur %s a changé depuis la demande (%s maintenant) : rien n'a été payé. Refaites la demande.",
 				"The amount due on %s changed since the request (%s now): nothing was paid. Ask again.", id, b.Due.Format(c.Locale))
 		}

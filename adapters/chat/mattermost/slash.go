@@ -50,7 +50,9 @@ func parseSlash(form url.Values) (slashCommand, error) {
 	if sc.Trigger == "" || strings.ContainsFunc(sc.Trigger, unicode.IsSpace) || sc.UserID == "" || sc.ChannelID == "" || sc.ResponseURL == "" {
 		return sc, errBadForm
 	}
-	text := strings.Join(strings.Fields(form.Get("text")), " ")
+	// Only trimmed: splitting is the tokenizer's job, and a body after "--"
+	// (ticket, evolution) keeps its lines and spaces.
+	text := strings.TrimSpace(form.Get("text"))
 	switch {
 	case sc.Trigger == Umbrella && text == "":
 		sc.Text = "help"

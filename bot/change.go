@@ -405,6 +405,7 @@ func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 	}
 	now := e.cfg.Now()
 	n := 0
+	var errs []error
 	for _, p := range pending {
 		if now.Before(p.ExpiresAt) {
 			continue
@@ -416,13 +417,18 @@ func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 			c.State, c.Outcome = Expired, "expired"
 			return nil
 		})
-		if err != nil {
+		var np errNotPending
+		switch {
+		case errors.As(err, &np):
 			continue // voted on meanwhile
+		case err != nil:
+			errs = append(errs, fmt.Errorf("expire request %d: %w", p.ID, err))
+			continue
 		}
 		n++
 		e.expired(ctx, cr)
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 // Run expires due requests every SweepEvery until ctx ends.

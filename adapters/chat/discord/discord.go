@@ -272,11 +272,13 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
 	// A new session: the events of the gap (a lost session, or the time
 	// opsbot was stopped) are lost; re-read the votes.
-	if again {
-		c.resync(nil)
-	} else {
-		c.resync(c.votes.takeEarlier())
+	// Off the gateway's read loop (events run synchronously): the re-read
+	// makes two REST calls per watched message.
+	only := map[string]bool(nil)
+	if !again {
+		only = c.votes.takeEarlier()
 	}
+	c.wg.Go(func() { c.resync(only) })
 }
 
 func (c *Chat) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {

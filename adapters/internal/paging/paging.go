@@ -121,6 +121,9 @@ func Into[T any](ctx context.Context, first []T, total, size, conc, workers int,
 		body []byte
 	}
 	jobs := make(chan job, pages)
+	// A page that cannot be decoded fails the read: no new request after it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var (
 		mu   sync.Mutex
 		derr error
@@ -139,6 +142,7 @@ func Into[T any](ctx context.Context, first []T, total, size, conc, workers int,
 						dp, derr = j.p, err
 					}
 					mu.Unlock()
+					cancel()
 					continue
 				}
 				got[j.p] = items
@@ -154,11 +158,11 @@ func Into[T any](ctx context.Context, first []T, total, size, conc, workers int,
 	})
 	close(jobs)
 	wg.Wait()
+	if derr != nil { // before err: the fetches it stopped fail with Canceled
+		return nil, derr
+	}
 	if err != nil {
 		return nil, err
-	}
-	if derr != nil {
-		return nil, derr
 	}
 	for p, items := range got {
 		if !inPlace(items, place(p)) {

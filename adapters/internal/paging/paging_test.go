@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -220,8 +221,23 @@ func TestInto(t *testing.T) {
 		}
 		return decode(p, body, into)
 	}
-	if _, err := Into(t.Context(), first, 1000, 7, 4, 2, fetch, bad); err == nil || err.Error() != "bad page 4" {
+	// Each request takes 2 ms, as a network would: once page 4 cannot be
+	// decoded, no new request starts (the in-memory fetch alone would have
+	// fetched every page before the first decode).
+	slow := func(ctx context.Context, p int) ([]byte, error) {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+		return fetch(ctx, p)
+	}
+	before = s.requests.Load()
+	if _, err := Into(t.Context(), first, 1000, 7, 4, 2, slow, bad); err == nil || err.Error() != "bad page 4" {
 		t.Errorf("Into() with bad pages 4 and 9 = %v, want the lowest page's error", err)
+	}
+	if n := s.requests.Load() - before; n > 20 {
+		t.Errorf("%d requests after a page could not be decoded, want the read stopped (142 pages left)", n)
 	}
 	s.failAt = 20
 	if _, err := Into(t.Context(), first, 1000, 7, 4, 2, fetch, decode); err == nil || !strings.Contains(err.Error(), "page 20") {

@@ -134,3 +134,28 @@ func (e *UserError) Text(l Locale) string {
 func Userf(fr, en string, args ...any) *UserError {
 	return &UserError{FR: fmt.Sprintf(fr, args...), EN: fmt.Sprintf(en, args...)}
 }
+
+// NoChange is what a Preview returns when the change would change nothing
+// (quota already 4 Go, role already editor, address already blocked). The
+// engine answers its text privately and creates no change request; met when
+// an approved request is about to run, it means the world moved since the
+// preview, and the request ends stale without running.
+type NoChange struct {
+	FR, EN string
+}
+
+// Error returns the English text.
+func (e *NoChange) Error() string { return "nothing to change: " + e.EN }
+
+// Text returns the message in the locale.
+func (e *NoChange) Text(l Locale) string {
+	if l == EN {
+		return e.EN
+	}
+	return e.FR
+}
+
+// Unchanged builds a NoChange; fr and en are format strings sharing args.
+func Unchanged(fr, en string, args ...any) *NoChange {
+	return &NoChange{FR: fmt.Sprintf(fr, args...), EN: fmt.Sprintf(en, args...)}
+}

@@ -88,8 +88,8 @@ func (e *Engine) Register(specs ...Spec) error {
 			return errors.New("engine: register: empty path")
 		case e.specs[s.Path] != nil:
 			return fmt.Errorf("engine: register %q: duplicate path", s.Path)
-		case (s.Read == nil) == (s.Apply == nil):
-			return fmt.Errorf("engine: register %q: exactly one of Read and Apply", s.Path)
+		case handlers(s) != 1:
+			return fmt.Errorf("engine: register %q: exactly one of Read, Act and Apply", s.Path)
 		case s.Apply != nil && s.Preview == nil:
 			return fmt.Errorf("engine: register %q: a change needs a preview", s.Path)
 		case len(s.Roles) == 0 && s.Self == nil:
@@ -106,6 +106,17 @@ func (e *Engine) Register(specs ...Spec) error {
 	}
 	sort.Strings(e.order)
 	return nil
+}
+
+// handlers counts the handlers a spec sets among Read, Act and Apply.
+func handlers(s Spec) int {
+	n := 0
+	for _, set := range []bool{s.Read != nil, s.Act != nil, s.Apply != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
 }
 
 // Watch registers fn for reactions on messages that are not change requests
@@ -238,14 +249,18 @@ func (e *Engine) Handle(ctx context.Context, inv Invocation) {
 	defer cancel()
 
 	switch {
-	case spec.Read != nil:
-		r, err := spec.Read(rctx, call)
+	case spec.Read != nil || spec.Act != nil:
+		run, kind := spec.Read, "read"
+		if spec.Act != nil {
+			run, kind = spec.Act, "act"
+		}
+		r, err := run(rctx, call)
 		if err != nil {
 			e.fail(ctx, spec.Path, err, inv.ID, answer)
 			return
 		}
 		e.observe(spec.Path, "ok")
-		e.audit(ctx, AuditRecord{Kind: "read", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path, Args: args})
+		e.audit(ctx, AuditRecord{Kind: kind, Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path, Args: args})
 		answer(r)
 	case self && spec.Self.NoApproval && e.cfg.SelfService:
 		e.selfService(rctx, inv, spec, call, answer)

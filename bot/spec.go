@@ -21,8 +21,14 @@ type Spec struct {
 	// own mailbox even without one of Roles.
 	Self *SelfService
 
-	// Exactly one of Read and Apply is set. With Apply, Preview is required.
+	// Exactly one of Read, Act and Apply is set. Read changes nothing. Act
+	// changes opsbot's own records at once, without a change request
+	// (withdrawing one's own request, muting an alert, closing an
+	// evolution): the handler checks who may, and the engine audits it as an
+	// "act" with its arguments. Apply changes a provider once approved; with
+	// it, Preview is required.
 	Read    func(ctx context.Context, c Call) (Reply, error)
+	Act     func(ctx context.Context, c Call) (Reply, error)
 	Preview func(ctx context.Context, c Call) (string, error)
 	Apply   func(ctx context.Context, c Call) (Outcome, error)
 

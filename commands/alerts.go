@@ -31,111 +31,113 @@ const MaxMute = 30 * 24 * time.Hour
 // argMuteDuration is a mute duration: 30m, 2h, 3j, 1sem, 1j12h; 0 lifts the mute.
 var argMuteDuration = bot.ArgType{Name: "duration", Example: "2h", Check: checkMuteDuration}
 
-func alerts(d AlertDesk) []bot.Spec {
+// alertCommands are the alert commands over the scheduler's desk.
+type alertCommands struct {
+	desk AlertDesk
+}
+
+func (a alertCommands) specs() []bot.Spec {
+	if a.desk == nil {
+		return nil
+	}
 	readers := []bot.Role{bot.Admin, bot.Board}
 	return []bot.Spec{{
 		Path: "alerts list", Help: "Liste les alertes en cours et celles rendues muettes.",
 		HelpEN: "Lists the open alerts and the muted ones.",
-		Roles:  readers, Read: alertsList(d),
+		Roles:  readers, Read: a.list,
 	}, {
 		Path: "alerts mute", Help: "Rend une alerte muette pour une durée (30m, 2h, 3j, 1sem ; 0 la réactive).",
 		HelpEN: "Mutes an alert for a while (30m, 2h, 3d, 1w; 0 unmutes it).",
 		Roles:  []bot.Role{bot.Admin},
 		Args:   []bot.Arg{{Name: "cle", Type: bot.ArgWord}, {Name: "duree", Type: argMuteDuration}},
-		Read:   alertsMute(d),
+		Act:    a.mute,
 	}, {
 		Path: "alerts check", Help: "Lance toutes les vérifications maintenant ; le résultat vous est répondu en privé.",
 		HelpEN: "Runs every check now; the result is answered to you privately.",
 		Roles:  readers, Args: []bot.Arg{{Name: "quand", Optional: true, Choices: []string{"now", "maintenant"}}},
-		Read: alertsCheck(d),
+		Read: a.check,
 	}}
 }
 
-func alertsList(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		all, err := d.List(ctx)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list alerts: %w", err)
-		}
-		if len(all) == 0 {
-			return bot.Reply{Text: c.T("Aucune alerte en cours. ✅", "No open alert. ✅")}, nil
-		}
-		now := d.Now()
-		var b strings.Builder
-		open := 0
-		for _, s := range all {
-			if s.Open {
-				open++
-			}
-		}
-		fmt.Fprintf(&b, c.T("%d alerte(s) en cours :", "%d open alert(s):"), open)
-		for _, s := range all {
-			b.WriteString("\n")
-			if !s.Open {
-				fmt.Fprintf(&b, c.T("✅ `%s` — rétablie", "✅ `%s` — recovered"), s.Key)
-			} else {
-				fmt.Fprintf(&b, c.T("%s %s `%s` — %s — depuis %s", "%s %s `%s` — %s — for %s"),
-					s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, bot.AlertAge(c.Locale, now.Sub(s.Since)))
-				if s.AckedBy != "" {
-					fmt.Fprintf(&b, c.T(" — prise en charge par %s", " — taken by %s"), s.AckedByName)
-				}
-			}
-			if s.Muted(now) {
-				fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), bot.AlertAge(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
-			}
-		}
-		return bot.Reply{Text: b.String()}, nil
+func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	all, err := a.desk.List(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list alerts: %w", err)
 	}
+	if len(all) == 0 {
+		return bot.Reply{Text: c.T("Aucune alerte en cours. ✅", "No open alert. ✅")}, nil
+	}
+	now := a.desk.Now()
+	var b strings.Builder
+	open := 0
+	for _, s := range all {
+		if s.Open {
+			open++
+		}
+	}
+	fmt.Fprintf(&b, c.T("%d alerte(s) en cours :", "%d open alert(s):"), open)
+	for _, s := range all {
+		b.WriteString("\n")
+		if !s.Open {
+			fmt.Fprintf(&b, c.T("✅ `%s` — rétablie", "✅ `%s` — recovered"), s.Key)
+		} else {
+			fmt.Fprintf(&b, c.T("%s %s `%s` — %s — depuis %s", "%s %s `%s` — %s — for %s"),
+				s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, bot.AlertAge(c.Locale, now.Sub(s.Since)))
+			if s.AckedBy != "" {
+				fmt.Fprintf(&b, c.T(" — prise en charge par %s", " — taken by %s"), s.AckedByName)
+			}
+		}
+		if s.Muted(now) {
+			fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), bot.AlertAge(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
+		}
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
-func alertsMute(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		key := c.Args.Get("cle")
-		dur, err := time.ParseDuration(c.Args.Get("duree"))
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("mute: validated duration %q: %w", c.Args.Get("duree"), err)
-		}
-		_, err = d.Mute(ctx, key, dur, c.Caller)
-		if bot.KindOf(err) == bot.NotFound {
-			return bot.Reply{}, bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
-		}
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
-		}
-		if dur == 0 {
-			return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` n'est plus muette.", "Alert `%s` is no longer muted."), key)}, nil
-		}
-		return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` est muette pour %s : aucun message d'ici là, sauf son rétablissement.",
-			"Alert `%s` is muted for %s: no post until then, except its recovery."), key, bot.AlertAge(c.Locale, dur))}, nil
+func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	key := c.Args.Get("cle")
+	dur, err := time.ParseDuration(c.Args.Get("duree"))
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("mute: validated duration %q: %w", c.Args.Get("duree"), err)
 	}
+	_, err = a.desk.Mute(ctx, key, dur, c.Caller)
+	if bot.KindOf(err) == bot.NotFound {
+		return bot.Reply{}, bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
+	}
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
+	}
+	if dur == 0 {
+		return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` n'est plus muette.", "Alert `%s` is no longer muted."), key)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` est muette pour %s : aucun message d'ici là, sauf son rétablissement.",
+		"Alert `%s` is muted for %s: no post until then, except its recovery."), key, bot.AlertAge(c.Locale, dur))}, nil
 }
 
-func alertsCheck(d AlertDesk) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		res := d.CheckNow(ctx)
-		if len(res) == 0 {
-			return bot.Reply{Text: c.T("Aucune vérification n'est configurée.", "No check is configured.")}, nil
-		}
-		var b strings.Builder
-		b.WriteString(c.T("Vérifications lancées maintenant :", "Checks run now:"))
-		for _, r := range res {
-			switch {
-			case r.Err != nil:
-				fmt.Fprintf(&b, c.T("\n❌ %s — échec : %s", "\n❌ %s — failed: %s"), r.Check, bot.ErrorText(c.Locale, r.Err, c.Invocation))
-			case r.Digest != "":
-				fmt.Fprintf(&b, c.T("\n📋 %s — résumé publié dans le canal des alertes", "\n📋 %s — summary posted in the alerts channel"), r.Check)
-			case len(r.Alerts) == 0:
-				fmt.Fprintf(&b, c.T("\n✅ %s — rien à signaler", "\n✅ %s — all good"), r.Check)
-			default:
-				fmt.Fprintf(&b, c.T("\n%s %s — %d alerte(s) :", "\n%s %s — %d alert(s):"), worst(r.Alerts).Emoji(), r.Check, len(r.Alerts))
-				for _, a := range r.Alerts {
-					fmt.Fprintf(&b, "\n  %s `%s` — %s", a.Severity.Emoji(), a.Key, a.Title)
-				}
+func (a alertCommands) check(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	res := a.desk.CheckNow(ctx)
+	if len(res) == 0 {
+		return bot.Reply{Text: c.T("Aucune vérification n'est configurée.", "No check is configured.")}, nil
+	}
+	var b strings.Builder
+	b.WriteString(c.T("Vérifications lancées maintenant :", "Checks run now:"))
+	for _, r := range res {
+		switch {
+		case r.Err != nil:
+			fmt.Fprintf(&b, c.T("\n❌ %s — échec : %s", "\n❌ %s — failed: %s"), r.Check, bot.ErrorText(c.Locale, r.Err, c.Invocation))
+		case r.Digest != "":
+			fmt.Fprintf(&b, c.T("\n📋 %s — résumé publié dans le canal des alertes", "\n📋 %s — summary posted in the alerts channel"), r.Check)
+		case len(r.Alerts) == 0:
+			fmt.Fprintf(&b, c.T("\n✅ %s — rien à signaler", "\n✅ %s — all good"), r.Check)
+		default:
+			fmt.Fprintf(&b, c.T("\n%s %s — %d alerte(s) :", "\n%s %s — %d alert(s):"), worst(r.Alerts).Emoji(), r.Check, len(r.Alerts))
+			for _, a := range r.Alerts {
+				fmt.Fprintf(&b, "\n  %s `%s` — %s", a.Severity.Emoji(), a.Key, a.Title)
 			}
 		}
-		b.WriteString(c.T("\nLes débuts et fins d'alerte sont publiés dans le canal des alertes.", "\nAlerts starting and ending are posted in the alerts channel."))
-		return bot.Reply{Text: b.String()}, nil
 	}
+	b.WriteString(c.T("\nLes débuts et fins d'alerte sont publiés dans le canal des alertes.", "\nAlerts starting and ending are posted in the alerts channel."))
+	return bot.Reply{Text: b.String()}, nil
 }
 
 func worst(as []bot.Alert) bot.Severity {

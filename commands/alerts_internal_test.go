@@ -98,7 +98,7 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.engine.Register(alerts(s)...); err != nil {
+	if err := w.engine.Register(alertCommands{desk: s}.specs()...); err != nil {
 		t.Fatal(err)
 	}
 	w.engine.Watch(a.React)

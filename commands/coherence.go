@@ -36,51 +36,64 @@ type Members struct {
 // previewNames is how many people a fix preview names per part.
 const previewNames = 5
 
-// coherenceCmds returns the coherence commands; they need Dolibarr and Brevo
-// (WordPress is optional: without it its checks are skipped).
-func coherenceCmds(m Members) []bot.Spec {
+// coherenceCommands are the coherence commands; they need Dolibarr and
+// Brevo (WordPress is optional: without it its checks are skipped), and
+// Brevo's changes for the fix.
+type coherenceCommands struct {
+	chk   *coherence.Checker
+	admin bot.ContactAdmin
+}
+
+// newCoherenceCommands builds the checker over the members' systems; nil
+// when Dolibarr or Brevo is missing.
+func newCoherenceCommands(m Members) coherenceCommands {
 	if m.Adherents == nil || m.Contacts == nil {
+		return coherenceCommands{}
+	}
+	src := coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}
+	return coherenceCommands{chk: coherence.New(src, m.Coherence, m.Now), admin: m.ContactAdmin}
+}
+
+func (k coherenceCommands) specs() []bot.Spec {
+	if k.chk == nil {
 		return nil
 	}
-	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}, m.Coherence, m.Now)
 	readers := []bot.Role{bot.Admin, bot.Board}
 	specs := []bot.Spec{{
 		Path: "coherence member", Help: "Compare une personne (adresse ou numéro d'adhérent) dans Dolibarr, Brevo et WordPress.",
 		HelpEN: "Compares one person (address or member number) across Dolibarr, Brevo and WordPress.",
 		Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
 		Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
-		Read: coherenceMember(chk),
+		Read: k.member,
 	}, {
 		Path: "coherence sweep", Help: "Compare tous les adhérents dans Dolibarr, Brevo et WordPress ; rapport complet en CSV.",
 		HelpEN: "Compares every member across Dolibarr, Brevo and WordPress; full report as CSV.",
-		Roles:  readers, Read: coherenceSweep(chk),
+		Roles:  readers, Read: k.sweep,
 	}}
-	if m.ContactAdmin != nil {
+	if k.admin != nil {
 		specs = append(specs, bot.Spec{
 			Path: "coherence fix", Help: "Met la lettre d'information en accord avec Dolibarr : ajoute les adhérents actifs manquants, retire les non-adhérents.",
 			HelpEN: "Brings the newsletter in line with Dolibarr: adds missing active members, removes non-members.",
 			Roles:  []bot.Role{bot.Admin, bot.Board}, Idempotent: true,
-			Preview: previewFix(chk), Apply: applyFix(chk, m.ContactAdmin),
+			Preview: k.previewFix, Apply: k.applyFix,
 		})
 	}
 	return specs
 }
 
-func coherenceMember(chk *coherence.Checker) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		ref := c.Args.Get("adherent")
-		p, err := chk.Member(ctx, ref)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("coherence member: %w", err)
-		}
-		if p.NotFound {
-			if p.ByID {
-				return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
-			}
-			return bot.Reply{Text: fmt.Sprintf(c.T("%s n'est connue ni de Dolibarr, ni de Brevo, ni de WordPress.", "%s is known to none of Dolibarr, Brevo and WordPress."), ref)}, nil
-		}
-		return bot.Reply{Text: personText(c, chk.Config(), p)}, nil
+func (k coherenceCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	ref := c.Args.Get("adherent")
+	p, err := k.chk.Member(ctx, ref)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("coherence member: %w", err)
 	}
+	if p.NotFound {
+		if p.ByID {
+			return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
+		}
+		return bot.Reply{Text: fmt.Sprintf(c.T("%s n'est connue ni de Dolibarr, ni de Brevo, ni de WordPress.", "%s is known to none of Dolibarr, Brevo and WordPress."), ref)}, nil
+	}
+	return bot.Reply{Text: personText(c, k.chk.Config(), p)}, nil
 }
 
 // personText renders one person across the three systems.
@@ -149,22 +162,20 @@ func contactText(c bot.Call, cfg coherence.Config, ct *bot.Contact) string {
 	return fmt.Sprintf(c.T("contact hors de la lettre d'information (liste %d)", "contact outside the newsletter (list %d)"), cfg.NewsletterList)
 }
 
-func coherenceSweep(chk *coherence.Checker) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		r, err := chk.Sweep(ctx)
-		if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
-			return bot.Reply{}, fmt.Errorf("coherence sweep: %w", err)
-		}
-		var csv bytes.Buffer
-		if err := coherence.WriteCSV(&csv, &r, c.Locale); err != nil {
-			return bot.Reply{}, fmt.Errorf("coherence sweep: write csv: %w", err)
-		}
-		name := "coherence-" + r.At.Format("20060102-1504") + ".csv"
-		text := SweepSummary(c.Locale, c.Invocation, &r)
-		text += fmt.Sprintf(c.T("\nRapport complet en pièce jointe : %s", "\nFull report attached: %s"), name)
-		return bot.Reply{Text: text, InChannel: true,
-			Attachments: []bot.Attachment{{Name: name, ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()}}}, nil
+func (k coherenceCommands) sweep(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	r, err := k.chk.Sweep(ctx)
+	if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
+		return bot.Reply{}, fmt.Errorf("coherence sweep: %w", err)
 	}
+	var csv bytes.Buffer
+	if err := coherence.WriteCSV(&csv, &r, c.Locale); err != nil {
+		return bot.Reply{}, fmt.Errorf("coherence sweep: write csv: %w", err)
+	}
+	name := "coherence-" + r.At.Format("20060102-1504") + ".csv"
+	text := SweepSummary(c.Locale, c.Invocation, &r)
+	text += fmt.Sprintf(c.T("\nRapport complet en pièce jointe : %s", "\nFull report attached: %s"), name)
+	return bot.Reply{Text: text, InChannel: true,
+		Attachments: []bot.Attachment{{Name: name, ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()}}}, nil
 }
 
 // SweepSummary renders a sweep for a channel: what was read, the count of
@@ -209,77 +220,73 @@ func skipped(r *coherence.Report, c coherence.Code) bool {
 
 // planFix sweeps afresh and plans the newsletter fix; an incomplete sweep
 // is refused with the sources that failed and how far they got.
-func planFix(ctx context.Context, chk *coherence.Checker) (coherence.Fix, error) {
-	r, err := chk.Sweep(ctx)
+func (k coherenceCommands) planFix(ctx context.Context) (coherence.Fix, error) {
+	r, err := k.chk.Sweep(ctx)
 	if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
 		return coherence.Fix{}, fmt.Errorf("coherence fix: %w", err)
 	}
-	return coherence.PlanFix(&r, chk.Config())
+	return coherence.PlanFix(&r, k.chk.Config())
 }
 
-func previewFix(chk *coherence.Checker) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		f, err := planFix(ctx, chk)
-		if err != nil {
-			return "", err
-		}
-		if f.Empty() {
-			return "", bot.Userf("La lettre d'information est déjà en accord avec Dolibarr : rien à corriger.", "The newsletter already matches Dolibarr: nothing to fix.")
-		}
-		return f.Preview(c.Locale, previewNames), nil
+func (k coherenceCommands) previewFix(ctx context.Context, c bot.Call) (string, error) {
+	f, err := k.planFix(ctx)
+	if err != nil {
+		return "", err
 	}
+	if f.Empty() {
+		return "", bot.Userf("La lettre d'information est déjà en accord avec Dolibarr : rien à corriger.", "The newsletter already matches Dolibarr: nothing to fix.")
+	}
+	return f.Preview(c.Locale, previewNames), nil
 }
 
 // applyFix recomputes the fix with the same rules (the data may have
 // changed since the preview) and says whether it is the previewed one.
 // Removals go first: a non-member must not stay in the list because an
 // addition failed.
-func applyFix(chk *coherence.Checker, a bot.ContactAdmin) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		f, err := planFix(ctx, chk)
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		note := c.T("identique à l'aperçu", "same as the preview")
-		if c.Request == nil || coherence.PreviewFingerprint(c.Request.Preview) != f.Fingerprint() {
-			note = fmt.Sprintf(c.T("les données ont changé depuis l'aperçu : recalculé avec les mêmes règles (%s)", "the data changed since the preview: recomputed with the same rules (%s)"), f.Counts(c.Locale))
-		}
-		var removed, added, failed []string
-		var created int
-		stop := func(err error, what, whatEN string) error {
-			return partial(c, err, "Correction interrompue pendant %[1]s : %[2]d retrait(s), %[3]d ajout(s), %[4]d création(s) faits ; relancez /coherence fix.",
-				"Fix interrupted while %[5]s: %[2]d removal(s), %[3]d addition(s), %[4]d creation(s) done; run /coherence fix again.",
-				what, len(removed), len(added), created, whatEN)
-		}
-		if len(f.Remove) > 0 {
-			ch, err := a.RemoveFromList(ctx, f.List, f.Remove)
-			removed, failed = append(removed, ch.Done...), append(failed, ch.Failed...)
-			if err != nil {
-				return bot.Outcome{}, stop(err, "les retraits", "removing")
-			}
-		}
-		if len(f.Add) > 0 {
-			ch, err := a.AddToList(ctx, f.List, f.Add)
-			added, failed = append(added, ch.Done...), append(failed, ch.Failed...)
-			if err != nil {
-				return bot.Outcome{}, stop(err, "les ajouts", "adding")
-			}
-		}
-		for _, ct := range f.Create {
-			if err := a.SaveContact(ctx, ct); err != nil {
-				return bot.Outcome{}, stop(err, "les créations", "creating")
-			}
-			created++
-		}
-		text := fmt.Sprintf(c.T("Lettre d'information corrigée (%s) : %d retrait(s), %d ajout(s), %d contact(s) créé(s)", "Newsletter fixed (%s): %d removal(s), %d addition(s), %d contact(s) created"),
-			note, len(removed), len(added), created)
-		if len(failed) > 0 {
-			shown := failed[:min(len(failed), previewNames)]
-			text += fmt.Sprintf(c.T(" ; %d refusé(s) par Brevo : %s", "; %d refused by Brevo: %s"), len(failed), strings.Join(shown, ", "))
-			if len(failed) > len(shown) {
-				text += "…"
-			}
-		}
-		return bot.Outcome{Text: text}, nil
+func (k coherenceCommands) applyFix(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	f, err := k.planFix(ctx)
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	note := c.T("identique à l'aperçu", "same as the preview")
+	if c.Request == nil || coherence.PreviewFingerprint(c.Request.Preview) != f.Fingerprint() {
+		note = fmt.Sprintf(c.T("les données ont changé depuis l'aperçu : recalculé avec les mêmes règles (%s)", "the data changed since the preview: recomputed with the same rules (%s)"), f.Counts(c.Locale))
+	}
+	var removed, added, failed []string
+	var created int
+	stop := func(err error, what, whatEN string) error {
+		return partial(c, err, "Correction interrompue pendant %[1]s : %[2]d retrait(s), %[3]d ajout(s), %[4]d création(s) faits ; relancez /coherence fix.",
+			"Fix interrupted while %[5]s: %[2]d removal(s), %[3]d addition(s), %[4]d creation(s) done; run /coherence fix again.",
+			what, len(removed), len(added), created, whatEN)
+	}
+	if len(f.Remove) > 0 {
+		ch, err := k.admin.RemoveFromList(ctx, f.List, f.Remove)
+		removed, failed = append(removed, ch.Done...), append(failed, ch.Failed...)
+		if err != nil {
+			return bot.Outcome{}, stop(err, "les retraits", "removing")
+		}
+	}
+	if len(f.Add) > 0 {
+		ch, err := k.admin.AddToList(ctx, f.List, f.Add)
+		added, failed = append(added, ch.Done...), append(failed, ch.Failed...)
+		if err != nil {
+			return bot.Outcome{}, stop(err, "les ajouts", "adding")
+		}
+	}
+	for _, ct := range f.Create {
+		if err := k.admin.SaveContact(ctx, ct); err != nil {
+			return bot.Outcome{}, stop(err, "les créations", "creating")
+		}
+		created++
+	}
+	text := fmt.Sprintf(c.T("Lettre d'information corrigée (%s) : %d retrait(s), %d ajout(s), %d contact(s) créé(s)", "Newsletter fixed (%s): %d removal(s), %d addition(s), %d contact(s) created"),
+		note, len(removed), len(added), created)
+	if len(failed) > 0 {
+		shown := failed[:min(len(failed), previewNames)]
+		text += fmt.Sprintf(c.T(" ; %d refusé(s) par Brevo : %s", "; %d refused by Brevo: %s"), len(failed), strings.Join(shown, ", "))
+		if len(failed) > len(shown) {
+			text += "…"
+		}
+	}
+	return bot.Outcome{Text: text}, nil
 }

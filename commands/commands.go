@@ -1,7 +1,13 @@
-// Package commands is the command catalogue: one file per family, each
-// returning its specs. All joins them in one explicit list; nothing
-// registers itself. Handlers return a bot.Reply or a bot.Outcome and never
-// post, log-and-return or touch storage.
+// Package commands is the command catalogue: one file per family, each a
+// small struct holding what its commands use, with its handlers as methods
+// and a specs method declaring them. All joins the families in one explicit
+// list; nothing registers itself. Handlers return a bot.Reply or a
+// bot.Outcome and never post, log-and-return or touch storage.
+//
+// Adding a command to a family is one spec in the family's specs and its
+// handlers beside it, with a test and a line of the family's golden
+// transcript (testdata/<family>.golden). A new family is one more file and
+// one more line in All.
 package commands
 
 import "github.com/anopex/opsbot/bot"
@@ -21,19 +27,49 @@ type Deps struct {
 	Hosting HostingDeps
 }
 
+// HostingDeps are the capabilities of the hosting families: host (cPanel
+// IP blocker, certificates, DNS; the hosting account), ticket (OVH,
+// PlanetHoster), invoice (OVH bills) and evolution (the contractor). A nil
+// or empty member leaves its family out.
+type HostingDeps struct {
+	Host       *Hosting
+	Tickets    map[string]bot.Tickets // "ovh", "planethoster"
+	Invoices   bot.Invoices
+	Contractor *Contractor
+}
+
+// family is a group of commands over the same dependencies.
+type family interface {
+	specs() []bot.Spec
+}
+
 // All returns every command the deps allow, in a fixed order.
 func All(d Deps) []bot.Spec {
+	families := []family{
+		coreCommands{engine: d.Engine, log: d.Audit},
+		mailCommands{boxes: d.Mail, domain: d.MailDomain},
+		alertCommands{desk: d.Alerts},
+		hostCommands(orZero(d.Hosting.Host)),
+		ticketCommands{providers: d.Hosting.Tickets},
+		invoiceCommands{bills: d.Hosting.Invoices},
+		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine},
+		doliCommands(d.Members),
+		wpCommands{accounts: d.Members.WPUsers, roles: wpRoleNames(d.Members)},
+		newCoherenceCommands(d.Members),
+	}
 	var specs []bot.Spec
-	specs = append(specs, core(d.Engine, d.Audit)...)
-	if d.Mail != nil {
-		specs = append(specs, mail(d.Mail, d.MailDomain)...)
+	for _, f := range families {
+		specs = append(specs, f.specs()...)
 	}
-	if d.Alerts != nil {
-		specs = append(specs, alerts(d.Alerts)...)
-	}
-	specs = append(specs, hosting(d.Hosting, d.Engine)...)
-	specs = append(specs, doli(d.Members)...)
-	specs = append(specs, wp(d.Members)...)
-	specs = append(specs, coherenceCmds(d.Members)...)
 	return specs
+}
+
+// orZero returns *p, or the zero value (a family with nothing to offer)
+// when p is nil.
+func orZero[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
 }

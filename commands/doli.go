@@ -12,50 +12,52 @@ import (
 	"github.com/anopex/opsbot/bot/coherence"
 )
 
-// doli returns the Dolibarr commands: members (read) and staff accounts
-// (read, create, disable, change of function). Nil providers leave their
-// commands out.
-func doli(m Members) []bot.Spec {
+// doliCommands are the Dolibarr commands: members (read) and staff
+// accounts (read, create, disable, change of function). Nil providers
+// leave their commands out.
+type doliCommands Members
+
+func (d doliCommands) specs() []bot.Spec {
 	readers := []bot.Role{bot.Admin, bot.Board}
 	admin := []bot.Role{bot.Admin}
 	login := bot.Arg{Name: "identifiant", Type: argLogin}
-	function := bot.Arg{Name: "fonction", Type: argFunction(m.Functions), Rest: true}
+	function := bot.Arg{Name: "fonction", Type: argFunction(d.Functions), Rest: true}
 	var specs []bot.Spec
-	if m.Adherents != nil {
+	if d.Adherents != nil {
 		specs = append(specs, bot.Spec{
 			Path: "doli member", Help: "Affiche la fiche d'adhérent (adresse ou numéro) : statut, cotisation, type.",
 			HelpEN: "Shows a member record (address or number): status, subscription, type.",
 			Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
 			Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
-			Read: doliMember(m.Adherents),
+			Read: d.member,
 		})
 	}
-	if m.Staff != nil {
+	if d.Staff != nil {
 		specs = append(specs, bot.Spec{
 			Path: "doli users", Help: "Liste les comptes Dolibarr du personnel avec leurs groupes.",
 			HelpEN: "Lists the Dolibarr staff accounts with their groups.",
-			Roles:  readers, Read: doliUsers(m.Staff),
+			Roles:  readers, Read: d.users,
 		})
 	}
-	if m.Staff != nil && m.StaffAdmin != nil && len(m.Functions) > 0 {
+	if d.Staff != nil && d.StaffAdmin != nil && len(d.Functions) > 0 {
 		specs = append(specs, bot.Spec{
 			Path: "doli user create", Help: "Crée un compte Dolibarr et lui donne les groupes de sa fonction (délégué, trésorier…).",
 			HelpEN: "Creates a Dolibarr account with the groups of its function (delegate, treasurer…).",
 			Roles:  admin, Args: []bot.Arg{login, {Name: "adresse", Type: bot.ArgEmail}, function},
-			Preview: previewUserCreate(m), Apply: applyUserCreate(m),
+			Preview: d.previewCreate, Apply: d.applyCreate,
 		}, bot.Spec{
 			Path: "doli user function", Help: "Change la fonction d'un compte Dolibarr : ajoute les groupes de la nouvelle fonction.",
 			HelpEN: "Changes the function of a Dolibarr account: adds the groups of the new function.",
 			Roles:  admin, Args: []bot.Arg{login, function}, Idempotent: true,
-			Preview: previewUserFunction(m), Apply: applyUserFunction(m),
+			Preview: d.previewFunction, Apply: d.applyFunction,
 		})
 	}
-	if m.Staff != nil && m.StaffAdmin != nil {
+	if d.Staff != nil && d.StaffAdmin != nil {
 		specs = append(specs, bot.Spec{
 			Path: "doli user disable", Help: "Désactive un compte Dolibarr (il n'est pas supprimé).",
 			HelpEN: "Disables a Dolibarr account (it is not deleted).",
 			Roles:  admin, Args: []bot.Arg{login}, Idempotent: true,
-			Preview: previewUserDisable(m.Staff), Apply: applyUserDisable(m.StaffAdmin),
+			Preview: d.previewDisable, Apply: d.applyDisable,
 		})
 	}
 	return specs
@@ -136,40 +138,38 @@ func matchFunction(names []string, s string) (string, error) {
 	return "", bot.Userf("fonction inconnue « %s » ; choisissez parmi : %s", "unknown function %q; choose one of: %s", clip(s), strings.Join(names, ", "))
 }
 
-func doliMember(a bot.Adherents) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		ref := c.Args.Get("adherent")
-		var list []bot.Adherent
-		if strings.Contains(ref, "@") {
-			var err error
-			if list, err = a.AdherentsByEmail(ctx, ref); err != nil {
-				return bot.Reply{}, fmt.Errorf("find member: %w", err)
-			}
-		} else {
-			m, err := a.Adherent(ctx, ref)
-			if bot.KindOf(err) == bot.NotFound {
-				return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
-			}
-			if err != nil {
-				return bot.Reply{}, fmt.Errorf("get member: %w", err)
-			}
-			list = []bot.Adherent{m}
+func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	ref := c.Args.Get("adherent")
+	var list []bot.Adherent
+	if strings.Contains(ref, "@") {
+		var err error
+		if list, err = d.Adherents.AdherentsByEmail(ctx, ref); err != nil {
+			return bot.Reply{}, fmt.Errorf("find member: %w", err)
 		}
-		if len(list) == 0 {
-			return bot.Reply{}, bot.Userf("Aucun adhérent n'a l'adresse %s dans Dolibarr.", "No member has the address %s in Dolibarr.", ref)
+	} else {
+		m, err := d.Adherents.Adherent(ctx, ref)
+		if bot.KindOf(err) == bot.NotFound {
+			return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
 		}
-		var b strings.Builder
-		if len(list) > 1 {
-			fmt.Fprintf(&b, c.T("⚠️ %d adhérents partagent cette adresse :\n", "⚠️ %d members share this address:\n"), len(list))
+		if err != nil {
+			return bot.Reply{}, fmt.Errorf("get member: %w", err)
 		}
-		for i, m := range list {
-			if i > 0 {
-				b.WriteString("\n")
-			}
-			b.WriteString(memberText(c, m))
-		}
-		return bot.Reply{Text: b.String()}, nil
+		list = []bot.Adherent{m}
 	}
+	if len(list) == 0 {
+		return bot.Reply{}, bot.Userf("Aucun adhérent n'a l'adresse %s dans Dolibarr.", "No member has the address %s in Dolibarr.", ref)
+	}
+	var b strings.Builder
+	if len(list) > 1 {
+		fmt.Fprintf(&b, c.T("⚠️ %d adhérents partagent cette adresse :\n", "⚠️ %d members share this address:\n"), len(list))
+	}
+	for i, m := range list {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(memberText(c, m))
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
 // memberText describes one member record in a few lines.
@@ -206,31 +206,29 @@ func statusText(c bot.Call, m bot.Adherent) string {
 	return fmt.Sprintf(c.T("cotisation expirée le %s", "subscription expired on %s"), m.SubscriptionEnd.Format("02/01/2006"))
 }
 
-func doliUsers(s bot.StaffUsers) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		users, err := s.Users(ctx)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list users: %w", err)
-		}
-		if len(users) == 0 {
-			return bot.Reply{Text: c.T("Aucun compte Dolibarr.", "No Dolibarr account.")}, nil
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, c.T("%d compte(s) Dolibarr :", "%d Dolibarr account(s):"), len(users))
-		for _, u := range users {
-			fmt.Fprintf(&b, "\n%s — %s", u.Login, u.Name())
-			if !u.Active {
-				b.WriteString(c.T(" — désactivé", " — disabled"))
-			}
-			if u.Admin {
-				b.WriteString(c.T(" — administrateur", " — administrator"))
-			}
-			if len(u.Groups) > 0 {
-				fmt.Fprintf(&b, " — %s", strings.Join(u.Groups, ", "))
-			}
-		}
-		return bot.Reply{Text: b.String()}, nil
+func (d doliCommands) users(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	users, err := d.Staff.Users(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list users: %w", err)
 	}
+	if len(users) == 0 {
+		return bot.Reply{Text: c.T("Aucun compte Dolibarr.", "No Dolibarr account.")}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("%d compte(s) Dolibarr :", "%d Dolibarr account(s):"), len(users))
+	for _, u := range users {
+		fmt.Fprintf(&b, "\n%s — %s", u.Login, u.Name())
+		if !u.Active {
+			b.WriteString(c.T(" — désactivé", " — disabled"))
+		}
+		if u.Admin {
+			b.WriteString(c.T(" — administrateur", " — administrator"))
+		}
+		if len(u.Groups) > 0 {
+			fmt.Fprintf(&b, " — %s", strings.Join(u.Groups, ", "))
+		}
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
 // staffUser reads one account and turns NotFound into a sentence.
@@ -262,27 +260,25 @@ func checkGroups(ctx context.Context, s bot.StaffUsers, function string, groups 
 	return nil
 }
 
-func previewUserCreate(m Members) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
-		_, err := m.Staff.User(ctx, login)
-		switch {
-		case err == nil:
-			return "", bot.Userf("Le compte Dolibarr « %s » existe déjà.", "Dolibarr account %q already exists.", login)
-		case bot.KindOf(err) != bot.NotFound:
-			return "", fmt.Errorf("get user: %w", err)
-		}
-		groups := m.Functions[fn]
-		if err := checkGroups(ctx, m.Staff, fn, groups); err != nil {
-			return "", err
-		}
-		text := fmt.Sprintf(c.T("Création du compte Dolibarr %s (%s), fonction %s → groupes : %s.", "Create Dolibarr account %s (%s), function %s → groups: %s."),
-			login, addr, fn, strings.Join(groups, ", "))
-		if first, last, id := memberNames(ctx, m.Adherents, addr); id != "" {
-			text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), id, strings.TrimSpace(first+" "+last))
-		}
-		return text, nil
+func (d doliCommands) previewCreate(ctx context.Context, c bot.Call) (string, error) {
+	login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
+	_, err := d.Staff.User(ctx, login)
+	switch {
+	case err == nil:
+		return "", bot.Userf("Le compte Dolibarr « %s » existe déjà.", "Dolibarr account %q already exists.", login)
+	case bot.KindOf(err) != bot.NotFound:
+		return "", fmt.Errorf("get user: %w", err)
 	}
+	groups := d.Functions[fn]
+	if err := checkGroups(ctx, d.Staff, fn, groups); err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf(c.T("Création du compte Dolibarr %s (%s), fonction %s → groupes : %s.", "Create Dolibarr account %s (%s), function %s → groups: %s."),
+		login, addr, fn, strings.Join(groups, ", "))
+	if first, last, id := memberNames(ctx, d.Adherents, addr); id != "" {
+		text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), id, strings.TrimSpace(first+" "+last))
+	}
+	return text, nil
 }
 
 // memberNames returns the names of the member at addr, if exactly one.
@@ -297,32 +293,30 @@ func memberNames(ctx context.Context, a bot.Adherents, addr string) (first, last
 	return list[0].FirstName, list[0].LastName, list[0].ID
 }
 
-func applyUserCreate(m Members) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
-		first, last, _ := memberNames(ctx, m.Adherents, addr)
-		if _, err := m.StaffAdmin.CreateUser(ctx, login, addr, first, last); err != nil {
-			return bot.Outcome{}, fmt.Errorf("create user: %w", err)
-		}
-		var done []string
-		for _, g := range m.Functions[fn] {
-			if err := m.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
-				return bot.Outcome{}, partial(c, err,
-					"Compte %s créé, mais l'ajout au groupe %s a échoué (groupes déjà donnés : %s) ; terminez avec /doli user function.",
-					"Account %s created, but adding it to group %s failed (groups given: %s); finish with /doli user function.",
-					login, g, strings.Join(done, ", "))
-			}
-			done = append(done, g)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s créé, groupes : %s", "Dolibarr account %s created, groups: %s"), login, strings.Join(done, ", "))}, nil
+func (d doliCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
+	first, last, _ := memberNames(ctx, d.Adherents, addr)
+	if _, err := d.StaffAdmin.CreateUser(ctx, login, addr, first, last); err != nil {
+		return bot.Outcome{}, fmt.Errorf("create user: %w", err)
 	}
+	var done []string
+	for _, g := range d.Functions[fn] {
+		if err := d.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
+			return bot.Outcome{}, partial(c, err,
+				"Compte %s créé, mais l'ajout au groupe %s a échoué (groupes déjà donnés : %s) ; terminez avec /doli user function.",
+				"Account %s created, but adding it to group %s failed (groups given: %s); finish with /doli user function.",
+				login, g, strings.Join(done, ", "))
+		}
+		done = append(done, g)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s créé, groupes : %s", "Dolibarr account %s created, groups: %s"), login, strings.Join(done, ", "))}, nil
 }
 
 // functionChange computes what a change of function does: the groups to
 // add, and the groups of other functions the account keeps (Dolibarr's API
 // cannot remove a user from a group).
-func functionChange(m Members, u bot.StaffUser, fn string) (add, keep []string) {
-	target := m.Functions[fn]
+func (d doliCommands) functionChange(u bot.StaffUser, fn string) (add, keep []string) {
+	target := d.Functions[fn]
 	for _, g := range target {
 		if !slices.ContainsFunc(u.Groups, func(x string) bool { return strings.EqualFold(x, g) }) {
 			add = append(add, g)
@@ -332,7 +326,7 @@ func functionChange(m Members, u bot.StaffUser, fn string) (add, keep []string) 
 		if slices.ContainsFunc(target, func(x string) bool { return strings.EqualFold(x, g) }) {
 			continue
 		}
-		for _, gs := range m.Functions {
+		for _, gs := range d.Functions {
 			if slices.ContainsFunc(gs, func(x string) bool { return strings.EqualFold(x, g) }) {
 				keep = append(keep, g)
 				break
@@ -342,76 +336,68 @@ func functionChange(m Members, u bot.StaffUser, fn string) (add, keep []string) 
 	return add, keep
 }
 
-func previewUserFunction(m Members) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
-		u, err := staffUser(ctx, m.Staff, login)
-		if err != nil {
-			return "", err
-		}
-		add, keep := functionChange(m, u, fn)
-		if len(add) == 0 {
-			return "", bot.Userf("%s a déjà tous les groupes de la fonction %s (%s).", "%s already has every group of function %s (%s).", login, fn, strings.Join(m.Functions[fn], ", "))
-		}
-		if err := checkGroups(ctx, m.Staff, fn, add); err != nil {
-			return "", err
-		}
-		after := append(slices.Clone(u.Groups), add...)
-		text := fmt.Sprintf(c.T("Fonction de %s → %s ; groupes : [%s] → [%s]", "Function of %s → %s; groups: [%s] → [%s]"),
-			login, fn, strings.Join(u.Groups, ", "), strings.Join(after, ", "))
-		if len(keep) > 0 {
-			text += fmt.Sprintf(c.T("\nÀ retirer à la main dans Dolibarr (l'API ne sait pas retirer un groupe) : %s", "\nTo remove by hand in Dolibarr (the API cannot remove a group): %s"), strings.Join(keep, ", "))
-		}
-		return text, nil
+func (d doliCommands) previewFunction(ctx context.Context, c bot.Call) (string, error) {
+	login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
+	u, err := staffUser(ctx, d.Staff, login)
+	if err != nil {
+		return "", err
 	}
+	add, keep := d.functionChange(u, fn)
+	if len(add) == 0 {
+		return "", bot.Userf("%s a déjà tous les groupes de la fonction %s (%s).", "%s already has every group of function %s (%s).", login, fn, strings.Join(d.Functions[fn], ", "))
+	}
+	if err := checkGroups(ctx, d.Staff, fn, add); err != nil {
+		return "", err
+	}
+	after := append(slices.Clone(u.Groups), add...)
+	text := fmt.Sprintf(c.T("Fonction de %s → %s ; groupes : [%s] → [%s]", "Function of %s → %s; groups: [%s] → [%s]"),
+		login, fn, strings.Join(u.Groups, ", "), strings.Join(after, ", "))
+	if len(keep) > 0 {
+		text += fmt.Sprintf(c.T("\nÀ retirer à la main dans Dolibarr (l'API ne sait pas retirer un groupe) : %s", "\nTo remove by hand in Dolibarr (the API cannot remove a group): %s"), strings.Join(keep, ", "))
+	}
+	return text, nil
 }
 
-func applyUserFunction(m Members) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
-		u, err := staffUser(ctx, m.Staff, login)
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		add, keep := functionChange(m, u, fn)
-		var done []string
-		for _, g := range add {
-			if err := m.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
-				return bot.Outcome{}, partial(c, err, "%s : l'ajout au groupe %s a échoué (groupes ajoutés : %s).",
-					"%s: adding group %s failed (groups added: %s).", login, g, strings.Join(done, ", "))
-			}
-			done = append(done, g)
-		}
-		text := fmt.Sprintf(c.T("%s a maintenant la fonction %s (groupes ajoutés : %s)", "%s now has function %s (groups added: %s)"), login, fn, strings.Join(done, ", "))
-		if len(keep) > 0 {
-			text += fmt.Sprintf(c.T(" ; à retirer à la main : %s", "; to remove by hand: %s"), strings.Join(keep, ", "))
-		}
-		return bot.Outcome{Text: text}, nil
+func (d doliCommands) applyFunction(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login, fn := c.Args.Get("identifiant"), c.Args.Get("fonction")
+	u, err := staffUser(ctx, d.Staff, login)
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	add, keep := d.functionChange(u, fn)
+	var done []string
+	for _, g := range add {
+		if err := d.StaffAdmin.AddToGroup(ctx, login, g); err != nil {
+			return bot.Outcome{}, partial(c, err, "%s : l'ajout au groupe %s a échoué (groupes ajoutés : %s).",
+				"%s: adding group %s failed (groups added: %s).", login, g, strings.Join(done, ", "))
+		}
+		done = append(done, g)
+	}
+	text := fmt.Sprintf(c.T("%s a maintenant la fonction %s (groupes ajoutés : %s)", "%s now has function %s (groups added: %s)"), login, fn, strings.Join(done, ", "))
+	if len(keep) > 0 {
+		text += fmt.Sprintf(c.T(" ; à retirer à la main : %s", "; to remove by hand: %s"), strings.Join(keep, ", "))
+	}
+	return bot.Outcome{Text: text}, nil
 }
 
-func previewUserDisable(s bot.StaffUsers) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		u, err := staffUser(ctx, s, c.Args.Get("identifiant"))
-		if err != nil {
-			return "", err
-		}
-		if !u.Active {
-			return "", bot.Userf("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
-		}
-		return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : actif → désactivé ; ses groupes (%s) sont conservés.", "Dolibarr account %s (%s): active → disabled; its groups (%s) are kept."),
-			u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
+func (d doliCommands) previewDisable(ctx context.Context, c bot.Call) (string, error) {
+	u, err := staffUser(ctx, d.Staff, c.Args.Get("identifiant"))
+	if err != nil {
+		return "", err
 	}
+	if !u.Active {
+		return "", bot.Userf("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
+	}
+	return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : actif → désactivé ; ses groupes (%s) sont conservés.", "Dolibarr account %s (%s): active → disabled; its groups (%s) are kept."),
+		u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
 }
 
-func applyUserDisable(a bot.StaffAdmin) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		login := c.Args.Get("identifiant")
-		if err := a.DisableUser(ctx, login); err != nil {
-			return bot.Outcome{}, fmt.Errorf("disable user: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s désactivé", "Dolibarr account %s disabled"), login)}, nil
+func (d doliCommands) applyDisable(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login := c.Args.Get("identifiant")
+	if err := d.StaffAdmin.DisableUser(ctx, login); err != nil {
+		return bot.Outcome{}, fmt.Errorf("disable user: %w", err)
 	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s désactivé", "Dolibarr account %s disabled"), login)}, nil
 }
 
 // partialError is a change that stopped half-way: people read what was done

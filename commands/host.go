@@ -35,15 +35,18 @@ type Hosting struct {
 	Now     func() time.Time
 }
 
-func (h Hosting) now() time.Time {
+func (h hostCommands) now() time.Time {
 	if h.Now == nil {
 		return time.Now()
 	}
 	return h.Now()
 }
 
-// host returns the host family.
-func host(h Hosting) []bot.Spec {
+// hostCommands are the host family: the IP blocker, the certificates, the
+// DNS zone and the hosting account.
+type hostCommands Hosting
+
+func (h hostCommands) specs() []bot.Spec {
 	admin := []bot.Role{bot.Admin}
 	readers := []bot.Role{bot.Admin, bot.Board}
 	var specs []bot.Spec
@@ -52,72 +55,54 @@ func host(h Hosting) []bot.Spec {
 		specs = append(specs, bot.Spec{
 			Path: "host ip list", Help: "Liste les adresses IP bloquées sur les sites web (cPanel).",
 			HelpEN: "Lists the IP addresses blocked from the web sites (cPanel).",
-			Roles:  readers, Read: ipList(h),
+			Roles:  readers, Read: h.listIPs,
 		}, bot.Spec{
 			Path: "host ip block", Help: "Bloque une adresse IP ou une plage CIDR sur les sites web (pas le courrier).",
 			HelpEN: "Blocks an IP address or CIDR range from the web sites (not mail).",
 			Roles:  admin, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
-			Preview: ipPreview(h, true), Apply: ipApply(h, true), Idempotent: true,
+			Preview: h.previewBlock, Apply: h.applyBlock, Idempotent: true,
 		}, bot.Spec{
 			Path: "host ip unblock", Help: "Débloque une adresse IP ou une plage CIDR.",
 			HelpEN: "Unblocks an IP address or CIDR range.",
 			Roles:  admin, Args: []bot.Arg{ip},
-			Preview: ipPreview(h, false), Apply: ipApply(h, false), Idempotent: true,
+			Preview: h.previewUnblock, Apply: h.applyUnblock, Idempotent: true,
 		})
 	}
 	if h.Certs != nil {
 		specs = append(specs, bot.Spec{
 			Path: "host ssl", Help: "Liste les certificats TLS et leur expiration, et vérifie en direct les hôtes configurés.",
 			HelpEN: "Lists the TLS certificates with their expiry and checks the configured hosts live.",
-			Roles:  readers, Read: sslList(h),
+			Roles:  readers, Read: h.ssl,
 		})
 	}
 	if h.Zones != nil && h.Zone != "" {
-		name := bot.Arg{Name: "nom", Type: bot.ArgDNSName}
-		typ := bot.Arg{Name: "type", Type: bot.ArgRecordType}
-		specs = append(specs, bot.Spec{
-			Path: "host dns list", Help: "Affiche la zone DNS (ou les enregistrements d'un nom).",
-			HelpEN: "Shows the DNS zone (or the records of one name).",
-			Roles:  readers, Args: []bot.Arg{{Name: "nom", Type: bot.ArgDNSName, Optional: true}}, Read: dnsList(h),
-		}, bot.Spec{
-			Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
-			HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
-			Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue}, {Name: "ttl", Type: bot.ArgTTL, Optional: true}},
-			Preview: dnsPreview(h, true), Apply: dnsApply(h, true),
-		}, bot.Spec{
-			Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
-			HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
-			Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue, Optional: true}},
-			Preview: dnsPreview(h, false), Apply: dnsApply(h, false),
-		})
+		specs = append(specs, h.dnsSpecs()...)
 	}
 	if h.Account != nil {
 		specs = append(specs, bot.Spec{
 			Path: "host account", Help: "Affiche le compte d'hébergement : crédit, serveurs, disque, expiration des domaines.",
 			HelpEN: "Shows the hosting account: credit, servers, disk, domain expiry.",
-			Roles:  readers, Read: accountShow(h),
+			Roles:  readers, Read: h.account,
 		})
 	}
 	return specs
 }
 
-func ipList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		list, err := h.Blocks.BlockedIPs(ctx)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list blocked ips: %w", err)
-		}
-		if len(list) == 0 {
-			return bot.Reply{Text: c.T("Aucune adresse bloquée.", "No address blocked.")}, nil
-		}
-		return bot.Reply{Text: fmt.Sprintf(c.T("%d adresse(s) bloquée(s) sur les sites web :\n%s", "%d address(es) blocked from the web sites:\n%s"),
-			len(list), strings.Join(list, "\n"))}, nil
+func (h hostCommands) listIPs(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	list, err := h.Blocks.BlockedIPs(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list blocked ips: %w", err)
 	}
+	if len(list) == 0 {
+		return bot.Reply{Text: c.T("Aucune adresse bloquée.", "No address blocked.")}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d adresse(s) bloquée(s) sur les sites web :\n%s", "%d address(es) blocked from the web sites:\n%s"),
+		len(list), strings.Join(list, "\n"))}, nil
 }
 
 // blockTarget reads the ip argument; to block, it refuses a protected
 // range (unblocking one, blocked by hand in cPanel, is always allowed).
-func blockTarget(h Hosting, c bot.Call, block bool) (string, error) {
+func (h hostCommands) blockTarget(c bot.Call, block bool) (string, error) {
 	p, err := bot.ParseBlockTarget(c.Args.Get("ip"))
 	if err != nil {
 		return "", err
@@ -129,52 +114,65 @@ func blockTarget(h Hosting, c bot.Call, block bool) (string, error) {
 	return bot.FormatBlockTarget(p), nil
 }
 
-func ipPreview(h Hosting, block bool) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		ip, err := blockTarget(h, c, block)
-		if err != nil {
-			return "", err
-		}
-		list, err := h.Blocks.BlockedIPs(ctx)
-		if err != nil {
-			return "", fmt.Errorf("list blocked ips: %w", err)
-		}
-		has := slices.Contains(list, ip)
-		switch {
-		case block && has:
-			return "", bot.Userf("%s est déjà bloquée.", "%s is already blocked.", ip)
-		case !block && !has:
-			return "", bot.Userf("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
-		case block:
-			reason := ""
-			if r := c.Args.Get("raison"); r != "" {
-				reason = fmt.Sprintf(c.T(" (raison : %s)", " (reason: %s)"), r)
-			}
-			return fmt.Sprintf(c.T("Blocage de %s sur les sites web%s ; adresses bloquées : %d → %d. Le courrier n'est pas concerné.",
-				"Block %s from the web sites%s; blocked addresses: %d → %d. Mail is not affected."), ip, reason, len(list), len(list)+1), nil
-		}
-		return fmt.Sprintf(c.T("Déblocage de %s ; adresses bloquées : %d → %d.", "Unblock %s; blocked addresses: %d → %d."), ip, len(list), len(list)-1), nil
-	}
+func (h hostCommands) previewBlock(ctx context.Context, c bot.Call) (string, error) {
+	return h.previewIP(ctx, c, true)
 }
 
-func ipApply(h Hosting, block bool) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		ip, err := blockTarget(h, c, block) // the protected ranges may have changed since the request
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		if !block {
-			if err := h.Blocks.UnblockIP(ctx, ip); err != nil {
-				return bot.Outcome{}, fmt.Errorf("unblock ip: %w", err)
-			}
-			return bot.Outcome{Text: fmt.Sprintf(c.T("%s débloquée", "%s unblocked"), ip)}, nil
-		}
-		got, err := h.Blocks.BlockIP(ctx, ip)
-		if err != nil {
-			return bot.Outcome{}, fmt.Errorf("block ip: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("%s bloquée (cPanel : %s)", "%s blocked (cPanel: %s)"), ip, strings.Join(got, ", "))}, nil
+func (h hostCommands) previewUnblock(ctx context.Context, c bot.Call) (string, error) {
+	return h.previewIP(ctx, c, false)
+}
+
+// previewIP previews blocking (block) or unblocking the ip argument.
+func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (string, error) {
+	ip, err := h.blockTarget(c, block)
+	if err != nil {
+		return "", err
 	}
+	list, err := h.Blocks.BlockedIPs(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list blocked ips: %w", err)
+	}
+	has := slices.Contains(list, ip)
+	switch {
+	case block && has:
+		return "", bot.Userf("%s est déjà bloquée.", "%s is already blocked.", ip)
+	case !block && !has:
+		return "", bot.Userf("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
+	case block:
+		reason := ""
+		if r := c.Args.Get("raison"); r != "" {
+			reason = fmt.Sprintf(c.T(" (raison : %s)", " (reason: %s)"), r)
+		}
+		return fmt.Sprintf(c.T("Blocage de %s sur les sites web%s ; adresses bloquées : %d → %d. Le courrier n'est pas concerné.",
+			"Block %s from the web sites%s; blocked addresses: %d → %d. Mail is not affected."), ip, reason, len(list), len(list)+1), nil
+	}
+	return fmt.Sprintf(c.T("Déblocage de %s ; adresses bloquées : %d → %d.", "Unblock %s; blocked addresses: %d → %d."), ip, len(list), len(list)-1), nil
+}
+
+func (h hostCommands) applyBlock(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	return h.applyIP(ctx, c, true)
+}
+
+func (h hostCommands) applyUnblock(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	return h.applyIP(ctx, c, false)
+}
+
+func (h hostCommands) applyIP(ctx context.Context, c bot.Call, block bool) (bot.Outcome, error) {
+	ip, err := h.blockTarget(c, block) // the protected ranges may have changed since the request
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	if !block {
+		if err := h.Blocks.UnblockIP(ctx, ip); err != nil {
+			return bot.Outcome{}, fmt.Errorf("unblock ip: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("%s débloquée", "%s unblocked"), ip)}, nil
+	}
+	got, err := h.Blocks.BlockIP(ctx, ip)
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("block ip: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("%s bloquée (cPanel : %s)", "%s blocked (cPanel: %s)"), ip, strings.Join(got, ", "))}, nil
 }
 
 // days renders how long until t, with a marker when it is soon or past.
@@ -189,39 +187,37 @@ func days(c bot.Call, now, t time.Time) string {
 	return fmt.Sprintf(c.T("expire le %s (dans %d j)", "expires %s (in %d d)"), t.Format("02/01/2006"), d)
 }
 
-func sslList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		certs, err := h.Certs.Certificates(ctx)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list certificates: %w", err)
-		}
-		now := h.now()
-		var b strings.Builder
-		fmt.Fprintf(&b, c.T("%d certificat(s) sur cPanel :", "%d certificate(s) on cPanel:"), len(certs))
-		for _, ct := range certs {
-			where := c.T("non installé", "not installed")
-			if len(ct.Hosts) > 0 {
-				where = strings.Join(ct.Hosts, ", ")
-			}
-			auto := ""
-			if ct.AutoSSL {
-				auto = " AutoSSL"
-			}
-			fmt.Fprintf(&b, "\n%s — %s — %s%s (%s)", ct.Subject, days(c, now, ct.NotAfter), ct.Issuer, auto, where)
-		}
-		if h.TLS != nil && len(h.TLSHosts) > 0 {
-			b.WriteString(c.T("\nVérification en direct :", "\nLive check:"))
-			for _, line := range probeAll(ctx, h, c, now) {
-				b.WriteString("\n" + line)
-			}
-		}
-		return bot.Reply{Text: b.String()}, nil
+func (h hostCommands) ssl(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	certs, err := h.Certs.Certificates(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list certificates: %w", err)
 	}
+	now := h.now()
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("%d certificat(s) sur cPanel :", "%d certificate(s) on cPanel:"), len(certs))
+	for _, ct := range certs {
+		where := c.T("non installé", "not installed")
+		if len(ct.Hosts) > 0 {
+			where = strings.Join(ct.Hosts, ", ")
+		}
+		auto := ""
+		if ct.AutoSSL {
+			auto = " AutoSSL"
+		}
+		fmt.Fprintf(&b, "\n%s — %s — %s%s (%s)", ct.Subject, days(c, now, ct.NotAfter), ct.Issuer, auto, where)
+	}
+	if h.TLS != nil && len(h.TLSHosts) > 0 {
+		b.WriteString(c.T("\nVérification en direct :", "\nLive check:"))
+		for _, line := range h.probeAll(ctx, c, now) {
+			b.WriteString("\n" + line)
+		}
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
 // probeAll dials every configured host at once; one host down is a line of
 // the answer, not a failure of the command.
-func probeAll(ctx context.Context, h Hosting, c bot.Call, now time.Time) []string {
+func (h hostCommands) probeAll(ctx context.Context, c bot.Call, now time.Time) []string {
 	out := make([]string, len(h.TLSHosts))
 	var wg sync.WaitGroup
 	for i, hp := range h.TLSHosts {
@@ -241,27 +237,25 @@ func probeAll(ctx context.Context, h Hosting, c bot.Call, now time.Time) []strin
 	return out
 }
 
-func accountShow(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		a, err := h.Account.Account(ctx)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("read hosting account: %w", err)
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, c.T("Compte d'hébergement : crédit %s, %d commande(s) active(s), %d domaine(s).",
-			"Hosting account: credit %s, %d active order(s), %d domain(s)."), a.Credit.Format(c.Locale), a.ActiveOrders, a.ActiveDomains)
-		for _, s := range a.Hostings {
-			fmt.Fprintf(&b, c.T("\n%s sur %s (%s) — %s — disque : %s", "\n%s on %s (%s) — %s — disk: %s"), s.Domain, s.Server, s.IP, s.State, bot.FormatMB(c.Locale, s.DiskMB))
-		}
-		now := h.now()
-		for _, d := range h.Domains {
-			st, err := h.Account.Domain(ctx, d)
-			if err != nil {
-				fmt.Fprintf(&b, c.T("\nDomaine %s : %s", "\nDomain %s: %s"), d, bot.ErrorText(c.Locale, err, c.Invocation))
-				continue
-			}
-			fmt.Fprintf(&b, c.T("\nDomaine %s (%s) — %s", "\nDomain %s (%s) — %s"), d, st.Status, days(c, now, st.Expires))
-		}
-		return bot.Reply{Text: b.String()}, nil
+func (h hostCommands) account(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	a, err := h.Account.Account(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("read hosting account: %w", err)
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("Compte d'hébergement : crédit %s, %d commande(s) active(s), %d domaine(s).",
+		"Hosting account: credit %s, %d active order(s), %d domain(s)."), a.Credit.Format(c.Locale), a.ActiveOrders, a.ActiveDomains)
+	for _, s := range a.Hostings {
+		fmt.Fprintf(&b, c.T("\n%s sur %s (%s) — %s — disque : %s", "\n%s on %s (%s) — %s — disk: %s"), s.Domain, s.Server, s.IP, s.State, bot.FormatMB(c.Locale, s.DiskMB))
+	}
+	now := h.now()
+	for _, d := range h.Domains {
+		st, err := h.Account.Domain(ctx, d)
+		if err != nil {
+			fmt.Fprintf(&b, c.T("\nDomaine %s : %s", "\nDomain %s: %s"), d, bot.ErrorText(c.Locale, err, c.Invocation))
+			continue
+		}
+		fmt.Fprintf(&b, c.T("\nDomaine %s (%s) — %s", "\nDomain %s (%s) — %s"), d, st.Status, days(c, now, st.Expires))
+	}
+	return bot.Reply{Text: b.String()}, nil
 }

@@ -11,6 +11,27 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
+func (h hostCommands) dnsSpecs() []bot.Spec {
+	admin := []bot.Role{bot.Admin}
+	name := bot.Arg{Name: "nom", Type: bot.ArgDNSName}
+	typ := bot.Arg{Name: "type", Type: bot.ArgRecordType}
+	return []bot.Spec{{
+		Path: "host dns list", Help: "Affiche la zone DNS (ou les enregistrements d'un nom).",
+		HelpEN: "Shows the DNS zone (or the records of one name).",
+		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "nom", Type: bot.ArgDNSName, Optional: true}}, Read: h.listDNS,
+	}, {
+		Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
+		HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
+		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue}, {Name: "ttl", Type: bot.ArgTTL, Optional: true}},
+		Preview: h.previewDNSSet, Apply: h.applyDNSSet,
+	}, {
+		Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
+		HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
+		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue, Optional: true}},
+		Preview: h.previewDNSDelete, Apply: h.applyDNSDelete,
+	}}
+}
+
 // defaultTTL is the TTL of a new record when none is given (cPanel's).
 const defaultTTL = 14400
 
@@ -103,7 +124,7 @@ func (p dnsPlan) text(c bot.Call) string {
 }
 
 // plan reads the zone and computes the change the call asks for.
-func plan(ctx context.Context, h Hosting, c bot.Call, set bool) (dnsPlan, error) {
+func (h hostCommands) plan(ctx context.Context, c bot.Call, set bool) (dnsPlan, error) {
 	z, err := h.Zones.Zone(ctx, h.Zone)
 	if err != nil {
 		return dnsPlan{}, fmt.Errorf("read zone: %w", err)
@@ -202,58 +223,68 @@ func (p *dnsPlan) delete(c bot.Call) error {
 	return nil
 }
 
-func dnsList(h Hosting) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		z, err := h.Zones.Zone(ctx, h.Zone)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("read zone: %w", err)
-		}
-		only := ""
-		if c.Args.Has("nom") {
-			only = absName(c.Args.Get("nom"), h.Zone)
-		}
-		var lines []string
-		for _, r := range z.Records {
-			if r.Type == "SOA" || only != "" && r.Name != only {
-				continue
-			}
-			lines = append(lines, recordLine(r, h.Zone))
-		}
-		if len(lines) == 0 {
-			return bot.Reply{Text: fmt.Sprintf(c.T("Aucun enregistrement pour %s dans %s.", "No record for %s in %s."), c.Args.Get("nom"), h.Zone)}, nil
-		}
-		return bot.Reply{Text: fmt.Sprintf(c.T("Zone %s (série %s), %d enregistrement(s) :\n%s", "Zone %s (serial %s), %d record(s):\n%s"),
-			h.Zone, z.Serial, len(lines), strings.Join(lines, "\n"))}, nil
+func (h hostCommands) listDNS(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	z, err := h.Zones.Zone(ctx, h.Zone)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("read zone: %w", err)
 	}
+	only := ""
+	if c.Args.Has("nom") {
+		only = absName(c.Args.Get("nom"), h.Zone)
+	}
+	var lines []string
+	for _, r := range z.Records {
+		if r.Type == "SOA" || only != "" && r.Name != only {
+			continue
+		}
+		lines = append(lines, recordLine(r, h.Zone))
+	}
+	if len(lines) == 0 {
+		return bot.Reply{Text: fmt.Sprintf(c.T("Aucun enregistrement pour %s dans %s.", "No record for %s in %s."), c.Args.Get("nom"), h.Zone)}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("Zone %s (série %s), %d enregistrement(s) :\n%s", "Zone %s (serial %s), %d record(s):\n%s"),
+		h.Zone, z.Serial, len(lines), strings.Join(lines, "\n"))}, nil
 }
 
-func dnsPreview(h Hosting, set bool) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		p, err := plan(ctx, h, c, set)
-		if err != nil {
-			return "", err
-		}
-		return p.text(c), nil
-	}
+func (h hostCommands) previewDNSSet(ctx context.Context, c bot.Call) (string, error) {
+	return h.previewDNS(ctx, c, true)
 }
 
-// dnsApply re-reads the zone and recomputes the change: if the records of
+func (h hostCommands) previewDNSDelete(ctx context.Context, c bot.Call) (string, error) {
+	return h.previewDNS(ctx, c, false)
+}
+
+func (h hostCommands) previewDNS(ctx context.Context, c bot.Call, set bool) (string, error) {
+	p, err := h.plan(ctx, c, set)
+	if err != nil {
+		return "", err
+	}
+	return p.text(c), nil
+}
+
+func (h hostCommands) applyDNSSet(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	return h.applyDNS(ctx, c, true)
+}
+
+func (h hostCommands) applyDNSDelete(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	return h.applyDNS(ctx, c, false)
+}
+
+// applyDNS re-reads the zone and recomputes the change: if the records of
 // this name and type are no longer what the approvers saw, nothing runs.
 // The serial read now guards the edit against a change in between.
-func dnsApply(h Hosting, set bool) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		p, err := plan(ctx, h, c, set)
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		if c.Request != nil && p.text(c) != c.Request.Preview {
-			return bot.Outcome{}, bot.Userf("Les enregistrements %s %s ont changé depuis la demande : rien n'a été modifié. Refaites la demande pour voir l'état actuel.",
-				"The %s %s records changed since the request: nothing was modified. Ask again to see the current state.", relName(p.name, p.zone), p.typ)
-		}
-		serial, err := h.Zones.EditZone(ctx, h.Zone, p.serial, p.edit)
-		if err != nil {
-			return bot.Outcome{}, fmt.Errorf("edit zone: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Zone %s modifiée (série %s → %s)", "Zone %s changed (serial %s → %s)"), h.Zone, p.serial, serial)}, nil
+func (h hostCommands) applyDNS(ctx context.Context, c bot.Call, set bool) (bot.Outcome, error) {
+	p, err := h.plan(ctx, c, set)
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	if c.Request != nil && p.text(c) != c.Request.Preview {
+		return bot.Outcome{}, bot.Userf("Les enregistrements %s %s ont changé depuis la demande : rien n'a été modifié. Refaites la demande pour voir l'état actuel.",
+			"The %s %s records changed since the request: nothing was modified. Ask again to see the current state.", relName(p.name, p.zone), p.typ)
+	}
+	serial, err := h.Zones.EditZone(ctx, h.Zone, p.serial, p.edit)
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("edit zone: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Zone %s modifiée (série %s → %s)", "Zone %s changed (serial %s → %s)"), h.Zone, p.serial, serial)}, nil
 }

@@ -107,12 +107,12 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	ph := &bot.EmailTickets{Provider: "planethoster", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
 		Mail: mc, Store: db, Now: func() time.Time { return hostingNow }}
 	var specs []bot.Spec
-	specs = append(specs, host(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },
-		Protected: []netip.Prefix{netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("198.51.100.0/24")}})...)
-	specs = append(specs, tickets(map[string]bot.Tickets{"ovh": oc.Support, "planethoster": ph})...)
-	specs = append(specs, invoices(oc.Billing)...)
-	specs = append(specs, evolutions(Contractor{Mail: mc, Store: db, To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"},
-		From: "opsbot@anopex.test", Reference: "W751234567", Association: "Anopex", Now: func() time.Time { return hostingNow }}, w.engine)...)
+	specs = append(specs, hostCommands(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },
+		Protected: []netip.Prefix{netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("198.51.100.0/24")}}).specs()...)
+	specs = append(specs, ticketCommands{providers: map[string]bot.Tickets{"ovh": oc.Support, "planethoster": ph}}.specs()...)
+	specs = append(specs, invoiceCommands{bills: oc.Billing}.specs()...)
+	specs = append(specs, evolutionCommands{Contractor: Contractor{Mail: mc, Store: db, To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"},
+		From: "opsbot@anopex.test", Reference: "W751234567", Association: "Anopex", Now: func() time.Time { return hostingNow }}, engine: w.engine}.specs()...)
 	if err := w.engine.Register(specs...); err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,7 @@ func TestSSLCommand(t *testing.T) {
 	cp := cpanel.New(w.cp.URL(), "anopex", bot.NewSecret("tok"), &http.Client{}, zerolog.Nop())
 	h := Hosting{Certs: cp, TLS: &cpanel.TLSDialer{RootCAs: pool, Timeout: 5 * time.Second}, Now: func() time.Time { return hostingNow },
 		TLSHosts: []string{strings.TrimPrefix(ts.URL, "https://"), "127.0.0.1:1"}}
-	out, err := sslList(h)(t.Context(), bot.Call{Locale: bot.FR})
+	out, err := hostCommands(h).ssl(t.Context(), bot.Call{Locale: bot.FR})
 	if err != nil {
 		t.Fatal(err)
 	}

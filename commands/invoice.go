@@ -12,20 +12,27 @@ import (
 // payers approve payments: the treasurer or the president, never anyone else.
 var payers = []bot.Role{bot.Treasurer, bot.President}
 
-// invoices returns the bills family (OVH).
-func invoices(inv bot.Invoices) []bot.Spec {
+// invoiceCommands are the bills family (OVH).
+type invoiceCommands struct {
+	bills bot.Invoices
+}
+
+func (iv invoiceCommands) specs() []bot.Spec {
+	if iv.bills == nil {
+		return nil
+	}
 	return []bot.Spec{{
 		Path: "invoice list", Help: "Liste les factures OVH des douze derniers mois (ou seulement les impayées) et le total dû.",
 		HelpEN: "Lists the OVH bills of the last twelve months (or the unpaid ones only) and the total due.",
 		Roles:  []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President},
 		Args:   []bot.Arg{{Name: "filtre", Choices: []string{"unpaid", "impayées", "impayees"}, Optional: true}},
-		Read:   invoiceList(inv),
+		Read:   iv.list,
 	}, {
 		Path: "invoice pay", Help: "Paie ce qui reste dû sur une facture OVH (approbation du trésorier ou du président).",
 		HelpEN:  "Pays what is due on an OVH bill (approved by the treasurer or the president).",
 		Roles:   []bot.Role{bot.Admin, bot.Treasurer, bot.President},
 		Args:    []bot.Arg{{Name: "facture", Type: bot.ArgBillID}},
-		Preview: invoicePayPreview(inv), Apply: invoicePay(inv),
+		Preview: iv.previewPay, Apply: iv.applyPay,
 		Financial: true, Approvers: payers,
 	}}
 }
@@ -40,25 +47,23 @@ func invoiceLine(c bot.Call, i bot.Invoice) string {
 	return s
 }
 
-func invoiceList(inv bot.Invoices) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		unpaid := c.Args.Has("filtre")
-		list, err := inv.List(ctx, unpaid)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list bills: %w", err)
-		}
-		if len(list) == 0 {
-			return bot.Reply{Text: c.T("Aucune facture.", "No bill.")}, nil
-		}
-		var lines []string
-		due := bot.Money{Currency: "EUR"}
-		for _, i := range list {
-			lines = append(lines, invoiceLine(c, i))
-			due.Cents += i.Due.Cents
-		}
-		return bot.Reply{Text: fmt.Sprintf(c.T("%d facture(s) OVH, total dû %s :\n%s", "%d OVH bill(s), total due %s:\n%s"),
-			len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
+func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	unpaid := c.Args.Has("filtre")
+	list, err := iv.bills.List(ctx, unpaid)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list bills: %w", err)
 	}
+	if len(list) == 0 {
+		return bot.Reply{Text: c.T("Aucune facture.", "No bill.")}, nil
+	}
+	var lines []string
+	due := bot.Money{Currency: "EUR"}
+	for _, i := range list {
+		lines = append(lines, invoiceLine(c, i))
+		due.Cents += i.Due.Cents
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d facture(s) OVH, total dû %s :\n%s", "%d OVH bill(s), total due %s:\n%s"),
+		len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
 }
 
 // unpaidBill finds id among the bills with something due.
@@ -75,14 +80,12 @@ func unpaidBill(ctx context.Context, inv bot.Invoices, id string) (bot.Invoice, 
 	return list[i], nil
 }
 
-func invoicePayPreview(inv bot.Invoices) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		b, err := unpaidBill(ctx, inv, c.Args.Get("facture"))
-		if err != nil {
-			return "", err
-		}
-		return payPreview(c, b), nil
+func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, error) {
+	b, err := unpaidBill(ctx, iv.bills, c.Args.Get("facture"))
+	if err != nil {
+		return "", err
 	}
+	return payPreview(c, b), nil
 }
 
 // payPreview is the text approvers read; the payment runs only if it is
@@ -92,31 +95,29 @@ func payPreview(c bot.Call, b bot.Invoice) string {
 		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale))
 }
 
-func invoicePay(inv bot.Invoices) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		id := c.Args.Get("facture")
-		b, err := unpaidBill(ctx, inv, id) // the amount approved must still be the amount due
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		if c.Request != nil && c.Request.Preview != payPreview(c, b) {
-			return bot.Outcome{}, bot.Userf("Le montant dû sur %s a changé depuis la demande (%s maintenant) : rien n'a été payé. Refaites la demande.",
-				"The amount due on %s changed since the request (%s now): nothing was paid. Ask again.", id, b.Due.Format(c.Locale))
-		}
-		p, err := inv.Pay(ctx, id)
-		link := []bot.Private{{Text: fmt.Sprintf(c.T("Lien de paiement de la commande OVH %s (facture %s, %s) :", "Payment link of OVH order %s (bill %s, %s):"),
-			p.Order, id, p.Amount.Format(c.Locale)), Secret: p.Link}}
-		switch {
-		case err != nil && !p.Link.Empty():
-			return bot.Outcome{Text: fmt.Sprintf(c.T("⚠️ Commande de paiement %s créée chez OVH, mais le paiement automatique a échoué (%s) : le lien de paiement est envoyé en privé.",
-				"⚠️ Payment order %s created at OVH, but the automatic payment failed (%s): the payment link is sent privately."),
-				p.Order, bot.ErrorText(c.Locale, err, c.Invocation)), Private: link}, nil
-		case err != nil:
-			return bot.Outcome{}, fmt.Errorf("pay bill: %w", err)
-		case !p.Paid:
-			return bot.Outcome{Text: fmt.Sprintf(c.T("Commande de paiement %s créée chez OVH pour %s ; aucun moyen de paiement enregistré : le lien de paiement est envoyé en privé.",
-				"Payment order %s created at OVH for %s; no registered means of payment: the payment link is sent privately."), p.Order, p.Amount.Format(c.Locale)), Private: link}, nil
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Facture %s payée : %s (commande OVH %s)", "Bill %s paid: %s (OVH order %s)"), id, p.Amount.Format(c.Locale), p.Order)}, nil
+func (iv invoiceCommands) applyPay(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	id := c.Args.Get("facture")
+	b, err := unpaidBill(ctx, iv.bills, id) // the amount approved must still be the amount due
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	if c.Request != nil && c.Request.Preview != payPreview(c, b) {
+		return bot.Outcome{}, bot.Userf("Le montant dû sur %s a changé depuis la demande (%s maintenant) : rien n'a été payé. Refaites la demande.",
+			"The amount due on %s changed since the request (%s now): nothing was paid. Ask again.", id, b.Due.Format(c.Locale))
+	}
+	p, err := iv.bills.Pay(ctx, id)
+	link := []bot.Private{{Text: fmt.Sprintf(c.T("Lien de paiement de la commande OVH %s (facture %s, %s) :", "Payment link of OVH order %s (bill %s, %s):"),
+		p.Order, id, p.Amount.Format(c.Locale)), Secret: p.Link}}
+	switch {
+	case err != nil && !p.Link.Empty():
+		return bot.Outcome{Text: fmt.Sprintf(c.T("⚠️ Commande de paiement %s créée chez OVH, mais le paiement automatique a échoué (%s) : le lien de paiement est envoyé en privé.",
+			"⚠️ Payment order %s created at OVH, but the automatic payment failed (%s): the payment link is sent privately."),
+			p.Order, bot.ErrorText(c.Locale, err, c.Invocation)), Private: link}, nil
+	case err != nil:
+		return bot.Outcome{}, fmt.Errorf("pay bill: %w", err)
+	case !p.Paid:
+		return bot.Outcome{Text: fmt.Sprintf(c.T("Commande de paiement %s créée chez OVH pour %s ; aucun moyen de paiement enregistré : le lien de paiement est envoyé en privé.",
+			"Payment order %s created at OVH for %s; no registered means of payment: the payment link is sent privately."), p.Order, p.Amount.Format(c.Locale)), Private: link}, nil
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Facture %s payée : %s (commande OVH %s)", "Bill %s paid: %s (OVH order %s)"), id, p.Amount.Format(c.Locale), p.Order)}, nil
 }

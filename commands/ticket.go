@@ -12,14 +12,27 @@ import (
 // providerNames are the ticket providers as people read them.
 var providerNames = map[string]string{"ovh": "OVH", "planethoster": "PlanetHoster"}
 
-// tickets returns the ticket family over the providers given ("ovh",
-// "planethoster" → their bot.Tickets).
-func tickets(t map[string]bot.Tickets) []bot.Spec {
-	names := make([]string, 0, len(t))
-	for p := range t {
+// ticketCommands are the ticket family over the providers configured
+// ("ovh", "planethoster" → their bot.Tickets).
+type ticketCommands struct {
+	providers map[string]bot.Tickets
+}
+
+// names returns the providers' names, sorted.
+func (t ticketCommands) names() []string {
+	names := make([]string, 0, len(t.providers))
+	for p := range t.providers {
 		names = append(names, p)
 	}
 	slices.Sort(names)
+	return names
+}
+
+func (t ticketCommands) specs() []bot.Spec {
+	if len(t.providers) == 0 {
+		return nil
+	}
+	names := t.names()
 	readers := []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
 	admin := []bot.Role{bot.Admin}
 	id := bot.Arg{Name: "ticket", Type: bot.ArgTicketID}
@@ -29,40 +42,40 @@ func tickets(t map[string]bot.Tickets) []bot.Spec {
 		Roles:  admin,
 		Args: []bot.Arg{{Name: "fournisseur", Choices: names}, {Name: "objet", Type: bot.ArgSubject, Rest: true},
 			{Name: "texte", Type: bot.ArgBody, After: true}},
-		Preview: ticketOpenPreview(t), Apply: ticketOpen(t),
+		Preview: t.previewOpen, Apply: t.applyOpen,
 	}, {
 		Path: "ticket list", Help: "Liste les tickets ouverts chez les hébergeurs.",
 		HelpEN: "Lists the open tickets with the hosts.",
 		Roles:  readers, Args: []bot.Arg{{Name: "fournisseur", Choices: names, Optional: true}},
-		Read: ticketList(t, names),
+		Read: t.list,
 	}, {
 		Path: "ticket show", Help: "Affiche un ticket et ses messages (ovh-8123456, ph-3).",
 		HelpEN: "Shows a ticket and its messages (ovh-8123456, ph-3).",
-		Roles:  readers, Args: []bot.Arg{id}, Read: ticketShow(t),
+		Roles:  readers, Args: []bot.Arg{id}, Read: t.show,
 	}, {
 		Path: "ticket reply", Help: "Répond à un ticket : /ticket reply ovh-8123456 -- texte.",
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
 		Roles:  admin, Args: []bot.Arg{id, {Name: "texte", Type: bot.ArgBody, After: true}},
-		Preview: ticketReplyPreview(t), Apply: ticketReply(t),
+		Preview: t.previewReply, Apply: t.applyReply,
 	}}
 }
 
-// ticketOf resolves a ticket reference to its provider's Tickets.
-func ticketOf(t map[string]bot.Tickets, ref string) (bot.Tickets, string, string, error) {
+// of resolves a ticket reference to its provider's Tickets.
+func (t ticketCommands) of(ref string) (bot.Tickets, string, string, error) {
 	p, id, err := bot.ParseTicketID(ref)
 	if err != nil {
 		return nil, "", "", err
 	}
-	tk := t[p]
+	tk := t.providers[p]
 	if tk == nil {
 		return nil, "", "", bot.Userf("Aucun compte %s n'est configuré.", "No %s account is configured.", providerNames[p])
 	}
 	return tk, p, id, nil
 }
 
-// readTicket reads one ticket, NotFound becoming a sentence.
-func readTicket(ctx context.Context, t map[string]bot.Tickets, ref string) (bot.Ticket, error) {
-	tk, _, id, err := ticketOf(t, ref)
+// read reads one ticket, NotFound becoming a sentence.
+func (t ticketCommands) read(ctx context.Context, ref string) (bot.Ticket, error) {
+	tk, _, id, err := t.of(ref)
 	if err != nil {
 		return bot.Ticket{}, err
 	}
@@ -76,114 +89,102 @@ func readTicket(ctx context.Context, t map[string]bot.Tickets, ref string) (bot.
 	return got, nil
 }
 
-func ticketOpenPreview(t map[string]bot.Tickets) func(context.Context, bot.Call) (string, error) {
-	return func(_ context.Context, c bot.Call) (string, error) {
-		p := c.Args.Get("fournisseur")
-		how := ""
-		if p == "planethoster" {
-			how = c.T(" (par e-mail au support)", " (by e-mail to the support)")
-		}
-		return fmt.Sprintf(c.T("Nouveau ticket chez %s%s\nObjet : %s\nTexte :\n%s", "New ticket with %s%s\nSubject: %s\nText:\n%s"),
-			providerNames[p], how, c.Args.Get("objet"), c.Args.Get("texte")), nil
+func (t ticketCommands) previewOpen(_ context.Context, c bot.Call) (string, error) {
+	p := c.Args.Get("fournisseur")
+	how := ""
+	if p == "planethoster" {
+		how = c.T(" (par e-mail au support)", " (by e-mail to the support)")
 	}
+	return fmt.Sprintf(c.T("Nouveau ticket chez %s%s\nObjet : %s\nTexte :\n%s", "New ticket with %s%s\nSubject: %s\nText:\n%s"),
+		providerNames[p], how, c.Args.Get("objet"), c.Args.Get("texte")), nil
 }
 
-func ticketOpen(t map[string]bot.Tickets) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		p := c.Args.Get("fournisseur")
-		tk, err := t[p].Open(ctx, c.Args.Get("objet"), c.Args.Get("texte"))
-		if err != nil {
-			return bot.Outcome{}, fmt.Errorf("open ticket: %w", err)
-		}
-		text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), bot.TicketRef(p, tk.ID), providerNames[p])
-		if tk.Number != "" {
-			text += fmt.Sprintf(c.T(" (n° %s)", " (no. %s)"), tk.Number)
-		}
-		if tk.Link != "" {
-			text += fmt.Sprintf(c.T(" ; suivi : %s", "; follow it at %s"), tk.Link)
-		}
-		return bot.Outcome{Text: text}, nil
+func (t ticketCommands) applyOpen(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	p := c.Args.Get("fournisseur")
+	tk, err := t.providers[p].Open(ctx, c.Args.Get("objet"), c.Args.Get("texte"))
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("open ticket: %w", err)
 	}
+	text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), bot.TicketRef(p, tk.ID), providerNames[p])
+	if tk.Number != "" {
+		text += fmt.Sprintf(c.T(" (n° %s)", " (no. %s)"), tk.Number)
+	}
+	if tk.Link != "" {
+		text += fmt.Sprintf(c.T(" ; suivi : %s", "; follow it at %s"), tk.Link)
+	}
+	return bot.Outcome{Text: text}, nil
 }
 
-func ticketList(t map[string]bot.Tickets, names []string) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		which := names
-		if p := c.Args.Get("fournisseur"); p != "" {
-			which = []string{p}
+func (t ticketCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	which := t.names()
+	if p := c.Args.Get("fournisseur"); p != "" {
+		which = []string{p}
+	}
+	var b strings.Builder
+	failed := 0
+	for _, p := range which {
+		list, err := t.providers[p].List(ctx)
+		if err != nil { // one provider down does not hide the others
+			failed++
+			fmt.Fprintf(&b, "\n%s : %s", providerNames[p], bot.ErrorText(c.Locale, err, c.Invocation))
+			continue
 		}
-		var b strings.Builder
-		failed := 0
-		for _, p := range which {
-			list, err := t[p].List(ctx)
-			if err != nil { // one provider down does not hide the others
-				failed++
-				fmt.Fprintf(&b, "\n%s : %s", providerNames[p], bot.ErrorText(c.Locale, err, c.Invocation))
-				continue
+		fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), providerNames[p], len(list))
+		for _, tk := range list {
+			from := ""
+			if tk.LastFrom == "support" {
+				from = c.T(" — réponse du support", " — support answered")
 			}
-			fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), providerNames[p], len(list))
-			for _, tk := range list {
-				from := ""
-				if tk.LastFrom == "support" {
-					from = c.T(" — réponse du support", " — support answered")
-				}
-				fmt.Fprintf(&b, "\n  %s — %s — %s%s", bot.TicketRef(p, tk.ID), tk.Created.Format("02/01/2006"), tk.Subject, from)
-			}
+			fmt.Fprintf(&b, "\n  %s — %s — %s%s", bot.TicketRef(p, tk.ID), tk.Created.Format("02/01/2006"), tk.Subject, from)
 		}
-		if failed == len(which) {
-			return bot.Reply{}, bot.Userf("Aucun hébergeur n'a répondu :%s", "No host answered:%s", b.String())
-		}
-		return bot.Reply{Text: strings.TrimPrefix(b.String(), "\n")}, nil
 	}
+	if failed == len(which) {
+		return bot.Reply{}, bot.Userf("Aucun hébergeur n'a répondu :%s", "No host answered:%s", b.String())
+	}
+	return bot.Reply{Text: strings.TrimPrefix(b.String(), "\n")}, nil
 }
 
-func ticketShow(t map[string]bot.Tickets) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		ref := c.Args.Get("ticket")
-		tk, err := readTicket(ctx, t, ref)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, c.T("Ticket %s — %s\nÉtat : %s", "Ticket %s — %s\nState: %s"), ref, tk.Subject, tk.State)
-		if tk.Link != "" {
-			fmt.Fprintf(&b, c.T("\nSuivi et réponses du support : %s", "\nFollow-up and support answers: %s"), tk.Link)
-		}
-		for _, m := range tk.Messages {
-			who := c.T("nous", "us")
-			if m.From == "support" {
-				who = c.T("support", "support")
-			}
-			fmt.Fprintf(&b, "\n— %s, %s :\n%s", who, m.At.Format("02/01/2006 15:04"), m.Body)
-		}
-		return bot.Reply{Text: b.String()}, nil
+func (t ticketCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	ref := c.Args.Get("ticket")
+	tk, err := t.read(ctx, ref)
+	if err != nil {
+		return bot.Reply{}, err
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("Ticket %s — %s\nÉtat : %s", "Ticket %s — %s\nState: %s"), ref, tk.Subject, tk.State)
+	if tk.Link != "" {
+		fmt.Fprintf(&b, c.T("\nSuivi et réponses du support : %s", "\nFollow-up and support answers: %s"), tk.Link)
+	}
+	for _, m := range tk.Messages {
+		who := c.T("nous", "us")
+		if m.From == "support" {
+			who = c.T("support", "support")
+		}
+		fmt.Fprintf(&b, "\n— %s, %s :\n%s", who, m.At.Format("02/01/2006 15:04"), m.Body)
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
-func ticketReplyPreview(t map[string]bot.Tickets) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		ref := c.Args.Get("ticket")
-		tk, err := readTicket(ctx, t, ref)
-		if err != nil {
-			return "", err
-		}
-		if tk.State != "open" {
-			return "", bot.Userf("Le ticket %s est %s : il n'accepte plus de réponse.", "Ticket %s is %s: it takes no more replies.", ref, tk.State)
-		}
-		return fmt.Sprintf(c.T("Réponse au ticket %s (%s) :\n%s", "Reply to ticket %s (%s):\n%s"), ref, tk.Subject, c.Args.Get("texte")), nil
+func (t ticketCommands) previewReply(ctx context.Context, c bot.Call) (string, error) {
+	ref := c.Args.Get("ticket")
+	tk, err := t.read(ctx, ref)
+	if err != nil {
+		return "", err
 	}
+	if tk.State != "open" {
+		return "", bot.Userf("Le ticket %s est %s : il n'accepte plus de réponse.", "Ticket %s is %s: it takes no more replies.", ref, tk.State)
+	}
+	return fmt.Sprintf(c.T("Réponse au ticket %s (%s) :\n%s", "Reply to ticket %s (%s):\n%s"), ref, tk.Subject, c.Args.Get("texte")), nil
 }
 
-func ticketReply(t map[string]bot.Tickets) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		ref := c.Args.Get("ticket")
-		tk, _, id, err := ticketOf(t, ref)
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		if err := tk.Reply(ctx, id, c.Args.Get("texte")); err != nil {
-			return bot.Outcome{}, fmt.Errorf("reply to ticket: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Réponse envoyée au ticket %s", "Reply sent to ticket %s"), ref)}, nil
+func (t ticketCommands) applyReply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	ref := c.Args.Get("ticket")
+	tk, _, id, err := t.of(ref)
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	if err := tk.Reply(ctx, id, c.Args.Get("texte")); err != nil {
+		return bot.Outcome{}, fmt.Errorf("reply to ticket: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Réponse envoyée au ticket %s", "Reply sent to ticket %s"), ref)}, nil
 }

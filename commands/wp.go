@@ -9,27 +9,29 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// wp returns the WordPress commands: the accounts with their roles, and a
-// change of role.
-func wp(m Members) []bot.Spec {
-	if m.WPUsers == nil {
+// wpCommands are the WordPress commands: the accounts with their roles,
+// and a change of role. roles are the slugs a role argument accepts.
+type wpCommands struct {
+	accounts bot.WPUsers
+	roles    []string
+}
+
+func (w wpCommands) specs() []bot.Spec {
+	if w.accounts == nil {
 		return nil
 	}
-	roles := wpRoleNames(m)
-	specs := []bot.Spec{{
+	return []bot.Spec{{
 		Path: "wp users", Help: "Liste les comptes du site WordPress avec leurs rôles (filtre facultatif par rôle).",
 		HelpEN: "Lists the WordPress site's accounts with their roles (optional role filter).",
-		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "role", Type: argRole(roles), Optional: true}},
-		Read: wpUsers(m.WPUsers),
-	}}
-	specs = append(specs, bot.Spec{
+		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "role", Type: argRole(w.roles), Optional: true}},
+		Read: w.users,
+	}, {
 		Path: "wp role", Help: "Change le rôle d'un compte WordPress (rédacteur, auteur, abonné…).",
 		HelpEN: "Changes the role of a WordPress account (editor, author, subscriber…).",
 		Roles:  []bot.Role{bot.Admin}, Idempotent: true,
-		Args:    []bot.Arg{{Name: "compte", Type: bot.ArgWPUser}, {Name: "role", Type: argRole(roles)}},
-		Preview: previewWPRole(m.WPUsers), Apply: applyWPRole(m.WPUsers),
-	})
-	return specs
+		Args:    []bot.Arg{{Name: "compte", Type: bot.ArgWPUser}, {Name: "role", Type: argRole(w.roles)}},
+		Preview: w.previewRole, Apply: w.applyRole,
+	}}
 }
 
 // coreRoles are WordPress's own role slugs; wpRoleNames adds the
@@ -45,6 +47,7 @@ var frenchRoles = map[string]string{
 	"abonne": "subscriber", "abonnee": "subscriber",
 }
 
+// wpRoleNames are WordPress's core roles and the configured members-only ones.
 func wpRoleNames(m Members) []string {
 	roles := slices.Clone(coreRoles)
 	for _, r := range m.Coherence.MembersOnlyRoles {
@@ -98,27 +101,25 @@ func foldWord(s string) string {
 	return b.String()
 }
 
-func wpUsers(w bot.WPUsers) func(context.Context, bot.Call) (bot.Reply, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Reply, error) {
-		role := c.Args.Get("role")
-		users, err := w.WPUsers(ctx, role)
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("list wordpress users: %w", err)
-		}
-		var b strings.Builder
-		n := 0
-		for _, u := range users {
-			n++
-			fmt.Fprintf(&b, "\n%s — %s <%s> — %s", u.Username, u.Name, u.Email, u.RoleList())
-		}
-		if n == 0 {
-			if role != "" {
-				return bot.Reply{Text: fmt.Sprintf(c.T("Aucun compte WordPress n'a le rôle %s.", "No WordPress account has role %s."), role)}, nil
-			}
-			return bot.Reply{Text: c.T("Aucun compte WordPress.", "No WordPress account.")}, nil
-		}
-		return bot.Reply{Text: fmt.Sprintf(c.T("%d compte(s) WordPress :", "%d WordPress account(s):"), n) + b.String()}, nil
+func (w wpCommands) users(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	role := c.Args.Get("role")
+	users, err := w.accounts.WPUsers(ctx, role)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list wordpress users: %w", err)
 	}
+	var b strings.Builder
+	n := 0
+	for _, u := range users {
+		n++
+		fmt.Fprintf(&b, "\n%s — %s <%s> — %s", u.Username, u.Name, u.Email, u.RoleList())
+	}
+	if n == 0 {
+		if role != "" {
+			return bot.Reply{Text: fmt.Sprintf(c.T("Aucun compte WordPress n'a le rôle %s.", "No WordPress account has role %s."), role)}, nil
+		}
+		return bot.Reply{Text: c.T("Aucun compte WordPress.", "No WordPress account.")}, nil
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d compte(s) WordPress :", "%d WordPress account(s):"), n) + b.String()}, nil
 }
 
 // wpAccount reads one account by ID or login, or by address when who holds
@@ -137,30 +138,26 @@ func wpAccount(ctx context.Context, w bot.WPUsers, who string) (bot.WPUser, erro
 	return u, nil
 }
 
-func previewWPRole(w bot.WPUsers) func(context.Context, bot.Call) (string, error) {
-	return func(ctx context.Context, c bot.Call) (string, error) {
-		u, err := wpAccount(ctx, w, c.Args.Get("compte"))
-		if err != nil {
-			return "", err
-		}
-		role := c.Args.Get("role")
-		if len(u.Roles) == 1 && u.Roles[0] == role {
-			return "", bot.Userf("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
-		}
-		return fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role), nil
+func (w wpCommands) previewRole(ctx context.Context, c bot.Call) (string, error) {
+	u, err := wpAccount(ctx, w.accounts, c.Args.Get("compte"))
+	if err != nil {
+		return "", err
 	}
+	role := c.Args.Get("role")
+	if len(u.Roles) == 1 && u.Roles[0] == role {
+		return "", bot.Userf("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
+	}
+	return fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role), nil
 }
 
-func applyWPRole(w bot.WPUsers) func(context.Context, bot.Call) (bot.Outcome, error) {
-	return func(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-		u, err := wpAccount(ctx, w, c.Args.Get("compte"))
-		if err != nil {
-			return bot.Outcome{}, err
-		}
-		role := c.Args.Get("role")
-		if err := w.SetWPRole(ctx, u.ID, role); err != nil {
-			return bot.Outcome{}, fmt.Errorf("set wordpress role: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role)}, nil
+func (w wpCommands) applyRole(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	u, err := wpAccount(ctx, w.accounts, c.Args.Get("compte"))
+	if err != nil {
+		return bot.Outcome{}, err
 	}
+	role := c.Args.Get("role")
+	if err := w.accounts.SetWPRole(ctx, u.ID, role); err != nil {
+		return bot.Outcome{}, fmt.Errorf("set wordpress role: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role)}, nil
 }

@@ -3,7 +3,10 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,6 +24,11 @@ const DefaultTimeout = time.Second
 // ErrLocked is matched (errors.Is) by the error Open returns when another
 // process, or another DB in this process, holds the data file.
 var ErrLocked = errors.New("storage: data file locked")
+
+// ErrCorrupt is matched (errors.Is) by the error Open returns for a data
+// file that is empty, truncated or damaged. Open never replaces such a file
+// with a new one: the operator restores a copy made by `opsbot backup`.
+var ErrCorrupt = errors.New("storage: data file damaged")
 
 // ErrNewerSchema is matched (errors.Is) by the error Open returns for a file
 // written by a newer opsbot.
@@ -61,7 +69,10 @@ type DB struct {
 // Open opens (or, unless read-only, creates) the data file at path, takes
 // its lock, creates the missing buckets and checks the schema version. If
 // another process holds the file it fails after o.Timeout with an error
-// matching ErrLocked that tells the operator what to do.
+// matching ErrLocked that tells the operator what to do. An existing file is
+// first read whole: an empty, truncated or damaged one is refused with an
+// error matching ErrCorrupt that names the file and how to restore it, and
+// is never replaced.
 func Open(path string, o Options) (*DB, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
@@ -69,17 +80,23 @@ func Open(path string, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("storage: open data file: %w", err)
+	info, err := os.Stat(path)
+	switch {
+	case err == nil && info.Size() == 0:
+		// bbolt would silently turn an empty file into a new database,
+		// losing every request and the audit log without a word.
+		return nil, &corruptError{path: path, why: "the file is empty (0 bytes)"}
+	case err == nil:
+		// Verify an existing file read-only before bbolt writes to it.
+		if err := verify(path, info.Size(), o.Timeout); err != nil {
+			return nil, err
 		}
+	case o.ReadOnly || !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("storage: open data file: %w", err)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, &lockedError{path: path}
-	}
+	bdb, err := openBolt(path, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
 	if err != nil {
-		return nil, fmt.Errorf("storage: open data file %s: %w", path, err)
+		return nil, err
 	}
 	db := &DB{bolt: bdb, path: path, now: o.Now}
 	if o.ReadOnly {
@@ -92,6 +109,72 @@ func Open(path string, o Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openBolt opens the file with bbolt and turns what bbolt does on a damaged
+// file into an error matching ErrCorrupt: its errors for bad meta pages
+// (ErrInvalid, ErrChecksum, ErrVersionMismatch, a file shorter than two
+// pages), and the panics it raises on a page it cannot make sense of,
+// including a fault on a page beyond a truncated file's end (hence
+// SetPanicOnFault, bbolt maps the file in memory). A panic leaves the file
+// open until the process ends; it ends, since start-up refuses.
+func openBolt(path string, o *bolt.Options) (bdb *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			bdb, err = nil, &corruptError{path: path, why: fmt.Sprint(p)}
+		}
+	}()
+	bdb, err = bolt.Open(path, 0o600, o)
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, &lockedError{path: path}
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch),
+		err != nil && strings.Contains(err.Error(), "file size too small"):
+		return nil, &corruptError{path: path, why: err.Error()}
+	case err != nil:
+		return nil, fmt.Errorf("storage: open data file %s: %w", path, err)
+	}
+	return bdb, nil
+}
+
+// verify opens an existing file read-only and reads all of it: the size its
+// meta page records must fit in the file (else it was truncated), and every
+// bucket, key and value must be readable. It runs in this goroutine, so a
+// panic of bbolt's on a bad page becomes an error matching ErrCorrupt (bbolt's
+// own Tx.Check reads in a goroutine of its own, where a panic would crash
+// the process). opsbot's file is small: reading it whole at start-up costs
+// milliseconds.
+func verify(path string, size int64, timeout time.Duration) (err error) {
+	bdb, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = &corruptError{path: path, why: fmt.Sprint(p)}
+		}
+	}()
+	defer bdb.Close()
+	return bdb.View(func(tx *bolt.Tx) error {
+		if tx.Size() > size {
+			return &corruptError{path: path, why: fmt.Sprintf("the file is truncated: %d bytes, its last page ends at %d", size, tx.Size())}
+		}
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return readAll(b) })
+	})
+}
+
+// readAll reads every key and value of b and of its nested buckets.
+func readAll(b *bolt.Bucket) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			if nested := b.Bucket(k); nested != nil {
+				return readAll(nested)
+			}
+		}
+		return nil
+	})
 }
 
 // Close releases the file and its lock.
@@ -162,6 +245,18 @@ type lockedError struct{ path string }
 func (e *lockedError) Error() string {
 	return fmt.Sprintf("storage: data file %s is in use by another opsbot process (locked); stop it or choose another -data directory", e.path)
 }
+
+// corruptError is what Open returns for a damaged data file.
+type corruptError struct{ path, why string }
+
+func (e *corruptError) Error() string {
+	return fmt.Sprintf("storage: data file %s is damaged (%s); opsbot will not use it nor replace it. "+
+		"Keep it for analysis (mv %s %s.damaged) and restore the latest copy made by `opsbot backup` (cp COPY %s)",
+		e.path, e.why, e.path, e.path, e.path)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) true.
+func (e *corruptError) Is(target error) bool { return target == ErrCorrupt }
 
 // Is makes errors.Is(err, ErrLocked) true.
 func (e *lockedError) Is(target error) bool { return target == ErrLocked }

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/signal"
@@ -139,13 +140,10 @@ func newLogger(w io.Writer, level string, pretty bool) zerolog.Logger {
 }
 
 // open builds the app from a configuration: store, policy, providers. The
-// chat and the engine come after, because the engine needs the chat.
+// chat and the engine come after, because the engine needs the chat. A
+// damaged data file stops it with storage's error (ErrCorrupt), which names
+// the file and how to restore it.
 func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
-	policy, err := cfg.policy()
-	if err != nil {
-		return nil, err
-	}
-	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy, metrics: ops.NewMetrics()}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -153,8 +151,25 @@ func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.store = db
-	a.closers = append(a.closers, func() { db.Close() })
+	a, err := openWith(cfg, log, now, db)
+	if err != nil {
+		db.Close()
+	}
+	return a, err
+}
+
+// openWith builds the app on db (nil for check-config when the data file
+// is in use or does not exist yet; nothing it checks writes to the store).
+func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage.DB) (*app, error) {
+	policy, err := cfg.policy()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy, metrics: ops.NewMetrics()}
+	if db != nil {
+		a.store = db
+		a.closers = append(a.closers, func() { db.Close() })
+	}
 	for _, wire := range providers {
 		if err := wire(a); err != nil {
 			a.close()
@@ -293,6 +308,27 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 	return a.start(ctx, platform, chat, listen)
 }
 
+// checkData opens the data file read-only for check-config, so a running
+// bot's lock is not needed: it waits a moment for a bot that is starting or
+// writing, then says the bot is running and goes on without the file. A
+// damaged file is an error. The DB is nil when the file was not opened.
+func checkData(dir string, stdout io.Writer) (*storage.DB, error) {
+	path := filepath.Join(dir, "opsbot.db")
+	db, err := storage.Open(path, storage.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		fmt.Fprintf(stdout, "%-14s in use by a running opsbot (not read; its start-up checked it)\n", "data file")
+		return nil, nil
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(stdout, "%-14s none yet: %s is created at the first start\n", "data file", path)
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "%-14s ok\n", "data file")
+	return db, nil
+}
+
 func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -305,8 +341,15 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: syntax and references OK\n", *path)
-	a, err := open(cfg, newLogger(io.Discard, "error", false), time.Now)
+	db, err := checkData(cfg.Data, stdout)
 	if err != nil {
+		return err
+	}
+	a, err := openWith(cfg, newLogger(io.Discard, "error", false), time.Now, db)
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
 		return err
 	}
 	defer a.close()

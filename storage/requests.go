@@ -68,7 +68,9 @@ func (db *DB) Request(_ context.Context, id int64) (bot.ChangeRequest, error) {
 }
 
 // RequestByMessage returns the request posted as messageID on platform; the
-// error is of kind NotFound if no request has that message.
+// error is of kind NotFound if no request has that message. The request
+// returned is always one whose stored Platform and MessageID are exactly
+// these: the index is checked against the request itself.
 func (db *DB) RequestByMessage(_ context.Context, platform, messageID string) (bot.ChangeRequest, error) {
 	const op = "get request by message"
 	var cr bot.ChangeRequest
@@ -83,6 +85,11 @@ func (db *DB) RequestByMessage(_ context.Context, platform, messageID string) (b
 		}
 		var err error
 		cr, err = getRequest(tx, int64(seqOf(raw)))
+		if err == nil && (cr.Platform != platform || cr.MessageID != messageID) {
+			// The index must never hand a vote to a request posted as
+			// another message: an entry left over is no entry.
+			return notFound(op, "request %d was posted as message %q on %s, not %q", cr.ID, cr.MessageID, cr.Platform, messageID)
+		}
 		return err
 	})
 	return cr, internal(op, err)

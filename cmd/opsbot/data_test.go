@@ -5,10 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -98,5 +102,60 @@ func TestCheckDataFile(t *testing.T) {
 	}
 	if _, err := checkData(dir, &out); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("checkData on an empty file = %v, want an error naming %s", err, path)
+	}
+}
+
+// Two console sessions on one data directory: the second numbers its
+// messages after the first's, so reacting ✅ to a number of one of its own
+// messages cannot approve the first session's request, and the second
+// session can still post requests of its own (issue 13 §8: a quota went back
+// from 3 Go to 2 Go, and a new request was "annulée" on a storage conflict).
+func TestSecondSessionCannotApproveFirstSessionsRequest(t *testing.T) {
+	dir := t.TempDir()
+	session := func(script string) string {
+		t.Helper()
+		d, err := newDemo(t.Context(), dir, "fr", zerolog.Nop(), func() time.Time { return demoClock })
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.close()
+		var out bytes.Buffer
+		if err := d.run(t.Context(), strings.NewReader(script), &out); err != nil {
+			t.Fatalf("demo: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	first := session("/mail quota delegue75@anopex.test 3G\n")
+	if !strings.Contains(first, "Demande n°1 —") {
+		t.Fatalf("first session posted no request:\n%s", first)
+	}
+	// The second session reacts ✅ as the treasurer to every message of its
+	// own before its request, then asks for a change of its own.
+	script := "/whoami\n/whoami\n/whoami\n/whoami\n/as tresoriere\n"
+	ids := regexp.MustCompile(`(?m)^\[(\d+)\]`)
+	probe := session("/whoami\n/whoami\n/whoami\n/whoami\n")
+	for _, m := range ids.FindAllStringSubmatch(probe, -1) {
+		script += "react " + m[1] + " ✅\n"
+	}
+	script += "/as sysadmin\n/mail quota delegue75@anopex.test 4G\n"
+	second := session(script)
+	if strings.Contains(second, "approuvée") || strings.Contains(second, "exécutée") {
+		t.Errorf("a reaction on a message of a later session approved a request:\n%s", second)
+	}
+	if !strings.Contains(second, "Demande n°") || strings.Contains(second, "annulée") {
+		t.Errorf("the later session could not post its request:\n%s", second)
+	}
+	posted := regexp.MustCompile(`(?m)^\[(\d+)\] #approbations: Demande n°1 `).FindStringSubmatch(first)
+	if posted == nil || regexp.MustCompile(`(?m)^\[`+posted[1]+`\]`).MatchString(second) {
+		t.Errorf("the first request's message number was given again in the second session:\n%s", second)
+	}
+	db, err := storage.Open(filepath.Join(dir, "opsbot.db"), storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cr, err := db.Request(t.Context(), 1)
+	if err != nil || cr.State != bot.Pending {
+		t.Errorf("request 1 is %s (%v), want pending", cr.State, err)
 	}
 }

@@ -139,7 +139,10 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	}
 	defer a.close()
 	a.checkFirst = true
-	con := console.New(stdin, stdout, a.policy, "sysadmin", filepath.Join(d.cfg.Data, "attachments"))
+	con, err := newConsole(ctx, a, stdin, stdout, "sysadmin")
+	if err != nil {
+		return err
+	}
 	if d.smtp != nil {
 		d.smtp.OnMessage(func(m mailertest.Message) { con.Note(mailLine(m)) })
 	}
@@ -192,7 +195,22 @@ func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if p := a.policy.Person(console.Platform, who, who, nil, false); len(p.Roles) == 0 {
 		return fmt.Errorf("console: %q is not a console name of the configuration's people", who)
 	}
-	con := console.New(stdin, stdout, a.policy, who, filepath.Join(cfg.Data, "attachments"))
+	con, err := newConsole(ctx, a, stdin, stdout, who)
+	if err != nil {
+		return err
+	}
 	con.SetLocale(cfg.locale())
 	return a.start(ctx, console.Platform, con, con.Run)
+}
+
+// newConsole builds the console chat acting as who, numbering its messages
+// after those the data file holds from earlier sessions.
+func newConsole(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer, who string) (*console.Console, error) {
+	con := console.New(stdin, stdout, a.policy, who, filepath.Join(a.cfg.Data, "attachments"))
+	used, err := a.store.MessageIDs(ctx, console.Platform)
+	if err != nil {
+		return nil, err
+	}
+	con.Continue(used)
+	return con, nil
 }

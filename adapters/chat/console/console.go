@@ -52,6 +52,22 @@ func New(in io.Reader, out io.Writer, policy *bot.Policy, start, dir string) *Co
 	return &Console{in: in, out: out, policy: policy, current: start, dir: dir}
 }
 
+// Continue makes the console number its messages after the highest
+// number in used, the message IDs the data file records for the console
+// (storage's MessageIDs). Call it before Run: a session then never gives a
+// message the number of one of an earlier session's change requests or
+// alerts, so `react N ✅` on a new message cannot vote on an old request
+// (while `react N ✅` on an old request's own number still does).
+func (c *Console) Continue(used []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range used {
+		if n, err := strconv.Atoi(id); err == nil && n > c.seq {
+			c.seq = n
+		}
+	}
+}
+
 // print writes one message with a new ID and returns the ID.
 func (c *Console) print(target, text string, att []bot.Attachment) (string, error) {
 	c.mu.Lock()

@@ -134,3 +134,23 @@ func TestConsoleEnglishNotes(t *testing.T) {
 		t.Errorf("English notes:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+// Continue numbers the session's messages after the IDs an earlier session
+// left in the data file (non-numbers ignored), and a reaction may still name
+// one of those older messages.
+func TestConsoleContinue(t *testing.T) {
+	policy, _ := bot.NewPolicy([]bot.Member{{Name: "Sam", Roles: []bot.Role{bot.Admin}, IDs: map[string]string{Platform: "sysadmin"}}}, nil)
+	var out bytes.Buffer
+	c := New(strings.NewReader("/hello\nreact 7 ✅\n"), &out, policy, "sysadmin", t.TempDir())
+	c.Continue([]string{"3", "12", "7", "x"})
+	h := &echo{chat: c}
+	if err := c.Run(t.Context(), h); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[13] ~sysadmin: vous avez dit hello\n"; out.String() != want {
+		t.Errorf("transcript %q, want %q", out.String(), want)
+	}
+	if len(h.reactions) != 1 || h.reactions[0].MessageID != "7" {
+		t.Errorf("reactions = %+v, want one on message 7", h.reactions)
+	}
+}

@@ -8,18 +8,19 @@ import (
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // AlertDesk is what the alert commands need: the alerts open now, muting,
-// and running every check at once. *bot.Scheduler provides it.
+// and running every check at once. *alerts.Scheduler provides it.
 type AlertDesk interface {
 	// List returns the alerts open or muted now, by key.
-	List(ctx context.Context) ([]bot.AlertState, error)
+	List(ctx context.Context) ([]alerts.State, error)
 	// Mute silences key for d (d = 0 lifts the mute); NotFound for a key
 	// that never fired.
-	Mute(ctx context.Context, key string, d time.Duration, by bot.Person) (bot.AlertState, error)
+	Mute(ctx context.Context, key string, d time.Duration, by bot.Person) (alerts.State, error)
 	// CheckNow runs every check, posts what changed, and returns the results.
-	CheckNow(ctx context.Context) []bot.CheckResult
+	CheckNow(ctx context.Context) []alerts.CheckResult
 	// Now is the clock of the alerts.
 	Now() time.Time
 }
@@ -82,13 +83,13 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 			fmt.Fprintf(&b, c.T("✅ `%s` — rétablie", "✅ `%s` — recovered"), s.Key)
 		} else {
 			fmt.Fprintf(&b, c.T("%s %s `%s` — %s — depuis %s", "%s %s `%s` — %s — for %s"),
-				s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, bot.AlertAge(c.Locale, now.Sub(s.Since)))
+				s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, alerts.Age(c.Locale, now.Sub(s.Since)))
 			if s.AckedBy != "" {
 				fmt.Fprintf(&b, c.T(" — prise en charge par %s", " — taken by %s"), s.AckedByName)
 			}
 		}
 		if s.Muted(now) {
-			fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), bot.AlertAge(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
+			fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), alerts.Age(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
 		}
 	}
 	return bot.Reply{Text: b.String()}, nil
@@ -111,7 +112,7 @@ func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) 
 		return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` n'est plus muette.", "Alert `%s` is no longer muted."), key)}, nil
 	}
 	return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` est muette pour %s : aucun message d'ici là, sauf son rétablissement.",
-		"Alert `%s` is muted for %s: no post until then, except its recovery."), key, bot.AlertAge(c.Locale, dur))}, nil
+		"Alert `%s` is muted for %s: no post until then, except its recovery."), key, alerts.Age(c.Locale, dur))}, nil
 }
 
 func (a alertCommands) check(ctx context.Context, c bot.Call) (bot.Reply, error) {
@@ -140,8 +141,8 @@ func (a alertCommands) check(ctx context.Context, c bot.Call) (bot.Reply, error)
 	return bot.Reply{Text: b.String()}, nil
 }
 
-func worst(as []bot.Alert) bot.Severity {
-	w := bot.SeverityInfo
+func worst(as []alerts.Alert) alerts.Severity {
+	w := alerts.Info
 	for _, a := range as {
 		if a.Severity.Rank() > w.Rank() {
 			w = a.Severity

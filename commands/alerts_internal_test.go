@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
@@ -53,7 +54,7 @@ type alertsWorld struct {
 	posts  *alertsPosts
 	clock  *testlog.Clock
 	mu     sync.Mutex
-	tls    []bot.Alert
+	tls    []alerts.Alert
 	dnsErr error
 }
 
@@ -73,22 +74,22 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: w.posts, Store: db, Channel: "alertes", Platform: "test", Locale: l, Now: w.clock.Now})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: w.posts, Store: db, Channel: "alertes", Platform: "test", Locale: l, Now: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Now: w.clock.Now, Location: time.UTC, Jobs: []bot.Job{
-		{Check: bot.CheckFunc("tls", func(context.Context) ([]bot.Alert, error) {
+	s, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Now: w.clock.Now, Location: time.UTC, Jobs: []alerts.Job{
+		{Check: alerts.CheckFunc("tls", func(context.Context) ([]alerts.Alert, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			return w.tls, nil
 		}), Every: time.Hour},
-		{Check: bot.CheckFunc("dns", func(context.Context) ([]bot.Alert, error) {
+		{Check: alerts.CheckFunc("dns", func(context.Context) ([]alerts.Alert, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			return nil, w.dnsErr
 		}), Daily: "03:00"},
-		{Digest: bot.DigestFunc("coherence", func(context.Context) (string, error) { return "Cohérence : rien à signaler", nil }), Daily: "06:00"},
+		{Digest: alerts.DigestFunc("coherence", func(context.Context) (string, error) { return "Cohérence : rien à signaler", nil }), Daily: "06:00"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +132,7 @@ func (w *alertsWorld) run(t *testing.T, userID, line string) string {
 
 func TestAlertCommands(t *testing.T) {
 	w := newAlertsWorld(t, bot.FR)
-	cert := bot.Alert{Key: "tls:mail.anopex.test:993", Severity: bot.SeverityCritical, Title: "Le certificat TLS de mail.anopex.test:993 expire dans 3 jours"}
+	cert := alerts.Alert{Key: "tls:mail.anopex.test:993", Severity: alerts.Critical, Title: "Le certificat TLS de mail.anopex.test:993 expire dans 3 jours"}
 	steps := []struct {
 		name, user, line, want string
 		before                 func()
@@ -144,7 +145,7 @@ func TestAlertCommands(t *testing.T) {
 			"📋 coherence — résumé publié dans le canal des alertes\n" +
 			"Les débuts et fins d'alerte sont publiés dans le canal des alertes.", func() {
 			w.mu.Lock()
-			w.tls, w.dnsErr = []bot.Alert{cert}, &bot.Error{Kind: bot.Unavailable}
+			w.tls, w.dnsErr = []alerts.Alert{cert}, &bot.Error{Kind: bot.Unavailable}
 			w.mu.Unlock()
 		}, 2},
 		{"list, three hours later", "u-board", "alerts list", "1 alerte(s) en cours :\n🔴 CRITIQUE `tls:mail.anopex.test:993` — " +
@@ -185,7 +186,7 @@ func TestAlertCommands(t *testing.T) {
 
 func TestAlertCommandsEnglish(t *testing.T) {
 	w := newAlertsWorld(t, bot.EN)
-	w.tls = []bot.Alert{{Key: "tls:a:443", Severity: bot.SeverityWarning, Title: "expires in 10 days"}}
+	w.tls = []alerts.Alert{{Key: "tls:a:443", Severity: alerts.Warning, Title: "expires in 10 days"}}
 	w.dnsErr = errors.New("boom")
 	want := "Checks run now:\n🟠 tls — 1 alert(s):\n  🟠 `tls:a:443` — expires in 10 days\n" +
 		"❌ dns — failed: opsbot internal error; the administrator will find the details in the log (ref. ref1).\n" +
@@ -208,7 +209,7 @@ func TestAlertCommandsEnglish(t *testing.T) {
 // through the engine's Watch, and the list shows who took it.
 func TestAlertAckThroughEngine(t *testing.T) {
 	w := newAlertsWorld(t, bot.FR)
-	w.tls = []bot.Alert{{Key: "tls:a:443", Severity: bot.SeverityWarning, Title: "expire"}}
+	w.tls = []alerts.Alert{{Key: "tls:a:443", Severity: alerts.Warning, Title: "expire"}}
 	w.run(t, "u-admin", "alerts check")
 	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: w.posts.idOf("`tls:a:443`"), User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
 	want := "1 alerte(s) en cours :\n🟠 AVERTISSEMENT `tls:a:443` — expire — depuis moins d'une minute — prise en charge par Camille CA"

@@ -8,22 +8,23 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
-var _ bot.AlertStore = (*DB)(nil)
+var _ alerts.Store = (*DB)(nil)
 
 // bucketAlerts holds the alert life cycle's state: alert key (UTF-8, as the
-// check wrote it) → bot.AlertState. One record per key, replaced on every
+// check wrote it) → alerts.State. One record per key, replaced on every
 // change; keys sort by name, so Alerts lists them in key order.
 var bucketAlerts = []byte("alerts")
 
 // Alert returns the state of alert key; ok is false if it never fired.
-func (db *DB) Alert(_ context.Context, key string) (s bot.AlertState, ok bool, err error) {
+func (db *DB) Alert(_ context.Context, key string) (s alerts.State, ok bool, err error) {
 	if key == "" {
 		return s, false, nil
 	}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		s, ok, err = getJSON[bot.AlertState](readBucket(tx, bucketAlerts), []byte(key))
+		s, ok, err = getJSON[alerts.State](readBucket(tx, bucketAlerts), []byte(key))
 		return err
 	})
 	return s, ok, internal("get alert", err)
@@ -31,7 +32,7 @@ func (db *DB) Alert(_ context.Context, key string) (s bot.AlertState, ok bool, e
 
 // SaveAlert stores s under s.Key, replacing the previous state. An empty key
 // is refused (kind Invalid) and nothing is stored.
-func (db *DB) SaveAlert(_ context.Context, s bot.AlertState) error {
+func (db *DB) SaveAlert(_ context.Context, s alerts.State) error {
 	if s.Key == "" {
 		return bot.Errorf(bot.Invalid, "storage", "save alert", "empty alert key")
 	}
@@ -45,15 +46,15 @@ func (db *DB) SaveAlert(_ context.Context, s bot.AlertState) error {
 }
 
 // Alerts returns every stored alert state in key order.
-func (db *DB) Alerts(_ context.Context) ([]bot.AlertState, error) {
-	var out []bot.AlertState
+func (db *DB) Alerts(_ context.Context) ([]alerts.State, error) {
+	var out []alerts.State
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		b := readBucket(tx, bucketAlerts)
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, raw []byte) error {
-			var s bot.AlertState
+			var s alerts.State
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return fmt.Errorf("decode alert %q: %w", k, err)
 			}

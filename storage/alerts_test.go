@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 func TestAlerts(t *testing.T) {
@@ -18,10 +19,10 @@ func TestAlerts(t *testing.T) {
 	if all, err := db.Alerts(ctx); len(all) != 0 || err != nil {
 		t.Fatalf("Alerts on a new file = %v, %v", all, err)
 	}
-	states := []bot.AlertState{
-		{Key: "tls:b", Check: "tls", Severity: bot.SeverityCritical, Title: "b", Open: true, Since: t0, Posted: bot.SeverityCritical,
+	states := []alerts.State{
+		{Key: "tls:b", Check: "tls", Severity: alerts.Critical, Title: "b", Open: true, Since: t0, Posted: alerts.Critical,
 			LastPosted: t0, MessageID: "m1", Messages: []string{"m1"}, Platform: "console", Channel: "alertes"},
-		{Key: "http:https://a/", Check: "http", Severity: bot.SeverityWarning, Since: t0, Ended: t0.Add(time.Hour),
+		{Key: "http:https://a/", Check: "http", Severity: alerts.Warning, Since: t0, Ended: t0.Add(time.Hour),
 			AckedBy: "u1", AckedByName: "Sam", AckedAt: t0.Add(time.Minute), MutedUntil: t0.Add(48 * time.Hour), MutedBy: "Sam"},
 	}
 	for _, s := range states {
@@ -33,7 +34,7 @@ func TestAlerts(t *testing.T) {
 	if err := db.SaveAlert(ctx, states[0]); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAlert(ctx, bot.AlertState{Title: "no key"}); bot.KindOf(err) != bot.Invalid {
+	if err := db.SaveAlert(ctx, alerts.State{Title: "no key"}); bot.KindOf(err) != bot.Invalid {
 		t.Errorf("SaveAlert(empty key) error %v, want kind Invalid", err)
 	}
 	db = reopen(t, db, Options{})
@@ -41,7 +42,7 @@ func TestAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []bot.AlertState{states[1], states[0]} // key order
+	want := []alerts.State{states[1], states[0]} // key order
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Alerts after reopening (-want +got):\n%s", diff)
 	}

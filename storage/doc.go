@@ -15,7 +15,7 @@ bot type needs no migration (old records decode with its zero value).
 	requests             request ID → bot.ChangeRequest
 	request_by_message   platform + "\x00" + message ID → the request's 8-byte key
 	audit                Seq → bot.AuditRecord
-	alerts               alert key → bot.AlertState (storage/alerts.go)
+	alerts               alert key → alerts.State (storage/alerts.go)
 	tickets              ticket number → bot.Ticket (tickets sent by e-mail: PlanetHoster)
 	evolutions           evolution number → bot.Evolution (requests to the contractor CF2D)
 
@@ -92,16 +92,16 @@ scanJSON (newest first) for values, internal and notFound for errors.
 	var bucketAlerts = []byte("alerts") // key: alert key string → alertJSON
 
 	// Alert returns the state of alert key; ok is false if it never fired.
-	func (db *DB) Alert(_ context.Context, key string) (a bot.Alert, ok bool, err error) {
+	func (db *DB) Alert(_ context.Context, key string) (a alerts.State, ok bool, err error) {
 		err = db.bolt.View(func(tx *bolt.Tx) error {
-			a, ok, err = getJSON[bot.Alert](readBucket(tx, bucketAlerts), []byte(key))
+			a, ok, err = getJSON[alerts.State](readBucket(tx, bucketAlerts), []byte(key))
 			return err
 		})
 		return a, ok, internal("get alert", err)
 	}
 
 	// SaveAlert stores the state of alert a.Key.
-	func (db *DB) SaveAlert(_ context.Context, a bot.Alert) error {
+	func (db *DB) SaveAlert(_ context.Context, a alerts.State) error {
 		return internal("save alert", db.bolt.Update(func(tx *bolt.Tx) error {
 			b, err := writeBucket(tx, bucketAlerts)
 			if err != nil {

@@ -28,6 +28,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Metrics holds opsbot's metrics. Its methods are safe for concurrent use
@@ -139,7 +140,7 @@ func (m *Metrics) Client(provider string, hc *http.Client) *http.Client {
 }
 
 // CheckDone records one run of an alert check; it fits
-// bot.SchedulerConfig.Observe.
+// alerts.SchedulerConfig.Observe.
 func (m *Metrics) CheckDone(check string, d time.Duration, firing int, err error) {
 	m.checkDuration.WithLabelValues(check).Observe(d.Seconds())
 	if err != nil {
@@ -188,20 +189,20 @@ func (m *Metrics) CollectRequests(r RequestLister) {
 
 // CollectAlerts adds opsbot_alerts_open{severity}, counted from s at each
 // scrape.
-func (m *Metrics) CollectAlerts(s bot.AlertStore) {
+func (m *Metrics) CollectAlerts(s alerts.Store) {
 	desc := prometheus.NewDesc("opsbot_alerts_open", "Open alerts by severity.", []string{"severity"}, nil)
 	m.reg.MustRegister(&storeCollector{desc: desc, collect: func(ctx context.Context, ch chan<- prometheus.Metric) error {
 		all, err := s.Alerts(ctx)
 		if err != nil {
 			return err
 		}
-		n := map[bot.Severity]int{}
+		n := map[alerts.Severity]int{}
 		for _, a := range all {
 			if a.Open {
 				n[a.Severity]++
 			}
 		}
-		for _, sev := range []bot.Severity{bot.SeverityInfo, bot.SeverityWarning, bot.SeverityCritical} {
+		for _, sev := range []alerts.Severity{alerts.Info, alerts.Warning, alerts.Critical} {
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n[sev]), string(sev))
 		}
 		return nil

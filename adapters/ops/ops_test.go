@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 func TestCountersAndGauges(t *testing.T) {
@@ -34,7 +35,7 @@ func TestCountersAndGauges(t *testing.T) {
 	m.ProbeHTTP("https://www.anopex.test/", 200, 300*time.Millisecond)
 	m.ProbeHTTP("https://adherents.anopex.test/", 503, 10*time.Millisecond)
 	m.CollectRequests(lister{{State: bot.Pending}, {State: bot.Pending}, {State: bot.Done}})
-	m.CollectAlerts(alertStore{{Open: true, Severity: bot.SeverityCritical}, {Open: false, Severity: bot.SeverityWarning}, {Open: true, Severity: bot.SeverityWarning}})
+	m.CollectAlerts(alertStore{{Open: true, Severity: alerts.Critical}, {Open: false, Severity: alerts.Warning}, {Open: true, Severity: alerts.Warning}})
 
 	want := `
 # HELP opsbot_commands_total Commands handled, by command path and outcome (ok, requested, denied, invalid, error).
@@ -149,13 +150,13 @@ func (l lister) ListRequests(context.Context, ...bot.State) ([]bot.ChangeRequest
 	return l, nil
 }
 
-type alertStore []bot.AlertState
+type alertStore []alerts.State
 
-func (s alertStore) Alert(context.Context, string) (bot.AlertState, bool, error) {
-	return bot.AlertState{}, false, nil
+func (s alertStore) Alert(context.Context, string) (alerts.State, bool, error) {
+	return alerts.State{}, false, nil
 }
-func (s alertStore) SaveAlert(context.Context, bot.AlertState) error  { return nil }
-func (s alertStore) Alerts(context.Context) ([]bot.AlertState, error) { return s, nil }
+func (s alertStore) SaveAlert(context.Context, alerts.State) error  { return nil }
+func (s alertStore) Alerts(context.Context) ([]alerts.State, error) { return s, nil }
 
 type brokenLister struct{}
 

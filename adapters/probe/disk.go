@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Disk raises "disk:account" when the hosting account's disk usage is over
@@ -16,7 +17,7 @@ type Disk struct {
 	o       Options
 }
 
-var _ bot.Check = (*Disk)(nil)
+var _ alerts.Check = (*Disk)(nil)
 
 // NewDisk returns the disk usage check; percent <= 0 means 90.
 func NewDisk(q bot.AccountQuota, percent float64, o Options) *Disk {
@@ -31,7 +32,7 @@ func (c *Disk) Name() string { return "disk" }
 
 // Run reads the account's usage; a provider error fails the run and leaves
 // the disk alert as it is.
-func (c *Disk) Run(ctx context.Context) ([]bot.Alert, error) {
+func (c *Disk) Run(ctx context.Context) ([]alerts.Alert, error) {
 	u, err := c.q.AccountQuota(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("disk check: %w", err)
@@ -40,12 +41,12 @@ func (c *Disk) Run(ctx context.Context) ([]bot.Alert, error) {
 	if u.LimitMB <= 0 || p <= c.percent {
 		return nil, nil
 	}
-	sev := bot.SeverityWarning
+	sev := alerts.Warning
 	if p >= 98 {
-		sev = bot.SeverityCritical
+		sev = alerts.Critical
 	}
 	l := c.o.Locale
-	return []bot.Alert{{Key: "disk:account", Severity: sev,
+	return []alerts.Alert{{Key: "disk:account", Severity: sev,
 		Title: fmt.Sprintf(l.Pick("L'espace disque de l'hébergement est occupé à %.0f %% (%s sur %s)", "The hosting disk space is %.0f%% used (%s of %s)"),
 			p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB)),
 		Detail: l.Pick("Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir.",

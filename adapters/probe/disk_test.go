@@ -8,6 +8,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 type account struct {
@@ -22,14 +23,14 @@ func TestDisk(t *testing.T) {
 	tests := []struct {
 		name string
 		u    bot.DiskUsage
-		want []bot.Alert
+		want []alerts.Alert
 	}{
 		{"half used", bot.DiskUsage{UsedMB: 5000, LimitMB: 10000}, nil},
 		{"exactly 90 %", bot.DiskUsage{UsedMB: 9000, LimitMB: 10000}, nil},
 		{"no limit", bot.DiskUsage{UsedMB: 90000}, nil},
-		{"95 %", bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}, []bot.Alert{{Key: "disk:account", Severity: bot.SeverityWarning,
+		{"95 %", bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}, []alerts.Alert{{Key: "disk:account", Severity: alerts.Warning,
 			Title: "L'espace disque de l'hébergement est occupé à 95 % (" + bot.FormatMB(bot.FR, 9500) + " sur " + bot.FormatMB(bot.FR, 10000) + ")", Detail: detail}}},
-		{"full", bot.DiskUsage{UsedMB: 10000, LimitMB: 10000}, []bot.Alert{{Key: "disk:account", Severity: bot.SeverityCritical,
+		{"full", bot.DiskUsage{UsedMB: 10000, LimitMB: 10000}, []alerts.Alert{{Key: "disk:account", Severity: alerts.Critical,
 			Title: "L'espace disque de l'hébergement est occupé à 100 % (" + bot.FormatMB(bot.FR, 10000) + " sur " + bot.FormatMB(bot.FR, 10000) + ")", Detail: detail}}},
 	}
 	for _, tt := range tests {

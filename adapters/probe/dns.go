@@ -13,6 +13,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Fixed is a record that must not change: the addresses of a site.
@@ -46,7 +47,7 @@ type DNS struct {
 	client *dns.Client
 }
 
-var _ bot.Check = (*DNS)(nil)
+var _ alerts.Check = (*DNS)(nil)
 
 // NewDNS checks cfg and returns the DNS check.
 func NewDNS(cfg DNSConfig, o Options) (*DNS, error) {
@@ -100,28 +101,28 @@ type answer struct {
 }
 
 // Run asks every question at once.
-func (c *DNS) Run(ctx context.Context) ([]bot.Alert, error) {
+func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
 	type job struct {
 		key   string
 		name  string
 		qtype uint16
-		judge func(a answer) *bot.Alert
+		judge func(a answer) *alerts.Alert
 	}
 	var jobs []job
 	for _, d := range c.cfg.MailDomains {
 		jobs = append(jobs,
-			job{"dns:mx:" + d, d, dns.TypeMX, func(a answer) *bot.Alert { return c.mx(d, a) }},
-			job{"dns:spf:" + d, d, dns.TypeTXT, func(a answer) *bot.Alert { return c.spf(d, a) }},
-			job{"dns:dmarc:" + d, "_dmarc." + d, dns.TypeTXT, func(a answer) *bot.Alert { return c.dmarc(d, a) }})
+			job{"dns:mx:" + d, d, dns.TypeMX, func(a answer) *alerts.Alert { return c.mx(d, a) }},
+			job{"dns:spf:" + d, d, dns.TypeTXT, func(a answer) *alerts.Alert { return c.spf(d, a) }},
+			job{"dns:dmarc:" + d, "_dmarc." + d, dns.TypeTXT, func(a answer) *alerts.Alert { return c.dmarc(d, a) }})
 	}
 	for _, f := range c.cfg.Fixed {
 		t := dns.TypeA
 		if f.Type == "AAAA" {
 			t = dns.TypeAAAA
 		}
-		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, t, func(a answer) *bot.Alert { return c.fixed(f, a) }})
+		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, t, func(a answer) *alerts.Alert { return c.fixed(f, a) }})
 	}
-	out := make([]bot.Alert, len(jobs))
+	out := make([]alerts.Alert, len(jobs))
 	var answered atomic.Int32
 	var lastErr atomic.Value
 	each(len(jobs), func(i int) {
@@ -133,7 +134,7 @@ func (c *DNS) Run(ctx context.Context) ([]bot.Alert, error) {
 			answered.Add(1)
 		}
 		if a.failed {
-			out[i] = bot.Alert{Key: j.key, Hold: true}
+			out[i] = alerts.Alert{Key: j.key, Hold: true}
 			return
 		}
 		if al := j.judge(a); al != nil {
@@ -145,7 +146,7 @@ func (c *DNS) Run(ctx context.Context) ([]bot.Alert, error) {
 		err, _ := lastErr.Load().(error)
 		return nil, &bot.Error{Provider: "dns", Op: "query " + c.cfg.Resolver, Kind: bot.Unavailable, Err: err}
 	}
-	var alerts []bot.Alert
+	var alerts []alerts.Alert
 	for _, a := range out {
 		if a.Key != "" {
 			alerts = append(alerts, a)
@@ -182,11 +183,11 @@ func (c *DNS) ask(ctx context.Context, name string, qtype uint16) (answer, error
 	return a, nil
 }
 
-func (c *DNS) mx(domain string, a answer) *bot.Alert {
+func (c *DNS) mx(domain string, a answer) *alerts.Alert {
 	if len(a.rrs) > 0 {
 		return nil
 	}
-	return &bot.Alert{Severity: bot.SeverityCritical, Title: fmt.Sprintf(c.o.Locale.Pick(
+	return &alerts.Alert{Severity: alerts.Critical, Title: fmt.Sprintf(c.o.Locale.Pick(
 		"Le domaine %s n'a plus d'enregistrement MX : le courrier ne peut plus arriver",
 		"Domain %s has no MX record: mail cannot be delivered"), domain)}
 }
@@ -205,32 +206,32 @@ func txt(a answer, prefix string) []string {
 	return out
 }
 
-func (c *DNS) spf(domain string, a answer) *bot.Alert {
+func (c *DNS) spf(domain string, a answer) *alerts.Alert {
 	l := c.o.Locale
 	switch n := len(txt(a, "v=spf1")); n {
 	case 1:
 		return nil
 	case 0:
-		return &bot.Alert{Severity: bot.SeverityWarning, Title: fmt.Sprintf(l.Pick(
+		return &alerts.Alert{Severity: alerts.Warning, Title: fmt.Sprintf(l.Pick(
 			"Le domaine %s n'a pas d'enregistrement SPF (TXT « v=spf1 … ») : ses messages risquent d'être refusés",
 			"Domain %s has no SPF record (TXT \"v=spf1 …\"): its mail may be rejected"), domain)}
 	default:
-		return &bot.Alert{Severity: bot.SeverityWarning, Title: fmt.Sprintf(l.Pick(
+		return &alerts.Alert{Severity: alerts.Warning, Title: fmt.Sprintf(l.Pick(
 			"Le domaine %s a %d enregistrements SPF : un seul est permis",
 			"Domain %s has %d SPF records: only one is allowed"), domain, n)}
 	}
 }
 
-func (c *DNS) dmarc(domain string, a answer) *bot.Alert {
+func (c *DNS) dmarc(domain string, a answer) *alerts.Alert {
 	if len(txt(a, "v=DMARC1")) > 0 {
 		return nil
 	}
-	return &bot.Alert{Severity: bot.SeverityWarning, Title: fmt.Sprintf(c.o.Locale.Pick(
+	return &alerts.Alert{Severity: alerts.Warning, Title: fmt.Sprintf(c.o.Locale.Pick(
 		"Le domaine %s n'a pas d'enregistrement DMARC (TXT « v=DMARC1 … » sur _dmarc.%s)",
 		"Domain %s has no DMARC record (TXT \"v=DMARC1 …\" at _dmarc.%s)"), domain, domain)}
 }
 
-func (c *DNS) fixed(f Fixed, a answer) *bot.Alert {
+func (c *DNS) fixed(f Fixed, a answer) *alerts.Alert {
 	var got []string
 	for _, rr := range a.rrs {
 		switch r := rr.(type) {
@@ -248,10 +249,10 @@ func (c *DNS) fixed(f Fixed, a answer) *bot.Alert {
 	l := c.o.Locale
 	want := strings.Join(f.Values, ", ")
 	if len(got) == 0 {
-		return &bot.Alert{Severity: bot.SeverityCritical, Title: fmt.Sprintf(l.Pick(
+		return &alerts.Alert{Severity: alerts.Critical, Title: fmt.Sprintf(l.Pick(
 			"L'enregistrement %s de %s a disparu (attendu : %s)", "The %s record of %s is gone (expected: %s)"), f.Type, f.Name, want)}
 	}
-	return &bot.Alert{Severity: bot.SeverityCritical, Title: fmt.Sprintf(l.Pick(
+	return &alerts.Alert{Severity: alerts.Critical, Title: fmt.Sprintf(l.Pick(
 		"L'enregistrement %s de %s a changé : %s au lieu de %s", "The %s record of %s changed: %s instead of %s"),
 		f.Type, f.Name, strings.Join(got, ", "), want)}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // zone starts a DNS server holding a healthy anopex.test.
@@ -67,31 +68,31 @@ func TestDNS(t *testing.T) {
 	steps := []struct {
 		name   string
 		change func()
-		want   []bot.Alert
+		want   []alerts.Alert
 	}{
 		{"healthy", func() {}, nil},
-		{"DMARC removed", set("_dmarc.anopex.test", "TXT"), []bot.Alert{{Key: dmarc, Severity: bot.SeverityWarning,
+		{"DMARC removed", set("_dmarc.anopex.test", "TXT"), []alerts.Alert{{Key: dmarc, Severity: alerts.Warning,
 			Title: "Le domaine anopex.test n'a pas d'enregistrement DMARC (TXT « v=DMARC1 … » sur _dmarc.anopex.test)"}}},
 		{"DMARC back, A changed", func() {
 			set("_dmarc.anopex.test", "TXT", "v=DMARC1; p=none")()
 			set("www.anopex.test", "A", "198.51.100.7", "192.0.2.10")()
-		}, []bot.Alert{{Key: a, Severity: bot.SeverityCritical,
+		}, []alerts.Alert{{Key: a, Severity: alerts.Critical,
 			Title: "L'enregistrement A de www.anopex.test a changé : 192.0.2.10, 198.51.100.7 au lieu de 192.0.2.10"}}},
 		{"A removed, two SPF records", func() {
 			set("www.anopex.test", "A")()
 			set("anopex.test", "TXT", "v=spf1 mx -all", "V=SPF1 a -all")()
-		}, []bot.Alert{{Key: spf, Severity: bot.SeverityWarning, Title: "Le domaine anopex.test a 2 enregistrements SPF : un seul est permis"},
-			{Key: a, Severity: bot.SeverityCritical, Title: "L'enregistrement A de www.anopex.test a disparu (attendu : 192.0.2.10)"}}},
+		}, []alerts.Alert{{Key: spf, Severity: alerts.Warning, Title: "Le domaine anopex.test a 2 enregistrements SPF : un seul est permis"},
+			{Key: a, Severity: alerts.Critical, Title: "L'enregistrement A de www.anopex.test a disparu (attendu : 192.0.2.10)"}}},
 		{"MX and SPF gone, AAAA changed", func() {
 			set("anopex.test", "MX")()
 			set("anopex.test", "TXT", "google-site-verification=abc")()
 			set("www.anopex.test", "A", "192.0.2.10")()
 			set("www.anopex.test", "AAAA", "2001:db8::99")()
-		}, []bot.Alert{
-			{Key: mx, Severity: bot.SeverityCritical, Title: "Le domaine anopex.test n'a plus d'enregistrement MX : le courrier ne peut plus arriver"},
-			{Key: spf, Severity: bot.SeverityWarning, Title: "Le domaine anopex.test n'a pas d'enregistrement SPF (TXT « v=spf1 … ») : ses messages risquent d'être refusés"},
-			{Key: aaaa, Severity: bot.SeverityCritical, Title: "L'enregistrement AAAA de www.anopex.test a changé : 2001:db8::99 au lieu de 2001:db8::10"}}},
-		{"SERVFAIL: every key held", func() { z.Fail(dns.RcodeServerFailure) }, []bot.Alert{
+		}, []alerts.Alert{
+			{Key: mx, Severity: alerts.Critical, Title: "Le domaine anopex.test n'a plus d'enregistrement MX : le courrier ne peut plus arriver"},
+			{Key: spf, Severity: alerts.Warning, Title: "Le domaine anopex.test n'a pas d'enregistrement SPF (TXT « v=spf1 … ») : ses messages risquent d'être refusés"},
+			{Key: aaaa, Severity: alerts.Critical, Title: "L'enregistrement AAAA de www.anopex.test a changé : 2001:db8::99 au lieu de 2001:db8::10"}}},
+		{"SERVFAIL: every key held", func() { z.Fail(dns.RcodeServerFailure) }, []alerts.Alert{
 			{Key: mx, Hold: true}, {Key: spf, Hold: true}, {Key: dmarc, Hold: true}, {Key: a, Hold: true}, {Key: aaaa, Hold: true}}},
 		{"whole domain gone (NXDOMAIN)", func() {
 			z.Fail(dns.RcodeSuccess)
@@ -100,12 +101,12 @@ func TestDNS(t *testing.T) {
 					set(n, typ)()
 				}
 			}
-		}, []bot.Alert{
-			{Key: mx, Severity: bot.SeverityCritical, Title: "Le domaine anopex.test n'a plus d'enregistrement MX : le courrier ne peut plus arriver"},
-			{Key: spf, Severity: bot.SeverityWarning, Title: "Le domaine anopex.test n'a pas d'enregistrement SPF (TXT « v=spf1 … ») : ses messages risquent d'être refusés"},
-			{Key: dmarc, Severity: bot.SeverityWarning, Title: "Le domaine anopex.test n'a pas d'enregistrement DMARC (TXT « v=DMARC1 … » sur _dmarc.anopex.test)"},
-			{Key: a, Severity: bot.SeverityCritical, Title: "L'enregistrement A de www.anopex.test a disparu (attendu : 192.0.2.10)"},
-			{Key: aaaa, Severity: bot.SeverityCritical, Title: "L'enregistrement AAAA de www.anopex.test a disparu (attendu : 2001:db8::10)"}}},
+		}, []alerts.Alert{
+			{Key: mx, Severity: alerts.Critical, Title: "Le domaine anopex.test n'a plus d'enregistrement MX : le courrier ne peut plus arriver"},
+			{Key: spf, Severity: alerts.Warning, Title: "Le domaine anopex.test n'a pas d'enregistrement SPF (TXT « v=spf1 … ») : ses messages risquent d'être refusés"},
+			{Key: dmarc, Severity: alerts.Warning, Title: "Le domaine anopex.test n'a pas d'enregistrement DMARC (TXT « v=DMARC1 … » sur _dmarc.anopex.test)"},
+			{Key: a, Severity: alerts.Critical, Title: "L'enregistrement A de www.anopex.test a disparu (attendu : 192.0.2.10)"},
+			{Key: aaaa, Severity: alerts.Critical, Title: "L'enregistrement AAAA de www.anopex.test a disparu (attendu : 2001:db8::10)"}}},
 	}
 	for _, s := range steps {
 		s.change()

@@ -1,4 +1,4 @@
-// Package probe holds the checks the alert scheduler runs (bot.Check): TLS
+// Package probe holds the checks the alert scheduler runs (alerts.Check): TLS
 // certificates, HTTP availability and latency, DNS records, mailbox quotas,
 // hosting disk usage and unpaid invoices. Each check returns the alerts of
 // its keys that fire now; the life cycle in bot turns that into posts.
@@ -16,7 +16,7 @@
 //	invoice:PROVIDER:ID  a bill with something left to pay
 //
 // Network probes never raise an alert on one failure: a key that fails to
-// answer is "held" (bot.Alert.Hold: an open alert stays, none starts) until
+// answer is "held" (alerts.Alert.Hold: an open alert stays, none starts) until
 // Options.Failures probes in a row failed. Titles are written in
 // Options.Locale, the same locale as the alert posts.
 package probe

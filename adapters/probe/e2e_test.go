@@ -21,6 +21,7 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
@@ -74,7 +75,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 	z := zone(t)
 
 	clk := testlog.NewClock(t0)
-	build := func() []bot.Check {
+	build := func() []alerts.Check {
 		o := probe.Options{Now: clk.Now, Location: time.UTC}
 		var targets []probe.Target
 		for _, s := range sites {
@@ -93,7 +94,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return []bot.Check{tc, hc, dc}
+		return []alerts.Check{tc, hc, dc}
 	}
 
 	path := filepath.Join(t.TempDir(), "opsbot.db")
@@ -102,14 +103,14 @@ func TestAlertsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := &channel{}
-	lifeCycle := func() *bot.Alerts {
-		a, err := bot.NewAlerts(bot.AlertsConfig{Chat: ch, Store: db, Channel: "alertes", Platform: "console", Now: clk.Now, Log: zerolog.Nop()})
+	lifeCycle := func() *alerts.Cycle {
+		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: ch, Store: db, Channel: "alertes", Platform: "console", Now: clk.Now, Log: zerolog.Nop()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
-	alerts, checks := lifeCycle(), build()
+	cycle, checks := lifeCycle(), build()
 	var out strings.Builder
 	step := func(name string, after time.Duration, change func()) {
 		t.Helper()
@@ -120,7 +121,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %s: %v", name, c.Name(), err)
 			}
-			if err := alerts.Report(t.Context(), c.Name(), firing); err != nil {
+			if err := cycle.Report(t.Context(), c.Name(), firing); err != nil {
 				t.Fatalf("%s: report %s: %v", name, c.Name(), err)
 			}
 		}
@@ -153,7 +154,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	alerts, checks = lifeCycle(), build() // a new process: new checks, new streaks
+	cycle, checks = lifeCycle(), build() // a new process: new checks, new streaks
 	step("after a restart, the same problems: nothing", 5*time.Minute, func() { inj.FailNext(1, 503, "maintenance") })
 	step("site, address and DMARC repaired: three recoveries", 5*time.Minute, func() {
 		set("www.anopex.test", "A", "192.0.2.10")
@@ -182,16 +183,16 @@ func TestAlertsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := map[string]bot.Severity{}
+	open := map[string]alerts.Severity{}
 	for _, s := range states {
 		if s.Open {
 			open[s.Key] = s.Severity
 		}
 	}
-	wantOpen := map[string]bot.Severity{
-		"tls:mail.anopex.test:443":     bot.SeverityCritical,
-		"tls:www.anopex.test:443":      bot.SeverityWarning,
-		"tls:intranet.anopex.test:443": bot.SeverityCritical,
+	wantOpen := map[string]alerts.Severity{
+		"tls:mail.anopex.test:443":     alerts.Critical,
+		"tls:www.anopex.test:443":      alerts.Warning,
+		"tls:intranet.anopex.test:443": alerts.Critical,
 	}
 	if diff := cmp.Diff(wantOpen, open); diff != "" {
 		t.Errorf("open alerts in the data file (-want +got):\n%s", diff)

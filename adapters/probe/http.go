@@ -11,6 +11,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // HTTPConfig configures the availability check.
@@ -39,7 +40,7 @@ type HTTP struct {
 	agent string
 }
 
-var _ bot.Check = (*HTTP)(nil)
+var _ alerts.Check = (*HTTP)(nil)
 
 // NewHTTP returns the availability check. It refuses a URL that is not
 // absolute http or https.
@@ -63,10 +64,10 @@ func NewHTTP(cfg HTTPConfig, o Options) (*HTTP, error) {
 func (c *HTTP) Name() string { return "http" }
 
 // Run probes every URL at once; it never fails as a whole.
-func (c *HTTP) Run(ctx context.Context) ([]bot.Alert, error) {
-	out := make([]*bot.Alert, len(c.cfg.URLs))
+func (c *HTTP) Run(ctx context.Context) ([]alerts.Alert, error) {
+	out := make([]*alerts.Alert, len(c.cfg.URLs))
 	each(len(c.cfg.URLs), func(i int) { out[i] = c.probe(ctx, c.cfg.URLs[i]) })
-	var alerts []bot.Alert
+	var alerts []alerts.Alert
 	for _, a := range out {
 		if a != nil {
 			alerts = append(alerts, *a)
@@ -75,7 +76,7 @@ func (c *HTTP) Run(ctx context.Context) ([]bot.Alert, error) {
 	return alerts, nil
 }
 
-func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
+func (c *HTTP) probe(ctx context.Context, u string) *alerts.Alert {
 	// What people, the data file and /metrics see is the URL scrubbed of
 	// credential-like query parameters; only the request uses it whole.
 	shown := rest.Scrub(u)
@@ -95,9 +96,9 @@ func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
 		c.slow.ok(key)
 		n := c.down.fail(key)
 		if n < c.o.Failures {
-			return &bot.Alert{Key: key, Hold: true}
+			return &alerts.Alert{Key: key, Hold: true}
 		}
-		return &bot.Alert{Key: key, Severity: bot.SeverityCritical,
+		return &alerts.Alert{Key: key, Severity: alerts.Critical,
 			Title: fmt.Sprintf(l.Pick("%s ne répond pas : %s (%d échecs de suite)", "%s is down: %s (%d failures in a row)"), shown, why, n)}
 	}
 	c.down.ok(key)
@@ -106,7 +107,7 @@ func (c *HTTP) probe(ctx context.Context, u string) *bot.Alert {
 		return nil
 	}
 	if n := c.slow.fail(key); n >= c.o.Failures {
-		return &bot.Alert{Key: key, Severity: bot.SeverityWarning,
+		return &alerts.Alert{Key: key, Severity: alerts.Warning,
 			Title: fmt.Sprintf(l.Pick("%s répond lentement : %s (%d fois de suite au-delà de %s)", "%s is slow: %s (%d times in a row over %s)"),
 				shown, seconds(l, d), n, seconds(l, c.cfg.Slow))}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/anopex/opsbot/adapters/internal/fault"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/testlog"
 )
 
@@ -38,16 +39,16 @@ func TestHTTPFailThenRecover(t *testing.T) {
 	steps := []struct {
 		name  string
 		fault func()
-		want  []bot.Alert
+		want  []alerts.Alert
 	}{
-		{"503: held", func() { inj.FailNext(1, 503, "down") }, []bot.Alert{{Key: key, Hold: true}}},
-		{"hang: held", func() { inj.HangNext(1) }, []bot.Alert{{Key: key, Hold: true}}},
-		{"third failure: critical", func() { inj.FailNext(1, 502, "bad gateway") }, []bot.Alert{{Key: key, Severity: bot.SeverityCritical,
+		{"503: held", func() { inj.FailNext(1, 503, "down") }, []alerts.Alert{{Key: key, Hold: true}}},
+		{"hang: held", func() { inj.HangNext(1) }, []alerts.Alert{{Key: key, Hold: true}}},
+		{"third failure: critical", func() { inj.FailNext(1, 502, "bad gateway") }, []alerts.Alert{{Key: key, Severity: alerts.Critical,
 			Title: srv.URL + "/ ne répond pas : HTTP 502 (3 échecs de suite)"}}},
-		{"fourth failure: still critical", func() { inj.FailNext(1, 500, "") }, []bot.Alert{{Key: key, Severity: bot.SeverityCritical,
+		{"fourth failure: still critical", func() { inj.FailNext(1, 500, "") }, []alerts.Alert{{Key: key, Severity: alerts.Critical,
 			Title: srv.URL + "/ ne répond pas : HTTP 500 (4 échecs de suite)"}}},
 		{"answers again: recovered", func() {}, nil},
-		{"one failure after the recovery: held", func() { inj.FailNext(1, 503, "") }, []bot.Alert{{Key: key, Hold: true}}},
+		{"one failure after the recovery: held", func() { inj.FailNext(1, 503, "") }, []alerts.Alert{{Key: key, Hold: true}}},
 	}
 	for _, s := range steps {
 		s.fault()
@@ -85,13 +86,13 @@ func TestHTTPStatusesAndErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []bot.Alert
+			var got []alerts.Alert
 			for range 3 {
 				if got, err = c.Run(t.Context()); err != nil {
 					t.Fatal(err)
 				}
 			}
-			want := []bot.Alert{{Key: "http:" + tt.url, Severity: bot.SeverityCritical, Title: tt.title}}
+			want := []alerts.Alert{{Key: "http:" + tt.url, Severity: alerts.Critical, Title: tt.title}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("third run (-want +got):\n%s", diff)
 			}
@@ -131,7 +132,7 @@ func TestHTTPSlow(t *testing.T) {
 			t.Errorf("run %d = %v, want nothing before the third slow answer", run, got)
 		}
 		if run == 3 {
-			want := []bot.Alert{{Key: "http:" + srv.URL, Severity: bot.SeverityWarning,
+			want := []alerts.Alert{{Key: "http:" + srv.URL, Severity: alerts.Warning,
 				Title: srv.URL + " répond lentement : 12,0 s (3 fois de suite au-delà de 10,0 s)"}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("third run (-want +got):\n%s", diff)
@@ -176,7 +177,7 @@ func TestHTTPURLCredentialsNotShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []bot.Alert
+	var got []alerts.Alert
 	for range 3 {
 		if got, err = c.Run(t.Context()); err != nil {
 			t.Fatal(err)

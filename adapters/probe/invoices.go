@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Invoices raises "invoice:PROVIDER:ID" for every bill with something left
@@ -18,7 +19,7 @@ type Invoices struct {
 	o       Options
 }
 
-var _ bot.Check = (*Invoices)(nil)
+var _ alerts.Check = (*Invoices)(nil)
 
 // NewInvoices returns the unpaid invoices check; overdue <= 0 means 15 days.
 func NewInvoices(inv bot.Invoices, overdue time.Duration, o Options) *Invoices {
@@ -33,27 +34,27 @@ func (c *Invoices) Name() string { return "invoices" }
 
 // Run lists the unpaid bills; a provider error fails the run and leaves the
 // invoice alerts as they are.
-func (c *Invoices) Run(ctx context.Context) ([]bot.Alert, error) {
+func (c *Invoices) Run(ctx context.Context) ([]alerts.Alert, error) {
 	bills, err := c.inv.List(ctx, true)
 	if err != nil {
 		return nil, fmt.Errorf("invoices check: %w", err)
 	}
 	l, now := c.o.Locale, c.o.Now()
-	var out []bot.Alert
+	var out []alerts.Alert
 	for _, b := range bills {
 		if !b.Unpaid() {
 			continue
 		}
-		sev := bot.SeverityWarning
+		sev := alerts.Warning
 		if now.Sub(b.Date) > c.overdue {
-			sev = bot.SeverityCritical
+			sev = alerts.Critical
 		}
 		provider := strings.ToLower(b.Provider)
 		name := providerNames[provider]
 		if name == "" {
 			name = b.Provider
 		}
-		out = append(out, bot.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
+		out = append(out, alerts.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
 			Title: fmt.Sprintf(l.Pick("Facture %s %s du %s : %s restent à payer (sur %s)", "%s invoice %s of %s: %s left to pay (of %s)"),
 				name, b.ID, c.o.date(b.Date), b.Due.Format(l), b.Total.Format(l))})
 	}

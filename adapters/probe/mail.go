@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Quota raises "quota:ADDRESS" for every mailbox whose usage is over
@@ -16,7 +17,7 @@ type Quota struct {
 	o       Options
 }
 
-var _ bot.Check = (*Quota)(nil)
+var _ alerts.Check = (*Quota)(nil)
 
 // NewQuota returns the mailbox quota check; percent <= 0 means 90.
 func NewQuota(m bot.Mailboxes, percent float64, o Options) *Quota {
@@ -31,23 +32,23 @@ func (c *Quota) Name() string { return "quota" }
 
 // Run lists the mailboxes; an error of the mail server fails the run (its
 // kind is the provider's) and leaves the quota alerts as they are.
-func (c *Quota) Run(ctx context.Context) ([]bot.Alert, error) {
+func (c *Quota) Run(ctx context.Context) ([]alerts.Alert, error) {
 	boxes, err := c.m.Mailboxes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("quota check: %w", err)
 	}
 	l := c.o.Locale
-	var out []bot.Alert
+	var out []alerts.Alert
 	for _, mb := range boxes {
 		p := mb.UsedPercent()
 		if mb.QuotaMB <= 0 || p <= c.percent {
 			continue
 		}
-		sev := bot.SeverityWarning
+		sev := alerts.Warning
 		if p >= 100 {
-			sev = bot.SeverityCritical
+			sev = alerts.Critical
 		}
-		out = append(out, bot.Alert{Key: "quota:" + mb.Address, Severity: sev,
+		out = append(out, alerts.Alert{Key: "quota:" + mb.Address, Severity: sev,
 			Title: fmt.Sprintf(l.Pick("La boîte %s est pleine à %.0f %% (%s sur %s)", "Mailbox %s is %.0f%% full (%s of %s)"),
 				mb.Address, p, bot.FormatMB(l, mb.UsedMB), bot.FormatMB(l, float64(mb.QuotaMB)))})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // boxes is a bot.Mailboxes answering a fixed list or an error.
@@ -33,10 +34,10 @@ func TestQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []bot.Alert{
-		{Key: "quota:almost@anopex.test", Severity: bot.SeverityWarning, Title: "La boîte almost@anopex.test est pleine à 93 % (" +
+	want := []alerts.Alert{
+		{Key: "quota:almost@anopex.test", Severity: alerts.Warning, Title: "La boîte almost@anopex.test est pleine à 93 % (" +
 			bot.FormatMB(bot.FR, 930.4) + " sur " + bot.FormatMB(bot.FR, 1000) + ")"},
-		{Key: "quota:full@anopex.test", Severity: bot.SeverityCritical, Title: "La boîte full@anopex.test est pleine à 103 % (" +
+		{Key: "quota:full@anopex.test", Severity: alerts.Critical, Title: "La boîte full@anopex.test est pleine à 103 % (" +
 			bot.FormatMB(bot.FR, 2100) + " sur " + bot.FormatMB(bot.FR, 2048) + ")"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -75,9 +76,9 @@ func TestInvoices(t *testing.T) {
 	if !b.unpaid {
 		t.Error("List(unpaid=false), want only the unpaid bills")
 	}
-	want := []bot.Alert{
-		{Key: "invoice:ovh:FR0001", Severity: bot.SeverityWarning, Title: "Facture OVH FR0001 du 27/02/2026 : 23,99 € restent à payer (sur 23,99 €)"},
-		{Key: "invoice:ovh:FR0002", Severity: bot.SeverityCritical, Title: "Facture OVH FR0002 du 10/02/2026 : 1 000,00 € restent à payer (sur 1 234,50 €)"},
+	want := []alerts.Alert{
+		{Key: "invoice:ovh:FR0001", Severity: alerts.Warning, Title: "Facture OVH FR0001 du 27/02/2026 : 23,99 € restent à payer (sur 23,99 €)"},
+		{Key: "invoice:ovh:FR0002", Severity: alerts.Critical, Title: "Facture OVH FR0002 du 10/02/2026 : 1 000,00 € restent à payer (sur 1 234,50 €)"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Target is a TLS endpoint. Name ("mail.anopex.fr:993"; port 443 when
@@ -41,7 +42,7 @@ type TLS struct {
 	streaks streaks
 }
 
-var _ bot.Check = (*TLS)(nil)
+var _ alerts.Check = (*TLS)(nil)
 
 // NewTLS returns the certificate check. It refuses a target whose name is
 // not host or host:port.
@@ -88,10 +89,10 @@ func (c *TLS) Name() string { return "tls" }
 // Run probes every target at once. It never fails as a whole: an endpoint
 // that cannot be reached is held, then raises a warning after
 // Options.Failures runs in a row.
-func (c *TLS) Run(ctx context.Context) ([]bot.Alert, error) {
-	out := make([]*bot.Alert, len(c.cfg.Targets))
+func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
+	out := make([]*alerts.Alert, len(c.cfg.Targets))
 	each(len(c.cfg.Targets), func(i int) { out[i] = c.probe(ctx, c.cfg.Targets[i]) })
-	var alerts []bot.Alert
+	var alerts []alerts.Alert
 	for _, a := range out {
 		if a != nil {
 			alerts = append(alerts, *a)
@@ -100,7 +101,7 @@ func (c *TLS) Run(ctx context.Context) ([]bot.Alert, error) {
 	return alerts, nil
 }
 
-func (c *TLS) probe(ctx context.Context, t Target) *bot.Alert {
+func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {
 	l, key := c.o.Locale, "tls:"+t.Name
 	host, _, _ := net.SplitHostPort(t.Name)
 	d := tls.Dialer{Config: &tls.Config{ServerName: host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
@@ -108,9 +109,9 @@ func (c *TLS) probe(ctx context.Context, t Target) *bot.Alert {
 	if err != nil {
 		n := c.streaks.fail(key)
 		if n < c.o.Failures {
-			return &bot.Alert{Key: key, Hold: true}
+			return &alerts.Alert{Key: key, Hold: true}
 		}
-		return &bot.Alert{Key: key, Severity: bot.SeverityWarning,
+		return &alerts.Alert{Key: key, Severity: alerts.Warning,
 			Title:  fmt.Sprintf(l.Pick("Connexion TLS à %s impossible : %s (%d échecs de suite)", "TLS connection to %s failed: %s (%d failures in a row)"), t.Name, reason(l, err), n),
 			Detail: l.Pick("Le certificat n'a pas pu être vérifié.", "The certificate could not be checked.")}
 	}
@@ -122,10 +123,10 @@ func (c *TLS) probe(ctx context.Context, t Target) *bot.Alert {
 
 // judge verifies the chain the server sent and returns the alert it calls
 // for, or nil.
-func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *bot.Alert {
+func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *alerts.Alert {
 	l, now := c.o.Locale, c.o.Now()
-	crit := func(title string, args ...any) *bot.Alert {
-		return &bot.Alert{Key: key, Severity: bot.SeverityCritical, Title: fmt.Sprintf(title, args...)}
+	crit := func(title string, args ...any) *alerts.Alert {
+		return &alerts.Alert{Key: key, Severity: alerts.Critical, Title: fmt.Sprintf(title, args...)}
 	}
 	if len(certs) == 0 {
 		return crit(l.Pick("%s n'a présenté aucun certificat TLS", "%s presented no TLS certificate"), name)
@@ -167,14 +168,14 @@ func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *bot.Aler
 		}
 	}
 	left := end.Sub(now)
-	sev := bot.SeverityCritical
+	sev := alerts.Critical
 	switch {
 	case left >= c.cfg.Warning:
 		return nil
 	case left >= c.cfg.Critical:
-		sev = bot.SeverityWarning
+		sev = alerts.Warning
 	}
-	return &bot.Alert{Key: key, Severity: sev,
+	return &alerts.Alert{Key: key, Severity: sev,
 		Title:  fmt.Sprintf(l.Pick("Le certificat TLS de %s expire dans %s (le %s)", "The TLS certificate of %s expires in %s (on %s)"), name, days(l, left), c.o.date(end)),
 		Detail: l.Pick("Émetteur : ", "Issuer: ") + issuer(leaf)}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // t0 is the checks' clock in these tests; certificates are made relative to it.
@@ -65,38 +66,38 @@ func TestTLS(t *testing.T) {
 		site   *probetest.Site
 		target string
 		locale bot.Locale
-		want   []bot.Alert
+		want   []alerts.Alert
 	}{
-		{"3 days left: critical", site(t, ca, "mail.anopex.test", 3*day), "mail.anopex.test:993", bot.FR, []bot.Alert{{
-			Key: "tls:mail.anopex.test:993", Severity: bot.SeverityCritical,
+		{"3 days left: critical", site(t, ca, "mail.anopex.test", 3*day), "mail.anopex.test:993", bot.FR, []alerts.Alert{{
+			Key: "tls:mail.anopex.test:993", Severity: alerts.Critical,
 			Title:  "Le certificat TLS de mail.anopex.test:993 expire dans 3 jours (le 05/03/2026)",
 			Detail: "Émetteur : opsbot Test CA"}}},
-		{"10 days left: warning", site(t, ca, "www.anopex.test", 10*day), "www.anopex.test", bot.FR, []bot.Alert{{
-			Key: "tls:www.anopex.test:443", Severity: bot.SeverityWarning,
+		{"10 days left: warning", site(t, ca, "www.anopex.test", 10*day), "www.anopex.test", bot.FR, []alerts.Alert{{
+			Key: "tls:www.anopex.test:443", Severity: alerts.Warning,
 			Title:  "Le certificat TLS de www.anopex.test:443 expire dans 10 jours (le 12/03/2026)",
 			Detail: "Émetteur : opsbot Test CA"}}},
-		{"10 days left, in English", site(t, ca, "www.anopex.test", 10*day), "www.anopex.test", bot.EN, []bot.Alert{{
-			Key: "tls:www.anopex.test:443", Severity: bot.SeverityWarning,
+		{"10 days left, in English", site(t, ca, "www.anopex.test", 10*day), "www.anopex.test", bot.EN, []alerts.Alert{{
+			Key: "tls:www.anopex.test:443", Severity: alerts.Warning,
 			Title:  "The TLS certificate of www.anopex.test:443 expires in 10 days (on 2026-03-12)",
 			Detail: "Issuer: opsbot Test CA"}}},
 		{"60 days left: nothing", site(t, ca, "adherents.anopex.test", 60*day), "adherents.anopex.test:443", bot.FR, nil},
 		{"21 days left exactly: nothing", site(t, ca, "adherents.anopex.test", 21*day), "adherents.anopex.test:443", bot.FR, nil},
-		{"less than a day", site(t, ca, "wp.anopex.test", 5*time.Hour), "wp.anopex.test:443", bot.FR, []bot.Alert{{
-			Key: "tls:wp.anopex.test:443", Severity: bot.SeverityCritical,
+		{"less than a day", site(t, ca, "wp.anopex.test", 5*time.Hour), "wp.anopex.test:443", bot.FR, []alerts.Alert{{
+			Key: "tls:wp.anopex.test:443", Severity: alerts.Critical,
 			Title:  "Le certificat TLS de wp.anopex.test:443 expire dans moins d'un jour (le 02/03/2026)",
 			Detail: "Émetteur : opsbot Test CA"}}},
-		{"expired", site(t, ca, "old.anopex.test", -2*day), "old.anopex.test:443", bot.FR, []bot.Alert{{
-			Key: "tls:old.anopex.test:443", Severity: bot.SeverityCritical,
+		{"expired", site(t, ca, "old.anopex.test", -2*day), "old.anopex.test:443", bot.FR, []alerts.Alert{{
+			Key: "tls:old.anopex.test:443", Severity: alerts.Critical,
 			Title: "Le certificat TLS de old.anopex.test:443 a expiré le 28/02/2026"}}},
-		{"not yet valid", early, "early.anopex.test:443", bot.FR, []bot.Alert{{
-			Key: "tls:early.anopex.test:443", Severity: bot.SeverityCritical,
+		{"not yet valid", early, "early.anopex.test:443", bot.FR, []alerts.Alert{{
+			Key: "tls:early.anopex.test:443", Severity: alerts.Critical,
 			Title: "Le certificat TLS de early.anopex.test:443 n'est valable qu'à partir du 03/03/2026"}}},
-		{"wrong host name", site(t, ca, "intranet.anopex.test", 60*day, "other.anopex.test", "www.other.test"), "intranet.anopex.test:443", bot.FR, []bot.Alert{{
-			Key: "tls:intranet.anopex.test:443", Severity: bot.SeverityCritical,
+		{"wrong host name", site(t, ca, "intranet.anopex.test", 60*day, "other.anopex.test", "www.other.test"), "intranet.anopex.test:443", bot.FR, []alerts.Alert{{
+			Key: "tls:intranet.anopex.test:443", Severity: alerts.Critical,
 			Title:  "Le certificat TLS de intranet.anopex.test:443 ne couvre pas le nom intranet.anopex.test",
 			Detail: "Noms couverts : other.anopex.test, www.other.test"}}},
-		{"unknown authority", stranger, "stranger.anopex.test:443", bot.FR, []bot.Alert{{
-			Key: "tls:stranger.anopex.test:443", Severity: bot.SeverityCritical,
+		{"unknown authority", stranger, "stranger.anopex.test:443", bot.FR, []alerts.Alert{{
+			Key: "tls:stranger.anopex.test:443", Severity: alerts.Critical,
 			Title:  "La chaîne de certification de stranger.anopex.test:443 n'est pas reconnue (autorité inconnue)",
 			Detail: "Émetteur : opsbot Test CA"}}},
 	}
@@ -148,7 +149,7 @@ func TestTLSUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hold := []bot.Alert{{Key: "tls:down.anopex.test:443", Hold: true}, {Key: "tls:plain.anopex.test:25", Hold: true}}
+	hold := []alerts.Alert{{Key: "tls:down.anopex.test:443", Hold: true}, {Key: "tls:plain.anopex.test:25", Hold: true}}
 	for run := 1; run <= 2; run++ {
 		got, err := c.Run(t.Context())
 		if err != nil {
@@ -162,12 +163,12 @@ func TestTLSUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []bot.Alert{{
-		Key: "tls:down.anopex.test:443", Severity: bot.SeverityWarning,
+	want := []alerts.Alert{{
+		Key: "tls:down.anopex.test:443", Severity: alerts.Warning,
 		Title:  "Connexion TLS à down.anopex.test:443 impossible : connexion refusée (3 échecs de suite)",
 		Detail: "Le certificat n'a pas pu être vérifié.",
 	}, {
-		Key: "tls:plain.anopex.test:25", Severity: bot.SeverityWarning,
+		Key: "tls:plain.anopex.test:25", Severity: alerts.Warning,
 		Title:  "Connexion TLS à plain.anopex.test:25 impossible : erreur TLS (3 échecs de suite)",
 		Detail: "Le certificat n'a pas pu être vérifié.",
 	}}

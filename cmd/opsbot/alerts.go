@@ -15,6 +15,7 @@ import (
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
 )
@@ -79,8 +80,8 @@ type schedule struct {
 	Timeout duration `yaml:"timeout"`
 }
 
-func (s schedule) job() bot.Job {
-	return bot.Job{Every: time.Duration(s.Every), Daily: s.Daily, Timeout: time.Duration(s.Timeout)}
+func (s schedule) job() alerts.Job {
+	return alerts.Job{Every: time.Duration(s.Every), Daily: s.Daily, Timeout: time.Duration(s.Timeout)}
 }
 
 func (s schedule) check(name string) error {
@@ -88,7 +89,7 @@ func (s schedule) check(name string) error {
 		return fmt.Errorf("alerts.%s: give either every (an interval) or daily (a time of day)", name)
 	}
 	if s.Daily != "" {
-		if _, _, err := bot.ParseClock(s.Daily); err != nil {
+		if _, _, err := alerts.ParseClock(s.Daily); err != nil {
 			return fmt.Errorf("alerts.%s.daily: %w", name, err)
 		}
 	}
@@ -163,17 +164,17 @@ func (c *alertsConfig) location() (*time.Location, error) {
 // checks builds the configured checks. It needs the app's providers for the
 // quota and invoice checks and says so when they are missing. A probe
 // setting that makes no sense is an error: the start stops (fail closed).
-func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.Job, error) {
+func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]alerts.Job, error) {
 	loc, err := c.location()
 	if err != nil {
 		return nil, err
 	}
 	o := probe.Options{Locale: a.cfg.locale(), Location: loc, Failures: c.FailAfter, Now: a.now}
 	var (
-		jobs []bot.Job
+		jobs []alerts.Job
 		errs []error
 	)
-	add := func(name string, s schedule, build func() (bot.Check, error)) {
+	add := func(name string, s schedule, build func() (alerts.Check, error)) {
 		if err := s.check(name); err != nil {
 			errs = append(errs, err)
 			return
@@ -188,7 +189,7 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 		jobs = append(jobs, j)
 	}
 	if t := c.TLS; t != nil {
-		add("tls", t.schedule, func() (bot.Check, error) {
+		add("tls", t.schedule, func() (alerts.Check, error) {
 			var ts []probe.Target
 			for _, x := range t.Targets {
 				ts = append(ts, probe.Target{Name: x.Name, Addr: x.Connect})
@@ -198,7 +199,7 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 		})
 	}
 	if h := c.HTTP; h != nil {
-		add("http", h.schedule, func() (bot.Check, error) {
+		add("http", h.schedule, func() (alerts.Check, error) {
 			hc := &http.Client{Timeout: 20 * time.Second}
 			cfg := probe.HTTPConfig{URLs: h.URLs, Client: hc, Slow: time.Duration(h.Slow)}
 			if m != nil {
@@ -208,12 +209,12 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 		})
 	}
 	if d := c.DNS; d != nil {
-		add("dns", d.schedule, func() (bot.Check, error) {
+		add("dns", d.schedule, func() (alerts.Check, error) {
 			return probe.NewDNS(probe.DNSConfig{Resolver: d.Resolver, MailDomains: d.MailDomains, Fixed: d.Fixed}, o)
 		})
 	}
 	if q := c.Quota; q != nil {
-		add("quota", q.schedule, func() (bot.Check, error) {
+		add("quota", q.schedule, func() (alerts.Check, error) {
 			if a.deps.Mail == nil {
 				return nil, errors.New("the mailbox quota check needs the cpanel section")
 			}
@@ -221,7 +222,7 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 		})
 	}
 	if d := c.Disk; d != nil {
-		add("disk", d.schedule, func() (bot.Check, error) {
+		add("disk", d.schedule, func() (alerts.Check, error) {
 			q, ok := a.deps.Mail.(bot.AccountQuota)
 			if !ok {
 				return nil, errors.New("the disk usage check needs the cpanel section")
@@ -230,7 +231,7 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 		})
 	}
 	if i := c.Invoices; i != nil {
-		add("invoices", i.schedule, func() (bot.Check, error) {
+		add("invoices", i.schedule, func() (alerts.Check, error) {
 			if inv == nil {
 				return nil, errors.New("the invoice check needs the ovh section")
 			}
@@ -254,12 +255,12 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]bot.J
 // coherenceDigest sweeps the three sources and posts the summary the
 // /coherence sweep command answers. An incomplete sweep is posted too (it
 // names the source that failed) and counts as a failed run.
-func coherenceDigest(m commands.Members, l bot.Locale) (bot.Digest, error) {
+func coherenceDigest(m commands.Members, l bot.Locale) (alerts.Digest, error) {
 	if m.Adherents == nil || m.Contacts == nil {
 		return nil, errors.New("the coherence summary needs the dolibarr and brevo sections")
 	}
 	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}, m.Coherence, m.Now)
-	return bot.DigestFunc("coherence", func(ctx context.Context) (string, error) {
+	return alerts.DigestFunc("coherence", func(ctx context.Context) (string, error) {
 		r, err := chk.Sweep(ctx)
 		if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
 			return "", err
@@ -272,8 +273,8 @@ func coherenceDigest(m commands.Members, l bot.Locale) (bot.Digest, error) {
 // Engine.Watch) and the scheduler (commands.Deps.Alerts; its Run is already
 // among the runners).
 type alerting struct {
-	Alerts    *bot.Alerts
-	Scheduler *bot.Scheduler
+	Alerts    *alerts.Cycle
+	Scheduler *alerts.Scheduler
 }
 
 // wireAlerts builds the alert life cycle on chat and the scheduler of the
@@ -292,17 +293,17 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 		return nil, err
 	}
 	loc, _ := c.location()
-	lc, err := bot.NewAlerts(bot.AlertsConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
+	lc, err := alerts.NewCycle(alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
 		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store})
 	if err != nil {
 		return nil, err
 	}
-	sc := bot.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
+	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
 	if m != nil {
 		sc.Observe = m.CheckDone
 		m.CollectAlerts(a.store)
 	}
-	s, err := bot.NewScheduler(sc)
+	s, err := alerts.NewScheduler(sc)
 	if err != nil {
 		return nil, err
 	}

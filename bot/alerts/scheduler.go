@@ -1,4 +1,4 @@
-package bot
+package alerts
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 // Job schedules one check, or one digest: every Every from the scheduler's
@@ -53,7 +55,7 @@ func (j Job) name() string {
 
 // SchedulerConfig holds what the scheduler needs. Alerts is required.
 type SchedulerConfig struct {
-	Alerts   *Alerts
+	Alerts   *Cycle
 	Jobs     []Job
 	Location *time.Location // of the daily times (default time.Local)
 	Log      zerolog.Logger
@@ -242,11 +244,11 @@ func (s *Scheduler) CheckNow(ctx context.Context) []CheckResult {
 	return out
 }
 
-// List returns the alerts open or muted now (Alerts.List).
-func (s *Scheduler) List(ctx context.Context) ([]AlertState, error) { return s.cfg.Alerts.List(ctx) }
+// List returns the alerts open or muted now (Cycle.List).
+func (s *Scheduler) List(ctx context.Context) ([]State, error) { return s.cfg.Alerts.List(ctx) }
 
-// Mute mutes an alert (Alerts.Mute).
-func (s *Scheduler) Mute(ctx context.Context, key string, d time.Duration, by Person) (AlertState, error) {
+// Mute mutes an alert (Cycle.Mute).
+func (s *Scheduler) Mute(ctx context.Context, key string, d time.Duration, by bot.Person) (State, error) {
 	return s.cfg.Alerts.Mute(ctx, key, d, by)
 }
 
@@ -317,12 +319,12 @@ func (s *Scheduler) settle(ctx context.Context, name string, alerts []Alert, err
 		return s.cfg.Alerts.Report(ctx, key, []Alert{{Key: key, Hold: true}})
 	}
 	l := s.cfg.Alerts.Locale()
-	detail := ErrorText(l, err, key)
+	detail := bot.ErrorText(l, err, key)
 	if errors.Is(err, context.DeadlineExceeded) {
 		detail = fmt.Sprintf(l.Pick("Délai de %s dépassé.", "Deadline of %s exceeded."), timeout)
 	}
 	return s.cfg.Alerts.Report(ctx, key, []Alert{{
-		Key: key, Severity: SeverityWarning, Detail: detail,
+		Key: key, Severity: Warning, Detail: detail,
 		Title: fmt.Sprintf(l.Pick("La vérification « %s » échoue (%d essais de suite)", "Check %q is failing (%d runs in a row)"), name, s.cfg.FailAfter),
 	}})
 }

@@ -1,4 +1,4 @@
-package bot_test
+package alerts_test
 
 import (
 	"context"
@@ -14,20 +14,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // recorder is a check that records when it runs and answers what fn says.
 type recorder struct {
 	name string
-	fn   func(ctx context.Context) ([]bot.Alert, error)
+	fn   func(ctx context.Context) ([]alerts.Alert, error)
 	mu   sync.Mutex
 	at   []time.Time
 }
 
 func (r *recorder) Name() string { return r.name }
 
-func (r *recorder) Run(ctx context.Context) ([]bot.Alert, error) {
+func (r *recorder) Run(ctx context.Context) ([]alerts.Alert, error) {
 	r.mu.Lock()
 	r.at = append(r.at, time.Now())
 	r.mu.Unlock()
@@ -53,7 +53,7 @@ func paris(t *testing.T) *time.Location {
 }
 
 // runScheduler runs s in the bubble for d of fake time and stops it.
-func runScheduler(t *testing.T, s *bot.Scheduler, d time.Duration) {
+func runScheduler(t *testing.T, s *alerts.Scheduler, d time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
@@ -66,13 +66,13 @@ func runScheduler(t *testing.T, s *bot.Scheduler, d time.Duration) {
 	}
 }
 
-func newScheduler(t *testing.T, c *alertChat, jobs ...bot.Job) *bot.Scheduler {
+func newScheduler(t *testing.T, c *alertChat, jobs ...alerts.Job) *alerts.Scheduler {
 	t.Helper()
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Jobs: jobs, Location: paris(t), Log: zerolog.Nop()})
+	s, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Jobs: jobs, Location: paris(t), Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestSchedulerTimes(t *testing.T) {
 		start := time.Now()
 		every := &recorder{name: "every"}
 		nightly := &recorder{name: "nightly"}
-		s := newScheduler(t, &alertChat{}, bot.Job{Check: every, Every: 5 * time.Minute}, bot.Job{Check: nightly, Daily: "03:30"})
+		s := newScheduler(t, &alertChat{}, alerts.Job{Check: every, Every: 5 * time.Minute}, alerts.Job{Check: nightly, Daily: "03:30"})
 		runScheduler(t, s, 24*time.Hour+time.Second)
 
 		got := every.times()
@@ -114,7 +114,7 @@ func TestSchedulerTimes(t *testing.T) {
 func TestSchedulerDailyAcrossDST(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		nightly := &recorder{name: "nightly"}
-		s := newScheduler(t, &alertChat{}, bot.Job{Check: nightly, Daily: "03:30"})
+		s := newScheduler(t, &alertChat{}, alerts.Job{Check: nightly, Daily: "03:30"})
 		runScheduler(t, s, 120*24*time.Hour)
 		got := nightly.times()
 		if len(got) != 120 {
@@ -142,7 +142,7 @@ func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
 		var healthy atomic.Bool
-		slow := &recorder{name: "slow", fn: func(ctx context.Context) ([]bot.Alert, error) {
+		slow := &recorder{name: "slow", fn: func(ctx context.Context) ([]alerts.Alert, error) {
 			if healthy.Load() {
 				return nil, nil
 			}
@@ -152,8 +152,8 @@ func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
 		fast := &recorder{name: "fast"}
 		c := &alertChat{}
 		s := newScheduler(t, c,
-			bot.Job{Check: slow, Every: time.Minute, Timeout: 150 * time.Second},
-			bot.Job{Check: fast, Every: time.Minute})
+			alerts.Job{Check: slow, Every: time.Minute, Timeout: 150 * time.Second},
+			alerts.Job{Check: fast, Every: time.Minute})
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)
 		go func() { done <- s.Run(ctx) }()
@@ -200,21 +200,21 @@ func TestSchedulerCheckNow(t *testing.T) {
 		boom := errors.New("boom")
 		var seen []string
 		var mu sync.Mutex
-		a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Location: time.UTC,
+		s, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Location: time.UTC,
 			Observe: func(check string, d time.Duration, firing int, err error) {
 				mu.Lock()
 				seen = append(seen, check)
 				mu.Unlock()
 			},
-			Jobs: []bot.Job{
-				{Check: bot.CheckFunc("ok", func(context.Context) ([]bot.Alert, error) {
-					return []bot.Alert{{Key: "ok:a", Severity: bot.SeverityWarning}, {Key: "ok:b", Hold: true}}, nil
+			Jobs: []alerts.Job{
+				{Check: alerts.CheckFunc("ok", func(context.Context) ([]alerts.Alert, error) {
+					return []alerts.Alert{{Key: "ok:a", Severity: alerts.Warning}, {Key: "ok:b", Hold: true}}, nil
 				}), Every: time.Hour},
-				{Check: bot.CheckFunc("bad", func(context.Context) ([]bot.Alert, error) { return nil, boom }), Daily: "04:00"},
+				{Check: alerts.CheckFunc("bad", func(context.Context) ([]alerts.Alert, error) { return nil, boom }), Daily: "04:00"},
 			}})
 		if err != nil {
 			t.Fatal(err)
@@ -234,25 +234,25 @@ func TestSchedulerCheckNow(t *testing.T) {
 }
 
 func TestNewSchedulerRefuses(t *testing.T) {
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	noop := func(context.Context) ([]bot.Alert, error) { return nil, nil }
+	noop := func(context.Context) ([]alerts.Alert, error) { return nil, nil }
 	tests := []struct {
 		name string
-		jobs []bot.Job
+		jobs []alerts.Job
 	}{
-		{"no check", []bot.Job{{Every: time.Minute}}},
-		{"check and digest", []bot.Job{{Check: bot.CheckFunc("a", noop), Digest: bot.DigestFunc("a", func(context.Context) (string, error) { return "", nil }), Every: time.Minute}}},
-		{"no schedule", []bot.Job{{Check: bot.CheckFunc("a", noop)}}},
-		{"bad daily time", []bot.Job{{Check: bot.CheckFunc("a", noop), Daily: "25:00"}}},
-		{"duplicate name", []bot.Job{{Check: bot.CheckFunc("a", noop), Every: time.Minute}, {Check: bot.CheckFunc("a", noop), Every: time.Hour}}},
-		{"reserved name", []bot.Job{{Check: bot.CheckFunc("check:a", noop), Every: time.Minute}}},
+		{"no check", []alerts.Job{{Every: time.Minute}}},
+		{"check and digest", []alerts.Job{{Check: alerts.CheckFunc("a", noop), Digest: alerts.DigestFunc("a", func(context.Context) (string, error) { return "", nil }), Every: time.Minute}}},
+		{"no schedule", []alerts.Job{{Check: alerts.CheckFunc("a", noop)}}},
+		{"bad daily time", []alerts.Job{{Check: alerts.CheckFunc("a", noop), Daily: "25:00"}}},
+		{"duplicate name", []alerts.Job{{Check: alerts.CheckFunc("a", noop), Every: time.Minute}, {Check: alerts.CheckFunc("a", noop), Every: time.Hour}}},
+		{"reserved name", []alerts.Job{{Check: alerts.CheckFunc("check:a", noop), Every: time.Minute}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := bot.NewScheduler(bot.SchedulerConfig{Alerts: a, Jobs: tt.jobs}); err == nil {
+			if _, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Jobs: tt.jobs}); err == nil {
 				t.Error("NewScheduler = nil error")
 			}
 		})
@@ -270,7 +270,7 @@ func TestParseClock(t *testing.T) {
 		{"-1:30", 0, 0, false}, {"+1:30", 0, 0, false}, {"", 0, 0, false}, {"003:30", 0, 0, false},
 	}
 	for _, tt := range tests {
-		h, m, err := bot.ParseClock(tt.in)
+		h, m, err := alerts.ParseClock(tt.in)
 		if (err == nil) != tt.ok || h != tt.h || m != tt.m {
 			t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d, ok %v", tt.in, h, m, err, tt.h, tt.m, tt.ok)
 		}
@@ -282,7 +282,7 @@ func FuzzParseClock(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		h, m, err := bot.ParseClock(s)
+		h, m, err := alerts.ParseClock(s)
 		if err != nil {
 			return
 		}
@@ -298,7 +298,7 @@ func TestSchedulerDigest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		night := 0
 		c := &alertChat{}
-		s := newScheduler(t, c, bot.Job{Daily: "06:00", Digest: bot.DigestFunc("coherence", func(context.Context) (string, error) {
+		s := newScheduler(t, c, alerts.Job{Daily: "06:00", Digest: alerts.DigestFunc("coherence", func(context.Context) (string, error) {
 			night++
 			if night == 2 {
 				return "", nil

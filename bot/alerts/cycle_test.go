@@ -1,4 +1,4 @@
-package bot_test
+package alerts_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
@@ -73,9 +74,9 @@ func openAlertDB(t *testing.T, path string) *storage.DB {
 	return db
 }
 
-func newAlerts(t *testing.T, c bot.Chat, st bot.AlertStore, clk *testlog.Clock, l bot.Locale) *bot.Alerts {
+func newAlerts(t *testing.T, c bot.Chat, st alerts.Store, clk *testlog.Clock, l bot.Locale) *alerts.Cycle {
 	t.Helper()
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: c, Store: st, Channel: "alertes", Platform: "console", Locale: l, Now: clk.Now, Log: zerolog.Nop()})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: st, Channel: "alertes", Platform: "console", Locale: l, Now: clk.Now, Log: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +114,8 @@ func TestAlertLifeCycle(t *testing.T) {
 			a := newAlerts(t, c, db, clk, l)
 			ctx := t.Context()
 			var out strings.Builder
-			tls := func(sev bot.Severity, days int) []bot.Alert {
-				return []bot.Alert{{Key: "tls:www.anopex.fr:443", Severity: sev,
+			tls := func(sev alerts.Severity, days int) []alerts.Alert {
+				return []alerts.Alert{{Key: "tls:www.anopex.fr:443", Severity: sev,
 					Title: fmt.Sprintf("certificate of www.anopex.fr:443 expires in %d days", days), Detail: "Issuer: Test CA"}}
 			}
 			step := func(name string, fn func()) {
@@ -125,18 +126,18 @@ func TestAlertLifeCycle(t *testing.T) {
 					fmt.Fprintln(&out, p)
 				}
 			}
-			report := func(check string, firing []bot.Alert) {
+			report := func(check string, firing []alerts.Alert) {
 				t.Helper()
 				if err := a.Report(ctx, check, firing); err != nil {
 					t.Fatalf("Report: %v", err)
 				}
 			}
-			step("starts: one post", func() { report("tls", tls(bot.SeverityWarning, 10)) })
-			step("still firing five minutes later: nothing", func() { clk.Add(5 * time.Minute); report("tls", tls(bot.SeverityWarning, 10)) })
+			step("starts: one post", func() { report("tls", tls(alerts.Warning, 10)) })
+			step("still firing five minutes later: nothing", func() { clk.Add(5 * time.Minute); report("tls", tls(alerts.Warning, 10)) })
 			step("another check's report does not recover it", func() { report("http", nil) })
-			step("turns critical: a new post", func() { clk.Add(time.Hour); report("tls", tls(bot.SeverityCritical, 6)) })
-			step("23 h later: no reminder yet", func() { clk.Add(23 * time.Hour); report("tls", tls(bot.SeverityCritical, 5)) })
-			step("24 h after the last post: reminder", func() { clk.Add(time.Hour); report("tls", tls(bot.SeverityCritical, 5)) })
+			step("turns critical: a new post", func() { clk.Add(time.Hour); report("tls", tls(alerts.Critical, 6)) })
+			step("23 h later: no reminder yet", func() { clk.Add(23 * time.Hour); report("tls", tls(alerts.Critical, 5)) })
+			step("24 h after the last post: reminder", func() { clk.Add(time.Hour); report("tls", tls(alerts.Critical, 5)) })
 			reminder := c.last()
 			step("a bot's 👀 does nothing, a person's acknowledges", func() {
 				if a.React(ctx, bot.Reaction{Platform: "console", MessageID: reminder, User: bot.Person{ID: "opsbot", Bot: true}, Emoji: "👀"}) {
@@ -149,7 +150,7 @@ func TestAlertLifeCycle(t *testing.T) {
 					t.Error("second React = false, want true (handled, nothing said)")
 				}
 			})
-			step("acknowledged: no reminder two days later", func() { clk.Add(48 * time.Hour); report("tls", tls(bot.SeverityCritical, 3)) })
+			step("acknowledged: no reminder two days later", func() { clk.Add(48 * time.Hour); report("tls", tls(alerts.Critical, 3)) })
 
 			if err := db.Close(); err != nil {
 				t.Fatal(err)
@@ -157,25 +158,25 @@ func TestAlertLifeCycle(t *testing.T) {
 			db = openAlertDB(t, path)
 			t.Cleanup(func() { db.Close() })
 			a = newAlerts(t, c, db, clk, l)
-			step("after a restart, still firing: nothing", func() { clk.Add(time.Minute); report("tls", tls(bot.SeverityCritical, 3)) })
+			step("after a restart, still firing: nothing", func() { clk.Add(time.Minute); report("tls", tls(alerts.Critical, 3)) })
 			step("recovers: one post", func() { clk.Add(time.Minute); report("tls", nil) })
 			step("still fine: nothing", func() { clk.Add(time.Hour); report("tls", nil) })
-			step("a second episode: a new start post", func() { clk.Add(time.Hour); report("tls", tls(bot.SeverityWarning, 20)) })
+			step("a second episode: a new start post", func() { clk.Add(time.Hour); report("tls", tls(alerts.Warning, 20)) })
 			step("muted for 2 h, then turns critical: nothing", func() {
 				if _, err := a.Mute(ctx, "tls:www.anopex.fr:443", 2*time.Hour, bot.Person{ID: "u1", Name: "Sam"}); err != nil {
 					t.Fatal(err)
 				}
 				clk.Add(time.Hour)
-				report("tls", tls(bot.SeverityCritical, 6))
+				report("tls", tls(alerts.Critical, 6))
 			})
-			step("mute over: the change is posted", func() { clk.Add(time.Hour); report("tls", tls(bot.SeverityCritical, 6)) })
+			step("mute over: the change is posted", func() { clk.Add(time.Hour); report("tls", tls(alerts.Critical, 6)) })
 			checkGolden(t, "alerts_"+string(l)+".golden", out.String())
 
 			got, err := db.Alerts(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != 1 || !got[0].Open || got[0].Severity != bot.SeverityCritical || got[0].AckedBy != "" || got[0].Since != alertT0.Add(75*time.Hour+7*time.Minute) {
+			if len(got) != 1 || !got[0].Open || got[0].Severity != alerts.Critical || got[0].AckedBy != "" || got[0].Since != alertT0.Add(75*time.Hour+7*time.Minute) {
 				t.Errorf("stored state = %+v", got)
 			}
 		})
@@ -185,30 +186,30 @@ func TestAlertLifeCycle(t *testing.T) {
 // memAlerts is an in-memory AlertStore.
 type memAlerts struct {
 	mu sync.Mutex
-	m  map[string]bot.AlertState
+	m  map[string]alerts.State
 }
 
-func (s *memAlerts) Alert(_ context.Context, k string) (bot.AlertState, bool, error) {
+func (s *memAlerts) Alert(_ context.Context, k string) (alerts.State, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.m[k]
 	return v, ok, nil
 }
 
-func (s *memAlerts) SaveAlert(_ context.Context, v bot.AlertState) error {
+func (s *memAlerts) SaveAlert(_ context.Context, v alerts.State) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.m == nil {
-		s.m = map[string]bot.AlertState{}
+		s.m = map[string]alerts.State{}
 	}
 	s.m[v.Key] = v
 	return nil
 }
 
-func (s *memAlerts) Alerts(context.Context) ([]bot.AlertState, error) {
+func (s *memAlerts) Alerts(context.Context) ([]alerts.State, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.AlertState
+	var out []alerts.State
 	for _, v := range s.m {
 		out = append(out, v)
 	}
@@ -216,11 +217,11 @@ func (s *memAlerts) Alerts(context.Context) ([]bot.AlertState, error) {
 }
 
 func TestAlertRules(t *testing.T) {
-	w := func(key string) bot.Alert { return bot.Alert{Key: key, Severity: bot.SeverityWarning, Title: key} }
-	hold := func(key string) bot.Alert { return bot.Alert{Key: key, Hold: true} }
+	w := func(key string) alerts.Alert { return alerts.Alert{Key: key, Severity: alerts.Warning, Title: key} }
+	hold := func(key string) alerts.Alert { return alerts.Alert{Key: key, Hold: true} }
 	type run struct {
 		after  time.Duration
-		firing []bot.Alert
+		firing []alerts.Alert
 		fail   bool // the chat fails during this run
 	}
 	tests := []struct {
@@ -229,14 +230,14 @@ func TestAlertRules(t *testing.T) {
 		posts int  // posts in total
 		open  bool // state of key "k" at the end
 	}{
-		{"held key never starts", []run{{0, []bot.Alert{hold("k")}, false}}, 0, false},
-		{"held key stays open and silent", []run{{0, []bot.Alert{w("k")}, false}, {time.Minute, []bot.Alert{hold("k")}, false}, {time.Minute, []bot.Alert{hold("k")}, false}}, 1, true},
-		{"held key gets its reminder", []run{{0, []bot.Alert{w("k")}, false}, {25 * time.Hour, []bot.Alert{hold("k")}, false}}, 2, true},
-		{"failed start post is retried once", []run{{0, []bot.Alert{w("k")}, true}, {time.Minute, []bot.Alert{w("k")}, false}, {time.Minute, []bot.Alert{w("k")}, false}}, 1, true},
-		{"failed recovery post keeps it open, then retried", []run{{0, []bot.Alert{w("k")}, false}, {time.Minute, nil, true}, {time.Minute, nil, false}, {time.Minute, nil, false}}, 2, false},
-		{"duplicate keys in one report count once", []run{{0, []bot.Alert{w("k"), w("k")}, false}}, 1, true},
-		{"empty keys are ignored", []run{{0, []bot.Alert{w("")}, false}}, 0, false},
-		{"unknown severity is a warning", []run{{0, []bot.Alert{{Key: "k", Severity: "loud"}}, false}, {time.Minute, []bot.Alert{{Key: "k", Severity: bot.SeverityWarning}}, false}}, 1, true},
+		{"held key never starts", []run{{0, []alerts.Alert{hold("k")}, false}}, 0, false},
+		{"held key stays open and silent", []run{{0, []alerts.Alert{w("k")}, false}, {time.Minute, []alerts.Alert{hold("k")}, false}, {time.Minute, []alerts.Alert{hold("k")}, false}}, 1, true},
+		{"held key gets its reminder", []run{{0, []alerts.Alert{w("k")}, false}, {25 * time.Hour, []alerts.Alert{hold("k")}, false}}, 2, true},
+		{"failed start post is retried once", []run{{0, []alerts.Alert{w("k")}, true}, {time.Minute, []alerts.Alert{w("k")}, false}, {time.Minute, []alerts.Alert{w("k")}, false}}, 1, true},
+		{"failed recovery post keeps it open, then retried", []run{{0, []alerts.Alert{w("k")}, false}, {time.Minute, nil, true}, {time.Minute, nil, false}, {time.Minute, nil, false}}, 2, false},
+		{"duplicate keys in one report count once", []run{{0, []alerts.Alert{w("k"), w("k")}, false}}, 1, true},
+		{"empty keys are ignored", []run{{0, []alerts.Alert{w("")}, false}}, 0, false},
+		{"unknown severity is a warning", []run{{0, []alerts.Alert{{Key: "k", Severity: "loud"}}, false}, {time.Minute, []alerts.Alert{{Key: "k", Severity: alerts.Warning}}, false}}, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,12 +272,12 @@ func TestAlertReactions(t *testing.T) {
 	c := &alertChat{}
 	st := &memAlerts{}
 	audit := &auditRecorder{}
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: c, Store: st, Channel: "alertes", Platform: "discord", Now: clk.Now, Audit: audit})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: st, Channel: "alertes", Platform: "discord", Now: clk.Now, Audit: audit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	if err := a.Report(ctx, "x", []bot.Alert{{Key: "k", Severity: bot.SeverityCritical, Title: "t"}}); err != nil {
+	if err := a.Report(ctx, "x", []alerts.Alert{{Key: "k", Severity: alerts.Critical, Title: "t"}}); err != nil {
 		t.Fatal(err)
 	}
 	msg := c.last()
@@ -340,10 +341,10 @@ func TestAlertMuteAndList(t *testing.T) {
 	if _, err := a.Mute(ctx, "nope", time.Hour, bot.Person{}); bot.KindOf(err) != bot.NotFound {
 		t.Errorf("Mute(unknown) error %v, want kind NotFound", err)
 	}
-	if err := a.Report(ctx, "x", []bot.Alert{{Key: "a", Severity: bot.SeverityWarning}, {Key: "b", Severity: bot.SeverityInfo}}); err != nil {
+	if err := a.Report(ctx, "x", []alerts.Alert{{Key: "a", Severity: alerts.Warning}, {Key: "b", Severity: alerts.Info}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Report(ctx, "x", []bot.Alert{{Key: "a", Severity: bot.SeverityWarning}}); err != nil {
+	if err := a.Report(ctx, "x", []alerts.Alert{{Key: "a", Severity: alerts.Warning}}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := a.Mute(ctx, "b", 3*time.Hour, bot.Person{ID: "u1", Name: "Sam"})
@@ -386,10 +387,10 @@ func TestAlertAge(t *testing.T) {
 		{52*time.Hour + 59*time.Minute, "2 j 4 h", "2d 4h"},
 	}
 	for _, tt := range tests {
-		if got := bot.AlertAge(bot.FR, tt.d); got != tt.fr {
+		if got := alerts.Age(bot.FR, tt.d); got != tt.fr {
 			t.Errorf("AlertAge(fr, %v) = %q, want %q", tt.d, got, tt.fr)
 		}
-		if got := bot.AlertAge(bot.EN, tt.d); got != tt.en {
+		if got := alerts.Age(bot.EN, tt.d); got != tt.en {
 			t.Errorf("AlertAge(en, %v) = %q, want %q", tt.d, got, tt.en)
 		}
 	}
@@ -404,13 +405,13 @@ func BenchmarkReportSteady(b *testing.B) {
 	}
 	defer db.Close()
 	clk := testlog.NewClock(alertT0)
-	a, err := bot.NewAlerts(bot.AlertsConfig{Chat: &alertChat{}, Store: db, Channel: "alertes", Now: clk.Now})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: db, Channel: "alertes", Now: clk.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var firing []bot.Alert
+	var firing []alerts.Alert
 	for i := range 20 {
-		firing = append(firing, bot.Alert{Key: fmt.Sprintf("quota:box%02d@anopex.test", i), Severity: bot.SeverityWarning, Title: "pleine"})
+		firing = append(firing, alerts.Alert{Key: fmt.Sprintf("quota:box%02d@anopex.test", i), Severity: alerts.Warning, Title: "pleine"})
 	}
 	if err := a.Report(b.Context(), "quota", firing); err != nil {
 		b.Fatal(err)

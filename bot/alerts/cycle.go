@@ -1,4 +1,4 @@
-package bot
+package alerts
 
 import (
 	"context"
@@ -12,28 +12,30 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
 )
 
-// maxAlertMessages bounds AlertState.Messages: the start post, the changes
+// maxAlertMessages bounds State.Messages: the start post, the changes
 // and a few days of reminders are enough to recognise a 👀.
 const maxAlertMessages = 12
 
-// AlertsConfig holds what the alert life cycle needs. Chat, Store and
+// CycleConfig holds what the alert life cycle needs. Chat, Store and
 // Channel are required.
-type AlertsConfig struct {
-	Chat     Chat
-	Store    AlertStore
+type CycleConfig struct {
+	Chat     bot.Chat
+	Store    Store
 	Channel  string // the alerts channel
 	Platform string // the chat platform, matched against reactions
-	Locale   Locale
+	Locale   bot.Locale
 	Log      zerolog.Logger
 	Now      func() time.Time // default time.Now
 	Remind   time.Duration    // reminder of an unacknowledged alert (default 24 h)
 	// Audit, when set, records every acknowledgement (kind "alert-ack").
-	Audit AuditLog
+	Audit bot.AuditLog
 }
 
-// Alerts is the alert life cycle (DESIGN.md, "Alerts"). Report reconciles
+// Cycle is the alert life cycle (DESIGN.md, "Alerts"). Report reconciles
 // what a check sees with the stored states and posts to the alerts channel:
 //
 //   - a key that starts firing is posted once, with its severity;
@@ -46,16 +48,16 @@ type AlertsConfig struct {
 //
 // Every change is saved before the next key is looked at, so a restart
 // neither loses nor repeats an alert. A post that fails is retried by the
-// next Report: the state keeps no trace of it. Alerts is safe for
+// next Report: the state keeps no trace of it. Cycle is safe for
 // concurrent use; calls are serialised.
-type Alerts struct {
-	cfg AlertsConfig
+type Cycle struct {
+	cfg CycleConfig
 	log zerolog.Logger
 	mu  sync.Mutex
 }
 
-// NewAlerts checks cfg and returns the life cycle.
-func NewAlerts(cfg AlertsConfig) (*Alerts, error) {
+// NewCycle checks cfg and returns the life cycle.
+func NewCycle(cfg CycleConfig) (*Cycle, error) {
 	if cfg.Chat == nil || cfg.Store == nil {
 		return nil, errors.New("alerts: chat and store are required")
 	}
@@ -69,28 +71,28 @@ func NewAlerts(cfg AlertsConfig) (*Alerts, error) {
 		cfg.Remind = 24 * time.Hour
 	}
 	if cfg.Locale == "" {
-		cfg.Locale = FR
+		cfg.Locale = bot.FR
 	}
-	return &Alerts{cfg: cfg, log: cfg.Log.With().Str("component", "alerts").Logger()}, nil
+	return &Cycle{cfg: cfg, log: cfg.Log.With().Str("component", "alerts").Logger()}, nil
 }
 
 // Locale returns the locale of the posts.
-func (a *Alerts) Locale() Locale { return a.cfg.Locale }
+func (a *Cycle) Locale() bot.Locale { return a.cfg.Locale }
 
 // Now returns the life cycle's clock reading.
-func (a *Alerts) Now() time.Time { return a.cfg.Now() }
+func (a *Cycle) Now() time.Time { return a.cfg.Now() }
 
 // Report records what check sees now: firing holds every alert of the
 // check's keys that fires (see Check). It returns the storage and chat
 // errors it met, joined; the keys it could handle are handled.
-func (a *Alerts) Report(ctx context.Context, check string, firing []Alert) error {
+func (a *Cycle) Report(ctx context.Context, check string, firing []Alert) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	all, err := a.cfg.Store.Alerts(ctx)
 	if err != nil {
 		return fmt.Errorf("alerts: report %s: %w", check, err)
 	}
-	byKey := make(map[string]AlertState, len(all))
+	byKey := make(map[string]State, len(all))
 	for _, s := range all {
 		byKey[s.Key] = s
 	}
@@ -121,13 +123,13 @@ func (a *Alerts) Report(ctx context.Context, check string, firing []Alert) error
 
 // fire handles a key that fires now: a new episode, a change of severity,
 // or a reminder.
-func (a *Alerts) fire(ctx context.Context, now time.Time, check string, f Alert, s AlertState, had bool) error {
+func (a *Cycle) fire(ctx context.Context, now time.Time, check string, f Alert, s State, had bool) error {
 	if f.Severity.Rank() == 0 {
-		f.Severity = SeverityWarning
+		f.Severity = Warning
 	}
 	before := s
 	if !had || !s.Open {
-		s = AlertState{Key: f.Key, Open: true, Since: now, MutedUntil: s.MutedUntil, MutedBy: s.MutedBy}
+		s = State{Key: f.Key, Open: true, Since: now, MutedUntil: s.MutedUntil, MutedBy: s.MutedBy}
 		a.log.Info().Str("alert", f.Key).Str("severity", string(f.Severity)).Msg("alert started")
 	}
 	s.Check, s.Severity, s.Title, s.Detail = check, f.Severity, f.Title, f.Detail
@@ -152,7 +154,7 @@ func (a *Alerts) fire(ctx context.Context, now time.Time, check string, f Alert,
 }
 
 // hold keeps an open alert as it is; only a due reminder is posted.
-func (a *Alerts) hold(ctx context.Context, now time.Time, s AlertState) error {
+func (a *Cycle) hold(ctx context.Context, now time.Time, s State) error {
 	before := s.LastReminder
 	err := a.remind(ctx, now, &s)
 	if s.LastReminder.Equal(before) {
@@ -162,8 +164,8 @@ func (a *Alerts) hold(ctx context.Context, now time.Time, s AlertState) error {
 }
 
 // announce posts a start or change text and records it as the episode's post.
-func (a *Alerts) announce(ctx context.Context, now time.Time, s *AlertState, text string) error {
-	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text})
+func (a *Cycle) announce(ctx context.Context, now time.Time, s *State, text string) error {
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text})
 	if err != nil {
 		return fmt.Errorf("alerts: post %s: %w", s.Key, err)
 	}
@@ -173,7 +175,7 @@ func (a *Alerts) announce(ctx context.Context, now time.Time, s *AlertState, tex
 	return nil
 }
 
-func (s *AlertState) addMessage(id string) {
+func (s *State) addMessage(id string) {
 	if id == "" {
 		return
 	}
@@ -185,7 +187,7 @@ func (s *AlertState) addMessage(id string) {
 
 // remind posts the reminder of s when one is due and records it in s; the
 // caller saves s.
-func (a *Alerts) remind(ctx context.Context, now time.Time, s *AlertState) error {
+func (a *Cycle) remind(ctx context.Context, now time.Time, s *State) error {
 	last := s.LastPosted
 	if s.LastReminder.After(last) {
 		last = s.LastReminder
@@ -193,7 +195,7 @@ func (a *Alerts) remind(ctx context.Context, now time.Time, s *AlertState) error
 	if s.Posted == "" || s.AckedBy != "" || s.Muted(now) || now.Sub(last) < a.cfg.Remind {
 		return nil
 	}
-	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: a.reminderText(now, *s)})
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: a.reminderText(now, *s)})
 	if err != nil {
 		return fmt.Errorf("alerts: remind %s: %w", s.Key, err)
 	}
@@ -204,11 +206,11 @@ func (a *Alerts) remind(ctx context.Context, now time.Time, s *AlertState) error
 
 // recover closes s, posting the recovery when its start was posted. If that
 // post fails the state stays open, so the next Report tries again.
-func (a *Alerts) recover(ctx context.Context, now time.Time, s AlertState) error {
+func (a *Cycle) recover(ctx context.Context, now time.Time, s State) error {
 	a.log.Info().Str("alert", s.Key).Msg("alert recovered")
 	s.Open, s.Ended = false, now
 	if s.Posted != "" {
-		id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: a.recoveryText(s)})
+		id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: a.recoveryText(s)})
 		if err != nil {
 			return fmt.Errorf("alerts: post recovery of %s: %w", s.Key, err)
 		}
@@ -217,7 +219,7 @@ func (a *Alerts) recover(ctx context.Context, now time.Time, s AlertState) error
 	return a.save(ctx, s)
 }
 
-func (a *Alerts) save(ctx context.Context, s AlertState) error {
+func (a *Cycle) save(ctx context.Context, s State) error {
 	if err := a.cfg.Store.SaveAlert(ctx, s); err != nil {
 		return fmt.Errorf("alerts: save %s: %w", s.Key, err)
 	}
@@ -226,8 +228,8 @@ func (a *Alerts) save(ctx context.Context, s AlertState) error {
 
 // Notice posts text as it is in the alerts channel: a digest, not an alert
 // (no key, no state, no reminder).
-func (a *Alerts) Notice(ctx context.Context, text string) error {
-	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text}); err != nil {
+func (a *Cycle) Notice(ctx context.Context, text string) error {
+	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text}); err != nil {
 		return fmt.Errorf("alerts: post notice: %w", err)
 	}
 	return nil
@@ -238,8 +240,8 @@ func (a *Alerts) Notice(ctx context.Context, text string) error {
 // reply says who took it. Removing one's own 👀 withdraws the
 // acknowledgement. It returns true when the reaction was on an alert post;
 // give it to (*Engine).Watch.
-func (a *Alerts) React(ctx context.Context, r Reaction) bool {
-	if r.MessageID == "" || r.User.Bot || NormalizeEmoji(r.Emoji) != EmojiAck {
+func (a *Cycle) React(ctx context.Context, r bot.Reaction) bool {
+	if r.MessageID == "" || r.User.Bot || bot.NormalizeEmoji(r.Emoji) != bot.EmojiAck {
 		return false
 	}
 	a.mu.Lock()
@@ -249,7 +251,7 @@ func (a *Alerts) React(ctx context.Context, r Reaction) bool {
 		a.log.Error().Err(err).Msg("alert reaction lookup failed")
 		return false
 	}
-	i := slices.IndexFunc(all, func(s AlertState) bool {
+	i := slices.IndexFunc(all, func(s State) bool {
 		return (r.Platform == "" || s.Platform == "" || s.Platform == r.Platform) && slices.Contains(s.Messages, r.MessageID)
 	})
 	if i < 0 {
@@ -275,19 +277,19 @@ func (a *Alerts) React(ctx context.Context, r Reaction) bool {
 	}
 	a.log.Info().Str("alert", s.Key).Str("user", r.User.ID).Msg("alert acknowledged")
 	if a.cfg.Audit != nil {
-		rec := AuditRecord{At: now, Kind: "alert-ack", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Detail: s.Key}
+		rec := bot.AuditRecord{At: now, Kind: "alert-ack", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Detail: s.Key}
 		if err := a.cfg.Audit.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
 			a.log.Error().Err(err).Msg("audit record lost")
 		}
 	}
 	text := fmt.Sprintf(a.cfg.Locale.Pick("👀 %s prend en charge `%s` : plus de rappel.", "👀 %s is on `%s`: no more reminders."), r.User.Name, s.Key)
-	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, Message{Text: text, ReplyTo: r.MessageID}); err != nil {
+	if _, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text, ReplyTo: r.MessageID}); err != nil {
 		a.log.Warn().Err(err).Str("alert", s.Key).Msg("acknowledgement reply not posted")
 	}
 	return true
 }
 
-func (a *Alerts) logSave(ctx context.Context, s AlertState) bool {
+func (a *Cycle) logSave(ctx context.Context, s State) bool {
 	if err := a.save(ctx, s); err != nil {
 		a.log.Error().Err(err).Msg("alert state not saved")
 		return false
@@ -296,7 +298,7 @@ func (a *Alerts) logSave(ctx context.Context, s AlertState) bool {
 }
 
 // List returns the alerts open or muted now, by key.
-func (a *Alerts) List(ctx context.Context) ([]AlertState, error) {
+func (a *Cycle) List(ctx context.Context) ([]State, error) {
 	all, err := a.cfg.Store.Alerts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: list: %w", err)
@@ -316,7 +318,7 @@ func (a *Alerts) List(ctx context.Context) ([]AlertState, error) {
 // kept: the new one replaces it); d <= 0 lifts the mute. The key must have
 // fired at least once: an unknown key is an error of kind NotFound. A muted
 // alert still recovers, and its recovery is still posted if its start was.
-func (a *Alerts) Mute(ctx context.Context, key string, d time.Duration, by Person) (AlertState, error) {
+func (a *Cycle) Mute(ctx context.Context, key string, d time.Duration, by bot.Person) (State, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	s, ok, err := a.cfg.Store.Alert(ctx, key)
@@ -324,7 +326,7 @@ func (a *Alerts) Mute(ctx context.Context, key string, d time.Duration, by Perso
 		return s, fmt.Errorf("alerts: mute %s: %w", key, err)
 	}
 	if !ok {
-		return s, Errorf(NotFound, "alerts", "mute", "no alert %q", key)
+		return s, bot.Errorf(bot.NotFound, "alerts", "mute", "no alert %q", key)
 	}
 	if d <= 0 {
 		s.MutedUntil, s.MutedBy = time.Time{}, ""
@@ -335,53 +337,53 @@ func (a *Alerts) Mute(ctx context.Context, key string, d time.Duration, by Perso
 	return s, a.save(ctx, s)
 }
 
-// The texts of the posts. Alerts posts in its locale; the titles come from
+// The texts of the posts. Cycle posts in its locale; the titles come from
 // the checks, which are built with the same locale.
 
-func (a *Alerts) footer(s AlertState) string {
+func (a *Cycle) footer(s State) string {
 	return fmt.Sprintf(a.cfg.Locale.Pick("`%s` · réagissez 👀 pour la prendre en charge", "`%s` · react 👀 to take it"), s.Key)
 }
 
-func (a *Alerts) body(s AlertState) string {
+func (a *Cycle) body(s State) string {
 	if s.Detail == "" {
 		return ""
 	}
 	return "\n" + s.Detail
 }
 
-func (a *Alerts) startText(s AlertState) string {
+func (a *Cycle) startText(s State) string {
 	l := a.cfg.Locale
 	return fmt.Sprintf("%s **%s** — %s%s\n%s", s.Severity.Emoji(), s.Severity.Label(l), s.Title, a.body(s), a.footer(s))
 }
 
-func (a *Alerts) changeText(s AlertState) string {
+func (a *Cycle) changeText(s State) string {
 	l := a.cfg.Locale
 	return fmt.Sprintf(l.Pick("%s **%s** (était %s) — %s%s\n%s", "%s **%s** (was %s) — %s%s\n%s"),
 		s.Severity.Emoji(), s.Severity.Label(l), s.Posted.Label(l), s.Title, a.body(s), a.footer(s))
 }
 
-func (a *Alerts) reminderText(now time.Time, s AlertState) string {
+func (a *Cycle) reminderText(now time.Time, s State) string {
 	l := a.cfg.Locale
 	return fmt.Sprintf(l.Pick("⏰ Rappel : %s **%s** depuis %s — %s\n`%s` · réagissez 👀 pour ne plus avoir de rappel",
 		"⏰ Reminder: %s **%s** for %s — %s\n`%s` · react 👀 to stop the reminders"),
-		s.Severity.Emoji(), s.Severity.Label(l), AlertAge(l, now.Sub(s.Since)), s.Title, s.Key)
+		s.Severity.Emoji(), s.Severity.Label(l), Age(l, now.Sub(s.Since)), s.Title, s.Key)
 }
 
-func (a *Alerts) recoveryText(s AlertState) string {
+func (a *Cycle) recoveryText(s State) string {
 	l := a.cfg.Locale
 	return fmt.Sprintf(l.Pick("✅ **RÉTABLI** — `%s` : fin de « %s » après %s", "✅ **RECOVERED** — `%s`: %q ended after %s"),
-		s.Key, s.Title, AlertAge(l, s.Ended.Sub(s.Since)))
+		s.Key, s.Title, Age(l, s.Ended.Sub(s.Since)))
 }
 
-// AlertAge renders a duration for people, to the minute: "2 j 4 h",
+// Age renders a duration for people, to the minute: "2 j 4 h",
 // "3 h 20 min", "45 min" ("2d 4h", "3h 20m", "45m" in English).
-func AlertAge(l Locale, d time.Duration) string {
+func Age(l bot.Locale, d time.Duration) string {
 	if d < time.Minute {
 		return l.Pick("moins d'une minute", "less than a minute")
 	}
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	unit := func(n int, fr, en string) string {
-		if l == EN {
+		if l == bot.EN {
 			return fmt.Sprintf("%d%s", n, en)
 		}
 		return fmt.Sprintf("%d %s", n, fr)

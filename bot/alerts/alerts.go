@@ -1,8 +1,20 @@
-package bot
+// Package alerts is what opsbot does on its own: the Scheduler runs each
+// Check on its schedule (every few minutes, or daily for the nightly digest),
+// with its deadline, and hands what it sees to the Cycle, which posts to the
+// alerts channel when a key starts firing, changes severity, is still
+// unacknowledged after a day, or recovers. State is what survives a restart
+// (storage implements Store). Checks live in adapters/probe; the alert
+// commands (alerts list, mute, check) in commands/alerts.go.
+//
+// Reading order: alerts.go (the vocabulary), cycle.go (posts and
+// acknowledgements), scheduler.go (when checks run, and failing checks).
+package alerts
 
 import (
 	"context"
 	"time"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 // Severity says how urgent an alert is.
@@ -10,33 +22,33 @@ type Severity string
 
 // The severities, from the least to the most urgent.
 const (
-	SeverityInfo     Severity = "info"
-	SeverityWarning  Severity = "warning"
-	SeverityCritical Severity = "critical"
+	Info     Severity = "info"
+	Warning  Severity = "warning"
+	Critical Severity = "critical"
 )
 
 // Rank orders severities: 1 for info, 2 for warning, 3 for critical, 0 for
 // anything else.
 func (s Severity) Rank() int {
 	switch s {
-	case SeverityInfo:
+	case Info:
 		return 1
-	case SeverityWarning:
+	case Warning:
 		return 2
-	case SeverityCritical:
+	case Critical:
 		return 3
 	}
 	return 0
 }
 
 // Label returns the severity for people: "CRITIQUE", "CRITICAL".
-func (s Severity) Label(l Locale) string {
+func (s Severity) Label(l bot.Locale) string {
 	switch s {
-	case SeverityInfo:
+	case Info:
 		return "INFO"
-	case SeverityWarning:
+	case Warning:
 		return l.Pick("AVERTISSEMENT", "WARNING")
-	case SeverityCritical:
+	case Critical:
 		return l.Pick("CRITIQUE", "CRITICAL")
 	}
 	return string(s)
@@ -45,18 +57,18 @@ func (s Severity) Label(l Locale) string {
 // Emoji returns the mark that starts a post of this severity.
 func (s Severity) Emoji() string {
 	switch s {
-	case SeverityInfo:
+	case Info:
 		return "ℹ️"
-	case SeverityWarning:
+	case Warning:
 		return "🟠"
-	case SeverityCritical:
+	case Critical:
 		return "🔴"
 	}
 	return "•"
 }
 
 // Alert is one problem a check sees now. Its Key is stable from one run to
-// the next ("tls:mail.anopex.fr:993"): the alert life cycle (Alerts) posts
+// the next ("tls:mail.anopex.fr:993"): the alert life cycle (Cycle) posts
 // when a key starts firing, not while it goes on, and posts a recovery when
 // the check that raised it stops reporting it.
 type Alert struct {
@@ -93,10 +105,10 @@ type checkFunc struct {
 func (c checkFunc) Name() string                             { return c.name }
 func (c checkFunc) Run(ctx context.Context) ([]Alert, error) { return c.run(ctx) }
 
-// AlertState is what the bot remembers of an alert key between runs and
+// State is what the bot remembers of an alert key between runs and
 // restarts: the current (or last) episode, its posts, who acknowledged it
 // and until when it is muted. It holds no secret.
-type AlertState struct {
+type State struct {
 	Key      string   `json:"key"`
 	Check    string   `json:"check"`
 	Severity Severity `json:"severity"`
@@ -131,15 +143,15 @@ type AlertState struct {
 }
 
 // Muted reports whether the alert is muted at now.
-func (s AlertState) Muted(now time.Time) bool { return now.Before(s.MutedUntil) }
+func (s State) Muted(now time.Time) bool { return now.Before(s.MutedUntil) }
 
-// AlertStore keeps alert states. Errors are of kind Internal; a missing key
+// Store keeps alert states. Errors are of kind Internal; a missing key
 // is not an error (ok is false).
-type AlertStore interface {
+type Store interface {
 	// Alert returns the state of key; ok is false if it never fired.
-	Alert(ctx context.Context, key string) (s AlertState, ok bool, err error)
+	Alert(ctx context.Context, key string) (s State, ok bool, err error)
 	// SaveAlert stores s under s.Key, replacing what was there.
-	SaveAlert(ctx context.Context, s AlertState) error
+	SaveAlert(ctx context.Context, s State) error
 	// Alerts returns every stored state, by key.
-	Alerts(ctx context.Context) ([]AlertState, error)
+	Alerts(ctx context.Context) ([]State, error)
 }

@@ -60,7 +60,7 @@ type TLSProber interface {
 
 // DNSRecord is one resource record of a zone. Name is absolute with its
 // trailing dot, as the zone file has it ("www.anopex.fr."); Data holds the
-// RDATA fields (CheckRecord's order).
+// RDATA fields (in the order commands/args.go's checkRecord gives them).
 type DNSRecord struct {
 	Line int // the record's first line in the zone (cPanel's line_index)
 	Name string

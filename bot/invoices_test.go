@@ -55,27 +55,3 @@ func TestEvolutionLetter(t *testing.T) {
 		t.Errorf("budget line missing:\n%s", l.Body)
 	}
 }
-
-func TestArgTypesNormalise(t *testing.T) {
-	for _, tt := range []struct {
-		typ     bot.ArgType
-		in, out string
-	}{
-		{bot.ArgIP, "192.0.2.7/24", "192.0.2.0/24"}, {bot.ArgRecordType, "txt", "TXT"}, {bot.ArgTTL, "1h", "3600"},
-		{bot.ArgTicketID, "PH-3", "ph-3"}, {bot.ArgBillID, "fr56012345", "FR56012345"}, {bot.ArgBillID, "Order-12", "order-12"},
-		{bot.ArgAmount, "1 500,5 €", "1500.50"}, {bot.ArgRecordValue, "  v=spf1 mx  ", "v=spf1 mx"},
-	} {
-		got, err := tt.typ.Check(tt.in)
-		if err != nil || got != tt.out {
-			t.Errorf("%s.Check(%q) = %q, %v; want %q", tt.typ.Name, tt.in, got, err, tt.out)
-		}
-	}
-	for _, tt := range []struct {
-		typ bot.ArgType
-		in  string
-	}{{bot.ArgRecordType, "SOA"}, {bot.ArgBillID, "FR-1"}, {bot.ArgBillID, "x"}, {bot.ArgRecordValue, "a\nb"}, {bot.ArgTTL, "30"}} {
-		if got, err := tt.typ.Check(tt.in); err == nil {
-			t.Errorf("%s.Check(%q) = %q, want refused", tt.typ.Name, tt.in, got)
-		}
-	}
-}

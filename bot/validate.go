@@ -2,12 +2,13 @@ package bot
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 )
 
-// Argument types shared by every command family.
+// Argument types the chat adapters know by name (Discord completes ArgEmail
+// and spans ArgText over the rest of a line). The command families' own
+// types live in commands/args.go.
 var (
 	// ArgWord is one word without control characters.
 	ArgWord = ArgType{Name: "word", Example: "dupont", Check: checkWord}
@@ -15,12 +16,6 @@ var (
 	ArgText = ArgType{Name: "text", Example: "\"texte libre\"", Check: checkText}
 	// ArgEmail is an e-mail address, normalised to lower case.
 	ArgEmail = ArgType{Name: "email", Example: "jeanne.martin@anopex.test", Check: NormalizeEmail}
-	// ArgQuota is a mailbox size, normalised to megabytes ("0" is unlimited).
-	ArgQuota = ArgType{Name: "quota", Example: "2G", Check: checkQuota}
-	// ArgCount is a positive whole number.
-	ArgCount = ArgType{Name: "count", Example: "20", Check: checkCount}
-	// ArgID is a change-request or record number.
-	ArgID = ArgType{Name: "id", Example: "12", Check: checkID}
 )
 
 func checkWord(s string) (string, error) {
@@ -42,23 +37,6 @@ func checkText(s string) (string, error) {
 		return "", Userf("le texte contient un caractère de contrôle", "the text holds a control character")
 	}
 	return s, nil
-}
-
-func checkCount(s string) (string, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 1000 {
-		return "", Userf("« %s » n'est pas un nombre entre 1 et 1000", "%q is not a number between 1 and 1000", s)
-	}
-	return strconv.Itoa(n), nil
-}
-
-func checkID(s string) (string, error) {
-	s = strings.TrimPrefix(s, "#")
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 1 {
-		return "", Userf("« %s » n'est pas un numéro (écrivez par exemple 12)", "%q is not a number (write e.g. 12)", s)
-	}
-	return strconv.FormatInt(n, 10), nil
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its shape: one
@@ -120,55 +98,6 @@ func NormalizeDomain(s string) (string, error) {
 		}
 	}
 	return s, nil
-}
-
-// MaxQuotaMB is the largest mailbox quota accepted (100 GB).
-const MaxQuotaMB = 100 * 1024
-
-// ParseQuota reads a mailbox size: a number of megabytes ("500"), or a number
-// with a unit M/Mo/MB or G/Go/GB ("2G", "1,5 Go"), or "illimité"/"unlimited"
-// (0). The result is in megabytes.
-func ParseQuota(s string) (int, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.ReplaceAll(t, " ", "")
-	switch t {
-	case "illimité", "illimite", "unlimited", "0":
-		return 0, nil
-	}
-	mult := 1.0
-	for _, u := range []struct {
-		suffix string
-		m      float64
-	}{{"gb", 1024}, {"go", 1024}, {"g", 1024}, {"mb", 1}, {"mo", 1}, {"m", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSuffix(t, u.suffix), u.m
-			break
-		}
-	}
-	t = strings.Replace(t, ",", ".", 1)
-	f, err := strconv.ParseFloat(t, 64)
-	bad := func(why, whyEN string) (int, error) {
-		return 0, Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500M, 2G ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500M, 2G or unlimited", s, why, whyEN)
-	}
-	if err != nil || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
-		return bad("ce n'est pas un nombre", "not a number")
-	}
-	mb := f * mult
-	if mb < 1 {
-		return bad("moins de 1 Mo", "less than 1 MB")
-	}
-	if mb > MaxQuotaMB {
-		return bad("plus de 100 Go", "more than 100 GB")
-	}
-	return int(mb + 0.5), nil
-}
-
-func checkQuota(s string) (string, error) {
-	n, err := ParseQuota(s)
-	if err != nil {
-		return "", err
-	}
-	return strconv.Itoa(n), nil
 }
 
 // FormatMB renders a size in megabytes for people ("illimité", "500 Mo", "2 Go").

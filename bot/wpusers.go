@@ -75,14 +75,6 @@ type WPUsers interface {
 // outside this list is not an error in itself.
 var WPCoreRoles = []string{"administrator", "editor", "author", "contributor", "subscriber"}
 
-// Argument types of the WordPress commands.
-var (
-	// ArgWPRole is a WordPress role slug, normalised to lower case.
-	ArgWPRole = ArgType{Name: "role", Example: "editor", Check: NormalizeWPRole}
-	// ArgWPUser is a WordPress account: its ID or its login.
-	ArgWPUser = ArgType{Name: "user", Example: "j.dupont", Check: NormalizeWPLogin}
-)
-
 // NormalizeWPRole checks a role slug and returns it in lower case. WordPress
 // stores roles under slugs of letters, digits, '_' and '-' (sanitize_key);
 // the French labels (« éditeur ») are not slugs, and are refused with a

@@ -46,7 +46,7 @@ func (k coreCommands) specs() []bot.Spec {
 		Help:   "Affiche les dernières entrées du journal d'audit (20 par défaut).",
 		HelpEN: "Shows the latest audit log entries (20 by default).",
 		Roles:  []bot.Role{bot.Admin, bot.Treasurer, bot.President},
-		Args:   []bot.Arg{{Name: "nombre", Type: bot.ArgCount, Optional: true}},
+		Args:   []bot.Arg{{Name: "nombre", Type: argCount, Optional: true}},
 		Read:   k.audit,
 	}, {
 		Path:   "approvals list",
@@ -59,14 +59,14 @@ func (k coreCommands) specs() []bot.Spec {
 		Help:   "Affiche une demande : action, auteur, votes, état.",
 		HelpEN: "Shows a request: action, requester, votes, state.",
 		Roles:  everyone,
-		Args:   []bot.Arg{{Name: "numero", Type: bot.ArgID}},
+		Args:   []bot.Arg{{Name: "numero", Type: argID}},
 		Read:   k.show,
 	}, {
 		Path:   "approvals cancel",
 		Help:   "Annule une de vos demandes en attente (ou n'importe laquelle pour un administrateur).",
 		HelpEN: "Cancels one of your pending requests (any of them for an administrator).",
 		Roles:  everyone,
-		Args:   []bot.Arg{{Name: "numero", Type: bot.ArgID}},
+		Args:   []bot.Arg{{Name: "numero", Type: argID}},
 		Act:    k.cancel, // withdraws a request at once: the requester (or an administrator) needs no approval to take back their own
 	}}
 }

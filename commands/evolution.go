@@ -61,8 +61,8 @@ func (k evolutionCommands) specs() []bot.Spec {
 		Path: "evolution request", Help: "Demande une évolution au prestataire CF2D : /evolution request \"Titre\" [budget] -- description.",
 		HelpEN: "Asks the contractor CF2D for a change: /evolution request \"Title\" [budget] -- description.",
 		Roles:  []bot.Role{bot.Admin, bot.Board},
-		Args: []bot.Arg{{Name: "titre", Type: bot.ArgSubject}, {Name: "budget", Type: bot.ArgAmount, Optional: true},
-			{Name: "description", Type: bot.ArgBody, After: true}},
+		Args: []bot.Arg{{Name: "titre", Type: argSubject}, {Name: "budget", Type: argAmount, Optional: true},
+			{Name: "description", Type: argBody, After: true}},
 		Preview: k.preview, Apply: k.send,
 		Financial: true, Approvers: payers,
 	}, {
@@ -85,12 +85,12 @@ func evolutionArgs(c bot.Call) (string, bot.Money, error) {
 	desc := c.Args.Get("description")
 	budget := bot.Money{Currency: "EUR"}
 	if c.Args.Has("budget") {
-		n, err := bot.ParseAmount(c.Args.Get("budget"))
+		n, err := parseAmount(c.Args.Get("budget"))
 		budget.Cents = n
 		return desc, budget, err
 	}
 	if m := budgetLine.FindStringSubmatchIndex(desc); m != nil {
-		n, err := bot.ParseAmount(desc[m[2]:m[3]])
+		n, err := parseAmount(desc[m[2]:m[3]])
 		if err != nil {
 			return "", budget, err
 		}

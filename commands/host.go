@@ -51,7 +51,7 @@ func (h hostCommands) specs() []bot.Spec {
 	readers := []bot.Role{bot.Admin, bot.Board}
 	var specs []bot.Spec
 	if h.Blocks != nil {
-		ip := bot.Arg{Name: "ip", Type: bot.ArgIP}
+		ip := bot.Arg{Name: "ip", Type: argIP}
 		specs = append(specs, bot.Spec{
 			Path: "host ip list", Help: "Liste les adresses IP bloquées sur les sites web (cPanel).",
 			HelpEN: "Lists the IP addresses blocked from the web sites (cPanel).",
@@ -103,15 +103,15 @@ func (h hostCommands) listIPs(ctx context.Context, c bot.Call) (bot.Reply, error
 // blockTarget reads the ip argument; to block, it refuses a protected
 // range (unblocking one, blocked by hand in cPanel, is always allowed).
 func (h hostCommands) blockTarget(c bot.Call, block bool) (string, error) {
-	p, err := bot.ParseBlockTarget(c.Args.Get("ip"))
+	p, err := parseBlockTarget(c.Args.Get("ip"))
 	if err != nil {
 		return "", err
 	}
-	if pr, bad := bot.Protected(p, h.Protected); bad && block {
+	if pr, bad := protectedBy(p, h.Protected); bad && block {
 		return "", bot.Userf("%s ne peut pas être bloquée : elle recouvre %s (adresse d'opsbot ou plage autorisée dans la configuration).",
-			"%s cannot be blocked: it overlaps %s (opsbot's address or a range allowed in the configuration).", bot.FormatBlockTarget(p), pr)
+			"%s cannot be blocked: it overlaps %s (opsbot's address or a range allowed in the configuration).", formatBlockTarget(p), pr)
 	}
-	return bot.FormatBlockTarget(p), nil
+	return formatBlockTarget(p), nil
 }
 
 func (h hostCommands) previewBlock(ctx context.Context, c bot.Call) (string, error) {

@@ -13,21 +13,21 @@ import (
 
 func (h hostCommands) dnsSpecs() []bot.Spec {
 	admin := []bot.Role{bot.Admin}
-	name := bot.Arg{Name: "nom", Type: bot.ArgDNSName}
-	typ := bot.Arg{Name: "type", Type: bot.ArgRecordType}
+	name := bot.Arg{Name: "nom", Type: argDNSName}
+	typ := bot.Arg{Name: "type", Type: argRecordType}
 	return []bot.Spec{{
 		Path: "host dns list", Help: "Affiche la zone DNS (ou les enregistrements d'un nom).",
 		HelpEN: "Shows the DNS zone (or the records of one name).",
-		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "nom", Type: bot.ArgDNSName, Optional: true}}, Read: h.listDNS,
+		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "nom", Type: argDNSName, Optional: true}}, Read: h.listDNS,
 	}, {
 		Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
 		HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
-		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue}, {Name: "ttl", Type: bot.ArgTTL, Optional: true}},
+		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue}, {Name: "ttl", Type: argTTL, Optional: true}},
 		Preview: h.previewDNSSet, Apply: h.applyDNSSet,
 	}, {
 		Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
 		HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
-		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: bot.ArgRecordValue, Optional: true}},
+		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue, Optional: true}},
 		Preview: h.previewDNSDelete, Apply: h.applyDNSDelete,
 	}}
 }
@@ -147,7 +147,7 @@ func (h hostCommands) plan(ctx context.Context, c bot.Call, set bool) (dnsPlan, 
 }
 
 func (p *dnsPlan) set(c bot.Call, others []bot.DNSRecord) error {
-	norm, data, err := bot.CheckRecord(p.typ, c.Args.Get("valeur"))
+	norm, data, err := checkRecord(p.typ, c.Args.Get("valeur"))
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (p *dnsPlan) delete(c bot.Call) error {
 	var data []string
 	if v := c.Args.Get("valeur"); v != "" {
 		var err error
-		if _, data, err = bot.CheckRecord(p.typ, v); err != nil {
+		if _, data, err = checkRecord(p.typ, v); err != nil {
 			return err
 		}
 	}

@@ -31,7 +31,7 @@ func (iv invoiceCommands) specs() []bot.Spec {
 		Path: "invoice pay", Help: "Paie ce qui reste dû sur une facture OVH (approbation du trésorier ou du président).",
 		HelpEN:  "Pays what is due on an OVH bill (approved by the treasurer or the president).",
 		Roles:   []bot.Role{bot.Admin, bot.Treasurer, bot.President},
-		Args:    []bot.Arg{{Name: "facture", Type: bot.ArgBillID}},
+		Args:    []bot.Arg{{Name: "facture", Type: argBillID}},
 		Preview: iv.previewPay, Apply: iv.applyPay,
 		Financial: true, Approvers: payers,
 	}}

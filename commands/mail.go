@@ -39,7 +39,7 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail create", Help: "Crée une boîte ; son mot de passe arrive en message privé.",
 		HelpEN: "Creates a mailbox; its password arrives by private message.",
-		Roles:  admin, Args: []bot.Arg{box, {Name: "quota", Type: bot.ArgQuota, Optional: true}},
+		Roles:  admin, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true}},
 		Preview: m.previewCreate, Apply: m.applyCreate,
 	}, {
 		Path: "mail passwd", Help: "Réinitialise le mot de passe d'une boîte ; il arrive en message privé.",
@@ -55,7 +55,7 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail quota", Help: "Change le quota d'une boîte (500M, 2G, illimité).",
 		HelpEN: "Changes a mailbox quota (500M, 2G, unlimited).",
-		Roles:  admin, Args: []bot.Arg{box, {Name: "taille", Type: bot.ArgQuota}},
+		Roles:  admin, Args: []bot.Arg{box, {Name: "taille", Type: argQuota}},
 		Preview: m.previewQuota, Apply: m.applyQuota, Idempotent: true,
 	}, {
 		Path: "mail suspend", Help: "Suspend la connexion à une boîte (elle reçoit toujours le courrier).",

@@ -116,7 +116,7 @@ func sample(s bot.Spec) string {
 			v = a.Choices[0]
 		case a.Type.Name == bot.ArgEmail.Name:
 			v = "delegue75@anopex.test"
-		case a.Type.Name == bot.ArgID.Name:
+		case a.Type.Name == "id":
 			v = "1"
 		default:
 			v = a.Type.Example

@@ -35,13 +35,13 @@ func (t ticketCommands) specs() []bot.Spec {
 	names := t.names()
 	readers := []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
 	admin := []bot.Role{bot.Admin}
-	id := bot.Arg{Name: "ticket", Type: bot.ArgTicketID}
+	id := bot.Arg{Name: "ticket", Type: argTicketID}
 	return []bot.Spec{{
 		Path: "ticket open", Help: "Ouvre un ticket chez un hébergeur : /ticket open ovh Objet du ticket -- texte.",
 		HelpEN: "Opens a ticket with a host: /ticket open ovh Subject -- text.",
 		Roles:  admin,
-		Args: []bot.Arg{{Name: "fournisseur", Choices: names}, {Name: "objet", Type: bot.ArgSubject, Rest: true},
-			{Name: "texte", Type: bot.ArgBody, After: true}},
+		Args: []bot.Arg{{Name: "fournisseur", Choices: names}, {Name: "objet", Type: argSubject, Rest: true},
+			{Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewOpen, Apply: t.applyOpen,
 	}, {
 		Path: "ticket list", Help: "Liste les tickets ouverts chez les hébergeurs.",
@@ -55,14 +55,14 @@ func (t ticketCommands) specs() []bot.Spec {
 	}, {
 		Path: "ticket reply", Help: "Répond à un ticket : /ticket reply ovh-8123456 -- texte.",
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
-		Roles:  admin, Args: []bot.Arg{id, {Name: "texte", Type: bot.ArgBody, After: true}},
+		Roles:  admin, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewReply, Apply: t.applyReply,
 	}}
 }
 
 // of resolves a ticket reference to its provider's Tickets.
 func (t ticketCommands) of(ref string) (bot.Tickets, string, string, error) {
-	p, id, err := bot.ParseTicketID(ref)
+	p, id, err := parseTicketID(ref)
 	if err != nil {
 		return nil, "", "", err
 	}
@@ -105,7 +105,7 @@ func (t ticketCommands) applyOpen(ctx context.Context, c bot.Call) (bot.Outcome,
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("open ticket: %w", err)
 	}
-	text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), bot.TicketRef(p, tk.ID), providerNames[p])
+	text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), ticketRef(p, tk.ID), providerNames[p])
 	if tk.Number != "" {
 		text += fmt.Sprintf(c.T(" (n° %s)", " (no. %s)"), tk.Number)
 	}
@@ -135,7 +135,7 @@ func (t ticketCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error)
 			if tk.LastFrom == "support" {
 				from = c.T(" — réponse du support", " — support answered")
 			}
-			fmt.Fprintf(&b, "\n  %s — %s — %s%s", bot.TicketRef(p, tk.ID), tk.Created.Format("02/01/2006"), tk.Subject, from)
+			fmt.Fprintf(&b, "\n  %s — %s — %s%s", ticketRef(p, tk.ID), tk.Created.Format("02/01/2006"), tk.Subject, from)
 		}
 	}
 	if failed == len(which) {

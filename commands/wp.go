@@ -29,7 +29,7 @@ func (w wpCommands) specs() []bot.Spec {
 		Path: "wp role", Help: "Change le rôle d'un compte WordPress (rédacteur, auteur, abonné…).",
 		HelpEN: "Changes the role of a WordPress account (editor, author, subscriber…).",
 		Roles:  []bot.Role{bot.Admin}, Idempotent: true,
-		Args:    []bot.Arg{{Name: "compte", Type: bot.ArgWPUser}, {Name: "role", Type: argRole(w.roles)}},
+		Args:    []bot.Arg{{Name: "compte", Type: argWPUser}, {Name: "role", Type: argRole(w.roles)}},
 		Preview: w.previewRole, Apply: w.applyRole,
 	}}
 }

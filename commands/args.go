@@ -1,4 +1,4 @@
-package bot
+package commands
 
 import (
 	"fmt"
@@ -7,48 +7,50 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 // Argument types of the hosting commands (IP blocks, DNS, tickets, bills).
 var (
-	// ArgIP is an IPv4 or IPv6 address or CIDR range to block, normalised
+	// argIP is an IPv4 or IPv6 address or CIDR range to block, normalised
 	// ("192.0.2.7/24" → "192.0.2.0/24").
-	ArgIP = ArgType{Name: "ip", Example: "192.0.2.10", Check: checkIP}
-	// ArgDNSName is a record name: "@", "www", "_dmarc", "*.dev" or a full name.
-	ArgDNSName = ArgType{Name: "dns-name", Example: "www", Check: NormalizeDNSName}
-	// ArgRecordType is one of the record types opsbot edits.
-	ArgRecordType = ArgType{Name: "record-type", Example: "TXT", Check: checkRecordType}
-	// ArgRecordValue is a record's value; CheckRecord validates it for its type.
-	ArgRecordValue = ArgType{Name: "record-value", Example: "\"v=spf1 mx ~all\"", Check: checkRecordText}
-	// ArgTTL is a record's time to live in seconds ("3600", "1h").
-	ArgTTL = ArgType{Name: "ttl", Example: "3600", Check: checkTTL}
-	// ArgSubject is a one-line subject (tickets, e-mails).
-	ArgSubject = ArgType{Name: "subject", Example: "\"Serveur injoignable\"", Check: CheckSubject}
-	// ArgBody is a multi-line message body.
-	ArgBody = ArgType{Name: "body", Example: "Bonjour, …", Check: CheckBody}
-	// ArgTicketID is a ticket number with its provider: "ovh-8123456", "ph-3".
-	ArgTicketID = ArgType{Name: "ticket", Example: "ovh-8123456", Check: checkTicketID}
-	// ArgBillID is a bill reference ("FR56012345") or "order-N".
-	ArgBillID = ArgType{Name: "bill", Example: "FR56012345", Check: checkBillID}
-	// ArgAmount is an amount in euros, normalised to "1500.50" (ParseAmount reads it back).
-	ArgAmount = ArgType{Name: "amount", Example: "1500", Check: checkAmount}
+	argIP = bot.ArgType{Name: "ip", Example: "192.0.2.10", Check: checkIP}
+	// argDNSName is a record name: "@", "www", "_dmarc", "*.dev" or a full name.
+	argDNSName = bot.ArgType{Name: "dns-name", Example: "www", Check: normalizeDNSName}
+	// argRecordType is one of the record types opsbot edits.
+	argRecordType = bot.ArgType{Name: "record-type", Example: "TXT", Check: checkRecordType}
+	// argRecordValue is a record's value; checkRecord validates it for its type.
+	argRecordValue = bot.ArgType{Name: "record-value", Example: "\"v=spf1 mx ~all\"", Check: checkRecordText}
+	// argTTL is a record's time to live in seconds ("3600", "1h").
+	argTTL = bot.ArgType{Name: "ttl", Example: "3600", Check: checkTTL}
+	// argSubject is a one-line subject (tickets, e-mails).
+	argSubject = bot.ArgType{Name: "subject", Example: "\"Serveur injoignable\"", Check: checkSubject}
+	// argBody is a multi-line message body.
+	argBody = bot.ArgType{Name: "body", Example: "Bonjour, …", Check: checkBody}
+	// argTicketID is a ticket number with its provider: "ovh-8123456", "ph-3".
+	argTicketID = bot.ArgType{Name: "ticket", Example: "ovh-8123456", Check: checkTicketID}
+	// argBillID is a bill reference ("FR56012345") or "order-N".
+	argBillID = bot.ArgType{Name: "bill", Example: "FR56012345", Check: checkBillID}
+	// argAmount is an amount in euros, normalised to "1500.50" (parseAmount reads it back).
+	argAmount = bot.ArgType{Name: "amount", Example: "1500", Check: checkAmount}
 )
 
 // Block-range limits: wider ranges are refused, they would block whole providers.
 const (
-	MinPrefix4 = 16
-	MinPrefix6 = 32
+	minPrefix4 = 16
+	minPrefix6 = 32
 )
 
-// ParseBlockTarget reads an IPv4 or IPv6 address or a CIDR range. An address
+// parseBlockTarget reads an IPv4 or IPv6 address or a CIDR range. An address
 // becomes a /32 or /128; a range is masked to its network; IPv4-mapped IPv6
 // becomes IPv4. Unspecified, loopback, multicast and link-local addresses,
 // zones ("%eth0") and ranges wider than /16 (IPv4) or /32 (IPv6) are refused
 // with a *UserError.
-func ParseBlockTarget(s string) (netip.Prefix, error) {
+func parseBlockTarget(s string) (netip.Prefix, error) {
 	s = strings.TrimSpace(s)
 	bad := func(why, whyEN string) (netip.Prefix, error) {
-		return netip.Prefix{}, Userf("adresse IP invalide « %[1]s » : %[2]s ; écrivez par exemple 192.0.2.10, 192.0.2.0/24 ou 2001:db8::/48",
+		return netip.Prefix{}, bot.Userf("adresse IP invalide « %[1]s » : %[2]s ; écrivez par exemple 192.0.2.10, 192.0.2.0/24 ou 2001:db8::/48",
 			"invalid IP address %[1]q: %[3]s; write e.g. 192.0.2.10, 192.0.2.0/24 or 2001:db8::/48", s, why, whyEN)
 	}
 	if s == "" || len(s) > 64 || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
@@ -81,18 +83,18 @@ func ParseBlockTarget(s string) (netip.Prefix, error) {
 	}
 	a := p.Addr()
 	switch {
-	case a.Is4() && p.Bits() < MinPrefix4, a.Is6() && p.Bits() < MinPrefix6:
-		return bad(fmt.Sprintf("plage trop large (au plus /%d en IPv4, /%d en IPv6)", MinPrefix4, MinPrefix6),
-			fmt.Sprintf("range too wide (at most /%d for IPv4, /%d for IPv6)", MinPrefix4, MinPrefix6))
+	case a.Is4() && p.Bits() < minPrefix4, a.Is6() && p.Bits() < minPrefix6:
+		return bad(fmt.Sprintf("plage trop large (au plus /%d en IPv4, /%d en IPv6)", minPrefix4, minPrefix6),
+			fmt.Sprintf("range too wide (at most /%d for IPv4, /%d for IPv6)", minPrefix4, minPrefix6))
 	case a.IsUnspecified(), a.IsLoopback(), a.IsMulticast(), a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast(), a.IsInterfaceLocalMulticast():
 		return bad("adresse spéciale (locale, multicast ou non spécifiée)", "special address (local, multicast or unspecified)")
 	}
 	return p, nil
 }
 
-// FormatBlockTarget renders p as people and cPanel write it: a single
+// formatBlockTarget renders p as people and cPanel write it: a single
 // address without its /32 or /128.
-func FormatBlockTarget(p netip.Prefix) string {
+func formatBlockTarget(p netip.Prefix) string {
 	if p.IsSingleIP() {
 		return p.Addr().String()
 	}
@@ -100,16 +102,16 @@ func FormatBlockTarget(p netip.Prefix) string {
 }
 
 func checkIP(s string) (string, error) {
-	p, err := ParseBlockTarget(s)
+	p, err := parseBlockTarget(s)
 	if err != nil {
 		return "", err
 	}
-	return FormatBlockTarget(p), nil
+	return formatBlockTarget(p), nil
 }
 
-// Protected returns the first of protected that overlaps target: blocking
+// protectedBy returns the first of protected that overlaps target: blocking
 // target would cut off the bot itself or an allow-listed range.
-func Protected(target netip.Prefix, protected []netip.Prefix) (netip.Prefix, bool) {
+func protectedBy(target netip.Prefix, protected []netip.Prefix) (netip.Prefix, bool) {
 	for _, p := range protected {
 		if p.Overlaps(target) {
 			return p, true
@@ -118,16 +120,16 @@ func Protected(target netip.Prefix, protected []netip.Prefix) (netip.Prefix, boo
 	return netip.Prefix{}, false
 }
 
-// NormalizeDNSName lower-cases a record name and checks it: "@" (the zone
+// normalizeDNSName lower-cases a record name and checks it: "@" (the zone
 // apex), or dot-separated labels of letters, digits, hyphens (not first or
 // last) and underscores, at most 63 bytes each and 253 in all, where "*"
 // may be the whole first label. A trailing dot is dropped. Quotes,
 // backslashes, spaces, semicolons, "$" and control characters can never pass,
 // so a name cannot inject anything into a zone file.
-func NormalizeDNSName(s string) (string, error) {
+func normalizeDNSName(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	bad := func(why, whyEN string) (string, error) {
-		return "", Userf("nom DNS invalide « %[1]s » : %[2]s ; écrivez par exemple www, _dmarc, @ ou mail.anopex.fr",
+		return "", bot.Userf("nom DNS invalide « %[1]s » : %[2]s ; écrivez par exemple www, _dmarc, @ ou mail.anopex.fr",
 			"invalid DNS name %[1]q: %[3]s; write e.g. www, _dmarc, @ or mail.anopex.fr", s, why, whyEN)
 	}
 	if s == "@" {
@@ -156,10 +158,10 @@ func NormalizeDNSName(s string) (string, error) {
 	return s, nil
 }
 
-// RelativeName returns name relative to zone: "@" for the apex, "www" for
+// relativeName returns name relative to zone: "@" for the apex, "www" for
 // "www.anopex.fr" in zone "anopex.fr", and name itself when it is already
 // relative. Both are normalised names.
-func RelativeName(name, zone string) string {
+func relativeName(name, zone string) string {
 	switch {
 	case name == zone || name == "@":
 		return "@"
@@ -169,40 +171,40 @@ func RelativeName(name, zone string) string {
 	return name
 }
 
-// RecordTypes are the record types opsbot edits. SOA and NS are left to the
+// recordTypes are the record types opsbot edits. SOA and NS are left to the
 // hosting provider: a mistake there takes the whole domain down.
-var RecordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"}
+var recordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"}
 
 func checkRecordType(s string) (string, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
-	for _, rt := range RecordTypes {
+	for _, rt := range recordTypes {
 		if t == rt {
 			return t, nil
 		}
 	}
-	return "", Userf("type d'enregistrement « %s » non géré ; choisissez parmi %s", "record type %q not handled; choose one of %s", s, strings.Join(RecordTypes, ", "))
+	return "", bot.Userf("type d'enregistrement « %s » non géré ; choisissez parmi %s", "record type %q not handled; choose one of %s", s, strings.Join(recordTypes, ", "))
 }
 
-// MaxTXT is the longest TXT value accepted (a 4096-bit DKIM key fits).
-const MaxTXT = 2048
+// maxTXT is the longest TXT value accepted (a 4096-bit DKIM key fits).
+const maxTXT = 2048
 
-// checkRecordText is the type-independent part of a value check; CheckRecord
+// checkRecordText is the type-independent part of a value check; checkRecord
 // does the rest once the type is known.
 func checkRecordText(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", Userf("valeur vide", "empty value")
+		return "", bot.Userf("valeur vide", "empty value")
 	}
-	if len(s) > MaxTXT+100 {
-		return "", Userf("valeur trop longue (%d caractères au plus)", "value too long (at most %d characters)", MaxTXT)
+	if len(s) > maxTXT+100 {
+		return "", bot.Userf("valeur trop longue (%d caractères au plus)", "value too long (at most %d characters)", maxTXT)
 	}
 	if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
-		return "", Userf("la valeur contient un caractère de contrôle ou un saut de ligne", "the value holds a control character or a line break")
+		return "", bot.Userf("la valeur contient un caractère de contrôle ou un saut de ligne", "the value holds a control character or a line break")
 	}
 	return s, nil
 }
 
-// CheckRecord validates value for a record of type typ and returns it
+// checkRecord validates value for a record of type typ and returns it
 // normalised (as shown to people) and as the RDATA fields cPanel stores:
 // A → [address]; AAAA → [address]; CNAME → [host]; MX → [priority, host];
 // SRV → [priority, weight, port, target]; CAA → [flags, tag, value];
@@ -210,13 +212,13 @@ func checkRecordText(s string) (string, error) {
 // (absolute); one without stays relative to the zone. TXT refuses quotes and
 // backslashes, every type refuses control characters: no value can end a
 // zone-file line or a quoted string early.
-func CheckRecord(typ, value string) (string, []string, error) {
+func checkRecord(typ, value string) (string, []string, error) {
 	v, err := checkRecordText(value)
 	if err != nil {
 		return "", nil, err
 	}
 	bad := func(why, whyEN, example string) (string, []string, error) {
-		return "", nil, Userf("valeur %[1]s invalide « %[2]s » : %[3]s ; écrivez par exemple %[5]s",
+		return "", nil, bot.Userf("valeur %[1]s invalide « %[2]s » : %[3]s ; écrivez par exemple %[5]s",
 			"invalid %[1]s value %[2]q: %[4]s; write e.g. %[5]s", typ, v, why, whyEN, example)
 	}
 	f := strings.Fields(v)
@@ -231,7 +233,7 @@ func CheckRecord(typ, value string) (string, []string, error) {
 		}
 		return a.String(), []string{a.String()}, nil
 	case "CNAME":
-		h, err := host(v)
+		h, err := recordHost(v)
 		if err != nil || h == "@" {
 			return bad("il faut un nom d'hôte", "a host name is needed", "www.anopex.fr.")
 		}
@@ -241,7 +243,7 @@ func CheckRecord(typ, value string) (string, []string, error) {
 			return bad("il faut une priorité et un hôte", "a priority and a host are needed", "\"10 mail.anopex.fr\"")
 		}
 		p, err1 := uint16Of(f[0])
-		h, err2 := host(f[1])
+		h, err2 := recordHost(f[1])
 		if err1 != nil || err2 != nil || h == "@" {
 			return bad("priorité de 0 à 65535 puis un nom d'hôte", "priority 0 to 65535 then a host name", "\"10 mail.anopex.fr\"")
 		}
@@ -258,7 +260,7 @@ func CheckRecord(typ, value string) (string, []string, error) {
 			}
 			out = append(out, x)
 		}
-		h, err := host(f[3])
+		h, err := recordHost(f[3])
 		if err != nil {
 			return bad("cible invalide", "invalid target", "\"10 5 443 sip.anopex.fr\"")
 		}
@@ -280,21 +282,21 @@ func CheckRecord(typ, value string) (string, []string, error) {
 		if strings.ContainsAny(v, "\"\\") {
 			return bad("pas de guillemets ni de barre oblique inverse dans un TXT", "no quotes nor backslashes in a TXT", "\"v=spf1 mx ~all\"")
 		}
-		if len(v) > MaxTXT {
-			return bad(fmt.Sprintf("%d octets au plus", MaxTXT), fmt.Sprintf("%d bytes at most", MaxTXT), "\"v=spf1 mx ~all\"")
+		if len(v) > maxTXT {
+			return bad(fmt.Sprintf("%d octets au plus", maxTXT), fmt.Sprintf("%d bytes at most", maxTXT), "\"v=spf1 mx ~all\"")
 		}
 		return v, chunks(v, 255), nil
 	}
-	return "", nil, Userf("type d'enregistrement « %s » non géré", "record type %q not handled", typ)
+	return "", nil, bot.Userf("type d'enregistrement « %s » non géré", "record type %q not handled", typ)
 }
 
-// host normalises a host name in a record value: "@" stays, a name with a
+// recordHost normalises a host name in a record value: "@" stays, a name with a
 // dot becomes absolute (trailing dot), one without stays relative.
-func host(s string) (string, error) {
+func recordHost(s string) (string, error) {
 	abs := strings.HasSuffix(s, ".")
-	n, err := NormalizeDNSName(s)
+	n, err := normalizeDNSName(s)
 	if err != nil || strings.Contains(n, "*") {
-		return "", Userf("nom d'hôte invalide", "invalid host name")
+		return "", bot.Userf("nom d'hôte invalide", "invalid host name")
 	}
 	if n == "@" {
 		return n, nil
@@ -329,12 +331,12 @@ func chunks(s string, n int) []string {
 
 // TTL bounds: one minute to one week.
 const (
-	MinTTL = 60
-	MaxTTL = 604800
+	minTTL = 60
+	maxTTL = 604800
 )
 
-// ParseTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d ("1h").
-func ParseTTL(s string) (int, error) {
+// parseTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d ("1h").
+func parseTTL(s string) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mult := 1
 	if t != "" {
@@ -350,15 +352,15 @@ func ParseTTL(s string) (int, error) {
 		}
 	}
 	n, err := strconv.Atoi(t)
-	if err != nil || n <= 0 || n > MaxTTL || n*mult < MinTTL || n*mult > MaxTTL || strings.HasPrefix(t, "+") {
-		return 0, Userf("durée de vie invalide « %s » : entre 60 secondes et 7 jours, par exemple 3600 ou 1h",
+	if err != nil || n <= 0 || n > maxTTL || n*mult < minTTL || n*mult > maxTTL || strings.HasPrefix(t, "+") {
+		return 0, bot.Userf("durée de vie invalide « %s » : entre 60 secondes et 7 jours, par exemple 3600 ou 1h",
 			"invalid TTL %q: between 60 seconds and 7 days, e.g. 3600 or 1h", s)
 	}
 	return n * mult, nil
 }
 
 func checkTTL(s string) (string, error) {
-	n, err := ParseTTL(s)
+	n, err := parseTTL(s)
 	if err != nil {
 		return "", err
 	}
@@ -367,42 +369,42 @@ func checkTTL(s string) (string, error) {
 
 // Text limits of tickets and e-mails.
 const (
-	MaxSubject = 200
-	MaxBody    = 10000
+	maxSubject = 200
+	maxBody    = 10000
 )
 
-// CheckSubject trims a subject and checks it is one line of 1 to 200
+// checkSubject trims a subject and checks it is one line of 1 to 200
 // characters without any control character: it ends up in an e-mail header
 // or a provider's ticket, where a line break would inject headers.
-func CheckSubject(s string) (string, error) {
+func checkSubject(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case !utf8.ValidString(s):
-		return "", Userf("l'objet n'est pas du texte UTF-8", "the subject is not UTF-8 text")
+		return "", bot.Userf("l'objet n'est pas du texte UTF-8", "the subject is not UTF-8 text")
 	case s == "":
-		return "", Userf("objet vide", "empty subject")
+		return "", bot.Userf("objet vide", "empty subject")
 	case strings.ContainsFunc(s, unicode.IsControl):
-		return "", Userf("l'objet doit tenir sur une ligne, sans caractère de contrôle", "the subject must be one line without control characters")
-	case utf8.RuneCountInString(s) > MaxSubject:
-		return "", Userf("objet trop long (%d caractères au plus)", "subject too long (%d characters at most)", MaxSubject)
+		return "", bot.Userf("l'objet doit tenir sur une ligne, sans caractère de contrôle", "the subject must be one line without control characters")
+	case utf8.RuneCountInString(s) > maxSubject:
+		return "", bot.Userf("objet trop long (%d caractères au plus)", "subject too long (%d characters at most)", maxSubject)
 	}
 	return s, nil
 }
 
-// CheckBody normalises line ends of a message body to "\n", trims it, and
+// checkBody normalises line ends of a message body to "\n", trims it, and
 // checks it holds 1 to 10,000 characters with no control character other
 // than line breaks and tabs.
-func CheckBody(s string) (string, error) {
+func checkBody(s string) (string, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 	switch {
 	case !utf8.ValidString(s):
-		return "", Userf("le texte n'est pas de l'UTF-8", "the text is not UTF-8")
+		return "", bot.Userf("le texte n'est pas de l'UTF-8", "the text is not UTF-8")
 	case s == "":
-		return "", Userf("texte vide : écrivez-le après « -- »", "empty text: write it after \"--\"")
+		return "", bot.Userf("texte vide : écrivez-le après « -- »", "empty text: write it after \"--\"")
 	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		return "", Userf("le texte contient un caractère de contrôle", "the text holds a control character")
-	case utf8.RuneCountInString(s) > MaxBody:
-		return "", Userf("texte trop long (%d caractères au plus)", "text too long (%d characters at most)", MaxBody)
+		return "", bot.Userf("le texte contient un caractère de contrôle", "the text holds a control character")
+	case utf8.RuneCountInString(s) > maxBody:
+		return "", bot.Userf("texte trop long (%d caractères au plus)", "text too long (%d characters at most)", maxBody)
 	}
 	return s, nil
 }
@@ -410,21 +412,21 @@ func CheckBody(s string) (string, error) {
 // ticketProviders maps what people write before the dash to a provider.
 var ticketProviders = map[string]string{"ovh": "ovh", "ph": "planethoster", "planethoster": "planethoster"}
 
-// ParseTicketID splits "ovh-8123456" or "ph-3" into a provider and a number.
-func ParseTicketID(s string) (provider, id string, err error) {
+// parseTicketID splits "ovh-8123456" or "ph-3" into a provider and a number.
+func parseTicketID(s string) (provider, id string, err error) {
 	t := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "#")))
 	p, n, ok := strings.Cut(t, "-")
 	prov := ticketProviders[p]
 	num, err2 := strconv.ParseUint(n, 10, 63)
 	if !ok || prov == "" || err2 != nil || num == 0 || strings.HasPrefix(n, "+") {
-		return "", "", Userf("numéro de ticket invalide « %s » : écrivez le fournisseur et le numéro, par exemple ovh-8123456 ou ph-3",
+		return "", "", bot.Userf("numéro de ticket invalide « %s » : écrivez le fournisseur et le numéro, par exemple ovh-8123456 ou ph-3",
 			"invalid ticket number %q: write the provider and the number, e.g. ovh-8123456 or ph-3", s)
 	}
 	return prov, strconv.FormatUint(num, 10), nil
 }
 
-// TicketRef renders a ticket's reference as people type it: "ovh-8123456", "ph-3".
-func TicketRef(provider, id string) string {
+// ticketRef renders a ticket's reference as people type it: "ovh-8123456", "ph-3".
+func ticketRef(provider, id string) string {
 	if provider == "planethoster" {
 		return "ph-" + id
 	}
@@ -432,11 +434,11 @@ func TicketRef(provider, id string) string {
 }
 
 func checkTicketID(s string) (string, error) {
-	p, id, err := ParseTicketID(s)
+	p, id, err := parseTicketID(s)
 	if err != nil {
 		return "", err
 	}
-	return TicketRef(p, id), nil
+	return ticketRef(p, id), nil
 }
 
 func checkBillID(s string) (string, error) {
@@ -450,21 +452,21 @@ func checkBillID(s string) (string, error) {
 	}) {
 		return strings.ToUpper(t), nil
 	}
-	return "", Userf("référence de facture invalide « %s » : écrivez-la comme FR56012345 (voir /invoice list)",
+	return "", bot.Userf("référence de facture invalide « %s » : écrivez-la comme FR56012345 (voir /invoice list)",
 		"invalid bill reference %q: write it like FR56012345 (see /invoice list)", s)
 }
 
-// MaxAmountCents is the largest amount accepted (one million euros).
-const MaxAmountCents = 100_000_000
+// maxAmountCents is the largest amount accepted (one million euros).
+const maxAmountCents = 100_000_000
 
-// ParseAmount reads an amount in euros: "1500", "1 500", "1500,50",
+// parseAmount reads an amount in euros: "1500", "1 500", "1500,50",
 // "1 500.50 €", "1500 EUR". It returns cents.
-func ParseAmount(s string) (int64, error) {
+func parseAmount(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "€"), "EUR"), "eur"))
 	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "_", "").Replace(t)
 	bad := func() (int64, error) {
-		return 0, Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500 ou 1500,50", "invalid amount %q: write an amount in euros, e.g. 1500 or 1500.50", s)
+		return 0, bot.Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500 ou 1500,50", "invalid amount %q: write an amount in euros, e.g. 1500 or 1500.50", s)
 	}
 	units, frac, hasFrac := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
 	if units == "" || len(units) > 9 || (hasFrac && (frac == "" || len(frac) > 2)) {
@@ -481,16 +483,94 @@ func ParseAmount(s string) (int64, error) {
 		c, _ = strconv.ParseInt((frac + "0")[:2], 10, 64)
 	}
 	cents := u*100 + c
-	if cents <= 0 || cents > MaxAmountCents {
-		return 0, Userf("montant hors limites « %s » : entre 0,01 € et 1 000 000 €", "amount out of range %q: between €0.01 and €1,000,000", s)
+	if cents <= 0 || cents > maxAmountCents {
+		return 0, bot.Userf("montant hors limites « %s » : entre 0,01 € et 1 000 000 €", "amount out of range %q: between €0.01 and €1,000,000", s)
 	}
 	return cents, nil
 }
 
 func checkAmount(s string) (string, error) {
-	c, err := ParseAmount(s)
+	c, err := parseAmount(s)
 	if err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%d.%02d", c/100, c%100), nil
+}
+
+// Argument types of the mail, core and WordPress commands.
+var (
+	// argQuota is a mailbox size, normalised to megabytes ("0" is unlimited).
+	argQuota = bot.ArgType{Name: "quota", Example: "2G", Check: checkQuota}
+	// argCount is a positive whole number.
+	argCount = bot.ArgType{Name: "count", Example: "20", Check: checkCount}
+	// argID is a change-request or record number.
+	argID = bot.ArgType{Name: "id", Example: "12", Check: checkID}
+	// argWPUser is a WordPress account: its ID or its login.
+	argWPUser = bot.ArgType{Name: "user", Example: "j.dupont", Check: bot.NormalizeWPLogin}
+)
+
+func checkCount(s string) (string, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 {
+		return "", bot.Userf("« %s » n'est pas un nombre entre 1 et 1000", "%q is not a number between 1 and 1000", s)
+	}
+	return strconv.Itoa(n), nil
+}
+
+func checkID(s string) (string, error) {
+	s = strings.TrimPrefix(s, "#")
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return "", bot.Userf("« %s » n'est pas un numéro (écrivez par exemple 12)", "%q is not a number (write e.g. 12)", s)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// maxQuotaMB is the largest mailbox quota accepted (100 GB).
+const maxQuotaMB = 100 * 1024
+
+// parseQuota reads a mailbox size: a number of megabytes ("500"), or a number
+// with a unit M/Mo/MB or G/Go/GB ("2G", "1,5 Go"), or "illimité"/"unlimited"
+// (0). The result is in megabytes.
+func parseQuota(s string) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.ReplaceAll(t, " ", "")
+	switch t {
+	case "illimité", "illimite", "unlimited", "0":
+		return 0, nil
+	}
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		m      float64
+	}{{"gb", 1024}, {"go", 1024}, {"g", 1024}, {"mb", 1}, {"mo", 1}, {"m", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSuffix(t, u.suffix), u.m
+			break
+		}
+	}
+	t = strings.Replace(t, ",", ".", 1)
+	f, err := strconv.ParseFloat(t, 64)
+	bad := func(why, whyEN string) (int, error) {
+		return 0, bot.Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500M, 2G ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500M, 2G or unlimited", s, why, whyEN)
+	}
+	if err != nil || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
+		return bad("ce n'est pas un nombre", "not a number")
+	}
+	mb := f * mult
+	if mb < 1 {
+		return bad("moins de 1 Mo", "less than 1 MB")
+	}
+	if mb > maxQuotaMB {
+		return bad("plus de 100 Go", "more than 100 GB")
+	}
+	return int(mb + 0.5), nil
+}
+
+func checkQuota(s string) (string, error) {
+	n, err := parseQuota(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n), nil
 }

@@ -1,4 +1,4 @@
-package bot_test
+package commands
 
 import (
 	"fmt"
@@ -45,15 +45,15 @@ func TestParseBlockTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := bot.ParseBlockTarget(tt.in)
+			p, err := parseBlockTarget(tt.in)
 			got := ""
 			if err == nil {
-				got = bot.FormatBlockTarget(p)
+				got = formatBlockTarget(p)
 			} else if _, ok := err.(*bot.UserError); !ok {
-				t.Fatalf("ParseBlockTarget(%q) error %T, want *bot.UserError", tt.in, err)
+				t.Fatalf("parseBlockTarget(%q) error %T, want *bot.UserError", tt.in, err)
 			}
 			if got != tt.want {
-				t.Errorf("ParseBlockTarget(%q) = %q (%v), want %q", tt.in, got, err, tt.want)
+				t.Errorf("parseBlockTarget(%q) = %q (%v), want %q", tt.in, got, err, tt.want)
 			}
 		})
 	}
@@ -73,11 +73,11 @@ func TestProtected(t *testing.T) {
 		{"2001:db8:43::1", false},
 	}
 	for _, tt := range tests {
-		p, err := bot.ParseBlockTarget(tt.target)
+		p, err := parseBlockTarget(tt.target)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, got := bot.Protected(p, allow); got != tt.want {
+		if _, got := protectedBy(p, allow); got != tt.want {
 			t.Errorf("Protected(%s) = %v, want %v", tt.target, got, tt.want)
 		}
 	}
@@ -91,16 +91,16 @@ func TestNormalizeDNSName(t *testing.T) {
 		{"www;", ""}, {"$ORIGIN", ""}, {"a..b", ""}, {"", ""}, {".", ""}, {strings.Repeat("a", 64), ""}, {"é", ""},
 	}
 	for _, tt := range tests {
-		got, err := bot.NormalizeDNSName(tt.in)
+		got, err := normalizeDNSName(tt.in)
 		if got != tt.want || (err == nil) != (tt.want != "") {
-			t.Errorf("NormalizeDNSName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("normalizeDNSName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	if got := bot.RelativeName("www.anopex.fr", "anopex.fr"); got != "www" {
-		t.Errorf("RelativeName = %q, want www", got)
+	if got := relativeName("www.anopex.fr", "anopex.fr"); got != "www" {
+		t.Errorf("relativeName = %q, want www", got)
 	}
-	if got := bot.RelativeName("anopex.fr", "anopex.fr"); got != "@" {
-		t.Errorf("RelativeName(apex) = %q, want @", got)
+	if got := relativeName("anopex.fr", "anopex.fr"); got != "@" {
+		t.Errorf("relativeName(apex) = %q, want @", got)
 	}
 }
 
@@ -131,20 +131,20 @@ func TestCheckRecord(t *testing.T) {
 		{"TXT", "line\nother IN A 1.2.3.4", "", nil},
 		{"TXT", "tab\there", "", nil},
 		{"TXT", "nul\x00", "", nil},
-		{"TXT", strings.Repeat("x", bot.MaxTXT+1), "", nil},
+		{"TXT", strings.Repeat("x", maxTXT+1), "", nil},
 		{"NS", "ns1.evil.example.", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ+" "+tt.in[:min(len(tt.in), 30)], func(t *testing.T) {
-			norm, data, err := bot.CheckRecord(tt.typ, tt.in)
+			norm, data, err := checkRecord(tt.typ, tt.in)
 			if tt.wantData == nil {
 				if err == nil {
-					t.Fatalf("CheckRecord(%s, %q) = %q, %q; want refused", tt.typ, tt.in, norm, data)
+					t.Fatalf("checkRecord(%s, %q) = %q, %q; want refused", tt.typ, tt.in, norm, data)
 				}
 				return
 			}
 			if err != nil || norm != tt.wantNorm {
-				t.Fatalf("CheckRecord(%s, %q) = %q, %v; want %q", tt.typ, tt.in, norm, err, tt.wantNorm)
+				t.Fatalf("checkRecord(%s, %q) = %q, %v; want %q", tt.typ, tt.in, norm, err, tt.wantNorm)
 			}
 			if diff := cmp.Diff(tt.wantData, data); diff != "" {
 				t.Errorf("data (-want +got):\n%s", diff)
@@ -154,20 +154,20 @@ func TestCheckRecord(t *testing.T) {
 }
 
 func TestTextChecks(t *testing.T) {
-	for _, s := range []string{"", "   ", "ligne\nautre", "Sujet\r\nBcc: x@y", "a\x00b", "a\tb", strings.Repeat("é", bot.MaxSubject+1), "\xff"} {
-		if got, err := bot.CheckSubject(s); err == nil {
-			t.Errorf("CheckSubject(%q) = %q, want refused", s, got)
+	for _, s := range []string{"", "   ", "ligne\nautre", "Sujet\r\nBcc: x@y", "a\x00b", "a\tb", strings.Repeat("é", maxSubject+1), "\xff"} {
+		if got, err := checkSubject(s); err == nil {
+			t.Errorf("checkSubject(%q) = %q, want refused", s, got)
 		}
 	}
-	if got, err := bot.CheckSubject("  Serveur « Dolibarr » injoignable  "); err != nil || got != "Serveur « Dolibarr » injoignable" {
-		t.Errorf("CheckSubject = %q, %v", got, err)
+	if got, err := checkSubject("  Serveur « Dolibarr » injoignable  "); err != nil || got != "Serveur « Dolibarr » injoignable" {
+		t.Errorf("checkSubject = %q, %v", got, err)
 	}
-	if got, err := bot.CheckBody("Bonjour,\r\n\tmerci.\r\n"); err != nil || got != "Bonjour,\n\tmerci." {
-		t.Errorf("CheckBody = %q, %v", got, err)
+	if got, err := checkBody("Bonjour,\r\n\tmerci.\r\n"); err != nil || got != "Bonjour,\n\tmerci." {
+		t.Errorf("checkBody = %q, %v", got, err)
 	}
-	for _, s := range []string{"", "a\x1bb", "a\x00", "\xfe", strings.Repeat("a", bot.MaxBody+1)} {
-		if _, err := bot.CheckBody(s); err == nil {
-			t.Errorf("CheckBody(%q) accepted", s[:min(len(s), 20)])
+	for _, s := range []string{"", "a\x1bb", "a\x00", "\xfe", strings.Repeat("a", maxBody+1)} {
+		if _, err := checkBody(s); err == nil {
+			t.Errorf("checkBody(%q) accepted", s[:min(len(s), 20)])
 		}
 	}
 }
@@ -179,9 +179,9 @@ func TestParseTicketID(t *testing.T) {
 		{"aws-1", "", ""}, {"ovh-1/close", "", ""}, {"ovh-+5", "", ""}, {"ovh-99999999999999999999", "", ""},
 	}
 	for _, tt := range tests {
-		p, id, err := bot.ParseTicketID(tt.in)
+		p, id, err := parseTicketID(tt.in)
 		if p != tt.prov || id != tt.id || (err == nil) != (tt.prov != "") {
-			t.Errorf("ParseTicketID(%q) = %q, %q, %v; want %q, %q", tt.in, p, id, err, tt.prov, tt.id)
+			t.Errorf("parseTicketID(%q) = %q, %q, %v; want %q, %q", tt.in, p, id, err, tt.prov, tt.id)
 		}
 	}
 }
@@ -190,16 +190,16 @@ func TestParseAmountAndTTL(t *testing.T) {
 	amounts := map[string]int64{"1500": 150000, "1 500,50 €": 150050, "1500.5": 150050, "0,01": 1, "12 EUR": 1200, "1 000 000": 100000000,
 		"0": 0, "-5": 0, "1e3": 0, "1.234": 0, "1 000 000,01": 0, "abc": 0, "": 0, "1,": 0}
 	for in, want := range amounts {
-		got, err := bot.ParseAmount(in)
+		got, err := parseAmount(in)
 		if got != want || (err == nil) != (want != 0) {
-			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("parseAmount(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 	ttls := map[string]int{"3600": 3600, "1h": 3600, "5m": 300, "1d": 86400, "1j": 86400, "59": 0, "8d": 0, "-60": 0, "+60": 0, "h": 0, "1.5h": 0}
 	for in, want := range ttls {
-		got, err := bot.ParseTTL(in)
+		got, err := parseTTL(in)
 		if got != want || (err == nil) != (want != 0) {
-			t.Errorf("ParseTTL(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("parseTTL(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 }
@@ -209,17 +209,17 @@ func FuzzParseBlockTarget(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := bot.ParseBlockTarget(s)
+		p, err := parseBlockTarget(s)
 		if err != nil {
 			return
 		}
-		out := bot.FormatBlockTarget(p)
-		again, err := bot.ParseBlockTarget(out)
+		out := formatBlockTarget(p)
+		again, err := parseBlockTarget(out)
 		if err != nil || again != p {
-			t.Fatalf("ParseBlockTarget(%q) = %s, which reparses to %s, %v", s, out, again, err)
+			t.Fatalf("parseBlockTarget(%q) = %s, which reparses to %s, %v", s, out, again, err)
 		}
-		if p.Addr().Is4() && p.Bits() < bot.MinPrefix4 || p.Addr().Is6() && p.Bits() < bot.MinPrefix6 || p.Addr().Zone() != "" {
-			t.Fatalf("ParseBlockTarget(%q) = %s: too wide or zoned", s, p)
+		if p.Addr().Is4() && p.Bits() < minPrefix4 || p.Addr().Is6() && p.Bits() < minPrefix6 || p.Addr().Zone() != "" {
+			t.Fatalf("parseBlockTarget(%q) = %s: too wide or zoned", s, p)
 		}
 	})
 }
@@ -229,17 +229,17 @@ func FuzzNormalizeDNSName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := bot.NormalizeDNSName(s)
+		n, err := normalizeDNSName(s)
 		if err != nil {
 			return
 		}
-		if again, err := bot.NormalizeDNSName(n); err != nil || again != n {
-			t.Fatalf("NormalizeDNSName(%q) = %q, not stable: %q, %v", s, n, again, err)
+		if again, err := normalizeDNSName(n); err != nil || again != n {
+			t.Fatalf("normalizeDNSName(%q) = %q, not stable: %q, %v", s, n, again, err)
 		}
 		if strings.ContainsFunc(n, func(r rune) bool {
 			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.*@", r))
 		}) {
-			t.Fatalf("NormalizeDNSName(%q) = %q holds a forbidden character", s, n)
+			t.Fatalf("normalizeDNSName(%q) = %q holds a forbidden character", s, n)
 		}
 	})
 }
@@ -249,17 +249,17 @@ func FuzzCheckRecord(f *testing.F) {
 		f.Add(uint8(i), s)
 	}
 	f.Fuzz(func(t *testing.T, ti uint8, s string) {
-		typ := bot.RecordTypes[int(ti)%len(bot.RecordTypes)]
-		norm, data, err := bot.CheckRecord(typ, s)
+		typ := recordTypes[int(ti)%len(recordTypes)]
+		norm, data, err := checkRecord(typ, s)
 		if err != nil {
 			return
 		}
 		for _, d := range append([]string{norm}, data...) {
 			if strings.ContainsFunc(d, unicode.IsControl) || !utf8.ValidString(d) || d == "" {
-				t.Fatalf("CheckRecord(%s, %q): %q is empty, not UTF-8 or holds a control character", typ, s, d)
+				t.Fatalf("checkRecord(%s, %q): %q is empty, not UTF-8 or holds a control character", typ, s, d)
 			}
 			if strings.ContainsAny(d, "\"\\") {
-				t.Fatalf("CheckRecord(%s, %q): %q holds a quote or a backslash", typ, s, d)
+				t.Fatalf("checkRecord(%s, %q): %q holds a quote or a backslash", typ, s, d)
 			}
 		}
 		if typ == "TXT" {
@@ -272,9 +272,9 @@ func FuzzCheckRecord(f *testing.F) {
 				}
 			}
 		}
-		again, data2, err := bot.CheckRecord(typ, norm)
+		again, data2, err := checkRecord(typ, norm)
 		if err != nil || again != norm || !cmp.Equal(data, data2) {
-			t.Fatalf("CheckRecord(%s, %q) = %q, not stable: %q, %v", typ, s, norm, again, err)
+			t.Fatalf("checkRecord(%s, %q) = %q, not stable: %q, %v", typ, s, norm, again, err)
 		}
 	})
 }
@@ -284,12 +284,12 @@ func FuzzCheckSubject(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, err := bot.CheckSubject(s)
+		out, err := checkSubject(s)
 		if err != nil {
 			return
 		}
-		if strings.ContainsFunc(out, unicode.IsControl) || out != strings.TrimSpace(out) || utf8.RuneCountInString(out) > bot.MaxSubject {
-			t.Fatalf("CheckSubject(%q) = %q", s, out)
+		if strings.ContainsFunc(out, unicode.IsControl) || out != strings.TrimSpace(out) || utf8.RuneCountInString(out) > maxSubject {
+			t.Fatalf("checkSubject(%q) = %q", s, out)
 		}
 	})
 }
@@ -299,15 +299,15 @@ func FuzzCheckBody(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, err := bot.CheckBody(s)
+		out, err := checkBody(s)
 		if err != nil {
 			return
 		}
 		if strings.ContainsFunc(out, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) || strings.Contains(out, "\r") {
-			t.Fatalf("CheckBody(%q) = %q holds a control character", s, out)
+			t.Fatalf("checkBody(%q) = %q holds a control character", s, out)
 		}
-		if again, err := bot.CheckBody(out); err != nil || again != out {
-			t.Fatalf("CheckBody not stable on %q", out)
+		if again, err := checkBody(out); err != nil || again != out {
+			t.Fatalf("checkBody not stable on %q", out)
 		}
 	})
 }
@@ -317,13 +317,13 @@ func FuzzParseTicketID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, id, err := bot.ParseTicketID(s)
+		p, id, err := parseTicketID(s)
 		if err != nil {
 			return
 		}
-		p2, id2, err := bot.ParseTicketID(bot.TicketRef(p, id))
+		p2, id2, err := parseTicketID(ticketRef(p, id))
 		if err != nil || p2 != p || id2 != id {
-			t.Fatalf("ParseTicketID(%q) = %s %s, which does not round-trip", s, p, id)
+			t.Fatalf("parseTicketID(%q) = %s %s, which does not round-trip", s, p, id)
 		}
 	})
 }
@@ -333,15 +333,75 @@ func FuzzParseAmount(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := bot.ParseAmount(s)
+		c, err := parseAmount(s)
 		if err != nil {
 			return
 		}
-		if c <= 0 || c > bot.MaxAmountCents {
-			t.Fatalf("ParseAmount(%q) = %d out of range", s, c)
+		if c <= 0 || c > maxAmountCents {
+			t.Fatalf("parseAmount(%q) = %d out of range", s, c)
 		}
-		if again, err := bot.ParseAmount(fmt.Sprintf("%d,%02d", c/100, c%100)); err != nil || again != c {
-			t.Fatalf("ParseAmount(%q) = %d, not stable: %d, %v", s, c, again, err)
+		if again, err := parseAmount(fmt.Sprintf("%d,%02d", c/100, c%100)); err != nil || again != c {
+			t.Fatalf("parseAmount(%q) = %d, not stable: %d, %v", s, c, again, err)
 		}
 	})
+}
+
+func TestParseQuota(t *testing.T) {
+	good := map[string]int{"500": 500, "500M": 500, "500 Mo": 500, "2G": 2048, "2go": 2048, "1,5 Go": 1536, "1.5GB": 1536,
+		"illimité": 0, "unlimited": 0, "0": 0, "100G": 102400}
+	for in, want := range good {
+		got, err := parseQuota(in)
+		if err != nil || got != want {
+			t.Errorf("parseQuota(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "beaucoup", "-5", "101G", "0.2M", "1e3", "NaN", "Inf", "0x10", "2T", "1_000"} {
+		if got, err := parseQuota(in); err == nil {
+			t.Errorf("parseQuota(%q) = %d, nil; want an error", in, got)
+		}
+	}
+}
+
+func FuzzParseQuota(f *testing.F) {
+	for _, s := range []string{"500", "2G", "1,5 Go", "illimité", "-1", "1e9", "NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseQuota(s)
+		if err != nil {
+			if _, ok := err.(*bot.UserError); !ok {
+				t.Fatalf("parseQuota(%q) error %T", s, err)
+			}
+			return
+		}
+		if n < 0 || n > maxQuotaMB {
+			t.Fatalf("parseQuota(%q) = %d, outside 0..%d", s, n, maxQuotaMB)
+		}
+	})
+}
+
+func TestArgTypesNormalise(t *testing.T) {
+	for _, tt := range []struct {
+		typ     bot.ArgType
+		in, out string
+	}{
+		{argIP, "192.0.2.7/24", "192.0.2.0/24"}, {argRecordType, "txt", "TXT"}, {argTTL, "1h", "3600"},
+		{argTicketID, "PH-3", "ph-3"}, {argBillID, "fr56012345", "FR56012345"}, {argBillID, "Order-12", "order-12"},
+		{argAmount, "1 500,5 €", "1500.50"}, {argRecordValue, "  v=spf1 mx  ", "v=spf1 mx"},
+		{argQuota, "2G", "2048"}, {argCount, "20", "20"}, {argID, "#12", "12"}, {argWPUser, " j.dupont ", "j.dupont"},
+	} {
+		got, err := tt.typ.Check(tt.in)
+		if err != nil || got != tt.out {
+			t.Errorf("%s.Check(%q) = %q, %v; want %q", tt.typ.Name, tt.in, got, err, tt.out)
+		}
+	}
+	for _, tt := range []struct {
+		typ bot.ArgType
+		in  string
+	}{{argRecordType, "SOA"}, {argBillID, "FR-1"}, {argBillID, "x"}, {argRecordValue, "a\nb"}, {argTTL, "30"},
+		{argQuota, "beaucoup"}, {argCount, "0"}, {argID, "x"}} {
+		if got, err := tt.typ.Check(tt.in); err == nil {
+			t.Errorf("%s.Check(%q) = %q, want refused", tt.typ.Name, tt.in, got)
+		}
+	}
 }

@@ -48,3 +48,17 @@ type Tickets interface {
 	// Reply adds a message from the association to a ticket.
 	Reply(ctx context.Context, id, body string) error
 }
+
+// TicketStore keeps the tickets opsbot sends by e-mail. Errors: NotFound for
+// a missing ticket, Internal otherwise.
+type TicketStore interface {
+	// CreateTicket stores t and sets its ID (a number, as a string).
+	CreateTicket(ctx context.Context, t *Ticket) error
+	// StoredTicket returns ticket id.
+	StoredTicket(ctx context.Context, id string) (Ticket, error)
+	// UpdateTicket runs fn on ticket id inside one transaction and saves the
+	// result; an error from fn saves nothing and comes back unchanged.
+	UpdateTicket(ctx context.Context, id string, fn func(*Ticket) error) (Ticket, error)
+	// ListTickets returns the tickets of provider, newest first.
+	ListTickets(ctx context.Context, provider string) ([]Ticket, error)
+}

@@ -104,7 +104,7 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	ph := &bot.EmailTickets{Provider: "planethoster", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
+	ph := &mailer.Tickets{Provider: "planethoster", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
 		Mail: mc, Store: db, Now: func() time.Time { return hostingNow }}
 	var specs []bot.Spec
 	specs = append(specs, hostCommands(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },

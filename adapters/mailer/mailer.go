@@ -2,7 +2,9 @@
 // the contractor CF2D) through the association's SMTP server, with
 // github.com/wneessen/go-mail. Every message is plain text in UTF-8, has a
 // Message-ID on the association's domain and may be threaded under an
-// earlier one. Sending is a write: it is never retried.
+// earlier one. Sending is a write: it is never retried. Tickets (tickets.go)
+// is the bot.Tickets of a provider without a ticket API: a ticket is a thread
+// of e-mails to its support address, kept in the store.
 package mailer
 
 import (

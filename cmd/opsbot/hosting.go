@@ -245,7 +245,7 @@ func buildHosting(a *app, s *hostingSections) (commands.HostingDeps, error) {
 			d.Host.Account, d.Host.Domains = pc, p.Domains
 		}
 		if p.Support != "" && mail != nil {
-			d.Tickets["planethoster"] = &bot.EmailTickets{Provider: "planethoster", From: mail.From(), To: p.Support,
+			d.Tickets["planethoster"] = &mailer.Tickets{Provider: "planethoster", From: mail.From(), To: p.Support,
 				Link: planethoster.ClientArea, Sign: s.association(), Mail: mail, Store: a.store, Now: a.now}
 		}
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package mailer_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -80,10 +81,10 @@ func (o *outbox) Send(_ context.Context, e bot.Email) (string, error) {
 	return e.MessageID, nil
 }
 
-func TestEmailTickets(t *testing.T) {
+func TestTickets(t *testing.T) {
 	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 	store, mail := &memTickets{}, &outbox{}
-	et := &bot.EmailTickets{Provider: "planethoster", From: "sysadmin@anopex.test", To: "support@planethoster.test",
+	et := &mailer.Tickets{Provider: "planethoster", From: "sysadmin@anopex.test", To: "support@planethoster.test",
 		Link: "https://my.planethoster.com", Sign: "Anopex", Mail: mail, Store: store, Now: func() time.Time { return now }}
 	ctx := t.Context()
 
@@ -135,7 +136,7 @@ func TestEmailTickets(t *testing.T) {
 		t.Errorf("Reply to an unsent ticket = %v, want kind invalid", err)
 	}
 	mail.fail = nil
-	other := &bot.EmailTickets{Provider: "other", Mail: mail, Store: store}
+	other := &mailer.Tickets{Provider: "other", Mail: mail, Store: store}
 	if _, err := other.Show(ctx, "1"); bot.KindOf(err) != bot.NotFound {
 		t.Errorf("Show of another provider's ticket = %v, want kind not found", err)
 	}

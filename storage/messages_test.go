@@ -8,6 +8,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // MessageIDs lists the posts of requests and alerts of one platform only.
@@ -24,10 +25,10 @@ func TestMessageIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SaveAlert(ctx, bot.AlertState{Key: "tls", Platform: "console", MessageID: "20", Messages: []string{"7", "20"}}); err != nil {
+	if err := db.SaveAlert(ctx, alerts.State{Key: "tls", Platform: "console", MessageID: "20", Messages: []string{"7", "20"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAlert(ctx, bot.AlertState{Key: "disk", Platform: "discord", MessageID: "901", Messages: []string{"901"}}); err != nil {
+	if err := db.SaveAlert(ctx, alerts.State{Key: "disk", Platform: "discord", MessageID: "901", Messages: []string{"901"}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.MessageIDs(ctx, "console")

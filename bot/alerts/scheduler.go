@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,7 +207,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s.run(ctx, j)
+					s.run(ctx, j) // recovers a panic: done is always sent
 					done <- i
 				}()
 			}
@@ -255,26 +256,23 @@ func (s *Scheduler) Mute(ctx context.Context, key string, d time.Duration, by bo
 // Now returns the scheduler's clock reading.
 func (s *Scheduler) Now() time.Time { return s.cfg.Now() }
 
-// run runs one check with its deadline and settles the result.
-func (s *Scheduler) run(ctx context.Context, j schedJob) CheckResult {
+// run runs one check with its deadline and settles the result. A check that
+// panics has failed that run (its failures in a row raise "check:NAME" like
+// any other); a panic while settling is logged. Either way the scheduler
+// and the other checks go on.
+func (s *Scheduler) run(ctx context.Context, j schedJob) (res CheckResult) {
 	name := j.name()
+	defer func() {
+		if v := recover(); v != nil {
+			s.logPanic(name, v)
+			res.Err = fmt.Errorf("check %s: %w", name, errPanic)
+		}
+	}()
 	cctx, cancel := context.WithTimeout(ctx, j.Timeout)
 	start := s.cfg.Now()
-	var (
-		alerts []Alert
-		digest string
-		err    error
-	)
-	if j.Check != nil {
-		alerts, err = j.Check.Run(cctx)
-		if err == nil && cctx.Err() != nil && alerts == nil {
-			err = cctx.Err()
-		}
-	} else {
-		digest, err = j.Digest.Digest(cctx)
-	}
+	alerts, digest, err := s.probe(cctx, name, j)
 	cancel()
-	res := CheckResult{Check: name, Err: err, Duration: s.cfg.Now().Sub(start), Digest: digest}
+	res = CheckResult{Check: name, Err: err, Duration: s.cfg.Now().Sub(start), Digest: digest}
 	for _, a := range alerts {
 		if !a.Hold {
 			res.Alerts = append(res.Alerts, a)
@@ -296,6 +294,34 @@ func (s *Scheduler) run(ctx context.Context, j schedJob) CheckResult {
 		}
 	}
 	return res
+}
+
+// errPanic is the error of a run whose check panicked.
+var errPanic = errors.New("panic (see the log)")
+
+// probe runs the check or the digest of j; a panic is logged and becomes
+// an error.
+func (s *Scheduler) probe(ctx context.Context, name string, j schedJob) (alerts []Alert, digest string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.logPanic(name, v)
+			alerts, digest, err = nil, "", fmt.Errorf("check %s: %w", name, errPanic)
+		}
+	}()
+	if j.Check == nil {
+		digest, err = j.Digest.Digest(ctx)
+		return nil, digest, err
+	}
+	alerts, err = j.Check.Run(ctx)
+	if err == nil && ctx.Err() != nil && alerts == nil {
+		err = ctx.Err()
+	}
+	return alerts, "", err
+}
+
+// logPanic logs a recovered panic of check name with its stack.
+func (s *Scheduler) logPanic(name string, v any) {
+	s.log.Error().Str("check", name).Str("panic", fmt.Sprint(v)).Str("stack", string(debug.Stack())).Msg("check panicked")
 }
 
 // settle reports a run to the life cycle. A failed run leaves the check's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,44 +13,17 @@ import (
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
-
-// alertsPosts records what the bot posts in channels.
-type alertsPosts struct {
-	mu    sync.Mutex
-	texts []string
-}
-
-func (p *alertsPosts) Post(_ context.Context, _ string, m bot.Message) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.texts = append(p.texts, m.Text)
-	return "m" + string(rune('0'+len(p.texts))), nil
-}
-
-func (p *alertsPosts) Direct(context.Context, string, bot.Message) error { return nil }
-
-func (p *alertsPosts) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.texts) }
-
-// idOf returns the ID of the first post containing sub.
-func (p *alertsPosts) idOf(sub string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for i, t := range p.texts {
-		if strings.Contains(t, sub) {
-			return "m" + string(rune('1'+i))
-		}
-	}
-	return ""
-}
 
 // alertsWorld is an engine with the alert commands on a scheduler whose
 // checks answer what the test says.
 type alertsWorld struct {
 	engine *bot.Engine
-	posts  *alertsPosts
+	posts  *bottest.Chat
+	sess   *bottest.Session
 	clock  *testlog.Clock
 	mu     sync.Mutex
 	tls    []alerts.Alert
@@ -60,7 +32,7 @@ type alertsWorld struct {
 
 func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 	t.Helper()
-	w := &alertsWorld{posts: &alertsPosts{}, clock: testlog.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	w := &alertsWorld{posts: &bottest.Chat{}, clock: testlog.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +75,10 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 		t.Fatal(err)
 	}
 	w.engine.Watch(a.React)
+	// The session's transcript holds what people type and read back; the
+	// checks run at once and post in an order of their own, so the alert
+	// posts stay in w.posts.
+	w.sess = &bottest.Session{Engine: w.engine, Policy: policy, Chat: &bottest.Chat{}, Channel: "ops"}
 	return w
 }
 
@@ -178,7 +154,7 @@ func TestAlertCommands(t *testing.T) {
 		if diff := cmp.Diff(s.want, w.run(t, s.user, s.line)); diff != "" {
 			t.Errorf("%s: %s (-want +got):\n%s", s.name, s.line, diff)
 		}
-		if got := w.posts.count(); got != s.posts {
+		if got := w.posts.Count(); got != s.posts {
 			t.Errorf("%s: %d posts in the alerts channel, want %d", s.name, got, s.posts)
 		}
 	}
@@ -211,11 +187,33 @@ func TestAlertAckThroughEngine(t *testing.T) {
 	w := newAlertsWorld(t, bot.FR)
 	w.tls = []alerts.Alert{{Key: "tls:a:443", Severity: alerts.Warning, Title: "expire"}}
 	w.run(t, "u-admin", "alerts check")
-	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: w.posts.idOf("`tls:a:443`"), User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
+	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: w.posts.IDOf("`tls:a:443`"), User: bot.Person{ID: "u-board", Name: "Camille CA"}, Emoji: "👀"})
 	want := "1 alerte(s) en cours :\n🟠 AVERTISSEMENT `tls:a:443` — expire — depuis moins d'une minute — prise en charge par Camille CA"
 	if diff := cmp.Diff(want, w.run(t, "u-admin", "alerts list")); diff != "" {
 		t.Errorf("alerts list (-want +got):\n%s", diff)
 	}
+}
+
+func TestAlertsTranscript(t *testing.T) {
+	w := newAlertsWorld(t, bot.FR)
+	w.tls = []alerts.Alert{{Key: "tls:mail.anopex.test:993", Severity: alerts.Critical, Title: "Le certificat TLS de mail.anopex.test:993 expire dans 3 jours"}}
+	w.sess.Play(t.Context(), t, `
+		u-board: /alerts list
+		u-admin: /alerts check now
+	`)
+	w.sess.Note("u-board reacts 👀 on the alert's post")
+	w.engine.React(t.Context(), bot.Reaction{Platform: "test", MessageID: w.posts.IDOf("`tls:mail.anopex.test:993`"), User: w.sess.Person("u-board"), Emoji: "👀"})
+	w.sess.Play(t.Context(), t, `
+		u-board: /alerts list
+		u-board: /alerts mute tls:mail.anopex.test:993 2h
+		u-admin: /alerts mute tls:mail.anopex.test:993 deux-heures
+		u-admin: /alerts mute tls:nope 2h
+		u-admin: /alerts mute tls:mail.anopex.test:993 1j12h
+		u-admin: /alerts list
+		u-admin: /alerts mute tls:mail.anopex.test:993 0
+		u-delegate: /alerts list
+	`)
+	golden(t, "alerts", w.sess.Chat)
 }
 
 func TestParseMuteDuration(t *testing.T) {

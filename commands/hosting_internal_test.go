@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,33 +21,11 @@ import (
 	"github.com/anopex/opsbot/adapters/ovh"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/storage"
 )
 
 var hostingNow = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
-
-// chatLog is a bot.Chat that keeps posts and private messages apart.
-type chatLog struct {
-	mu      sync.Mutex
-	n       int
-	posts   []string
-	directs []string // "user: text" with the secret revealed, as a chat adapter would send it
-}
-
-func (l *chatLog) Post(_ context.Context, _ string, m bot.Message) (string, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.n++
-	l.posts = append(l.posts, m.Text)
-	return fmt.Sprint(l.n), nil
-}
-
-func (l *chatLog) Direct(_ context.Context, user string, m bot.Message) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.directs = append(l.directs, user+": "+m.PrivateText())
-	return nil
-}
 
 // hostWorld is an engine with the hosting families on the fakes: cPanel,
 // OVH, an SMTP sink, and a real store.
@@ -56,7 +33,8 @@ type hostWorld struct {
 	engine *bot.Engine
 	policy *bot.Policy
 	store  *storage.DB
-	chat   *chatLog
+	chat   *bottest.Chat
+	sess   *bottest.Session
 	cp     *cpaneltest.Server
 	ovh    *ovhtest.Server
 	smtp   *mailertest.Server
@@ -79,7 +57,7 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	w := &hostWorld{policy: policy, store: db, chat: &chatLog{},
+	w := &hostWorld{policy: policy, store: db, chat: &bottest.Chat{},
 		cp: cpaneltest.New("anopex", "tok"), ovh: ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey),
 		smtp: mailertest.New("opsbot@anopex.test", "smtp-pw")}
 	t.Cleanup(w.cp.Close)
@@ -116,15 +94,13 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	if err := w.engine.Register(specs...); err != nil {
 		t.Fatal(err)
 	}
+	w.sess = &bottest.Session{Engine: w.engine, Policy: policy, Chat: w.chat}
 	return w
 }
 
 func (w *hostWorld) run(t *testing.T, user, line string) string {
 	t.Helper()
-	var out []string
-	w.engine.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: w.policy.Person("test", user, user, nil, false), Text: line,
-		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { out = append(out, r.Text); return nil })})
-	return strings.Join(out, "\n")
+	return w.sess.Text(t.Context(), user, line)
 }
 
 // latest returns the newest change request.
@@ -140,7 +116,7 @@ func (w *hostWorld) latest(t *testing.T) bot.ChangeRequest {
 // react has user react ✅ on request cr and returns its state after.
 func (w *hostWorld) react(t *testing.T, cr bot.ChangeRequest, p bot.Person) bot.State {
 	t.Helper()
-	w.engine.React(context.Background(), bot.Reaction{Platform: "test", MessageID: cr.MessageID, User: p, Emoji: "✅"})
+	w.sess.ReactAs(context.Background(), p, cr.MessageID, "✅")
 	got, err := w.store.Request(t.Context(), cr.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -262,17 +238,17 @@ func TestPaymentLinkOnlyInPrivate(t *testing.T) {
 		t.Fatalf("state %s, want done", st)
 	}
 	var link string
-	for _, d := range w.chat.directs {
-		if i := strings.Index(d, "https://www.ovh.com/cgi-bin/order/display-order.cgi"); i >= 0 && strings.HasPrefix(d, "u-admin: ") {
-			link = d[i:]
+	for _, d := range w.chat.Messages(bottest.Direct) {
+		if i := strings.Index(d.Text, "https://www.ovh.com/cgi-bin/order/display-order.cgi"); i >= 0 && d.To == "u-admin" {
+			link = d.Text[i:]
 		}
 	}
 	if link == "" {
-		t.Fatalf("no private payment link for the requester in %q", w.chat.directs)
+		t.Fatalf("no private payment link for the requester in %q", w.chat.Texts(bottest.Direct))
 	}
 	got, _ := w.store.Request(t.Context(), cr.ID)
 	audit, _ := w.store.Audit(t.Context(), 50)
-	for where, s := range map[string]string{"posts": strings.Join(w.chat.posts, "\n"), "outcome": got.Outcome, "audit": fmt.Sprint(audit)} {
+	for where, s := range map[string]string{"posts": strings.Join(w.chat.Texts(bottest.Post), "\n"), "outcome": got.Outcome, "audit": fmt.Sprint(audit)} {
 		if strings.Contains(s, "orderPassword") {
 			t.Errorf("the payment link leaked into the %s", where)
 		}

@@ -3,7 +3,6 @@ package commands_test
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -11,21 +10,14 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// approve has the treasurer approve the latest change request.
+// approve has the treasurer approve the latest pending change request.
 func (w *world) approve(t *testing.T) {
 	t.Helper()
-	w.chat.mu.Lock()
-	id := w.chat.n
-	w.chat.mu.Unlock()
-	for ; id > 0; id-- {
-		cr, err := w.store.RequestByMessage(t.Context(), "test", strconv.Itoa(id))
-		if err == nil && cr.State == bot.Pending {
-			w.engine.React(context.Background(), bot.Reaction{Platform: "test", MessageID: strconv.Itoa(id),
-				User: w.policy.Person("test", "u-treasurer", "", nil, false), Emoji: "✅"})
-			return
-		}
+	pending, err := w.store.ListRequests(t.Context(), bot.Pending)
+	if err != nil || len(pending) == 0 {
+		t.Fatalf("no pending request to approve: %v", err)
 	}
-	t.Fatal("no pending request to approve")
+	w.sess.React(context.Background(), "u-treasurer", pending[0].MessageID, "✅")
 }
 
 func (w *world) box(t *testing.T, addr string) (cpaneltest.Mailbox, bool) {

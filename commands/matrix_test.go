@@ -2,12 +2,11 @@ package commands_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -15,25 +14,9 @@ import (
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/storage"
 )
-
-// recorder is a bot.Chat that keeps what it is told.
-type recorder struct {
-	mu    sync.Mutex
-	n     int
-	posts []string
-}
-
-func (r *recorder) Post(_ context.Context, _ string, m bot.Message) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.n++
-	r.posts = append(r.posts, m.Text)
-	return fmt.Sprint(r.n), nil
-}
-
-func (r *recorder) Direct(context.Context, string, bot.Message) error { return nil }
 
 // One configured person per role; the delegate owns delegue75@anopex.test.
 var rolePeople = map[bot.Role]string{bot.Admin: "u-admin", bot.Board: "u-board", bot.Delegate: "u-delegate", bot.Treasurer: "u-treasurer", bot.President: "u-president"}
@@ -43,7 +26,8 @@ type world struct {
 	policy *bot.Policy
 	store  *storage.DB
 	cpanel *cpaneltest.Server
-	chat   *recorder
+	chat   *bottest.Chat
+	sess   *bottest.Session
 }
 
 // rolePolicy is the policy of the command tests: one person per role.
@@ -82,9 +66,9 @@ func newWorld(t *testing.T) *world {
 	srv := cpaneltest.New("anopex", "tok")
 	srv.SeedDemo()
 	t.Cleanup(srv.Close)
-	w := &world{policy: policy, store: db, cpanel: srv, chat: &recorder{}}
+	w := &world{policy: policy, store: db, cpanel: srv, chat: &bottest.Chat{}}
 	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.chat, Store: db, Policy: policy, Platform: "test",
-		ApprovalsChannel: "approbations", SelfService: true, Log: zerolog.Nop()})
+		ApprovalsChannel: "approbations", SelfService: true, Log: zerolog.Nop(), Now: func() time.Time { return mailNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,15 +76,16 @@ func newWorld(t *testing.T) *world {
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Mail: client, MailDomain: "anopex.test"})...); err != nil {
 		t.Fatal(err)
 	}
+	w.sess = &bottest.Session{Engine: w.engine, Policy: policy, Chat: w.chat}
 	return w
 }
 
+// mailNow is the clock of the mail world's engine.
+var mailNow = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
+
 func (w *world) run(t *testing.T, user, line string) string {
 	t.Helper()
-	var out []string
-	w.engine.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: w.policy.Person("test", user, user, nil, false), Text: line,
-		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { out = append(out, r.Text); return nil })})
-	return strings.Join(out, "\n")
+	return w.sess.Text(t.Context(), user, line)
 }
 
 // sample builds a valid command line for spec, on the delegate's own mailbox.

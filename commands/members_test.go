@@ -17,6 +17,7 @@ import (
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -28,7 +29,8 @@ type membersWorld struct {
 	policy *bot.Policy
 	store  *storage.DB
 	env    *coherencetest.Env
-	chat   *recorder
+	chat   *bottest.Chat
+	sess   *bottest.Session
 }
 
 var membersNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
@@ -39,7 +41,7 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	env := coherencetest.Start(membersNow)
 	t.Cleanup(env.Close)
 	env.SeedDemo()
-	w := &membersWorld{policy: policy, store: db, env: env, chat: &recorder{}}
+	w := &membersWorld{policy: policy, store: db, env: env, chat: &bottest.Chat{}}
 	var err error
 	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.chat, Store: db, Policy: policy, Platform: "test",
 		ApprovalsChannel: "approbations", Log: zerolog.Nop(), Now: func() time.Time { return membersNow }})
@@ -54,15 +56,14 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {
 		t.Fatal(err)
 	}
+	w.sess = &bottest.Session{Engine: w.engine, Policy: policy, Chat: w.chat, Channel: "général"}
 	return w
 }
 
 // run invokes line as user and returns the one reply.
 func (w *membersWorld) run(t *testing.T, user, line string) bot.Reply {
 	t.Helper()
-	var out []bot.Reply
-	w.engine.Handle(t.Context(), bot.Invocation{Platform: "test", Caller: w.policy.Person("test", user, user, nil, false), Channel: "général", Text: line,
-		Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error { out = append(out, r); return nil })})
+	out := w.sess.Run(t.Context(), user, line)
 	if len(out) != 1 {
 		t.Fatalf("%s %q: %d replies, want 1", user, line, len(out))
 	}
@@ -76,8 +77,7 @@ func (w *membersWorld) approve(t *testing.T) bot.ChangeRequest {
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending requests: %d, %v; want 1", len(pending), err)
 	}
-	w.engine.React(context.Background(), bot.Reaction{Platform: "test", MessageID: pending[0].MessageID,
-		User: w.policy.Person("test", rolePeople[bot.Treasurer], "", nil, false), Emoji: "✅"})
+	w.sess.React(context.Background(), rolePeople[bot.Treasurer], pending[0].MessageID, "✅")
 	cr, err := w.store.Request(t.Context(), pending[0].ID)
 	if err != nil {
 		t.Fatal(err)

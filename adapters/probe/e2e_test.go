@@ -1,7 +1,6 @@
 package probe_test
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,39 +18,13 @@ import (
 	"github.com/anopex/opsbot/adapters/internal/fault"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
-	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// channel records the alert posts as people read them.
-type channel struct {
-	mu    sync.Mutex
-	seq   int
-	posts []string
-}
-
-func (c *channel) Post(_ context.Context, ch string, m bot.Message) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.seq++
-	id := fmt.Sprintf("p%d", c.seq)
-	c.posts = append(c.posts, fmt.Sprintf("[#%s %s] %s", ch, id, m.Text))
-	return id, nil
-}
-
-func (c *channel) Direct(context.Context, string, bot.Message) error { return nil }
-
-func (c *channel) take() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.posts
-	c.posts = nil
-	return p
-}
 
 // TestAlertsEndToEnd runs the real checks against loopback servers — TLS
 // sites whose certificates expire in 3, 10 and 60 days and one with a wrong
@@ -102,7 +74,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := &channel{}
+	ch := &bottest.Chat{Prefix: "p"} // the alert posts as people read them
 	lifeCycle := func() *alerts.Cycle {
 		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: ch, Store: db, Channel: "alertes", Platform: "console", Now: clk.Now, Log: zerolog.Nop()})
 		if err != nil {
@@ -126,7 +98,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 			}
 		}
 		fmt.Fprintf(&out, "== %s (+%s)\n", name, clk.Now().Sub(t0))
-		for _, p := range ch.take() {
+		for _, p := range ch.Take() {
 			fmt.Fprintln(&out, p)
 		}
 	}

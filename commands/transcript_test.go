@@ -1,0 +1,136 @@
+package commands_test
+
+import (
+	"testing"
+
+	"github.com/anopex/opsbot/commands"
+)
+
+// The golden transcripts hold what people read, command by command, one
+// file per family (testdata/<family>.golden): review their diff like code.
+
+func TestCoreTranscript(t *testing.T) {
+	w := newWorld(t)
+	w.sess.Play(t.Context(), t, `
+		u-delegate: /help
+		u-delegate: /whoami
+		u-admin: /help mail forward
+		u-admin: /help inconnue
+		u-admin: /mail quota delegue75@anopex.test 2G
+		u-board: /approvals list
+		u-board: /approvals show 1
+		u-board: /approvals show 9
+		# only the requester or an administrator may withdraw a request, at once
+		u-delegate: /approvals cancel 1
+		u-admin: /approvals cancel 1
+		u-admin: /approvals cancel 1
+		u-admin: /approvals show 1
+		u-admin: /mail suspend delegue75@anopex.test
+		u-treasurer: approve
+		u-treasurer: /approvals show 2
+		u-treasurer: /audit 6
+		u-delegate: /audit
+	`)
+	commands.Golden(t, "core", w.chat)
+}
+
+func TestMailTranscript(t *testing.T) {
+	w := newWorld(t)
+	w.sess.Play(t.Context(), t, `
+		u-board: /mail list delegue
+		u-board: /mail show delegue75@anopex.test
+		u-delegate: /mail show delegue75@anopex.test
+		u-delegate: /mail show bureau@anopex.test
+		u-admin: /mail create nouveau@anopex.test 500M
+		u-treasurer: approve
+		u-admin: /mail create nouveau@anopex.test
+		# a delegate resets their own password at once; it arrives privately
+		u-delegate: /mail passwd delegue75@anopex.test
+		u-admin: /mail passwd inconnu@anopex.test
+		u-admin: /mail quota delegue75@anopex.test 10M
+		u-admin: /mail quota delegue75@anopex.test 2G
+		u-president: approve
+		u-admin: /mail unsuspend delegue75@anopex.test
+		u-admin: /mail suspend delegue75@anopex.test
+		u-treasurer: approve
+		u-admin: /mail suspend delegue75@anopex.test
+		u-admin: /mail unsuspend delegue75@anopex.test
+		u-treasurer: approve
+		u-board: /mail forward list bureau@anopex.test
+		u-admin: /mail forward add contact@anopex.test sysadmin@anopex.test
+		u-treasurer: approve
+		u-admin: /mail forward add contact@anopex.test contact@anopex.test
+		u-admin: /mail forward remove contact@anopex.test sysadmin@anopex.test
+		u-treasurer: approve
+		u-board: /mail list-members bureau@anopex.test
+		u-board: /mail list-members contact@anopex.test
+		u-admin: /mail list-add bureau@anopex.test president@anopex.test
+		u-admin: /mail list-add bureau@anopex.test delegue75@anopex.test
+		u-treasurer: approve
+		u-admin: /mail list-remove bureau@anopex.test inconnu@x.fr
+		u-admin: /mail list-remove bureau@anopex.test delegue75@anopex.test
+		u-treasurer: approve
+		u-admin: /mail delete nouveau@anopex.test
+		u-treasurer: approve
+		u-board: /mail list nouveau
+	`)
+	commands.Golden(t, "mail", w.chat)
+}
+
+func TestDoliTranscript(t *testing.T) {
+	w := newMembersWorld(t)
+	w.sess.Play(t.Context(), t, `
+		u-board: /doli users
+		u-admin: /doli member double.fiche@exemple.fr
+		u-admin: /doli member #1
+		u-admin: /doli member 9999
+		u-delegate: /doli member delegue75@anopex.test
+		u-delegate: /doli member jeanne.dupont@exemple.fr
+		u-admin: /doli user create j.nouveau jean.nouveau@exemple.fr Délégué
+		u-treasurer: approve
+		u-admin: /doli user create j.nouveau x@exemple.fr délégué
+		u-admin: /doli user function d.petit membre du CA
+		u-treasurer: approve
+		u-admin: /doli user function d.petit pape
+		u-admin: /doli user disable a.ancien
+		u-admin: /doli user disable c.leroy
+		u-treasurer: approve
+		u-admin: /doli user disable personne
+		u-admin: /doli user disable jean;dupont
+		u-board: /doli users
+	`)
+	commands.Golden(t, "doli", w.chat)
+}
+
+func TestWPTranscript(t *testing.T) {
+	w := newMembersWorld(t)
+	w.sess.Play(t.Context(), t, `
+		u-board: /wp users
+		u-board: /wp users adherent
+		u-admin: /wp role r.vidal rédacteur
+		u-treasurer: approve
+		u-admin: /wp role r.vidal editor
+		u-admin: /wp role r.vidal pape
+		u-admin: /wp role personne editor
+		u-admin: /wp role edmond.expire@exemple.fr subscriber
+		u-board: /wp role r.vidal author
+		u-board: /wp users editor
+	`)
+	commands.Golden(t, "wp", w.chat)
+}
+
+func TestCoherenceTranscript(t *testing.T) {
+	w := newMembersWorld(t)
+	w.sess.Play(t.Context(), t, `
+		u-admin: /coherence member Robert.Vidal@exemple.fr
+		u-board: /coherence member jeanne.dupont@exemple.fr
+		u-admin: /coherence member 47
+		u-admin: /coherence member personne@exemple.fr
+		u-delegate: /coherence member delegue75@anopex.test
+		u-board: /coherence sweep
+		u-admin: /coherence fix
+		u-treasurer: approve
+		u-admin: /coherence fix
+	`)
+	commands.Golden(t, "coherence", w.chat)
+}

@@ -1,0 +1,230 @@
+// Package bottest holds the test doubles the engine, the commands and main
+// share: Chat, a bot.Chat that records everything the bot says (posts,
+// private messages, answers to commands), and Session, which types commands
+// and reactions into an engine as the people of a policy, so that a test
+// reads the whole conversation back as a transcript and compares it with a
+// golden file (testdata/*.golden, rewritten with -update).
+package bottest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Kind says what a recorded message is.
+type Kind string
+
+// The kinds of recorded messages.
+const (
+	Post   Kind = "post"   // the bot posted in a channel (Chat.Post)
+	Direct Kind = "direct" // the bot wrote privately to someone (Chat.Direct)
+	Reply  Kind = "reply"  // the bot answered a command (a Responder)
+	Input  Kind = "input"  // a person typed a command or reacted (Session)
+	Note   Kind = "note"   // the test's own comment in the transcript
+)
+
+// Message is one recorded message, in the order it was said.
+type Message struct {
+	Kind Kind
+	ID   string // a post's message ID ("m1")
+	To   string // the channel of a post; the person of a direct message, a reply or an input
+	// Text is what the person reads: a direct message with its secret
+	// revealed, as a chat adapter sends it.
+	Text  string
+	Msg   bot.Message // a post or direct message as the bot handed it over
+	Reply bot.Reply   // an answer to a command
+}
+
+// Chat is a bot.Chat that records what it is told. It is safe for
+// concurrent use; the zero value is ready, numbering its posts m1, m2…
+type Chat struct {
+	// Prefix starts the message IDs of posts ("m" when empty). Set it before use.
+	Prefix string
+
+	mu    sync.Mutex
+	seq   int
+	log   []Message
+	fail  error
+	taken int // posts already returned by Take
+}
+
+// Post records m as a post in channel and returns its new ID, or the error
+// set by Fail.
+func (c *Chat) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fail != nil {
+		return "", c.fail
+	}
+	c.seq++
+	p := c.Prefix
+	if p == "" {
+		p = "m"
+	}
+	id := fmt.Sprintf("%s%d", p, c.seq)
+	c.log = append(c.log, Message{Kind: Post, ID: id, To: channel, Text: m.Text, Msg: m})
+	return id, nil
+}
+
+// Direct records m as a private message to userID, or returns the error set by Fail.
+func (c *Chat) Direct(_ context.Context, userID string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fail != nil {
+		return c.fail
+	}
+	c.log = append(c.log, Message{Kind: Direct, To: userID, Text: m.PrivateText(), Msg: m})
+	return nil
+}
+
+// Fail makes Post and Direct return err from now on; Fail(nil) heals them.
+func (c *Chat) Fail(err error) {
+	c.mu.Lock()
+	c.fail = err
+	c.mu.Unlock()
+}
+
+// Responder returns a bot.Responder that records the answers to user.
+func (c *Chat) Responder(user string) bot.Responder {
+	return bot.ResponderFunc(func(_ context.Context, r bot.Reply) error {
+		c.add(Message{Kind: Reply, To: user, Text: r.Text, Reply: r})
+		return nil
+	})
+}
+
+func (c *Chat) add(m Message) {
+	c.mu.Lock()
+	c.log = append(c.log, m)
+	c.mu.Unlock()
+}
+
+// Messages returns every recorded message of the given kinds (all kinds
+// when none is given), oldest first.
+func (c *Chat) Messages(kinds ...Kind) []Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Message
+	for _, m := range c.log {
+		if len(kinds) == 0 || contains(kinds, m.Kind) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func contains(ks []Kind, k Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Texts returns the texts of the messages of the given kinds, oldest first.
+func (c *Chat) Texts(kinds ...Kind) []string {
+	var out []string
+	for _, m := range c.Messages(kinds...) {
+		out = append(out, m.Text)
+	}
+	return out
+}
+
+// Count returns how many posts were made.
+func (c *Chat) Count() int { return len(c.Messages(Post)) }
+
+// LastID returns the ID of the latest post, "" if none.
+func (c *Chat) LastID() string {
+	posts := c.Messages(Post)
+	if len(posts) == 0 {
+		return ""
+	}
+	return posts[len(posts)-1].ID
+}
+
+// LastApproval returns the ID of the latest change-request post, "" if none.
+func (c *Chat) LastApproval() string {
+	posts := c.Messages(Post)
+	for i := len(posts) - 1; i >= 0; i-- {
+		if posts[i].Msg.Approval {
+			return posts[i].ID
+		}
+	}
+	return ""
+}
+
+// IDOf returns the ID of the first post whose text holds sub, "" if none.
+func (c *Chat) IDOf(sub string) string {
+	for _, m := range c.Messages(Post) {
+		if strings.Contains(m.Text, sub) {
+			return m.ID
+		}
+	}
+	return ""
+}
+
+// Take returns the posts made since the last call, each rendered on one
+// line as "[#channel id] ↳parent text".
+func (c *Chat) Take() []string {
+	posts := c.Messages(Post)
+	c.mu.Lock()
+	from := min(c.taken, len(posts))
+	c.taken = len(posts)
+	c.mu.Unlock()
+	var out []string
+	for _, m := range posts[from:] {
+		line := fmt.Sprintf("[#%s %s]", m.To, m.ID)
+		if m.Msg.ReplyTo != "" {
+			line += " ↳" + m.Msg.ReplyTo
+		}
+		out = append(out, line+" "+m.Text)
+	}
+	return out
+}
+
+// Transcript renders every recorded message, one per paragraph, as a
+// person would follow the conversation: what was typed, what the bot
+// answered (privately or in the channel), posted and wrote privately. A
+// secret is shown as <secret>, never revealed, so that a transcript can be
+// committed.
+func (c *Chat) Transcript() string {
+	var b strings.Builder
+	for _, m := range c.Messages() {
+		var head, text string
+		switch m.Kind {
+		case Input:
+			head, text = "> "+m.To+":", m.Text
+		case Note:
+			head, text = "#", m.Text
+		case Reply:
+			where := "privé"
+			if m.Reply.InChannel {
+				where = "canal"
+			}
+			head, text = fmt.Sprintf("< %s (%s):", m.To, where), m.Text
+			for _, a := range m.Reply.Attachments {
+				text += fmt.Sprintf("\n📎 %s (%s, %d octets)", a.Name, a.ContentType, len(a.Data))
+			}
+		case Post:
+			head = fmt.Sprintf("[#%s %s]", m.To, m.ID)
+			if m.Msg.ReplyTo != "" {
+				head += " ↳" + m.Msg.ReplyTo
+			}
+			if m.Msg.Approval {
+				head += " ✅❌"
+			}
+			text = m.Text
+		case Direct:
+			head, text = "[@"+m.To+"]", m.Msg.Text
+			if !m.Msg.Secret.Empty() {
+				text += "\n<secret>"
+			}
+		}
+		b.WriteString(head + " " + strings.ReplaceAll(text, "\n", "\n    ") + "\n")
+	}
+	return b.String()
+}

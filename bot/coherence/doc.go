@@ -12,11 +12,11 @@
 // and missing words.
 //
 // A Checker reads the sources through the bot interfaces (bot.Adherents,
-// bot.Contacts, bot.WPUsers): Sweep reads all three at the same time, each
-// client overlapping its own page requests, so the time of a sweep is the
-// slowest source's chain of round trips; Member checks one person with a
-// constant number of requests. Join itself does no I/O and is what the
-// benchmarks time.
+// bot.Contacts, bot.WPUsers): Sweep reads all three at the same time, one
+// goroutine each, so the time of a sweep is the slowest source's round trips
+// (or Brevo's rate limit); Member checks one person with a constant number
+// of requests. Join itself is a map keyed by the normalised address and does
+// no I/O (BenchmarkJoin times it).
 //
 // What must stay true: a report built from a source that failed part-way
 // never holds the findings that need that source (the others are still

@@ -63,24 +63,19 @@ func (e *IncompleteError) Unwrap() []error {
 	return out
 }
 
-// Sweep reads the three sources at the same time (each client overlapping
-// its own pages) and joins them: each source is reduced for the join as
-// soon as it has been read, while the others are still on the network, so
-// that only the last source's share and the final pass remain after the
-// last answer. When a source fails, the others are still
-// read to the end; the report says which source failed and how far it got,
-// holds the findings that do not need it, and the error is an
-// *IncompleteError. Sweep never returns partial data as if it were whole.
+// Sweep reads the three sources at the same time, one goroutine each, and
+// joins them (Join). When a source fails, the others are still read to the
+// end; the report says which source failed and how far it got, holds the
+// findings that do not need it, and the error is an *IncompleteError. Sweep
+// never returns partial data as if it were whole.
 func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 	var (
 		d       Data
 		sources = make([]SourceStatus, len(AllSources))
 		wg      sync.WaitGroup
-		j       = newJoiner(c.cfg)
 	)
-	// read runs fn, the read of one source, then (when it succeeded) reduce,
-	// the source's share of the join, outside the time the read took.
-	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error), reduce func()) {
+	// read runs fn, the read of one source, on its own goroutine.
+	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error)) {
 		st := &sources[i]
 		st.Source, st.Configured = src, configured
 		if !configured {
@@ -98,21 +93,20 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 			if st.Records == 0 { // a reader that reports no progress
 				st.Records = n
 			}
-			reduce()
 		})
 	}
 	read(0, Dolibarr, c.src.Members != nil, func(ctx context.Context) (n int, err error) {
 		d.Members, err = c.src.Members.Adherents(ctx)
 		return len(d.Members), err
-	}, func() { j.members(d.Members) })
+	})
 	read(1, Brevo, c.src.Contacts != nil, func(ctx context.Context) (n int, err error) {
 		d.Contacts, err = c.src.Contacts.AllContacts(ctx)
 		return len(d.Contacts), err
-	}, func() { j.contacts(d.Contacts) })
+	})
 	read(2, WordPress, c.src.WordPress != nil, func(ctx context.Context) (n int, err error) {
 		d.WPUsers, err = c.src.WordPress.WPUsers(ctx, "")
 		return len(d.WPUsers), err
-	}, func() { j.accounts(d.WPUsers) })
+	})
 	wg.Wait()
 
 	var failed []SourceStatus
@@ -129,7 +123,7 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		return Report{At: c.now(), Sources: sources}, bot.Errorf(bot.Internal, "coherence", "sweep",
 			"%d records read, beyond the %d a sweep joins", n, sweepLimit)
 	}
-	rep := j.report(d)
+	rep := Join(d, c.cfg)
 	rep.At, rep.Sources = c.now(), sources
 	if len(failed) > 0 {
 		return rep, &IncompleteError{Failed: failed}

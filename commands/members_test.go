@@ -12,12 +12,12 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/adapters/coherencetest"
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/internal/bottest"
+	"github.com/anopex/opsbot/internal/demo"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -28,7 +28,7 @@ type membersWorld struct {
 	engine *bot.Engine
 	policy *bot.Policy
 	store  *storage.DB
-	env    *coherencetest.Env
+	env    *demo.Env
 	chat   *bottest.Chat
 	sess   *bottest.Session
 }
@@ -38,9 +38,9 @@ var membersNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 func newMembersWorld(t *testing.T) *membersWorld {
 	t.Helper()
 	policy, db := rolePolicy(t), tempStore(t)
-	env := coherencetest.Start(membersNow)
+	env := demo.Start(membersNow)
 	t.Cleanup(env.Close)
-	env.SeedDemo()
+	env.Seed()
 	w := &membersWorld{policy: policy, store: db, env: env, chat: &bottest.Chat{}}
 	var err error
 	w.engine, err = bot.NewEngine(bot.EngineConfig{Chat: w.chat, Store: db, Policy: policy, Platform: "test",
@@ -51,7 +51,7 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	m := commands.Members{
 		Adherents: env.Members, Staff: env.Members, StaffAdmin: env.Members,
 		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient,
-		Coherence: env.Config, Functions: coherencetest.DemoFunctions, Now: func() time.Time { return membersNow },
+		Coherence: env.Config, Functions: demo.Functions, Now: func() time.Time { return membersNow },
 	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestCoherenceSweepCommand(t *testing.T) {
 	if !r.InChannel || len(r.Attachments) != 1 {
 		t.Fatalf("sweep reply: in channel %v, %d attachments; want in channel with the CSV", r.InChannel, len(r.Attachments))
 	}
-	for code, n := range coherencetest.DemoFindings {
+	for code, n := range demo.Findings {
 		contains(t, "summary", r.Text, string(code)+" : "+string(rune('0'+n)))
 	}
 	a := r.Attachments[0]
@@ -123,7 +123,7 @@ func TestCoherenceSweepCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := 0
-	for _, n := range coherencetest.DemoFindings {
+	for _, n := range demo.Findings {
 		total += n
 	}
 	if len(rows) != total+1 {

@@ -5,10 +5,11 @@
 // (x-sib-ratelimit-limit, -remaining, -reset) and 429 answers that carry no
 // Retry-After: reads wait x-sib-ratelimit-reset seconds and try again.
 //
-// Lists are read with the largest page size (1000 on /contacts) and, once the
-// first page has told the total, the other pages go Concurrency at a time,
-// paced to RatePerSecond (Brevo's general tier allows 10 requests a second on
-// /contacts). Writes go in batches of 150, one after the other, never retried.
+// Lists are read with the largest page size (1000 on /contacts), one page
+// after the other until the count the answers tell, paced to RatePerSecond
+// (Brevo's general tier allows 10 requests a second on /contacts), with a cap
+// on pages and contacts (paging.Read). Writes go in batches of 150, one after
+// the other, never retried.
 package brevo
 
 import (
@@ -39,7 +40,6 @@ const (
 
 // Default option values.
 const (
-	DefaultConcurrency   = 4
 	DefaultRatePerSecond = 10 // Brevo's general tier on /v3/contacts
 )
 
@@ -47,8 +47,6 @@ const (
 type Options struct {
 	// PageSize is the limit asked per page of contacts (default and maximum 1000).
 	PageSize int
-	// Concurrency is how many page requests may be in flight at once (default 4).
-	Concurrency int
 	// RatePerSecond paces every request of the client (default 10, Brevo's
 	// general tier for contacts; negative for no pacing, as against a fake).
 	RatePerSecond float64
@@ -61,16 +59,20 @@ type Options struct {
 	// attributes holding the names (default PRENOM and NOM, as French
 	// accounts have; FIRSTNAME and LASTNAME are read when those are absent).
 	FirstNameAttribute, LastNameAttribute string
+	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
+	// 1 000 000 items): beyond, the read fails with an Internal error.
+	MaxPages, MaxItems int
 }
 
 // Client talks to Brevo. It is safe for concurrent use.
 type Client struct {
-	r     *resty.Client // reads, retried
-	w     *resty.Client // writes, never retried
-	o     Options
-	pace  *pacer
-	first []string // attribute names tried for the first name, in order
-	last  []string
+	r      *resty.Client // reads, retried
+	w      *resty.Client // writes, never retried
+	o      Options
+	limits paging.Limits
+	pace   *pacer
+	first  []string // attribute names tried for the first name, in order
+	last   []string
 }
 
 // New returns a client for the API at baseURL (https://api.brevo.com/v3 in
@@ -78,9 +80,6 @@ type Client struct {
 func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
 	if o.PageSize <= 0 || o.PageSize > MaxContactsPage {
 		o.PageSize = MaxContactsPage
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
 	}
 	if o.RatePerSecond == 0 {
 		o.RatePerSecond = DefaultRatePerSecond
@@ -97,7 +96,8 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	wo := ro
 	wo.Retries = -1
 	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, pace: newPacer(o.RatePerSecond),
-		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
+		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
+		first:  names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
 	for _, r := range []*resty.Client{c.r, c.w} {
 		r.SetHeader("api-key", key.Reveal()).
 			SetHeader("Accept", "application/json").
@@ -119,26 +119,6 @@ func names(configured string, fallbacks ...string) []string {
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }
-
-// PlanRequests returns, for total contacts, the requests a full read needs
-// and the chain of round trips that cannot overlap (the first page alone,
-// then the others Concurrency at a time):
-// pages = max(1, ceil(total/PageSize)), chain = 1 + ceil((pages-1)/Concurrency).
-func (c *Client) PlanRequests(total int) (requests, chain int) {
-	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, true)
-}
-
-// LowerBound is the shortest time a full read of total contacts can take at
-// latency per request: the chain of round trips, or the pacing, whichever is
-// longer.
-func (c *Client) LowerBound(total int, latency time.Duration) time.Duration {
-	req, chain := c.PlanRequests(total)
-	d := time.Duration(chain) * latency
-	if c.o.RatePerSecond > 0 {
-		d = max(d, time.Duration(float64(req-1)/c.o.RatePerSecond*float64(time.Second)))
-	}
-	return d
-}
 
 // pacer spaces requests at least 1/rate apart, all callers together.
 type pacer struct {

@@ -133,7 +133,7 @@ func TestRateLimitHeaders(t *testing.T) {
 // TestBucketExhausted: with a bucket of 2 requests per 100 ms, reading 5
 // pages meets 429s, waits x-sib-ratelimit-reset and gets everything.
 func TestBucketExhausted(t *testing.T) {
-	srv, c := setup(t, brevo.Options{PageSize: 3, Concurrency: 1, MaxWait: time.Second, Retries: 10})
+	srv, c := setup(t, brevo.Options{PageSize: 3, MaxWait: time.Second, Retries: 10})
 	for i := range 11 {
 		srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i)})
 	}
@@ -145,7 +145,7 @@ func TestBucketExhausted(t *testing.T) {
 	if len(got) != 11 {
 		t.Errorf("AllContacts() = %d contacts, want 11", len(got))
 	}
-	pages, _ := c.PlanRequests(11)
+	pages := 4 // ceil(11/3)
 	if srv.Requests() <= int64(pages) {
 		t.Errorf("requests = %d: the bucket of 2 never said 429 over %d pages", srv.Requests(), pages)
 	}
@@ -202,21 +202,10 @@ func TestHang(t *testing.T) {
 	}
 }
 
-func TestOptionsAndPlan(t *testing.T) {
+func TestOptions(t *testing.T) {
 	c := brevo.New("http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{PageSize: 5000})
 	o := c.Options()
-	if o.PageSize != 1000 || o.Concurrency != 4 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" {
+	if o.PageSize != 1000 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" {
 		t.Errorf("Options() = %+v", o)
-	}
-	if req, chain := c.PlanRequests(100000); req != 100 || chain != 1+25 {
-		t.Errorf("PlanRequests(100000) = %d, %d; want 100, 26", req, chain)
-	}
-	// 100 requests paced at 10/s need 9.9 s, far over 26 × 20 ms.
-	if got := c.LowerBound(100000, 20*time.Millisecond); got != 9900*time.Millisecond {
-		t.Errorf("LowerBound() = %v, want 9.9s", got)
-	}
-	fast := brevo.New("http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1})
-	if got := fast.LowerBound(100000, 20*time.Millisecond); got != 26*20*time.Millisecond {
-		t.Errorf("LowerBound(unpaced) = %v, want 520ms", got)
 	}
 }

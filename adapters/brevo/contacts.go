@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
@@ -19,134 +17,66 @@ var (
 	_ bot.ContactAdmin = (*Client)(nil)
 )
 
-// stampMemo remembers the last date parsed: contacts imported together
-// share their modification date, and parsing it is a good part of
-// converting a contact.
-type stampMemo struct {
-	s  string
-	t  time.Time
-	ok bool
-}
-
-func (m *stampMemo) parse(s string) (time.Time, error) {
-	if m == nil {
-		return parseTimestamp(s)
-	}
-	if m.ok && m.s == s {
-		return m.t, nil
-	}
-	t, err := parseTimestamp(s)
-	if err == nil {
-		m.s, m.t, m.ok = s, t, true
-	}
-	return t, err
-}
-
-// toBot converts a contact; a malformed date or name is an error. memo may
-// be nil.
-func toBot[A attrs](c *Client, j *contactJSON[A], memo *stampMemo) (bot.Contact, error) {
-	mod, err := memo.parse(j.ModifiedAt)
+// toBot converts a contact; a malformed date or name is an error.
+func (c *Client) toBot(j *contactJSON) (bot.Contact, error) {
+	mod, err := parseTimestamp(j.ModifiedAt)
 	if err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	out := bot.Contact{ID: j.ID, Email: j.Email, Blacklisted: j.EmailBlacklisted, ListIDs: j.ListIDs,
 		Unsubscribed: j.ListUnsubscribed, ModifiedAt: mod}
-	if out.FirstName, err = attr(&j.Attributes, c.first); err != nil {
+	if out.FirstName, err = attr(j.Attributes, c.first); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
-	if out.LastName, err = attr(&j.Attributes, c.last); err != nil {
+	if out.LastName, err = attr(j.Attributes, c.last); err != nil {
 		return bot.Contact{}, fmt.Errorf("contact %d: %w", j.ID, err)
 	}
 	return out, nil
 }
 
 // attr returns the first of names present in a.
-func attr[A attrs](a *A, names []string) (string, error) {
+func attr(a map[string]json.RawMessage, names []string) (string, error) {
 	for _, n := range names {
-		if raw, ok := (*a).get(n); ok {
+		if raw, ok := a[n]; ok {
 			return attrText(raw)
 		}
 	}
 	return "", nil
 }
 
-// knownNames reports whether the configured name attributes are among those
-// knownAttrs decodes without a map.
-func (c *Client) knownNames() bool {
-	known := func(n string) bool { return n == "PRENOM" || n == "NOM" || n == "FIRSTNAME" || n == "LASTNAME" }
-	return known(c.o.FirstNameAttribute) && known(c.o.LastNameAttribute)
-}
-
+// contacts reads every contact of GET /contacts with extra query params,
+// page after page, sorted by creation ascending so that a contact created
+// meanwhile cannot shift the pages. The count of the answers ends the read
+// (an empty page too); paging.Read caps it.
 func (c *Client) contacts(ctx context.Context, op string, q map[string]string) ([]bot.Contact, error) {
-	if c.knownNames() {
-		return readContacts[knownAttrs](ctx, c, op, q)
-	}
-	return readContacts[anyAttrs](ctx, c, op, q)
-}
-
-// readContacts reads every contact of GET /contacts with extra query params,
-// sorted by creation ascending so that a contact created meanwhile cannot
-// shift the pages. Once the first page has told the count, the others are
-// fetched Concurrency at a time and decoded while the next ones are in flight.
-func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[string]string) ([]bot.Contact, error) {
 	size := c.o.PageSize
-	raw := func(ctx context.Context, p int) ([]byte, error) {
-		req := c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
-			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"})
-		resp, err := req.Get("/contacts")
+	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[bot.Contact], error) {
+		var pg paging.Page[bot.Contact]
+		resp, err := c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
+			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}).Get("/contacts")
 		if err := check(resp, err, op); err != nil {
-			return nil, fmt.Errorf("page %d: %w", p, err)
+			return pg, fmt.Errorf("page %d: %w", p, err)
 		}
-		return resp.Body(), nil
-	}
-	// decode reads a page and converts it: the conversion runs on the
-	// pipeline's workers too, not after the last page.
-	// decode decodes page p into into when it holds len(into) contacts (a
-	// new slice otherwise, or with into nil).
-	decode := func(p int, body []byte, into []bot.Contact) (contactsJSON[A], []bot.Contact, error) {
-		var page contactsJSON[A]
-		if !fastPage(body, &page, max(len(into), size)) {
-			if err := json.Unmarshal(body, &page); err != nil {
-				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
-					Err: fmt.Errorf("decode answer: %w", err)})
-			}
+		var page contactsJSON
+		if err := decode(resp, &page, op); err != nil {
+			return pg, fmt.Errorf("page %d: %w", p, err)
 		}
-		out := into
-		if len(page.Contacts) != len(into) {
-			out = make([]bot.Contact, len(page.Contacts))
+		if p == 0 && len(page.Contacts) < min(size, page.Count) {
+			// The server capped the page size: reading on would skip contacts.
+			return pg, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d contacts for limit %d and count %d",
+				len(page.Contacts), size, page.Count)
 		}
-		var memo stampMemo
+		pg.Items = make([]bot.Contact, len(page.Contacts))
 		for i := range page.Contacts {
-			ct, err := toBot(c, &page.Contacts[i], &memo)
-			if err != nil {
-				return page, nil, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
+			if pg.Items[i], err = c.toBot(&page.Contacts[i]); err != nil {
+				return pg, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err})
 			}
-			out[i] = ct
 		}
-		bot.PageRead(ctx, len(out)) // so that a sweep that fails can say how far it got
-		return page, out, nil
-	}
-	body, err := raw(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	first, firstOut, err := decode(0, body, nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(first.Contacts) < min(size, first.Count) {
-		// The server capped the page size: reading on would skip contacts.
-		return nil, bot.Errorf(bot.Internal, provider, op, "page 0 holds %d contacts for limit %d and count %d",
-			len(first.Contacts), size, first.Count)
-	}
-	if first.Count > maxContacts {
-		return nil, bot.Errorf(bot.Internal, provider, op, "the account says it holds %d contacts, beyond the %d opsbot reads", first.Count, maxContacts)
-	}
-	all, err := paging.Into(ctx, firstOut, first.Count, size, c.o.Concurrency, runtime.GOMAXPROCS(0), raw,
-		func(p int, body []byte, into []bot.Contact) ([]bot.Contact, error) {
-			_, out, err := decode(p, body, into)
-			return out, err
-		})
+		bot.PageRead(ctx, len(pg.Items)) // so that a sweep that fails can say how far it got
+		pg.Body, pg.Total = resp.Body(), page.Count
+		pg.Last = len(page.Contacts) == 0 || (p+1)*size >= page.Count
+		return pg, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -164,11 +94,6 @@ func readContacts[A attrs](ctx context.Context, c *Client, op string, q map[stri
 	}
 	return out, nil
 }
-
-// maxContacts bounds the count a server may announce (the reader allocates
-// it at once): far beyond any association, short of a bogus count
-// exhausting the memory.
-const maxContacts = 5_000_000
 
 // ListContacts returns every contact of list listID. It reads GET /contacts
 // filtered by listIds, whose pages hold 1000 contacts (twice the 500 of
@@ -210,20 +135,11 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 	if err := check(resp, err, op); err != nil {
 		return bot.Contact{}, err
 	}
-	var ct bot.Contact
-	if c.knownNames() {
-		var j contactJSON[knownAttrs]
-		if err := decode(resp, &j, op); err != nil {
-			return bot.Contact{}, err
-		}
-		ct, err = toBot(c, &j, nil)
-	} else {
-		var j contactJSON[anyAttrs]
-		if err := decode(resp, &j, op); err != nil {
-			return bot.Contact{}, err
-		}
-		ct, err = toBot(c, &j, nil)
+	var j contactJSON
+	if err := decode(resp, &j, op); err != nil {
+		return bot.Contact{}, err
 	}
+	ct, err := c.toBot(&j)
 	if err != nil {
 		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
 	}
@@ -252,29 +168,23 @@ func (l listJSON) toBot() bot.ContactList {
 // API: GET /contacts/lists?limit=50&offset=…&sort=asc (reference §5.3).
 func (c *Client) Lists(ctx context.Context) ([]bot.ContactList, error) {
 	const op = "list lists"
-	page := func(ctx context.Context, p int) (listsJSON, error) {
+	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[listJSON], error) {
 		resp, err := c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
 			"limit": strconv.Itoa(MaxListsPage), "offset": strconv.Itoa(p * MaxListsPage), "sort": "asc"}).
 			Get("/contacts/lists")
 		if err := check(resp, err, op); err != nil {
-			return listsJSON{}, fmt.Errorf("page %d: %w", p, err)
+			return paging.Page[listJSON]{}, fmt.Errorf("page %d: %w", p, err)
 		}
 		var out listsJSON
-		return out, decode(resp, &out, op)
-	}
-	first, err := page(ctx, 0)
+		if err := decode(resp, &out, op); err != nil {
+			return paging.Page[listJSON]{}, err
+		}
+		return paging.Page[listJSON]{Items: out.Lists, Body: resp.Body(), Total: out.Count,
+			Last: len(out.Lists) == 0 || (p+1)*MaxListsPage >= out.Count}, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	rest, err := paging.Known(ctx, 1, (first.Count+MaxListsPage-1)/MaxListsPage, c.o.Concurrency,
-		func(ctx context.Context, p int) ([]listJSON, error) {
-			out, err := page(ctx, p)
-			return out.Lists, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	all := paging.Concat(first.Lists, rest)
 	out := make([]bot.ContactList, len(all))
 	for i, l := range all {
 		out[i] = l.toBot()

@@ -1,9 +1,11 @@
 package brevo_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,13 +77,13 @@ func TestAllContacts(t *testing.T) {
 	}
 }
 
-// TestPagination: every contact once, in creation order, with exactly the
-// requests PlanRequests says (the count is known after the first page).
+// TestPagination: every contact once, in creation order, with exactly
+// max(1, ceil(n/size)) requests (the count is known after the first page).
 func TestPagination(t *testing.T) {
-	cases := []struct{ n, size, conc int }{{0, 10, 4}, {5, 10, 4}, {10, 10, 4}, {11, 10, 4}, {1000, 7, 3}, {300, 1000, 4}, {50, 10, 1}}
+	cases := []struct{ n, size int }{{0, 10}, {5, 10}, {10, 10}, {11, 10}, {1000, 7}, {300, 1000}, {50, 10}}
 	for _, tc := range cases {
-		t.Run(fmt.Sprintf("n=%d size=%d conc=%d", tc.n, tc.size, tc.conc), func(t *testing.T) {
-			srv, c := setup(t, brevo.Options{PageSize: tc.size, Concurrency: tc.conc})
+		t.Run(fmt.Sprintf("n=%d size=%d", tc.n, tc.size), func(t *testing.T) {
+			srv, c := setup(t, brevo.Options{PageSize: tc.size})
 			l := srv.AddList("L")
 			for i := range tc.n {
 				srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i), ListIDs: []int{l}})
@@ -100,7 +102,7 @@ func TestPagination(t *testing.T) {
 					t.Fatalf("contact %d = %s", i, ct.Email)
 				}
 			}
-			want, _ := c.PlanRequests(tc.n)
+			want := max(1, (tc.n+tc.size-1)/tc.size)
 			if tc.n == 0 {
 				want++ // the empty answer is checked against the list
 			}
@@ -112,7 +114,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestListContactsPartialFailure(t *testing.T) {
-	srv, c := setup(t, brevo.Options{PageSize: 10, Concurrency: 2, Retries: -1})
+	srv, c := setup(t, brevo.Options{PageSize: 10, Retries: -1})
 	l := srv.AddList("L")
 	srv.Generate(l, 200, 3)
 	srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("offset") == "60" })
@@ -352,4 +354,61 @@ func TestAbsurdCountRefused(t *testing.T) {
 	if requests.Load() != 1 {
 		t.Errorf("%d requests, want only the first page", requests.Load())
 	}
+}
+
+// TestPaginationCaps: a server announcing an absurd count, one that repeats
+// its first page, and lists beyond the caps end in an Internal error naming
+// Brevo after a bounded number of requests, never an out-of-memory.
+func TestPaginationCaps(t *testing.T) {
+	bogusCount := regexp.MustCompile(`"count":\d+`)
+	tests := []struct {
+		name     string
+		o        brevo.Options
+		fault    func(*brevotest.Server)
+		read     func(*brevo.Client) error
+		requests int64
+	}{
+		{"absurd contact count", brevo.Options{PageSize: 10}, func(s *brevotest.Server) {
+			s.Fault.Rewrite(func(_ http.Header, b []byte) []byte { return bogusCount.ReplaceAll(b, []byte(`"count":1000000000000`)) })
+		}, allContacts, 1},
+		{"absurd list count", brevo.Options{}, func(s *brevotest.Server) {
+			s.Fault.Rewrite(func(_ http.Header, b []byte) []byte { return bogusCount.ReplaceAll(b, []byte(`"count":1000000000000`)) })
+		}, lists, 1},
+		{"offset ignored", brevo.Options{PageSize: 10}, func(s *brevotest.Server) { s.Fault.IgnoreQuery("offset") }, allContacts, 2},
+		{"offset ignored on lists", brevo.Options{}, func(s *brevotest.Server) {
+			s.Fault.IgnoreQuery("offset")
+			s.Fault.Rewrite(func(_ http.Header, b []byte) []byte { return bogusCount.ReplaceAll(b, []byte(`"count":500`)) })
+		}, lists, 2},
+		{"more contacts than MaxItems", brevo.Options{PageSize: 10, MaxItems: 25}, nil, allContacts, 1}, // the count tells at once
+		{"more pages than MaxPages", brevo.Options{PageSize: 10, MaxPages: 2}, nil, allContacts, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, tt.o)
+			for i := range 30 {
+				srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i)})
+			}
+			srv.AddList("Lettre")
+			if tt.fault != nil {
+				tt.fault(srv)
+			}
+			err := tt.read(c)
+			if bot.KindOf(err) != bot.Internal || bot.ProviderOf(err) != "brevo" {
+				t.Errorf("read = %v, want an Internal error of brevo", err)
+			}
+			if n := srv.Requests(); n != tt.requests {
+				t.Errorf("requests = %d, want %d", n, tt.requests)
+			}
+		})
+	}
+}
+
+func allContacts(c *brevo.Client) error {
+	_, err := c.AllContacts(context.Background())
+	return err
+}
+
+func lists(c *brevo.Client) error {
+	_, err := c.Lists(context.Background())
+	return err
 }

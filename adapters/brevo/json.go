@@ -6,63 +6,24 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // contactJSON mirrors a Brevo contact (reference §4). Attributes stay raw:
-// only the name attributes are decoded. A is the attributes' shape: the
-// struct knownAttrs for the usual names (no map per contact: a page holds a
-// thousand), or a map when the account uses other names.
-type contactJSON[A any] struct {
-	ID               int64  `json:"id"`
-	Email            string `json:"email"`
-	EmailBlacklisted bool   `json:"emailBlacklisted"`
-	ModifiedAt       string `json:"modifiedAt"`
-	ListIDs          []int  `json:"listIds"`
-	ListUnsubscribed []int  `json:"listUnsubscribed"`
-	Attributes       A      `json:"attributes"`
-}
-
-// knownAttrs holds the name attributes of French and English accounts.
-type knownAttrs struct {
-	PRENOM    json.RawMessage `json:"PRENOM"`
-	NOM       json.RawMessage `json:"NOM"`
-	FIRSTNAME json.RawMessage `json:"FIRSTNAME"`
-	LASTNAME  json.RawMessage `json:"LASTNAME"`
-}
-
-// get returns the raw value of attribute name, if the struct holds it.
-func (k knownAttrs) get(name string) (json.RawMessage, bool) {
-	switch name {
-	case "PRENOM":
-		return k.PRENOM, k.PRENOM != nil
-	case "NOM":
-		return k.NOM, k.NOM != nil
-	case "FIRSTNAME":
-		return k.FIRSTNAME, k.FIRSTNAME != nil
-	case "LASTNAME":
-		return k.LASTNAME, k.LASTNAME != nil
-	}
-	return nil, false
-}
-
-// anyAttrs holds every attribute of an account with other names.
-type anyAttrs map[string]json.RawMessage
-
-func (a anyAttrs) get(name string) (json.RawMessage, bool) {
-	v, ok := a[name]
-	return v, ok
-}
-
-// attrs is what contactJSON's attributes offer.
-type attrs interface {
-	get(name string) (json.RawMessage, bool)
+// only the name attributes are decoded.
+type contactJSON struct {
+	ID               int64                      `json:"id"`
+	Email            string                     `json:"email"`
+	EmailBlacklisted bool                       `json:"emailBlacklisted"`
+	ModifiedAt       string                     `json:"modifiedAt"`
+	ListIDs          []int                      `json:"listIds"`
+	ListUnsubscribed []int                      `json:"listUnsubscribed"`
+	Attributes       map[string]json.RawMessage `json:"attributes"`
 }
 
 // contactsJSON is a page of contacts with the total count.
-type contactsJSON[A any] struct {
-	Contacts []contactJSON[A] `json:"contacts"`
-	Count    int              `json:"count"`
+type contactsJSON struct {
+	Contacts []contactJSON `json:"contacts"`
+	Count    int           `json:"count"`
 }
 
 // listJSON mirrors a list (reference §5.3).
@@ -108,9 +69,6 @@ func attrText(raw json.RawMessage) (string, error) {
 	if len(b) == 0 || string(b) == "null" {
 		return "", nil
 	}
-	if s, ok := plainString(b); ok {
-		return strings.TrimSpace(s), nil
-	}
 	switch b[0] {
 	case '"':
 		var s string
@@ -132,22 +90,4 @@ func attrText(raw json.RawMessage) (string, error) {
 		return fmt.Sprint(v), nil
 	}
 	return "", fmt.Errorf("attribute is not a scalar")
-}
-
-// plainString decodes without reflection a JSON string holding no escape,
-// no control and no non-UTF-8 byte: nearly every name.
-func plainString(b []byte) (string, bool) {
-	n := len(b)
-	if n < 2 || b[0] != '"' || b[n-1] != '"' {
-		return "", false
-	}
-	for _, c := range b[1 : n-1] {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-	}
-	if !utf8.Valid(b[1 : n-1]) {
-		return "", false
-	}
-	return string(b[1 : n-1]), true
 }

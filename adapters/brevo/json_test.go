@@ -68,20 +68,3 @@ func FuzzAttrText(f *testing.F) {
 		}
 	})
 }
-
-// FuzzPlainString: the fast path agrees with encoding/json whenever it answers.
-func FuzzPlainString(f *testing.F) {
-	for _, s := range []string{`"Jeanne"`, `"a\"b"`, `"Hélène"`, "\"\xff\"", `12`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got, ok := plainString(b)
-		if !ok {
-			return
-		}
-		var want string
-		if err := json.Unmarshal(b, &want); err != nil || want != got {
-			t.Errorf("plainString(%q) = %q; encoding/json %q, %v", b, got, want, err)
-		}
-	})
-}

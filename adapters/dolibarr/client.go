@@ -4,11 +4,10 @@
 // error bodies, numbers that arrive as strings, dates as Unix seconds, and
 // both ways a list ends (v19+: 200 [] ; v14–v18: 404 "Not Found: No … found").
 //
-// Lists are read with the largest page size and overlapping requests. The
-// first page is asked with pagination_data=true: a server that knows it (v20+)
-// answers the total, and the other pages go conc at a time with no waste; an
-// older one answers a bare array, and the client then requests pages in order,
-// conc in flight, until a short page, wasting at most conc-1 requests.
+// Lists are read with the largest page size, one page after the other, with
+// pagination_data=true: a server that knows it (v20+) answers the total,
+// which ends the read; an older one answers a bare array, and the read ends
+// at a short or empty page. paging.Read caps pages and items.
 package dolibarr
 
 import (
@@ -17,7 +16,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -35,8 +33,6 @@ type Options struct {
 	// PageSize is the limit asked per page (default 500: the reference's
 	// sensible maximum; Dolibarr itself has none).
 	PageSize int
-	// Concurrency is how many page requests may be in flight at once (default 4).
-	Concurrency int
 	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
 	// 100 ms, 5 s; Retries -1 for none).
 	Retries          int
@@ -44,27 +40,22 @@ type Options struct {
 	// Now is the clock that decides Adherent.Active and StaffUser.Active
 	// (default time.Now).
 	Now func() time.Time
+	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
+	// 1 000 000 items): beyond, the read fails with an Internal error.
+	MaxPages, MaxItems int
 }
 
 // Default option values.
-const (
-	DefaultPageSize    = 500
-	DefaultConcurrency = 4
-)
+const DefaultPageSize = 500
 
 // Client talks to one Dolibarr. It is safe for concurrent use.
 type Client struct {
-	r    *resty.Client // reads, retried
-	w    *resty.Client // writes and setGroup (a GET that mutates), never retried
-	o    Options
-	now  func() time.Time
-	mode atomic.Int32 // what the last list taught: modeTotal or modeLegacy
+	r      *resty.Client // reads, retried
+	w      *resty.Client // writes and setGroup (a GET that mutates), never retried
+	o      Options
+	limits paging.Limits
+	now    func() time.Time
 }
-
-const (
-	modeTotal  = 0 // pagination_data answered with a total
-	modeLegacy = 1 // a bare array: no total
-)
 
 // New returns a client for the API at baseURL, which ends in
 // "/api/index.php" (for example https://erp.asso.fr/api/index.php). The key
@@ -73,9 +64,6 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	if o.PageSize <= 0 {
 		o.PageSize = DefaultPageSize
 	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -83,7 +71,8 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
 	wo := ro
 	wo.Retries = -1
-	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, now: o.Now}
+	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, now: o.Now,
+		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}
 	for _, r := range []*resty.Client{c.r, c.w} {
 		r.SetHeader("DOLAPIKEY", key.Reveal()).
 			SetHeader("Accept", "application/json").
@@ -94,17 +83,6 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }
-
-// PlanRequests returns, for a list of total items, the requests a full read
-// needs and the chain of round trips that cannot overlap, so that a
-// benchmark's lower bound is chain × latency. It assumes the pagination mode
-// the server showed on the last list read (a total, unless it answered a
-// bare array); in the legacy mode up to Concurrency-1 more requests are
-// wasted past the end. See paging.Plan for the formula:
-// pages = ceil(total/size) (legacy: floor(total/size)+1), chain = 1 + ceil((pages-1)/conc).
-func (c *Client) PlanRequests(total int) (requests, chain int) {
-	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, c.mode.Load() == modeTotal)
-}
 
 // errorJSON is Restler's error body.
 type errorJSON struct {

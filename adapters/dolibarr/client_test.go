@@ -165,8 +165,8 @@ func TestHangEndsWithContext(t *testing.T) {
 func TestOptionsDefaults(t *testing.T) {
 	c := dolibarr.New("http://127.0.0.1:1/api/index.php", bot.NewSecret(testKey), nil, zerolog.Nop(), dolibarr.Options{})
 	o := c.Options()
-	if o.PageSize != dolibarr.DefaultPageSize || o.Concurrency != dolibarr.DefaultConcurrency || o.Now == nil {
-		t.Errorf("Options() = %+v, want page size %d, concurrency %d, a clock", o, dolibarr.DefaultPageSize, dolibarr.DefaultConcurrency)
+	if o.PageSize != dolibarr.DefaultPageSize || o.Now == nil {
+		t.Errorf("Options() = %+v, want page size %d, a clock", o, dolibarr.DefaultPageSize)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -33,9 +32,6 @@ func parseScalar(b []byte) (string, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 {
 		return "", fmt.Errorf("empty value")
-	}
-	if s, ok := fastScalar(b); ok {
-		return s, nil
 	}
 	switch b[0] {
 	case '"':
@@ -63,42 +59,6 @@ func parseScalar(b []byte) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("want a string, number, boolean or null, got %.20q", b)
-}
-
-// fastScalar decodes, without reflection, the common cases: a string with
-// no escape and no control or non-UTF-8 byte, and a plain integer. A list
-// page holds a dozen of these per member, so this is most of a read's CPU.
-func fastScalar(b []byte) (string, bool) {
-	n := len(b)
-	switch {
-	case n >= 2 && b[0] == '"' && b[n-1] == '"':
-		ascii := true
-		for _, c := range b[1 : n-1] {
-			if c < 0x20 || c == '"' || c == '\\' {
-				return "", false
-			}
-			ascii = ascii && c < 0x80
-		}
-		if !ascii && !utf8.Valid(b[1:n-1]) {
-			return "", false
-		}
-		return string(b[1 : n-1]), true
-	case n >= 1 && n <= 19 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
-		digits := b
-		if b[0] == '-' {
-			digits = b[1:]
-		}
-		if len(digits) == 0 || (digits[0] == '0' && len(digits) > 1) {
-			return "", false
-		}
-		for _, c := range digits {
-			if c < '0' || c > '9' {
-				return "", false
-			}
-		}
-		return string(b), true
-	}
-	return "", false
 }
 
 // unixTime is a Dolibarr date: Unix seconds as a number or a string of
@@ -181,55 +141,6 @@ func flag(s str, def bool) bool {
 		return false
 	}
 	return true
-}
-
-// listJSON is a list answer in either shape: a bare array, or, with
-// pagination_data=true on v20+, {"data":[…],"pagination":{"total":…}}.
-type listJSON[T any] struct {
-	Items      []T
-	Total      int
-	TotalKnown bool
-}
-
-// decodeList reads a list answer of either shape. It decodes straight into
-// the items (no second pass over the body): pages are most of a read's CPU.
-func decodeList[T any](b []byte, hint int) (listJSON[T], error) {
-	var l listJSON[T]
-	if p, ok := any(&l).(*listJSON[memberJSON]); ok {
-		if f, ok := fastMembers(b, hint); ok {
-			*p = f
-			return l, nil
-		}
-	}
-	return decodeListJSON[T](b)
-}
-
-// decodeListJSON is decodeList through encoding/json alone.
-func decodeListJSON[T any](b []byte) (listJSON[T], error) {
-	var l listJSON[T]
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '{' {
-		var o struct {
-			Data       []T `json:"data"`
-			Pagination *struct {
-				Total str `json:"total"`
-			} `json:"pagination"`
-		}
-		if err := json.Unmarshal(b, &o); err != nil {
-			return l, err
-		}
-		l.Items = o.Data
-		if o.Pagination != nil {
-			n, err := strconv.Atoi(string(o.Pagination.Total))
-			if err != nil || n < 0 {
-				return l, fmt.Errorf("pagination total %.20q", o.Pagination.Total)
-			}
-			l.Total, l.TotalKnown = n, true
-		}
-		return l, nil
-	}
-	err := json.Unmarshal(b, &l.Items)
-	return l, err
 }
 
 // usersJSON is a group's members: Dolibarr may give an array or an object

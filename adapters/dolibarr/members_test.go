@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -64,29 +65,30 @@ func TestAdherentsFields(t *testing.T) {
 
 // TestAdherentsPagination checks that every member comes back once, in
 // order, that the pagination ends as the server says, and that the requests
-// made match PlanRequests (plus at most Concurrency-1 wasted without a total).
+// made are max(1, ceil(n/size)) with a total, floor(n/size)+1 without (the
+// read must see a short page).
 func TestAdherentsPagination(t *testing.T) {
 	cases := []struct {
-		name       string
-		n          int
-		size, conc int
-		legacy     bool
+		name   string
+		n      int
+		size   int
+		legacy bool
 	}{
-		{name: "empty register", n: 0, size: 3, conc: 2},
-		{name: "empty register legacy 404", n: 0, size: 3, conc: 2, legacy: true},
-		{name: "one short page", n: 2, size: 3, conc: 2},
-		{name: "one short page legacy", n: 2, size: 3, conc: 2, legacy: true},
-		{name: "exact multiple", n: 9, size: 3, conc: 2},
-		{name: "exact multiple legacy ends on 404", n: 9, size: 3, conc: 2, legacy: true},
-		{name: "short last page", n: 10, size: 3, conc: 3},
-		{name: "short last page legacy", n: 10, size: 3, conc: 3, legacy: true},
-		{name: "many pages", n: 1000, size: 7, conc: 4},
-		{name: "many pages legacy", n: 1000, size: 7, conc: 4, legacy: true},
-		{name: "sequential", n: 50, size: 10, conc: 1, legacy: true},
+		{name: "empty register", n: 0, size: 3},
+		{name: "empty register legacy 404", n: 0, size: 3, legacy: true},
+		{name: "one short page", n: 2, size: 3},
+		{name: "one short page legacy", n: 2, size: 3, legacy: true},
+		{name: "exact multiple", n: 9, size: 3},
+		{name: "exact multiple legacy ends on 404", n: 9, size: 3, legacy: true},
+		{name: "short last page", n: 10, size: 3},
+		{name: "short last page legacy", n: 10, size: 3, legacy: true},
+		{name: "many pages", n: 1000, size: 7},
+		{name: "many pages legacy", n: 1000, size: 7, legacy: true},
+		{name: "sequential", n: 50, size: 10, legacy: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, c := setup(t, dolibarr.Options{PageSize: tc.size, Concurrency: tc.conc})
+			srv, c := setup(t, dolibarr.Options{PageSize: tc.size})
 			srv.SetLegacy(tc.legacy)
 			srv.Generate(tc.n, 1)
 			got, err := c.Adherents(t.Context())
@@ -101,17 +103,19 @@ func TestAdherentsPagination(t *testing.T) {
 					t.Fatalf("member %d = %s %s, want %d %s", i, a.ID, a.Email, i+1, dolibarrtest.GeneratedEmail(i))
 				}
 			}
-			req, _ := c.PlanRequests(tc.n)
-			got64 := int(srv.Fault.Requests())
-			if got64 < req || got64 > req+tc.conc-1 || (!tc.legacy && got64 != req) {
-				t.Errorf("requests = %d, want %d (+ up to %d wasted without a total)", got64, req, tc.conc-1)
+			req := max(1, (tc.n+tc.size-1)/tc.size)
+			if tc.legacy {
+				req = tc.n/tc.size + 1
+			}
+			if got := int(srv.Fault.Requests()); got != req {
+				t.Errorf("requests = %d, want %d", got, req)
 			}
 		})
 	}
 }
 
 func TestAdherentsPartialFailure(t *testing.T) {
-	srv, c := setup(t, dolibarr.Options{PageSize: 10, Concurrency: 2, Retries: -1})
+	srv, c := setup(t, dolibarr.Options{PageSize: 10, Retries: -1})
 	srv.Generate(100, 1)
 	srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "4" })
 	srv.Fault.FailNext(1, http.StatusServiceUnavailable, "")
@@ -262,5 +266,46 @@ func TestAbsurdTotalRefused(t *testing.T) {
 	}
 	if requests.Load() != 1 {
 		t.Errorf("%d requests, want only the first page", requests.Load())
+	}
+}
+
+// TestPaginationCaps: a server that ignores the page parameter, announces
+// an absurd total or never ends is stopped with an Internal error naming
+// Dolibarr after a bounded number of requests, never an out-of-memory.
+func TestPaginationCaps(t *testing.T) {
+	bogusTotal := regexp.MustCompile(`"total":"?\d+"?`)
+	tests := []struct {
+		name     string
+		o        dolibarr.Options
+		legacy   bool
+		fault    func(*dolibarrtest.Server)
+		requests int64
+	}{
+		{"page ignored", dolibarr.Options{PageSize: 10}, false, func(s *dolibarrtest.Server) { s.Fault.IgnoreQuery("page") }, 2},
+		{"page ignored, no total", dolibarr.Options{PageSize: 10}, true, func(s *dolibarrtest.Server) { s.Fault.IgnoreQuery("page") }, 2},
+		{"absurd total", dolibarr.Options{PageSize: 10}, false, func(s *dolibarrtest.Server) {
+			s.Fault.Rewrite(func(_ http.Header, b []byte) []byte {
+				return bogusTotal.ReplaceAll(b, []byte(`"total":"1000000000000"`))
+			})
+		}, 1},
+		{"more pages than MaxPages", dolibarr.Options{PageSize: 10, MaxPages: 3}, true, nil, 3},
+		{"more members than MaxItems", dolibarr.Options{PageSize: 10, MaxItems: 25}, true, nil, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, tt.o)
+			srv.SetLegacy(tt.legacy)
+			srv.Generate(50, 1)
+			if tt.fault != nil {
+				tt.fault(srv)
+			}
+			got, err := c.Adherents(t.Context())
+			if bot.KindOf(err) != bot.Internal || bot.ProviderOf(err) != "dolibarr" || got != nil {
+				t.Errorf("Adherents() = %d members, %v; want nothing and an Internal error of dolibarr", len(got), err)
+			}
+			if n := srv.Fault.Requests(); n != tt.requests {
+				t.Errorf("requests = %d, want %d", n, tt.requests)
+			}
+		})
 	}
 }

@@ -77,9 +77,13 @@ func (u userJSON) toBot(now time.Time, groups []string) bot.StaffUser {
 	}
 }
 
+// groupReads is how many group reads Users has in flight: an association
+// has a dozen groups, each one request.
+const groupReads = 4
+
 // Users returns every user with the names of their groups, in id order: the
-// users and the groups are read at once, then each group's members, up to
-// Concurrency requests in flight.
+// users and the groups are read at once, then each group's members,
+// groupReads requests in flight.
 // API: GET /users, GET /users/groups, GET /users/groups/{id}?load_members=1
 // (reference §6.1, §6.4). Needs the right user/user/lire: 403 is Denied.
 func (c *Client) Users(ctx context.Context) ([]bot.StaffUser, error) {
@@ -100,17 +104,19 @@ func (c *Client) Users(ctx context.Context) ([]bot.StaffUser, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
-	members, err := paging.Known(ctx, 0, len(groups), c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
+	members := make([][]userJSON, len(groups))
+	err := paging.Each(ctx, len(groups), groupReads, func(ctx context.Context, p int) error {
 		resp, err := c.r.R().SetContext(ctx).SetPathParam("id", string(groups[p].ID)).
 			SetQueryParam("load_members", "1").Get("/users/groups/{id}")
 		if err := check(resp, err, "get group"); err != nil {
-			return nil, fmt.Errorf("group %s: %w", groups[p].ID, err)
+			return fmt.Errorf("group %s: %w", groups[p].ID, err)
 		}
 		var g groupJSON
 		if err := decode(resp, &g, "get group"); err != nil {
-			return nil, err
+			return err
 		}
-		return g.Members, nil
+		members[p] = g.Members
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -119,7 +119,7 @@ func (b *Billing) bills(ctx context.Context, path string) ([]billJSON, error) {
 		return nil, err
 	}
 	out := make([]billJSON, len(ids))
-	err := each(len(ids), func(i int) error {
+	err := each(ctx, "list bills", len(ids), func(ctx context.Context, i int) error {
 		return b.c.call(ctx, http.MethodGet, "/me/bill/"+url.PathEscape(ids[i]), nil, &out[i], "read bill")
 	})
 	return out, err
@@ -145,7 +145,7 @@ func (b *Billing) debts(ctx context.Context) ([]debtJSON, error) {
 		return nil, err
 	}
 	out := make([]debtJSON, len(ids))
-	err := each(len(ids), func(i int) error {
+	err := each(ctx, "list debts", len(ids), func(ctx context.Context, i int) error {
 		return b.c.call(ctx, http.MethodGet, "/me/debtAccount/debt/"+ids[i].String(), nil, &out[i], "read debt")
 	})
 	return out, err

@@ -28,6 +28,7 @@ import (
 	goovh "github.com/ovh/go-ovh/ovh"
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
@@ -273,24 +274,13 @@ func (c *Client) Check(ctx context.Context) error {
 // return ids only, each object is one more call).
 const workers = 4
 
-// each runs f(0) … f(n-1), a few at a time, and returns the first error.
-func each(n int, f func(i int) error) error {
-	errs := make([]error, n)
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = f(i)
-		}()
+// each runs read(ctx, 0) … read(ctx, n-1), workers at a time, and returns
+// the first error (none starts after it). A list of more than
+// paging.Default.Pages ids is refused before any read (Internal): each id is
+// one request, as a page is.
+func each(ctx context.Context, op string, n int, read func(ctx context.Context, i int) error) error {
+	if n > paging.Default.Pages {
+		return bot.Errorf(bot.Internal, provider, op, "%d ids listed, beyond the %d opsbot reads one by one", n, paging.Default.Pages)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return paging.Each(ctx, n, workers, read)
 }

@@ -90,7 +90,7 @@ func (s *Support) List(ctx context.Context) ([]bot.Ticket, error) {
 		return nil, err
 	}
 	out := make([]bot.Ticket, len(ids))
-	if err := each(len(ids), func(i int) (err error) {
+	if err := each(ctx, "list tickets", len(ids), func(ctx context.Context, i int) (err error) {
 		out[i], err = s.ticket(ctx, ids[i].String())
 		return err
 	}); err != nil {

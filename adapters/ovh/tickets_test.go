@@ -108,3 +108,20 @@ func srvClose(t *testing.T, srv *ovhtest.Server, id int64) {
 		t.Fatalf("ticket %d not closed", id)
 	}
 }
+
+// TestListCapped: a list of more ids than opsbot reads one by one is
+// refused with an Internal error naming OVH, before any of them is read.
+func TestListCapped(t *testing.T) {
+	c, srv := setup(t)
+	for i := range 1001 {
+		srv.AddTicket("Ticket "+strconv.Itoa(i), "Corps", fixedNow)
+	}
+	before := srv.Fault.Requests()
+	got, err := c.Support.List(t.Context())
+	if bot.KindOf(err) != bot.Internal || bot.ProviderOf(err) != "ovh" || got != nil {
+		t.Errorf("List() = %d tickets, %v; want nothing and an Internal error of ovh", len(got), err)
+	}
+	if n := srv.Fault.Requests() - before; n > 2 {
+		t.Errorf("%d requests, want only the clock and the list of ids", n)
+	}
+}

@@ -15,9 +15,10 @@
 // Lists ask for context=edit (e-mail and roles are private fields), sorted
 // by ID so that an account created meanwhile lands on the last page rather
 // than shifting the others, trimmed with _fields to what bot.WPUser holds.
-// Once the first page has told X-WP-TotalPages, the other pages go
-// Concurrency at a time. If the total changes between pages the read starts
-// again (once), so a sweep never sees an account twice or misses one.
+// Pages are read one after the other up to X-WP-TotalPages, with a cap on
+// pages and accounts (paging.Read). If the total changes between pages the
+// read starts again (once), so a sweep never sees an account twice or misses
+// one.
 package wordpress
 
 import (
@@ -43,17 +44,10 @@ const provider = "wordpress"
 // MaxPageSize is the largest per_page WordPress accepts (101 is a 400).
 const MaxPageSize = 100
 
-// DefaultConcurrency is how many page requests are in flight by default.
-// WordPress itself sets no limit; a shared host's PHP workers do.
-const DefaultConcurrency = 4
-
 // Options tunes a Client. The zero value means the defaults.
 type Options struct {
 	// PageSize is per_page for lists (default and maximum 100).
 	PageSize int
-	// Concurrency is how many page requests may be in flight at once once
-	// the number of pages is known (default 4).
-	Concurrency int
 	// QueryRoute sends requests as /?rest_route=/wp/v2/… instead of
 	// /wp-json/wp/v2/…, for sites without pretty permalinks.
 	QueryRoute bool
@@ -61,14 +55,18 @@ type Options struct {
 	// 100 ms, 5 s; Retries -1 for none). Writes are never retried.
 	Retries          int
 	MinWait, MaxWait time.Duration
+	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
+	// 1 000 000 accounts): beyond, the read fails with an Internal error.
+	MaxPages, MaxItems int
 }
 
 // Client talks to one WordPress site. It is safe for concurrent use.
 type Client struct {
-	r    *resty.Client // reads, retried
-	w    *resty.Client // writes, never retried
-	o    Options
-	user string
+	r      *resty.Client // reads, retried
+	w      *resty.Client // writes, never retried
+	o      Options
+	limits paging.Limits
+	user   string
 }
 
 var _ bot.WPUsers = (*Client)(nil)
@@ -81,16 +79,14 @@ func New(baseURL, user string, appPassword bot.Secret, hc *http.Client, log zero
 	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
 		o.PageSize = MaxPageSize
 	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultConcurrency
-	}
 	base := strings.TrimRight(baseURL, "/")
 	base = strings.TrimSuffix(strings.TrimSuffix(base, "/wp/v2"), "/wp-json")
 	log = log.With().Str("component", provider).Logger()
 	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
 	wo := ro
 	wo.Retries = -1
-	c := &Client{r: rest.New(base, hc, ro), w: rest.New(base, hc, wo), o: o, user: user}
+	c := &Client{r: rest.New(base, hc, ro), w: rest.New(base, hc, wo), o: o, user: user,
+		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}
 	for _, r := range []*resty.Client{c.r, c.w} {
 		r.SetBasicAuth(user, appPassword.Reveal()).SetHeader("Accept", "application/json")
 	}
@@ -99,21 +95,6 @@ func New(baseURL, user string, appPassword bot.Secret, hc *http.Client, log zero
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }
-
-// PlanRequests returns, for total accounts, the requests a full read needs
-// and the chain of round trips that cannot overlap (the first page alone,
-// then the others Concurrency at a time):
-// pages = max(1, ceil(total/PageSize)), chain = 1 + ceil((pages-1)/Concurrency).
-func (c *Client) PlanRequests(total int) (requests, chain int) {
-	return paging.Plan(total, c.o.PageSize, c.o.Concurrency, true)
-}
-
-// LowerBound is the shortest time a full read of total accounts can take
-// at latency per request: the chain of round trips times the latency.
-func (c *Client) LowerBound(total int, latency time.Duration) time.Duration {
-	_, chain := c.PlanRequests(total)
-	return time.Duration(chain) * latency
-}
 
 // request starts a request on route (/wp/v2/users…) with the query q, in
 // the pretty or the ?rest_route= form.

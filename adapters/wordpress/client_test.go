@@ -90,7 +90,7 @@ func TestErrorKinds(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	t.Run("5xx on reads is retried", func(t *testing.T) {
-		srv, c := setup(t, wordpress.Options{PageSize: 2, Concurrency: 2})
+		srv, c := setup(t, wordpress.Options{PageSize: 2})
 		srv.Fault.FailNext(2, http.StatusBadGateway, "<html>bad gateway</html>")
 		got, err := c.WPUsers(t.Context(), "")
 		if err != nil || len(got) != 6 {
@@ -122,7 +122,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("a failing page fails the whole list", func(t *testing.T) {
-		srv, c := setup(t, wordpress.Options{PageSize: 2, Concurrency: 1, Retries: -1})
+		srv, c := setup(t, wordpress.Options{PageSize: 2, Retries: -1})
 		srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "3" })
 		srv.Fault.FailNext(1, http.StatusInternalServerError, "")
 		got, err := c.WPUsers(t.Context(), "")
@@ -216,7 +216,7 @@ func pages(t *testing.T, total int, totalFor func(req int) int, noTotals bool, o
 }
 
 func TestListConsistency(t *testing.T) {
-	o := wordpress.Options{PageSize: 10, Concurrency: 2}
+	o := wordpress.Options{PageSize: 10}
 	t.Run("totals dropped by a proxy: read until a short page", func(t *testing.T) {
 		c, n := pages(t, 35, nil, true, o)
 		got, err := c.WPUsers(t.Context(), "")

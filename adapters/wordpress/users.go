@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-resty/resty/v2"
 
@@ -40,6 +39,7 @@ func (u userJSON) toBot() bot.WPUser {
 // proxy dropped them).
 type page struct {
 	users       []userJSON
+	body        []byte
 	total, last int
 }
 
@@ -55,7 +55,7 @@ func (c *Client) listPage(ctx context.Context, op string, filters map[string]str
 	if err := check(resp, err, op); err != nil {
 		return page{}, fmt.Errorf("page %d: %w", p, err)
 	}
-	out := page{total: header(resp, "X-WP-Total"), last: header(resp, "X-WP-TotalPages")}
+	out := page{body: resp.Body(), total: header(resp, "X-WP-Total"), last: header(resp, "X-WP-TotalPages")}
 	if err := decode(resp, &out.users, op); err != nil {
 		return page{}, fmt.Errorf("page %d: %w", p, err)
 	}
@@ -71,11 +71,11 @@ func header(resp *resty.Response, name string) int {
 	return n
 }
 
-// list reads every account matching filters: page 1 alone, then, when
-// X-WP-TotalPages is known, the other pages Concurrency at a time; without
-// the totals (a proxy dropped them), pages in order until a short one.
-// The accounts changing between pages (another total) restart the read
-// once; a second time is Conflict.
+// list reads every account matching filters, page after page: until
+// X-WP-TotalPages, or a short page when a proxy dropped the totals (a short
+// page ends the read in any case). paging.Read caps pages and accounts. The
+// accounts changing between pages (another total) restart the read once; a
+// second time is Conflict.
 func (c *Client) list(ctx context.Context, op string, filters map[string]string) ([]bot.WPUser, error) {
 	for attempt := 1; ; attempt++ {
 		out, changed, err := c.listOnce(ctx, op, filters)
@@ -89,40 +89,29 @@ func (c *Client) list(ctx context.Context, op string, filters map[string]string)
 }
 
 func (c *Client) listOnce(ctx context.Context, op string, filters map[string]string) (users []bot.WPUser, changed bool, err error) {
-	first, err := c.listPage(ctx, op, filters, 1)
-	if err != nil {
-		return nil, false, err
-	}
-	var rest [][]userJSON
-	switch {
-	case first.total >= 0 && first.last >= 0:
-		if want := min(c.o.PageSize, first.total); len(first.users) < want {
-			// The server capped the page size: reading on would skip accounts.
-			return nil, false, bot.Errorf(bot.Internal, provider, op, "page 1 holds %d accounts for per_page %d and a total of %d",
-				len(first.users), c.o.PageSize, first.total)
+	size := c.o.PageSize
+	var first page
+	raw, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[userJSON], error) {
+		pg, err := c.listPage(ctx, op, filters, p+1)
+		if err != nil {
+			return paging.Page[userJSON]{}, err
 		}
-		var mu sync.Mutex
-		rest, err = paging.Known(ctx, 1, first.last, c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
-			pg, err := c.listPage(ctx, op, filters, p+1)
-			if err == nil && pg.total != first.total {
-				mu.Lock()
-				changed = true
-				mu.Unlock()
+		if p == 0 {
+			first = pg
+			if pg.total >= 0 && pg.last >= 0 && len(pg.users) < min(size, pg.total) {
+				// The server capped the page size: reading on would skip accounts.
+				return paging.Page[userJSON]{}, bot.Errorf(bot.Internal, provider, op, "page 1 holds %d accounts for per_page %d and a total of %d",
+					len(pg.users), size, pg.total)
 			}
-			return pg.users, err
-		})
-	case len(first.users) < c.o.PageSize:
-		// One short page: nothing follows.
-	default:
-		rest, _, err = paging.Until(ctx, 1, c.o.PageSize, c.o.Concurrency, func(ctx context.Context, p int) ([]userJSON, error) {
-			pg, err := c.listPage(ctx, op, filters, p+1)
-			return pg.users, err
-		})
-	}
+		} else if pg.total != first.total {
+			changed = true
+		}
+		last := len(pg.users) < size || first.total >= 0 && first.last >= 0 && p+1 >= first.last
+		return paging.Page[userJSON]{Items: pg.users, Body: pg.body, Total: max(pg.total, 0), Last: last}, nil
+	})
 	if err != nil {
 		return nil, false, err
 	}
-	raw := paging.Concat(first.users, rest)
 	users = make([]bot.WPUser, 0, len(raw))
 	seen := make(map[int]bool, len(raw))
 	for _, u := range raw {

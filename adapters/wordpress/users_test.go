@@ -53,8 +53,8 @@ func TestWPUsers(t *testing.T) {
 		{name: "by role", role: "subscriber", want: recorded[4:]},
 		{name: "role in upper case", role: "EDITOR", want: recorded[1:2]},
 		{name: "role nobody holds", role: "shop_manager", want: []bot.WPUser{}},
-		{name: "pages of 2, 3 in flight", o: wordpress.Options{PageSize: 2, Concurrency: 3}, want: recorded},
-		{name: "pages of 4, one at a time", o: wordpress.Options{PageSize: 4, Concurrency: 1}, want: recorded},
+		{name: "pages of 2", o: wordpress.Options{PageSize: 2}, want: recorded},
+		{name: "pages of 4", o: wordpress.Options{PageSize: 4}, want: recorded},
 		{name: "rest_route form", o: wordpress.Options{QueryRoute: true, PageSize: 5}, want: recorded},
 		{name: "malformed role", role: "éditeur", kind: bot.Invalid},
 	}
@@ -84,7 +84,7 @@ func TestWPUsersRequests(t *testing.T) {
 			srv := wordpresstest.New("admin", adminPw)
 			defer srv.Close()
 			made := srv.Generate(n, 7)
-			c := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{Concurrency: 3})
+			c := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{})
 			got, err := c.WPUsers(t.Context(), "")
 			if err != nil {
 				t.Fatal(err)
@@ -98,9 +98,9 @@ func TestWPUsersRequests(t *testing.T) {
 					t.Fatalf("account %d = %+v, want %+v", i+1, g, u)
 				}
 			}
-			want, _ := c.PlanRequests(n + 1)
+			want := max(1, (n+1+wordpress.MaxPageSize-1)/wordpress.MaxPageSize)
 			if srv.Requests() != int64(want) {
-				t.Errorf("%d requests, PlanRequests says %d", srv.Requests(), want)
+				t.Errorf("%d requests, want %d (one per page of 100)", srv.Requests(), want)
 			}
 		})
 	}
@@ -317,5 +317,55 @@ func TestNoSecretLeaks(t *testing.T) {
 		if strings.Contains(all, secret) {
 			t.Errorf("%q found in the log or an error:\n%s", secret, all)
 		}
+	}
+}
+
+// TestPaginationCaps: an absurd X-WP-TotalPages costs no more requests than
+// the pages the site holds; with the page parameter ignored as well, or an
+// absurd X-WP-Total, or more pages than MaxPages, the read ends in an
+// Internal error naming WordPress after a bounded number of requests.
+func TestPaginationCaps(t *testing.T) {
+	totalPages := func(h http.Header, b []byte) []byte { h.Set("X-WP-TotalPages", "1000000000"); return b }
+	t.Run("absurd X-WP-TotalPages", func(t *testing.T) {
+		srv, c := setup(t, wordpress.Options{PageSize: 4})
+		srv.Fault.Rewrite(totalPages)
+		got, err := c.WPUsers(t.Context(), "")
+		if err != nil || len(got) != len(recorded) {
+			t.Fatalf("WPUsers = %d accounts, %v; want %d", len(got), err, len(recorded))
+		}
+		if srv.Requests() != 2 {
+			t.Errorf("%d requests, want 2 (the short page ends the read)", srv.Requests())
+		}
+	})
+	tests := []struct {
+		name     string
+		o        wordpress.Options
+		fault    func(*wordpresstest.Server)
+		requests int64
+	}{
+		{"absurd X-WP-TotalPages, page ignored", wordpress.Options{PageSize: 2}, func(s *wordpresstest.Server) {
+			s.Fault.Rewrite(totalPages)
+			s.Fault.IgnoreQuery("page")
+		}, 2},
+		{"absurd X-WP-Total", wordpress.Options{PageSize: 2}, func(s *wordpresstest.Server) {
+			s.Fault.Rewrite(func(h http.Header, b []byte) []byte { h.Set("X-WP-Total", "1000000000000"); return b })
+		}, 1},
+		{"more pages than MaxPages", wordpress.Options{PageSize: 2, MaxPages: 2}, nil, 2},
+		{"more accounts than MaxItems", wordpress.Options{PageSize: 2, MaxItems: 3}, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c := setup(t, tt.o)
+			if tt.fault != nil {
+				tt.fault(srv)
+			}
+			got, err := c.WPUsers(t.Context(), "")
+			if bot.KindOf(err) != bot.Internal || bot.ProviderOf(err) != "wordpress" || got != nil {
+				t.Errorf("WPUsers = %d accounts, %v; want nothing and an Internal error of wordpress", len(got), err)
+			}
+			if srv.Requests() != tt.requests {
+				t.Errorf("%d requests, want %d", srv.Requests(), tt.requests)
+			}
+		})
 	}
 }

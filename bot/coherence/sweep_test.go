@@ -16,7 +16,7 @@ import (
 // The sources of these tests: in memory, reading "pages" of 10 records,
 // reporting each to the context's bot.Progress, and failing after
 // failAfter pages when it is set. The HTTP clients are tested against the
-// providers' fakes in adapters/coherencetest.
+// providers' fakes in adapters/demo.
 
 const pageSize = 10
 

@@ -7,12 +7,12 @@ import (
 	"slices"
 
 	"github.com/anopex/opsbot/adapters/brevo"
-	"github.com/anopex/opsbot/adapters/coherencetest"
 	"github.com/anopex/opsbot/adapters/dolibarr"
 	"github.com/anopex/opsbot/adapters/wordpress"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
+	demoworld "github.com/anopex/opsbot/internal/demo"
 )
 
 // The configuration sections of the members' systems. Each is optional:
@@ -24,8 +24,6 @@ import (
 type dolibarrConfig struct {
 	URL string `yaml:"url"` // https://erp.example.org/api/index.php
 	Key secret `yaml:"key"` // ${DOLIBARR_KEY}: the DOLAPIKEY of the bot's Dolibarr user
-	// Concurrency is how many page requests may be in flight (default 4).
-	Concurrency int `yaml:"concurrency"`
 	// Functions maps each function (délégué, adjoint, membre du CA,
 	// trésorier, président…) to the Dolibarr groups it grants.
 	Functions map[string][]string `yaml:"functions"`
@@ -93,7 +91,7 @@ func wireMembers(a *app) error {
 	}
 	m := commands.Members{Now: a.now}
 	if d := c.Dolibarr; d != nil {
-		cl := dolibarr.New(d.URL, d.Key.Secret, a.hc, a.log, dolibarr.Options{Concurrency: d.Concurrency})
+		cl := dolibarr.New(d.URL, d.Key.Secret, a.hc, a.log, dolibarr.Options{})
 		m.Adherents, m.Staff, m.StaffAdmin, m.Functions = cl, cl, cl, d.Functions
 		a.checks = append(a.checks, namedCheck{"dolibarr", func(ctx context.Context) error {
 			_, err := cl.AdherentsByEmail(ctx, "opsbot-check@example.invalid")
@@ -136,15 +134,15 @@ func wireMembers(a *app) error {
 }
 
 // demoMembers starts the Dolibarr, Brevo and WordPress fakes, seeds the
-// demo association (coherencetest.SeedDemo: every coherence finding shows)
+// demo association (demoworld.Seed: every coherence finding shows)
 // and points the configuration at them.
 func demoMembers(_ context.Context, d *demoEnv) error {
-	e := coherencetest.Start(d.now())
+	e := demoworld.Start(d.now())
 	d.closers = append(d.closers, e.Close)
-	e.SeedDemo()
-	d.cfg.Dolibarr = &dolibarrConfig{URL: e.Dolibarr.URL(), Key: demoSecret(coherencetest.DolibarrKey), Functions: coherencetest.DemoFunctions}
-	d.cfg.Brevo = &brevoConfig{URL: e.Brevo.URL(), Key: demoSecret(coherencetest.BrevoKey), RatePerSecond: -1}
-	d.cfg.WordPress = &wordpressConfig{URL: e.WordPress.URL(), User: coherencetest.WPUser, AppPassword: demoSecret(coherencetest.WPPassword)}
+	e.Seed()
+	d.cfg.Dolibarr = &dolibarrConfig{URL: e.Dolibarr.URL(), Key: demoSecret(demoworld.DolibarrKey), Functions: demoworld.Functions}
+	d.cfg.Brevo = &brevoConfig{URL: e.Brevo.URL(), Key: demoSecret(demoworld.BrevoKey), RatePerSecond: -1}
+	d.cfg.WordPress = &wordpressConfig{URL: e.WordPress.URL(), User: demoworld.WPUser, AppPassword: demoSecret(demoworld.WPPassword)}
 	d.cfg.Coherence = &coherenceConfig{NewsletterList: e.Config.NewsletterList, MembersOnlyRoles: e.Config.MembersOnlyRoles}
 	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
 	return nil

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/adapters/coherencetest"
+	demoworld "github.com/anopex/opsbot/internal/demo"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -103,7 +103,7 @@ func TestWireMembersOnDemoFakes(t *testing.T) {
 // non-zero count, and the CSV lands in the attachments directory.
 func TestDemoCoherenceSweep(t *testing.T) {
 	out, _, _ := playDemo(t, "/coherence sweep\n/coherence member robert.vidal@exemple.fr\n")
-	for code, n := range coherencetest.DemoFindings {
+	for code, n := range demoworld.Findings {
 		if want := string(code) + " : "; !strings.Contains(out, want) || strings.Contains(out, want+"0 ") {
 			t.Errorf("the demo sweep shows no %s (want %d):\n%s", code, n, out)
 		}

@@ -1,7 +1,9 @@
 // Package fault injects failures into the fake provider servers: latency,
-// 5xx answers, 429 answers with a wait header, and hangs that last until the
-// client gives up. Every fake wraps its mux with a *Injector, so tests,
-// benchmarks and the demo turn the same knobs.
+// a response time that grows with the answer's size, 5xx answers, 429
+// answers with a wait header, hangs that last until the client gives up, and
+// broken servers (a page parameter ignored, an answer rewritten). Every fake
+// wraps its mux with a *Injector, so tests, benchmarks and the demo turn the
+// same knobs.
 package fault
 
 import (
@@ -20,6 +22,9 @@ type Injector struct {
 	mu         sync.Mutex
 	latency    time.Duration
 	respTime   time.Duration
+	perKB      time.Duration // response time added per KiB of answer
+	ignore     []string      // query parameters deleted before the server sees them
+	rewrite    func(h http.Header, body []byte) []byte
 	fail       int // next N requests answer failStatus
 	failStatus int
 	failBody   string
@@ -30,6 +35,7 @@ type Injector struct {
 	match      func(*http.Request) bool
 
 	requests atomic.Int64
+	bytes    atomic.Int64
 }
 
 // SetLatency delays every request by d (0 turns it off).
@@ -51,6 +57,30 @@ func (f *Injector) SetResponseTime(d time.Duration) { f.mu.Lock(); f.respTime = 
 
 // ResponseTime returns the configured response time.
 func (f *Injector) ResponseTime() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.respTime }
+
+// SetTimePerKB adds d per KiB of answer to the response time (0 turns it
+// off): a server's work grows with the page it renders. With
+// SetResponseTime(base), an answer of n bytes leaves base + n/1024 × d after
+// its request arrived. Only answers of the wrapped server count (not faults).
+func (f *Injector) SetTimePerKB(d time.Duration) { f.mu.Lock(); f.perKB = d; f.mu.Unlock() }
+
+// Bytes returns how many bytes of answer the wrapped server wrote so far
+// (counted when the response time or a rewrite holds the answer back).
+func (f *Injector) Bytes() int64 { return f.bytes.Load() }
+
+// IgnoreQuery deletes the query parameters names from every request before
+// the server sees it (none turns it off): a server that ignores its page
+// parameter answers its first page again and again.
+func (f *Injector) IgnoreQuery(names ...string) { f.mu.Lock(); f.ignore = names; f.mu.Unlock() }
+
+// Rewrite passes every answer of the wrapped server through fn before it
+// leaves (nil turns it off): fn may change the headers and returns the body
+// to send, so a test plays a server that lies (a bogus total).
+func (f *Injector) Rewrite(fn func(h http.Header, body []byte) []byte) {
+	f.mu.Lock()
+	f.rewrite = fn
+	f.mu.Unlock()
+}
 
 // FailNext makes the next n requests answer status with body.
 func (f *Injector) FailNext(n, status int, body string) {
@@ -78,8 +108,10 @@ func (f *Injector) Only(match func(*http.Request) bool) { f.mu.Lock(); f.match =
 func (f *Injector) Reset() {
 	f.mu.Lock()
 	f.latency, f.respTime, f.fail, f.limited, f.hang, f.match = 0, 0, 0, 0, 0, nil
+	f.perKB, f.ignore, f.rewrite = 0, nil, nil
 	f.mu.Unlock()
 	f.requests.Store(0)
+	f.bytes.Store(0)
 }
 
 // Requests returns how many requests reached the wrapped server.
@@ -91,7 +123,7 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 		arrived := time.Now()
 		f.requests.Add(1)
 		f.mu.Lock()
-		lat, resp := f.latency, f.respTime
+		lat, resp, perKB, ignore, rewrite := f.latency, f.respTime, f.perKB, f.ignore, f.rewrite
 		applies := f.match == nil || f.match(r)
 		var hang, fail, limited bool
 		var status int
@@ -120,13 +152,26 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
+		if len(ignore) > 0 {
+			q := r.URL.Query()
+			for _, name := range ignore {
+				q.Del(name)
+			}
+			r.URL.RawQuery = q.Encode()
+		}
 		if !wait(r, lat) {
 			return
 		}
-		if resp > 0 && !hang && !limited && !fail {
-			// The server works now; its answer leaves at arrived+resp.
+		if (resp > 0 || perKB > 0 || rewrite != nil) && !hang && !limited && !fail {
+			// The server works now; its answer leaves at arrived+resp
+			// (plus its size's share).
 			var buf buffered
 			next.ServeHTTP(&buf, r)
+			if rewrite != nil {
+				buf.body = rewrite(buf.Header(), buf.body)
+			}
+			f.bytes.Add(int64(len(buf.body)))
+			resp += time.Duration(len(buf.body)) * perKB / 1024
 			if !wait(r, resp-time.Since(arrived)) {
 				return
 			}
@@ -181,7 +226,7 @@ func wait(r *http.Request, d time.Duration) bool {
 type buffered struct {
 	h      http.Header
 	status int
-	body   []byte // from PageBuffer, given back by send
+	body   []byte
 }
 
 func (b *buffered) Header() http.Header {
@@ -199,20 +244,11 @@ func (b *buffered) WriteHeader(status int) {
 
 func (b *buffered) Write(p []byte) (int, error) {
 	b.WriteHeader(http.StatusOK)
-	if b.body == nil {
-		// Room for the whole answer at once when the server told its length.
-		n := len(p)
-		if cl, err := strconv.Atoi(b.Header().Get("Content-Length")); err == nil && cl > n && cl <= 64<<20 {
-			n = cl
-		}
-		b.body = PageBuffer(n)
-	}
 	b.body = append(b.body, p...)
 	return len(p), nil
 }
 
-// send writes the kept answer to w, with its length, and gives the buffer
-// back.
+// send writes the kept answer to w, with its length.
 func (b *buffered) send(w http.ResponseWriter) {
 	for k, v := range b.h {
 		w.Header()[k] = v
@@ -220,36 +256,9 @@ func (b *buffered) send(w http.ResponseWriter) {
 	if b.status == 0 {
 		b.status = http.StatusOK
 	}
-	if w.Header().Get("Content-Length") == "" && b.status != http.StatusNoContent && b.status != http.StatusNotModified {
-		w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
+	if b.status != http.StatusNoContent && b.status != http.StatusNotModified {
+		w.Header().Set("Content-Length", strconv.Itoa(len(b.body))) // a rewrite may change it
 	}
 	w.WriteHeader(b.status)
 	w.Write(b.body)
-	ReleasePage(b.body)
-	b.body = nil
-}
-
-// pages keeps the buffers of rendered pages for reuse. A fake runs in the
-// process of the client it serves (tests, benchmarks, the demo), so the
-// garbage of its pages would be collected by the client's garbage
-// collector, on the client's time: a remote provider's is not.
-var pages sync.Pool // of *[]byte
-
-// PageBuffer returns an empty slice with room for n bytes, reused when
-// possible. Give it back with ReleasePage once written.
-func PageBuffer(n int) []byte {
-	if p, ok := pages.Get().(*[]byte); ok && cap(*p) >= n {
-		return (*p)[:0]
-	}
-	return make([]byte, 0, n)
-}
-
-// ReleasePage gives back a buffer from PageBuffer (or any buffer no longer
-// referenced). Buffers over 8 MB are left to the garbage collector.
-func ReleasePage(b []byte) {
-	if cap(b) == 0 || cap(b) > 8<<20 {
-		return
-	}
-	b = b[:0]
-	pages.Put(&b)
 }

@@ -417,3 +417,55 @@ func TestResponseTime(t *testing.T) {
 		}
 	})
 }
+
+// sizedBackend answers n bytes and the query it saw in X-Query.
+type sizedBackend struct{ n int }
+
+func (b sizedBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Query", r.URL.RawQuery)
+	w.Write([]byte(strings.Repeat("x", b.n)))
+}
+
+// TestTimePerKB: the answer leaves base + size × cost after its request.
+func TestTimePerKB(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &fault.Injector{}
+		h := f.Wrap(sizedBackend{n: 10 << 10})
+		f.SetResponseTime(20 * time.Millisecond)
+		f.SetTimePerKB(time.Millisecond)
+		rec, done, cancel := start(h, http.MethodGet, "")
+		defer cancel()
+		answeredAt(t, "10 KiB at 1 ms per KiB", done, 30*time.Millisecond)
+		if rec.Body.Len() != 10<<10 || f.Bytes() != 10<<10 {
+			t.Errorf("body %d bytes, Bytes() %d; want %d", rec.Body.Len(), f.Bytes(), 10<<10)
+		}
+		f.Reset()
+		if f.Bytes() != 0 {
+			t.Errorf("after Reset: Bytes %d", f.Bytes())
+		}
+	})
+}
+
+func TestIgnoreQueryAndRewrite(t *testing.T) {
+	f := &fault.Injector{}
+	h := f.Wrap(sizedBackend{n: 3})
+	f.IgnoreQuery("page", "offset")
+	f.Rewrite(func(hd http.Header, body []byte) []byte {
+		hd.Set("X-WP-TotalPages", "1000000000")
+		return append(body, "yz"...)
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x?page=7&per_page=2&offset=3", nil))
+	if q := rec.Header().Get("X-Query"); q != "per_page=2" {
+		t.Errorf("the server saw %q, want per_page=2 alone", q)
+	}
+	if rec.Body.String() != "xxxyz" || rec.Header().Get("Content-Length") != "5" || rec.Header().Get("X-WP-TotalPages") != "1000000000" {
+		t.Errorf("rewritten answer %v %q, want the new header, body and length", rec.Header(), rec.Body)
+	}
+	f.Reset()
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x?page=7", nil))
+	if rec.Header().Get("X-Query") != "page=7" || rec.Body.String() != "xxx" {
+		t.Errorf("after Reset: %v %q", rec.Header(), rec.Body)
+	}
+}

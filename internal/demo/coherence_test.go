@@ -1,4 +1,4 @@
-package coherencetest_test
+package demo_test
 
 import (
 	"errors"
@@ -9,16 +9,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/anopex/opsbot/adapters/coherencetest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
+	"github.com/anopex/opsbot/internal/demo"
 )
 
 var now = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
-func start(t *testing.T) *coherencetest.Env {
+func start(t *testing.T) *demo.Env {
 	t.Helper()
-	e := coherencetest.Start(now)
+	e := demo.Start(now)
 	t.Cleanup(e.Close)
 	return e
 }
@@ -27,12 +27,12 @@ func start(t *testing.T) *coherencetest.Env {
 // code shows, with the counts the seed promises.
 func TestDemoSweep(t *testing.T) {
 	e := start(t)
-	e.SeedDemo()
+	e.Seed()
 	r, err := e.Checker().Sweep(t.Context())
 	if err != nil {
 		t.Fatalf("Sweep: %v", err)
 	}
-	if diff := cmp.Diff(coherencetest.DemoFindings, r.Counts()); diff != "" {
+	if diff := cmp.Diff(demo.Findings, r.Counts()); diff != "" {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
 	for _, c := range coherence.Codes {
@@ -72,22 +72,22 @@ func TestSweepPartialFailure(t *testing.T) {
 	tests := []struct {
 		name    string
 		source  coherence.Source
-		fail    func(e *coherencetest.Env)
+		fail    func(e *demo.Env)
 		pages   int
 		records int
 	}{
-		{"brevo 503 on the third page", coherence.Brevo, func(e *coherencetest.Env) {
+		{"brevo 503 on the third page", coherence.Brevo, func(e *demo.Env) {
 			e.Brevo.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("offset") == "2000" })
 			e.Brevo.Fault.FailNext(100, http.StatusServiceUnavailable, "")
 		}, 2, 2000},
-		{"dolibarr 503 on the last page", coherence.Dolibarr, func(e *coherencetest.Env) {
+		{"dolibarr 503 on the last page", coherence.Dolibarr, func(e *demo.Env) {
 			e.Dolibarr.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "5" })
 			e.Dolibarr.Fault.FailNext(100, http.StatusServiceUnavailable, "")
 		}, 5, 2500},
-		{"wordpress 502 on the third page", coherence.WordPress, func(e *coherencetest.Env) {
+		{"wordpress 502 on the third page", coherence.WordPress, func(e *demo.Env) {
 			e.WordPress.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "3" })
 			e.WordPress.Fault.FailNext(100, http.StatusBadGateway, "")
-		}, 3, 201},
+		}, 2, 200}, // pages are read in order: pages 1 and 2
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,8 +1,8 @@
-// Package coherencetest seeds the Dolibarr, Brevo and WordPress fakes with
+// Package demo seeds the Dolibarr, Brevo and WordPress fakes with
 // one association whose three lists disagree in every way the coherence
 // checks know. It is the one place that seeds people for `opsbot demo`, the
 // coherence tests over real clients, and the sweep benchmark.
-package coherencetest
+package demo
 
 import (
 	"fmt"

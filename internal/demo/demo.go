@@ -1,4 +1,4 @@
-package coherencetest
+package demo
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"github.com/anopex/opsbot/bot/coherence"
 )
 
-// DemoFunctions maps the association's functions to the Dolibarr groups
-// SeedDemo creates (the demo configuration's doli.functions).
-var DemoFunctions = map[string][]string{
+// Functions maps the association's functions to the Dolibarr groups
+// Seed creates (the demo configuration's doli.functions).
+var Functions = map[string][]string{
 	"délégué":      {"Délégués"},
 	"adjoint":      {"Délégués adjoints"},
 	"membre du CA": {"Conseil d'administration"},
@@ -18,9 +18,9 @@ var DemoFunctions = map[string][]string{
 	"président":    {"Bureau", "Présidence"},
 }
 
-// DemoFindings is how many findings of each code SeedDemo's association
+// Findings is how many findings of each code Seed's association
 // holds: the demo's `/coherence sweep` shows every code.
-var DemoFindings = map[coherence.Code]int{
+var Findings = map[coherence.Code]int{
 	coherence.MissingInNewsletter:     4,
 	coherence.NotMemberInNewsletter:   5,
 	coherence.BlacklistedMember:       2,
@@ -39,13 +39,13 @@ var demoLast = []string{"Dupont", "Martin", "Bernard", "Durand", "Lefèvre", "Mo
 	"François", "Legrand", "Gauthier", "Perrin", "Robin", "Clément", "Morin", "Nicolas", "Henry", "Roussel",
 	"Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis", "Dumont", "Marie", "Lemaire", "Noël"}
 
-// SeedDemo seeds a small association of 62 member records (and the
+// Seed seeds a small association of 62 member records (and the
 // newsletter contacts and website accounts that go with them), relative to
-// now, with DemoFindings' cases among coherent people, including names that
+// now, with Findings' cases among coherent people, including names that
 // only differ by accents, hyphens or order (which are no finding). It adds
 // the newsletter list to Brevo, and Dolibarr staff users in the groups of
-// DemoFunctions. It returns the coherence configuration that matches.
-func SeedDemo(f Fakes, now time.Time) coherence.Config {
+// Functions. It returns the coherence configuration that matches.
+func Seed(f Fakes, now time.Time) coherence.Config {
 	list := f.Brevo.AddList("Lettre d'information des adhérents")
 	f.Brevo.SetListUnsubscription(true)
 	up := now.AddDate(0, 8, 0) // subscription up to date
@@ -107,11 +107,11 @@ func SeedDemo(f Fakes, now time.Time) coherence.Config {
 // seedStaff adds the board's and delegates' Dolibarr accounts.
 func seedStaff(d *dolibarrtest.Server) {
 	for _, u := range []dolibarrtest.User{
-		{Login: "t.martin", Email: "tresoriere@anopex.test", FirstName: "Thérèse", LastName: "Martin", Groups: DemoFunctions["trésorier"]},
-		{Login: "p.president", Email: "president@anopex.test", FirstName: "Paul", LastName: "Président", Groups: DemoFunctions["président"]},
-		{Login: "d.petit", Email: "delegue75@anopex.test", FirstName: "Dominique", LastName: "Petit", Groups: DemoFunctions["délégué"]},
-		{Login: "c.leroy", Email: "ca-membre@anopex.test", FirstName: "Camille", LastName: "Leroy", Groups: DemoFunctions["membre du CA"]},
-		{Login: "a.ancien", Email: "ancien.delegue@exemple.fr", FirstName: "Albert", LastName: "Ancien", Disabled: true, Groups: DemoFunctions["délégué"]},
+		{Login: "t.martin", Email: "tresoriere@anopex.test", FirstName: "Thérèse", LastName: "Martin", Groups: Functions["trésorier"]},
+		{Login: "p.president", Email: "president@anopex.test", FirstName: "Paul", LastName: "Président", Groups: Functions["président"]},
+		{Login: "d.petit", Email: "delegue75@anopex.test", FirstName: "Dominique", LastName: "Petit", Groups: Functions["délégué"]},
+		{Login: "c.leroy", Email: "ca-membre@anopex.test", FirstName: "Camille", LastName: "Leroy", Groups: Functions["membre du CA"]},
+		{Login: "a.ancien", Email: "ancien.delegue@exemple.fr", FirstName: "Albert", LastName: "Ancien", Disabled: true, Groups: Functions["délégué"]},
 	} {
 		d.AddUser(u)
 	}

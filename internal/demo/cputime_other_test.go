@@ -1,6 +1,6 @@
 //go:build !unix
 
-package coherencetest_test
+package demo_test
 
 import "time"
 

@@ -1,4 +1,4 @@
-package coherencetest
+package demo
 
 import (
 	"net/http"
@@ -32,6 +32,7 @@ type Env struct {
 	WPClient  *wordpress.Client
 	Config    coherence.Config
 	Now       time.Time
+	hc        *http.Client
 	closeOnce []func()
 }
 
@@ -48,11 +49,8 @@ func Start(now time.Time) *Env {
 	e.Brevo.SetRateLimit(1<<30, time.Hour)
 	e.WordPress = wordpresstest.New(WPUser, WPPassword)
 	e.closeOnce = []func(){e.Dolibarr.Close, e.Brevo.Close, e.WordPress.Close}
-	// As many idle connections per host as requests in flight: with the
-	// default 2, every round of 4 pages would open 2 new connections.
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 16
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: tr}
+	hc := &http.Client{Timeout: 30 * time.Second}
+	e.hc = hc
 	log := zerolog.Nop()
 	e.Members = dolibarr.New(e.Dolibarr.URL(), bot.NewSecret(DolibarrKey), hc, log, dolibarr.Options{Now: clock, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
 	e.Contacts = brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), hc, log, brevo.Options{RatePerSecond: -1, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
@@ -72,13 +70,20 @@ func (e *Env) Checker() *coherence.Checker {
 	return coherence.New(coherence.Sources{Members: e.Members, Contacts: e.Contacts, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
 }
 
+// PacedChecker is Checker with a Brevo client paced as in production
+// (brevo.DefaultRatePerSecond requests a second), for the sweep benchmark.
+func (e *Env) PacedChecker() *coherence.Checker {
+	paced := brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), e.hc, zerolog.Nop(), brevo.Options{MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	return coherence.New(coherence.Sources{Members: e.Members, Contacts: paced, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
+}
+
 // Requests returns the requests the three fakes have received so far.
 func (e *Env) Requests() (dolibarr, brevo, wordpress int64) {
 	return e.Dolibarr.Requests(), e.Brevo.Requests(), e.WordPress.Requests()
 }
 
-// SeedDemo seeds the demo association (see SeedDemo) and keeps its configuration.
-func (e *Env) SeedDemo() { e.Config = SeedDemo(e.Fakes, e.Now) }
+// Seed seeds the demo association (see Seed) and keeps its configuration.
+func (e *Env) Seed() { e.Config = Seed(e.Fakes, e.Now) }
 
 // Generate seeds n generated members (see Generate) and keeps the configuration.
 func (e *Env) Generate(n int) { e.Config = Generate(e.Fakes, n, e.Now) }

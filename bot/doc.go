@@ -15,8 +15,7 @@ interfaces, commands/ declares the specs, and cmd/opsbot wires them.
     a Responder for the answer (private by default).
  2. Spec. The engine finds the command's Spec by its path, refuses a person
     whose roles it does not list, and parses the arguments with their
-    ArgTypes (Tokenize, ParseArgs): bad input gets a French message and
-    nothing runs. A read command (Spec.Read) answers at once.
+    ArgTypes (args.go): bad input gets a French message and nothing runs. A read command (Spec.Read) answers at once.
  3. Preview. A change command (Spec.Apply) is first asked for its Preview:
     read from the provider now, it says exactly what would change
     ("quota de jeanne@… : 1 Go → 4 Go"). The preview is the contract with
@@ -26,8 +25,8 @@ interfaces, commands/ declares the specs, and cmd/opsbot wires them.
     arguments, the preview, who asked, the approvals it needs) through the
     Store, posts it in the approvals channel with ✅ / ❌ and tells the
     requester its number.
- 5. Votes. Reactions come back through Engine.React. ChangeRequest.MayVote is
-    the one rule for whether a reaction counts (an approver role, not the
+ 5. Votes. Reactions come back through Engine.React. One method of
+    ChangeRequest (request.go) decides whether a reaction counts (an approver role, not the
     requester, not a bot); emoji are normalised first (emoji.go).
  6. Execution. Once approved, the request moves pending → approved →
     executing in one storage transaction, so two simultaneous approvals run
@@ -60,7 +59,7 @@ bot/coherence.
   - The domain types and capability interfaces, one file per area:
     mail.go (Mailboxes), members.go (Dolibarr members and staff),
     contacts.go (Brevo), wpusers.go (WordPress), host.go (IP blocks,
-    certificates, DNS), hosting.go, diskquota.go, invoices.go, tickets.go,
+    certificates, DNS, disk quota), hosting.go, invoices.go, tickets.go,
     evolution.go and email.go (the contractor's requests, e-mail),
     progress.go (page-by-page progress of long reads).
 */

@@ -16,52 +16,19 @@ import (
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
 var updateAlerts = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// alertChat records the posts of the alert life cycle.
-type alertChat struct {
-	mu    sync.Mutex
-	seq   int
-	posts []string
-	fail  bool
-}
+// newChat returns the recording chat of the alert tests: its posts are
+// numbered a1, a2… as the golden files show them.
+func newChat() *bottest.Chat { return &bottest.Chat{Prefix: "a"} }
 
-func (c *alertChat) Post(_ context.Context, channel string, m bot.Message) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fail {
-		return "", &bot.Error{Provider: "chat", Kind: bot.Unavailable}
-	}
-	c.seq++
-	id := fmt.Sprintf("a%d", c.seq)
-	line := fmt.Sprintf("[#%s %s]", channel, id)
-	if m.ReplyTo != "" {
-		line += " ↳" + m.ReplyTo
-	}
-	c.posts = append(c.posts, line+" "+m.Text)
-	return id, nil
-}
-
-func (c *alertChat) Direct(context.Context, string, bot.Message) error { return nil }
-
-// take returns the posts since the last call.
-func (c *alertChat) take() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.posts
-	c.posts = nil
-	return p
-}
-
-func (c *alertChat) last() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return fmt.Sprintf("a%d", c.seq)
-}
+// chatDown is what a chat that cannot be reached answers.
+var chatDown = &bot.Error{Provider: "chat", Kind: bot.Unavailable}
 
 var alertT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
@@ -110,7 +77,7 @@ func TestAlertLifeCycle(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "opsbot.db")
 			db := openAlertDB(t, path)
 			clk := testlog.NewClock(alertT0)
-			c := &alertChat{}
+			c := newChat()
 			a := newAlerts(t, c, db, clk, l)
 			ctx := t.Context()
 			var out strings.Builder
@@ -122,7 +89,7 @@ func TestAlertLifeCycle(t *testing.T) {
 				t.Helper()
 				fn()
 				fmt.Fprintf(&out, "== %s (+%s)\n", name, clk.Now().Sub(alertT0))
-				for _, p := range c.take() {
+				for _, p := range c.Take() {
 					fmt.Fprintln(&out, p)
 				}
 			}
@@ -138,7 +105,7 @@ func TestAlertLifeCycle(t *testing.T) {
 			step("turns critical: a new post", func() { clk.Add(time.Hour); report("tls", tls(alerts.Critical, 6)) })
 			step("23 h later: no reminder yet", func() { clk.Add(23 * time.Hour); report("tls", tls(alerts.Critical, 5)) })
 			step("24 h after the last post: reminder", func() { clk.Add(time.Hour); report("tls", tls(alerts.Critical, 5)) })
-			reminder := c.last()
+			reminder := c.LastID()
 			step("a bot's 👀 does nothing, a person's acknowledges", func() {
 				if a.React(ctx, bot.Reaction{Platform: "console", MessageID: reminder, User: bot.Person{ID: "opsbot", Bot: true}, Emoji: "👀"}) {
 					t.Error("React(bot) = true, want false")
@@ -242,12 +209,15 @@ func TestAlertRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := testlog.NewClock(alertT0)
-			c := &alertChat{}
+			c := newChat()
 			st := &memAlerts{}
 			a := newAlerts(t, c, st, clk, bot.FR)
 			for i, r := range tt.runs {
 				clk.Add(r.after)
-				c.fail = r.fail
+				c.Fail(nil)
+				if r.fail {
+					c.Fail(chatDown)
+				}
 				err := a.Report(t.Context(), "x", r.firing)
 				switch {
 				case r.fail && bot.KindOf(err) != bot.Unavailable:
@@ -256,7 +226,7 @@ func TestAlertRules(t *testing.T) {
 					t.Errorf("run %d: Report error %v", i, err)
 				}
 			}
-			if got := len(c.take()); got != tt.posts {
+			if got := len(c.Take()); got != tt.posts {
 				t.Errorf("posts = %d, want %d", got, tt.posts)
 			}
 			s, _, _ := st.Alert(t.Context(), "k")
@@ -269,7 +239,7 @@ func TestAlertRules(t *testing.T) {
 
 func TestAlertReactions(t *testing.T) {
 	clk := testlog.NewClock(alertT0)
-	c := &alertChat{}
+	c := newChat()
 	st := &memAlerts{}
 	audit := &auditRecorder{}
 	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: st, Channel: "alertes", Platform: "discord", Now: clk.Now, Audit: audit})
@@ -280,8 +250,8 @@ func TestAlertReactions(t *testing.T) {
 	if err := a.Report(ctx, "x", []alerts.Alert{{Key: "k", Severity: alerts.Critical, Title: "t"}}); err != nil {
 		t.Fatal(err)
 	}
-	msg := c.last()
-	c.take()
+	msg := c.LastID()
+	c.Take()
 	sam := bot.Person{ID: "u1", Name: "Sam"}
 	tests := []struct {
 		name    string
@@ -308,7 +278,7 @@ func TestAlertReactions(t *testing.T) {
 			if s.AckedBy != tt.acked {
 				t.Errorf("AckedBy = %q, want %q", s.AckedBy, tt.acked)
 			}
-			if got := len(c.take()); got != tt.posts {
+			if got := len(c.Take()); got != tt.posts {
 				t.Errorf("posts = %d, want %d", got, tt.posts)
 			}
 		})
@@ -334,7 +304,7 @@ func (r *auditRecorder) Audit(context.Context, int) ([]bot.AuditRecord, error) {
 
 func TestAlertMuteAndList(t *testing.T) {
 	clk := testlog.NewClock(alertT0)
-	c := &alertChat{}
+	c := newChat()
 	st := &memAlerts{}
 	a := newAlerts(t, c, st, clk, bot.FR)
 	ctx := t.Context()
@@ -405,7 +375,7 @@ func BenchmarkReportSteady(b *testing.B) {
 	}
 	defer db.Close()
 	clk := testlog.NewClock(alertT0)
-	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: db, Channel: "alertes", Now: clk.Now})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: newChat(), Store: db, Channel: "alertes", Now: clk.Now})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/internal/testlog"
 )
 
@@ -43,7 +44,7 @@ func TestSchedulerSurvivesPanickingCheck(t *testing.T) {
 		fine := &recorder{name: "fine", fn: func(context.Context) ([]alerts.Alert, error) {
 			return []alerts.Alert{{Key: "fine:disk", Severity: alerts.Warning, Title: "Disque plein à 91 %"}}, nil
 		}}
-		c := &alertChat{}
+		c := newChat()
 		var logs testlog.Buffer
 		cycle, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
 		if err != nil {
@@ -69,7 +70,7 @@ func TestSchedulerSurvivesPanickingCheck(t *testing.T) {
 		if n := len(panicLines(&logs, "boom")); n != 5 {
 			t.Errorf("%d panics of boom logged at error level, want 5:\n%s", n, logs.String())
 		}
-		posts := c.take()
+		posts := c.Take()
 		if len(posts) != 2 || !strings.Contains(posts[0], "`fine:disk`") || !strings.Contains(posts[1], "`check:boom`") {
 			t.Errorf("posts = %q, want fine:disk, then check:boom after its third failure", posts)
 		}
@@ -84,9 +85,9 @@ func TestSchedulerSurvivesPanickingCheck(t *testing.T) {
 	})
 }
 
-// panickyChat panics on the first post, then records like alertChat.
+// panickyChat panics on the first post, then records like the others.
 type panickyChat struct {
-	alertChat
+	*bottest.Chat
 	panicked atomic.Bool
 }
 
@@ -94,7 +95,7 @@ func (c *panickyChat) Post(ctx context.Context, channel string, m bot.Message) (
 	if c.panicked.CompareAndSwap(false, true) {
 		panic("chat adapter bug")
 	}
-	return c.alertChat.Post(ctx, channel, m)
+	return c.Chat.Post(ctx, channel, m)
 }
 
 // TestSchedulerSurvivesPanicWhilePosting: a panic after the check ran (the
@@ -106,7 +107,7 @@ func TestSchedulerSurvivesPanicWhilePosting(t *testing.T) {
 		disk := &recorder{name: "disk", fn: func(context.Context) ([]alerts.Alert, error) {
 			return []alerts.Alert{{Key: "disk:home", Severity: alerts.Critical, Title: "Disque plein à 99 %"}}, nil
 		}}
-		c := &panickyChat{}
+		c := &panickyChat{Chat: newChat()}
 		var logs testlog.Buffer
 		cycle, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
 		if err != nil {
@@ -124,7 +125,7 @@ func TestSchedulerSurvivesPanicWhilePosting(t *testing.T) {
 		if n := len(panicLines(&logs, "disk")); n != 1 {
 			t.Errorf("%d panics of disk logged, want 1:\n%s", n, logs.String())
 		}
-		if posts := c.take(); len(posts) != 1 || !strings.Contains(posts[0], "`disk:home`") {
+		if posts := c.Take(); len(posts) != 1 || !strings.Contains(posts[0], "`disk:home`") {
 			t.Errorf("posts = %q, want disk:home posted once, by the run after the panic", posts)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/internal/bottest"
 )
 
 // recorder is a check that records when it runs and answers what fn says.
@@ -66,7 +67,7 @@ func runScheduler(t *testing.T, s *alerts.Scheduler, d time.Duration) {
 	}
 }
 
-func newScheduler(t *testing.T, c *alertChat, jobs ...alerts.Job) *alerts.Scheduler {
+func newScheduler(t *testing.T, c *bottest.Chat, jobs ...alerts.Job) *alerts.Scheduler {
 	t.Helper()
 	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes", Log: zerolog.Nop()})
 	if err != nil {
@@ -87,7 +88,7 @@ func TestSchedulerTimes(t *testing.T) {
 		start := time.Now()
 		every := &recorder{name: "every"}
 		nightly := &recorder{name: "nightly"}
-		s := newScheduler(t, &alertChat{}, alerts.Job{Check: every, Every: 5 * time.Minute}, alerts.Job{Check: nightly, Daily: "03:30"})
+		s := newScheduler(t, newChat(), alerts.Job{Check: every, Every: 5 * time.Minute}, alerts.Job{Check: nightly, Daily: "03:30"})
 		runScheduler(t, s, 24*time.Hour+time.Second)
 
 		got := every.times()
@@ -114,7 +115,7 @@ func TestSchedulerTimes(t *testing.T) {
 func TestSchedulerDailyAcrossDST(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		nightly := &recorder{name: "nightly"}
-		s := newScheduler(t, &alertChat{}, alerts.Job{Check: nightly, Daily: "03:30"})
+		s := newScheduler(t, newChat(), alerts.Job{Check: nightly, Daily: "03:30"})
 		runScheduler(t, s, 120*24*time.Hour)
 		got := nightly.times()
 		if len(got) != 120 {
@@ -150,7 +151,7 @@ func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
 			return nil, ctx.Err()
 		}}
 		fast := &recorder{name: "fast"}
-		c := &alertChat{}
+		c := newChat()
 		s := newScheduler(t, c,
 			alerts.Job{Check: slow, Every: time.Minute, Timeout: 150 * time.Second},
 			alerts.Job{Check: fast, Every: time.Minute})
@@ -172,12 +173,12 @@ func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
 		if n := len(fast.times()); n != 9 {
 			t.Errorf("fast ran %d times in 8 minutes, want 9", n)
 		}
-		if posts := c.take(); len(posts) != 0 {
+		if posts := c.Take(); len(posts) != 0 {
 			t.Errorf("posts before the third failure: %q", posts)
 		}
 		time.Sleep(time.Minute)
 		synctest.Wait()
-		posts := c.take()
+		posts := c.Take()
 		if len(posts) != 1 || !strings.Contains(posts[0], "`check:slow`") || !strings.Contains(posts[0], "2m30s") {
 			t.Errorf("posts after the third failure = %q, want one check:slow alert naming the deadline", posts)
 		}
@@ -186,7 +187,7 @@ func TestSchedulerConcurrencyAndTimeouts(t *testing.T) {
 		healthy.Store(true)
 		time.Sleep(3 * time.Minute)
 		synctest.Wait()
-		posts = c.take()
+		posts = c.Take()
 		if len(posts) != 1 || !strings.Contains(posts[0], "RÉTABLI") {
 			t.Errorf("posts after the success = %q, want one recovery", posts)
 		}
@@ -200,7 +201,7 @@ func TestSchedulerCheckNow(t *testing.T) {
 		boom := errors.New("boom")
 		var seen []string
 		var mu sync.Mutex
-		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: newChat(), Store: &memAlerts{}, Channel: "alertes"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +235,7 @@ func TestSchedulerCheckNow(t *testing.T) {
 }
 
 func TestNewSchedulerRefuses(t *testing.T) {
-	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: &alertChat{}, Store: &memAlerts{}, Channel: "alertes"})
+	a, err := alerts.NewCycle(alerts.CycleConfig{Chat: newChat(), Store: &memAlerts{}, Channel: "alertes"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func FuzzParseClock(f *testing.F) {
 func TestSchedulerDigest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		night := 0
-		c := &alertChat{}
+		c := newChat()
 		s := newScheduler(t, c, alerts.Job{Daily: "06:00", Digest: alerts.DigestFunc("coherence", func(context.Context) (string, error) {
 			night++
 			if night == 2 {
@@ -306,12 +307,12 @@ func TestSchedulerDigest(t *testing.T) {
 			return "Cohérence : 3 écarts", nil
 		})})
 		runScheduler(t, s, 3*24*time.Hour)
-		posts := c.take()
+		posts := c.Take()
 		if len(posts) != 2 || !strings.HasSuffix(posts[0], "] Cohérence : 3 écarts") || night != 3 {
 			t.Errorf("posts over three nights = %q (%d runs), want two digests", posts, night)
 		}
 		res := s.CheckNow(t.Context())
-		if len(res) != 1 || res[0].Digest != "Cohérence : 3 écarts" || len(c.take()) != 1 {
+		if len(res) != 1 || res[0].Digest != "Cohérence : 3 écarts" || len(c.Take()) != 1 {
 			t.Errorf("CheckNow = %+v, want the digest posted", res)
 		}
 	})

@@ -2,6 +2,7 @@ package brevo
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -65,6 +66,59 @@ func FuzzAttrText(f *testing.F) {
 		got, err := attrText(b)
 		if err != nil && got != "" {
 			t.Errorf("attrText(%q) = %q with error", b, got)
+		}
+	})
+}
+
+// contactPages are pages as Brevo and the fake write them, and odd shapes.
+var contactPages = []string{
+	`{"contacts":[{"id":1,"email":"a@x.fr","emailBlacklisted":false,"smsBlacklisted":false,"createdAt":"2025-01-02T10:00:00.000+01:00","modifiedAt":"2025-01-02T10:00:00.000+01:00","listIds":[2,3],"listUnsubscribed":[],"attributes":{"PRENOM":"Ana","NOM":"Lo","SMS":"33600000000"}}],"count":1}`,
+	`{"contacts":[],"count":0}`,
+	`{"contacts":[{"id":2,"email":"b@x.fr","emailBlacklisted":true,"listIds":null,"attributes":{"FIRSTNAME":"Bo","LASTNAME":null,"X":{"a":[1,2]}}},{"id":3,"email":"c@x.fr","attributes":null}],"count":2}`,
+	` { "count" : 5 , "contacts" : [ { "id" : 4 , "listIds" : [ 1 , 2 ] } ] } `,
+	`{"contacts":null,"count":0}`,
+	`{"Contacts":[],"count":0}`,
+	`{"contacts":[{"ID":1}]}`,
+	`{"contacts":[{"id":1.5}]}`,
+	`{"contacts":[{"id":"1"}]}`,
+	`{"contacts":[{"email":"a\u00e9@x.fr"}]}`,
+	`{"contacts":[{"email":"\xff"}]}`,
+	`{"contacts":[{"listIds":[1,null]}]}`,
+	`{"contacts":[{"listIds":[]}]}`,
+	`{"contacts":[{"id":1,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[ 1 , -2,3 ]},{"id":2,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[ ]},{"id":3,"modifiedAt":null},{"id":4,"modifiedAt":"2026-01-02T10:00:00.000+01:00"}],"count":4}`,
+	`{"contacts":[{"listIds":[1.5]},{"listIds":[123456789012345678901]},{"listIds":[-0,1e2]}]}`,
+	`{"contacts":[{"emailBlacklisted":"yes"}]}`,
+	`{"contacts":[{"attributes":{"nom":"x"}}]}`,
+	`{"contacts":[{"id":1,"id":null}],"count":1}`,
+	`{"contacts":[{"id":1}],"count":99999999999999999999}`,
+	`{"contacts":[{"id":1}]`,
+	`[]`,
+}
+
+// FuzzContactsPage decodes a page of contacts as the client does
+// (encoding/json, then toBot): no panic, and a contact converted without
+// error has trimmed names and a UTC date.
+func FuzzContactsPage(f *testing.F) {
+	for _, s := range contactPages {
+		f.Add(s)
+	}
+	c := &Client{first: names("PRENOM", "PRENOM", "FIRSTNAME"), last: names("NOM", "NOM", "LASTNAME")}
+	f.Fuzz(func(t *testing.T, in string) {
+		var page contactsJSON
+		if json.Unmarshal([]byte(in), &page) != nil {
+			return
+		}
+		for i := range page.Contacts {
+			ct, err := c.toBot(&page.Contacts[i])
+			if err != nil {
+				continue
+			}
+			if ct.FirstName != strings.TrimSpace(ct.FirstName) || ct.LastName != strings.TrimSpace(ct.LastName) {
+				t.Errorf("toBot(%q): names %q %q not trimmed", in, ct.FirstName, ct.LastName)
+			}
+			if !ct.ModifiedAt.IsZero() && ct.ModifiedAt.Location() != time.UTC {
+				t.Errorf("toBot(%q): date not in UTC", in)
+			}
 		}
 	})
 }

@@ -176,3 +176,53 @@ func FuzzEmailFilter(f *testing.F) {
 		}
 	})
 }
+
+// memberPages are list pages as Dolibarr and the fake write them, and odd shapes.
+var memberPages = []string{
+	`[]`,
+	` [ ] `,
+	`null`,
+	`[{"id":"1","ref":"A1","login":"ana","firstname":"Ana","lastname":"Lo","email":"a@x.fr","statut":"1","type":"2","need_subscription":"1","datefin":1767139200}]`,
+	`{"data":[{"id":2,"statut":-1,"datefin":"1767139200","array_options":{"options_x":[1,2.5e3,null,true]}}],"pagination":{"total":152,"page":0,"page_count":2,"limit":100}}`,
+	`{"data":[],"pagination":{"total":"0"}}`,
+	`{"data":[]}`,
+	`{"data":[],"pagination":{"total":-3}}`,
+	`{"data":null}`,
+	`{"Data":[{"id":"1"}]}`,
+	`[{"ID":"1","id":"2"}]`,
+	`[{"id":"1","id":null}]`,
+	`[{"email":"\u00e9\"x\\y","lastname":"Ã©"}]`,
+	`[{"id":{"a":1}}]`,
+	`[{"id":"1"},]`,
+	`[{"id":"1"} {"id":"2"}]`,
+	`[{"note":"a\tb"}]`,
+	`[{"note":01}]`,
+	`[{"note":-0.5E+7},{"x":[[]],"y":{}}]`,
+	`[{"datefin":"2025-12-31"},{"datefin":"junk"}]`,
+	`"x"`,
+	`[1]`,
+}
+
+// FuzzDecodeList decodes member pages of either shape as the client does:
+// no panic, a known total is never negative, and a member decoded without
+// error converts or fails with an error (never a status outside the four).
+func FuzzDecodeList(f *testing.F) {
+	for _, s := range memberPages {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		l, err := decodeList[memberJSON]([]byte(in))
+		if err != nil {
+			return
+		}
+		if l.TotalKnown && l.Total < 0 {
+			t.Errorf("decodeList(%q): total %d", in, l.Total)
+		}
+		for _, m := range l.Items {
+			a, err := m.toBot(time.Unix(0, 0))
+			if err == nil && a.Status == "" {
+				t.Errorf("decodeList(%q): member %s without a status", in, a.ID)
+			}
+		}
+	})
+}

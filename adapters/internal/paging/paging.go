@@ -38,7 +38,8 @@ type Page[T any] struct {
 	// server repeats itself.
 	Body []byte
 	// Total is the list's length when the answer tells it (0 otherwise):
-	// beyond Limits.Items it stops the read at once, and it sizes the result.
+	// beyond Limits.Items it stops the read at once. It does not size the
+	// result: a server could announce a million and hold ten.
 	Total int
 	// Last is true when no page follows.
 	Last bool
@@ -82,9 +83,6 @@ func Read[T any](ctx context.Context, provider, op string, l Limits, fetch func(
 			return nil, bot.Errorf(bot.Internal, provider, op, "page %d is the same as page %d: the server repeats itself", p, q)
 		}
 		seen[h] = p
-		if out == nil && pg.Total > 0 {
-			out = make([]T, 0, pg.Total)
-		}
 		out = append(out, pg.Items...)
 		if pg.Last {
 			return out, nil

@@ -205,6 +205,9 @@ func TestCommandReference(t *testing.T) {
 			}
 		}
 		approval := "—"
+		if s.Act != nil {
+			approval = "none: changes opsbot's own records at once"
+		}
 		if s.IsChange() {
 			var rs []string
 			for _, r := range s.ApproverRoles() {

@@ -70,6 +70,7 @@ func newWorld(t testing.TB) *world {
 // sysadmin's own ✅ does nothing; the treasurer's ✅ executes it; the new
 // password reaches the mailbox owner's DM and nothing else.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ch := discordtest.ApprovalsChannel
 	oldPassword := w.cp.Password(delegateBox)

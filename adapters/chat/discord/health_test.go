@@ -11,6 +11,7 @@ import (
 // READY has arrived. The adapter's state changes after the fake's last event,
 // so the test polls it (bounded), it does not wait on the fake.
 func TestHealthy(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	if err := f.chat.Healthy(t.Context()); bot.KindOf(err) != bot.Unavailable {
 		t.Fatalf("Healthy before Run = %v, want Unavailable", err)

@@ -164,6 +164,7 @@ var errDuplicateVote = errors.New("same vote already counted")
 // the number needed moves the request pending → approved → executing in one
 // transaction, so racing approvals execute it once.
 func (e *Engine) React(ctx context.Context, r Reaction) {
+	defer e.recoverReaction(ctx, &r)
 	if r.Platform == "" {
 		r.Platform = e.cfg.Platform
 	}

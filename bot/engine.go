@@ -176,6 +176,7 @@ func (e *Engine) observe(path, outcome string) {
 // input, unknown commands and refusals get a clear sentence, and nothing is
 // stored or executed.
 func (e *Engine) Handle(ctx context.Context, inv Invocation) {
+	defer e.recoverInvocation(ctx, &inv)
 	if inv.ID == "" {
 		inv.ID = newID()
 	}

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type Console struct {
 
 	mu          sync.Mutex
 	out         io.Writer
+	errw        io.Writer // where panics are logged (stderr)
 	seq         int
 	lastRequest string
 	current     string
@@ -49,7 +51,7 @@ var _ bot.Chat = (*Console)(nil)
 // as the person the policy knows under the console ID start. Attachments are
 // written under dir.
 func New(in io.Reader, out io.Writer, policy *bot.Policy, start, dir string) *Console {
-	return &Console{in: in, out: out, policy: policy, current: start, dir: dir}
+	return &Console{in: in, out: out, errw: os.Stderr, policy: policy, current: start, dir: dir}
 }
 
 // Continue makes the console number its messages after the highest
@@ -183,8 +185,21 @@ func (c *Console) Run(ctx context.Context, h bot.Handler) error {
 	}
 }
 
-// line handles one input line and reports whether the session ends.
-func (c *Console) line(ctx context.Context, h bot.Handler, line string) bool {
+// line handles one input line and reports whether the session ends. A
+// panic while handling it (in the console or in h) is printed as an
+// internal error with its stack on the console's error writer, and the
+// session goes on with the next line.
+func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.mu.Lock()
+			l, errw := c.locale, c.errw
+			c.mu.Unlock()
+			fmt.Fprintf(errw, "console: line %q panicked: %v\n%s", line, p, debug.Stack())
+			c.say(bot.PanicText(l, "console"))
+			quit = false
+		}
+	}()
 	switch {
 	case line == "" || strings.HasPrefix(line, "#"):
 		return false

@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -143,7 +142,8 @@ func (c *Chat) handle(ctx context.Context, h bot.Handler, inv bot.Invocation, r 
 	defer func() {
 		p := recover()
 		if p != nil {
-			log.Error().Str("panic", fmt.Sprint(p)).Msg("command handler panicked")
+			log := log.With().Str("command", commandPath(inv.Text, c.spec)).Logger()
+			bot.LogPanic(&log, p, "command handler")
 		}
 		if r.answered() {
 			return
@@ -253,6 +253,12 @@ func (r *responder) privately(ctx context.Context, text string, files []bot.Atta
 // suggestions for the focused option.
 func (c *Chat) autocomplete(i *discordgo.Interaction) {
 	defer c.wg.Done()
+	defer func() {
+		if p := recover(); p != nil { // no choices is the answer: Discord shows none
+			log := c.log.With().Str("interaction", i.ID).Logger()
+			bot.LogPanic(&log, p, "autocomplete")
+		}
+	}()
 	_, base := c.handler()
 	ctx, cancel := context.WithTimeout(base, c.cfg.AckTimeout)
 	defer cancel()
@@ -312,4 +318,16 @@ func (c *Chat) suggest(ctx context.Context, p bot.Person, s *bot.Spec, a bot.Arg
 		out = out[:maxChoices]
 	}
 	return out
+}
+
+// commandPath is the spec path a command line starts with, for a log line
+// (the arguments may be personal data).
+func commandPath(text string, spec func(string) *bot.Spec) string {
+	words := strings.Fields(text)
+	for n := min(len(words), 4); n > 0; n-- {
+		if p := strings.ToLower(strings.Join(words[:n], " ")); spec(p) != nil {
+			return p
+		}
+	}
+	return ""
 }

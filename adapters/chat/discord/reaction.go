@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -57,9 +58,27 @@ func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
 		return
 	}
 	c.queue.do(r.MessageID, &c.wg, func() {
+		defer c.recoverReaction(ctx, r, emoji)
 		h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
 			User: c.reactor(ctx, r.GuildID, r.UserID), Emoji: emoji, Removed: removed})
 	})
+}
+
+// recoverReaction, deferred around the handling of one reaction, logs a
+// panic with the reaction and tells the person privately that it may not
+// have counted; the message's queue goes on with the next reaction.
+func (c *Chat) recoverReaction(ctx context.Context, r discordgo.MessageReaction, emoji string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	ref := r.MessageID + "/" + r.UserID
+	log := c.log.With().Str("message_id", r.MessageID).Str("user", r.UserID).Str("emoji", emoji).Logger()
+	bot.LogPanic(&log, p, "reaction handler")
+	text := c.cfg.Locale.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s")
+	if err := c.Direct(ctx, r.UserID, bot.Message{Text: fmt.Sprintf(text, r.Emoji.Name, bot.PanicText(c.cfg.Locale, ref))}); err != nil {
+		log.Warn().Err(err).Msg("panic notice not delivered")
+	}
 }
 
 // reactor resolves a reacting user: from the member the event carried (now

@@ -70,7 +70,7 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 			emoji, ack = emojiApprove, c.t("Votre approbation est transmise.", "Your approval was sent.")
 		}
 		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
-		c.react(ctx, h, k.PostID, func(ctx context.Context) (bot.Reaction, bool) {
+		c.react(ctx, h, k.PostID, k.UserID, emoji, func(ctx context.Context) (bot.Reaction, bool) {
 			p, err := c.Person(ctx, k.UserID)
 			if err != nil {
 				c.log.Warn().Err(err).Str("user", k.UserID).Msg("button click dropped: user not resolved")

@@ -22,8 +22,9 @@ func (c *Chat) spawn(ctx context.Context, fn func(ctx context.Context)) {
 // that the votes on one post reach the engine in the order they happened
 // while votes on other posts go on in parallel. build returns false to drop
 // the reaction.
-func (c *Chat) react(ctx context.Context, h bot.Handler, postID string, build func(context.Context) (bot.Reaction, bool)) {
+func (c *Chat) react(ctx context.Context, h bot.Handler, postID, userID, emoji string, build func(context.Context) (bot.Reaction, bool)) {
 	c.queue.do(&c.wg, postID, func() {
+		defer c.recoverReaction(ctx, postID, userID, emoji)
 		if r, ok := build(ctx); ok {
 			h.React(ctx, r)
 		}

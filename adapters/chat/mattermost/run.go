@@ -69,5 +69,5 @@ func (c *Chat) routes(ctx context.Context, h bot.Handler) http.Handler {
 	m := http.NewServeMux()
 	m.Handle(CommandPath, c.serveCommand(ctx, h))
 	m.Handle(ActionPath, c.serveAction(ctx, h))
-	return m
+	return c.recovered(m)
 }

@@ -129,6 +129,8 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 
 // invoke resolves the caller and hands the invocation to the engine.
 func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
+	rs := &responder{c: c, url: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID}
+	defer c.recoverInvocation(ctx, sc, rs)
 	p, err := c.Person(ctx, sc.UserID)
 	if err != nil {
 		c.log.Warn().Err(err).Str("user", sc.UserID).Msg("caller not resolved; configured roles only")
@@ -139,7 +141,7 @@ func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
 		Caller:   p,
 		Channel:  sc.ChannelID,
 		Text:     sc.Text,
-		Respond:  &responder{c: c, url: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID},
+		Respond:  rs,
 	})
 }
 

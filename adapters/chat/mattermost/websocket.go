@@ -77,7 +77,7 @@ func (c *Chat) wsURL() string {
 func (c *Chat) listen(ctx context.Context, h bot.Handler) {
 	wait := c.cfg.MinBackoff
 	for ctx.Err() == nil {
-		connected, err := c.session(ctx, h)
+		connected, err := c.safeSession(ctx, h)
 		if ctx.Err() != nil {
 			return
 		}
@@ -176,7 +176,7 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 // deliver hands a reaction to h in its post's queue, resolving the person
 // first; a person who cannot be resolved is dropped (fail closed).
 func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
-	c.react(ctx, h, re.PostID, func(ctx context.Context) (bot.Reaction, bool) {
+	c.react(ctx, h, re.PostID, re.UserID, re.Emoji, func(ctx context.Context) (bot.Reaction, bool) {
 		p, err := c.Person(ctx, re.UserID)
 		if err != nil {
 			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")

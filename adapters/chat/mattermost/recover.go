@@ -1,0 +1,77 @@
+package mattermost
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Every goroutine that serves a person recovers a panic, logs it with what
+// it was serving and tells the person "erreur interne": the HTTP handlers
+// (recovered), each slash command (answered through its response_url), each
+// reaction or button click (told privately), and the websocket session (the
+// connection is dropped and opened again, like after a network error).
+
+// recovered wraps the HTTP surface: a panicking handler is logged with the
+// request's path and answered 500, and the server goes on.
+func (c *Chat) recovered(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				log := c.log.With().Str("path", r.URL.Path).Str("remote", r.RemoteAddr).Logger()
+				bot.LogPanic(&log, p, "http handler")
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverInvocation, deferred by invoke, answers a panic while serving a
+// slash command through its responder.
+func (c *Chat) recoverInvocation(ctx context.Context, sc slashCommand, rs *responder) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	log := c.log.With().Str("trigger", sc.Trigger).Str("user", sc.UserID).Str("channel", sc.ChannelID).Logger()
+	bot.LogPanic(&log, p, "slash command")
+	if err := rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger)}); err != nil {
+		log.Warn().Err(err).Msg("panic notice not delivered")
+	}
+}
+
+// recoverReaction, deferred around the handling of one reaction or click on
+// postID by userID, tells the person privately that it may not have
+// counted; the post's queue goes on with the next one.
+func (c *Chat) recoverReaction(ctx context.Context, postID, userID, emoji string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	log := c.log.With().Str("post", postID).Str("user", userID).Str("emoji", emoji).Logger()
+	bot.LogPanic(&log, p, "reaction handler")
+	if userID == "" {
+		return
+	}
+	text := fmt.Sprintf(c.t("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
+		":"+emoji+":", bot.PanicText(c.cfg.Locale, postID))
+	if err := c.Direct(context.WithoutCancel(ctx), userID, bot.Message{Text: text}); err != nil {
+		log.Warn().Err(err).Msg("panic notice not delivered")
+	}
+}
+
+// safeSession runs one websocket session; a panic in it is logged and
+// becomes an error, so listen reconnects.
+func (c *Chat) safeSession(ctx context.Context, h bot.Handler) (connected bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			log := c.log.With().Logger()
+			bot.LogPanic(&log, p, "websocket session")
+			err = fmt.Errorf("websocket session panicked: %v", p)
+		}
+	}()
+	return c.session(ctx, h)
+}

@@ -1,8 +1,10 @@
 package commands_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
 )
 
@@ -133,4 +135,47 @@ func TestCoherenceTranscript(t *testing.T) {
 		u-admin: /coherence fix
 	`)
 	commands.Golden(t, "coherence", w.chat)
+}
+
+// TestRequesterCancelsOwnRequest: approvals cancel is an act, not a change
+// request: a requester who is no administrator withdraws their own request
+// at once, without approval, and nobody else but an administrator may.
+func TestRequesterCancelsOwnRequest(t *testing.T) {
+	w := newMembersWorld(t)
+	board, delegate := rolePeople[bot.Board], rolePeople[bot.Delegate]
+	if !strings.Contains(w.run(t, board, "wp role r.vidal author").Text, "réservé") {
+		t.Fatal("the board may not change roles: pick another request")
+	}
+	w.run(t, board, "coherence fix")
+	if w.pending(t) != 1 {
+		t.Fatalf("%d pending requests, want the board's fix", w.pending(t))
+	}
+	if got := w.run(t, delegate, "approvals cancel 1").Text; !strings.Contains(got, "Seul·e l'auteur·e") {
+		t.Errorf("a delegate cancelling the board's request: %q", got)
+	}
+	if got := w.run(t, board, "approvals cancel 1").Text; got != "Demande n°1 annulée." {
+		t.Errorf("the requester cancelling: %q", got)
+	}
+	if cr, err := w.store.Request(t.Context(), 1); err != nil || cr.State != bot.Cancelled {
+		t.Fatalf("request 1: %s, %v; want cancelled", cr.State, err)
+	}
+	if w.pending(t) != 0 {
+		t.Errorf("%d pending requests after the cancel", w.pending(t))
+	}
+	audit, err := w.store.Audit(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := 0
+	for _, r := range audit {
+		if r.Kind == "act" && r.Command == "approvals cancel" {
+			acts++
+			if r.ActorID != board {
+				t.Errorf("act recorded for %s, want %s", r.ActorID, board)
+			}
+		}
+	}
+	if acts != 1 { // the delegate's refused attempt did not act
+		t.Errorf("%d act records for approvals cancel, want 1: %+v", acts, audit)
+	}
 }

@@ -103,8 +103,26 @@ func (c *Console) save(id string, a bot.Attachment) (string, error) {
 	return path, os.WriteFile(path, a.Data, 0o600)
 }
 
+// maxLines is the longest text the console prints: a longer one (10,000
+// mailboxes) is written to a file under the attachments directory, like an
+// attachment, and the console prints its first line and the file's path.
+const maxLines = 100
+
+// fit applies maxLines (bot.LongText makes the file).
+func (c *Console) fit(text string, att []bot.Attachment) (string, []bot.Attachment) {
+	if strings.Count(strings.TrimRight(text, "\n"), "\n") < maxLines {
+		return text, att
+	}
+	c.mu.Lock()
+	l := c.locale
+	c.mu.Unlock()
+	short, f := bot.LongText(l, text)
+	return short, append([]bot.Attachment{f}, att...)
+}
+
 // Post prints m as a channel post and returns its ID.
 func (c *Console) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+	m.Text, m.Attachments = c.fit(m.Text, m.Attachments)
 	text := m.Text
 	if m.ReplyTo != "" {
 		text = "↳ [" + m.ReplyTo + "] " + text
@@ -120,7 +138,11 @@ func (c *Console) Post(_ context.Context, channel string, m bot.Message) (string
 
 // Direct prints m as a private message to user, secret included.
 func (c *Console) Direct(_ context.Context, user string, m bot.Message) error {
-	_, err := c.print("@"+user, m.PrivateText(), m.Attachments)
+	text, att := m.PrivateText(), m.Attachments
+	if m.Secret.Empty() { // a secret never goes into a file
+		text, att = c.fit(text, att)
+	}
+	_, err := c.print("@"+user, text, att)
 	return err
 }
 
@@ -220,7 +242,8 @@ func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bo
 				if r.InChannel {
 					target = "#console"
 				}
-				_, err := c.print(target, r.Text, r.Attachments)
+				text, att := c.fit(r.Text, r.Attachments)
+				_, err := c.print(target, text, att)
 				return err
 			})})
 	default:

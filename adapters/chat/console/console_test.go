@@ -154,3 +154,31 @@ func TestConsoleContinue(t *testing.T) {
 		t.Errorf("reactions = %+v, want one on message 7", h.reactions)
 	}
 }
+
+// A reply of more than maxLines lines is written to a file, and the console
+// prints its first line, a note and the file's path.
+func TestConsoleLongReplyIsAFile(t *testing.T) {
+	policy, _ := bot.NewPolicy([]bot.Member{{Name: "Sam", Roles: []bot.Role{bot.Admin}, IDs: map[string]string{Platform: "sysadmin"}}}, nil)
+	var out bytes.Buffer
+	dir := t.TempDir()
+	c := New(strings.NewReader("/long\n"), &out, policy, "sysadmin", dir)
+	long := "Liste :" + strings.Repeat("\nune ligne", 500)
+	if err := c.Run(t.Context(), answer(long)); err != nil {
+		t.Fatal(err)
+	}
+	want := "[1] ~sysadmin: Liste :\n    (réponse complète en pièce jointe : 501 lignes)\n    📎 " + dir + "/1-reponse.txt\n"
+	if out.String() != want {
+		t.Errorf("transcript %q, want %q", out.String(), want)
+	}
+	if data, err := os.ReadFile(dir + "/1-reponse.txt"); err != nil || string(data) != long {
+		t.Errorf("file: %v, %d bytes", err, len(data))
+	}
+}
+
+// answer is a handler that answers every command with its text.
+type answer string
+
+func (a answer) Handle(ctx context.Context, inv bot.Invocation) {
+	inv.Respond.Respond(ctx, bot.Reply{Text: string(a)})
+}
+func (answer) React(context.Context, bot.Reaction) {}

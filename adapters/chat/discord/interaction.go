@@ -191,6 +191,7 @@ func (r *responder) Respond(ctx context.Context, rep bot.Reply) error {
 	if rep.Text == "" && len(rep.Attachments) == 0 {
 		rep.Text = "✓"
 	}
+	rep.Text, rep.Attachments = r.c.fit(rep.Text, rep.Attachments)
 	if r.direct {
 		return r.privately(ctx, rep.Text, rep.Attachments)
 	}

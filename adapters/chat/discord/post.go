@@ -16,7 +16,8 @@ import (
 const maxMessage = 2000
 
 // Post sends m to channel and returns the ID of its first message. A text
-// longer than Discord's limit goes out as several messages, the
+// longer than Discord's limit goes out as several messages (more than
+// bot.MaxReplyMessages: as one attached file instead), the
 // attachments with the last one; with m.ReplyTo the first one answers that
 // message; with m.Approval the bot adds ✅ and ❌ to it and watches its
 // reactions. Errors: Denied (missing permission), NotFound (unknown
@@ -25,7 +26,8 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 	if m.Text == "" && len(m.Attachments) == 0 {
 		return "", &bot.Error{Provider: Platform, Op: "post message", Kind: bot.Invalid, Err: errEmpty}
 	}
-	first, err := c.send(ctx, channel, m.Text, m.ReplyTo, m.Attachments)
+	text, files := c.fit(m.Text, m.Attachments)
+	first, err := c.send(ctx, channel, text, m.ReplyTo, files)
 	if err != nil {
 		return first, err
 	}
@@ -54,8 +56,24 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 	if text == "" && len(m.Attachments) == 0 {
 		return &bot.Error{Provider: Platform, Op: "send private message", Kind: bot.Invalid, Err: errEmpty}
 	}
-	_, err = c.send(ctx, ch, text, "", m.Attachments)
+	files := m.Attachments
+	if m.Secret.Empty() { // a secret never goes into a file
+		text, files = c.fit(text, files)
+	}
+	_, err = c.send(ctx, ch, text, "", files)
 	return err
+}
+
+// fit keeps a text to bot.MaxReplyMessages messages: a longer one becomes
+// its first line and one attached file holding it whole (bot.LongText), the
+// message's own files after it. Discord takes 10 files of up to 10 MiB on a
+// message (API reference, "Uploading Files").
+func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
+	if len(split(text, maxMessage)) <= bot.MaxReplyMessages {
+		return text, files
+	}
+	short, f := bot.LongText(c.cfg.Locale, text)
+	return short, append([]bot.Attachment{f}, files...)
 }
 
 type errorString string

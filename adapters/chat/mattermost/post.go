@@ -33,7 +33,21 @@ const maxPostRunes = model.PostMessageMaxRunesV2
 // server cannot be reached. Once the post exists, a failure to add the
 // reactions or buttons is logged, not returned: people can still react.
 func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
+	m.Text, m.Attachments = c.fit(m.Text, m.Attachments)
 	return c.post(ctx, channel, m.Text, m)
+}
+
+// fit keeps a text to bot.MaxReplyMessages posts: a longer one becomes its
+// first line and one uploaded file holding it whole (bot.LongText), before
+// the message's own files. A post takes about 10 files (file_ids is at most
+// model.PostFileidsMaxRunes, 300 characters of JSON), each up to the
+// server's FileSettings.MaxFileSize (100 MB by default).
+func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
+	if len(split(text, maxPostRunes)) <= bot.MaxReplyMessages {
+		return text, files
+	}
+	short, f := bot.LongText(c.cfg.Locale, text)
+	return short, append([]bot.Attachment{f}, files...)
 }
 
 // Direct sends m privately to userID in the direct channel between the bot
@@ -44,7 +58,11 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 		return err
 	}
 	m.Approval, m.ReplyTo = false, ""
-	_, err = c.post(ctx, ch, m.PrivateText(), m)
+	text := m.PrivateText()
+	if m.Secret.Empty() { // a secret never goes into a file
+		text, m.Attachments = c.fit(text, m.Attachments)
+	}
+	_, err = c.post(ctx, ch, text, m)
 	return err
 }
 

@@ -158,6 +158,7 @@ type responder struct {
 
 func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 	c := rs.c
+	r.Text, r.Attachments = c.fit(r.Text, r.Attachments)
 	text := r.Text
 	if len(r.Attachments) > 0 {
 		m := bot.Message{Text: r.Text, Attachments: r.Attachments}

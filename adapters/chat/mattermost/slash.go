@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"unicode"
 
@@ -27,6 +28,7 @@ const Umbrella = "opsbot"
 type slashCommand struct {
 	Trigger     string // "mail", without the slash, lower case
 	Text        string // the engine's command line: "mail passwd a@b.fr"
+	TeamID      string
 	UserID      string
 	UserName    string
 	ChannelID   string
@@ -42,6 +44,7 @@ var errBadForm = errors.New("slash command: missing field")
 func parseSlash(form url.Values) (slashCommand, error) {
 	sc := slashCommand{
 		Trigger:     strings.ToLower(strings.TrimPrefix(strings.TrimSpace(form.Get("command")), "/")),
+		TeamID:      form.Get("team_id"),
 		UserID:      form.Get("user_id"),
 		UserName:    form.Get("user_name"),
 		ChannelID:   form.Get("channel_id"),
@@ -65,16 +68,39 @@ func parseSlash(form url.Values) (slashCommand, error) {
 }
 
 // requestToken returns the command token of a request: the
-// "Authorization: Token …" header, else the form's token field.
+// "Authorization: Token …" header, else the form's token field. A header
+// of another scheme is not the command's: recent servers replace it with
+// the one of an outgoing OAuth connection matching the bot's URL (reference
+// §3.2), and the form still carries the command token.
 func requestToken(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
 		if ok && strings.EqualFold(scheme, "token") {
 			return strings.TrimSpace(tok)
 		}
-		return ""
 	}
 	return r.PostForm.Get("token")
+}
+
+// responseURLOK reports whether u is a command webhook of the configured
+// server: the site's scheme and host, and a cleaned path that is the
+// site's path, /hooks/commands/ and one ID. The adapter posts answers (and
+// their text) there, so a forged form must not send them elsewhere.
+func (c *Chat) responseURLOK(u string) bool {
+	site, err := url.Parse(c.siteURL)
+	if err != nil {
+		return false
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.User != nil || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" {
+		return false
+	}
+	if !strings.EqualFold(p.Scheme, site.Scheme) || !strings.EqualFold(p.Host, site.Host) {
+		return false
+	}
+	prefix := strings.TrimRight(site.Path, "/") + "/hooks/commands/"
+	id, ok := strings.CutPrefix(p.Path, prefix)
+	return ok && path.Clean(p.Path) == p.Path && id != "" && !strings.Contains(id, "/")
 }
 
 // tokenOK compares got with the trigger's token in constant time. An unknown
@@ -116,9 +142,17 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 			return
 		}
 		sc, err := parseSlash(r.PostForm)
-		if err != nil || !strings.HasPrefix(sc.ResponseURL, c.siteURL+"/hooks/commands/") {
+		if err != nil || !c.responseURLOK(sc.ResponseURL) {
 			c.log.Warn().Str("trigger", trigger).Msg("slash command form refused")
 			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if sc.TeamID != c.cfg.TeamID {
+			// Roles are read in the configured team: a command run in
+			// another one (a token copied there) runs nothing.
+			c.log.Warn().Str("trigger", trigger).Str("team", sc.TeamID).Str("user", sc.UserID).Msg("slash command from another team refused")
+			writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, SkipSlackParsing: true,
+				Text: c.t("opsbot ne répond pas aux commandes de cette équipe.", "opsbot does not answer commands in this team.")})
 			return
 		}
 		writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,

@@ -205,7 +205,7 @@ func TestParseSlash(t *testing.T) {
 		err  bool
 	}{
 		{"reference payload", mustQuery(t, "channel_id=14j8umgczgrdp95w77zuxmxfu9&channel_mentions=approvals&channel_mentions_ids=14j8umgczgrdp95w77zuxmxfu9&channel_name=approvals&command=%2Fexpense&response_url=https%3A%2F%2Fchat.example.org%2Fhooks%2Fcommands%2F6xoche483hwrx5rpu8jzjoe7qg&team_domain=riverside-rowing&team_id=wj3drgzdpnf54rxf5d8qd3dqne&text=submit+142.50+%22Regatta+entry+fees%22+%40bob.k+~approvals&token=hmyjmj68dw6gdxctnghbrhwcth&user_id=saqjfmjqqy9mo1yj4zwed73333&user_name=alice.w"),
-			slashCommand{Trigger: "expense", Text: `expense submit 142.50 "Regatta entry fees" @bob.k ~approvals`, UserID: "saqjfmjqqy9mo1yj4zwed73333",
+			slashCommand{Trigger: "expense", Text: `expense submit 142.50 "Regatta entry fees" @bob.k ~approvals`, TeamID: "wj3drgzdpnf54rxf5d8qd3dqne", UserID: "saqjfmjqqy9mo1yj4zwed73333",
 				UserName: "alice.w", ChannelID: "14j8umgczgrdp95w77zuxmxfu9", ResponseURL: "https://chat.example.org/hooks/commands/6xoche483hwrx5rpu8jzjoe7qg"}, false},
 		{"upper-case trigger", url.Values{"command": {"/MAIL"}, "text": {"list"}, "user_id": {"u"}, "channel_id": {"c"}, "response_url": {"r"}},
 			slashCommand{Trigger: "mail", Text: "mail list", UserID: "u", ChannelID: "c", ResponseURL: "r"}, false},

@@ -71,12 +71,12 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 		}
 		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
 		c.react(ctx, h, k.PostID, k.UserID, emoji, func(ctx context.Context) (bot.Reaction, bool) {
-			p, err := c.Person(ctx, k.UserID)
+			p, err := c.voter(ctx, k.UserID)
 			if err != nil {
 				c.log.Warn().Err(err).Str("user", k.UserID).Msg("button click dropped: user not resolved")
 				return bot.Reaction{}, false
 			}
-			return bot.Reaction{Platform: Platform, Channel: k.ChannelID, MessageID: k.PostID, User: p, Emoji: emoji}, true
+			return bot.Reaction{Platform: Platform, Channel: k.ChannelID, MessageID: k.PostID, User: p, Emoji: voteEmoji(emoji)}, true
 		})
 	}
 }

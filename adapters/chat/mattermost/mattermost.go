@@ -279,11 +279,23 @@ func (c *Chat) Check(ctx context.Context, channelIDs ...string) error {
 // PersonTTL. The error is of kind NotFound for an unknown user and
 // Unavailable when the server cannot be reached.
 func (c *Chat) Person(ctx context.Context, userID string) (bot.Person, error) {
+	return c.person(ctx, userID, false)
+}
+
+// voter is Person read from the server now, never from the cache: the
+// roles that count a vote are the approver's roles at the moment it is
+// counted (a treasurer removed from the team a minute ago no longer
+// approves).
+func (c *Chat) voter(ctx context.Context, userID string) (bot.Person, error) {
+	return c.person(ctx, userID, true)
+}
+
+func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Person, error) {
 	now := c.now()
 	c.mu.Lock()
 	cp, ok := c.people[userID]
 	c.mu.Unlock()
-	if ok && now.Before(cp.expires) {
+	if ok && now.Before(cp.expires) && !fresh {
 		return cp.p, nil
 	}
 	u, resp, err := c.api.GetUser(ctx, userID, "")

@@ -18,6 +18,7 @@ import (
 const (
 	emojiApprove  = "white_check_mark"
 	emojiReject   = "x"
+	emojiAck      = "eyes"
 	actionApprove = "approve"
 	actionReject  = "reject"
 )
@@ -33,7 +34,7 @@ const maxPostRunes = model.PostMessageMaxRunesV2
 // server cannot be reached. Once the post exists, a failure to add the
 // reactions or buttons is logged, not returned: people can still react.
 func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
-	m.Text, m.Attachments = c.fit(m.Text, m.Attachments)
+	m.Text, m.Attachments = c.fit(noMentions(m.Text), m.Attachments)
 	return c.post(ctx, channel, m.Text, m)
 }
 
@@ -58,6 +59,7 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 		return err
 	}
 	m.Approval, m.ReplyTo = false, ""
+	m.Text = noMentions(m.Text) // never the secret, which must arrive as it is
 	text := m.PrivateText()
 	if m.Secret.Empty() { // a secret never goes into a file
 		text, m.Attachments = c.fit(text, m.Attachments)

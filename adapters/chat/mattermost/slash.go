@@ -192,7 +192,7 @@ type responder struct {
 
 func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 	c := rs.c
-	r.Text, r.Attachments = c.fit(r.Text, r.Attachments)
+	r.Text, r.Attachments = c.fit(noMentions(r.Text), r.Attachments)
 	text := r.Text
 	if len(r.Attachments) > 0 {
 		m := bot.Message{Text: r.Text, Attachments: r.Attachments}

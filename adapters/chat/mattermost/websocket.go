@@ -177,13 +177,13 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 // first; a person who cannot be resolved is dropped (fail closed).
 func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 	c.react(ctx, h, re.PostID, re.UserID, re.Emoji, func(ctx context.Context) (bot.Reaction, bool) {
-		p, err := c.Person(ctx, re.UserID)
+		p, err := c.voter(ctx, re.UserID)
 		if err != nil {
 			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")
 			return bot.Reaction{}, false
 		}
 		return bot.Reaction{Platform: Platform, Channel: re.ChannelID, MessageID: re.PostID, User: p,
-			Emoji: re.Emoji, Removed: re.Removed}, true
+			Emoji: voteEmoji(re.Emoji), Removed: re.Removed}, true
 	})
 }
 

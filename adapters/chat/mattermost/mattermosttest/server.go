@@ -17,6 +17,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -248,11 +250,18 @@ func (s *Server) Join(channelID string, userIDs ...string) {
 	s.mu.Unlock()
 }
 
-// AddCustomEmoji makes name a known emoji for reactions.
-func (s *Server) AddCustomEmoji(name string) {
+// AddCustomEmoji makes name a known emoji for reactions. Like Mattermost
+// (model.IsValidEmojiName: "model.emoji.system_emoji_name.app_error"), it
+// refuses the name of a system emoji: a custom emoji can be named "check"
+// or "cross_mark", never "white_check_mark".
+func (s *Server) AddCustomEmoji(name string) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slices.Contains(systemEmoji, name) {
+		return fmt.Errorf("mattermosttest: custom emoji %q: a system emoji has that name", name)
+	}
 	s.emoji[name] = true
-	s.mu.Unlock()
+	return nil
 }
 
 // millis returns the clock in Unix milliseconds; s.mu is held.

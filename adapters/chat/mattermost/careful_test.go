@@ -1,8 +1,12 @@
 package mattermost
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/anopex/opsbot/adapters/chat/mattermost/mattermosttest"
 	"github.com/anopex/opsbot/bot"
@@ -126,5 +130,63 @@ func TestVoterRolesAreFresh(t *testing.T) {
 	rec.wait(t, "carol's second command", func(r *recorder) bool { return len(r.invs) == 2 })
 	if rec.invocations()[1].Caller.Has(bot.Admin) {
 		t.Error("the cache kept the old roles after the vote's fresh read")
+	}
+}
+
+// pendingRecorder is a recorder that says which requests are pending, as
+// the engine does.
+type pendingRecorder struct {
+	*recorder
+	pending []string // post IDs
+}
+
+func (p *pendingRecorder) Pending(context.Context) ([]bot.ChangeRequest, error) {
+	var out []bot.ChangeRequest
+	for _, id := range p.pending {
+		out = append(out, bot.ChangeRequest{Platform: Platform, MessageID: id, State: bot.Pending})
+	}
+	return out, nil
+}
+
+// After a reconnection only the posts of pending requests are re-read, and
+// a 429 on the way is waited out: the vote given while the websocket was
+// down on the pending request arrives, none on the ended one.
+func TestResyncPendingOnlyAndPaced(t *testing.T) {
+	e, ln := newEnv(t)
+	h := &pendingRecorder{recorder: newRecorder()}
+	e.serve(t, h, ln)
+	pending, err := e.chat.Post(t.Context(), e.approvals, bot.Message{Text: "n°1", Approval: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended, err := e.chat.Post(t.Context(), e.approvals, bot.Message{Text: "n°2", Approval: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.pending = []string{pending}
+	e.mm.Fault.Only(func(r *http.Request) bool { return r.URL.Path == "/api/v4/websocket" })
+	e.mm.Fault.FailNext(1<<20, http.StatusServiceUnavailable, "")
+	e.mm.DropWebsockets()
+	for _, id := range []string{ended, pending} {
+		if err := e.mm.React(e.alice, id, "white_check_mark"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.mm.RateLimitNext(1) // the first re-read is refused
+	e.mm.Fault.Reset()
+	e.waitFake(t, "reconnection", func(v mattermosttest.View) bool { return v.Authentications() == 2 && v.Connections() == 1 })
+	h.wait(t, "the vote given while down", func(r *recorder) bool { return len(r.reacts) == 1 })
+	// A live vote on the ended request's post comes next in that post's
+	// queue: a re-read of it would have come before.
+	if err := e.mm.React(e.bob, ended, "x"); err != nil {
+		t.Fatal(err)
+	}
+	h.wait(t, "the live vote", func(r *recorder) bool { return len(r.reacts) == 2 })
+	want := []vote{{e.alice, pending, "white_check_mark", false}, {e.bob, ended, "x", false}}
+	if diff := cmp.Diff(want, votes(h.reactions())); diff != "" {
+		t.Errorf("reactions (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(e.logs.String(), "rate limited while re-reading reactions") {
+		t.Error("the 429 was not met")
 	}
 }

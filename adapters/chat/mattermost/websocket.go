@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -192,13 +194,36 @@ func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 // and those found are delivered as added. Call it before Run.
 func (c *Chat) WatchApproval(channel, postID string) { c.watch.add(postID, channel) }
 
+// pendingLister is what the engine offers to tell which change requests
+// still take votes (bot.Engine.Pending).
+type pendingLister interface {
+	Pending(ctx context.Context) ([]bot.ChangeRequest, error)
+}
+
 // resync re-reads the reactions of the watched change-request posts after a
 // (re)connection, since the server does not replay the events missed, and
-// delivers the differences: removals first, then additions.
+// delivers the differences: removals first, then additions. Only the posts
+// of requests still pending are read when h can tell which (a vote on an
+// ended request changes nothing), and a 429 is waited out (Retry-After) and
+// the same post asked again, so that no vote given meanwhile is lost.
 func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
-	for _, wp := range c.watch.list() {
-		rs, resp, err := c.api.GetReactions(ctx, wp.id)
-		if err := check(resp, err, "get reactions"); err != nil {
+	posts := c.watch.list()
+	if pl, ok := h.(pendingLister); ok {
+		if pending, err := pl.Pending(ctx); err != nil {
+			c.log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched post")
+		} else {
+			open := map[string]bool{}
+			for _, cr := range pending {
+				if cr.Platform == Platform || cr.Platform == "" {
+					open[cr.MessageID] = true
+				}
+			}
+			posts = slices.DeleteFunc(posts, func(wp watchedPost) bool { return !open[wp.id] })
+		}
+	}
+	for _, wp := range posts {
+		rs, err := c.reactions(ctx, wp.id)
+		if err != nil {
 			c.log.Warn().Err(err).Str("post", wp.id).Msg("reactions not re-read after reconnection")
 			continue
 		}
@@ -217,4 +242,42 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 			c.deliver(ctx, h, reactionEvent{UserID: k.user, PostID: wp.id, ChannelID: wp.channel, Emoji: k.emoji})
 		}
 	}
+}
+
+// maxRateLimited is how many 429 answers in a row reactions waits out for
+// one post before giving up on it.
+const maxRateLimited = 5
+
+// reactions reads the reactions of postID, waiting out a 429 as the
+// server says (Retry-After; else X-Ratelimit-Reset, the seconds until the
+// limit resets; reference §1), a minute at most each time.
+// API: GET /api/v4/posts/{post_id}/reactions
+func (c *Chat) reactions(ctx context.Context, postID string) ([]*model.Reaction, error) {
+	for i := 0; ; i++ {
+		rs, resp, err := c.api.GetReactions(ctx, postID)
+		err = check(resp, err, "get reactions")
+		if bot.KindOf(err) != bot.RateLimited || i == maxRateLimited {
+			return rs, err
+		}
+		d := retryAfter(resp.Header)
+		c.log.Warn().Str("post", postID).Dur("retry_in", d).Msg("rate limited while re-reading reactions")
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// retryAfter reads how long a 429 asks to wait: Retry-After or
+// X-Ratelimit-Reset in seconds, 1 s when neither says, 1 min at most.
+func retryAfter(h http.Header) time.Duration {
+	for _, k := range []string{"Retry-After", "X-Ratelimit-Reset"} {
+		if n, err := strconv.Atoi(strings.TrimSpace(h.Get(k))); err == nil && n >= 0 {
+			return min(time.Duration(max(n, 1))*time.Second, time.Minute)
+		}
+	}
+	return time.Second
 }

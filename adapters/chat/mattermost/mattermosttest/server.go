@@ -157,6 +157,9 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		w.Header().Set("X-Ratelimit-Limit", "10")
 		w.Header().Set("X-Ratelimit-Remaining", "0")
 		w.Header().Set("X-Ratelimit-Reset", "1")
+		// The server's limiter (throttled's HTTPRateLimiter) also sets
+		// Retry-After, in seconds, on a 429 [UNCONFIRMED in reference §1].
+		w.Header().Set("Retry-After", "1")
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusTooManyRequests)
 		w.Write([]byte("limit exceeded\n"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -137,10 +138,13 @@ func TestVoterRolesAreFresh(t *testing.T) {
 // the engine does.
 type pendingRecorder struct {
 	*recorder
+	mu      sync.Mutex
 	pending []string // post IDs
 }
 
 func (p *pendingRecorder) Pending(context.Context) ([]bot.ChangeRequest, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var out []bot.ChangeRequest
 	for _, id := range p.pending {
 		out = append(out, bot.ChangeRequest{Platform: Platform, MessageID: id, State: bot.Pending})
@@ -163,7 +167,9 @@ func TestResyncPendingOnlyAndPaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.mu.Lock()
 	h.pending = []string{pending}
+	h.mu.Unlock()
 	e.mm.Fault.Only(func(r *http.Request) bool { return r.URL.Path == "/api/v4/websocket" })
 	e.mm.Fault.FailNext(1<<20, http.StatusServiceUnavailable, "")
 	e.mm.DropWebsockets()

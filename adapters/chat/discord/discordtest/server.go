@@ -149,7 +149,7 @@ type Server struct {
 
 	mu           sync.Mutex
 	changed      chan struct{} // closed and replaced on every state change
-	next         int64         // snowflake counter
+	next         int64         // the last snowflake given
 	guildName    string
 	roles        []map[string]any
 	channels     map[string]map[string]any
@@ -196,7 +196,6 @@ func New(opts Options) *Server {
 		Fault:        &fault.Injector{},
 		opts:         opts,
 		changed:      make(chan struct{}),
-		next:         1250000000000000000,
 		channels:     map[string]map[string]any{},
 		users:        map[string]*User{},
 		dms:          map[string]string{},
@@ -330,8 +329,14 @@ func (s *Server) notify() {
 }
 
 // snowflake returns a new ID; the caller holds s.mu.
+// snowflake returns a new ID shaped like Discord's: milliseconds since the
+// Discord epoch (2015-01-01) shifted left by 22 bits, so that, as on
+// Discord, IDs grow with time and a fake started again later (a restarted
+// bot's tests, the same data file) never hands out an ID it gave before.
+// Within one fake they strictly increase. s.mu is held.
 func (s *Server) snowflake() string {
-	s.next++
+	const discordEpoch = 1420070400000
+	s.next = max(s.next+1, (s.opts.Now().UnixMilli()-discordEpoch)<<22)
 	return strconv.FormatInt(s.next, 10)
 }
 

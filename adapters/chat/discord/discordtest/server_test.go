@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -260,4 +261,32 @@ func TestREST(t *testing.T) {
 			t.Errorf("after the 429: %d", resp.StatusCode)
 		}
 	})
+}
+
+// Message IDs grow with the clock like Discord's snowflakes: a fake started
+// later (a restarted bot on the same data file) never gives an ID an
+// earlier one gave, and one fake's IDs strictly increase.
+func TestSnowflakesUniqueAcrossRestarts(t *testing.T) {
+	at := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	ids := func(at time.Time) []int64 {
+		s := New(Options{Now: func() time.Time { return at }})
+		defer s.Close()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var out []int64
+		for range 1000 {
+			n, _ := strconv.ParseInt(s.snowflake(), 10, 64)
+			out = append(out, n)
+		}
+		return out
+	}
+	first, second := ids(at), ids(at.Add(time.Second))
+	for i := 1; i < len(first); i++ {
+		if first[i] <= first[i-1] {
+			t.Fatalf("IDs do not increase: %d then %d", first[i-1], first[i])
+		}
+	}
+	if second[0] <= first[len(first)-1] {
+		t.Errorf("a fake started a second later gave %d, not after the earlier fake's %d", second[0], first[len(first)-1])
+	}
 }

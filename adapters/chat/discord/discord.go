@@ -187,13 +187,13 @@ func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
 	c.mu.Unlock()
 
 	for _, remove := range []func(){
-		c.s.AddHandler(c.onReady),
-		c.s.AddHandler(c.onResumed),
-		c.s.AddHandler(c.onDisconnect),
-		c.s.AddHandler(c.onRateLimit),
-		c.s.AddHandler(c.onInteraction),
-		c.s.AddHandler(c.onReactionAdd),
-		c.s.AddHandler(c.onReactionRemove),
+		c.s.AddHandler(guard(c, "ready", c.onReady)),
+		c.s.AddHandler(guard(c, "resumed", c.onResumed)),
+		c.s.AddHandler(guard(c, "disconnect", c.onDisconnect)),
+		c.s.AddHandler(guard(c, "rate limit", c.onRateLimit)),
+		c.s.AddHandler(guard(c, "interaction", c.onInteraction)),
+		c.s.AddHandler(guard(c, "reaction add", c.onReactionAdd)),
+		c.s.AddHandler(guard(c, "reaction remove", c.onReactionRemove)),
 	} {
 		defer remove()
 	}
@@ -206,6 +206,22 @@ func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
 	}
 	c.wg.Wait()
 	return nil
+}
+
+// guard wraps an event handler: the handlers run on discordgo's read loop
+// (SyncEvents), where a panic would end the process, so one is logged and
+// the loop goes on with the next event. (discordgo picks a handler by its
+// exact func type, which the instantiation keeps.)
+func guard[E any](c *Chat, event string, f func(*discordgo.Session, E)) func(*discordgo.Session, E) {
+	return func(s *discordgo.Session, e E) {
+		defer func() {
+			if p := recover(); p != nil {
+				log := c.log.With().Str("event", event).Logger()
+				bot.LogPanic(&log, p, "gateway event handler")
+			}
+		}()
+		f(s, e)
+	}
 }
 
 func (c *Chat) specList(h bot.Handler) ([]bot.Spec, error) {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/chat/discord/discordtest"
@@ -96,5 +97,17 @@ func TestPanickingReactionHandler(t *testing.T) {
 	}
 	if logs := f.logs.String(); !strings.Contains(logs, "reaction handler panicked") {
 		t.Errorf("logs lack the panic:\n%s", logs)
+	}
+}
+
+// An event handler that panics on discordgo's read loop is logged and
+// returns, so the loop goes on with the next event.
+func TestGuardedEventHandler(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	h := guard(f.chat, "ready", func(*discordgo.Session, *discordgo.Ready) { panic("bad ready") })
+	h(nil, &discordgo.Ready{})
+	if logs := f.logs.String(); !strings.Contains(logs, "gateway event handler panicked") || !strings.Contains(logs, `"event":"ready"`) {
+		t.Errorf("logs:\n%s", logs)
 	}
 }

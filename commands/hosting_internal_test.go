@@ -20,6 +20,7 @@ import (
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
 	"github.com/anopex/opsbot/adapters/ovh"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
+	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/storage"
@@ -71,14 +72,18 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := cpanel.New(w.cp.URL(), "anopex", bot.NewSecret("tok"), &http.Client{}, zerolog.Nop())
-	set := ovh.Settings{Product: "vps", Now: func() time.Time { return hostingNow }}
+	cp := testCPanel(t, w.cp.URL())
+	set := ovh.Options{Endpoint: w.ovh.URL(), AppKey: ovhtest.DemoAppKey, AppSecret: bot.NewSecret(ovhtest.DemoAppSecret),
+		ConsumerKey: bot.NewSecret(ovhtest.DemoConsumerKey), HTTPClient: w.ovh.Client(), Product: "vps", Now: func() time.Time { return hostingNow }}
 	if paymentMean != "" {
 		set.PaymentMean, set.PaymentMeanID = paymentMean, ovhtest.DemoPaymentID
 	}
-	oc := ovh.New(w.ovh.URL(), ovhtest.DemoAppKey, bot.NewSecret(ovhtest.DemoAppSecret), bot.NewSecret(ovhtest.DemoConsumerKey), set, w.ovh.Client(), zerolog.Nop())
-	mc, err := mailer.New(mailer.Settings{Host: w.smtp.Host(), Port: w.smtp.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test",
-		TLSConfig: w.smtp.TLSConfig(), Now: func() time.Time { return hostingNow }}, bot.NewSecret("smtp-pw"), zerolog.Nop())
+	oc, err := ovh.New(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := mailer.New(mailer.Options{Host: w.smtp.Host(), Port: w.smtp.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test",
+		TLSConfig: w.smtp.TLSConfig(), Now: func() time.Time { return hostingNow }, Password: bot.NewSecret("smtp-pw")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,8 +345,8 @@ func TestSSLCommand(t *testing.T) {
 	t.Cleanup(ts.Close)
 	pool := x509.NewCertPool()
 	pool.AddCert(ts.Certificate())
-	cp := cpanel.New(w.cp.URL(), "anopex", bot.NewSecret("tok"), &http.Client{}, zerolog.Nop())
-	h := Hosting{Certs: cp, TLS: &cpanel.TLSDialer{RootCAs: pool, Timeout: 5 * time.Second}, Now: func() time.Time { return hostingNow },
+	cp := testCPanel(t, w.cp.URL())
+	h := Hosting{Certs: cp, TLS: probe.Prober{Roots: pool, Timeout: 5 * time.Second}, Now: func() time.Time { return hostingNow },
 		TLSHosts: []string{strings.TrimPrefix(ts.URL, "https://"), "127.0.0.1:1"}}
 	out, err := hostCommands(h).ssl(t.Context(), bot.Call{Locale: bot.FR})
 	if err != nil {
@@ -463,4 +468,14 @@ func TestInvoiceList(t *testing.T) {
 	if out := w.run(t, "u-board", "invoice pay FR56098765"); !strings.Contains(out, "est réservé à") {
 		t.Errorf("board member asking to pay = %q", out)
 	}
+}
+
+// testCPanel is the cPanel client of the fake at url (account anopex, token tok).
+func testCPanel(t *testing.T, url string) *cpanel.Client {
+	t.Helper()
+	c, err := cpanel.New(cpanel.Options{URL: url, User: "anopex", Token: bot.NewSecret("tok"), HTTPClient: &http.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -72,7 +72,10 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := cpanel.New(srv.URL(), "anopex", bot.NewSecret("tok"), &http.Client{}, zerolog.Nop())
+	client, err := cpanel.New(cpanel.Options{URL: srv.URL(), User: "anopex", Token: bot.NewSecret("tok"), HTTPClient: &http.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Mail: client, MailDomain: "anopex.test"})...); err != nil {
 		t.Fatal(err)
 	}

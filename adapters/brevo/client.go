@@ -43,18 +43,21 @@ const (
 	DefaultRatePerSecond = 10 // Brevo's general tier on /v3/contacts
 )
 
-// Options tunes a Client. The zero value means the defaults.
+// Options configure a Client. URL and Key are required; the zero value of
+// the other fields means the defaults.
 type Options struct {
+	// URL is the API (https://api.brevo.com/v3 in production) and Key the
+	// account's API key, sent in the api-key header.
+	URL string
+	Key bot.Secret
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
 	// PageSize is the limit asked per page of contacts (default and maximum 1000).
 	PageSize int
 	// RatePerSecond paces every request of the client (default 10, Brevo's
 	// general tier for contacts; negative for no pacing, as against a fake).
 	RatePerSecond float64
-	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
-	// 100 ms, 5 s; Retries -1 for none). A 429's x-sib-ratelimit-reset is
-	// honoured up to MaxWait.
-	Retries          int
-	MinWait, MaxWait time.Duration
 	// FirstNameAttribute and LastNameAttribute are the account's contact
 	// attributes holding the names (default PRENOM and NOM, as French
 	// accounts have; FIRSTNAME and LASTNAME are read when those are absent).
@@ -75,9 +78,16 @@ type Client struct {
 	last   []string
 }
 
-// New returns a client for the API at baseURL (https://api.brevo.com/v3 in
-// production). The key is sent in the api-key header. hc may be nil.
-func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+// New returns a client for the API at o.URL. It refuses a URL that is not
+// http(s) and a missing key. Reads are retried (rest.Retry; a 429 waits
+// x-sib-ratelimit-reset), writes never are.
+func New(o Options) (*Client, error) {
+	if err := rest.CheckURL(o.URL); err != nil {
+		return nil, fmt.Errorf("brevo: %w", err)
+	}
+	if o.Key.Empty() {
+		return nil, errors.New("brevo: the api key is required")
+	}
 	if o.PageSize <= 0 || o.PageSize > MaxContactsPage {
 		o.PageSize = MaxContactsPage
 	}
@@ -90,21 +100,30 @@ func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o 
 	if o.LastNameAttribute == "" {
 		o.LastNameAttribute = "NOM"
 	}
-	log = log.With().Str("component", provider).Logger()
-	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log,
-		WaitHeaders: []string{"x-sib-ratelimit-reset"}}
+	key := o.Key.Reveal()
+	o.Key = bot.Secret{} // Options() never hands the key back
+	log := o.Log.With().Str("component", provider).Logger()
+	ro := rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log, WaitHeaders: []string{"x-sib-ratelimit-reset"}}
 	wo := ro
-	wo.Retries = -1
-	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, pace: newPacer(o.RatePerSecond),
+	wo.NoRetry = true
+	c := &Client{r: rest.New(ro), w: rest.New(wo), o: o, pace: newPacer(o.RatePerSecond),
 		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
 		first:  names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetHeader("api-key", key.Reveal()).
+		r.SetHeader("api-key", key).
 			SetHeader("Accept", "application/json").
 			SetHeader("Content-Type", "application/json")
 		r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error { return c.pace.wait(req.Context()) })
 	}
-	return c
+	return c, nil
+}
+
+// Check makes the smallest authenticated read, for check-config.
+// API: GET /contacts/lists?limit=1 (reference §8: the contacts bucket, not
+// /account's 100 requests an hour)
+func (c *Client) Check(ctx context.Context) error {
+	resp, err := c.r.R().SetContext(ctx).SetQueryParam("limit", "1").Get("/contacts/lists")
+	return check(resp, err, "check credentials")
 }
 
 func names(configured string, fallbacks ...string) []string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,11 +14,44 @@ import (
 
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/brevo/brevotest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/internal/testlog"
 )
 
 const testKey = "xkeysib-0123456789abcdef0123456789abcdef-TESTONLY"
+
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+// withPolicy sets the retry policy for one test.
+func withPolicy(t *testing.T, p rest.Policy) {
+	saved := rest.Retry
+	rest.Retry = p
+	t.Cleanup(func() { rest.Retry = saved })
+}
+
+// newClient is brevo.New on url with key and o's knobs.
+func newClient(t testing.TB, url string, key bot.Secret, hc *http.Client, log zerolog.Logger, o brevo.Options) *brevo.Client {
+	t.Helper()
+	o.URL, o.Key, o.HTTPClient, o.Log = url, key, hc, log
+	c, err := brevo.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// New refuses what no request could use.
+func TestNewRefusesInvalidOptions(t *testing.T) {
+	for _, o := range []brevo.Options{{Key: bot.NewSecret(testKey)}, {URL: "api.brevo.com/v3", Key: bot.NewSecret(testKey)}, {URL: "https://api.brevo.com/v3"}} {
+		if _, err := brevo.New(o); err == nil {
+			t.Errorf("New(%+v) = nil error", o)
+		}
+	}
+}
 
 // setup starts a fake and a client on it (no pacing, fast retries, debug
 // log); at cleanup it checks that the key never reached the log.
@@ -28,14 +62,8 @@ func setup(t *testing.T, o brevo.Options) (*brevotest.Server, *brevo.Client) {
 	if o.RatePerSecond == 0 {
 		o.RatePerSecond = -1
 	}
-	if o.MinWait == 0 {
-		o.MinWait = time.Millisecond
-	}
-	if o.MaxWait == 0 {
-		o.MaxWait = 5 * time.Millisecond
-	}
 	logs := &testlog.Buffer{}
-	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
+	c := newClient(t, srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
 	t.Cleanup(func() {
 		if strings.Contains(logs.String(), testKey) {
 			t.Errorf("the API key is in the log:\n%s", logs.String())
@@ -79,7 +107,7 @@ func TestCheck(t *testing.T) {
 				w.Write([]byte(tc.body))
 			}))
 			defer ts.Close()
-			c := brevo.New(ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1, Retries: -1})
+			c := newClient(t, ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1})
 			_, err := c.Contact(t.Context(), "a@example.org")
 			if got := bot.KindOf(err); got != tc.want {
 				t.Errorf("kind = %v (%v), want %v", got, err, tc.want)
@@ -96,7 +124,7 @@ func TestBadKey(t *testing.T) {
 	srv := brevotest.New("the-real-key")
 	defer srv.Close()
 	logs := &testlog.Buffer{}
-	c := brevo.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), brevo.Options{RatePerSecond: -1})
+	c := newClient(t, srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), brevo.Options{RatePerSecond: -1})
 	_, err := c.AllContacts(t.Context())
 	if bot.KindOf(err) != bot.Denied {
 		t.Fatalf("AllContacts(bad key) = %v, want Denied", err)
@@ -133,7 +161,8 @@ func TestRateLimitHeaders(t *testing.T) {
 // TestBucketExhausted: with a bucket of 2 requests per 100 ms, reading 5
 // pages meets 429s, waits x-sib-ratelimit-reset and gets everything.
 func TestBucketExhausted(t *testing.T) {
-	srv, c := setup(t, brevo.Options{PageSize: 3, MaxWait: time.Second, Retries: 10})
+	withPolicy(t, rest.Policy{Retries: 10, MinWait: time.Millisecond, MaxWait: time.Second})
+	srv, c := setup(t, brevo.Options{PageSize: 3})
 	for i := range 11 {
 		srv.AddContact(brevotest.Contact{Email: brevotest.GeneratedEmail(i)})
 	}
@@ -154,7 +183,8 @@ func TestBucketExhausted(t *testing.T) {
 // TestResetHonoured: a 30 s reset outlives the context, so no retry is sent
 // (a backoff of 1 ms would have retried at once).
 func TestResetHonoured(t *testing.T) {
-	srv, c := setup(t, brevo.Options{MaxWait: time.Minute})
+	withPolicy(t, rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: time.Minute})
+	srv, c := setup(t, brevo.Options{})
 	srv.Fault.RateLimitNext(1, "x-sib-ratelimit-reset", "30")
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
@@ -193,7 +223,7 @@ func TestReadsRetried(t *testing.T) {
 }
 
 func TestHang(t *testing.T) {
-	srv, c := setup(t, brevo.Options{Retries: -1})
+	srv, c := setup(t, brevo.Options{})
 	srv.Fault.HangNext(1)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -203,7 +233,7 @@ func TestHang(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	c := brevo.New("http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{PageSize: 5000})
+	c := newClient(t, "http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{PageSize: 5000})
 	o := c.Options()
 	if o.PageSize != 1000 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" {
 		t.Errorf("Options() = %+v", o)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/brevo/brevotest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -114,11 +115,11 @@ func TestPagination(t *testing.T) {
 }
 
 func TestListContactsPartialFailure(t *testing.T) {
-	srv, c := setup(t, brevo.Options{PageSize: 10, Retries: -1})
+	srv, c := setup(t, brevo.Options{PageSize: 10})
 	l := srv.AddList("L")
 	srv.Generate(l, 200, 3)
 	srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("offset") == "60" })
-	srv.Fault.FailNext(1, 503, "")
+	srv.Fault.FailNext(1+rest.Retry.Retries, 503, "") // the retries fail too
 	got, err := c.ListContacts(t.Context(), l)
 	if bot.KindOf(err) != bot.Unavailable || got != nil {
 		t.Fatalf("ListContacts() = %d, %v; want nothing, Unavailable", len(got), err)
@@ -346,7 +347,7 @@ func TestAbsurdCountRefused(t *testing.T) {
 		w.Write([]byte(`{"contacts":[{"email":"a@x.fr","id":1,"emailBlacklisted":false,"modifiedAt":"2026-01-02T10:00:00.000+01:00","listIds":[2],"attributes":{}}],"count":900000000}`))
 	}))
 	defer ts.Close()
-	c := brevo.New(ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1, PageSize: 1})
+	c := newClient(t, ts.URL, bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{RatePerSecond: -1, PageSize: 1})
 	_, err := c.AllContacts(t.Context())
 	if bot.KindOf(err) != bot.Internal || !strings.Contains(err.Error(), "900000000") {
 		t.Errorf("AllContacts() = %v, want Internal naming the count", err)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/bot"
 )
@@ -19,7 +18,7 @@ func BenchmarkMailboxes(b *testing.B) {
 	for i := range 500 {
 		srv.AddMailbox(fmt.Sprintf("delegue%03d@anopex.test", i), 1024, float64(i))
 	}
-	c := cpanel.New(srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop())
+	c := newClient(b, srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop())
 	b.ReportAllocs()
 	for b.Loop() {
 		if m, err := c.Mailboxes(b.Context()); err != nil || len(m) != 500 {
@@ -34,7 +33,7 @@ func BenchmarkSetPassword(b *testing.B) {
 	srv := cpaneltest.New(user, token)
 	defer srv.Close()
 	srv.SeedDemo()
-	c := cpanel.New(srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop())
+	c := newClient(b, srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop())
 	pw, _ := bot.NewPassword()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -40,17 +40,35 @@ var (
 	_ bot.AccountQuota = (*Client)(nil)
 )
 
-// New returns a client of the cPanel account user at baseURL
-// ("https://mail.example.org:2083"; a trailing "/execute" is accepted). The
-// API token is revealed here only, into the Authorization header. hc is the
-// caller's (nil: a client with a 30 s timeout).
-func New(baseURL string, user string, token bot.Secret, hc *http.Client, log zerolog.Logger) *Client {
-	baseURL = strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/execute")
-	log = log.With().Str("component", provider).Logger()
-	r := rest.New(baseURL, hc, rest.Options{Log: log})
-	r.SetHeader("Authorization", "cpanel "+user+":"+token.Reveal())
+// Options configure a Client.
+type Options struct {
+	// URL is the account's cPanel ("https://mail.example.org:2083"; a
+	// trailing "/execute" is accepted).
+	URL string
+	// User is the cPanel account name and Token its API token.
+	User  string
+	Token bot.Secret
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
+}
+
+// New returns a client of the cPanel account o.User at o.URL. It refuses a
+// URL that is not http(s), or a missing user or token. The API token is
+// revealed here only, into the Authorization header.
+func New(o Options) (*Client, error) {
+	base := strings.TrimSuffix(strings.TrimRight(o.URL, "/"), "/execute")
+	if err := rest.CheckURL(base); err != nil {
+		return nil, fmt.Errorf("cpanel: %w", err)
+	}
+	if o.User == "" || o.Token.Empty() {
+		return nil, errors.New("cpanel: the user and the api token are required")
+	}
+	log := o.Log.With().Str("component", provider).Logger()
+	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log})
+	r.SetHeader("Authorization", "cpanel "+o.User+":"+o.Token.Reveal())
 	r.SetHeader("Accept", "application/json")
-	return &Client{r: r, log: log}
+	return &Client{r: r, log: log}, nil
 }
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).

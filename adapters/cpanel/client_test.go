@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/internal/testlog"
 )
@@ -27,6 +29,44 @@ const (
 	user  = "anopex"
 	token = "U7HMR63FGY292DQZ4H5BFH16JLYMO01M"
 )
+
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+// newClient is cpanel.New on a valid configuration.
+func newClient(t testing.TB, url, user string, token bot.Secret, hc *http.Client, log zerolog.Logger) *cpanel.Client {
+	t.Helper()
+	c, err := cpanel.New(cpanel.Options{URL: url, User: user, Token: token, HTTPClient: hc, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// New refuses what no request could use.
+func TestNewRefusesInvalidOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		o    cpanel.Options
+	}{
+		{"no url", cpanel.Options{User: user, Token: bot.NewSecret(token)}},
+		{"not http", cpanel.Options{URL: "ftp://mail.anopex.test:2083", User: user, Token: bot.NewSecret(token)}},
+		{"credentials in url", cpanel.Options{URL: "https://u:p@mail.anopex.test:2083", User: user, Token: bot.NewSecret(token)}},
+		{"no user", cpanel.Options{URL: "https://mail.anopex.test:2083", Token: bot.NewSecret(token)}},
+		{"no token", cpanel.Options{URL: "https://mail.anopex.test:2083", User: user}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if c, err := cpanel.New(tt.o); err == nil {
+				t.Errorf("New(%+v) = %v, nil; want an error", tt.o, c)
+			} else if strings.Contains(err.Error(), "u:p@") {
+				t.Errorf("error %q repeats the URL's credentials", err)
+			}
+		})
+	}
+}
 
 // setup starts a fake seeded by seed (nil: the demo association) and a
 // client with the right credentials.
@@ -39,7 +79,7 @@ func setup(t *testing.T, seed func(*cpaneltest.Server)) (*cpanel.Client, *cpanel
 	} else {
 		seed(srv)
 	}
-	return cpanel.New(srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop()), srv
+	return newClient(t, srv.URL(), user, bot.NewSecret(token), srv.Client(), zerolog.Nop()), srv
 }
 
 // serve starts a one-handler server (go-github's setup) for odd answers the
@@ -48,7 +88,7 @@ func serve(t *testing.T, h http.HandlerFunc) *cpanel.Client {
 	t.Helper()
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return cpanel.New(ts.URL, user, bot.NewSecret(token), ts.Client(), zerolog.Nop())
+	return newClient(t, ts.URL, user, bot.NewSecret(token), ts.Client(), zerolog.Nop())
 }
 
 func wantKind(t *testing.T, what string, err error, want bot.Kind) {
@@ -151,14 +191,14 @@ func TestAuthorizationHeader(t *testing.T) {
 
 func TestBadTokenDenied(t *testing.T) {
 	_, srv := setup(t, nil)
-	c := cpanel.New(srv.URL(), user, bot.NewSecret("WRONGTOKEN"), srv.Client(), zerolog.Nop())
+	c := newClient(t, srv.URL(), user, bot.NewSecret("WRONGTOKEN"), srv.Client(), zerolog.Nop())
 	wantKind(t, "Check", c.Check(t.Context()), bot.Denied)
 	if n := srv.Fault.Requests(); n != 1 {
 		t.Errorf("%d requests, want 1: an auth error is never retried", n)
 	}
 	_, err := c.Mailboxes(t.Context())
 	wantKind(t, "Mailboxes", err, bot.Denied)
-	wrongUser := cpanel.New(srv.URL(), "someone", bot.NewSecret(token), srv.Client(), zerolog.Nop())
+	wrongUser := newClient(t, srv.URL(), "someone", bot.NewSecret(token), srv.Client(), zerolog.Nop())
 	wantKind(t, "Check (wrong user)", wrongUser.Check(t.Context()), bot.Denied)
 }
 
@@ -225,7 +265,7 @@ func TestWritesNotRetried(t *testing.T) {
 			t.Cleanup(srv.Close)
 			srv.SeedDemo()
 			hc := &http.Client{Timeout: 300 * time.Millisecond, Transport: srv.Client().Transport}
-			c := cpanel.New(srv.URL(), user, bot.NewSecret(token), hc, zerolog.Nop())
+			c := newClient(t, srv.URL(), user, bot.NewSecret(token), hc, zerolog.Nop())
 			before := srv.Password("delegue75@anopex.test")
 			tt.inject(srv)
 			pw, _ := bot.NewPassword()
@@ -245,7 +285,7 @@ func TestHangTimesOut(t *testing.T) {
 	t.Cleanup(srv.Close)
 	srv.SeedDemo()
 	hc := &http.Client{Timeout: 300 * time.Millisecond, Transport: srv.Client().Transport}
-	c := cpanel.New(srv.URL(), user, bot.NewSecret(token), hc, zerolog.Nop())
+	c := newClient(t, srv.URL(), user, bot.NewSecret(token), hc, zerolog.Nop())
 
 	t.Run("read retried after a client timeout", func(t *testing.T) {
 		srv.Fault.Reset()
@@ -271,7 +311,7 @@ func TestHangTimesOut(t *testing.T) {
 	t.Run("connection refused", func(t *testing.T) {
 		dead := httptest.NewServer(http.NotFoundHandler())
 		dead.Close()
-		c := cpanel.New(dead.URL, user, bot.NewSecret(token), hc, zerolog.Nop())
+		c := newClient(t, dead.URL, user, bot.NewSecret(token), hc, zerolog.Nop())
 		wantKind(t, "Check", c.Check(t.Context()), bot.Unavailable)
 	})
 }
@@ -305,7 +345,7 @@ func TestWritesArePOSTForms(t *testing.T) {
 	t.Cleanup(srv.Close)
 	srv.SeedDemo()
 	rec := &recorder{next: srv.Client().Transport}
-	c := cpanel.New(srv.URL(), user, bot.NewSecret(token), &http.Client{Transport: rec}, zerolog.Nop())
+	c := newClient(t, srv.URL(), user, bot.NewSecret(token), &http.Client{Transport: rec}, zerolog.Nop())
 	ctx := t.Context()
 	pw := bot.NewSecret("Kq7-vX9!mZ2#pL4@wR8_")
 	calls := []struct {
@@ -370,12 +410,12 @@ func TestSecretsNeverLogged(t *testing.T) {
 	t.Cleanup(srv.Close)
 	srv.SeedDemo()
 	hc := &http.Client{Timeout: 300 * time.Millisecond, Transport: srv.Client().Transport}
-	c := cpanel.New(srv.URL(), user, bot.NewSecret(token), hc, log)
+	c := newClient(t, srv.URL(), user, bot.NewSecret(token), hc, log)
 	const badToken = "ZZBADTOKEN0000000000000000000000"
-	bad := cpanel.New(srv.URL(), user, bot.NewSecret(badToken), hc, log)
+	bad := newClient(t, srv.URL(), user, bot.NewSecret(badToken), hc, log)
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	gone := cpanel.New(dead.URL, user, bot.NewSecret(token), hc, log)
+	gone := newClient(t, dead.URL, user, bot.NewSecret(token), hc, log)
 
 	good, _ := bot.NewPassword()
 	weak := bot.NewSecret("azerty")

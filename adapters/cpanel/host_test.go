@@ -1,10 +1,8 @@
 package cpanel_test
 
 import (
-	"crypto/x509"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -178,27 +176,4 @@ func TestZoneNotBase64(t *testing.T) {
 	})
 	_, err := c.Zone(t.Context(), "anopex.test")
 	wantKind(t, "Zone with a bad line", err, bot.Internal)
-}
-
-func TestProbeTLS(t *testing.T) {
-	ts := httptest.NewTLSServer(http.NotFoundHandler())
-	t.Cleanup(ts.Close)
-	host := strings.TrimPrefix(ts.URL, "https://")
-	pool := x509.NewCertPool()
-	pool.AddCert(ts.Certificate())
-
-	trusted := &cpanel.TLSDialer{Timeout: 5 * time.Second, RootCAs: pool}
-	lc, err := trusted.ProbeTLS(t.Context(), host)
-	if err != nil || !lc.Verified || lc.NotAfter.IsZero() || lc.Host != host {
-		t.Errorf("ProbeTLS trusted = %+v, %v; want verified with an expiry", lc, err)
-	}
-	untrusted := &cpanel.TLSDialer{Timeout: 5 * time.Second, RootCAs: x509.NewCertPool()}
-	lc, err = untrusted.ProbeTLS(t.Context(), host)
-	if err != nil || lc.Verified || lc.VerifyErr == nil || lc.NotAfter.IsZero() {
-		t.Errorf("ProbeTLS untrusted = %+v, %v; want read but not verified", lc, err)
-	}
-	ts.Close()
-	if _, err := trusted.ProbeTLS(t.Context(), host); bot.KindOf(err) != bot.Unavailable {
-		t.Errorf("ProbeTLS of a closed port = %v, want kind unavailable", err)
-	}
 }

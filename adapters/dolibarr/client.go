@@ -11,6 +11,7 @@
 package dolibarr
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,15 +29,20 @@ import (
 
 const provider = "dolibarr"
 
-// Options tunes a Client. The zero value means the defaults.
+// Options configure a Client. URL and Key are required; the zero value of
+// the other fields means the defaults.
 type Options struct {
+	// URL is the API, ending in "/api/index.php" (for example
+	// https://erp.asso.fr/api/index.php), and Key the DOLAPIKEY of the
+	// bot's Dolibarr user, sent in a header, never in a URL.
+	URL string
+	Key bot.Secret
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
 	// PageSize is the limit asked per page (default 500: the reference's
 	// sensible maximum; Dolibarr itself has none).
 	PageSize int
-	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
-	// 100 ms, 5 s; Retries -1 for none).
-	Retries          int
-	MinWait, MaxWait time.Duration
 	// Now is the clock that decides Adherent.Active and StaffUser.Active
 	// (default time.Now).
 	Now func() time.Time
@@ -57,28 +63,46 @@ type Client struct {
 	now    func() time.Time
 }
 
-// New returns a client for the API at baseURL, which ends in
-// "/api/index.php" (for example https://erp.asso.fr/api/index.php). The key
-// is sent in the DOLAPIKEY header, never in a URL. hc may be nil.
-func New(baseURL string, key bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+// New returns a client for the API at o.URL. It refuses a URL that is not
+// http(s) and a missing key. Reads are retried (rest.Retry), writes never are.
+func New(o Options) (*Client, error) {
+	if err := rest.CheckURL(o.URL); err != nil {
+		return nil, fmt.Errorf("dolibarr: %w", err)
+	}
+	if o.Key.Empty() {
+		return nil, errors.New("dolibarr: the api key is required")
+	}
 	if o.PageSize <= 0 {
 		o.PageSize = DefaultPageSize
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	log = log.With().Str("component", provider).Logger()
-	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
+	key := o.Key.Reveal()
+	o.Key = bot.Secret{} // Options() never hands the key back
+	log := o.Log.With().Str("component", provider).Logger()
+	ro := rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log}
 	wo := ro
-	wo.Retries = -1
-	c := &Client{r: rest.New(baseURL, hc, ro), w: rest.New(baseURL, hc, wo), o: o, now: o.Now,
+	wo.NoRetry = true
+	c := &Client{r: rest.New(ro), w: rest.New(wo), o: o, now: o.Now,
 		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetHeader("DOLAPIKEY", key.Reveal()).
+		r.SetHeader("DOLAPIKEY", key).
 			SetHeader("Accept", "application/json").
 			SetHeader("Content-Type", "application/json")
 	}
-	return c
+	return c, nil
+}
+
+// Check makes the smallest authenticated read, for check-config.
+// API: GET /members?limit=1 (reference §10: 200 [] or, before v19, 404
+// "No member found" both mean the key is accepted)
+func (c *Client) Check(ctx context.Context) error {
+	resp, err := c.r.R().SetContext(ctx).SetQueryParam("limit", "1").Get("/members")
+	if err == nil && resp.StatusCode() == http.StatusNotFound && strings.Contains(message(resp.Body()), "No member found") {
+		return nil
+	}
+	return check(resp, err, "check credentials")
 }
 
 // Options returns the options in force (defaults filled in).

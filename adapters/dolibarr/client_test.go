@@ -3,6 +3,7 @@ package dolibarr_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/dolibarr"
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/internal/testlog"
 )
@@ -22,20 +24,48 @@ var now = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 
 // setup starts a fake and a client on it with fast retries and a debug log;
 // at cleanup it checks that the key never reached the log.
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+// newClient is dolibarr.New on url with key and o's knobs.
+func newClient(t testing.TB, url string, key bot.Secret, hc *http.Client, log zerolog.Logger, o dolibarr.Options) *dolibarr.Client {
+	t.Helper()
+	o.URL, o.Key, o.HTTPClient, o.Log = url, key, hc, log
+	c, err := dolibarr.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// New refuses what no request could use; Check accepts the fake's key and
+// refuses another.
+func TestNewAndCheck(t *testing.T) {
+	for _, o := range []dolibarr.Options{{Key: bot.NewSecret(testKey)}, {URL: "erp.anopex.test/api/index.php", Key: bot.NewSecret(testKey)}, {URL: "https://erp.anopex.test/api/index.php"}} {
+		if _, err := dolibarr.New(o); err == nil {
+			t.Errorf("New(%+v) = nil error", o)
+		}
+	}
+	srv, c := setup(t, dolibarr.Options{})
+	if err := c.Check(t.Context()); err != nil {
+		t.Errorf("Check() = %v", err)
+	}
+	bad := newClient(t, srv.URL(), bot.NewSecret("not-the-key"), nil, zerolog.Nop(), dolibarr.Options{})
+	if err := bad.Check(t.Context()); bot.KindOf(err) != bot.Denied {
+		t.Errorf("Check() with a wrong key = %v, want denied", err)
+	}
+}
+
 func setup(t *testing.T, o dolibarr.Options) (*dolibarrtest.Server, *dolibarr.Client) {
 	t.Helper()
 	srv := dolibarrtest.New(testKey)
 	t.Cleanup(srv.Close)
 	srv.SetClock(func() time.Time { return now })
 	logs := &testlog.Buffer{}
-	if o.MinWait == 0 {
-		o.MinWait = time.Millisecond
-	}
-	if o.MaxWait == 0 {
-		o.MaxWait = 5 * time.Millisecond
-	}
 	o.Now = func() time.Time { return now }
-	c := dolibarr.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
+	c := newClient(t, srv.URL(), bot.NewSecret(testKey), nil, zerolog.New(logs).Level(zerolog.DebugLevel), o)
 	t.Cleanup(func() {
 		if strings.Contains(logs.String(), testKey) {
 			t.Errorf("the API key is in the log:\n%s", logs.String())
@@ -86,9 +116,14 @@ func TestCheckErrorKinds(t *testing.T) {
 			if tc.fault != nil {
 				tc.fault(srv)
 			}
+			if tc.key == "" { // refused before any request now
+				if _, err := dolibarr.New(dolibarr.Options{URL: srv.URL()}); err == nil {
+					t.Fatal("New without a key = nil error")
+				}
+				return
+			}
 			logs := &testlog.Buffer{}
-			c := dolibarr.New(srv.URL(), bot.NewSecret(tc.key), nil, zerolog.New(logs).Level(zerolog.DebugLevel),
-				dolibarr.Options{MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond})
+			c := newClient(t, srv.URL(), bot.NewSecret(tc.key), nil, zerolog.New(logs).Level(zerolog.DebugLevel), dolibarr.Options{})
 			_, err := c.Adherents(t.Context())
 			if got := bot.KindOf(err); got != tc.want {
 				t.Fatalf("Adherents() kind = %v (%v), want %v", got, err, tc.want)
@@ -136,7 +171,10 @@ func TestReadsRetried(t *testing.T) {
 // TestRetryAfterHonoured shows the wait comes from Retry-After and not from
 // the short backoff: a 30 s wait outlives the context, so no second request.
 func TestRetryAfterHonoured(t *testing.T) {
-	srv, c := setup(t, dolibarr.Options{MinWait: time.Millisecond, MaxWait: time.Minute})
+	saved := rest.Retry
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: time.Minute}
+	t.Cleanup(func() { rest.Retry = saved })
+	srv, c := setup(t, dolibarr.Options{})
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "a@example.org"})
 	srv.Fault.RateLimitNext(1, "Retry-After", "30")
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
@@ -151,7 +189,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestHangEndsWithContext(t *testing.T) {
-	srv, c := setup(t, dolibarr.Options{Retries: -1})
+	srv, c := setup(t, dolibarr.Options{})
 	srv.Fault.HangNext(1)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -163,7 +201,7 @@ func TestHangEndsWithContext(t *testing.T) {
 }
 
 func TestOptionsDefaults(t *testing.T) {
-	c := dolibarr.New("http://127.0.0.1:1/api/index.php", bot.NewSecret(testKey), nil, zerolog.Nop(), dolibarr.Options{})
+	c := newClient(t, "http://127.0.0.1:1/api/index.php", bot.NewSecret(testKey), nil, zerolog.Nop(), dolibarr.Options{})
 	o := c.Options()
 	if o.PageSize != dolibarr.DefaultPageSize || o.Now == nil {
 		t.Errorf("Options() = %+v, want page size %d, a clock", o, dolibarr.DefaultPageSize)
@@ -174,8 +212,7 @@ func TestTransportErrorIsUnavailable(t *testing.T) {
 	srv := dolibarrtest.New(testKey)
 	url := srv.URL()
 	srv.Close()
-	c := dolibarr.New(url, bot.NewSecret(testKey), &http.Client{Timeout: time.Second}, zerolog.Nop(),
-		dolibarr.Options{Retries: -1})
+	c := newClient(t, url, bot.NewSecret(testKey), &http.Client{Timeout: time.Second}, zerolog.Nop(), dolibarr.Options{})
 	_, err := c.Adherents(t.Context())
 	if bot.KindOf(err) != bot.Unavailable {
 		t.Errorf("Adherents() on a closed server = %v, want Unavailable", err)

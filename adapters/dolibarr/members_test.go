@@ -14,6 +14,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/dolibarr"
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -115,10 +116,10 @@ func TestAdherentsPagination(t *testing.T) {
 }
 
 func TestAdherentsPartialFailure(t *testing.T) {
-	srv, c := setup(t, dolibarr.Options{PageSize: 10, Retries: -1})
+	srv, c := setup(t, dolibarr.Options{PageSize: 10})
 	srv.Generate(100, 1)
 	srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "4" })
-	srv.Fault.FailNext(1, http.StatusServiceUnavailable, "")
+	srv.Fault.FailNext(1+rest.Retry.Retries, http.StatusServiceUnavailable, "") // the retries fail too
 	got, err := c.Adherents(t.Context())
 	if bot.KindOf(err) != bot.Unavailable || got != nil {
 		t.Fatalf("Adherents() = %d members, %v; want nothing and Unavailable", len(got), err)
@@ -229,7 +230,7 @@ func TestAdherentActiveFollowsClock(t *testing.T) {
 		at   time.Time
 		want bool
 	}{{end.Add(-time.Hour), true}, {end, true}, {end.Add(time.Second), false}} {
-		c := dolibarr.New(srv.URL(), bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{Now: func() time.Time { return tc.at }})
+		c := newClient(t, srv.URL(), bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{Now: func() time.Time { return tc.at }})
 		a, err := c.Adherent(t.Context(), "1")
 		if err != nil || a.Active != tc.want {
 			t.Errorf("at %v: Active = %v, %v; want %v", tc.at, a.Active, err, tc.want)
@@ -244,7 +245,7 @@ func TestCappedPageRefused(t *testing.T) {
 		w.Write([]byte(`{"data":[{"id":"1","statut":"1"},{"id":"2","statut":"1"}],"pagination":{"total":10,"page":0,"page_count":5,"limit":2}}`))
 	}))
 	defer ts.Close()
-	c := dolibarr.New(ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 5})
+	c := newClient(t, ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 5})
 	if _, err := c.Adherents(t.Context()); bot.KindOf(err) != bot.Internal {
 		t.Errorf("Adherents() = %v, want Internal", err)
 	}
@@ -259,7 +260,7 @@ func TestAbsurdTotalRefused(t *testing.T) {
 		w.Write([]byte(`{"data":[{"id":"1","statut":"1"},{"id":"2","statut":"1"}],"pagination":{"total":900000000,"page":0,"page_count":450000000,"limit":2}}`))
 	}))
 	defer ts.Close()
-	c := dolibarr.New(ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 2})
+	c := newClient(t, ts.URL, bot.NewSecret(testKey), nil, zerolog0(), dolibarr.Options{PageSize: 2})
 	_, err := c.Adherents(t.Context())
 	if bot.KindOf(err) != bot.Internal || !strings.Contains(err.Error(), "900000000") {
 		t.Errorf("Adherents() = %v, want Internal naming the total", err)

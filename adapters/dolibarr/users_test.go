@@ -50,7 +50,7 @@ func TestUsers(t *testing.T) {
 func TestUsersDenied(t *testing.T) {
 	srv, _ := setup(t, dolibarr.Options{})
 	srv.AddKey("members-only", "reader", false, dolibarrtest.RightMembersRead)
-	c := dolibarr.New(srv.URL(), bot.NewSecret("members-only"), nil, zerolog0(), dolibarr.Options{})
+	c := newClient(t, srv.URL(), bot.NewSecret("members-only"), nil, zerolog0(), dolibarr.Options{})
 	if _, err := c.Users(t.Context()); bot.KindOf(err) != bot.Denied {
 		t.Errorf("Users() without user/user/lire = %v, want Denied", err)
 	}

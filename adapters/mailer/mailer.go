@@ -26,11 +26,12 @@ import (
 
 const provider = "mailer"
 
-// Settings describe the SMTP server and the sender.
-type Settings struct {
+// Options describe the SMTP server, its credentials and the sender.
+type Options struct {
 	Host     string // smtp.anopex.fr
 	Port     int    // default 587 (465 with TLS "tls")
 	Username string // empty: no authentication
+	Password bot.Secret
 	From     string // the association's sending address
 	FromName string // "Anopex — opsbot"
 	// TLS is "starttls" (default: STARTTLS is mandatory), "tls" (implicit
@@ -43,21 +44,22 @@ type Settings struct {
 	Timeout time.Duration
 	// Now is the clock of the Date header and the Message-IDs (default time.Now).
 	Now func() time.Time
+	Log zerolog.Logger
 }
 
 // Client sends e-mail. It is safe for concurrent use: each Send opens its own
 // SMTP session.
 type Client struct {
-	set  Settings
+	set  Options
 	pass string
 	log  zerolog.Logger
 }
 
 var _ bot.MailSender = (*Client)(nil)
 
-// New checks the settings and returns a client. The password is revealed
+// New checks the options and returns a client. The password is revealed
 // here only; it is handed to go-mail for each session and never logged.
-func New(s Settings, password bot.Secret, log zerolog.Logger) (*Client, error) {
+func New(s Options) (*Client, error) {
 	if s.Host == "" {
 		return nil, errors.New("mailer: the SMTP host is required")
 	}
@@ -92,7 +94,7 @@ func New(s Settings, password bot.Secret, log zerolog.Logger) (*Client, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	return &Client{set: s, pass: password.Reveal(), log: log.With().Str("component", provider).Logger()}, nil
+	return &Client{set: s, pass: s.Password.Reveal(), log: s.Log.With().Str("component", provider).Logger()}, nil
 }
 
 // From returns the sending address.

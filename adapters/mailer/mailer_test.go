@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
@@ -27,9 +26,9 @@ func setup(t *testing.T) (*mailer.Client, *mailertest.Server) {
 
 func client(t *testing.T, srv *mailertest.Server, pass string) *mailer.Client {
 	t.Helper()
-	c, err := mailer.New(mailer.Settings{Host: srv.Host(), Port: srv.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test",
-		FromName: "Anopex — opsbot", TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second, Now: func() time.Time { return now }},
-		bot.NewSecret(pass), zerolog.Nop())
+	c, err := mailer.New(mailer.Options{Host: srv.Host(), Port: srv.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test",
+		FromName: "Anopex — opsbot", TLSConfig: srv.TLSConfig(), Timeout: 5 * time.Second, Now: func() time.Time { return now },
+		Password: bot.NewSecret(pass)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,8 +139,8 @@ func TestSendErrors(t *testing.T) {
 func TestNoTLSNoAuth(t *testing.T) {
 	srv := mailertest.New("opsbot@anopex.test", password)
 	t.Cleanup(srv.Close)
-	c, err := mailer.New(mailer.Settings{Host: srv.Host(), Port: srv.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test", TLS: "none"},
-		bot.NewSecret(password), zerolog.Nop())
+	c, err := mailer.New(mailer.Options{Host: srv.Host(), Port: srv.Port(), Username: "opsbot@anopex.test", From: "opsbot@anopex.test", TLS: "none",
+		Password: bot.NewSecret(password)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,14 +169,14 @@ func TestCanceledContext(t *testing.T) {
 }
 
 func TestNewRefusesBadSettings(t *testing.T) {
-	for _, s := range []mailer.Settings{
+	for _, s := range []mailer.Options{
 		{From: "opsbot@anopex.test"},
 		{Host: "smtp.anopex.test", From: "pas une adresse"},
 		{Host: "smtp.anopex.test", From: "opsbot@anopex.test", TLS: "none"},
 		{Host: "smtp.anopex.test", From: "opsbot@anopex.test", TLS: "ssl3"},
 		{Host: "smtp.anopex.test", From: "opsbot@anopex.test", FromName: "a\r\nBcc: x"},
 	} {
-		if _, err := mailer.New(s, bot.Secret{}, zerolog.Nop()); err == nil {
+		if _, err := mailer.New(s); err == nil {
 			t.Errorf("New(%+v) = nil error, want one", s)
 		}
 	}

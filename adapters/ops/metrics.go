@@ -6,7 +6,7 @@
 //	opsbot_commands_total{command,outcome}                  EngineConfig.Observe = m.CommandDone
 //	opsbot_change_requests{state}                           read from the store at each scrape (m.CollectRequests)
 //	opsbot_provider_request_duration_seconds{provider,method,code}
-//	opsbot_provider_errors_total{provider,class}            m.Transport(provider, …) or rest.Options.OnRequest = m.OnRequest(provider)
+//	opsbot_provider_errors_total{provider,class}            every provider's *http.Client is m.Client(provider, hc)
 //	opsbot_check_runs_total{check,result}
 //	opsbot_check_duration_seconds{check}
 //	opsbot_check_firing{check}                              SchedulerConfig.Observe = m.CheckDone
@@ -79,11 +79,6 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // CommandDone counts one command outcome; it fits bot.EngineConfig.Observe.
 func (m *Metrics) CommandDone(path, outcome string) {
 	m.commands.WithLabelValues(path, outcome).Inc()
-}
-
-// OnRequest returns the hook of rest.Options.OnRequest for provider.
-func (m *Metrics) OnRequest(provider string) func(method string, status int, d time.Duration) {
-	return func(method string, status int, d time.Duration) { m.request(provider, method, status, d) }
 }
 
 func (m *Metrics) request(provider, method string, status int, d time.Duration) {

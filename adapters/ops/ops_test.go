@@ -24,7 +24,7 @@ func TestCountersAndGauges(t *testing.T) {
 	m.CommandDone("mail quota", "ok")
 	m.CommandDone("mail quota", "ok")
 	m.CommandDone("mail passwd", "requested")
-	on := m.OnRequest("brevo")
+	on := func(method string, status int, d time.Duration) { m.request("brevo", method, status, d) }
 	on("GET", 200, 30*time.Millisecond)
 	on("GET", 429, time.Millisecond)
 	on("GET", 0, time.Second)

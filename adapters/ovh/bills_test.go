@@ -81,7 +81,7 @@ func TestBillingPay(t *testing.T) {
 			t.Cleanup(srv.Close)
 			seedBills(srv)
 			srv.SetPaymentMean("bankAccount", 4242)
-			c := client(srv, appKey, appSecret, consumerKey, ovh.Settings{PaymentMean: tt.mean, PaymentMeanID: tt.meanID})
+			c := client(srv, appKey, appSecret, consumerKey, ovh.Options{PaymentMean: tt.mean, PaymentMeanID: tt.meanID})
 			p, err := c.Billing.Pay(t.Context(), tt.bill)
 			if tt.wantKind != bot.Internal {
 				if bot.KindOf(err) != tt.wantKind {

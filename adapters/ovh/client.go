@@ -35,8 +35,16 @@ import (
 
 const provider = "ovh"
 
-// Settings are the account's choices that are not credentials.
-type Settings struct {
+// Options configure a Client: the endpoint, the credentials, and the
+// account's choices that are not credentials.
+type Options struct {
+	// Endpoint is a go-ovh endpoint name ("ovh-eu") or a URL ending in /1.0
+	// (a fake server's).
+	Endpoint string
+	// AppKey, AppSecret and ConsumerKey are the application's credentials
+	// and the consumer key it was granted.
+	AppKey                 string
+	AppSecret, ConsumerKey bot.Secret
 	// Product and ServiceName describe the service tickets are about (the
 	// Dolibarr server: "vps", "vps-1a2b3c4d.vps.ovh.net"); both optional.
 	Product, ServiceName string
@@ -47,6 +55,10 @@ type Settings struct {
 	PaymentMeanID int64
 	// Now is the clock used for the twelve-month bill window (default time.Now).
 	Now func() time.Time
+	// HTTPClient is the caller's and is not modified (nil: a client with a
+	// 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
 }
 
 // Client talks to one OVH account. Like go-github's services, its API areas
@@ -57,7 +69,7 @@ type Client struct {
 
 	r        *resty.Client
 	endpoint string
-	set      Settings
+	set      Options
 	log      zerolog.Logger
 
 	mu     sync.Mutex // go-ovh's NewRequest writes its http.Client's Timeout: one signer at a time
@@ -75,44 +87,52 @@ var (
 	_ bot.Invoices = (*Billing)(nil)
 )
 
-// New returns a client of the API at baseURL: a go-ovh endpoint name
-// ("ovh-eu") or a URL ending in /1.0 (a fake server's). The application
-// secret and the consumer key are revealed here only, to the signer. hc is
-// the caller's and is not modified (nil: a client with a 30 s timeout).
-func New(baseURL, appKey string, appSecret, consumerKey bot.Secret, s Settings, hc *http.Client, log zerolog.Logger) *Client {
+// New returns a client of the API at o.Endpoint. It refuses an endpoint
+// that is neither a go-ovh name nor an http(s) URL, and missing
+// credentials. The application secret and the consumer key are revealed
+// here only, to the signer.
+func New(o Options) (*Client, error) {
+	baseURL := o.Endpoint
 	if u, ok := goovh.Endpoints[baseURL]; ok {
 		baseURL = u
 	}
 	baseURL = strings.TrimRight(baseURL, "/")
+	if err := rest.CheckURL(baseURL); err != nil {
+		return nil, fmt.Errorf("ovh: endpoint: %w", err)
+	}
+	if o.AppKey == "" || o.AppSecret.Empty() || o.ConsumerKey.Empty() {
+		return nil, errors.New("ovh: the application key, the application secret and the consumer key are required")
+	}
+	hc := o.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	if s.Now == nil {
-		s.Now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	timeout := hc.Timeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
-	log = log.With().Str("component", provider).Logger()
+	log := o.Log.With().Str("component", provider).Logger()
 	c := &Client{
-		endpoint: baseURL, set: s, log: log,
-		r: rest.New(baseURL, hc, rest.Options{Log: log}),
+		endpoint: baseURL, set: o, log: log,
+		r: rest.New(rest.Options{BaseURL: baseURL, HTTPClient: hc, Log: log}),
 		// A literal client, not goovh.NewClient: that one also reads
 		// OVH_* variables and ovh.conf files, which must not change what
 		// the configuration says.
 		signer: &goovh.Client{
-			AppKey: appKey, AppSecret: appSecret.Reveal(), ConsumerKey: consumerKey.Reveal(),
+			AppKey: o.AppKey, AppSecret: o.AppSecret.Reveal(), ConsumerKey: o.ConsumerKey.Reveal(),
 			Client:  &http.Client{Transport: hc.Transport, Timeout: timeout, Jar: hc.Jar},
 			Timeout: timeout,
 		},
 	}
 	if err := c.signer.SetEndpoint(baseURL); err != nil {
-		panic(err) // unreachable: the trailing slash was trimmed
+		return nil, fmt.Errorf("ovh: endpoint: %w", err)
 	}
 	c.Support, c.Billing = &Support{c}, &Billing{c}
 	c.r.SetPreRequestHook(func(_ *resty.Client, req *http.Request) error { return c.sign(req) })
-	return c
+	return c, nil
 }
 
 // signedHeaders are the headers go-ovh sets that resty's request must carry.

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/adapters/ovh"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/bot"
@@ -31,14 +31,56 @@ func setup(t *testing.T) (*ovh.Client, *ovhtest.Server) {
 	t.Helper()
 	srv := ovhtest.New(appKey, appSecret, consumerKey)
 	t.Cleanup(srv.Close)
-	return client(srv, appKey, appSecret, consumerKey, ovh.Settings{}), srv
+	return client(srv, appKey, appSecret, consumerKey, ovh.Options{}), srv
 }
 
-func client(srv *ovhtest.Server, ak, as, ck string, s ovh.Settings) *ovh.Client {
-	if s.Now == nil {
-		s.Now = func() time.Time { return fixedNow }
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+// client returns ovh.New on srv with the credentials and the settings of o.
+func client(srv *ovhtest.Server, ak, as, ck string, o ovh.Options) *ovh.Client {
+	if o.Now == nil {
+		o.Now = func() time.Time { return fixedNow }
 	}
-	return ovh.New(srv.URL(), ak, bot.NewSecret(as), bot.NewSecret(ck), s, srv.Client(), zerolog.Nop())
+	o.Endpoint, o.AppKey, o.AppSecret, o.ConsumerKey, o.HTTPClient = srv.URL(), ak, bot.NewSecret(as), bot.NewSecret(ck), srv.Client()
+	c, err := ovh.New(o)
+	if err != nil {
+		panic(err) // the tests' options are valid
+	}
+	return c
+}
+
+// New refuses what no request could use, naming neither secret.
+func TestNewRefusesInvalidOptions(t *testing.T) {
+	ok := ovh.Options{Endpoint: "ovh-eu", AppKey: appKey, AppSecret: bot.NewSecret(appSecret), ConsumerKey: bot.NewSecret(consumerKey)}
+	if _, err := ovh.New(ok); err != nil {
+		t.Fatalf("New(ovh-eu) = %v", err)
+	}
+	tests := []struct {
+		name   string
+		change func(*ovh.Options)
+	}{
+		{"no endpoint", func(o *ovh.Options) { o.Endpoint = "" }},
+		{"unknown endpoint name", func(o *ovh.Options) { o.Endpoint = "ovh-mars" }},
+		{"no application key", func(o *ovh.Options) { o.AppKey = "" }},
+		{"no application secret", func(o *ovh.Options) { o.AppSecret = bot.Secret{} }},
+		{"no consumer key", func(o *ovh.Options) { o.ConsumerKey = bot.Secret{} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := ok
+			tt.change(&o)
+			_, err := ovh.New(o)
+			if err == nil {
+				t.Fatalf("New(%+v) = nil error", o)
+			}
+			if strings.Contains(err.Error(), appSecret) || strings.Contains(err.Error(), consumerKey) {
+				t.Errorf("error %q holds a credential", err)
+			}
+		})
+	}
 }
 
 func TestCheck(t *testing.T) {
@@ -105,7 +147,7 @@ func TestAuthErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.SetRules(tt.rules)
 			t.Cleanup(func() { srv.SetRules(nil) })
-			c := client(srv, tt.ak, tt.as, tt.ck, ovh.Settings{})
+			c := client(srv, tt.ak, tt.as, tt.ck, ovh.Options{})
 			_, err := c.Support.List(t.Context())
 			if bot.KindOf(err) != bot.Denied {
 				t.Fatalf("List = %v, want kind denied", err)
@@ -233,8 +275,12 @@ func TestErrorMapping(t *testing.T) {
 			})
 			hs := httptest.NewServer(mux)
 			t.Cleanup(hs.Close)
-			c := ovh.New(hs.URL+"/1.0", appKey, bot.NewSecret(appSecret), bot.NewSecret(consumerKey), ovh.Settings{}, hs.Client(), zerolog.Nop())
-			err := c.Support.Reply(t.Context(), "1", "x")
+			c, err := ovh.New(ovh.Options{Endpoint: hs.URL + "/1.0", AppKey: appKey, AppSecret: bot.NewSecret(appSecret),
+				ConsumerKey: bot.NewSecret(consumerKey), HTTPClient: hs.Client()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Support.Reply(t.Context(), "1", "x")
 			if got := bot.KindOf(err); got != tt.want {
 				t.Errorf("Reply = %v (kind %v), want kind %v", err, got, tt.want)
 			}
@@ -281,5 +327,5 @@ func benchSetup(b *testing.B) (*ovhtest.Server, *ovh.Client) {
 	b.Helper()
 	srv := ovhtest.New(appKey, appSecret, consumerKey)
 	b.Cleanup(srv.Close)
-	return srv, client(srv, appKey, appSecret, consumerKey, ovh.Settings{})
+	return srv, client(srv, appKey, appSecret, consumerKey, ovh.Options{})
 }

@@ -19,7 +19,7 @@ func TestOpenShowReply(t *testing.T) {
 	var clock atomic.Int64 // the fake's clock, moved by the test
 	clock.Store(fixedNow.Unix())
 	srv.SetClock(func() time.Time { return time.Unix(clock.Load(), 0) })
-	c := client(srv, appKey, appSecret, consumerKey, ovh.Settings{Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net"})
+	c := client(srv, appKey, appSecret, consumerKey, ovh.Options{Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net"})
 	ctx := t.Context()
 
 	opened, err := c.Support.Open(ctx, "Serveur Dolibarr injoignable", "Bonjour,\nle VPS ne répond plus.")

@@ -7,6 +7,7 @@ package planethoster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -35,17 +36,35 @@ type Client struct {
 
 var _ bot.HostingInfo = (*Client)(nil)
 
-// New returns a client of the API at baseURL (https://api.planethoster.net)
-// with the API user and key of the client area's API section. The key is
-// revealed here only, into the X-API-KEY header.
-func New(baseURL, user string, key bot.Secret, hc *http.Client, log zerolog.Logger) *Client {
-	log = log.With().Str("component", provider).Logger()
-	r := rest.New(baseURL, hc, rest.Options{Log: log}).
-		SetHeader("X-API-USER", user).
-		SetHeader("X-API-KEY", key.Reveal()).
+// Options configure a Client.
+type Options struct {
+	// URL is the API (https://api.planethoster.net).
+	URL string
+	// User and Key are the API user and key of the client area's API section.
+	User string
+	Key  bot.Secret
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
+}
+
+// New returns a client of the API at o.URL. It refuses a URL that is not
+// http(s) and missing credentials. The key is revealed here only, into the
+// X-API-KEY header.
+func New(o Options) (*Client, error) {
+	if err := rest.CheckURL(o.URL); err != nil {
+		return nil, fmt.Errorf("planethoster: %w", err)
+	}
+	if o.User == "" || o.Key.Empty() {
+		return nil, errors.New("planethoster: the api user and key are required")
+	}
+	log := o.Log.With().Str("component", provider).Logger()
+	r := rest.New(rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log}).
+		SetHeader("X-API-USER", o.User).
+		SetHeader("X-API-KEY", o.Key.Reveal()).
 		SetHeader("Accept", "application/json").
 		SetAllowGetMethodPayload(true) // N0C list endpoints take a JSON body on GET
-	return &Client{r: r, log: log}
+	return &Client{r: r, log: log}, nil
 }
 
 // errorJSON is the reseller/World error body; n0cJSON the N0C envelope.

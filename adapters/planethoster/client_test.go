@@ -1,13 +1,14 @@
 package planethoster_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/adapters/planethoster"
 	"github.com/anopex/opsbot/adapters/planethoster/planethostertest"
 	"github.com/anopex/opsbot/bot"
@@ -20,7 +21,35 @@ func setup(t *testing.T) (*planethoster.Client, *planethostertest.Server) {
 	srv := planethostertest.New("ph-api-7f3a", key)
 	t.Cleanup(srv.Close)
 	srv.SeedDemo()
-	return planethoster.New(srv.URL(), "ph-api-7f3a", bot.NewSecret(key), srv.Client(), zerolog.Nop()), srv
+	return newClient(t, srv, "ph-api-7f3a", key), srv
+}
+
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+func newClient(t *testing.T, srv *planethostertest.Server, user, key string) *planethoster.Client {
+	t.Helper()
+	c, err := planethoster.New(planethoster.Options{URL: srv.URL(), User: user, Key: bot.NewSecret(key), HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// New refuses what no request could use.
+func TestNewRefusesInvalidOptions(t *testing.T) {
+	for _, o := range []planethoster.Options{
+		{User: "u", Key: bot.NewSecret(key)},
+		{URL: "api.planethoster.net", User: "u", Key: bot.NewSecret(key)},
+		{URL: "https://api.planethoster.net", Key: bot.NewSecret(key)},
+		{URL: "https://api.planethoster.net", User: "u"},
+	} {
+		if _, err := planethoster.New(o); err == nil {
+			t.Errorf("New(%+v) = nil error", o)
+		}
+	}
 }
 
 func TestAccount(t *testing.T) {
@@ -75,7 +104,7 @@ func TestErrors(t *testing.T) {
 			if tt.key != "" {
 				k = tt.key
 			}
-			c := planethoster.New(srv.URL(), "u", bot.NewSecret(k), srv.Client(), zerolog.Nop())
+			c := newClient(t, srv, "u", k)
 			_, err := c.Account(t.Context())
 			if bot.KindOf(err) != tt.want {
 				t.Fatalf("Account = %v, want kind %v", err, tt.want)

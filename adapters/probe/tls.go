@@ -104,8 +104,7 @@ func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
 func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {
 	l, key := c.o.Locale, "tls:"+t.Name
 	host, _, _ := net.SplitHostPort(t.Name)
-	d := tls.Dialer{Config: &tls.Config{ServerName: host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
-	conn, err := d.DialContext(ctx, "tcp", t.Addr)
+	certs, err := dialTLS(ctx, t.Addr, host)
 	if err != nil {
 		n := c.streaks.fail(key)
 		if n < c.o.Failures {
@@ -115,10 +114,75 @@ func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {
 			Title:  fmt.Sprintf(l.Pick("Connexion TLS à %s impossible : %s (%d échecs de suite)", "TLS connection to %s failed: %s (%d failures in a row)"), t.Name, reason(l, err), n),
 			Detail: l.Pick("Le certificat n'a pas pu être vérifié.", "The certificate could not be checked.")}
 	}
-	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
-	conn.Close()
 	c.streaks.ok(key)
 	return c.judge(key, t.Name, host, certs)
+}
+
+// dialTLS connects to addr, completes a handshake for the name host without
+// verifying, and returns the chain the server presented: the caller
+// verifies it, so that an expired or mismatched certificate is reported
+// rather than hidden behind a handshake error. This is the one TLS dial of
+// opsbot (the alert check and host ssl's live read).
+func dialTLS(ctx context.Context, addr, host string) ([]*x509.Certificate, error) {
+	d := tls.Dialer{Config: &tls.Config{ServerName: host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	return conn.(*tls.Conn).ConnectionState().PeerCertificates, nil
+}
+
+// verify checks certs (leaf first) for host against roots (nil: the
+// system's) at now, and returns the verified chains.
+func verify(certs []*x509.Certificate, host string, roots *x509.CertPool, now time.Time) ([][]*x509.Certificate, error) {
+	inter := x509.NewCertPool()
+	for _, ct := range certs[1:] {
+		inter.AddCert(ct)
+	}
+	return certs[0].Verify(x509.VerifyOptions{DNSName: host, Roots: roots, Intermediates: inter, CurrentTime: now})
+}
+
+// Prober reads the certificate a host presents: host ssl's live check of
+// the sites and mail hosts, beside what cPanel says is installed.
+type Prober struct {
+	// Timeout bounds the dial and the handshake (default 10 s).
+	Timeout time.Duration
+	// Roots verify the chain; nil means the system's.
+	Roots *x509.CertPool
+}
+
+var _ bot.TLSProber = Prober{}
+
+// ProbeTLS dials hostport ("mail.anopex.fr:993"; ":443" when the port is
+// missing) and reads its certificate. A certificate that does not verify is
+// not an error: LiveCert says why. Errors: Unavailable (no connection or no
+// certificate within the timeout).
+func (p Prober) ProbeTLS(ctx context.Context, hostport string) (bot.LiveCert, error) {
+	const op = "tls check"
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = hostport, "443"
+	}
+	addr := net.JoinHostPort(host, port)
+	timeout := p.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	certs, err := dialTLS(ctx, addr, host)
+	if err == nil && len(certs) == 0 {
+		err = errors.New("no certificate presented")
+	}
+	if err != nil {
+		return bot.LiveCert{Host: addr}, &bot.Error{Provider: "tls", Op: op, Kind: bot.Unavailable, Err: err}
+	}
+	leaf := certs[0]
+	lc := bot.LiveCert{Host: addr, Subject: leaf.Subject.CommonName, Issuer: leaf.Issuer.CommonName, DNSNames: leaf.DNSNames, NotAfter: leaf.NotAfter}
+	_, lc.VerifyErr = verify(certs, host, p.Roots, time.Now())
+	lc.Verified = lc.VerifyErr == nil
+	return lc, nil
 }
 
 // judge verifies the chain the server sent and returns the alert it calls
@@ -132,11 +196,7 @@ func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *alerts.A
 		return crit(l.Pick("%s n'a présenté aucun certificat TLS", "%s presented no TLS certificate"), name)
 	}
 	leaf := certs[0]
-	inter := x509.NewCertPool()
-	for _, ct := range certs[1:] {
-		inter.AddCert(ct)
-	}
-	chains, err := leaf.Verify(x509.VerifyOptions{DNSName: host, Roots: c.cfg.Roots, Intermediates: inter, CurrentTime: now})
+	chains, err := verify(certs, host, c.cfg.Roots, now)
 	var (
 		he x509.HostnameError
 		ue x509.UnknownAuthorityError

@@ -1,7 +1,11 @@
 package probe_test
 
 import (
+	"crypto/x509"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,5 +186,28 @@ func TestNewTLSRefuses(t *testing.T) {
 		if _, err := probe.NewTLS(probe.TLSConfig{Targets: []probe.Target{{Name: name}}}, probe.Options{}); err == nil {
 			t.Errorf("NewTLS(%q) = nil error", name)
 		}
+	}
+}
+
+func TestProbeTLS(t *testing.T) {
+	ts := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(ts.Close)
+	host := strings.TrimPrefix(ts.URL, "https://")
+	pool := x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+
+	trusted := probe.Prober{Timeout: 5 * time.Second, Roots: pool}
+	lc, err := trusted.ProbeTLS(t.Context(), host)
+	if err != nil || !lc.Verified || lc.NotAfter.IsZero() || lc.Host != host {
+		t.Errorf("ProbeTLS trusted = %+v, %v; want verified with an expiry", lc, err)
+	}
+	untrusted := probe.Prober{Timeout: 5 * time.Second, Roots: x509.NewCertPool()}
+	lc, err = untrusted.ProbeTLS(t.Context(), host)
+	if err != nil || lc.Verified || lc.VerifyErr == nil || lc.NotAfter.IsZero() {
+		t.Errorf("ProbeTLS untrusted = %+v, %v; want read but not verified", lc, err)
+	}
+	ts.Close()
+	if _, err := trusted.ProbeTLS(t.Context(), host); bot.KindOf(err) != bot.Unavailable {
+		t.Errorf("ProbeTLS of a closed port = %v, want kind unavailable", err)
 	}
 }

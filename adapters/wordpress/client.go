@@ -29,7 +29,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
@@ -44,17 +43,24 @@ const provider = "wordpress"
 // MaxPageSize is the largest per_page WordPress accepts (101 is a 400).
 const MaxPageSize = 100
 
-// Options tunes a Client. The zero value means the defaults.
+// Options configure a Client. Only URL, User and AppPassword are required.
 type Options struct {
+	// URL is the site (https://www.asso-exemple.fr; a trailing /wp-json is
+	// accepted and dropped).
+	URL string
+	// User is the bot's WordPress account and AppPassword one of its
+	// application passwords (shown by WordPress as "abcd efgh ijkl mnop
+	// qrst uvwx"; the spaces do not matter).
+	User        string
+	AppPassword bot.Secret
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	Log        zerolog.Logger
 	// PageSize is per_page for lists (default and maximum 100).
 	PageSize int
 	// QueryRoute sends requests as /?rest_route=/wp/v2/… instead of
 	// /wp-json/wp/v2/…, for sites without pretty permalinks.
 	QueryRoute bool
-	// Retries, MinWait and MaxWait tune the retries of reads (defaults 3,
-	// 100 ms, 5 s; Retries -1 for none). Writes are never retried.
-	Retries          int
-	MinWait, MaxWait time.Duration
 	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
 	// 1 000 000 accounts): beyond, the read fails with an Internal error.
 	MaxPages, MaxItems int
@@ -71,26 +77,33 @@ type Client struct {
 
 var _ bot.WPUsers = (*Client)(nil)
 
-// New returns a client for the site at baseURL (https://www.asso-exemple.fr;
-// a trailing /wp-json is accepted and dropped), authenticating as user with
-// the application password appPassword (shown by WordPress as
-// "abcd efgh ijkl mnop qrst uvwx"; the spaces do not matter). hc may be nil.
-func New(baseURL, user string, appPassword bot.Secret, hc *http.Client, log zerolog.Logger, o Options) *Client {
+// New returns a client for the site at o.URL. It refuses a URL that is not
+// http(s) and missing credentials. Reads are retried (rest.Retry), writes
+// never are.
+func New(o Options) (*Client, error) {
 	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
 		o.PageSize = MaxPageSize
 	}
-	base := strings.TrimRight(baseURL, "/")
+	base := strings.TrimRight(o.URL, "/")
 	base = strings.TrimSuffix(strings.TrimSuffix(base, "/wp/v2"), "/wp-json")
-	log = log.With().Str("component", provider).Logger()
-	ro := rest.Options{Retries: o.Retries, MinWait: o.MinWait, MaxWait: o.MaxWait, Log: log}
+	if err := rest.CheckURL(base); err != nil {
+		return nil, fmt.Errorf("wordpress: %w", err)
+	}
+	if o.User == "" || o.AppPassword.Empty() {
+		return nil, errors.New("wordpress: the user and the application password are required")
+	}
+	pw := o.AppPassword.Reveal()
+	o.AppPassword = bot.Secret{} // Options() never hands the password back
+	log := o.Log.With().Str("component", provider).Logger()
+	ro := rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log}
 	wo := ro
-	wo.Retries = -1
-	c := &Client{r: rest.New(base, hc, ro), w: rest.New(base, hc, wo), o: o, user: user,
+	wo.NoRetry = true
+	c := &Client{r: rest.New(ro), w: rest.New(wo), o: o, user: o.User,
 		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}
 	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetBasicAuth(user, appPassword.Reveal()).SetHeader("Accept", "application/json")
+		r.SetBasicAuth(o.User, pw).SetHeader("Accept", "application/json")
 	}
-	return c
+	return c, nil
 }
 
 // Options returns the options in force (defaults filled in).

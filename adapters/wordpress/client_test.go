@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -12,9 +13,40 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/adapters/wordpress"
 	"github.com/anopex/opsbot/bot"
 )
+
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
+
+// newClient is wordpress.New on url as user with o's knobs.
+func newClient(t testing.TB, url, user string, pw bot.Secret, log zerolog.Logger, o wordpress.Options) *wordpress.Client {
+	t.Helper()
+	o.URL, o.User, o.AppPassword, o.Log = url, user, pw, log
+	c, err := wordpress.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// New refuses what no request could use.
+func TestNewRefusesInvalidOptions(t *testing.T) {
+	for _, o := range []wordpress.Options{
+		{User: "admin", AppPassword: bot.NewSecret(adminPw)},
+		{URL: "www.anopex.test", User: "admin", AppPassword: bot.NewSecret(adminPw)},
+		{URL: "https://www.anopex.test", AppPassword: bot.NewSecret(adminPw)},
+		{URL: "https://www.anopex.test", User: "admin"},
+	} {
+		if _, err := wordpress.New(o); err == nil {
+			t.Errorf("New(%+v) = nil error", o)
+		}
+	}
+}
 
 // answer serves one fixed answer to every request, counting them.
 func answer(t *testing.T, status int, contentType, body string) (*wordpress.Client, *atomic.Int64) {
@@ -29,7 +61,7 @@ func answer(t *testing.T, status int, contentType, body string) (*wordpress.Clie
 		w.Write([]byte(body))
 	}))
 	t.Cleanup(srv.Close)
-	return wordpress.New(srv.URL, "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{Retries: -1}), &n
+	return newClient(t, srv.URL, "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{}), &n
 }
 
 const jsonCT = "application/json; charset=UTF-8"
@@ -111,20 +143,20 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("reads give up after the retries", func(t *testing.T) {
-		srv, c := setup(t, wordpress.Options{Retries: 2})
+		srv, c := setup(t, wordpress.Options{})
 		srv.Fault.FailNext(10, http.StatusServiceUnavailable, "")
 		_, err := c.WPUsers(t.Context(), "")
 		if bot.KindOf(err) != bot.Unavailable {
 			t.Fatalf("WPUsers = %v, want unavailable", err)
 		}
-		if srv.Requests() != 3 {
-			t.Errorf("%d requests, want 3", srv.Requests())
+		if want := int64(1 + rest.Retry.Retries); srv.Requests() != want {
+			t.Errorf("%d requests, want %d", srv.Requests(), want)
 		}
 	})
 	t.Run("a failing page fails the whole list", func(t *testing.T) {
-		srv, c := setup(t, wordpress.Options{PageSize: 2, Retries: -1})
+		srv, c := setup(t, wordpress.Options{PageSize: 2})
 		srv.Fault.Only(func(r *http.Request) bool { return r.URL.Query().Get("page") == "3" })
-		srv.Fault.FailNext(1, http.StatusInternalServerError, "")
+		srv.Fault.FailNext(1+rest.Retry.Retries, http.StatusInternalServerError, "") // the retries fail too
 		got, err := c.WPUsers(t.Context(), "")
 		if bot.KindOf(err) != bot.Unavailable || got != nil {
 			t.Fatalf("WPUsers = %d accounts, %v; want nothing and unavailable", len(got), err)
@@ -142,7 +174,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("a hang ends with the context", func(t *testing.T) {
-		srv, c := setup(t, wordpress.Options{Retries: -1})
+		srv, c := setup(t, wordpress.Options{})
 		srv.Fault.HangNext(1)
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
@@ -169,10 +201,10 @@ func TestCheck(t *testing.T) {
 		want bot.Kind // 0: no error
 	}{
 		{"administrator", admin, 0},
-		{"editor lacks list_users", wordpress.New(srv.URL(), "eve.editor", bot.NewSecret(editorPw), nil, zerolog.Nop(), wordpress.Options{}), bot.Denied},
-		{"wrong password", wordpress.New(srv.URL(), "admin", bot.NewSecret("nope nope nope"), nil, zerolog.Nop(), wordpress.Options{}), bot.Denied},
-		{"unknown user", wordpress.New(srv.URL(), "ghost", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{}), bot.Denied},
-		{"not a WordPress site", wordpress.New(srv.URL()+"/blog", "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{Retries: -1}), bot.Unavailable},
+		{"editor lacks list_users", newClient(t, srv.URL(), "eve.editor", bot.NewSecret(editorPw), zerolog.Nop(), wordpress.Options{}), bot.Denied},
+		{"wrong password", newClient(t, srv.URL(), "admin", bot.NewSecret("nope nope nope"), zerolog.Nop(), wordpress.Options{}), bot.Denied},
+		{"unknown user", newClient(t, srv.URL(), "ghost", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{}), bot.Denied},
+		{"not a WordPress site", newClient(t, srv.URL()+"/blog", "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{}), bot.Unavailable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,7 +244,7 @@ func pages(t *testing.T, total int, totalFor func(req int) int, noTotals bool, o
 		w.Write([]byte("]"))
 	}))
 	t.Cleanup(srv.Close)
-	return wordpress.New(srv.URL, "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), o), &n
+	return newClient(t, srv.URL, "admin", bot.NewSecret(adminPw), zerolog.Nop(), o), &n
 }
 
 func TestListConsistency(t *testing.T) {

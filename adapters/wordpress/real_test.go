@@ -21,7 +21,7 @@ func TestRealWordPress(t *testing.T) {
 	peer := wordpresstest.RealPeer(t)
 	t.Logf("WordPress %s at %s", peer.Version, peer.URL)
 	client := func(user, pw string, o wordpress.Options) *wordpress.Client {
-		return wordpress.New(peer.URL, user, bot.NewSecret(pw), nil, zerolog.Nop(), o)
+		return newClient(t, peer.URL, user, bot.NewSecret(pw), zerolog.Nop(), o)
 	}
 	admin := client(peer.User, peer.AppPassword, wordpress.Options{})
 	ctx := t.Context()

@@ -26,10 +26,7 @@ func setup(t *testing.T, o wordpress.Options) (*wordpresstest.Server, *wordpress
 	srv := wordpresstest.New("admin", adminPw)
 	t.Cleanup(srv.Close)
 	srv.SeedRecorded()
-	if o.MinWait == 0 {
-		o.MinWait, o.MaxWait = 1e6, 5e6 // 1 ms, 5 ms: retries without slowing the tests
-	}
-	return srv, wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), o)
+	return srv, newClient(t, srv.URL(), "admin", bot.NewSecret(adminPw), zerolog.Nop(), o)
 }
 
 var recorded = []bot.WPUser{
@@ -84,7 +81,7 @@ func TestWPUsersRequests(t *testing.T) {
 			srv := wordpresstest.New("admin", adminPw)
 			defer srv.Close()
 			made := srv.Generate(n, 7)
-			c := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{})
+			c := newClient(t, srv.URL(), "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{})
 			got, err := c.WPUsers(t.Context(), "")
 			if err != nil {
 				t.Fatal(err)
@@ -187,7 +184,7 @@ func TestWPUserByEmailConstantRequests(t *testing.T) {
 	srv := wordpresstest.New("admin", adminPw)
 	defer srv.Close()
 	made := srv.Generate(5000, 3)
-	c := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{})
+	c := newClient(t, srv.URL(), "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{})
 	u, err := c.WPUserByEmail(t.Context(), made[4321].Email)
 	if err != nil || u.ID != made[4321].ID {
 		t.Fatalf("WPUserByEmail = %+v, %v; want account %d", u, err, made[4321].ID)
@@ -228,7 +225,7 @@ func TestSetWPRole(t *testing.T) {
 				if tc.as != "" {
 					login, pw = tc.as, srv.AddAppPassword(tc.as, "test")
 				}
-				c = wordpress.New(srv.URL(), login, bot.NewSecret(pw), nil, zerolog.Nop(), wordpress.Options{})
+				c = newClient(t, srv.URL(), login, bot.NewSecret(pw), zerolog.Nop(), wordpress.Options{})
 			}
 			err := c.SetWPRole(t.Context(), tc.id, tc.role)
 			if srv.Requests() != tc.requests {
@@ -269,7 +266,7 @@ func TestSetWPRoleReplacesEveryRole(t *testing.T) {
 func TestBaseURLForms(t *testing.T) {
 	srv, _ := setup(t, wordpress.Options{})
 	for _, base := range []string{srv.URL(), srv.URL() + "/", srv.URL() + "/wp-json", srv.URL() + "/wp-json/wp/v2/"} {
-		c := wordpress.New(base, "admin", bot.NewSecret(adminPw), nil, zerolog.Nop(), wordpress.Options{})
+		c := newClient(t, base, "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{})
 		if u, err := c.WPUser(t.Context(), "3"); err != nil || u.Username != "arthur.author" {
 			t.Errorf("base %q: WPUser(3) = %+v, %v", base, u, err)
 		}
@@ -285,8 +282,8 @@ func TestNoSecretLeaks(t *testing.T) {
 	srv.SeedRecorded()
 	var log strings.Builder
 	l := zerolog.New(&log).Level(zerolog.DebugLevel)
-	good := wordpress.New(srv.URL(), "admin", bot.NewSecret(adminPw), nil, l, wordpress.Options{Retries: -1})
-	bad := wordpress.New(srv.URL(), "admin", bot.NewSecret("wrong "+adminPw), nil, l, wordpress.Options{Retries: -1})
+	good := newClient(t, srv.URL(), "admin", bot.NewSecret(adminPw), l, wordpress.Options{})
+	bad := newClient(t, srv.URL(), "admin", bot.NewSecret("wrong "+adminPw), l, wordpress.Options{})
 	var errs []string
 	note := func(err error) {
 		if err != nil {

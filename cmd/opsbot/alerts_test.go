@@ -136,7 +136,11 @@ func TestMailAlertsOnTheCPanelFake(t *testing.T) {
 	srv.SeedDemo()
 	t.Cleanup(srv.Close)
 	a := alertsApp(t)
-	a.deps.Mail = cpanel.New(srv.URL(), "anopex", bot.NewSecret("tok"), &http.Client{Timeout: 5 * time.Second}, zerolog.Nop())
+	mail, err := cpanel.New(cpanel.Options{URL: srv.URL(), User: "anopex", Token: bot.NewSecret("tok"), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.deps.Mail = mail
 	c := alertsConfig{Quota: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}},
 		Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5}}
 	jobs, err := c.checks(a, nil, nil)

@@ -23,18 +23,13 @@ type Config struct {
 	Chat       string            `yaml:"chat"`      // discord or mattermost
 	People     []personConfig    `yaml:"people"`
 	Requests   requestsConfig    `yaml:"requests"`
-	CPanel     *cpanelConfig     `yaml:"cpanel"`
 	Discord    *discordConfig    `yaml:"discord"`
 	Mattermost *mattermostConfig `yaml:"mattermost"`
 	Alerts     *alertsConfig     `yaml:"alerts"`
 	Ops        *opsConfig        `yaml:"ops"`
-	Dolibarr   *dolibarrConfig   `yaml:"dolibarr"`
-	Brevo      *brevoConfig      `yaml:"brevo"`
-	WordPress  *wordpressConfig  `yaml:"wordpress"`
-	Coherence  *coherenceConfig  `yaml:"coherence"`
 	Console    consoleConfig     `yaml:"console"`
 
-	hostingSections `yaml:",inline"` // ovh, planethoster, smtp, cf2d, hosting (hosting.go)
+	sections `yaml:",inline"` // the providers' sections (providers.go)
 }
 
 type personConfig struct {
@@ -55,13 +50,6 @@ type requestsConfig struct {
 
 type consoleConfig struct {
 	As string `yaml:"as"` // identity of `opsbot console` when -as is not given
-}
-
-type cpanelConfig struct {
-	URL    string `yaml:"url"`    // https://HOST:2083
-	User   string `yaml:"user"`   // cPanel account name
-	Token  secret `yaml:"token"`  // ${CPANEL_TOKEN}
-	Domain string `yaml:"domain"` // the association's mail domain
 }
 
 // duration reads "72h", "90m".
@@ -139,21 +127,8 @@ func (c *Config) check() error {
 	if c.Mattermost != nil {
 		errs = append(errs, c.Mattermost.check())
 	}
-	if err := c.hostingSections.check(); err != nil {
-		errs = append(errs, err)
-	}
+	errs = append(errs, c.sections.check())
 	if _, err := c.policy(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.CPanel != nil {
-		if c.CPanel.URL == "" || c.CPanel.User == "" {
-			errs = append(errs, errors.New("cpanel: url and user are required"))
-		}
-		if _, err := bot.NormalizeDomain(c.CPanel.Domain); err != nil {
-			errs = append(errs, fmt.Errorf("cpanel.domain: %q is not a domain", c.CPanel.Domain))
-		}
-	}
-	if err := c.checkMembers(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -15,7 +16,10 @@ import (
 	"github.com/anopex/opsbot/adapters/chat/console"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
+	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
+	"github.com/anopex/opsbot/adapters/planethoster/planethostertest"
 	"github.com/anopex/opsbot/bot"
+	demoworld "github.com/anopex/opsbot/internal/demo"
 )
 
 // demoEnv is what the demo providers fill: the in-memory configuration
@@ -39,7 +43,7 @@ var demoProviders = []func(ctx context.Context, d *demoEnv) error{
 	demoAlerts,
 	demoMembers,
 	func(ctx context.Context, d *demoEnv) (err error) {
-		d.smtp, err = demoHosting(ctx, d, &d.cfg.hostingSections)
+		d.smtp, err = demoHosting(ctx, d, &d.cfg.sections)
 		return err
 	},
 }
@@ -213,4 +217,53 @@ func newConsole(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer, 
 	}
 	con.Continue(used)
 	return con, nil
+}
+
+// demoHosting starts the fake OVH API, the fake PlanetHoster API and the
+// SMTP sink, seeds them and the cPanel fake's hosting side, and fills s. It
+// returns the sink: the console prints each message it accepts as
+// "[ID] mail to ADDRESS: SUBJECT" (sink.OnMessage with m.Line()).
+func demoHosting(_ context.Context, d *demoEnv, s *sections) (*mailertest.Server, error) {
+	now := d.now()
+	if d.cpanel != nil {
+		d.cpanel.SeedHostDemo("anopex.test", now)
+	}
+	o := ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey)
+	o.SetClock(func() time.Time { return d.now() })
+	o.SeedDemo()
+	ph := planethostertest.New(planethostertest.DemoUser, planethostertest.DemoKey)
+	ph.SeedDemo()
+	sink := mailertest.New("opsbot@anopex.test", "demo-smtp-password")
+	d.closers = append(d.closers, o.Close, ph.Close, sink.Close)
+	s.OVH = &ovhConfig{Endpoint: o.URL(), ApplicationKey: ovhtest.DemoAppKey, ApplicationSecret: demoSecret(ovhtest.DemoAppSecret),
+		ConsumerKey: demoSecret(ovhtest.DemoConsumerKey), Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net",
+		PaymentMean: ovhtest.DemoPaymentMean, PaymentMeanID: ovhtest.DemoPaymentID}
+	s.PlanetHoster = &planethosterConfig{URL: ph.URL(), User: planethostertest.DemoUser, Key: demoSecret(planethostertest.DemoKey),
+		Support: "support@planethoster.test", Domains: []string{"anopex.test"}}
+	s.SMTP = &smtpConfig{Host: sink.Host(), Port: sink.Port(), User: "opsbot@anopex.test", Password: demoSecret("demo-smtp-password"),
+		From: "opsbot@anopex.test", FromName: "Anopex — opsbot", tlsConfig: sink.TLSConfig()}
+	s.CF2D = &cf2dConfig{To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"}, Reference: "W751234567", Association: "Anopex"}
+	s.Hosting = &hostingConfig{Zone: "anopex.test", Allow: []string{"203.0.113.7/32"}}
+	d.banner = append(d.banner, "OVH (fake) "+o.URL(), "PlanetHoster (fake) "+ph.URL(), "SMTP sink "+sink.Addr())
+	return sink, nil
+}
+
+// mailLine is how the console shows a message the demo's SMTP sink accepted.
+func mailLine(m mailertest.Message) (target, text string) {
+	return "mail to " + strings.Join(m.To, ", "), m.Subject
+}
+
+// demoMembers starts the Dolibarr, Brevo and WordPress fakes, seeds the
+// demo association (demoworld.Seed: every coherence finding shows)
+// and points the configuration at them.
+func demoMembers(_ context.Context, d *demoEnv) error {
+	e := demoworld.Start(d.now())
+	d.closers = append(d.closers, e.Close)
+	e.Seed()
+	d.cfg.Dolibarr = &dolibarrConfig{URL: e.Dolibarr.URL(), Key: demoSecret(demoworld.DolibarrKey), Functions: demoworld.Functions}
+	d.cfg.Brevo = &brevoConfig{URL: e.Brevo.URL(), Key: demoSecret(demoworld.BrevoKey), RatePerSecond: -1}
+	d.cfg.WordPress = &wordpressConfig{URL: e.WordPress.URL(), User: demoworld.WPUser, AppPassword: demoSecret(demoworld.WPPassword)}
+	d.cfg.Coherence = &coherenceConfig{NewsletterList: e.Config.NewsletterList, MembersOnlyRoles: e.Config.MembersOnlyRoles}
+	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
+	return nil
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
@@ -111,7 +112,8 @@ type app struct {
 	// checkFirst runs every check once before the chat listens (the demo,
 	// so the seeded certificate alert comes first and always at the same place).
 	checkFirst bool
-	invoices   bot.Invoices // for the unpaid-invoice check, when a provider has them
+	invoices   bot.Invoices   // for the unpaid-invoice check, when a provider has them
+	mail       *mailer.Client // the SMTP client, for e-mail tickets and letters
 }
 
 type namedCheck struct {
@@ -170,11 +172,9 @@ func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage
 		a.store = db
 		a.closers = append(a.closers, func() { db.Close() })
 	}
-	for _, wire := range providers {
-		if err := wire(a); err != nil {
-			a.close()
-			return nil, err
-		}
+	if err := cfg.sections.wire(a); err != nil {
+		a.close()
+		return nil, err
 	}
 	return a, nil
 }
@@ -186,14 +186,6 @@ func httpClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 8
 	return &http.Client{Timeout: 30 * time.Second, Transport: t}
-}
-
-// providers wire each configured provider into a.deps. Each one is a no-op
-// when its section is absent.
-var providers = []func(a *app) error{
-	wireCPanel,
-	wireMembers,
-	func(a *app) (err error) { a.deps.Hosting, err = buildHosting(a, &a.cfg.hostingSections); return err },
 }
 
 // start builds the engine on chat, registers the commands, recovers

@@ -52,10 +52,18 @@ func Start(now time.Time) *Env {
 	hc := &http.Client{Timeout: 30 * time.Second}
 	e.hc = hc
 	log := zerolog.Nop()
-	e.Members = dolibarr.New(e.Dolibarr.URL(), bot.NewSecret(DolibarrKey), hc, log, dolibarr.Options{Now: clock, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
-	e.Contacts = brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), hc, log, brevo.Options{RatePerSecond: -1, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
-	e.WPClient = wordpress.New(e.WordPress.URL(), WPUser, bot.NewSecret(WPPassword), hc, log, wordpress.Options{MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	e.Members = must(dolibarr.New(dolibarr.Options{URL: e.Dolibarr.URL(), Key: bot.NewSecret(DolibarrKey), HTTPClient: hc, Log: log, Now: clock}))
+	e.Contacts = must(brevo.New(brevo.Options{URL: e.Brevo.URL(), Key: bot.NewSecret(BrevoKey), HTTPClient: hc, Log: log, RatePerSecond: -1}))
+	e.WPClient = must(wordpress.New(wordpress.Options{URL: e.WordPress.URL(), User: WPUser, AppPassword: bot.NewSecret(WPPassword), HTTPClient: hc, Log: log}))
 	return e
+}
+
+// must returns c; the options given above are valid, so err is never set.
+func must[C any](c C, err error) C {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // Close stops the fakes.
@@ -73,7 +81,7 @@ func (e *Env) Checker() *coherence.Checker {
 // PacedChecker is Checker with a Brevo client paced as in production
 // (brevo.DefaultRatePerSecond requests a second), for the sweep benchmark.
 func (e *Env) PacedChecker() *coherence.Checker {
-	paced := brevo.New(e.Brevo.URL(), bot.NewSecret(BrevoKey), e.hc, zerolog.Nop(), brevo.Options{MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	paced := must(brevo.New(brevo.Options{URL: e.Brevo.URL(), Key: bot.NewSecret(BrevoKey), HTTPClient: e.hc}))
 	return coherence.New(coherence.Sources{Members: e.Members, Contacts: paced, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
 }
 

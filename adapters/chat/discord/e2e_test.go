@@ -46,7 +46,10 @@ func newWorld(t testing.TB) *world {
 	cp := cpaneltest.New("anopex", "cp-token")
 	t.Cleanup(cp.Close)
 	cp.SeedDemo()
-	mail := cpanel.New(cp.URL(), "anopex", bot.NewSecret("cp-token"), cp.Client(), log)
+	mail, err := cpanel.New(cpanel.Options{URL: cp.URL(), User: "anopex", Token: bot.NewSecret("cp-token"), HTTPClient: cp.Client(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	dbPath := filepath.Join(t.TempDir(), "opsbot.db")
 	db, err := storage.Open(dbPath, storage.Options{})
 	if err != nil {

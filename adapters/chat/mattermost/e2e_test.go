@@ -55,7 +55,10 @@ func TestEndToEnd(t *testing.T) {
 	t.Cleanup(cp.Close)
 	cp.SeedDemo()
 	log := zerolog.New(e.logs).Level(zerolog.DebugLevel)
-	mail := cpanel.New(cp.URL(), "anopex", bot.NewSecret("cpanel-token"), nil, log)
+	mail, err := cpanel.New(cpanel.Options{URL: cp.URL(), User: "anopex", Token: bot.NewSecret("cpanel-token"), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	dbPath := filepath.Join(t.TempDir(), "opsbot.db")
 	db, err := storage.Open(dbPath, storage.Options{})
 	if err != nil {

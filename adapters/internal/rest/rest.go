@@ -1,11 +1,13 @@
 // Package rest builds the resty client every provider adapter uses: base URL,
 // the caller's *http.Client, retries of reads only (timeouts, 5xx, 429 with
-// its wait header), a wire log that never shows credentials, and URL
-// scrubbing for error strings. Adapters keep their own error mapping.
+// its wait header) with the one policy of Retry, a wire log that never shows
+// credentials, and URL scrubbing for error strings. Adapters keep their own
+// error mapping; metrics wrap the *http.Client's transport (adapters/ops).
 package rest
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -18,73 +20,70 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Options tunes a client.
-type Options struct {
-	// Retries is how many times a read is retried (default 3; -1 for none).
-	Retries int
-	// MinWait and MaxWait bound the exponential backoff (defaults 100 ms, 5 s).
+// Policy is how reads are retried: Retries more attempts after the first,
+// waiting MinWait, then twice as long each time up to MaxWait; a 429 waits
+// what the server asks (Retry-After or a provider header) up to 4×MaxWait.
+type Policy struct {
+	Retries          int
 	MinWait, MaxWait time.Duration
+}
+
+// Retry is the policy of every provider client, read when a client is made.
+// It is the one place the retries are set: the adapters' tests shorten it
+// once in TestMain (rest.Retry = rest.Policy{…}); nothing else writes it.
+var Retry = Policy{Retries: 3, MinWait: 100 * time.Millisecond, MaxWait: 5 * time.Second}
+
+// Options configure the resty client of one provider.
+type Options struct {
+	// BaseURL is where the API lives; every request path is relative to it.
+	BaseURL string
+	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
+	HTTPClient *http.Client
+	// Log receives one debug line per request (method, scrubbed URL, status, duration).
+	Log zerolog.Logger
 	// WaitHeaders are response headers giving the seconds to wait after a
 	// 429, read in order after Retry-After (Brevo: x-sib-ratelimit-reset).
 	WaitHeaders []string
-	// Log receives one debug line per request (method, scrubbed URL, status, duration).
-	Log zerolog.Logger
-	// OnRequest, when set, is called after every request with the method,
-	// the status (0 on a transport error) and the duration, for metrics.
-	OnRequest func(method string, status int, d time.Duration)
+	// NoRetry turns retries off, for a client that sends writes only.
+	NoRetry bool
 }
 
 // secretParams are query parameters whose values never reach a log or an error.
 // search carries e-mail addresses (WordPress looks accounts up by search=EMAIL).
 var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password", "key", "access_token", "search"}
 
-// New returns a resty client on baseURL using hc (nil: a client with a 30 s
-// timeout). Reads (GET, HEAD) are retried with backoff on transport errors,
-// 5xx and 429; writes are never retried.
-func New(baseURL string, hc *http.Client, o Options) *resty.Client {
+// New returns a resty client on o.BaseURL. Reads (GET, HEAD) are retried
+// with the backoff of Retry on transport errors, 5xx and 429; writes never are.
+func New(o Options) *resty.Client {
+	hc := o.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	if o.Retries == 0 {
-		o.Retries = 3
-	}
-	if o.Retries < 0 {
-		o.Retries = 0
-	}
-	if o.MinWait == 0 {
-		o.MinWait = 100 * time.Millisecond
-	}
-	if o.MaxWait == 0 {
-		o.MaxWait = 5 * time.Second
+	p := Retry
+	if o.NoRetry {
+		p.Retries = 0
 	}
 	c := resty.NewWithClient(hc).
-		SetBaseURL(strings.TrimRight(baseURL, "/")).
-		SetRetryCount(o.Retries).
-		SetRetryWaitTime(o.MinWait).
-		SetRetryMaxWaitTime(o.MaxWait).
+		SetBaseURL(strings.TrimRight(o.BaseURL, "/")).
+		SetRetryCount(p.Retries).
+		SetRetryWaitTime(p.MinWait).
+		SetRetryMaxWaitTime(p.MaxWait).
 		SetDisableWarn(true).
 		SetLogger(quiet{}).
 		AddRetryCondition(func(r *resty.Response, err error) bool { return Retryable(r, err) })
 	c.SetRetryAfter(func(_ *resty.Client, r *resty.Response) (time.Duration, error) {
 		if d, ok := WaitFor(r.Header(), o.WaitHeaders); ok && r.StatusCode() == http.StatusTooManyRequests {
-			return min(d, o.MaxWait*4), nil
+			return min(d, p.MaxWait*4), nil
 		}
-		return backoff(r.Request.Attempt, o.MinWait, o.MaxWait), nil
+		return backoff(r.Request.Attempt, p.MinWait, p.MaxWait), nil
 	})
 	c.OnAfterResponse(func(_ *resty.Client, r *resty.Response) error {
-		d := r.Time()
 		o.Log.Debug().Str("method", r.Request.Method).Str("url", Scrub(r.Request.URL)).
-			Int("status", r.StatusCode()).Dur("duration", d).Int("attempt", r.Request.Attempt).Msg("http")
-		if o.OnRequest != nil {
-			o.OnRequest(r.Request.Method, r.StatusCode(), d)
-		}
+			Int("status", r.StatusCode()).Dur("duration", r.Time()).Int("attempt", r.Request.Attempt).Msg("http")
 		return nil
 	})
 	c.OnError(func(r *resty.Request, err error) {
 		o.Log.Debug().Str("method", r.Method).Str("url", Scrub(r.URL)).Str("error", ScrubError(err)).Msg("http error")
-		if o.OnRequest != nil {
-			o.OnRequest(r.Method, 0, time.Since(r.Time))
-		}
 	})
 	return c
 }
@@ -216,4 +215,15 @@ func CleanError(err error) error {
 		return &url.Error{Op: ue.Op, URL: Scrub(ue.URL), Err: ue.Err}
 	}
 	return err
+}
+
+// CheckURL refuses a base URL that a client cannot use: not absolute http
+// or https, without a host, or with user info (credentials go in headers,
+// never in a URL). The error shows the URL scrubbed.
+func CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("url %q: want http(s)://host[:port][/path] without credentials", Scrub(raw))
+	}
+	return nil
 }

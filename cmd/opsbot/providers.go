@@ -1,0 +1,497 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/anopex/opsbot/adapters/brevo"
+	"github.com/anopex/opsbot/adapters/cpanel"
+	"github.com/anopex/opsbot/adapters/dolibarr"
+	"github.com/anopex/opsbot/adapters/mailer"
+	"github.com/anopex/opsbot/adapters/ovh"
+	"github.com/anopex/opsbot/adapters/planethoster"
+	"github.com/anopex/opsbot/adapters/probe"
+	"github.com/anopex/opsbot/adapters/wordpress"
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
+	"github.com/anopex/opsbot/commands"
+)
+
+// sections are the providers' configuration sections, inlined into Config.
+// Each is optional: a command family exists when its provider is configured.
+//
+//	cpanel:       {url: https://HOST:2083, user: anopex, token: ${CPANEL_TOKEN}, domain: anopex.fr}
+//	hosting:      {zone: anopex.fr, tls_hosts: [mail.anopex.fr:993], allow: [203.0.113.7/32]}  # cPanel's host commands
+//	ovh:          {endpoint: ovh-eu, application_key: ak-…, application_secret: ${…}, consumer_key: ${…},
+//	               product: vps, service_name: vps-….vps.ovh.net, payment_mean: bankAccount, payment_mean_id: 123}
+//	smtp:         {host: smtp.anopex.fr, port: 587, tls: starttls, user: …, password: ${SMTP_PASSWORD}, from: …, from_name: …}
+//	planethoster: {url: https://api.planethoster.net, user: …, key: ${…}, support: support@planethoster.com, domains: [anopex.fr]}
+//	cf2d:         {to: contact@cf2d.fr, cc: [tresoriere@anopex.fr], reference: W751234567, association: Anopex}
+//	dolibarr:     {url: https://erp…/api/index.php, key: ${DOLIBARR_KEY}, functions: {délégué: [Délégués]}}
+//	brevo:        {url: https://api.brevo.com/v3, key: ${BREVO_KEY}, rate_per_second: 10}
+//	wordpress:    {url: https://www.anopex.fr, user: opsbot, app_password: ${WP_APP_PASSWORD}}
+//	coherence:    {newsletter_list: 3, members_only_roles: [adherent]}
+type sections struct {
+	CPanel       *cpanelConfig       `yaml:"cpanel"`
+	Hosting      *hostingConfig      `yaml:"hosting"`
+	OVH          *ovhConfig          `yaml:"ovh"`
+	SMTP         *smtpConfig         `yaml:"smtp"`
+	PlanetHoster *planethosterConfig `yaml:"planethoster"`
+	CF2D         *cf2dConfig         `yaml:"cf2d"`
+	Dolibarr     *dolibarrConfig     `yaml:"dolibarr"`
+	Brevo        *brevoConfig        `yaml:"brevo"`
+	WordPress    *wordpressConfig    `yaml:"wordpress"`
+	Coherence    *coherenceConfig    `yaml:"coherence"`
+}
+
+// provider is one entry of the list below: everything opsbot knows about a
+// provider outside its adapter. Adding a provider is one section field
+// above and one entry here.
+type provider struct {
+	// name labels the provider in check-config, /metrics and the logs.
+	name string
+	// present says whether the configuration has the provider's section.
+	present func(s *sections) bool
+	// check validates the section without the network (and what it needs
+	// of the other sections).
+	check func(s *sections) error
+	// wire builds the client on hc (measured as name's in /metrics) and
+	// hands it to the commands; it returns the credential check of
+	// check-config (nil: none).
+	wire func(a *app, s *sections, hc *http.Client) (func(context.Context) error, error)
+}
+
+// providers in wiring order: planethoster and cf2d use the smtp client,
+// planethoster adds to cpanel's host commands.
+var providers = []provider{
+	{"cpanel", func(s *sections) bool { return s.CPanel != nil }, (*sections).checkCPanel, wireCPanel},
+	{"hosting", func(s *sections) bool { return s.Hosting != nil }, (*sections).checkHosting, noWire}, // read by wireCPanel
+	{"ovh", func(s *sections) bool { return s.OVH != nil }, (*sections).checkOVH, wireOVH},
+	{"smtp", func(s *sections) bool { return s.SMTP != nil }, (*sections).checkSMTP, wireSMTP},
+	{"planethoster", func(s *sections) bool { return s.PlanetHoster != nil }, (*sections).checkPlanetHoster, wirePlanetHoster},
+	{"cf2d", func(s *sections) bool { return s.CF2D != nil }, (*sections).checkCF2D, wireCF2D},
+	{"dolibarr", func(s *sections) bool { return s.Dolibarr != nil }, (*sections).checkDolibarr, wireDolibarr},
+	{"brevo", func(s *sections) bool { return s.Brevo != nil }, func(*sections) error { return nil }, wireBrevo},
+	{"wordpress", func(s *sections) bool { return s.WordPress != nil }, (*sections).checkWordPress, wireWordPress},
+	{"coherence", func(*sections) bool { return true }, (*sections).checkCoherence, wireCoherence},
+}
+
+// check validates every present section.
+func (s *sections) check() error {
+	var errs []error
+	for _, p := range providers {
+		if p.present(s) {
+			errs = append(errs, p.check(s))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// wire builds every present provider into a: its client, its commands and
+// its credential check.
+func (s *sections) wire(a *app) error {
+	for _, p := range providers {
+		if !p.present(s) {
+			continue
+		}
+		hc := a.hc
+		if a.metrics != nil {
+			hc = a.metrics.Client(p.name, a.hc)
+		}
+		check, err := p.wire(a, s, hc)
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			a.checks = append(a.checks, namedCheck{p.name, check})
+		}
+	}
+	return nil
+}
+
+// needEmail adds an error to errs when v is not an e-mail address.
+func needEmail(errs *[]error, field, v string) {
+	if _, err := bot.NormalizeEmail(v); err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not an e-mail address", field, v))
+	}
+}
+
+// cpanelConfig is the `cpanel:` section (mailboxes) and hostingConfig the
+// `hosting:` one (host commands on the same cPanel account).
+type cpanelConfig struct {
+	URL    string `yaml:"url"`    // https://HOST:2083
+	User   string `yaml:"user"`   // cPanel account name
+	Token  secret `yaml:"token"`  // ${CPANEL_TOKEN}
+	Domain string `yaml:"domain"` // the association's mail domain
+}
+
+type hostingConfig struct {
+	Zone     string   `yaml:"zone"`      // DNS zone of host dns (default cpanel.domain)
+	TLSHosts []string `yaml:"tls_hosts"` // checked live by host ssl
+	Allow    []string `yaml:"allow"`     // never blocked, beside this machine's own addresses
+}
+
+func (s *sections) checkCPanel() error {
+	var errs []error
+	if c := s.CPanel; c.URL == "" || c.User == "" {
+		errs = append(errs, errors.New("cpanel: url and user are required"))
+	}
+	if _, err := bot.NormalizeDomain(s.CPanel.Domain); err != nil {
+		errs = append(errs, fmt.Errorf("cpanel.domain: %q is not a domain", s.CPanel.Domain))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *sections) checkHosting() error {
+	_, err := s.Hosting.protected()
+	return err
+}
+
+// noWire is the wiring of a section another entry reads.
+func noWire(*app, *sections, *http.Client) (func(context.Context) error, error) { return nil, nil }
+
+// wireCPanel builds the one cPanel client: the mail commands, the host
+// commands and the quota and disk alerts use it.
+func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	c := s.CPanel
+	cl, err := cpanel.New(cpanel.Options{URL: c.URL, User: c.User, Token: c.Token.Secret, HTTPClient: hc, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.deps.Mail, a.deps.MailDomain = cl, c.Domain
+	h := &commands.Hosting{Blocks: cl, Certs: cl, Zones: cl, TLS: probe.Prober{Timeout: 10 * time.Second},
+		Zone: c.Domain, Protected: ownAddresses(), Now: a.now}
+	if hs := s.Hosting; hs != nil {
+		allow, _ := hs.protected() // checked by checkHosting
+		h.Protected = append(h.Protected, allow...)
+		h.TLSHosts = hs.TLSHosts
+		if hs.Zone != "" {
+			h.Zone = hs.Zone
+		}
+	}
+	a.deps.Hosting.Host = h
+	return cl.Check, nil
+}
+
+// protected returns the allow-listed ranges.
+func (h *hostingConfig) protected() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, a := range h.Allow {
+		p, err := netip.ParsePrefix(a)
+		if err != nil {
+			ip, err2 := netip.ParseAddr(a)
+			if err2 != nil {
+				return nil, fmt.Errorf("hosting.allow: %q is not an address or a CIDR range", a)
+			}
+			p = netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// ownAddresses are this machine's interface addresses: blocking them would
+// cut the bot off its own sites.
+func ownAddresses() []netip.Prefix {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []netip.Prefix
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if ip, ok := netip.AddrFromSlice(n.IP); ok && !ip.IsLoopback() {
+				ip = ip.Unmap()
+				out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+			}
+		}
+	}
+	return out
+}
+
+// ovhConfig is the `ovh:` section: tickets and bills of the OVH account.
+type ovhConfig struct {
+	Endpoint          string `yaml:"endpoint"`        // ovh-eu, or a URL ending in /1.0
+	ApplicationKey    string `yaml:"application_key"` // not a secret on its own
+	ApplicationSecret secret `yaml:"application_secret"`
+	ConsumerKey       secret `yaml:"consumer_key"`
+	Product           string `yaml:"product"`      // what tickets are about (optional)
+	ServiceName       string `yaml:"service_name"` // vps-1a2b3c4d.vps.ovh.net
+	PaymentMean       string `yaml:"payment_mean"` // absent: the order link goes privately to the requester
+	PaymentMeanID     int64  `yaml:"payment_mean_id"`
+}
+
+func (s *sections) checkOVH() error {
+	if o := s.OVH; o.Endpoint == "" || o.ApplicationKey == "" {
+		return errors.New("ovh: endpoint and application_key are required")
+	}
+	return nil
+}
+
+func wireOVH(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	o := s.OVH
+	cl, err := ovh.New(ovh.Options{Endpoint: o.Endpoint, AppKey: o.ApplicationKey, AppSecret: o.ApplicationSecret.Secret,
+		ConsumerKey: o.ConsumerKey.Secret, Product: o.Product, ServiceName: o.ServiceName, PaymentMean: o.PaymentMean,
+		PaymentMeanID: o.PaymentMeanID, Now: a.now, HTTPClient: hc, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.ticketDesk("ovh", cl.Support)
+	a.deps.Hosting.Invoices, a.invoices = cl.Billing, cl.Billing
+	return cl.Check, nil
+}
+
+// ticketDesk adds provider's tickets to the ticket commands.
+func (a *app) ticketDesk(provider string, t bot.Tickets) {
+	if a.deps.Hosting.Tickets == nil {
+		a.deps.Hosting.Tickets = map[string]bot.Tickets{}
+	}
+	a.deps.Hosting.Tickets[provider] = t
+}
+
+// smtpConfig is the `smtp:` section: the association's mail server, which
+// PlanetHoster tickets and CF2D letters go through.
+type smtpConfig struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	TLS      string `yaml:"tls"` // starttls (default), tls (465) or none (loopback only)
+	User     string `yaml:"user"`
+	Password secret `yaml:"password"`
+	From     string `yaml:"from"`
+	FromName string `yaml:"from_name"`
+	// tlsConfig trusts the demo's SMTP sink; never read from the file.
+	tlsConfig *tls.Config
+}
+
+func (s *sections) checkSMTP() error {
+	var errs []error
+	if s.SMTP.Host == "" {
+		errs = append(errs, errors.New("smtp: host is required"))
+	}
+	needEmail(&errs, "smtp.from", s.SMTP.From)
+	return errors.Join(errs...)
+}
+
+func wireSMTP(a *app, s *sections, _ *http.Client) (func(context.Context) error, error) {
+	m := s.SMTP
+	cl, err := mailer.New(mailer.Options{Host: m.Host, Port: m.Port, Username: m.User, Password: m.Password.Secret, From: m.From,
+		FromName: m.FromName, TLS: m.TLS, TLSConfig: m.tlsConfig, Now: a.now, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.mail = cl
+	return cl.Check, nil
+}
+
+// planethosterConfig is the `planethoster:` section: the hosting account,
+// and its support by e-mail (PlanetHoster has no ticket API).
+type planethosterConfig struct {
+	URL     string   `yaml:"url"`
+	User    string   `yaml:"user"`
+	Key     secret   `yaml:"key"`
+	Support string   `yaml:"support"` // tickets go there by e-mail (needs smtp)
+	Domains []string `yaml:"domains"` // registration expiry shown by host account
+}
+
+func (s *sections) checkPlanetHoster() error {
+	var errs []error
+	p := s.PlanetHoster
+	if p.URL == "" || p.User == "" {
+		errs = append(errs, errors.New("planethoster: url and user are required"))
+	}
+	if p.Support != "" {
+		needEmail(&errs, "planethoster.support", p.Support)
+		if s.SMTP == nil {
+			errs = append(errs, errors.New("planethoster.support: tickets go by e-mail, configure smtp"))
+		}
+	}
+	for _, d := range p.Domains {
+		if _, err := bot.NormalizeDomain(d); err != nil {
+			errs = append(errs, fmt.Errorf("planethoster.domains: %q is not a domain", d))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func wirePlanetHoster(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	p := s.PlanetHoster
+	cl, err := planethoster.New(planethoster.Options{URL: p.URL, User: p.User, Key: p.Key.Secret, HTTPClient: hc, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	if h := a.deps.Hosting.Host; h != nil {
+		h.Account, h.Domains = cl, p.Domains
+	}
+	if p.Support != "" && a.mail != nil {
+		sign := ""
+		if s.CF2D != nil {
+			sign = s.CF2D.Association
+		}
+		a.ticketDesk("planethoster", &mailer.Tickets{Provider: "planethoster", From: a.mail.From(), To: p.Support,
+			Link: planethoster.ClientArea, Sign: sign, Mail: a.mail, Store: a.store, Now: a.now})
+	}
+	return cl.Check, nil
+}
+
+// cf2dConfig is the `cf2d:` section: the maintenance contractor, written to
+// by e-mail (the evolution commands).
+type cf2dConfig struct {
+	To          string   `yaml:"to"`
+	Cc          []string `yaml:"cc"`
+	Reference   string   `yaml:"reference"`   // the association's reference number with CF2D
+	Association string   `yaml:"association"` // signs the letter
+}
+
+func (s *sections) checkCF2D() error {
+	var errs []error
+	c := s.CF2D
+	needEmail(&errs, "cf2d.to", c.To)
+	for _, cc := range c.Cc {
+		needEmail(&errs, "cf2d.cc", cc)
+	}
+	if c.Reference == "" || c.Association == "" {
+		errs = append(errs, errors.New("cf2d: reference and association are required"))
+	}
+	if s.SMTP == nil {
+		errs = append(errs, errors.New("cf2d: requests go by e-mail, configure smtp"))
+	}
+	return errors.Join(errs...)
+}
+
+func wireCF2D(a *app, s *sections, _ *http.Client) (func(context.Context) error, error) {
+	c := s.CF2D
+	a.deps.Hosting.Contractor = &commands.Contractor{Mail: a.mail, Store: a.store, To: c.To, Cc: c.Cc, From: a.mail.From(),
+		Reference: c.Reference, Association: c.Association, Now: a.now}
+	return nil, nil
+}
+
+// dolibarrConfig is the `dolibarr:` section: members and staff accounts.
+type dolibarrConfig struct {
+	URL string `yaml:"url"` // https://erp.example.org/api/index.php
+	Key secret `yaml:"key"` // ${DOLIBARR_KEY}: the DOLAPIKEY of the bot's Dolibarr user
+	// Functions maps each function (délégué, adjoint, membre du CA,
+	// trésorier, président…) to the Dolibarr groups it grants.
+	Functions map[string][]string `yaml:"functions"`
+}
+
+func (s *sections) checkDolibarr() error {
+	var errs []error
+	if s.Dolibarr.URL == "" {
+		errs = append(errs, errors.New("dolibarr.url is required"))
+	}
+	for f, groups := range s.Dolibarr.Functions {
+		if coherence.NameKey(f) == "" || len(groups) == 0 {
+			errs = append(errs, fmt.Errorf("dolibarr.functions: %q needs a name and at least one group", f))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func wireDolibarr(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	d := s.Dolibarr
+	cl, err := dolibarr.New(dolibarr.Options{URL: d.URL, Key: d.Key.Secret, HTTPClient: hc, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	m := &a.deps.Members
+	m.Adherents, m.Staff, m.StaffAdmin, m.Functions = cl, cl, cl, d.Functions
+	return cl.Check, nil
+}
+
+// brevoConfig is the `brevo:` section: the newsletter's contacts and lists.
+type brevoConfig struct {
+	URL string `yaml:"url"` // default https://api.brevo.com/v3
+	Key secret `yaml:"key"` // ${BREVO_KEY}
+	// RatePerSecond paces requests (default 10, Brevo's general tier).
+	RatePerSecond float64 `yaml:"rate_per_second"`
+	// The account's name attributes (default PRENOM and NOM).
+	FirstNameAttribute string `yaml:"first_name_attribute"`
+	LastNameAttribute  string `yaml:"last_name_attribute"`
+}
+
+// wireBrevo's check also proves the newsletter list of the coherence
+// section exists.
+func wireBrevo(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	b := s.Brevo
+	url := b.URL
+	if url == "" {
+		url = "https://api.brevo.com/v3"
+	}
+	cl, err := brevo.New(brevo.Options{URL: url, Key: b.Key.Secret, RatePerSecond: b.RatePerSecond, HTTPClient: hc, Log: a.log,
+		FirstNameAttribute: b.FirstNameAttribute, LastNameAttribute: b.LastNameAttribute})
+	if err != nil {
+		return nil, err
+	}
+	a.deps.Members.Contacts, a.deps.Members.ContactAdmin = cl, cl
+	return func(ctx context.Context) error {
+		if err := cl.Check(ctx); err != nil || s.Coherence == nil {
+			return err
+		}
+		lists, err := cl.Lists(ctx)
+		if err != nil {
+			return err
+		}
+		if list := s.Coherence.NewsletterList; !slices.ContainsFunc(lists, func(l bot.ContactList) bool { return l.ID == list }) {
+			return bot.Userf("la liste Brevo %d (coherence.newsletter_list) n'existe pas", "Brevo list %d (coherence.newsletter_list) does not exist", list)
+		}
+		return nil
+	}, nil
+}
+
+// wordpressConfig is the `wordpress:` section: the site's accounts.
+type wordpressConfig struct {
+	URL         string `yaml:"url"`          // https://www.example.org (the site, /wp-json is added)
+	User        string `yaml:"user"`         // the bot's WordPress user
+	AppPassword secret `yaml:"app_password"` // ${WP_APP_PASSWORD}: an application password of that user
+}
+
+func (s *sections) checkWordPress() error {
+	if s.WordPress.URL == "" || s.WordPress.User == "" {
+		return errors.New("wordpress: url and user are required")
+	}
+	return nil
+}
+
+func wireWordPress(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	w := s.WordPress
+	cl, err := wordpress.New(wordpress.Options{URL: w.URL, User: w.User, AppPassword: w.AppPassword.Secret, HTTPClient: hc, Log: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.deps.Members.WPUsers = cl
+	return cl.Check, nil
+}
+
+// coherenceConfig is the `coherence:` section: what the Dolibarr ↔ Brevo ↔
+// WordPress checks compare. It is required with dolibarr and brevo.
+type coherenceConfig struct {
+	NewsletterList   int      `yaml:"newsletter_list"`    // the Brevo list ID of the newsletter
+	MembersOnlyRoles []string `yaml:"members_only_roles"` // WordPress roles only active members may hold
+}
+
+func (s *sections) checkCoherence() error {
+	switch co := s.Coherence; {
+	case co != nil && (s.Dolibarr == nil || s.Brevo == nil):
+		return errors.New("coherence: needs the dolibarr and brevo sections")
+	case co != nil && co.NewsletterList <= 0:
+		return errors.New("coherence.newsletter_list: the Brevo list ID of the newsletter is required")
+	case co == nil && s.Dolibarr != nil && s.Brevo != nil:
+		return errors.New("coherence: the section is required with dolibarr and brevo (newsletter_list)")
+	}
+	return nil
+}
+
+func wireCoherence(a *app, s *sections, _ *http.Client) (func(context.Context) error, error) {
+	a.deps.Members.Now = a.now
+	if co := s.Coherence; co != nil {
+		a.deps.Members.Coherence = coherence.Config{NewsletterList: co.NewsletterList, MembersOnlyRoles: co.MembersOnlyRoles}
+	}
+	return nil, nil
+}

@@ -1,9 +1,9 @@
 // Package fault injects failures into the fake provider servers: latency,
 // a response time that grows with the answer's size, 5xx answers, 429
-// answers with a wait header, hangs that last until the client gives up, and
-// broken servers (a page parameter ignored, an answer rewritten). Every fake
-// wraps its mux with a *Injector, so tests, benchmarks and the demo turn the
-// same knobs.
+// answers with a wait header, hangs that last until the client gives up,
+// connections dropped after the server did the work, and broken servers (a
+// page parameter ignored, an answer rewritten). Every fake wraps its mux
+// with a *Injector, so tests, benchmarks and the demo turn the same knobs.
 package fault
 
 import (
@@ -32,6 +32,7 @@ type Injector struct {
 	waitHeader string
 	waitValue  string
 	hang       int // next N requests hang until the client goes away
+	drop       int // next N requests are served, then their connection drops without an answer
 	match      func(*http.Request) bool
 
 	requests atomic.Int64
@@ -100,6 +101,11 @@ func (f *Injector) RateLimitNext(n int, header, value string) {
 // HangNext makes the next n requests wait until the client cancels.
 func (f *Injector) HangNext(n int) { f.mu.Lock(); f.hang = n; f.mu.Unlock() }
 
+// DropNext makes the next n requests reach the wrapped server, which does
+// its work (a write is applied), and then drops their connection before any
+// answer: the client cannot know whether its change happened.
+func (f *Injector) DropNext(n int) { f.mu.Lock(); f.drop = n; f.mu.Unlock() }
+
 // Only restricts the faults (not the latency) to requests match accepts; nil
 // means every request.
 func (f *Injector) Only(match func(*http.Request) bool) { f.mu.Lock(); f.match = match; f.mu.Unlock() }
@@ -107,7 +113,7 @@ func (f *Injector) Only(match func(*http.Request) bool) { f.mu.Lock(); f.match =
 // Reset turns every knob off and zeroes the request count.
 func (f *Injector) Reset() {
 	f.mu.Lock()
-	f.latency, f.respTime, f.fail, f.limited, f.hang, f.match = 0, 0, 0, 0, 0, nil
+	f.latency, f.respTime, f.fail, f.limited, f.hang, f.drop, f.match = 0, 0, 0, 0, 0, 0, nil
 	f.perKB, f.ignore, f.rewrite = 0, nil, nil
 	f.mu.Unlock()
 	f.requests.Store(0)
@@ -125,7 +131,7 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 		f.mu.Lock()
 		lat, resp, perKB, ignore, rewrite := f.latency, f.respTime, f.perKB, f.ignore, f.rewrite
 		applies := f.match == nil || f.match(r)
-		var hang, fail, limited bool
+		var hang, fail, limited, drop bool
 		var status int
 		var body, hdr, val string
 		if applies {
@@ -133,6 +139,9 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 			case f.hang > 0:
 				f.hang--
 				hang = true
+			case f.drop > 0:
+				f.drop--
+				drop = true
 			case f.limited > 0:
 				f.limited--
 				limited, hdr, val = true, f.waitHeader, f.waitValue
@@ -161,6 +170,11 @@ func (f *Injector) Wrap(next http.Handler) http.Handler {
 		}
 		if !wait(r, lat) {
 			return
+		}
+		if drop {
+			var buf buffered
+			next.ServeHTTP(&buf, r)
+			panic(http.ErrAbortHandler) // net/http closes the connection and logs nothing
 		}
 		if (resp > 0 || perKB > 0 || rewrite != nil) && !hang && !limited && !fail {
 			// The server works now; its answer leaves at arrived+resp

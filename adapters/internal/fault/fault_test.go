@@ -469,3 +469,33 @@ func TestIgnoreQueryAndRewrite(t *testing.T) {
 		t.Errorf("after Reset: %v %q", rec.Header(), rec.Body)
 	}
 }
+
+// TestDropNext: the server does the work (a POST reaches it), then the
+// client gets no answer at all, only a broken connection; the next request
+// is answered.
+func TestDropNext(t *testing.T) {
+	var f fault.Injector
+	b := &backend{}
+	srv := httptest.NewServer(f.Wrap(b))
+	defer srv.Close()
+	f.DropNext(1)
+	resp, err := srv.Client().Post(srv.URL+"/x", "text/plain", strings.NewReader("write"))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("dropped request answered %d, want a connection error", resp.StatusCode)
+	}
+	b.mu.Lock()
+	got := b.body
+	b.mu.Unlock()
+	if b.calls.Load() != 1 || got != "write" {
+		t.Errorf("backend calls %d body %q, want the write done once", b.calls.Load(), got)
+	}
+	resp, err = srv.Client().Post(srv.URL+"/x", "text/plain", strings.NewReader("again"))
+	if err != nil {
+		t.Fatalf("request after the drop: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || b.calls.Load() != 2 {
+		t.Errorf("after the drop: %d, %d calls; want 200 and 2", resp.StatusCode, b.calls.Load())
+	}
+}

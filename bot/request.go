@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -10,7 +12,11 @@ import (
 type State string
 
 // The states. Only pending requests take votes; done, failed, rejected,
-// expired, cancelled and unknown are final.
+// expired, cancelled, stale and unknown are final. Failed means the provider
+// refused the change (nothing was changed); unknown means opsbot cannot know
+// whether it happened (a write that timed out, a connection that dropped, a
+// restart during the execution); stale means the world changed between the
+// preview and the approval, so nothing was run.
 const (
 	Pending   State = "pending"
 	Approved  State = "approved"
@@ -21,12 +27,13 @@ const (
 	Expired   State = "expired"
 	Cancelled State = "cancelled"
 	Unknown   State = "unknown"
+	Stale     State = "stale"
 )
 
 // Final reports whether s is a final state.
 func (s State) Final() bool {
 	switch s {
-	case Done, Failed, Rejected, Expired, Cancelled, Unknown:
+	case Done, Failed, Rejected, Expired, Cancelled, Unknown, Stale:
 		return true
 	}
 	return false
@@ -36,10 +43,13 @@ func (s State) Final() bool {
 func (s State) Label(l Locale) string {
 	fr := map[State]string{Pending: "en attente", Approved: "approuvée", Executing: "en cours d'exécution",
 		Done: "exécutée", Failed: "échouée", Rejected: "refusée", Expired: "expirée", Cancelled: "annulée",
-		Unknown: "à vérifier (interrompue)"}
+		Unknown: "résultat inconnu (à vérifier)", Stale: "périmée (la situation a changé, rien n'a été exécuté)"}
 	if l == EN {
-		if s == Unknown {
-			return "unknown (interrupted, to verify)"
+		switch s {
+		case Unknown:
+			return "unknown (to verify)"
+		case Stale:
+			return "stale (the situation changed, nothing was run)"
 		}
 		return string(s)
 	}
@@ -61,27 +71,50 @@ type Vote struct {
 // action (Path and Args) is fixed when it is created: nothing but the stored
 // action can run when it is approved. It never holds a secret.
 type ChangeRequest struct {
-	ID         int64     `json:"id"`
-	Platform   string    `json:"platform"`
-	Path       string    `json:"path"`
-	Args       Values    `json:"args"`
-	Line       string    `json:"line"` // the command as typed again: "mail quota a@b.fr 2048"
-	Requester  Person    `json:"requester"`
-	Channel    string    `json:"channel,omitempty"`    // approvals channel
-	MessageID  string    `json:"message_id,omitempty"` // the request's post
-	Preview    string    `json:"preview"`
-	State      State     `json:"state"`
-	Approvals  int       `json:"approvals"` // needed
-	Approvers  []Role    `json:"approvers"`
-	Idempotent bool      `json:"idempotent,omitempty"`
-	Votes      []Vote    `json:"votes,omitempty"`
-	Outcome    string    `json:"outcome,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID        int64  `json:"id"`
+	Platform  string `json:"platform"`
+	Path      string `json:"path"`
+	Args      Values `json:"args"`
+	Line      string `json:"line"` // the command as typed again: "mail quota a@b.fr 2048"
+	Requester Person `json:"requester"`
+	Channel   string `json:"channel,omitempty"`    // approvals channel
+	MessageID string `json:"message_id,omitempty"` // the request's post
+	Preview   string `json:"preview"`
+	// Plan is what the preview kept for Apply (Call.Keep): the exact changes
+	// the approvers approved when the preview text only summarises them.
+	// The store is opsbot's own; the plan never reaches a post or the audit.
+	Plan       json.RawMessage `json:"plan,omitempty"`
+	State      State           `json:"state"`
+	Approvals  int             `json:"approvals"` // needed
+	Approvers  []Role          `json:"approvers"`
+	Idempotent bool            `json:"idempotent,omitempty"`
+	Votes      []Vote          `json:"votes,omitempty"`
+	Outcome    string          `json:"outcome,omitempty"`
+	// Noticed are the people already told that a reaction on the ended
+	// request changes nothing: each is told once.
+	Noticed   []string  `json:"noticed,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Approvals counts the approving votes.
+// ActionKey identifies the request's exact action, its command path and
+// validated arguments: two pending requests never share one.
+func (cr *ChangeRequest) ActionKey() string {
+	args, _ := json.Marshal(cr.Args) // map keys are sorted: the key is stable
+	return cr.Path + "\x00" + string(args)
+}
+
+// Duplicate is what Requests.CreateRequest returns when a pending request
+// already has the same action (ActionKey); ID is that request's number.
+type Duplicate struct{ ID int64 }
+
+// Error names the pending request.
+func (d *Duplicate) Error() string {
+	return fmt.Sprintf("request %d is pending with the same action", d.ID)
+}
+
+// ApprovalCount counts the approving votes.
 func (cr *ChangeRequest) ApprovalCount() int {
 	n := 0
 	for _, v := range cr.Votes {
@@ -143,7 +176,10 @@ type AuditRecord struct {
 // Requests keeps change requests. Implementations return errors of kind
 // NotFound for a missing request and Internal otherwise.
 type Requests interface {
-	// CreateRequest stores cr and sets its ID.
+	// CreateRequest stores cr and sets its ID. When cr is pending and a
+	// pending request has the same ActionKey, nothing is stored and the
+	// error is a *Duplicate naming it (checked in the same transaction, so
+	// two racing requests cannot both be stored).
 	CreateRequest(ctx context.Context, cr *ChangeRequest) error
 	// Request returns one request (NotFound if none).
 	Request(ctx context.Context, id int64) (ChangeRequest, error)

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -32,6 +33,7 @@ func TestBackupWhileWriting(t *testing.T) {
 			default:
 			}
 			cr := request("mail passwd", "discord")
+			cr.Args = bot.Values{"boite": fmt.Sprintf("delegue%d@anopex.test", i)} // one pending request per action
 			if err := db.CreateRequest(t.Context(), cr); err != nil {
 				werr = err
 				return

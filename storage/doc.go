@@ -14,6 +14,7 @@ bot type needs no migration (old records decode with its zero value).
 	meta                 "schema_version" → JSON number (SchemaVersion, today 1)
 	requests             request ID → bot.ChangeRequest
 	request_by_message   platform + "\x00" + message ID → the request's 8-byte key
+	request_pending      platform + "\x00" + action key → the 8-byte key of the pending request with that action
 	audit                Seq → bot.AuditRecord
 	alerts               alert key → alerts.State (storage/alerts.go)
 	tickets              ticket number → bot.Ticket (tickets sent by e-mail: PlanetHoster)
@@ -27,6 +28,10 @@ bot type needs no migration (old records decode with its zero value).
     MessageID, pointing at it: CreateRequest and UpdateRequest change the
     request and its entry in the same transaction, and a message already
     owned by another request is refused (kind Conflict), nothing saved.
+  - request_pending has an entry for each pending request, written and
+    removed with its state in the same transaction; CreateRequest refuses a
+    pending request whose action another pending request has (*bot.Duplicate),
+    so two racing identical requests store one.
   - A state change is one db.Update: UpdateRequest reads, runs fn and writes
     in one write transaction, and bbolt has one writer at a time, so "move
     pending → executing only if pending" succeeds for exactly one of any

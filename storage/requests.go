@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,6 +13,11 @@ import (
 
 var _ bot.Store = (*DB)(nil)
 
+// bucketRequestPending maps a pending request's platform and action
+// (bot.ChangeRequest.ActionKey) to its seqKey: a second pending request
+// for the same action is refused.
+var bucketRequestPending = []byte("request_pending")
+
 // messageKey is the request_by_message key of a request's post.
 func messageKey(platform, messageID string) []byte {
 	return []byte(platform + "\x00" + messageID)
@@ -20,7 +26,9 @@ func messageKey(platform, messageID string) []byte {
 // CreateRequest stores cr under the next request number and sets cr.ID, and
 // cr.CreatedAt and cr.UpdatedAt when they are zero. If cr already has a
 // MessageID it is indexed; a message that already belongs to another
-// request is a Conflict and nothing is stored.
+// request is a Conflict and nothing is stored. A pending cr whose action
+// (ActionKey) is that of another pending request is refused with a
+// *bot.Duplicate naming it: the check and the write are one transaction.
 //
 // Like every method, it does not give up when ctx ends: the transaction is
 // local and short, and a state the engine began to record must be saved.
@@ -39,6 +47,9 @@ func (db *DB) CreateRequest(_ context.Context, cr *bot.ChangeRequest) error {
 		if err != nil {
 			return err
 		}
+		if err := refuseDuplicate(tx, &out); err != nil {
+			return err
+		}
 		n, key, err := nextSeq(b)
 		if err != nil {
 			return err
@@ -47,8 +58,15 @@ func (db *DB) CreateRequest(_ context.Context, cr *bot.ChangeRequest) error {
 		if err := indexMessage(tx, nil, &out); err != nil {
 			return err
 		}
+		if err := indexPending(tx, nil, &out); err != nil {
+			return err
+		}
 		return putJSON(b, key, out)
 	})
+	var dup *bot.Duplicate
+	if errors.As(err, &dup) {
+		return dup
+	}
 	if err != nil {
 		return internal(op, err)
 	}
@@ -126,6 +144,9 @@ func (db *DB) UpdateRequest(_ context.Context, id int64, fn func(*bot.ChangeRequ
 		if err := indexMessage(tx, &old, &out); err != nil {
 			return err
 		}
+		if err := indexPending(tx, &old, &out); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bucketRequests), seqKey(uint64(id)), out)
 	})
 	if fnErr != nil {
@@ -196,4 +217,54 @@ func indexMessage(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
 			"message %q on %s already belongs to request %d", cr.MessageID, cr.Platform, seqOf(other))
 	}
 	return idx.Put(k, own)
+}
+
+// pendingKey is the request_pending key of a request's action.
+func pendingKey(cr *bot.ChangeRequest) []byte { return []byte(cr.Platform + "\x00" + cr.ActionKey()) }
+
+// refuseDuplicate returns a *bot.Duplicate when cr is pending and another
+// pending request has its action. The index may point to a request that
+// has ended or changed since (written by an older opsbot): only a pending
+// request with the same action counts.
+func refuseDuplicate(tx *bolt.Tx, cr *bot.ChangeRequest) error {
+	idx := readBucket(tx, bucketRequestPending)
+	if cr.State != bot.Pending || idx == nil {
+		return nil
+	}
+	raw := idx.Get(pendingKey(cr))
+	if raw == nil {
+		return nil
+	}
+	other, err := getRequest(tx, int64(seqOf(raw)))
+	if err != nil {
+		return err
+	}
+	if other.State == bot.Pending && other.Platform == cr.Platform && other.ActionKey() == cr.ActionKey() {
+		return &bot.Duplicate{ID: other.ID}
+	}
+	return nil
+}
+
+// indexPending keeps request_pending (action → pending request) in step
+// with a request's state: the entry is there while the request is pending.
+func indexPending(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
+	if (old == nil || old.State != bot.Pending) && cr.State != bot.Pending {
+		return nil
+	}
+	idx, err := writeBucket(tx, bucketRequestPending)
+	if err != nil {
+		return err
+	}
+	own := seqKey(uint64(cr.ID))
+	if old != nil && old.State == bot.Pending {
+		if k := pendingKey(old); bytes.Equal(idx.Get(k), own) {
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	if cr.State == bot.Pending {
+		return idx.Put(pendingKey(cr), own)
+	}
+	return nil
 }

@@ -272,8 +272,9 @@ func TestUpdateRequestRace(t *testing.T) {
 func TestListRequests(t *testing.T) {
 	db, _ := open(t)
 	states := []bot.State{bot.Pending, bot.Done, bot.Pending, bot.Executing, bot.Failed}
-	for _, s := range states {
+	for i, s := range states {
 		cr := request("mail passwd", "console")
+		cr.Args = bot.Values{"boite": fmt.Sprintf("delegue%d@anopex.test", i)} // one pending request per action
 		cr.State = s
 		create(t, db, cr)
 	}
@@ -351,8 +352,11 @@ func BenchmarkCreateRequest(b *testing.B) {
 	}
 	defer db.Close()
 	cr := request("mail passwd", "discord")
+	n := 0
 	for b.Loop() {
 		c := *cr
+		n++
+		c.Args = bot.Values{"boite": fmt.Sprintf("delegue%d@anopex.test", n)} // one pending request per action
 		if err := db.CreateRequest(b.Context(), &c); err != nil {
 			b.Fatal(err)
 		}

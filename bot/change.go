@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,7 +18,14 @@ import (
 // pending request that expires rather than a post that approves nothing.
 func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call Call, answer func(Reply)) {
 	log := zerolog.Ctx(ctx)
+	call.plan = new(json.RawMessage)
 	preview, err := spec.Preview(ctx, call)
+	var nc *NoChange
+	if errors.As(err, &nc) {
+		e.observe(spec.Path, "unchanged")
+		answer(Reply{Text: nc.Text(e.cfg.Locale)})
+		return
+	}
 	if err != nil {
 		e.fail(ctx, spec.Path, err, inv.ID, answer)
 		return
@@ -25,12 +33,20 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 	now := e.cfg.Now()
 	cr := &ChangeRequest{
 		Platform: inv.Platform, Path: spec.Path, Args: call.Args, Line: spec.Line(call.Args), Requester: inv.Caller,
-		Channel: e.cfg.ApprovalsChannel, Preview: preview, State: Pending,
+		Channel: e.cfg.ApprovalsChannel, Preview: preview, Plan: *call.plan, State: Pending,
 		Approvals: spec.Approvals, Approvers: spec.ApproverRoles(), Idempotent: spec.Idempotent,
 		CreatedAt: now, ExpiresAt: now.Add(e.cfg.Expiry), UpdatedAt: now,
 	}
 	cr.Requester.Mailboxes = nil
 	if err := e.cfg.Store.CreateRequest(ctx, cr); err != nil {
+		var d *Duplicate
+		if errors.As(err, &d) {
+			e.observe(spec.Path, "duplicate")
+			answer(Reply{Text: fmt.Sprintf(e.cfg.Locale.Pick(
+				"La même demande attend déjà son approbation : demande n°%d (/approvals show %d). Je n'en crée pas une seconde.",
+				"The same request is already waiting for approval: request #%d (/approvals show %d). No second one is created."), d.ID, d.ID)})
+			return
+		}
 		e.fail(ctx, spec.Path, err, inv.ID, answer)
 		return
 	}
@@ -108,18 +124,43 @@ func (cr *ChangeRequest) ArgLine() string {
 // selfService runs a change a person makes on their own mailbox at once,
 // without approval, and audits it like an executed request.
 func (e *Engine) selfService(ctx context.Context, inv Invocation, spec *Spec, call Call, answer func(Reply)) {
+	l := e.cfg.Locale
+	outcome := func(ctx context.Context, s State, detail string) {
+		e.audit(ctx, AuditRecord{Kind: "outcome", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
+			Command: spec.Path, Args: call.Args, Detail: string(s) + ": " + detail})
+	}
 	e.audit(ctx, AuditRecord{Kind: "self", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
 		Command: spec.Path, Args: call.Args})
+	if to, ok := e.recipient(spec, inv.Platform, call.Args, inv.Caller.ID); ok {
+		if err := e.notifyRecipient(ctx, to, call.Args.Get(spec.Recipient), 0); err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Str("to", to).Msg("recipient unreachable privately: change not run")
+			outcome(ctx, Failed, "recipient unreachable privately")
+			e.observe(spec.Path, "error")
+			who := e.cfg.Policy.Person(inv.Platform, to, to, nil, false).Name
+			answer(Reply{Text: fmt.Sprintf(l.Pick(
+				"Je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe : rien n'a été modifié. Autorisez les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis recommencez.",
+				"I cannot write privately to %s, who must receive the password: nothing was changed. Allow direct messages from server members (the server's privacy settings), then try again."), who)})
+			return
+		}
+	}
 	out, err := spec.Apply(ctx, call)
+	rctx, cancel := reportContext(ctx)
+	defer cancel()
 	if err != nil {
-		e.audit(ctx, AuditRecord{Kind: "outcome", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
-			Command: spec.Path, Args: call.Args, Detail: string(Failed) + ": " + KindOf(err).String()})
-		e.fail(ctx, spec.Path, err, inv.ID, answer)
+		if !refused(err) {
+			zerolog.Ctx(ctx).Error().Err(err).Str("kind", KindOf(err).String()).Msg("self-service change: outcome unknown")
+			text := e.unknownText(spec, call.Args, err, inv.ID)
+			outcome(rctx, Unknown, text)
+			e.observe(spec.Path, "unknown")
+			answer(Reply{Text: text})
+			return
+		}
+		outcome(rctx, Failed, KindOf(err).String())
+		e.fail(rctx, spec.Path, err, inv.ID, answer)
 		return
 	}
-	note := e.deliver(ctx, inv.Platform, inv.Caller.ID, out.Private)
-	e.audit(ctx, AuditRecord{Kind: "outcome", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
-		Command: spec.Path, Args: call.Args, Detail: string(Done) + ": " + out.Text + note})
+	note := e.deliver(rctx, inv.Platform, inv.Caller.ID, out.Private)
+	outcome(rctx, Done, out.Text+note)
 	e.observe(spec.Path, "ok")
 	answer(Reply{Text: out.Text + note})
 }
@@ -140,8 +181,8 @@ func (e *Engine) deliver(ctx context.Context, platform, fallback string, ps []Pr
 		if err := e.cfg.Chat.Direct(ctx, to, Message{Text: p.Text, Secret: p.Secret}); err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Str("to", to).Msg("private message not delivered")
 			notes = append(notes, fmt.Sprintf(e.cfg.Locale.Pick(
-				"le message privé pour %s n'a pas pu être envoyé (le secret est perdu : refaites la demande)",
-				"the private message for %s could not be sent (the secret is lost: ask again)"), who))
+				"⚠️ le message privé pour %s n'a pas pu être remis : le secret qu'il portait (mot de passe) n'est écrit nulle part ailleurs, il faut une nouvelle réinitialisation",
+				"⚠️ the private message for %s could not be delivered: the secret it carried (password) is written nowhere else, a new reset is needed"), who))
 			continue
 		}
 		notes = append(notes, fmt.Sprintf(e.cfg.Locale.Pick("envoyé en message privé à %s", "sent privately to %s"), who))
@@ -157,7 +198,28 @@ type errNotPending struct{ state State }
 
 func (e errNotPending) Error() string { return "request is " + string(e.state) }
 
-var errDuplicateVote = errors.New("same vote already counted")
+// noticeOnce records that userID is being told their reaction on ended
+// request id changes nothing; it reports false when they were told before,
+// so that more reactions give at most one notice per person.
+func (e *Engine) noticeOnce(ctx context.Context, id int64, userID string) bool {
+	first := false
+	_, err := e.cfg.Store.UpdateRequest(ctx, id, func(c *ChangeRequest) error {
+		if slices.Contains(c.Noticed, userID) {
+			return errNoticed
+		}
+		c.Noticed, first = append(c.Noticed, userID), true
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNoticed) {
+		zerolog.Ctx(ctx).Error().Err(err).Int64("request", id).Msg("notice not recorded")
+	}
+	return first
+}
+
+var (
+	errDuplicateVote = errors.New("same vote already counted")
+	errNoticed       = errors.New("person already told")
+)
 
 // React handles a reaction. Only reactions on a change-request message
 // count, only from a person MayVote accepts; the first approval that reaches
@@ -205,7 +267,7 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 		return
 	default:
 		log.Info().Int64("request", cr.ID).Int("verdict", int(v)).Msg("reaction does not count")
-		if !r.Removed {
+		if !r.Removed && (cr.State == Pending || e.noticeOnce(ctx, cr.ID, r.User.ID)) {
 			e.tell(ctx, r.User.ID, v, cr.ID)
 		}
 		return
@@ -268,8 +330,10 @@ func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
 	switch {
 	case errors.As(err, &np):
 		log.Info().Int64("request", id).Str("state", string(np.state)).Msg("vote on a closed request")
-		e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("La demande n°%d est déjà %s : la réaction de %s ne change rien.",
-			"Request #%d is already %s: %s's reaction changes nothing."), id, np.state.Label(e.cfg.Locale), r.User.Name))
+		if e.noticeOnce(ctx, id, r.User.ID) {
+			e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("La demande n°%d est déjà %s : la réaction de %s ne change rien.",
+				"Request #%d is already %s: %s's reaction changes nothing."), id, np.state.Label(e.cfg.Locale), r.User.Name))
+		}
 		return
 	case errors.Is(err, errDuplicateVote):
 		return
@@ -313,6 +377,9 @@ func (e *Engine) unvote(ctx context.Context, cr ChangeRequest, r Reaction, appro
 	var np errNotPending
 	switch {
 	case errors.As(err, &np):
+		if !e.noticeOnce(ctx, cr.ID, r.User.ID) {
+			return
+		}
 		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick(
 			"%s a retiré sa réaction, mais la demande n°%d est déjà %s : cela ne change rien.",
 			"%s removed their reaction, but request #%d is already %s: this changes nothing."), r.User.Name, cr.ID, np.state.Label(e.cfg.Locale)))
@@ -325,52 +392,6 @@ func (e *Engine) unvote(ctx context.Context, cr ChangeRequest, r Reaction, appro
 		e.audit(ctx, AuditRecord{Kind: "unvote", RequestID: cr.ID, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Command: got.Path})
 		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("%s a retiré son approbation (%d/%d).", "%s withdrew their approval (%d/%d)."),
 			r.User.Name, got.ApprovalCount(), got.Approvals))
-	}
-}
-
-// execute runs a request the caller has moved to executing. It runs on its
-// own deadline, detached from the reaction's context, so a chat adapter
-// hanging up does not leave a change half done.
-func (e *Engine) execute(ctx context.Context, cr ChangeRequest, approver Person) {
-	log := zerolog.Ctx(ctx).With().Int64("request", cr.ID).Str("command", cr.Path).Logger()
-	ctx, cancel := context.WithTimeout(log.WithContext(context.WithoutCancel(ctx)), e.cfg.Timeout)
-	defer cancel()
-	spec := e.specs[cr.Path]
-	if spec == nil {
-		e.finish(ctx, cr.ID, Failed, "command no longer exists")
-		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("La commande /%s n'existe plus : demande n°%d échouée.", "Command /%s no longer exists: request #%d failed."), cr.Path, cr.ID))
-		return
-	}
-	log.Info().Msg("executing change request")
-	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: e.cfg.Locale, Request: &cr}
-	out, err := spec.Apply(ctx, call)
-	if err != nil {
-		text := ErrorText(e.cfg.Locale, err, call.Invocation)
-		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
-		e.finish(ctx, cr.ID, Failed, text)
-		e.audit(ctx, AuditRecord{Kind: "outcome", RequestID: cr.ID, Platform: cr.Platform, ActorID: approver.ID, ActorName: approver.Name,
-			Command: cr.Path, Args: cr.Args, Detail: string(Failed) + ": " + text})
-		e.observe(cr.Path, "error")
-		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("⚠️ Demande n°%d approuvée par %s mais échouée : %s", "⚠️ Request #%d approved by %s but failed: %s"), cr.ID, approver.Name, text))
-		return
-	}
-	note := e.deliver(ctx, cr.Platform, cr.Requester.ID, out.Private)
-	e.finish(ctx, cr.ID, Done, out.Text+note)
-	e.audit(ctx, AuditRecord{Kind: "outcome", RequestID: cr.ID, Platform: cr.Platform, ActorID: approver.ID, ActorName: approver.Name,
-		Command: cr.Path, Args: cr.Args, Detail: string(Done) + ": " + out.Text + note})
-	e.observe(cr.Path, "ok")
-	log.Info().Msg("change request done")
-	e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s%s", "✅ Request #%d approved by %s and done: %s%s"),
-		cr.ID, approver.Name, out.Text, note))
-}
-
-// finish records a final state.
-func (e *Engine) finish(ctx context.Context, id int64, s State, outcome string) {
-	if _, err := e.cfg.Store.UpdateRequest(ctx, id, func(c *ChangeRequest) error {
-		c.State, c.Outcome = s, outcome
-		return nil
-	}); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Int64("request", id).Str("state", string(s)).Msg("final state not recorded")
 	}
 }
 
@@ -462,7 +483,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 			e.log.Warn().Int64("request", cr.ID).Msg("re-running interrupted idempotent request")
 			c, err := e.cfg.Store.UpdateRequest(ctx, cr.ID, func(c *ChangeRequest) error { c.State = Executing; return nil })
 			if err == nil {
-				e.execute(ctx, c, sys)
+				e.execute(ctx, c, c.Requester) // the re-run is the requester's change, approved before the restart
 			}
 			continue
 		}

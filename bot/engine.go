@@ -31,7 +31,9 @@ type EngineConfig struct {
 	SelfService      bool           // self-service changes marked NoApproval run at once
 	Approvals        map[string]int // approvals needed per financial command path, overriding the spec
 	// Observe, when set, is told the outcome of every command: "ok", "denied",
-	// "invalid", "requested", "error".
+	// "invalid", "requested", "unchanged" (nothing to change: no request),
+	// "duplicate" (the same request is pending), "error" (failed), "stale",
+	// "unknown".
 	Observe func(path, outcome string)
 }
 

@@ -2,7 +2,11 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -28,6 +32,8 @@ type chat struct {
 	failing bool
 	onPost  func(id string) // called before Post returns
 	watched []string        // channel/message of WatchApproval calls
+	// directFails, when set, decides whether a private message fails.
+	directFails func(user string, m bot.Message) bool
 }
 
 func (c *chat) WatchApproval(channel, messageID string) {
@@ -42,10 +48,10 @@ type post struct {
 	Text   string // as the person reads it (secret revealed for directs)
 }
 
-func (c *chat) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+func (c *chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.failing {
+	if c.failing || ctx.Err() != nil { // as a real platform call, it needs a live context
 		return "", &bot.Error{Provider: "chat", Kind: bot.Unavailable}
 	}
 	c.seq++
@@ -57,9 +63,12 @@ func (c *chat) Post(_ context.Context, channel string, m bot.Message) (string, e
 	return id, nil
 }
 
-func (c *chat) Direct(_ context.Context, user string, m bot.Message) error {
+func (c *chat) Direct(ctx context.Context, user string, m bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if ctx.Err() != nil || (c.directFails != nil && c.directFails(user, m)) {
+		return &bot.Error{Provider: "chat", Kind: bot.Denied}
+	}
 	c.directs = append(c.directs, post{To: user, Msg: m, Text: m.PrivateText()})
 	return nil
 }
@@ -490,16 +499,65 @@ func TestSelfServiceWithoutApproval(t *testing.T) {
 	}
 }
 
+// TestFailedExecution: a change the provider refused is failed (nothing
+// changed, trying again is suggested); one whose answer never came (5xx,
+// timeout, dropped connection) is unknown, naming the read command that
+// shows the truth, and never suggests trying again.
 func TestFailedExecution(t *testing.T) {
-	v := newEnv(t)
-	v.run(t, "u-admin", "broken")
-	v.react("u-tres", v.chat.lastApproval(t), "✅")
-	cr := v.request(t, 1)
-	if cr.State != bot.Failed || !strings.Contains(cr.Outcome, "cPanel ne répond pas") {
-		t.Fatalf("state %s outcome %q", cr.State, cr.Outcome)
+	var applyErr error
+	write := func(_ *bot.EngineConfig, specs *[]bot.Spec) {
+		*specs = append(*specs, bot.Spec{
+			Path: "write", Help: "écrit", Roles: []bot.Role{bot.Admin}, Args: []bot.Arg{{Name: "boite", Type: bot.ArgEmail}},
+			Verify:  "box show {boite}",
+			Preview: func(context.Context, bot.Call) (string, error) { return "va écrire", nil },
+			Apply:   func(context.Context, bot.Call) (bot.Outcome, error) { return bot.Outcome{}, applyErr },
+		})
 	}
-	if !strings.Contains(v.chat.postsText(), "échouée") {
-		t.Errorf("no failure post: %q", v.chat.postsText())
+	dial := &url.Error{Op: "Post", URL: "https://cpanel.test", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	dropped := &url.Error{Op: "Post", URL: "https://cpanel.test", Err: io.EOF}
+	tests := []struct {
+		name    string
+		line    string
+		err     error
+		state   bot.State
+		outcome []string
+		post    string
+	}{
+		{"server error", "broken", nil, bot.Unknown, []string{"cPanel ne répond pas", "peut-être été appliqué"}, "résultat inconnu"},
+		{"timeout", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Unavailable, Err: context.DeadlineExceeded}, bot.Unknown,
+			[]string{"cPanel ne répond pas", "vérifiez avec /box show a@x.fr"}, "résultat inconnu"},
+		{"deadline without a provider", "write a@x.fr", context.DeadlineExceeded, bot.Unknown, []string{"peut-être été appliqué"}, "résultat inconnu"},
+		{"dropped connection", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Unavailable, Err: dropped}, bot.Unknown,
+			[]string{"/box show a@x.fr"}, "résultat inconnu"},
+		{"unexpected answer", "write a@x.fr", errors.New("decode: unexpected EOF"), bot.Unknown, []string{"peut-être été appliqué"}, "résultat inconnu"},
+		{"refused value", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Invalid, Status: 200}, bot.Failed, []string{"cPanel a refusé la demande"}, "échouée"},
+		{"conflict", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Conflict}, bot.Failed, []string{"conflit"}, "échouée"},
+		{"access denied", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Denied, Status: 403}, bot.Failed, []string{"refusé l'accès"}, "échouée"},
+		{"never sent", "write a@x.fr", &bot.Error{Provider: "cpanel", Kind: bot.Unavailable, Err: dial}, bot.Failed, []string{"cPanel ne répond pas"}, "échouée"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			applyErr = tt.err
+			v := newEnv(t, write)
+			v.run(t, "u-admin", tt.line)
+			v.react("u-tres", v.chat.lastApproval(t), "✅")
+			cr := v.request(t, 1)
+			if cr.State != tt.state {
+				t.Fatalf("state %s, want %s (outcome %q)", cr.State, tt.state, cr.Outcome)
+			}
+			for _, want := range tt.outcome {
+				if !strings.Contains(cr.Outcome, want) {
+					t.Errorf("outcome %q lacks %q", cr.Outcome, want)
+				}
+			}
+			posts := v.chat.postsText()
+			if !strings.Contains(posts, tt.post) {
+				t.Errorf("no %q post: %q", tt.post, posts)
+			}
+			if retry := strings.Contains(posts, "réessayer") || strings.Contains(posts, "réessayez"); retry != (tt.state == bot.Failed) {
+				t.Errorf("posts suggest trying again: %v, want %v:\n%s", retry, tt.state == bot.Failed, posts)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -36,6 +39,16 @@ type Spec struct {
 	Approvers  []Role // who may approve; nil means treasurer or president
 	Idempotent bool   // safe to run again after an interrupted execution
 	Financial  bool   // approvals may be raised by the configuration
+
+	// Verify is the read command that shows whether the change happened,
+	// with {arg} standing for an argument: "mail show {boite}". The engine
+	// names it when an outcome is unknown (a write that timed out).
+	Verify string
+	// Recipient names the argument holding the mailbox whose owner receives
+	// the change's private message (a new password); the requester receives
+	// it when no chat user owns that mailbox. The engine makes sure a private
+	// message reaches that person before Apply runs, and runs nothing if not.
+	Recipient string
 }
 
 // SelfService describes the self-service exception of a spec.
@@ -98,6 +111,38 @@ type Call struct {
 	Args       Values
 	Locale     Locale
 	Request    *ChangeRequest
+
+	plan *json.RawMessage // where Keep writes, during a Preview run by the engine
+}
+
+// Keep stores v, JSON-encoded, with the change request the preview
+// describes; Apply reads it back with Kept. A preview whose text only
+// summarises the change (counts instead of members' addresses) keeps the
+// exact plan this way. The engine compares the kept plan too when it
+// recomputes the preview before Apply: a different plan is a stale request.
+// v must encode the same way each time for the same plan (sort its lists).
+// Outside a preview run by the engine it is an error.
+func (c Call) Keep(v any) error {
+	if c.plan == nil {
+		return errors.New("keep plan: not in a preview run by the engine")
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("keep plan: %w", err)
+	}
+	*c.plan = raw
+	return nil
+}
+
+// Kept decodes into v the plan the approved preview kept (see Keep).
+func (c Call) Kept(v any) error {
+	if c.Request == nil || len(c.Request.Plan) == 0 {
+		return errors.New("kept plan: the request holds none")
+	}
+	if err := json.Unmarshal(c.Request.Plan, v); err != nil {
+		return fmt.Errorf("kept plan: %w", err)
+	}
+	return nil
 }
 
 // T picks the French or English text for the call's locale.

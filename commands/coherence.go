@@ -33,9 +33,6 @@ type Members struct {
 	Now func() time.Time
 }
 
-// previewNames is how many people a fix preview names per part.
-const previewNames = 5
-
 // coherenceCommands are the coherence commands; they need Dolibarr and
 // Brevo (WordPress is optional: without it its checks are skipped), and
 // Brevo's changes for the fix.
@@ -228,30 +225,32 @@ func (k coherenceCommands) planFix(ctx context.Context) (coherence.Fix, error) {
 	return coherence.PlanFix(&r, k.chk.Config())
 }
 
+// previewFix plans the fix from a fresh sweep. The preview, posted in the
+// approvals channel, gives counts and names nobody; the exact plan (the
+// addresses) is kept with the request (bot.Call.Keep), and the engine runs
+// it only if the plan computed at execution is the same.
 func (k coherenceCommands) previewFix(ctx context.Context, c bot.Call) (string, error) {
 	f, err := k.planFix(ctx)
 	if err != nil {
 		return "", err
 	}
 	if f.Empty() {
-		return "", bot.Userf("La lettre d'information est déjà en accord avec Dolibarr : rien à corriger.", "The newsletter already matches Dolibarr: nothing to fix.")
+		return "", bot.Unchanged("La lettre d'information est déjà en accord avec Dolibarr : rien à corriger.", "The newsletter already matches Dolibarr: nothing to fix.")
 	}
-	return f.Preview(c.Locale, previewNames), nil
+	if err := c.Keep(f); err != nil {
+		return "", fmt.Errorf("coherence fix: %w", err)
+	}
+	return f.Preview(c.Locale, 0) + c.T("\nDétail par personne : /coherence sweep (rapport CSV).", "\nPer person: /coherence sweep (CSV report)."), nil
 }
 
-// applyFix recomputes the fix with the same rules (the data may have
-// changed since the preview) and says whether it is the previewed one.
-// Removals go first: a non-member must not stay in the list because an
-// addition failed.
+// applyFix runs the approved plan, never a recomputed one. Removals go
+// first: a non-member must not stay in the list because an addition failed.
 func (k coherenceCommands) applyFix(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	f, err := k.planFix(ctx)
-	if err != nil {
-		return bot.Outcome{}, err
+	var f coherence.Fix
+	if err := c.Kept(&f); err != nil {
+		return bot.Outcome{}, fmt.Errorf("coherence fix: %w", err)
 	}
 	note := c.T("identique à l'aperçu", "same as the preview")
-	if c.Request == nil || coherence.PreviewFingerprint(c.Request.Preview) != f.Fingerprint() {
-		note = fmt.Sprintf(c.T("les données ont changé depuis l'aperçu : recalculé avec les mêmes règles (%s)", "the data changed since the preview: recomputed with the same rules (%s)"), f.Counts(c.Locale))
-	}
 	var removed, added, failed []string
 	var created int
 	stop := func(err error, what, whatEN string) error {
@@ -281,12 +280,8 @@ func (k coherenceCommands) applyFix(ctx context.Context, c bot.Call) (bot.Outcom
 	}
 	text := fmt.Sprintf(c.T("Lettre d'information corrigée (%s) : %d retrait(s), %d ajout(s), %d contact(s) créé(s)", "Newsletter fixed (%s): %d removal(s), %d addition(s), %d contact(s) created"),
 		note, len(removed), len(added), created)
-	if len(failed) > 0 {
-		shown := failed[:min(len(failed), previewNames)]
-		text += fmt.Sprintf(c.T(" ; %d refusé(s) par Brevo : %s", "; %d refused by Brevo: %s"), len(failed), strings.Join(shown, ", "))
-		if len(failed) > len(shown) {
-			text += "…"
-		}
+	if len(failed) > 0 { // the outcome is posted in a channel: a count, not the addresses
+		text += fmt.Sprintf(c.T(" ; %d adresse(s) refusée(s) par Brevo (voir /coherence sweep)", "; %d address(es) refused by Brevo (see /coherence sweep)"), len(failed))
 	}
 	return bot.Outcome{Text: text}, nil
 }

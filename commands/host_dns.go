@@ -270,17 +270,14 @@ func (h hostCommands) applyDNSDelete(ctx context.Context, c bot.Call) (bot.Outco
 	return h.applyDNS(ctx, c, false)
 }
 
-// applyDNS re-reads the zone and recomputes the change: if the records of
-// this name and type are no longer what the approvers saw, nothing runs.
-// The serial read now guards the edit against a change in between.
+// applyDNS re-reads the zone for its serial and the edit to make: the
+// engine has just checked that the records of this name and type are still
+// what the approvers saw (the same preview), and the serial read now guards
+// the edit against a change in between.
 func (h hostCommands) applyDNS(ctx context.Context, c bot.Call, set bool) (bot.Outcome, error) {
 	p, err := h.plan(ctx, c, set)
 	if err != nil {
 		return bot.Outcome{}, err
-	}
-	if c.Request != nil && p.text(c) != c.Request.Preview {
-		return bot.Outcome{}, bot.Userf("Les enregistrements %s %s ont changé depuis la demande : rien n'a été modifié. Refaites la demande pour voir l'état actuel.",
-			"The %s %s records changed since the request: nothing was modified. Ask again to see the current state.", relName(p.name, p.zone), p.typ)
 	}
 	serial, err := h.Zones.EditZone(ctx, h.Zone, p.serial, p.edit)
 	if err != nil {

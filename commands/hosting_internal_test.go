@@ -226,8 +226,8 @@ func TestPaymentRefusedWhenPreviewDiffers(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Failed || w.ovh.Due(201250001) == 0 {
-		t.Errorf("after approval of another amount: %s, due %d; want failed and unpaid", st, w.ovh.Due(201250001))
+	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Stale || w.ovh.Due(201250001) == 0 {
+		t.Errorf("after approval of another amount: %s, due %d; want stale and unpaid", st, w.ovh.Due(201250001))
 	}
 }
 
@@ -315,11 +315,11 @@ func TestDNSCommands(t *testing.T) {
 	cr = w.request(t, bot.Admin, `host dns set mail A 203.0.113.9`)
 	other := w.request(t, bot.Admin, `host dns set mail A 203.0.113.10`)
 	w.react(t, other, w.person(bot.President))
-	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Failed {
-		t.Fatalf("stale request: state %s, want failed", st)
+	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Stale {
+		t.Fatalf("stale request: state %s, want stale", st)
 	}
-	if got, _ := w.store.Request(t.Context(), cr.ID); !strings.Contains(got.Outcome, "ont changé depuis la demande") {
-		t.Errorf("outcome %q", got.Outcome)
+	if got, _ := w.store.Request(t.Context(), cr.ID); !strings.Contains(got.Outcome, "Aperçu approuvé") || !strings.Contains(got.Outcome, "203.0.113.10") {
+		t.Errorf("outcome %q, want the approved preview and today's", got.Outcome)
 	}
 	for _, tt := range []struct{ line, want string }{
 		{`host dns set www TXT "a\"b"`, "guillemets"},

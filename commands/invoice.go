@@ -88,8 +88,8 @@ func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, e
 	return payPreview(c, b), nil
 }
 
-// payPreview is the text approvers read; the payment runs only if it is
-// still exactly what they approved.
+// payPreview is the text approvers read; the engine runs the payment only if
+// it is still exactly what they approved.
 func payPreview(c bot.Call, b bot.Invoice) string {
 	return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer.", "Payment of OVH bill %s of %s (%s): %s to pay."),
 		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale))
@@ -97,15 +97,7 @@ func payPreview(c bot.Call, b bot.Invoice) string {
 
 func (iv invoiceCommands) applyPay(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	id := c.Args.Get("facture")
-	b, err := unpaidBill(ctx, iv.bills, id) // the amount approved must still be the amount due
-	if err != nil {
-		return bot.Outcome{}, err
-	}
-	if c.Request != nil && c.Request.Preview != payPreview(c, b) {
-		return bot.Outcome{}, bot.Userf("Le montant dû sur %s a changé depuis la demande (%s maintenant) : rien n'a été payé. Refaites la demande.",
-			"The amount due on %s changed since the request (%s now): nothing was paid. Ask again.", id, b.Due.Format(c.Locale))
-	}
-	p, err := iv.bills.Pay(ctx, id)
+	p, err := iv.bills.Pay(ctx, id) // the engine has just checked that the amount due is still the one approved
 	link := []bot.Private{{Text: fmt.Sprintf(c.T("Lien de paiement de la commande OVH %s (facture %s, %s) :", "Payment link of OVH order %s (bill %s, %s):"),
 		p.Order, id, p.Amount.Format(c.Locale)), Secret: p.Link}}
 	switch {

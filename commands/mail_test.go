@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -152,15 +153,53 @@ func TestMailReads(t *testing.T) {
 	}
 }
 
-// A provider failure during execution marks the request failed and says
-// which provider, without its raw message.
+// A provider failure during execution says which provider, without its
+// raw message: a write answered 5xx may have been applied (unknown), a
+// refused one changed nothing (failed).
 func TestMailProviderDown(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		status int
+		state  bot.State
+		want   string
+	}{
+		{"server error", 503, bot.Unknown, "cPanel ne répond pas"},
+		{"refused", 403, bot.Failed, "cPanel a refusé l'accès"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.run(t, "u-admin", "mail quota delegue75@anopex.test 2G")
+			w.cpanel.Fault.Only(func(r *http.Request) bool { return r.Method == http.MethodPost }) // the write, not the preview's read
+			w.cpanel.Fault.FailNext(1, tt.status, "<html>Service Unavailable</html>")
+			w.approve(t)
+			cr := w.lastOutcome(t)
+			if cr.State != tt.state || !strings.Contains(cr.Outcome, tt.want) || strings.Contains(cr.Outcome, "html") {
+				t.Errorf("state %s outcome %q, want %s with %q", cr.State, cr.Outcome, tt.state, tt.want)
+			}
+		})
+	}
+}
+
+// TestMailWriteConnectionDropped: cPanel applies the quota but the
+// connection drops before its answer: the request is unknown, never failed,
+// and the thread names the read command that shows the truth.
+func TestMailWriteConnectionDropped(t *testing.T) {
 	w := newWorld(t)
 	w.run(t, "u-admin", "mail quota delegue75@anopex.test 2G")
-	w.cpanel.Fault.FailNext(1, 503, "<html>Service Unavailable</html>")
+	w.cpanel.Fault.Only(func(r *http.Request) bool { return r.Method == http.MethodPost })
+	w.cpanel.Fault.DropNext(1)
 	w.approve(t)
 	cr := w.lastOutcome(t)
-	if cr.State != bot.Failed || !strings.Contains(cr.Outcome, "cPanel ne répond pas") || strings.Contains(cr.Outcome, "html") {
-		t.Errorf("state %s outcome %q", cr.State, cr.Outcome)
+	if cr.State != bot.Unknown || !strings.Contains(cr.Outcome, "/mail show delegue75@anopex.test") {
+		t.Errorf("state %s outcome %q, want unknown naming /mail show", cr.State, cr.Outcome)
+	}
+	quota := -1
+	for _, mb := range w.cpanel.Mailboxes() {
+		if mb.Address == "delegue75@anopex.test" {
+			quota = mb.QuotaMB
+		}
+	}
+	if quota != 2048 {
+		t.Errorf("quota %d: the fake did not apply the write before dropping", quota)
 	}
 }

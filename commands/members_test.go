@@ -162,7 +162,11 @@ func TestCoherenceFixCommand(t *testing.T) {
 	w := newMembersWorld(t)
 	list := w.env.Config.NewsletterList
 	r := w.run(t, rolePeople[bot.Admin], "coherence fix")
-	contains(t, "request", r.Text, "1 ajout(s)", "3 contact(s) créé(s)", "5 retrait(s)", "Edmond Expiré <edmond.expire@exemple.fr>", "Empreinte")
+	contains(t, "request", r.Text, "1 ajout(s)", "3 contact(s) créé(s)", "5 retrait(s)", "Empreinte")
+	// The people are in the plan kept with the request, not in any post.
+	if cr, err := w.store.Request(t.Context(), 1); err != nil || !strings.Contains(string(cr.Plan), "edmond.expire@exemple.fr") {
+		t.Errorf("kept plan %s (%v) lacks edmond.expire@exemple.fr", cr.Plan, err)
+	}
 	cr := w.approve(t)
 	if cr.State != bot.Done {
 		t.Fatalf("request %s: %s", cr.State, cr.Outcome)
@@ -187,16 +191,56 @@ func TestCoherenceFixCommand(t *testing.T) {
 		t.Errorf("after the fix, %d newsletter findings remain: %v", n, rep.Counts())
 	}
 	contains(t, "second fix", w.run(t, rolePeople[bot.Admin], "coherence fix").Text, "rien à corriger")
+	if n := w.pending(t); n != 0 {
+		t.Errorf("%d requests stored for a fix that changes nothing", n)
+	}
+	for _, p := range w.chat.Texts(bottest.Post) {
+		if strings.Contains(p, "@exemple.fr") {
+			t.Errorf("a channel post names a member's address:\n%s", p)
+		}
+	}
 }
 
-// TestCoherenceFixRecomputes changes Dolibarr between the preview and the
-// approval: the execution recomputes with the same rules and says so.
-func TestCoherenceFixRecomputes(t *testing.T) {
+// TestCoherenceFixStale changes Dolibarr between the preview and the
+// approval: the approved plan is no longer the one the data call for, so
+// nothing runs (it never executes a recomputed plan), and the outcome shows
+// both plans' counts.
+func TestCoherenceFixStale(t *testing.T) {
 	w := newMembersWorld(t)
 	w.run(t, rolePeople[bot.Admin], "coherence fix")
+	before := w.env.Brevo.ListMembers(w.env.Config.NewsletterList)
 	w.env.Dolibarr.UpdateAdherent(1, func(a *dolibarrtest.Adherent) { a.Status = "resiliated" })
 	cr := w.approve(t)
-	contains(t, "outcome", cr.Outcome, "les données ont changé depuis l'aperçu", "6 retrait(s)")
+	if cr.State != bot.Stale {
+		t.Fatalf("request %s, want stale: %s", cr.State, cr.Outcome)
+	}
+	contains(t, "outcome", cr.Outcome, "5 retrait(s)", "6 retrait(s)")
+	if after := w.env.Brevo.ListMembers(w.env.Config.NewsletterList); !slices.Equal(before, after) {
+		t.Errorf("the list changed: %q → %q", before, after)
+	}
+}
+
+// TestCoherenceFixSameCountsOtherPeople: a plan with the same counts but
+// other people is not the approved one (the preview shows only counts).
+func TestCoherenceFixSameCountsOtherPeople(t *testing.T) {
+	w := newMembersWorld(t)
+	w.run(t, rolePeople[bot.Admin], "coherence fix")
+	pending, err := w.store.ListRequests(t.Context(), bot.Pending)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending: %d, %v", len(pending), err)
+	}
+	if _, err := w.store.UpdateRequest(t.Context(), pending[0].ID, func(c *bot.ChangeRequest) error {
+		c.Plan = []byte(strings.Replace(string(c.Plan), "edmond.expire@exemple.fr", "jeanne.dupont@exemple.fr", 1))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if cr := w.approve(t); cr.State != bot.Stale {
+		t.Fatalf("request %s, want stale: %s", cr.State, cr.Outcome)
+	}
+	if !slices.Contains(w.env.Brevo.ListMembers(w.env.Config.NewsletterList), "jeanne.dupont@exemple.fr") {
+		t.Error("a plan other than the one computed from the data ran")
+	}
 }
 
 func TestCoherenceFixRefusedWhenIncomplete(t *testing.T) {
@@ -279,8 +323,8 @@ func TestCoherenceFixInterrupted(t *testing.T) {
 	w.env.Brevo.Fault.Only(func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/v3/contacts" })
 	w.env.Brevo.Fault.FailNext(100, http.StatusInternalServerError, `{"code":"internal","message":"boom"}`)
 	cr := w.approve(t)
-	if cr.State != bot.Failed {
-		t.Fatalf("request %s, want failed", cr.State)
+	if cr.State != bot.Unknown { // a 500 on a write: it may have been applied
+		t.Fatalf("request %s, want unknown", cr.State)
 	}
 	contains(t, "outcome", cr.Outcome, "Correction interrompue pendant les créations : 5 retrait(s), 1 ajout(s), 0 création(s) faits", "relancez /coherence fix", "Brevo")
 }

@@ -25,7 +25,8 @@ func goodFile(t *testing.T) (string, []byte, int) {
 		t.Fatal(err)
 	}
 	for i := range 200 {
-		cr := &bot.ChangeRequest{Platform: "console", Path: "mail quota", Preview: strings.Repeat("x", 300), State: bot.Pending}
+		cr := &bot.ChangeRequest{Platform: "console", Path: "mail quota", Preview: strings.Repeat("x", 300), State: bot.Pending,
+			Args: bot.Values{"boite": fmt.Sprintf("d%d@anopex.test", i)}} // one pending request per action
 		if err := db.CreateRequest(context.Background(), cr); err != nil {
 			t.Fatal(err)
 		}

@@ -51,7 +51,7 @@ func NewMetrics() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "opsbot_commands_total",
-			Help: "Commands handled, by command path and outcome (ok, requested, denied, invalid, error)."}, []string{"command", "outcome"}),
+			Help: "Commands handled, by command path and outcome (ok, requested, unchanged, duplicate, denied, invalid, error, stale, unknown)."}, []string{"command", "outcome"}),
 		provider: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "opsbot_provider_request_duration_seconds",
 			Help:    "Duration of the HTTP requests to the providers, each attempt counted, by provider, method and status code (0: no answer).",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"provider", "method", "code"}),
@@ -175,7 +175,7 @@ func (m *Metrics) CollectRequests(r RequestLister) {
 		for _, cr := range all {
 			n[cr.State]++
 		}
-		for _, s := range []bot.State{bot.Pending, bot.Approved, bot.Executing, bot.Done, bot.Failed, bot.Rejected, bot.Expired, bot.Cancelled, bot.Unknown} {
+		for _, s := range []bot.State{bot.Pending, bot.Approved, bot.Executing, bot.Done, bot.Failed, bot.Rejected, bot.Expired, bot.Cancelled, bot.Unknown, bot.Stale} {
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n[s]), string(s))
 		}
 		return nil

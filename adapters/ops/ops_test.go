@@ -38,7 +38,7 @@ func TestCountersAndGauges(t *testing.T) {
 	m.CollectAlerts(alertStore{{Open: true, Severity: alerts.Critical}, {Open: false, Severity: alerts.Warning}, {Open: true, Severity: alerts.Warning}})
 
 	want := `
-# HELP opsbot_commands_total Commands handled, by command path and outcome (ok, requested, denied, invalid, error).
+# HELP opsbot_commands_total Commands handled, by command path and outcome (ok, requested, unchanged, duplicate, denied, invalid, error, stale, unknown).
 # TYPE opsbot_commands_total counter
 opsbot_commands_total{command="mail passwd",outcome="requested"} 1
 opsbot_commands_total{command="mail quota",outcome="ok"} 2
@@ -69,6 +69,7 @@ opsbot_change_requests{state="expired"} 0
 opsbot_change_requests{state="failed"} 0
 opsbot_change_requests{state="pending"} 2
 opsbot_change_requests{state="rejected"} 0
+opsbot_change_requests{state="stale"} 0
 opsbot_change_requests{state="unknown"} 0
 # HELP opsbot_alerts_open Open alerts by severity.
 # TYPE opsbot_alerts_open gauge

@@ -60,6 +60,11 @@ func PlanFix(r *Report, cfg Config) (Fix, error) {
 			f.names[x.ContactEmail] = n
 		}
 	}
+	// Sorted, the same plan always encodes the same way: the engine compares
+	// the approved plan with the one computed at execution.
+	slices.Sort(f.Add)
+	slices.Sort(f.Remove)
+	slices.SortFunc(f.Create, func(a, b bot.Contact) int { return strings.Compare(a.Email, b.Email) })
 	return f, nil
 }
 
@@ -111,13 +116,14 @@ func (f *Fix) Counts(l bot.Locale) string {
 		len(f.Add), len(f.Create), len(f.Remove))
 }
 
-// Preview describes the fix: the counts, the first n people of each part,
-// and the fingerprint.
+// Preview describes the fix: the counts, the first n people of each part
+// (none when n is 0: a preview posted in a channel names nobody), and the
+// fingerprint.
 func (f *Fix) Preview(l bot.Locale, n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, l.Pick("Lettre d'information (liste Brevo %d) : %s.", "Newsletter (Brevo list %d): %s."), f.List, f.Counts(l))
 	first := func(title string, emails []string) {
-		if len(emails) == 0 {
+		if len(emails) == 0 || n <= 0 {
 			return
 		}
 		shown := make([]string, 0, n)

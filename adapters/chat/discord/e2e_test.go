@@ -148,13 +148,14 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal("the password was not changed")
 	}
 
-	// 5. The password reached the owner's DM, and only there.
+	// 5. The password reached the owner's DM, and only there, after the
+	// notice that proved the DM channel open.
 	dms := w.srv.DMs(delegateID)
-	if len(dms) != 1 || !strings.Contains(dms[0].Content, newPassword) {
-		t.Fatalf("owner's DMs = %+v, want one with the password", dms)
+	if len(dms) != 2 || strings.Contains(dms[0].Content, newPassword) || !strings.Contains(dms[1].Content, newPassword) {
+		t.Fatalf("owner's DMs = %+v, want a notice then one with the password", dms)
 	}
 	for _, m := range w.srv.Messages("") {
-		if m.ID != dms[0].ID && strings.Contains(m.Content, newPassword) {
+		if m.ID != dms[1].ID && strings.Contains(m.Content, newPassword) {
 			t.Errorf("the password is in message %s of channel %s", m.ID, m.ChannelID)
 		}
 	}

@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// reportTimeout bounds the writing of an outcome (store, audit, thread,
+// private messages). It runs on its own context, detached from the
+// execution's deadline, so a change that used its whole deadline is still
+// reported.
+const reportTimeout = 15 * time.Second
+
+// execute runs a request the caller has moved to executing. It runs on its
+// own deadline, detached from the reaction's context, so a chat adapter
+// hanging up does not leave a change half done. Before Apply it recomputes
+// the preview: only the approved one runs (else the request ends stale),
+// and a change that produces a password runs only once a private message
+// reaches its recipient. by is the person the audit's outcome record names.
+func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
+	log := zerolog.Ctx(ctx).With().Int64("request", cr.ID).Str("command", cr.Path).Logger()
+	ctx, cancel := context.WithTimeout(log.WithContext(context.WithoutCancel(ctx)), e.cfg.Timeout)
+	defer cancel()
+	l := e.cfg.Locale
+	approvers := cr.approverNames()
+	spec := e.specs[cr.Path]
+	if spec == nil {
+		e.end(ctx, cr, by, Failed, "command no longer exists", fmt.Sprintf(l.Pick("La commande /%s n'existe plus : demande n°%d échouée.",
+			"Command /%s no longer exists: request #%d failed."), cr.Path, cr.ID))
+		return
+	}
+	today, stale, err := e.recheck(ctx, spec, cr)
+	switch {
+	case err != nil:
+		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("preview not recomputed")
+		text := ErrorText(l, err, fmt.Sprintf("cr%d", cr.ID))
+		e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
+			"⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
+			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"),
+			cr.ID, approvers, text, cr.command()))
+		return
+	case stale:
+		log.Info().Msg("change request stale: the preview changed since the approval")
+		outcome := fmt.Sprintf(l.Pick("Aperçu approuvé : %s\nAujourd'hui : %s", "Approved preview: %s\nToday: %s"), cr.Preview, today)
+		e.end(ctx, cr, by, Stale, outcome, fmt.Sprintf(l.Pick(
+			"⏸️ Demande n°%d approuvée par %s mais non exécutée : la situation a changé depuis l'aperçu approuvé.\n%s\nRien n'a été modifié. Pour demander ce changement tel qu'il est aujourd'hui, refaites la demande : /%s",
+			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"),
+			cr.ID, approvers, outcome, cr.command()))
+		return
+	}
+	if to, ok := e.recipient(spec, cr.Platform, cr.Args, cr.Requester.ID); ok {
+		if err := e.notifyRecipient(ctx, to, cr.Args.Get(spec.Recipient), cr.ID); err != nil {
+			log.Warn().Err(err).Str("to", to).Msg("recipient unreachable privately: change not run")
+			who := e.cfg.Policy.Person(cr.Platform, to, to, nil, false).Name
+			e.end(ctx, cr, by, Failed, "recipient unreachable privately", fmt.Sprintf(l.Pick(
+				"⚠️ Demande n°%d approuvée par %s mais non exécutée : je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe. Rien n'a été modifié. %s doit autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis refaites la demande : /%s",
+				"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"),
+				cr.ID, approvers, who, who, cr.command()))
+			return
+		}
+	}
+	log.Info().Msg("executing change request")
+	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: l, Request: &cr}
+	out, err := spec.Apply(ctx, call)
+	if err != nil {
+		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
+		if refused(err) {
+			text := ErrorText(l, err, call.Invocation)
+			e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
+				"⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
+				"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"),
+				cr.ID, approvers, text, cr.command()))
+			return
+		}
+		text := e.unknownText(spec, cr.Args, err, call.Invocation)
+		e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
+			"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, approvers, text))
+		return
+	}
+	rctx, rcancel := reportContext(ctx)
+	note := e.deliver(rctx, cr.Platform, cr.Requester.ID, out.Private)
+	rcancel()
+	log.Info().Msg("change request done")
+	e.end(ctx, cr, by, Done, out.Text+note, fmt.Sprintf(l.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s%s", "✅ Request #%d approved by %s and done: %s%s"),
+		cr.ID, approvers, out.Text, note))
+}
+
+// reportContext returns the short context an outcome is written with,
+// detached from ctx's deadline but keeping its values (the logger).
+func reportContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
+}
+
+// approverNames names who approved the request ("Trésorière, Président").
+func (cr *ChangeRequest) approverNames() string {
+	var names []string
+	for _, v := range cr.Votes {
+		if v.Approve {
+			names = append(names, v.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "opsbot"
+	}
+	return strings.Join(names, ", ")
+}
+
+// recheck recomputes cr's preview against the providers' state now. stale
+// is set when it is no longer the approved one (text and kept plan), with
+// today's preview, or why there is nothing to do any more (NoChange, a
+// mailbox that is gone); err is set when the state could not be read.
+func (e *Engine) recheck(ctx context.Context, spec *Spec, cr ChangeRequest) (today string, stale bool, err error) {
+	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args,
+		Locale: e.cfg.Locale, plan: new(json.RawMessage)}
+	p, err := spec.Preview(ctx, call)
+	var nc *NoChange
+	var ue *UserError
+	switch {
+	case errors.As(err, &nc):
+		return nc.Text(e.cfg.Locale), true, nil
+	case errors.As(err, &ue):
+		return ue.Text(e.cfg.Locale), true, nil
+	case KindOf(err) == NotFound:
+		return ErrorText(e.cfg.Locale, err, call.Invocation), true, nil
+	case err != nil:
+		return "", false, err
+	}
+	return p, p != cr.Preview || !bytes.Equal(*call.plan, cr.Plan), nil
+}
+
+// refused reports whether err is the provider's refusal of a change, after
+// which nothing changed: a bad value, a denied access, a conflict, a missing
+// thing, a rate limit, or a connection that never opened. Anything else (a
+// timeout, a dropped connection, a 5xx, an unexpected answer) leaves the
+// change possibly applied: its outcome is unknown.
+func refused(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true // the request never left
+	}
+	switch KindOf(err) {
+	case NotFound, Invalid, Denied, Conflict, RateLimited:
+		return true
+	}
+	return false
+}
+
+// unknownText says that a change may have happened and which read command
+// shows the truth.
+func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) string {
+	l := e.cfg.Locale
+	name := providerNames[ProviderOf(err)]
+	if name == "" {
+		name = ProviderOf(err)
+	}
+	if name == "" {
+		name = l.Pick("le service", "the service")
+	}
+	text := fmt.Sprintf(l.Pick("%s ne répond pas ou la connexion a été coupée (délai dépassé, erreur du serveur) : le changement a peut-être été appliqué ; ",
+		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name)
+	if v := spec.VerifyLine(args); v != "" {
+		text += fmt.Sprintf(l.Pick("vérifiez avec /%s avant de refaire la demande.", "check with /%s before asking again."), v)
+	} else {
+		text += fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), name)
+	}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		text += " (" + ue.Text(l) + ")"
+	}
+	return text + fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
+}
+
+// VerifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
+// the spec names no read command).
+func (s *Spec) VerifyLine(args Values) string {
+	v := s.Verify
+	for k, val := range args {
+		v = strings.ReplaceAll(v, "{"+k+"}", val)
+	}
+	return v
+}
+
+// recipient returns who receives the private message of a change whose spec
+// names a Recipient: the chat user owning that mailbox, else fallback.
+func (e *Engine) recipient(spec *Spec, platform string, args Values, fallback string) (string, bool) {
+	if spec.Recipient == "" {
+		return "", false
+	}
+	if id, ok := e.cfg.Policy.OwnerOf(platform, args.Get(spec.Recipient)); ok {
+		return id, true
+	}
+	return fallback, true
+}
+
+// notifyRecipient tells the recipient privately that a password is coming.
+// Sending it is how the engine knows the private channel is open: Discord,
+// for one, says a member refuses direct messages (50007) only when a
+// message is sent.
+func (e *Engine) notifyRecipient(ctx context.Context, to, mailbox string, id int64) error {
+	text := fmt.Sprintf(e.cfg.Locale.Pick("🔑 Un nouveau mot de passe pour %s va vous être envoyé ici (demande n°%d).",
+		"🔑 A new password for %s is about to be sent to you here (request #%d)."), mailbox, id)
+	if id == 0 {
+		text = fmt.Sprintf(e.cfg.Locale.Pick("🔑 Un nouveau mot de passe pour %s va vous être envoyé ici.",
+			"🔑 A new password for %s is about to be sent to you here."), mailbox)
+	}
+	return e.cfg.Chat.Direct(ctx, to, Message{Text: text})
+}
+
+// end records how an execution ended: the final state and its text in the
+// store, the audit's outcome record and the post in the request's thread,
+// on a fresh short context.
+func (e *Engine) end(ctx context.Context, cr ChangeRequest, by Person, s State, outcome, post string) {
+	ctx, cancel := reportContext(ctx)
+	defer cancel()
+	e.finish(ctx, cr.ID, s, outcome)
+	e.audit(ctx, AuditRecord{Kind: "outcome", RequestID: cr.ID, Platform: cr.Platform, ActorID: by.ID, ActorName: by.Name,
+		Command: cr.Path, Args: cr.Args, Detail: string(s) + ": " + outcome})
+	observed := string(s) // stale, unknown
+	switch s {
+	case Done:
+		observed = "ok"
+	case Failed:
+		observed = "error"
+	}
+	e.observe(cr.Path, observed)
+	e.thread(ctx, cr.ID, post)
+}
+
+// finish records a final state.
+func (e *Engine) finish(ctx context.Context, id int64, s State, outcome string) {
+	if _, err := e.cfg.Store.UpdateRequest(ctx, id, func(c *ChangeRequest) error {
+		c.State, c.Outcome = s, outcome
+		return nil
+	}); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Int64("request", id).Str("state", string(s)).Msg("final state not recorded")
+	}
+}

@@ -65,6 +65,17 @@ forever) and then fails with an error matching ErrLocked:
 flock locks belong to the open file description, so a second Open of the
 same file in the same process is refused in the same way.
 
+# A damaged file
+
+Open reads an existing file whole, read-only, before bbolt writes to it: a
+file of 0 bytes (bbolt would silently make it a new database), one whose
+meta pages are invalid (ErrInvalid, ErrChecksum), one shorter than the size
+its meta page records (truncated) or one with a page bbolt cannot read (it
+panics; Open recovers in its own goroutine, with debug.SetPanicOnFault for a
+fault in the memory-mapped file) is refused with an error matching
+ErrCorrupt that names the file and says to restore a copy made by `opsbot
+backup`. The file is left as it was.
+
 # Backups
 
 (*DB).Backup and (*DB).BackupFile copy the file inside a read transaction

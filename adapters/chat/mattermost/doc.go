@@ -23,13 +23,23 @@
 //   - Reactions arrive on the websocket /api/v4/websocket (authentication
 //     challenge, hello, reaction_added / reaction_removed whose reaction is a
 //     JSON string inside the JSON). The adapter reconnects with exponential
-//     backoff, re-reads the reactions of its recent change-request posts
-//     after each reconnection (events are not replayed), ignores its own
-//     reactions, and never sends the "presence" action, which would make the
-//     server filter reaction events.
+//     backoff, re-reads the reactions of the posts of the requests still
+//     pending after each reconnection (events are not replayed), waiting out
+//     a 429 as Retry-After says, ignores its own reactions, and never sends
+//     the "presence" action, which would make the server filter reaction
+//     events. Only white_check_mark and x vote: Mattermost names a reaction
+//     by its emoji's name alone, and a custom emoji may take any name but a
+//     system one's (model.IsValidEmojiName), such as "check".
 //   - A person is resolved through bot.Policy from their user ID, their
 //     username, and their Mattermost roles: the system roles of the user and
 //     the team roles of their team membership, fetched over REST and cached
-//     briefly. Private messages go to the direct channel between the bot and
-//     the user; secrets leave the bot only there.
+//     briefly for slash commands, read afresh for a vote. Private messages go
+//     to the direct channel between the bot and the user; secrets leave the
+//     bot only there.
+//   - A slash command is run only from the configured team, with a
+//     response_url under the configured server's /hooks/commands/. Text the
+//     bot posts or answers has its @mentions neutralised (a zero-width space
+//     after the @), so an echoed "@channel" notifies nobody. A text longer
+//     than bot.MaxReplyMessages posts goes as one uploaded file. A panic
+//     while serving a person is logged and answered "erreur interne".
 package mattermost

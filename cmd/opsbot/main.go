@@ -105,7 +105,10 @@ type app struct {
 	engine  *bot.Engine
 	runners []func(ctx context.Context) error // started with the engine, stopped with ctx
 	checks  []namedCheck                      // credential checks for check-config
-	closers []func()
+	// warnings are the approval rules that may deadlock (checkApprovals):
+	// run logs them, check-config prints them.
+	warnings []string
+	closers  []func()
 	// alertsChannel is where the scheduler posts, set by the chat adapter.
 	alertsChannel string
 	metrics       *ops.Metrics
@@ -175,6 +178,12 @@ func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage
 	if err := cfg.sections.wire(a); err != nil {
 		a.close()
 		return nil, err
+	}
+	// The catalogue only (no engine yet): the approval rules are checked
+	// against the commands this configuration has.
+	if a.warnings, err = checkApprovals(cfg, policy.Members(), commands.All(a.deps)); err != nil {
+		a.close()
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	return a, nil
 }
@@ -296,6 +305,9 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range a.warnings {
+		log.Warn().Str("approvals", w).Msg("approval rule may deadlock")
+	}
 	log.Info().Str("platform", platform).Msg("opsbot starting")
 	return a.start(ctx, platform, chat, listen)
 }
@@ -356,6 +368,9 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			continue
 		}
 		fmt.Fprintf(stdout, "%-14s ok\n", c.name)
+	}
+	for _, w := range a.warnings {
+		fmt.Fprintf(stdout, "%-14s WARNING: %s\n", "approvals", w)
 	}
 	return errors.Join(failed...)
 }

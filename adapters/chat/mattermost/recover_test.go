@@ -2,6 +2,8 @@ package mattermost
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -117,5 +119,20 @@ func TestAdapterRecoversHandlerPanics(t *testing.T) {
 	h.wait(t, "bob's reaction", func(r *recorder) bool { return len(r.reacts) == 1 })
 	if logs := e.logs.String(); !strings.Contains(logs, "slash command panicked") || !strings.Contains(logs, "reaction handler panicked") {
 		t.Errorf("logs lack the panics:\n%s", logs)
+	}
+}
+
+// A panicking HTTP handler is answered 500 and logged with its path; the
+// server goes on.
+func TestRecoveredHTTP(t *testing.T) {
+	e, _ := newEnv(t)
+	h := e.chat.recovered(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("bad form") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, CommandPath, nil))
+	if w.Code != http.StatusInternalServerError {
+		t.Errorf("status = %d, want 500", w.Code)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "http handler panicked") || !strings.Contains(logs, CommandPath) {
+		t.Errorf("logs:\n%s", logs)
 	}
 }

@@ -5,21 +5,50 @@ package testlog
 
 import (
 	"bytes"
+	"context"
 	"sync"
 	"time"
 )
 
 // Buffer is a bytes.Buffer safe for concurrent writes and reads.
 type Buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced on every write; nil until Wait
 }
 
 // Write appends p.
 func (s *Buffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
+}
+
+// Wait blocks until cond holds for what was written so far, checking it
+// again after each write, or until ctx ends (then it returns ctx's error):
+// a test waits for a log line instead of polling.
+func (s *Buffer) Wait(ctx context.Context, cond func(logs string) bool) error {
+	for {
+		s.mu.Lock()
+		ok := cond(s.b.String())
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
 }
 
 // String returns what was written so far.

@@ -1,6 +1,7 @@
 package testlog
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -42,5 +43,22 @@ func TestClock(t *testing.T) {
 	c.Add(90 * time.Minute)
 	if got := c.Now().Sub(t0); got != 90*time.Minute {
 		t.Errorf("after Add(90m) the clock moved %v", got)
+	}
+}
+
+func TestBufferWait(t *testing.T) {
+	var b Buffer
+	done := make(chan error)
+	go func() { done <- b.Wait(t.Context(), func(s string) bool { return strings.Count(s, "x") == 3 }) }()
+	for range 3 {
+		b.Write([]byte("x"))
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := b.Wait(ctx, func(string) bool { return false }); err == nil {
+		t.Error("Wait returned nil on an ended context with cond false")
 	}
 }

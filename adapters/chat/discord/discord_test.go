@@ -586,12 +586,11 @@ func TestVotesGivenWhileStopped(t *testing.T) {
 	// Once both lists are re-read, a live reaction comes next: the bot's
 	// own ✅ and ❌ were not delivered.
 	// The adapter logs the end of the re-read after the fake's last event:
-	// poll (bounded), as TestHealthy does.
-	for deadline := time.Now().Add(10 * time.Second); strings.Count(f.logs.String(), "votes re-read") <= rereads; {
-		if time.Now().After(deadline) {
-			t.Fatal("the votes were never re-read")
-		}
-		time.Sleep(time.Millisecond)
+	// wait for that line.
+	wctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := f.logs.Wait(wctx, func(s string) bool { return strings.Count(s, "votes re-read") > rereads }); err != nil {
+		t.Fatal("the votes were never re-read")
 	}
 	if err := f.srv.React(bobID, ch, msg, "❌"); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package discord
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,7 +11,8 @@ import (
 
 // Healthy is what /healthz reads: down before the gateway session, up once
 // READY has arrived. The adapter's state changes after the fake's last event,
-// so the test polls it (bounded), it does not wait on the fake.
+// so the test waits for the adapter's "gateway ready" log line, written once
+// the state is up.
 func TestHealthy(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -17,11 +20,12 @@ func TestHealthy(t *testing.T) {
 		t.Fatalf("Healthy before Run = %v, want Unavailable", err)
 	}
 	f.run(t, newRecorder())
-	deadline := time.Now().Add(10 * time.Second)
-	for f.chat.Healthy(t.Context()) != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the adapter never became healthy")
-		}
-		time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := f.logs.Wait(ctx, func(s string) bool { return strings.Contains(s, "gateway ready") }); err != nil {
+		t.Fatal("READY never reached the adapter")
+	}
+	if err := f.chat.Healthy(t.Context()); err != nil {
+		t.Errorf("Healthy after READY = %v", err)
 	}
 }

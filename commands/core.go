@@ -148,10 +148,16 @@ func firstLine(s string) string {
 	return s
 }
 
+// list shows the pending requests: all of them to the board, the treasurer,
+// the president and the administrator; to anyone else (a delegate) only
+// their own.
 func (k coreCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	crs, err := k.engine.Pending(ctx)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("approvals list: %w", err)
+	}
+	if !c.Caller.Has(bot.Admin, bot.Board, bot.Treasurer, bot.President) {
+		crs = slices.DeleteFunc(crs, func(cr bot.ChangeRequest) bool { return cr.Requester.ID != c.Caller.ID })
 	}
 	if len(crs) == 0 {
 		return bot.Reply{Text: c.T("Aucune demande en attente.", "No pending request.")}, nil

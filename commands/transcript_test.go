@@ -20,6 +20,8 @@ func TestCoreTranscript(t *testing.T) {
 		u-admin: /help inconnue
 		u-admin: /mail quota delegue75@anopex.test 2G
 		u-board: /approvals list
+		# a delegate sees only their own pending requests
+		u-delegate: /approvals list
 		u-board: /approvals show 1
 		u-board: /approvals show 9
 		# only the requester or an administrator may withdraw a request, at once

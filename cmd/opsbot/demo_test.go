@@ -191,7 +191,13 @@ func TestCommandReference(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("# opsbot commands\n\nGenerated from the command specs by `go test ./cmd/opsbot -run TestCommandReference -update`.\n")
 	b.WriteString("A change goes through a change request approved by the roles shown; a role in *italics* may run the command only on their own mailbox or member record.\n\n")
-	b.WriteString("| command | what it does | who may run it | approval |\n| --- | --- | --- | --- |\n")
+	b.WriteString("When approved, a change runs only if its preview, recomputed against the providers, is still the one approved. It then ends in one of these states:\n\n" +
+		"- `done`: it ran.\n" +
+		"- `stale`: the situation changed since the preview (or there is nothing left to do), so nothing was run; the request's thread shows the approved preview and today's. Ask again to change what is there today.\n" +
+		"- `failed`: the provider refused the change (or the current state could not be read first), so nothing was changed; correct and ask again.\n" +
+		"- `unknown`: the provider gave no definite answer (timeout, dropped connection, server error, or opsbot stopped during the execution): the change may have happened. Check with the read command in the last column before asking again.\n\n" +
+		"A request that would change nothing is refused when it is made, and so is a second pending request for the same action (the answer names the first).\n\n")
+	b.WriteString("| command | what it does | who may run it | approval | outcome unknown? check with |\n| --- | --- | --- | --- | --- |\n")
 	specs := commands.All(a.deps)
 	sort.Slice(specs, func(i, j int) bool { return specs[i].Path < specs[j].Path })
 	for _, s := range specs {
@@ -221,7 +227,11 @@ func TestCommandReference(t *testing.T) {
 				approval += ", financial"
 			}
 		}
-		fmt.Fprintf(&b, "| `/%s` | %s | %s | %s |\n", s.Usage(), strings.ReplaceAll(s.Help, "|", "\\|"), strings.Join(who, ", "), approval)
+		verify := "—"
+		if s.Verify != "" {
+			verify = "`/" + s.Verify + "`"
+		}
+		fmt.Fprintf(&b, "| `/%s` | %s | %s | %s | %s |\n", s.Usage(), strings.ReplaceAll(s.Help, "|", "\\|"), strings.Join(who, ", "), approval, verify)
 	}
 	golden := "../../docs/commands.md"
 	if *update {

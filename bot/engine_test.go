@@ -382,6 +382,7 @@ func TestExpiry(t *testing.T) {
 
 func TestRecover(t *testing.T) {
 	v := newEnv(t, func(_ *bot.EngineConfig, specs *[]bot.Spec) {
+		(*specs)[1].Verify = "box show {boite}"
 		(*specs)[2].Idempotent = true // pay
 	})
 	v.run(t, "u-admin", "box reset del@x.fr")
@@ -403,7 +404,7 @@ func TestRecover(t *testing.T) {
 	if v.applied.Load() != 1 {
 		t.Errorf("applied %d, want only the idempotent one", v.applied.Load())
 	}
-	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") {
+	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") || !strings.Contains(d[0], "/box show del@x.fr le montre") {
 		t.Errorf("admin told %q", d)
 	}
 }

@@ -193,3 +193,47 @@ func BenchmarkAckEngine(b *testing.B) {
 	w := newWorld(b)
 	benchmarkAck(b, w.fixture, "mail show", discordtest.Option{Name: "boite", Value: delegateBox})
 }
+
+// TestPasswordToClosedDMs: the mailbox owner refuses direct messages from
+// server members (Discord answers 50007 only when a message is sent): the
+// approved reset does not run, and the thread says why and how to fix it.
+func TestPasswordToClosedDMs(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.srv.AddUser(discordtest.User{ID: delegateID, Username: "dora", DMClosed: true})
+	ch := discordtest.ApprovalsChannel
+	oldPassword := w.cp.Password(delegateBox)
+	id, err := w.srv.Slash(adminID, ch, "mail passwd", discordtest.Option{Name: "boite", Value: delegateBox})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.answered(t, id)
+	var req discordtest.Message
+	w.wait(t, "the change request", func() bool {
+		for _, m := range w.srv.Messages(ch) {
+			if m.Interaction == "" && strings.Contains(m.Content, "Demande n°1") {
+				req = m
+				return len(m.Reactions) == 2
+			}
+		}
+		return false
+	})
+	if err := w.srv.React(aliceID, ch, req.ID, "✅"); err != nil {
+		t.Fatal(err)
+	}
+	w.wait(t, "the refusal in the request's thread", func() bool {
+		for _, m := range w.srv.Messages(ch) {
+			if m.ReplyTo == req.ID && strings.Contains(m.Content, "non exécutée") && strings.Contains(m.Content, "messages privés") {
+				return true
+			}
+		}
+		return false
+	})
+	if w.cp.Password(delegateBox) != oldPassword {
+		t.Error("the password changed although it could not reach its owner")
+	}
+	cr, err := w.db.Request(t.Context(), 1)
+	if err != nil || cr.State != bot.Failed {
+		t.Errorf("request %s (%v), want failed", cr.State, err)
+	}
+}

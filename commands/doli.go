@@ -344,7 +344,7 @@ func (d doliCommands) previewFunction(ctx context.Context, c bot.Call) (string, 
 	}
 	add, keep := d.functionChange(u, fn)
 	if len(add) == 0 {
-		return "", bot.Userf("%s a déjà tous les groupes de la fonction %s (%s).", "%s already has every group of function %s (%s).", login, fn, strings.Join(d.Functions[fn], ", "))
+		return "", bot.Unchanged("%s a déjà tous les groupes de la fonction %s (%s).", "%s already has every group of function %s (%s).", login, fn, strings.Join(d.Functions[fn], ", "))
 	}
 	if err := checkGroups(ctx, d.Staff, fn, add); err != nil {
 		return "", err
@@ -386,7 +386,7 @@ func (d doliCommands) previewDisable(ctx context.Context, c bot.Call) (string, e
 		return "", err
 	}
 	if !u.Active {
-		return "", bot.Userf("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
+		return "", bot.Unchanged("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
 	}
 	return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : actif → désactivé ; ses groupes (%s) sont conservés.", "Dolibarr account %s (%s): active → disabled; its groups (%s) are kept."),
 		u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil

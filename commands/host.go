@@ -135,9 +135,9 @@ func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (st
 	has := slices.Contains(list, ip)
 	switch {
 	case block && has:
-		return "", bot.Userf("%s est déjà bloquée.", "%s is already blocked.", ip)
+		return "", bot.Unchanged("%s est déjà bloquée.", "%s is already blocked.", ip)
 	case !block && !has:
-		return "", bot.Userf("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
+		return "", bot.Unchanged("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
 	case block:
 		reason := ""
 		if r := c.Args.Get("raison"); r != "" {

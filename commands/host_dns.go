@@ -181,7 +181,7 @@ func (p *dnsPlan) set(c bot.Call, others []bot.DNSRecord) error {
 	}
 	rec := bot.DNSRecord{Name: p.name, TTL: ttl, Type: p.typ, Data: data}
 	if len(replaced) == 1 && replaced[0].TTL == ttl && sameData(p.typ, replaced[0].Data, data) {
-		return bot.Userf("%s %s vaut déjà %s.", "%s %s is already %s.", rel, p.typ, norm)
+		return bot.Unchanged("%s %s vaut déjà %s.", "%s %s is already %s.", rel, p.typ, norm)
 	}
 	for _, r := range p.before {
 		if !slices.ContainsFunc(replaced, func(x bot.DNSRecord) bool { return x.Line == r.Line }) {
@@ -218,7 +218,7 @@ func (p *dnsPlan) delete(c bot.Call) error {
 		}
 	}
 	if len(p.edit.Remove) == 0 {
-		return bot.Userf("Aucun enregistrement %s %s à supprimer (voir /host dns list %s).", "No %s %s record to delete (see /host dns list %s).", rel, p.typ, rel)
+		return bot.Unchanged("Aucun enregistrement %s %s à supprimer (voir /host dns list %s).", "No %s %s record to delete (see /host dns list %s).", rel, p.typ, rel)
 	}
 	return nil
 }

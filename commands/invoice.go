@@ -66,24 +66,34 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 		len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
 }
 
-// unpaidBill finds id among the bills with something due.
-func unpaidBill(ctx context.Context, inv bot.Invoices, id string) (bot.Invoice, error) {
+// unpaidBill finds id among the bills with something due; ok is false
+// when nothing is due on it (paid, or no such bill).
+func unpaidBill(ctx context.Context, inv bot.Invoices, id string) (b bot.Invoice, ok bool, err error) {
 	list, err := inv.List(ctx, true)
 	if err != nil {
-		return bot.Invoice{}, fmt.Errorf("list unpaid bills: %w", err)
+		return bot.Invoice{}, false, fmt.Errorf("list unpaid bills: %w", err)
 	}
 	i := slices.IndexFunc(list, func(b bot.Invoice) bool { return strings.EqualFold(b.ID, id) })
 	if i < 0 {
-		return bot.Invoice{}, bot.Userf("Rien n'est dû sur la facture %s (déjà payée ou inconnue ; voir /invoice list unpaid).",
-			"Nothing is due on bill %s (already paid or unknown; see /invoice list unpaid).", id)
+		return bot.Invoice{}, false, nil
 	}
-	return list[i], nil
+	return list[i], true, nil
 }
 
+// Nothing due on a bill, in both languages.
+const (
+	nothingDue   = "Rien n'est dû sur la facture %s (déjà payée ou inconnue ; voir /invoice list unpaid)."
+	nothingDueEN = "Nothing is due on bill %s (already paid or unknown; see /invoice list unpaid)."
+)
+
 func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, error) {
-	b, err := unpaidBill(ctx, iv.bills, c.Args.Get("facture"))
-	if err != nil {
+	id := c.Args.Get("facture")
+	b, ok, err := unpaidBill(ctx, iv.bills, id)
+	switch {
+	case err != nil:
 		return "", err
+	case !ok:
+		return "", bot.Unchanged(nothingDue, nothingDueEN, id)
 	}
 	return payPreview(c, b), nil
 }

@@ -215,8 +215,13 @@ func (m mailCommands) previewPasswd(ctx context.Context, c bot.Call) (string, er
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf(c.T("Nouveau mot de passe pour %s, envoyé en message privé à sa ou son titulaire (sinon au demandeur).",
-		"New password for %s, sent by private message to its owner (else to the requester)."), mb.Address), nil
+	text := fmt.Sprintf(c.T("Nouveau mot de passe pour %s, envoyé en message privé à sa ou son titulaire (sinon au demandeur).",
+		"New password for %s, sent by private message to its owner (else to the requester)."), mb.Address)
+	if mb.SuspendedLogin { // part of the preview, so that a suspension in between makes the request stale
+		text += fmt.Sprintf(c.T(" La connexion à %s est suspendue : le mot de passe ne servira qu'après /mail unsuspend.",
+			" Login to %s is suspended: the password is of use only after /mail unsuspend."), mb.Address)
+	}
+	return text, nil
 }
 
 func (m mailCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -235,9 +240,13 @@ func (m mailCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome,
 }
 
 func (m mailCommands) previewDelete(ctx context.Context, c bot.Call) (string, error) {
-	mb, err := mailbox(ctx, m.boxes, c.Args.Get("boite"))
+	addr := c.Args.Get("boite")
+	mb, err := m.boxes.Mailbox(ctx, addr)
+	if bot.KindOf(err) == bot.NotFound {
+		return "", bot.Unchanged("Il n'y a pas de boîte %s : rien à supprimer (voir /mail list).", "There is no mailbox %s: nothing to delete (see /mail list).", addr)
+	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("read mailbox: %w", err)
 	}
 	return fmt.Sprintf(c.T("Suppression de la boîte %s et de son contenu (%s).", "Delete mailbox %s and its content (%s)."),
 		mb.Address, bot.FormatMB(c.Locale, mb.UsedMB)), nil
@@ -249,6 +258,9 @@ func (m mailCommands) previewQuota(ctx context.Context, c bot.Call) (string, err
 		return "", err
 	}
 	q := c.Args.Int("taille")
+	if q == mb.QuotaMB {
+		return "", bot.Unchanged("Le quota de %s est déjà de %s.", "The quota of %s is already %s.", mb.Address, bot.FormatMB(bot.FR, float64(q)))
+	}
 	if q != 0 && float64(q) < mb.UsedMB {
 		return "", bot.Userf("La boîte %s occupe déjà %s : un quota de %s serait dépassé.", "Mailbox %s already uses %s: a %s quota would be exceeded.",
 			mb.Address, bot.FormatMB(c.Locale, mb.UsedMB), bot.FormatMB(c.Locale, float64(q)))
@@ -281,9 +293,9 @@ func (m mailCommands) previewLogin(ctx context.Context, c bot.Call, suspend bool
 	}
 	switch {
 	case mb.SuspendedLogin == suspend && suspend:
-		return "", bot.Userf("La connexion à %s est déjà suspendue.", "Login to %s is already suspended.", mb.Address)
+		return "", bot.Unchanged("La connexion à %s est déjà suspendue.", "Login to %s is already suspended.", mb.Address)
 	case mb.SuspendedLogin == suspend:
-		return "", bot.Userf("La connexion à %s n'est pas suspendue.", "Login to %s is not suspended.", mb.Address)
+		return "", bot.Unchanged("La connexion à %s n'est pas suspendue.", "Login to %s is not suspended.", mb.Address)
 	case suspend:
 		return fmt.Sprintf(c.T("Connexion à %s : active → suspendue (le courrier continue d'arriver).", "Login to %s: active → suspended (mail still arrives)."), mb.Address), nil
 	}
@@ -398,9 +410,9 @@ func (m mailCommands) previewForward(ctx context.Context, c bot.Call, add bool) 
 	has := slices.Contains(cur, dest)
 	switch {
 	case add && has:
-		return "", bot.Userf("%s est déjà redirigée vers %s.", "%s already forwards to %s.", addr, dest)
+		return "", bot.Unchanged("%s est déjà redirigée vers %s.", "%s already forwards to %s.", addr, dest)
 	case !add && !has:
-		return "", bot.Userf("%s n'est pas redirigée vers %s.", "%s does not forward to %s.", addr, dest)
+		return "", bot.Unchanged("%s n'est pas redirigée vers %s.", "%s does not forward to %s.", addr, dest)
 	}
 	after := slices.DeleteFunc(slices.Clone(cur), func(s string) bool { return s == dest })
 	if add {

@@ -145,7 +145,7 @@ func (w wpCommands) previewRole(ctx context.Context, c bot.Call) (string, error)
 	}
 	role := c.Args.Get("role")
 	if len(u.Roles) == 1 && u.Roles[0] == role {
-		return "", bot.Userf("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
+		return "", bot.Unchanged("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
 	}
 	return fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role), nil
 }

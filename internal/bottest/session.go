@@ -147,3 +147,29 @@ func Golden(t testing.TB, path, got string, update bool) {
 		t.Errorf("%s differs (-want +got; go test -update accepts it):\n%s", path, diff)
 	}
 }
+
+// Preview runs, for the change line asks for ("mail quota a@b.fr 2G"),
+// what the engine runs before it stores a request: it finds the spec among
+// specs, parses and checks the arguments, and calls the spec's Preview.
+func Preview(ctx context.Context, specs []bot.Spec, line string) (string, error) {
+	words, after, hasAfter, err := bot.Tokenize(line)
+	if err != nil {
+		return "", err
+	}
+	var spec *bot.Spec
+	n := 0
+	for i := range specs {
+		w := specs[i].Words()
+		if len(w) > n && len(w) <= len(words) && strings.EqualFold(strings.Join(words[:len(w)], " "), specs[i].Path) {
+			spec, n = &specs[i], len(w)
+		}
+	}
+	if spec == nil || spec.Preview == nil {
+		return "", fmt.Errorf("preview %q: no change command", line)
+	}
+	args, err := bot.ParseArgs(spec, words[n:], after, hasAfter)
+	if err != nil {
+		return "", err
+	}
+	return spec.Preview(ctx, bot.Call{Invocation: "preview", Platform: "test", Args: args, Locale: bot.FR})
+}

@@ -97,14 +97,14 @@ func (cr *ChangeRequest) command() string {
 	if cr.Line != "" {
 		return cr.Line
 	}
-	return strings.TrimSpace(cr.Path + " " + cr.ArgLine())
+	return strings.TrimSpace(cr.Path + " " + cr.argLine())
 }
 
 // Command returns the stored action as a command line.
 func (cr *ChangeRequest) Command() string { return cr.command() }
 
-// ArgLine renders the arguments in a stable order (by name).
-func (cr *ChangeRequest) ArgLine() string {
+// argLine renders the arguments in a stable order (by name).
+func (cr *ChangeRequest) argLine() string {
 	keys := make([]string, 0, len(cr.Args))
 	for k := range cr.Args {
 		keys = append(keys, k)
@@ -173,7 +173,7 @@ func (e *Engine) deliver(ctx context.Context, platform, fallback string, ps []Pr
 	for _, p := range ps {
 		to := fallback
 		if p.Mailbox != "" {
-			if id, ok := e.cfg.Policy.OwnerOf(platform, p.Mailbox); ok {
+			if id, ok := e.cfg.Policy.ownerOf(platform, p.Mailbox); ok {
 				to = id
 			}
 		}
@@ -222,7 +222,7 @@ var (
 )
 
 // React handles a reaction. Only reactions on a change-request message
-// count, only from a person MayVote accepts; the first approval that reaches
+// count, only from a person mayVote accepts; the first approval that reaches
 // the number needed moves the request pending → approved → executing in one
 // transaction, so racing approvals execute it once.
 func (e *Engine) React(ctx context.Context, r Reaction) {
@@ -261,9 +261,9 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 		return
 	}
 	approve := emoji == EmojiApprove
-	switch v := cr.MayVote(r.User); v {
-	case VoteCounts:
-	case VoteByBot, VoteAnonymous:
+	switch v := cr.mayVote(r.User); v {
+	case voteCounts:
+	case voteByBot, voteAnonymous:
 		return
 	default:
 		log.Info().Int64("request", cr.ID).Int("verdict", int(v)).Msg("reaction does not count")
@@ -279,14 +279,14 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 	e.vote(ctx, cr.ID, r, approve)
 }
 
-func (e *Engine) tell(ctx context.Context, userID string, v Verdict, id int64) {
+func (e *Engine) tell(ctx context.Context, userID string, v verdict, id int64) {
 	l := e.cfg.Locale
 	var text string
 	switch v {
-	case VoteBySelf:
+	case voteBySelf:
 		text = fmt.Sprintf(l.Pick("Votre réaction sur la demande n°%d ne compte pas : on n'approuve pas sa propre demande.",
 			"Your reaction on request #%d does not count: nobody approves their own request."), id)
-	case VoteNoRole:
+	case voteNoRole:
 		text = fmt.Sprintf(l.Pick("Votre réaction sur la demande n°%d ne compte pas : vous n'êtes pas parmi les approbateurs de cette demande.",
 			"Your reaction on request #%d does not count: you are not one of its approvers."), id)
 	default:
@@ -310,7 +310,7 @@ func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
 			return nil
 		}
 		v := Vote{UserID: r.User.ID, Name: r.User.Name, Approve: approve, At: now}
-		if i := c.VoteOf(r.User.ID); i >= 0 {
+		if i := c.voteOf(r.User.ID); i >= 0 {
 			if c.Votes[i].Approve == approve {
 				return errDuplicateVote
 			}
@@ -368,7 +368,7 @@ func (e *Engine) unvote(ctx context.Context, cr ChangeRequest, r Reaction, appro
 		if c.State != Pending {
 			return errNotPending{c.State}
 		}
-		if i := c.VoteOf(r.User.ID); i >= 0 && c.Votes[i].Approve == approve {
+		if i := c.voteOf(r.User.ID); i >= 0 && c.Votes[i].Approve == approve {
 			c.Votes = append(c.Votes[:i], c.Votes[i+1:]...)
 			withdrawn = true
 		}
@@ -418,9 +418,9 @@ func (e *Engine) expired(ctx context.Context, cr ChangeRequest) {
 		"⌛ Request #%d expired without approval; nothing was run."), cr.ID))
 }
 
-// ExpireDue moves every pending request past its expiry to expired and says
+// expireDue moves every pending request past its expiry to expired and says
 // so in its thread. It returns how many expired.
-func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
+func (e *Engine) expireDue(ctx context.Context) (int, error) {
 	pending, err := e.cfg.Store.ListRequests(ctx, Pending)
 	if err != nil {
 		return 0, fmt.Errorf("expire: %w", err)
@@ -458,7 +458,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	t := time.NewTicker(e.cfg.SweepEvery)
 	defer t.Stop()
 	for {
-		if _, err := e.ExpireDue(ctx); err != nil {
+		if _, err := e.expireDue(ctx); err != nil {
 			e.log.Error().Err(err).Msg("expiry sweep failed")
 		}
 		select {
@@ -499,10 +499,10 @@ func (e *Engine) Recover(ctx context.Context) error {
 			"⚠️ La demande n°%d (/%s) était en cours d'exécution quand opsbot s'est arrêté. Elle ne sera pas relancée : vérifiez à la main si le changement a eu lieu.",
 			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.command())
 		if spec := e.specs[cr.Path]; spec != nil && spec.Verify != "" {
-			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.VerifyLine(cr.Args))
+			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.verifyLine(cr.Args))
 		}
 		e.thread(ctx, cr.ID, text)
-		for _, admin := range e.cfg.Policy.Holders(cr.Platform, Admin) {
+		for _, admin := range e.cfg.Policy.holders(cr.Platform, Admin) {
 			if err := e.cfg.Chat.Direct(ctx, admin, Message{Text: text}); err != nil {
 				e.log.Warn().Err(err).Msg("admin not told about unknown request")
 			}

@@ -71,15 +71,9 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Provider == "" && t.Op == "" && t.Err == nil && t.Kind == e.Kind
 }
 
-// Sentinels for errors.Is comparisons.
-var (
-	ErrNotFound    = &Error{Kind: NotFound}
-	ErrInvalid     = &Error{Kind: Invalid}
-	ErrDenied      = &Error{Kind: Denied}
-	ErrConflict    = &Error{Kind: Conflict}
-	ErrRateLimited = &Error{Kind: RateLimited}
-	ErrUnavailable = &Error{Kind: Unavailable}
-)
+// ErrNotFound is the sentinel for errors.Is(err, bot.ErrNotFound); for other
+// kinds, use KindOf.
+var ErrNotFound = &Error{Kind: NotFound}
 
 // Errorf builds an *Error of the given kind with a formatted cause.
 func Errorf(kind Kind, provider, op, format string, args ...any) *Error {

@@ -166,7 +166,7 @@ func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) str
 	}
 	text := fmt.Sprintf(l.Pick("%s ne répond pas ou la connexion a été coupée (délai dépassé, erreur du serveur) : le changement a peut-être été appliqué ; ",
 		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name)
-	if v := spec.VerifyLine(args); v != "" {
+	if v := spec.verifyLine(args); v != "" {
 		text += fmt.Sprintf(l.Pick("vérifiez avec /%s avant de refaire la demande.", "check with /%s before asking again."), v)
 	} else {
 		text += fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), name)
@@ -178,9 +178,9 @@ func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) str
 	return text + fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
 }
 
-// VerifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
+// verifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
 // the spec names no read command).
-func (s *Spec) VerifyLine(args Values) string {
+func (s *Spec) verifyLine(args Values) string {
 	v := s.Verify
 	for k, val := range args {
 		v = strings.ReplaceAll(v, "{"+k+"}", val)
@@ -194,7 +194,7 @@ func (e *Engine) recipient(spec *Spec, platform string, args Values, fallback st
 	if spec.Recipient == "" {
 		return "", false
 	}
-	if id, ok := e.cfg.Policy.OwnerOf(platform, args.Get(spec.Recipient)); ok {
+	if id, ok := e.cfg.Policy.ownerOf(platform, args.Get(spec.Recipient)); ok {
 		return id, true
 	}
 	return fallback, true

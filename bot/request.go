@@ -125,38 +125,38 @@ func (cr *ChangeRequest) ApprovalCount() int {
 	return n
 }
 
-// VoteOf returns the index of userID's vote, or -1.
-func (cr *ChangeRequest) VoteOf(userID string) int {
+// voteOf returns the index of userID's vote, or -1.
+func (cr *ChangeRequest) voteOf(userID string) int {
 	return slices.IndexFunc(cr.Votes, func(v Vote) bool { return v.UserID == userID })
 }
 
-// Verdict says why a reaction does or does not count.
-type Verdict int
+// verdict says why a reaction does or does not count.
+type verdict int
 
-// The verdicts of MayVote.
+// The verdicts of mayVote.
 const (
-	VoteCounts    Verdict = iota
-	VoteByBot             // the bot's own, or another bot's, reaction
-	VoteBySelf            // the requester reacting to their own request
-	VoteNoRole            // the person holds none of the approver roles
-	VoteAnonymous         // no user ID: a bridge or a webhook
+	voteCounts    verdict = iota
+	voteByBot             // the bot's own, or another bot's, reaction
+	voteBySelf            // the requester reacting to their own request
+	voteNoRole            // the person holds none of the approver roles
+	voteAnonymous         // no user ID: a bridge or a webhook
 )
 
-// MayVote is the one function that decides whether a person's reaction on
+// mayVote is the one function that decides whether a person's reaction on
 // this request counts. Every platform goes through it. It looks at the real
 // chat user ID only, never a display name.
-func (cr *ChangeRequest) MayVote(p Person) Verdict {
+func (cr *ChangeRequest) mayVote(p Person) verdict {
 	switch {
 	case p.Bot:
-		return VoteByBot
+		return voteByBot
 	case p.ID == "":
-		return VoteAnonymous
+		return voteAnonymous
 	case p.ID == cr.Requester.ID:
-		return VoteBySelf
+		return voteBySelf
 	case !p.Has(cr.Approvers...):
-		return VoteNoRole
+		return voteNoRole
 	}
-	return VoteCounts
+	return voteCounts
 }
 
 // AuditRecord is one line of the append-only audit log.

@@ -127,8 +127,8 @@ func (p *Policy) Person(platform, userID, displayName string, platformRoles []st
 	return out
 }
 
-// OwnerOf returns the user ID on platform of the person who owns mailbox.
-func (p *Policy) OwnerOf(platform, mailbox string) (string, bool) {
+// ownerOf returns the user ID on platform of the person who owns mailbox.
+func (p *Policy) ownerOf(platform, mailbox string) (string, bool) {
 	for _, m := range p.members {
 		for _, mb := range m.Mailboxes {
 			if strings.EqualFold(mb, mailbox) && m.IDs[platform] != "" {
@@ -139,8 +139,8 @@ func (p *Policy) OwnerOf(platform, mailbox string) (string, bool) {
 	return "", false
 }
 
-// Holders returns the user IDs on platform of the configured people holding role.
-func (p *Policy) Holders(platform string, role Role) []string {
+// holders returns the user IDs on platform of the configured people holding role.
+func (p *Policy) holders(platform string, role Role) []string {
 	var ids []string
 	for _, m := range p.members {
 		if slices.Contains(m.Roles, role) && m.IDs[platform] != "" {

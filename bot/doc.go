@@ -15,7 +15,10 @@ interfaces, commands/ declares the specs, and cmd/opsbot wires them.
     a Responder for the answer (private by default).
  2. Spec. The engine finds the command's Spec by its path, refuses a person
     whose roles it does not list, and parses the arguments with their
-    ArgTypes (args.go): bad input gets a French message and nothing runs. A read command (Spec.Read) answers at once.
+    ArgTypes (args.go): bad input gets a French message and nothing runs.
+    A read command (Spec.Read) answers at once; an act (Spec.Act, a change
+    of opsbot's own records such as approvals cancel) runs at once and is
+    audited.
  3. Preview. A change command (Spec.Apply) is first asked for its Preview:
     read from the provider now, it says exactly what would change
     ("quota de jeanne@… : 1 Go → 4 Go"). The preview is the contract with
@@ -26,14 +29,18 @@ interfaces, commands/ declares the specs, and cmd/opsbot wires them.
     Store, posts it in the approvals channel with ✅ / ❌ and tells the
     requester its number.
  5. Votes. Reactions come back through Engine.React. One method of
-    ChangeRequest (request.go) decides whether a reaction counts (an approver role, not the
-    requester, not a bot); emoji are normalised first (emoji.go).
+    ChangeRequest (request.go) decides whether a reaction counts (an
+    approver role, not the requester, not a bot); emoji are normalised
+    first (emoji.go).
  6. Execution. Once approved, the request moves pending → approved →
     executing in one storage transaction, so two simultaneous approvals run
-    it once; the engine then calls Spec.Apply with the stored arguments.
+    it once. The engine recomputes the preview: only the approved one runs
+    (Spec.Apply, with the stored arguments); a different one ends the
+    request stale, and nothing runs.
  7. Outcome. The result is stored (done; failed when the provider refused;
-    unknown when nobody can tell, such as a write that timed out), answered
-    in the request's thread, written to the audit log, and any secret it
+    unknown when nobody can tell, such as a write that timed out, with the
+    read command that shows the truth), answered in the request's thread
+    and written to the audit log on a fresh context, and any secret it
     produced (a mailbox password, as a Secret) goes by private message to
     its owner only.
 
@@ -52,8 +59,10 @@ bot/coherence.
     types the adapters know (e-mail, word, text).
   - engine.go: Engine, Handle (steps 1 to 3 and reads), ErrorText.
   - request.go: ChangeRequest, its states and votes, AuditRecord, Store.
-  - change.go: requests, votes, execution and outcome (steps 4 to 7),
-    expiry and recovery.
+  - change.go: requests and votes (steps 4 and 5), expiry, recovery after
+    a restart; execute.go: execution and outcome (steps 6 and 7).
+  - recover.go: a panic while serving someone is logged and answered
+    "erreur interne"; longreply.go: a long reply goes as one attached file.
   - errors.go: Kind, Error, KindOf, UserError: what failed, and the
     sentence a person reads; i18n.go: Locale; emoji.go; secret.go.
   - The domain types and capability interfaces, one file per area:

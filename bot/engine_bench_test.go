@@ -27,9 +27,7 @@ func BenchmarkChangeRequest(b *testing.B) {
 		Respond: bot.ResponderFunc(func(context.Context, bot.Reply) error { return nil })}
 	for b.Loop() {
 		v.e.Handle(context.Background(), inv)
-		v.chat.mu.Lock()
-		msg := v.chat.posts[len(v.chat.posts)-1].ID
-		v.chat.mu.Unlock()
+		msg := v.chat.LastID()
 		v.react("u-tres", msg, "✅")
 	}
 	if v.applied.Load() != int64(b.N) {

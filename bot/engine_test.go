@@ -19,93 +19,37 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
-// chat records what the engine says.
-type chat struct {
-	mu      sync.Mutex
-	seq     int
-	posts   []post
-	directs []post
-	failing bool
-	onPost  func(id string) // called before Post returns
-	watched []string        // channel/message of WatchApproval calls
-	// directFails, when set, decides whether a private message fails.
-	directFails func(user string, m bot.Message) bool
-}
-
-func (c *chat) WatchApproval(channel, messageID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.watched = append(c.watched, channel+"/"+messageID)
-}
-
-type post struct {
-	ID, To string
-	Msg    bot.Message
-	Text   string // as the person reads it (secret revealed for directs)
-}
-
-func (c *chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.failing || ctx.Err() != nil { // as a real platform call, it needs a live context
-		return "", &bot.Error{Provider: "chat", Kind: bot.Unavailable}
+// lastApproval returns the ID of the latest change-request post.
+func (v *env) lastApproval(t *testing.T) string {
+	t.Helper()
+	id := v.chat.LastApproval()
+	if id == "" {
+		t.Fatal("no change request was posted")
 	}
-	c.seq++
-	id := fmt.Sprintf("m%d", c.seq)
-	c.posts = append(c.posts, post{ID: id, To: channel, Msg: m, Text: m.Text})
-	if c.onPost != nil && m.Approval {
-		c.onPost(id)
-	}
-	return id, nil
+	return id
 }
 
-func (c *chat) Direct(ctx context.Context, user string, m bot.Message) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ctx.Err() != nil || (c.directFails != nil && c.directFails(user, m)) {
+// denied is what a chat answers a private message it refuses (Discord's
+// 50007), when refuse is true.
+func denied(refuse bool) error {
+	if refuse {
 		return &bot.Error{Provider: "chat", Kind: bot.Denied}
 	}
-	c.directs = append(c.directs, post{To: user, Msg: m, Text: m.PrivateText()})
 	return nil
 }
 
-func (c *chat) lastApproval(t *testing.T) string {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := len(c.posts) - 1; i >= 0; i-- {
-		if c.posts[i].Msg.Approval {
-			return c.posts[i].ID
-		}
-	}
-	t.Fatal("no change request was posted")
-	return ""
-}
-
-func (c *chat) postsText() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// postsText returns every post's text, one a line.
+func (v *env) postsText() string {
 	var b strings.Builder
-	for _, p := range c.posts {
-		b.WriteString(p.Text + "\n")
+	for _, p := range v.chat.Texts(bottest.Post) {
+		b.WriteString(p + "\n")
 	}
 	return b.String()
-}
-
-func (c *chat) directsTo(user string) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []string
-	for _, p := range c.directs {
-		if p.To == user {
-			out = append(out, p.Text)
-		}
-	}
-	return out
 }
 
 // people of the tests, by platform user ID.
@@ -119,7 +63,7 @@ var people = []bot.Member{
 
 type env struct {
 	e       *bot.Engine
-	chat    *chat
+	chat    *bottest.Chat
 	store   *storage.DB
 	policy  *bot.Policy
 	applied atomic.Int64
@@ -171,7 +115,7 @@ func newEnvB(b *testing.B, opts ...option) *env { return newEnvTB(b, opts...) }
 
 func newEnvTB(t testing.TB, opts ...option) *env {
 	t.Helper()
-	v := &env{chat: &chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &testlog.Buffer{}}
+	v := &env{chat: &bottest.Chat{}, now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), logs: &testlog.Buffer{}}
 	v.path = filepath.Join(t.TempDir(), "opsbot.db")
 	db, err := storage.Open(v.path, storage.Options{Now: v.clock})
 	if err != nil {
@@ -248,7 +192,7 @@ func TestApprovalFlow(t *testing.T) {
 	if !strings.Contains(ans, "Demande n°1") {
 		t.Fatalf("answer %q does not give the request number", ans)
 	}
-	msg := v.chat.lastApproval(t)
+	msg := v.lastApproval(t)
 	cr := v.request(t, 1)
 	if cr.State != bot.Pending || cr.MessageID != msg || cr.Args.Get("boite") != "del@x.fr" || cr.Preview != "reset de del@x.fr" {
 		t.Fatalf("stored request %+v", cr)
@@ -262,7 +206,7 @@ func TestApprovalFlow(t *testing.T) {
 	if v.applied.Load() != 0 || v.request(t, 1).State != bot.Pending {
 		t.Fatalf("request ran without a valid approval: state %s", v.request(t, 1).State)
 	}
-	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "propre demande") {
+	if d := v.chat.DirectsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "propre demande") {
 		t.Errorf("requester told %q, want a notice that self-approval does not count", d)
 	}
 
@@ -271,7 +215,7 @@ func TestApprovalFlow(t *testing.T) {
 	if cr.State != bot.Done || v.applied.Load() != 1 {
 		t.Fatalf("after the treasurer's ✅: state %s, applied %d", cr.State, v.applied.Load())
 	}
-	if d := v.chat.directsTo("u-del"); len(d) != 2 || !strings.Contains(d[0], "approbateurs") || !strings.Contains(d[1], "S3cret-Pa55word-xyz") {
+	if d := v.chat.DirectsTo("u-del"); len(d) != 2 || !strings.Contains(d[0], "approbateurs") || !strings.Contains(d[1], "S3cret-Pa55word-xyz") {
 		t.Errorf("owner's private messages %q, want the notice about their reaction, then the password", d)
 	}
 	v.react("u-pres", msg, "✅")
@@ -282,7 +226,7 @@ func TestApprovalFlow(t *testing.T) {
 	if got := audits(t, v); !slices.Equal(got, want) {
 		t.Errorf("audit kinds %q, want %q", got, want)
 	}
-	if strings.Contains(v.chat.postsText(), "S3cret") || strings.Contains(v.logs.String(), "S3cret") {
+	if strings.Contains(v.postsText(), "S3cret") || strings.Contains(v.logs.String(), "S3cret") {
 		t.Error("the password reached a channel post or the log")
 	}
 }
@@ -290,21 +234,21 @@ func TestApprovalFlow(t *testing.T) {
 func TestReject(t *testing.T) {
 	v := newEnv(t)
 	v.run(t, "u-admin", "box reset del@x.fr")
-	msg := v.chat.lastApproval(t)
+	msg := v.lastApproval(t)
 	v.react("u-pres", msg, "❌\uFE0F")
 	v.react("u-tres", msg, "✅")
 	if cr := v.request(t, 1); cr.State != bot.Rejected || v.applied.Load() != 0 {
 		t.Fatalf("state %s applied %d, want rejected and never run", cr.State, v.applied.Load())
 	}
-	if !strings.Contains(v.chat.postsText(), "refusée par Président") {
-		t.Errorf("no rejection post in %q", v.chat.postsText())
+	if !strings.Contains(v.postsText(), "refusée par Président") {
+		t.Errorf("no rejection post in %q", v.postsText())
 	}
 }
 
 func TestTwoApprovalsAndWithdrawal(t *testing.T) {
 	v := newEnv(t, func(c *bot.EngineConfig, _ *[]bot.Spec) { c.Approvals = map[string]int{"pay": 2} })
 	v.run(t, "u-admin", "pay F-12")
-	msg := v.chat.lastApproval(t)
+	msg := v.lastApproval(t)
 	v.react("u-tres", msg, "✅")
 	if cr := v.request(t, 1); cr.State != bot.Pending || cr.ApprovalCount() != 1 {
 		t.Fatalf("after one approval: %s %d", cr.State, cr.ApprovalCount())
@@ -323,8 +267,8 @@ func TestTwoApprovalsAndWithdrawal(t *testing.T) {
 		t.Fatalf("after two approvals: %s applied %d", cr.State, v.applied.Load())
 	}
 	v.e.React(t.Context(), bot.Reaction{Platform: "test", MessageID: msg, User: v.person("u-pres"), Emoji: "✅", Removed: true})
-	if !strings.Contains(v.chat.postsText(), "cela ne change rien") {
-		t.Errorf("late withdrawal not answered: %q", v.chat.postsText())
+	if !strings.Contains(v.postsText(), "cela ne change rien") {
+		t.Errorf("late withdrawal not answered: %q", v.postsText())
 	}
 	if got := audits(t, v); !slices.Equal(got, []string{"request", "vote", "unvote", "vote", "vote", "outcome"}) {
 		t.Errorf("audit kinds %q", got)
@@ -335,7 +279,7 @@ func TestApprovalRaceExecutesOnce(t *testing.T) {
 	v := newEnv(t)
 	for i := range 5 {
 		v.run(t, "u-admin", fmt.Sprintf("pay F-%d", i))
-		msg := v.chat.lastApproval(t)
+		msg := v.lastApproval(t)
 		var wg sync.WaitGroup
 		for j := range 20 {
 			wg.Add(1)
@@ -360,7 +304,7 @@ func TestExpiry(t *testing.T) {
 		t.Fatalf("ExpireDue before 72 h = %d, %v; want 0", n, err)
 	}
 	v.run(t, "u-admin", "pay F-3")
-	msg3 := v.chat.lastApproval(t)
+	msg3 := v.lastApproval(t)
 	v.advance(time.Hour)
 	if n, err := v.e.ExpireDue(t.Context()); err != nil || n != 2 {
 		t.Fatalf("ExpireDue after 72 h = %d, %v; want 2", n, err)
@@ -375,7 +319,7 @@ func TestExpiry(t *testing.T) {
 	if v.applied.Load() != 0 {
 		t.Fatal("an expired request ran")
 	}
-	if n := strings.Count(v.chat.postsText(), "expirée"); n != 3 {
+	if n := strings.Count(v.postsText(), "expirée"); n != 3 {
 		t.Errorf("%d expiry posts, want 3", n)
 	}
 }
@@ -404,7 +348,7 @@ func TestRecover(t *testing.T) {
 	if v.applied.Load() != 1 {
 		t.Errorf("applied %d, want only the idempotent one", v.applied.Load())
 	}
-	if d := v.chat.directsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") || !strings.Contains(d[0], "/box show del@x.fr le montre") {
+	if d := v.chat.DirectsTo("u-admin"); len(d) != 1 || !strings.Contains(d[0], "vérifiez à la main") || !strings.Contains(d[0], "/box show del@x.fr le montre") {
 		t.Errorf("admin told %q", d)
 	}
 }
@@ -432,9 +376,7 @@ func TestWatchPending(t *testing.T) {
 		cr := v.request(t, id)
 		want = append(want, cr.Channel+"/"+cr.MessageID)
 	}
-	v.chat.mu.Lock()
-	got := v.chat.watched
-	v.chat.mu.Unlock()
+	got := v.chat.Watched()
 	if !slices.Equal(got, want) {
 		t.Errorf("watched %q, want %q (pending, this platform, oldest first)", got, want)
 	}
@@ -487,7 +429,7 @@ func TestSelfServiceWithoutApproval(t *testing.T) {
 	if strings.Contains(got, "S3cret") {
 		t.Fatal("the password is in the caller's answer")
 	}
-	if d := v.chat.directsTo("u-del"); len(d) != 1 || !strings.Contains(d[0], "S3cret-Pa55word-xyz") {
+	if d := v.chat.DirectsTo("u-del"); len(d) != 1 || !strings.Contains(d[0], "S3cret-Pa55word-xyz") {
 		t.Errorf("private messages %q", d)
 	}
 	if got := audits(t, v); !slices.Equal(got, []string{"self", "outcome"}) {
@@ -541,7 +483,7 @@ func TestFailedExecution(t *testing.T) {
 			applyErr = tt.err
 			v := newEnv(t, write)
 			v.run(t, "u-admin", tt.line)
-			v.react("u-tres", v.chat.lastApproval(t), "✅")
+			v.react("u-tres", v.lastApproval(t), "✅")
 			cr := v.request(t, 1)
 			if cr.State != tt.state {
 				t.Fatalf("state %s, want %s (outcome %q)", cr.State, tt.state, cr.Outcome)
@@ -551,7 +493,7 @@ func TestFailedExecution(t *testing.T) {
 					t.Errorf("outcome %q lacks %q", cr.Outcome, want)
 				}
 			}
-			posts := v.chat.postsText()
+			posts := v.postsText()
 			if !strings.Contains(posts, tt.post) {
 				t.Errorf("no %q post: %q", tt.post, posts)
 			}
@@ -565,7 +507,7 @@ func TestFailedExecution(t *testing.T) {
 func TestCancel(t *testing.T) {
 	v := newEnv(t)
 	v.run(t, "u-admin", "pay F-1")
-	msg := v.chat.lastApproval(t)
+	msg := v.lastApproval(t)
 	if _, err := v.e.Cancel(t.Context(), 1, v.person("u-tres")); err == nil {
 		t.Fatal("the treasurer cancelled someone else's request")
 	}
@@ -583,7 +525,7 @@ func TestCancel(t *testing.T) {
 
 func TestPostFailureCancels(t *testing.T) {
 	v := newEnv(t)
-	v.chat.failing = true
+	v.chat.Fail(&bot.Error{Provider: "chat", Kind: bot.Unavailable})
 	got := v.run(t, "u-admin", "pay F-1")
 	if !strings.Contains(got, "annulée") {
 		t.Errorf("answer %q", got)
@@ -618,7 +560,10 @@ func TestEnglish(t *testing.T) {
 func TestReactionDuringPost(t *testing.T) {
 	v := newEnv(t)
 	done := make(chan struct{})
-	v.chat.onPost = func(id string) {
+	v.chat.OnPost(func(id string, m bot.Message) {
+		if !m.Approval {
+			return
+		}
 		go func() {
 			v.react("u-tres", id, "✅")
 			close(done)
@@ -626,7 +571,7 @@ func TestReactionDuringPost(t *testing.T) {
 		for range 100 {
 			runtime.Gosched() // let the reaction overtake the end of Post
 		}
-	}
+	})
 	v.run(t, "u-admin", "pay F-1")
 	<-done
 	if cr := v.request(t, 1); cr.State != bot.Done || v.applied.Load() != 1 {

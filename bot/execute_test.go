@@ -63,9 +63,9 @@ func newQuotaEnv(t *testing.T, opts ...option) (*env, *quotaWorld) {
 func TestStale(t *testing.T) {
 	v, q := newQuotaEnv(t)
 	v.run(t, "u-admin", "quota a@x.fr 3")
-	first := v.chat.lastApproval(t)
+	first := v.lastApproval(t)
 	v.run(t, "u-admin", "quota a@x.fr 4")
-	second := v.chat.lastApproval(t)
+	second := v.lastApproval(t)
 
 	v.react("u-tres", second, "✅")
 	if cr := v.request(t, 2); cr.State != bot.Done || q.get("a@x.fr") != 4 {
@@ -81,7 +81,7 @@ func TestStale(t *testing.T) {
 			t.Errorf("stale outcome %q lacks %q", cr.Outcome, want)
 		}
 	}
-	posts := v.chat.postsText()
+	posts := v.postsText()
 	for _, want := range []string{"non exécutée", "Aperçu approuvé : Quota de a@x.fr : 1 Go → 3 Go", "Aujourd'hui : Quota de a@x.fr : 4 Go → 3 Go", "/quota a@x.fr 3"} {
 		if !strings.Contains(posts, want) {
 			t.Errorf("thread lacks %q:\n%s", want, posts)
@@ -113,7 +113,7 @@ func TestStaleWhenNothingLeftToDo(t *testing.T) {
 	v, q := newQuotaEnv(t)
 	v.run(t, "u-admin", "quota a@x.fr 3")
 	q.set("a@x.fr", 3)
-	v.react("u-tres", v.chat.lastApproval(t), "✅")
+	v.react("u-tres", v.lastApproval(t), "✅")
 	if cr := v.request(t, 1); cr.State != bot.Stale || q.runs.Load() != 0 || !strings.Contains(cr.Outcome, "déjà de 3 Go") {
 		t.Fatalf("state %s runs %d outcome %q; want stale, not run, with today's reason", cr.State, q.runs.Load(), cr.Outcome)
 	}
@@ -181,18 +181,18 @@ func TestKeptPlan(t *testing.T) {
 	plan, got := []string{"a@x.fr", "b@x.fr"}, []string(nil)
 	v := newEnv(t, func(_ *bot.EngineConfig, specs *[]bot.Spec) { *specs = append(*specs, planSpec(&plan, &got)) })
 	v.run(t, "u-admin", "plan")
-	v.react("u-tres", v.chat.lastApproval(t), "✅")
+	v.react("u-tres", v.lastApproval(t), "✅")
 	if cr := v.request(t, 1); cr.State != bot.Done || !slices.Equal(got, plan) {
 		t.Fatalf("state %s, Apply got %q; want done with %q", cr.State, got, plan)
 	}
-	if strings.Contains(v.chat.postsText(), "a@x.fr") {
+	if strings.Contains(v.postsText(), "a@x.fr") {
 		t.Error("the kept plan reached a post")
 	}
 
 	got = nil
 	v.run(t, "u-admin", "plan")
 	plan = []string{"a@x.fr", "c@x.fr"}
-	v.react("u-tres", v.chat.lastApproval(t), "✅")
+	v.react("u-tres", v.lastApproval(t), "✅")
 	if cr := v.request(t, 2); cr.State != bot.Stale || got != nil {
 		t.Fatalf("state %s, Apply got %q; want stale and not run", cr.State, got)
 	}
@@ -216,12 +216,12 @@ func TestOutcomeAfterDeadline(t *testing.T) {
 		})
 	})
 	v.run(t, "u-admin", "slow")
-	v.react("u-tres", v.chat.lastApproval(t), "✅")
+	v.react("u-tres", v.lastApproval(t), "✅")
 	if cr := v.request(t, 1); cr.State != bot.Unknown {
 		t.Fatalf("state %s, want unknown", cr.State)
 	}
-	if !strings.Contains(v.chat.postsText(), "résultat inconnu") {
-		t.Errorf("no outcome post in the thread: %q", v.chat.postsText())
+	if !strings.Contains(v.postsText(), "résultat inconnu") {
+		t.Errorf("no outcome post in the thread: %q", v.postsText())
 	}
 	if got := audits(t, v); got[len(got)-1] != "outcome" {
 		t.Errorf("audit %q, want an outcome record last", got)
@@ -240,42 +240,42 @@ func TestRecipientUnreachable(t *testing.T) {
 	}
 	t.Run("owner refuses private messages", func(t *testing.T) {
 		v := newEnv(t, reset)
-		v.chat.directFails = func(user string, _ bot.Message) bool { return user == "u-del" }
+		v.chat.FailDirect(func(user string, _ bot.Message) error { return denied(user == "u-del") })
 		v.run(t, "u-admin", "box reset del@x.fr")
-		v.react("u-tres", v.chat.lastApproval(t), "✅")
+		v.react("u-tres", v.lastApproval(t), "✅")
 		if cr := v.request(t, 1); cr.State != bot.Failed || v.applied.Load() != 0 {
 			t.Fatalf("state %s applied %d; want failed and not run", cr.State, v.applied.Load())
 		}
-		if p := v.chat.postsText(); !strings.Contains(p, "messages privés") || !strings.Contains(p, "Rien n'a été modifié") {
+		if p := v.postsText(); !strings.Contains(p, "messages privés") || !strings.Contains(p, "Rien n'a été modifié") {
 			t.Errorf("thread does not say why and how to fix it: %q", p)
 		}
 	})
 	t.Run("requester without a mailbox owner", func(t *testing.T) {
 		v := newEnv(t, reset)
-		v.chat.directFails = func(user string, _ bot.Message) bool { return user == "u-admin" }
+		v.chat.FailDirect(func(user string, _ bot.Message) error { return denied(user == "u-admin") })
 		v.run(t, "u-admin", "box reset nobody@x.fr")
-		v.react("u-tres", v.chat.lastApproval(t), "✅")
+		v.react("u-tres", v.lastApproval(t), "✅")
 		if cr := v.request(t, 1); cr.State != bot.Failed || v.applied.Load() != 0 {
 			t.Fatalf("state %s applied %d; want failed and not run", cr.State, v.applied.Load())
 		}
 	})
 	t.Run("self-service", func(t *testing.T) {
 		v := newEnv(t, reset)
-		v.chat.directFails = func(string, bot.Message) bool { return true }
+		v.chat.FailDirect(func(string, bot.Message) error { return denied(true) })
 		if got := v.run(t, "u-del", "box reset del@x.fr"); !strings.Contains(got, "messages privés") || v.applied.Load() != 0 {
 			t.Errorf("self-service answer %q applied %d; want a refusal and nothing run", got, v.applied.Load())
 		}
 	})
 	t.Run("password lost after the change", func(t *testing.T) {
 		v := newEnv(t, reset)
-		v.chat.directFails = func(_ string, m bot.Message) bool { return !m.Secret.Empty() }
+		v.chat.FailDirect(func(_ string, m bot.Message) error { return denied(!m.Secret.Empty()) })
 		v.run(t, "u-admin", "box reset del@x.fr")
-		v.react("u-tres", v.chat.lastApproval(t), "✅")
+		v.react("u-tres", v.lastApproval(t), "✅")
 		cr := v.request(t, 1)
 		if cr.State != bot.Done || v.applied.Load() != 1 || !strings.Contains(cr.Outcome, "nouvelle réinitialisation") {
 			t.Fatalf("state %s applied %d outcome %q; want done with a warning", cr.State, v.applied.Load(), cr.Outcome)
 		}
-		if strings.Contains(v.chat.postsText()+v.logs.String()+cr.Outcome, "S3cret") {
+		if strings.Contains(v.postsText()+v.logs.String()+cr.Outcome, "S3cret") {
 			t.Error("the undelivered password was written somewhere")
 		}
 	})
@@ -286,19 +286,19 @@ func TestRecipientUnreachable(t *testing.T) {
 func TestOneNoticePerPerson(t *testing.T) {
 	v := newEnv(t)
 	v.run(t, "u-admin", "pay F-1")
-	msg := v.chat.lastApproval(t)
+	msg := v.lastApproval(t)
 	v.react("u-tres", msg, "✅")
-	before := len(v.chat.posts)
+	before := v.chat.Count()
 	for range 3 {
 		v.react("u-pres", msg, "✅")
 		v.react("u-pres", msg, "❌")
 		v.e.React(t.Context(), bot.Reaction{Platform: "test", MessageID: msg, User: v.person("u-pres"), Emoji: "✅", Removed: true})
 		v.react("u-board", msg, "✅") // not an approver: a private notice
 	}
-	if n := len(v.chat.posts) - before; n != 1 {
-		t.Errorf("%d thread notices for the president's reactions, want 1:\n%s", n, v.chat.postsText())
+	if n := v.chat.Count() - before; n != 1 {
+		t.Errorf("%d thread notices for the president's reactions, want 1:\n%s", n, v.postsText())
 	}
-	if d := v.chat.directsTo("u-board"); len(d) != 1 {
+	if d := v.chat.DirectsTo("u-board"); len(d) != 1 {
 		t.Errorf("board member told %d times, want once: %q", len(d), d)
 	}
 }
@@ -322,7 +322,7 @@ func TestRecoverRerunIsTheRequesters(t *testing.T) {
 	if err != nil || len(recs) != 1 || recs[0].Kind != "outcome" || recs[0].ActorID != "u-admin" {
 		t.Fatalf("outcome record %+v (%v), want the requester u-admin", recs, err)
 	}
-	if !strings.Contains(v.chat.postsText(), "approuvée par Trésorière") {
-		t.Errorf("thread %q does not name who approved", v.chat.postsText())
+	if !strings.Contains(v.postsText(), "approuvée par Trésorière") {
+		t.Errorf("thread %q does not name who approved", v.postsText())
 	}
 }

@@ -47,7 +47,7 @@ func TestPanickingReactionIsToldPrivately(t *testing.T) {
 	v := newEnv(t)
 	v.e.Watch(func(context.Context, bot.Reaction) bool { panic("nil map") })
 	v.react("u-board", "alert-7", "👀")
-	got := v.chat.directsTo("u-board")
+	got := v.chat.DirectsTo("u-board")
 	if len(got) != 1 || !strings.Contains(got[0], "Erreur interne") || !strings.Contains(got[0], "👀") {
 		t.Errorf("private notice = %q, want one saying the 👀 reaction may not have counted", got)
 	}

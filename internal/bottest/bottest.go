@@ -45,20 +45,24 @@ type Chat struct {
 	// Prefix starts the message IDs of posts ("m" when empty). Set it before use.
 	Prefix string
 
-	mu    sync.Mutex
-	seq   int
-	log   []Message
-	fail  error
-	taken int // posts already returned by Take
+	mu         sync.Mutex
+	seq        int
+	log        []Message
+	fail       error
+	failDirect func(user string, m bot.Message) error
+	onPost     func(id string, m bot.Message)
+	watched    []string
+	taken      int // posts already returned by Take
 }
 
-// Post records m as a post in channel and returns its new ID, or the error
-// set by Fail.
-func (c *Chat) Post(_ context.Context, channel string, m bot.Message) (string, error) {
+// Post records m as a post in channel and returns its new ID. Like a real
+// platform call it fails on a context that has ended; it also fails with
+// the error set by Fail.
+func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fail != nil {
-		return "", c.fail
+	if err := c.refuse(ctx); err != nil {
+		c.mu.Unlock()
+		return "", err
 	}
 	c.seq++
 	p := c.Prefix
@@ -67,18 +71,38 @@ func (c *Chat) Post(_ context.Context, channel string, m bot.Message) (string, e
 	}
 	id := fmt.Sprintf("%s%d", p, c.seq)
 	c.log = append(c.log, Message{Kind: Post, ID: id, To: channel, Text: m.Text, Msg: m})
+	hook := c.onPost
+	c.mu.Unlock()
+	if hook != nil {
+		hook(id, m)
+	}
 	return id, nil
 }
 
-// Direct records m as a private message to userID, or returns the error set by Fail.
-func (c *Chat) Direct(_ context.Context, userID string, m bot.Message) error {
+// Direct records m as a private message to userID. It fails on a context
+// that has ended, with the error set by Fail, or with what the function
+// set by FailDirect returns.
+func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.fail != nil {
-		return c.fail
+	if err := c.refuse(ctx); err != nil {
+		return err
+	}
+	if c.failDirect != nil {
+		if err := c.failDirect(userID, m); err != nil {
+			return err
+		}
 	}
 	c.log = append(c.log, Message{Kind: Direct, To: userID, Text: m.PrivateText(), Msg: m})
 	return nil
+}
+
+// refuse returns why a call cannot go through, nil when it can; c.mu is held.
+func (c *Chat) refuse(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return &bot.Error{Provider: "chat", Kind: bot.Unavailable, Err: err}
+	}
+	return c.fail
 }
 
 // Fail makes Post and Direct return err from now on; Fail(nil) heals them.
@@ -86,6 +110,36 @@ func (c *Chat) Fail(err error) {
 	c.mu.Lock()
 	c.fail = err
 	c.mu.Unlock()
+}
+
+// FailDirect makes Direct return what f returns when it is not nil (a
+// person who refuses private messages); FailDirect(nil) heals it.
+func (c *Chat) FailDirect(f func(user string, m bot.Message) error) {
+	c.mu.Lock()
+	c.failDirect = f
+	c.mu.Unlock()
+}
+
+// OnPost has f called after each post is recorded, before Post returns
+// (to race a reaction against the end of a post).
+func (c *Chat) OnPost(f func(id string, m bot.Message)) {
+	c.mu.Lock()
+	c.onPost = f
+	c.mu.Unlock()
+}
+
+// WatchApproval records the call (bot.ApprovalWatcher), as "channel/messageID".
+func (c *Chat) WatchApproval(channel, messageID string) {
+	c.mu.Lock()
+	c.watched = append(c.watched, channel+"/"+messageID)
+	c.mu.Unlock()
+}
+
+// Watched returns the WatchApproval calls so far, in order.
+func (c *Chat) Watched() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.watched...)
 }
 
 // Responder returns a bot.Responder that records the answers to user.
@@ -139,22 +193,35 @@ func (c *Chat) Count() int { return len(c.Messages(Post)) }
 
 // LastID returns the ID of the latest post, "" if none.
 func (c *Chat) LastID() string {
-	posts := c.Messages(Post)
-	if len(posts) == 0 {
-		return ""
-	}
-	return posts[len(posts)-1].ID
+	return c.last(func(Message) bool { return true })
 }
 
 // LastApproval returns the ID of the latest change-request post, "" if none.
 func (c *Chat) LastApproval() string {
-	posts := c.Messages(Post)
-	for i := len(posts) - 1; i >= 0; i-- {
-		if posts[i].Msg.Approval {
-			return posts[i].ID
+	return c.last(func(m Message) bool { return m.Msg.Approval })
+}
+
+// last returns the ID of the latest post that ok accepts.
+func (c *Chat) last(ok func(Message) bool) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.log) - 1; i >= 0; i-- {
+		if m := c.log[i]; m.Kind == Post && ok(m) {
+			return m.ID
 		}
 	}
 	return ""
+}
+
+// DirectsTo returns the private messages to user as they read them, oldest first.
+func (c *Chat) DirectsTo(user string) []string {
+	var out []string
+	for _, m := range c.Messages(Direct) {
+		if m.To == user {
+			out = append(out, m.Text)
+		}
+	}
+	return out
 }
 
 // IDOf returns the ID of the first post whose text holds sub, "" if none.

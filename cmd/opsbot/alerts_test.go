@@ -19,18 +19,9 @@ import (
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/internal/bottest"
 	"github.com/anopex/opsbot/storage"
 )
-
-// postChan hands every post to the test.
-type postChan chan string
-
-func (p postChan) Post(_ context.Context, _ string, m bot.Message) (string, error) {
-	p <- m.Text
-	return "1", nil
-}
-
-func (p postChan) Direct(context.Context, string, bot.Message) error { return nil }
 
 func alertsApp(t *testing.T) *app {
 	t.Helper()
@@ -52,7 +43,7 @@ func TestDemoCertificateAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	posts := make(postChan, 4)
+	posts := &bottest.Chat{}
 	al, err := a.wireAlerts(c, "console", "", posts, nil, ops.NewMetrics())
 	if err != nil {
 		t.Fatal(err)
@@ -64,15 +55,14 @@ func TestDemoCertificateAlert(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- a.runners[0](ctx) }()
-	select {
-	case got := <-posts:
-		want := "🔴 **CRITIQUE** — Le certificat TLS de www.anopex.test:443 expire dans 5 jours (le 03/12/2026)\n" +
-			"Émetteur : opsbot Test CA\n`tls:www.anopex.test:443` · réagissez 👀 pour la prendre en charge"
-		if got != want {
-			t.Errorf("first post:\n%s\nwant:\n%s", got, want)
-		}
-	case <-ctx.Done():
+	got, err := posts.WaitPosts(ctx, 1)
+	if err != nil {
 		t.Fatal("no alert posted at the scheduler's start")
+	}
+	want := "🔴 **CRITIQUE** — Le certificat TLS de www.anopex.test:443 expire dans 5 jours (le 03/12/2026)\n" +
+		"Émetteur : opsbot Test CA\n`tls:www.anopex.test:443` · réagissez 👀 pour la prendre en charge"
+	if got[0].Text != want {
+		t.Errorf("first post:\n%s\nwant:\n%s", got[0].Text, want)
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -52,7 +52,8 @@ type Chat struct {
 	failDirect func(user string, m bot.Message) error
 	onPost     func(id string, m bot.Message)
 	watched    []string
-	taken      int // posts already returned by Take
+	taken      int           // posts already returned by Take
+	changed    chan struct{} // closed, and replaced, at each new message
 }
 
 // Post records m as a post in channel and returns its new ID. Like a real
@@ -70,7 +71,7 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 		p = "m"
 	}
 	id := fmt.Sprintf("%s%d", p, c.seq)
-	c.log = append(c.log, Message{Kind: Post, ID: id, To: channel, Text: m.Text, Msg: m})
+	c.record(Message{Kind: Post, ID: id, To: channel, Text: m.Text, Msg: m})
 	hook := c.onPost
 	c.mu.Unlock()
 	if hook != nil {
@@ -93,7 +94,7 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 			return err
 		}
 	}
-	c.log = append(c.log, Message{Kind: Direct, To: userID, Text: m.PrivateText(), Msg: m})
+	c.record(Message{Kind: Direct, To: userID, Text: m.PrivateText(), Msg: m})
 	return nil
 }
 
@@ -152,8 +153,44 @@ func (c *Chat) Responder(user string) bot.Responder {
 
 func (c *Chat) add(m Message) {
 	c.mu.Lock()
-	c.log = append(c.log, m)
+	c.record(m)
 	c.mu.Unlock()
+}
+
+// record appends m and wakes WaitPosts; c.mu is held.
+func (c *Chat) record(m Message) {
+	c.log = append(c.log, m)
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
+	}
+}
+
+// WaitPosts waits until n posts have been made (by a scheduler running on
+// its own, say) and returns them, or returns ctx's error when it ends first.
+func (c *Chat) WaitPosts(ctx context.Context, n int) ([]Message, error) {
+	for {
+		c.mu.Lock()
+		posts := 0
+		for _, m := range c.log {
+			if m.Kind == Post {
+				posts++
+			}
+		}
+		if c.changed == nil {
+			c.changed = make(chan struct{})
+		}
+		wake := c.changed
+		c.mu.Unlock()
+		if posts >= n {
+			return c.Messages(Post), nil
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return c.Messages(Post), ctx.Err()
+		}
+	}
 }
 
 // Messages returns every recorded message of the given kinds (all kinds

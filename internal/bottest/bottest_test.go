@@ -84,3 +84,23 @@ func TestTranscriptHidesSecrets(t *testing.T) {
 		t.Errorf("transcript (-want +got):\n%s", diff)
 	}
 }
+
+// TestWaitPosts: a post made by another goroutine wakes the waiter; an
+// ended context stops the wait.
+func TestWaitPosts(t *testing.T) {
+	var c Chat
+	go func() {
+		for i := range 3 {
+			c.Post(context.Background(), "alertes", bot.Message{Text: fmt.Sprint(i)})
+		}
+	}()
+	posts, err := c.WaitPosts(t.Context(), 3)
+	if err != nil || len(posts) < 3 || posts[0].Text != "0" {
+		t.Fatalf("WaitPosts = %+v, %v; want the three posts", posts, err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := c.WaitPosts(ctx, 4); !errors.Is(err, context.Canceled) {
+		t.Errorf("WaitPosts on an ended context = %v", err)
+	}
+}

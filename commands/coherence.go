@@ -73,6 +73,7 @@ func (k coherenceCommands) specs() []bot.Spec {
 			HelpEN: "Brings the newsletter in line with Dolibarr: adds missing active members, removes non-members.",
 			Roles:  []bot.Role{bot.Admin, bot.Board}, Idempotent: true,
 			Preview: k.previewFix, Apply: k.applyFix,
+			Verify: "coherence sweep",
 		})
 	}
 	return specs

@@ -45,11 +45,13 @@ func (d doliCommands) specs() []bot.Spec {
 			HelpEN: "Creates a Dolibarr account with the groups of its function (delegate, treasurer…).",
 			Roles:  admin, Args: []bot.Arg{login, {Name: "adresse", Type: bot.ArgEmail}, function},
 			Preview: d.previewCreate, Apply: d.applyCreate,
+			Verify: "doli users",
 		}, bot.Spec{
 			Path: "doli user function", Help: "Change la fonction d'un compte Dolibarr : ajoute les groupes de la nouvelle fonction.",
 			HelpEN: "Changes the function of a Dolibarr account: adds the groups of the new function.",
 			Roles:  admin, Args: []bot.Arg{login, function}, Idempotent: true,
 			Preview: d.previewFunction, Apply: d.applyFunction,
+			Verify: "doli users",
 		})
 	}
 	if d.Staff != nil && d.StaffAdmin != nil {
@@ -58,6 +60,7 @@ func (d doliCommands) specs() []bot.Spec {
 			HelpEN: "Disables a Dolibarr account (it is not deleted).",
 			Roles:  admin, Args: []bot.Arg{login}, Idempotent: true,
 			Preview: d.previewDisable, Apply: d.applyDisable,
+			Verify: "doli users",
 		})
 	}
 	return specs

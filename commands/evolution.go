@@ -64,6 +64,7 @@ func (k evolutionCommands) specs() []bot.Spec {
 		Args: []bot.Arg{{Name: "titre", Type: argSubject}, {Name: "budget", Type: argAmount, Optional: true},
 			{Name: "description", Type: argBody, After: true}},
 		Preview: k.preview, Apply: k.send,
+		Verify:    "evolution list",
 		Financial: true, Approvers: payers,
 	}, {
 		Path: "evolution list", Help: "Liste les demandes d'évolution (envoyées, en attente d'approbation, closes).",

@@ -61,11 +61,13 @@ func (h hostCommands) specs() []bot.Spec {
 			HelpEN: "Blocks an IP address or CIDR range from the web sites (not mail).",
 			Roles:  admin, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
 			Preview: h.previewBlock, Apply: h.applyBlock, Idempotent: true,
+			Verify: "host ip list",
 		}, bot.Spec{
 			Path: "host ip unblock", Help: "Débloque une adresse IP ou une plage CIDR.",
 			HelpEN: "Unblocks an IP address or CIDR range.",
 			Roles:  admin, Args: []bot.Arg{ip},
 			Preview: h.previewUnblock, Apply: h.applyUnblock, Idempotent: true,
+			Verify: "host ip list",
 		})
 	}
 	if h.Certs != nil {

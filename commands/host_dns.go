@@ -24,11 +24,13 @@ func (h hostCommands) dnsSpecs() []bot.Spec {
 		HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
 		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue}, {Name: "ttl", Type: argTTL, Optional: true}},
 		Preview: h.previewDNSSet, Apply: h.applyDNSSet,
+		Verify: "host dns list {nom}",
 	}, {
 		Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
 		HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
 		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue, Optional: true}},
 		Preview: h.previewDNSDelete, Apply: h.applyDNSDelete,
+		Verify: "host dns list {nom}",
 	}}
 }
 

@@ -33,6 +33,7 @@ func (iv invoiceCommands) specs() []bot.Spec {
 		Roles:   []bot.Role{bot.Admin, bot.Treasurer, bot.President},
 		Args:    []bot.Arg{{Name: "facture", Type: argBillID}},
 		Preview: iv.previewPay, Apply: iv.applyPay,
+		Verify:    "invoice list unpaid",
 		Financial: true, Approvers: payers,
 	}}
 }

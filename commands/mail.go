@@ -41,32 +41,38 @@ func (m mailCommands) specs() []bot.Spec {
 		HelpEN: "Creates a mailbox; its password arrives by private message.",
 		Roles:  admin, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true}},
 		Preview: m.previewCreate, Apply: m.applyCreate,
+		Verify: "mail show {boite}", Recipient: "boite",
 	}, {
 		Path: "mail passwd", Help: "Réinitialise le mot de passe d'une boîte ; il arrive en message privé.",
 		HelpEN: "Resets a mailbox password; it arrives by private message.",
 		Roles:  admin, Args: []bot.Arg{box},
 		Self:    &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "boite", NoApproval: true},
 		Preview: m.previewPasswd, Apply: m.applyPasswd,
+		Verify: "mail show {boite}", Recipient: "boite",
 	}, {
 		Path: "mail delete", Help: "Supprime une boîte et son contenu.",
 		HelpEN: "Deletes a mailbox and its content.",
 		Roles:  admin, Args: []bot.Arg{box},
 		Preview: m.previewDelete, Apply: m.applyDelete,
+		Verify: "mail show {boite}",
 	}, {
 		Path: "mail quota", Help: "Change le quota d'une boîte (500M, 2G, illimité).",
 		HelpEN: "Changes a mailbox quota (500M, 2G, unlimited).",
 		Roles:  admin, Args: []bot.Arg{box, {Name: "taille", Type: argQuota}},
 		Preview: m.previewQuota, Apply: m.applyQuota, Idempotent: true,
+		Verify: "mail show {boite}",
 	}, {
 		Path: "mail suspend", Help: "Suspend la connexion à une boîte (elle reçoit toujours le courrier).",
 		HelpEN: "Suspends a mailbox login (it still receives mail).",
 		Roles:  admin, Args: []bot.Arg{box}, Idempotent: true,
 		Preview: m.previewSuspend, Apply: m.applySuspend,
+		Verify: "mail show {boite}",
 	}, {
 		Path: "mail unsuspend", Help: "Rétablit la connexion à une boîte.",
 		HelpEN: "Restores a mailbox login.",
 		Roles:  admin, Args: []bot.Arg{box}, Idempotent: true,
 		Preview: m.previewUnsuspend, Apply: m.applyUnsuspend,
+		Verify: "mail show {boite}",
 	}, {
 		Path: "mail forward list", Help: "Liste les redirections (d'une adresse, ou de tout le domaine).",
 		HelpEN: "Lists forwarders (of one address, or of the whole domain).",
@@ -77,11 +83,13 @@ func (m mailCommands) specs() []bot.Spec {
 		HelpEN: "Adds a forwarder from one address to another.",
 		Roles:  admin, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
 		Preview: m.previewAddForward, Apply: m.applyAddForward,
+		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail forward remove", Help: "Retire une redirection.",
 		HelpEN: "Removes a forwarder.",
 		Roles:  admin, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
 		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
+		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail list-members", Help: "Liste les membres d'une liste de diffusion.",
 		HelpEN: "Lists the members of a distribution list.",
@@ -94,11 +102,13 @@ func (m mailCommands) specs() []bot.Spec {
 		HelpEN: "Adds an address to a distribution list.",
 		Roles:  admin, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
 		Preview: m.previewAddForward, Apply: m.applyAddForward,
+		Verify: "mail list-members {liste}",
 	}, {
 		Path: "mail list-remove", Help: "Retire une adresse d'une liste de diffusion.",
 		HelpEN: "Removes an address from a distribution list.",
 		Roles:  admin, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
 		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
+		Verify: "mail list-members {liste}",
 	}}
 }
 

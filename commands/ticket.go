@@ -43,6 +43,7 @@ func (t ticketCommands) specs() []bot.Spec {
 		Args: []bot.Arg{{Name: "fournisseur", Choices: names}, {Name: "objet", Type: argSubject, Rest: true},
 			{Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewOpen, Apply: t.applyOpen,
+		Verify: "ticket list",
 	}, {
 		Path: "ticket list", Help: "Liste les tickets ouverts chez les hébergeurs.",
 		HelpEN: "Lists the open tickets with the hosts.",
@@ -57,6 +58,7 @@ func (t ticketCommands) specs() []bot.Spec {
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
 		Roles:  admin, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewReply, Apply: t.applyReply,
+		Verify: "ticket show {ticket}",
 	}}
 }
 

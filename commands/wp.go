@@ -31,6 +31,7 @@ func (w wpCommands) specs() []bot.Spec {
 		Roles:  []bot.Role{bot.Admin}, Idempotent: true,
 		Args:    []bot.Arg{{Name: "compte", Type: argWPUser}, {Name: "role", Type: argRole(w.roles)}},
 		Preview: w.previewRole, Apply: w.applyRole,
+		Verify: "wp users",
 	}}
 }
 

@@ -92,3 +92,24 @@ func TestMembersNothingToChange(t *testing.T) {
 		{"doli user create j.nouveau jean.nouveau@exemple.fr délégué", false},
 	})
 }
+
+// TestPreviewsDeterministic runs the preview of every change command twice
+// on the same provider state: the texts must be equal, since the engine
+// recomputes the preview before Apply and refuses a request whose preview
+// moved (no clock, no random, no map order in a preview).
+func TestPreviewsDeterministic(t *testing.T) {
+	mail, members := newWorld(t), newMembersWorld(t)
+	for _, specs := range [][]bot.Spec{mail.engine.Specs(), members.engine.Specs()} {
+		for _, s := range specs {
+			if s.Preview == nil {
+				continue
+			}
+			line := sample(s)
+			first, err1 := bottest.Preview(t.Context(), specs, line)
+			second, err2 := bottest.Preview(t.Context(), specs, line)
+			if first != second || (err1 == nil) != (err2 == nil) || err1 != nil && err1.Error() != err2.Error() {
+				t.Errorf("%s: %q, %v then %q, %v", line, first, err1, second, err2)
+			}
+		}
+	}
+}

@@ -164,7 +164,7 @@ func (c *alertsConfig) location() (*time.Location, error) {
 // checks builds the configured checks. It needs the app's providers for the
 // quota and invoice checks and says so when they are missing. A probe
 // setting that makes no sense is an error: the start stops (fail closed).
-func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]alerts.Job, error) {
+func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 	loc, err := c.location()
 	if err != nil {
 		return nil, err
@@ -202,8 +202,8 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]alert
 		add("http", h.schedule, func() (alerts.Check, error) {
 			hc := &http.Client{Timeout: 20 * time.Second}
 			cfg := probe.HTTPConfig{URLs: h.URLs, Client: hc, Slow: time.Duration(h.Slow)}
-			if m != nil {
-				cfg.Observe = m.ProbeHTTP
+			if a.metrics != nil {
+				cfg.Observe = a.metrics.ProbeHTTP
 			}
 			return probe.NewHTTP(cfg, o)
 		})
@@ -232,10 +232,10 @@ func (c *alertsConfig) checks(a *app, inv bot.Invoices, m *ops.Metrics) ([]alert
 	}
 	if i := c.Invoices; i != nil {
 		add("invoices", i.schedule, func() (alerts.Check, error) {
-			if inv == nil {
+			if a.invoices == nil {
 				return nil, errors.New("the invoice check needs the ovh section")
 			}
-			return probe.NewInvoices(inv, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
+			return probe.NewInvoices(a.invoices, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
 		})
 	}
 	if s := c.Coherence; s != nil {
@@ -279,16 +279,15 @@ type alerting struct {
 
 // wireAlerts builds the alert life cycle on chat and the scheduler of the
 // configured checks, and adds the scheduler to the runners. channel is the
-// platform's alerts channel, used when the section names none. inv may be
-// nil (no invoice check possible); m may be nil (no metrics).
-func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat, inv bot.Invoices, m *ops.Metrics) (*alerting, error) {
+// platform's alerts channel, used when the section names none.
+func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat) (*alerting, error) {
 	if c.Channel != "" {
 		channel = c.Channel
 	}
 	if channel == "" {
 		return nil, errors.New("alerts: no alerts channel: set the platform's alerts channel or alerts.channel")
 	}
-	jobs, err := c.checks(a, inv, m)
+	jobs, err := c.checks(a)
 	if err != nil {
 		return nil, err
 	}
@@ -299,9 +298,9 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 		return nil, err
 	}
 	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
-	if m != nil {
-		sc.Observe = m.CheckDone
-		m.CollectAlerts(a.store)
+	if a.metrics != nil {
+		sc.Observe = a.metrics.CheckDone
+		a.metrics.CollectAlerts(a.store)
 	}
 	s, err := alerts.NewScheduler(sc)
 	if err != nil {
@@ -312,14 +311,13 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 }
 
 // wireOps adds the operations listener to the runners: /healthz checks the
-// store and chatHealth (nil: the chat is not checked), /metrics serves m.
-func (a *app) wireOps(c *opsConfig, m *ops.Metrics, chatHealth func(ctx context.Context) error) error {
-	if c == nil || c.Listen == "" {
+// store and chatHealth (nil: the chat is not checked), /metrics serves
+// a.metrics, which exists only with the listener.
+func (a *app) wireOps(chatHealth func(ctx context.Context) error) error {
+	if a.metrics == nil {
 		return nil
 	}
-	if m != nil {
-		m.CollectRequests(a.store)
-	}
+	a.metrics.CollectRequests(a.store)
 	health := []ops.Health{{Name: "store", Check: func(ctx context.Context) error {
 		_, err := a.store.ListRequests(ctx, bot.Pending)
 		return err
@@ -327,7 +325,7 @@ func (a *app) wireOps(c *opsConfig, m *ops.Metrics, chatHealth func(ctx context.
 	if chatHealth != nil {
 		health = append(health, ops.Health{Name: "chat", Check: chatHealth})
 	}
-	a.runners = append(a.runners, ops.NewServer(c.Listen, m, health, a.log).Run)
+	a.runners = append(a.runners, ops.NewServer(a.cfg.Ops.Listen, a.metrics, health, a.log).Run)
 	return nil
 }
 

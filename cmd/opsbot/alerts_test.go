@@ -44,7 +44,8 @@ func TestDemoCertificateAlert(t *testing.T) {
 	}
 	defer stop()
 	posts := &bottest.Chat{}
-	al, err := a.wireAlerts(c, "console", "", posts, nil, ops.NewMetrics())
+	a.metrics = ops.NewMetrics()
+	al, err := a.wireAlerts(c, "console", "", posts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ dns:
 			if err := dec.Decode(&c); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			jobs, err := c.checks(alertsApp(t), nil, nil)
+			jobs, err := c.checks(alertsApp(t))
 			if (err == nil) != tt.ok || len(jobs) != tt.jobs {
 				t.Errorf("checks = %d jobs, %v; want %d, ok %v", len(jobs), err, tt.jobs, tt.ok)
 			}
@@ -133,7 +134,7 @@ func TestMailAlertsOnTheCPanelFake(t *testing.T) {
 	a.deps.Mail = mail
 	c := alertsConfig{Quota: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}},
 		Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5}}
-	jobs, err := c.checks(a, nil, nil)
+	jobs, err := c.checks(a)
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("checks = %d jobs, %v", len(jobs), err)
 	}
@@ -183,11 +184,11 @@ func TestCoherenceDigest(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 11, 28, 6, 30, 0, 0, time.UTC) }
 	a := alertsApp(t)
 	c := alertsConfig{Coherence: &schedule{Daily: "06:30"}}
-	if _, err := c.checks(a, nil, nil); err == nil {
+	if _, err := c.checks(a); err == nil {
 		t.Error("coherence without dolibarr and brevo: nil error")
 	}
 	a.deps.Members = commands.Members{Adherents: members, Contacts: contacts{}, Now: now}
-	jobs, err := c.checks(a, nil, nil)
+	jobs, err := c.checks(a)
 	if err != nil || len(jobs) != 1 || jobs[0].Digest == nil || jobs[0].Daily != "06:30" {
 		t.Fatalf("checks = %+v, %v", jobs, err)
 	}
@@ -196,7 +197,7 @@ func TestCoherenceDigest(t *testing.T) {
 		t.Errorf("digest = %q, %v", text, err)
 	}
 	a.deps.Members.Contacts = contacts{err: &bot.Error{Provider: "brevo", Kind: bot.Unavailable}}
-	jobs, _ = c.checks(a, nil, nil)
+	jobs, _ = c.checks(a)
 	text, err = jobs[0].Digest.Digest(t.Context())
 	if !errors.Is(err, coherence.ErrIncomplete) || !strings.Contains(text, "⚠️") {
 		t.Errorf("digest with Brevo down = %q, %v; want the summary naming the failure and ErrIncomplete", text, err)

@@ -170,7 +170,10 @@ func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy, metrics: ops.NewMetrics()}
+	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy}
+	if cfg.Ops != nil && cfg.Ops.Listen != "" {
+		a.metrics = ops.NewMetrics() // read by /metrics only: not built without the listener
+	}
 	if db != nil {
 		a.store = db
 		a.closers = append(a.closers, func() { db.Close() })
@@ -201,13 +204,17 @@ func httpClient() *http.Client {
 // interrupted requests and runs chat, engine and the other runners until ctx
 // ends or one of them fails.
 func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen func(ctx context.Context, h bot.Handler) error) error {
-	var err error
-	a.engine, err = bot.NewEngine(bot.EngineConfig{
+	ec := bot.EngineConfig{
 		Chat: chat, Store: a.store, Policy: a.policy, Log: a.log, Platform: platform, Now: a.now,
 		ApprovalsChannel: a.approvalsChannel(platform), Locale: a.cfg.locale(),
 		Expiry: time.Duration(a.cfg.Requests.Expiry), Timeout: time.Duration(a.cfg.Requests.Timeout),
-		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals, Observe: a.metrics.CommandDone,
-	})
+		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals,
+	}
+	if a.metrics != nil {
+		ec.Observe = a.metrics.CommandDone
+	}
+	var err error
+	a.engine, err = bot.NewEngine(ec)
 	if err != nil {
 		return err
 	}
@@ -219,7 +226,7 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		if platform == "console" {
 			channel = "alertes"
 		}
-		alerting, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat, a.invoices, a.metrics)
+		alerting, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat)
 		if err != nil {
 			return err
 		}
@@ -230,7 +237,7 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	if h, ok := chat.(interface{ Healthy(context.Context) error }); ok {
 		chatHealth = h.Healthy
 	}
-	if err := a.wireOps(a.cfg.Ops, a.metrics, chatHealth); err != nil {
+	if err := a.wireOps(chatHealth); err != nil {
 		return err
 	}
 	if err := a.engine.Register(commands.All(a.deps)...); err != nil {

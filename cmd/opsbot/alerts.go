@@ -20,50 +20,14 @@ import (
 	"github.com/anopex/opsbot/commands"
 )
 
-// alertsConfig is the "alerts:" section of opsbot.yaml. Each check runs when
-// its sub-section is present; "every" is an interval, "daily" a time of day
-// in time_zone (give one of them).
-//
-//	alerts:
-//	  time_zone: Europe/Paris      # default
-//	  channel: ""                  # default: the platform's alerts channel
-//	  remind: 24h                  # reminder of an unacknowledged alert
-//	  fail_after: 3                # failed probes (or check runs) in a row before alerting
-//	  tls:
-//	    every: 6h
-//	    warning_days: 21
-//	    critical_days: 7
-//	    targets: [mail.anopex.fr:993, mail.anopex.fr:465, www.anopex.fr, adherents.anopex.fr]
-//	  http:
-//	    every: 5m
-//	    slow: 10s
-//	    urls: [https://www.anopex.fr/, https://adherents.anopex.fr/]
-//	  dns:
-//	    every: 1h
-//	    resolver: 9.9.9.9:53
-//	    mail_domains: [anopex.fr]
-//	    fixed:
-//	      - {name: www.anopex.fr, type: A, values: [203.0.113.10]}
-//	  quota:                       # mailboxes over 90 % of their quota (cPanel)
-//	    every: 1h
-//	    percent: 90
-//	  disk:                        # the hosting account's disk usage (cPanel)
-//	    every: 1h
-//	    percent: 90
-//	  invoices:                    # unpaid bills (OVH); critical after overdue_days
-//	    daily: "09:00"
-//	    overdue_days: 15
-//	  coherence:                   # nightly Dolibarr/Brevo/WordPress sweep, its summary posted
-//	    daily: "06:30"
-//	    timeout: 10m
-//
-//	ops:
-//	  listen: 127.0.0.1:9090       # /healthz and /metrics; keep it off the Internet
+// alertsConfig is the "alerts:" section of opsbot.yaml (opsbot.example.yaml
+// shows every key). Each check runs when its sub-section is present;
+// "every" is an interval, "daily" a time of day in time_zone (give one).
 type alertsConfig struct {
-	TimeZone  string          `yaml:"time_zone"`
-	Channel   string          `yaml:"channel"`
-	Remind    duration        `yaml:"remind"`
-	FailAfter int             `yaml:"fail_after"`
+	TimeZone  string          `yaml:"time_zone"`  // default Europe/Paris
+	Channel   string          `yaml:"channel"`    // default: the platform's alerts channel
+	Remind    duration        `yaml:"remind"`     // reminder of an unacknowledged alert
+	FailAfter int             `yaml:"fail_after"` // failed probes (or check runs) in a row before alerting
 	TLS       *tlsAlerts      `yaml:"tls"`
 	HTTP      *httpAlerts     `yaml:"http"`
 	DNS       *dnsAlerts      `yaml:"dns"`
@@ -269,33 +233,27 @@ func coherenceDigest(m commands.Members, l bot.Locale) (alerts.Digest, error) {
 	}), nil
 }
 
-// alerting is what wireAlerts builds: the life cycle (give React to
-// Engine.Watch) and the scheduler (commands.Deps.Alerts; its Run is already
-// among the runners).
-type alerting struct {
-	Alerts    *alerts.Cycle
-	Scheduler *alerts.Scheduler
-}
-
 // wireAlerts builds the alert life cycle on chat and the scheduler of the
 // configured checks, and adds the scheduler to the runners. channel is the
-// platform's alerts channel, used when the section names none.
-func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat) (*alerting, error) {
+// platform's alerts channel, used when the section names none. It returns
+// the life cycle (give React to Engine.Watch) and the scheduler (for
+// commands.Deps.Alerts; its Run is among the runners already).
+func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat) (*alerts.Cycle, *alerts.Scheduler, error) {
 	if c.Channel != "" {
 		channel = c.Channel
 	}
 	if channel == "" {
-		return nil, errors.New("alerts: no alerts channel: set the platform's alerts channel or alerts.channel")
+		return nil, nil, errors.New("alerts: no alerts channel: set the platform's alerts channel or alerts.channel")
 	}
 	jobs, err := c.checks(a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	loc, _ := c.location()
 	lc, err := alerts.NewCycle(alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
 		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
 	if a.metrics != nil {
@@ -304,10 +262,10 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	}
 	s, err := alerts.NewScheduler(sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.runners = append(a.runners, s.Run)
-	return &alerting{Alerts: lc, Scheduler: s}, nil
+	return lc, s, nil
 }
 
 // wireOps adds the operations listener to the runners: /healthz checks the

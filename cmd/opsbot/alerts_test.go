@@ -45,11 +45,11 @@ func TestDemoCertificateAlert(t *testing.T) {
 	defer stop()
 	posts := &bottest.Chat{}
 	a.metrics = ops.NewMetrics()
-	al, err := a.wireAlerts(c, "console", "", posts)
+	_, scheduler, err := a.wireAlerts(c, "console", "", posts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if al.Scheduler == nil || len(a.runners) != 1 {
+	if scheduler == nil || len(a.runners) != 1 {
 		t.Fatalf("wireAlerts: %d runners, want the scheduler", len(a.runners))
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)

@@ -33,9 +33,11 @@ func (a *app) chat(context.Context) (string, bot.Chat, func(context.Context, bot
 	return "", nil, nil, fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", a.cfg.Chat)
 }
 
-// platformChannel returns the approvals channel of platform.
-func (a *app) platformChannel(platform string) string {
+// approvalsChannel returns the approvals channel of platform.
+func (a *app) approvalsChannel(platform string) string {
 	switch platform {
+	case "console":
+		return "approbations"
 	case "discord":
 		return a.cfg.Discord.ApprovalsChannel
 	case "mattermost":

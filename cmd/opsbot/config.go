@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -85,6 +87,22 @@ func (s *secret) UnmarshalYAML(n *yaml.Node) error {
 	}
 	s.Secret = bot.NewSecret(v)
 	return nil
+}
+
+// configFlags parses a sub-command's flags (-config and those extra adds)
+// and loads the configuration file they name; it returns the file's path.
+func configFlags(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (*Config, string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "opsbot.yaml", "configuration file")
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, "", err
+	}
+	cfg, err := loadConfig(*path)
+	return cfg, *path, err
 }
 
 // loadConfig reads and checks path. Unknown keys are errors, so a typo does

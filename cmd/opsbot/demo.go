@@ -161,29 +161,21 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 }
 
 func demoNames() string {
-	s := ""
-	for i, p := range demoPeople {
-		if i > 0 {
-			s += ", "
-		}
-		s += p.Console
+	var names []string
+	for _, p := range demoPeople {
+		names = append(names, p.Console)
 	}
-	return s
+	return strings.Join(names, ", ")
 }
 
 func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "opsbot.yaml", "configuration file")
-	as := fs.String("as", "", "your name in the configuration's people (console:)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	var who string
+	cfg, _, err := configFlags("console", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&who, "as", "", "your name in the configuration's people (console:)")
+	})
 	if err != nil {
 		return err
 	}
-	who := *as
 	if who == "" {
 		who = cfg.Console.As
 	}

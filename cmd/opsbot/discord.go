@@ -16,20 +16,8 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// discordConfig is the "discord:" section of opsbot.yaml.
-//
-//	discord:
-//	  token: ${DISCORD_BOT_TOKEN}               # the bot's token (without "Bot ")
-//	  application_id: "1233445566778899001"
-//	  guild_id: "1187001122334455667"           # the association's server
-//	  approvals_channel: "1187001122334455670"  # channel ID of change requests
-//	  alerts_channel: "1187001122334455671"     # channel ID of alerts
-//	  roles:                                    # Discord role ID → bot role
-//	    "1187001122334455700": treasurer
-//	    "1187001122334455701": president
-//	    "1187001122334455702": admin
-//	  # api_url: http://127.0.0.1:8099          # tests and proxies only
-//	  # gateway_url: ws://127.0.0.1:8099
+// discordConfig is the "discord:" section of opsbot.yaml (opsbot.example.yaml
+// shows every key).
 type discordConfig struct {
 	Token            secret            `yaml:"token"`
 	ApplicationID    string            `yaml:"application_id"`

@@ -1,17 +1,11 @@
-// Command opsbot is the association's chat-ops bot.
-//
-//	opsbot demo [-data DIR] [-locale en]    console chat + in-process fake providers, no config, no network
-//	opsbot run -config opsbot.yaml          the bot on the configured chat platform
-//	opsbot console -config opsbot.yaml      the console chat against the real providers
-//	opsbot check-config -config opsbot.yaml validate the file and test each provider's credentials
-//	opsbot backup -config opsbot.yaml FILE  consistent copy of the data file
-//	opsbot version
+// Command opsbot is the association's chat-ops bot: `opsbot help` lists
+// its sub-commands (usageText). main.go opens the store and starts the
+// parts, providers.go wires the providers, config.go reads opsbot.yaml.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,6 +23,7 @@ import (
 	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/storage"
 )
@@ -220,18 +215,18 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	}
 	a.deps.Engine = a.engine
 	a.deps.Audit = a.store
-	var alerting *alerting
+	var scheduler *alerts.Scheduler
 	if a.cfg.Alerts != nil {
 		channel := a.alertsChannel
 		if platform == "console" {
 			channel = "alertes"
 		}
-		alerting, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat)
-		if err != nil {
+		var cycle *alerts.Cycle
+		if cycle, scheduler, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat); err != nil {
 			return err
 		}
-		a.deps.Alerts = alerting.Scheduler
-		a.engine.Watch(alerting.Alerts.React)
+		a.deps.Alerts = scheduler
+		a.engine.Watch(cycle.React)
 	}
 	var chatHealth func(context.Context) error
 	if h, ok := chat.(interface{ Healthy(context.Context) error }); ok {
@@ -243,8 +238,8 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	if err := a.engine.Register(commands.All(a.deps)...); err != nil {
 		return err
 	}
-	if alerting != nil && a.checkFirst {
-		alerting.Scheduler.CheckNow(ctx)
+	if scheduler != nil && a.checkFirst {
+		scheduler.CheckNow(ctx)
 	}
 	if err := a.engine.Recover(ctx); err != nil {
 		return err
@@ -283,22 +278,8 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	return errors.Join(errs...)
 }
 
-func (a *app) approvalsChannel(platform string) string {
-	switch platform {
-	case "console":
-		return "approbations"
-	}
-	return a.platformChannel(platform)
-}
-
 func runBot(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "opsbot.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	cfg, _, err := configFlags("run", args, stderr, nil)
 	if err != nil {
 		return err
 	}
@@ -341,17 +322,11 @@ func checkData(dir string, stdout io.Writer) (*storage.DB, error) {
 }
 
 func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "opsbot.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	cfg, path, err := configFlags("check-config", args, stderr, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: syntax and references OK\n", *path)
+	fmt.Fprintf(stdout, "%s: syntax and references OK\n", path)
 	db, err := checkData(cfg.Data, stdout)
 	if err != nil {
 		return err

@@ -7,26 +7,17 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/chat/mattermost"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/commands"
 )
 
-// mattermostConfig is the "mattermost:" section of opsbot.yaml.
-//
-//	mattermost:
-//	  url: https://chat.example.org          # the Mattermost server
-//	  token: ${MATTERMOST_BOT_TOKEN}         # the bot account's access token
-//	  team: wj3drgzdpnf54rxf5d8qd3dqne       # team ID
-//	  approvals: 14j8umgczgrdp95w77zuxmxfu9  # channel ID of change requests
-//	  alerts: 7g1kq5m3xbdu8rcyt9wz2pnh4e     # channel ID of alerts
-//	  public_url: https://opsbot.internal:8088  # how Mattermost reaches opsbot
-//	  listen: ":8088"
-//	  roles: {team_admin: admin}             # Mattermost system/team role → bot role
-//	  command_tokens:                        # printed by `opsbot mattermost register`
-//	    mail: ${OPSBOT_MATTERMOST_TOKEN_MAIL}
+// mattermostConfig is the "mattermost:" section of opsbot.yaml (opsbot.example.yaml
+// shows every key).
 type mattermostConfig struct {
 	URL           string            `yaml:"url"`
 	SiteURL       string            `yaml:"site_url"` // the server's SiteURL when it differs from url
@@ -106,16 +97,34 @@ func newMattermost(c *mattermostConfig, policy *bot.Policy, locale bot.Locale, h
 	return ch, run, nil
 }
 
-// registerMattermost is `opsbot mattermost register`: it creates or updates
-// the slash commands of specs on the server and writes the token lines to w.
-func registerMattermost(ctx context.Context, c *mattermostConfig, specs []bot.Spec, locale bot.Locale, hc *http.Client, w io.Writer) error {
-	res, err := mattermost.Register(ctx, mattermost.Registration{
-		ServerURL: c.URL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL, HTTPClient: hc, Locale: locale,
-	}, specs, w)
+// mattermostCmd is `opsbot mattermost register -config opsbot.yaml`: it
+// creates or updates the slash commands on the server (a second run changes
+// nothing) and prints the configuration lines of their tokens.
+func mattermostCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "register" {
+		return errors.New("mattermost: the only sub-command is register: opsbot mattermost register -config opsbot.yaml")
+	}
+	cfg, _, err := configFlags("mattermost register", args[1:], stderr, nil)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "\n# created: %s; updated: %s; unchanged: %s\n",
+	c := cfg.Mattermost
+	if c == nil {
+		return errors.New("mattermost register: the configuration has no mattermost: section")
+	}
+	a, err := open(cfg, newLogger(stderr, "warn", false), time.Now)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	// The catalogue only: no engine runs, so no handler is called.
+	res, err := mattermost.Register(ctx, mattermost.Registration{
+		ServerURL: c.URL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL, HTTPClient: a.hc, Locale: cfg.locale(),
+	}, commands.All(a.deps), stdout)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\n# created: %s; updated: %s; unchanged: %s\n",
 		strings.Join(res.Created, " "), strings.Join(res.Updated, " "), strings.Join(res.Unchanged, " "))
 	return err
 }

@@ -24,20 +24,9 @@ import (
 	"github.com/anopex/opsbot/commands"
 )
 
-// sections are the providers' configuration sections, inlined into Config.
-// Each is optional: a command family exists when its provider is configured.
-//
-//	cpanel:       {url: https://HOST:2083, user: anopex, token: ${CPANEL_TOKEN}, domain: anopex.fr}
-//	hosting:      {zone: anopex.fr, tls_hosts: [mail.anopex.fr:993], allow: [203.0.113.7/32]}  # cPanel's host commands
-//	ovh:          {endpoint: ovh-eu, application_key: ak-…, application_secret: ${…}, consumer_key: ${…},
-//	               product: vps, service_name: vps-….vps.ovh.net, payment_mean: bankAccount, payment_mean_id: 123}
-//	smtp:         {host: smtp.anopex.fr, port: 587, tls: starttls, user: …, password: ${SMTP_PASSWORD}, from: …, from_name: …}
-//	planethoster: {url: https://api.planethoster.net, user: …, key: ${…}, support: support@planethoster.com, domains: [anopex.fr]}
-//	cf2d:         {to: contact@cf2d.fr, cc: [tresoriere@anopex.fr], reference: W751234567, association: Anopex}
-//	dolibarr:     {url: https://erp…/api/index.php, key: ${DOLIBARR_KEY}, functions: {délégué: [Délégués]}}
-//	brevo:        {url: https://api.brevo.com/v3, key: ${BREVO_KEY}, rate_per_second: 10}
-//	wordpress:    {url: https://www.anopex.fr, user: opsbot, app_password: ${WP_APP_PASSWORD}}
-//	coherence:    {newsletter_list: 3, members_only_roles: [adherent]}
+// sections are the providers' configuration sections, inlined into Config
+// (opsbot.example.yaml shows each). Each is optional: a command family
+// exists when its provider is configured.
 type sections struct {
 	CPanel       *cpanelConfig       `yaml:"cpanel"`
 	Hosting      *hostingConfig      `yaml:"hosting"`

@@ -186,9 +186,9 @@ func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage
 	return a, nil
 }
 
-// httpClient is the client every provider shares. The clients overlap up
-// to 4 page requests per host (a sweep): keep that many connections warm
-// rather than the default 2, so each round does not open new TLS sessions.
+// httpClient is the client every provider shares. OVH reads up to 4 objects
+// of a list at once: keep that many connections warm rather than the
+// default 2, so each round does not open new TLS sessions.
 func httpClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 8

@@ -113,9 +113,13 @@ func (k evolutionCommands) preview(_ context.Context, c bot.Call) (string, error
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf(c.T("Demande d'évolution à CF2D (%s), référence association %s\nIntitulé : %s\nBudget : %s\nDescription :\n%s\nÀ l'approbation, un e-mail formel part à CF2D.",
-		"Change request to CF2D (%s), association reference %s\nTitle: %s\nBudget: %s\nDescription:\n%s\nOnce approved, a formal e-mail goes to CF2D."),
-		k.To, k.Reference, c.Args.Get("titre"), budgetText(c, budget), desc), nil
+	text := fmt.Sprintf(c.T("Demande d'évolution à CF2D (%s), référence association %s\nIntitulé : %s\nBudget : %s\nDescription :\n%s\nÀ l'approbation, un e-mail formel part à CF2D",
+		"Change request to CF2D (%s), association reference %s\nTitle: %s\nBudget: %s\nDescription:\n%s\nOnce approved, a formal e-mail goes to CF2D"),
+		k.To, k.Reference, c.Args.Get("titre"), budgetText(c, budget), desc)
+	if len(k.Cc) > 0 { // the preview names everyone the letter goes to
+		text += fmt.Sprintf(c.T(", en copie à %s", ", copied to %s"), strings.Join(k.Cc, ", "))
+	}
+	return text + ".", nil
 }
 
 // send records the evolution, then sends the letter: a letter that

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -105,5 +106,40 @@ func TestApprovalRulesAtStart(t *testing.T) {
 	d.cfg.Requests.Approvals = map[string]int{"invoice pay": 3}
 	if _, err := open(d.cfg, zerolog.Nop(), time.Now); err == nil || !strings.Contains(err.Error(), "requests.approvals.invoice pay") {
 		t.Errorf("open with 3 approvals for 2 approvers = %v, want a refusal", err)
+	}
+}
+
+// With invoice pay (OVH) needing both the treasurer and the president, run
+// logs the warning at start-up and check-config prints it, naming both.
+func TestApprovalWarningPrinted(t *testing.T) {
+	srv := ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey)
+	t.Cleanup(srv.Close)
+	srv.SeedDemo()
+	t.Setenv("OPSBOT_TEST_OVH_AS", ovhtest.DemoAppSecret)
+	t.Setenv("OPSBOT_TEST_OVH_CK", ovhtest.DemoConsumerKey)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "opsbot.yaml")
+	cfg := "data: " + filepath.Join(dir, "data") + `
+people:
+  - {name: Thérèse, roles: [treasurer], console: tresoriere}
+  - {name: Paul, roles: [president], console: president}
+requests: {approvals: {invoice pay: 2}}
+ovh: {endpoint: "` + srv.URL() + `", application_key: ` + ovhtest.DemoAppKey + `, application_secret: "${OPSBOT_TEST_OVH_AS}", consumer_key: "${OPSBOT_TEST_OVH_CK}"}
+`
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const want = "invoice pay needs 2 approval(s) from Thérèse, Paul"
+	var out strings.Builder
+	if err := run(t.Context(), []string{"check-config", "-config", path}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("check-config = %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "WARNING: "+want) {
+		t.Errorf("check-config printed:\n%s\nwant the warning %q", out.String(), want)
+	}
+	var logs strings.Builder
+	_ = run(t.Context(), []string{"run", "-config", path}, nil, io.Discard, &logs) // no chat: it stops after the checks
+	if !strings.Contains(logs.String(), "approval rule may deadlock") || !strings.Contains(logs.String(), want) {
+		t.Errorf("run logged:\n%s\nwant the warning %q", logs.String(), want)
 	}
 }

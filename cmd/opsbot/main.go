@@ -289,12 +289,12 @@ func runBot(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.close()
+	for _, w := range a.warnings {
+		log.Warn().Str("approvals", w).Msg("approval rule may deadlock")
+	}
 	platform, chat, listen, err := a.chat(ctx)
 	if err != nil {
 		return err
-	}
-	for _, w := range a.warnings {
-		log.Warn().Str("approvals", w).Msg("approval rule may deadlock")
 	}
 	log.Info().Str("platform", platform).Msg("opsbot starting")
 	return a.start(ctx, platform, chat, listen)

@@ -86,6 +86,7 @@ func (s *sections) check() error {
 // wire builds every present provider into a: its client, its commands and
 // its credential check.
 func (s *sections) wire(a *app) error {
+	a.deps.Hosting.Tickets = map[string]bot.Tickets{} // filled by ovh and planethoster
 	for _, p := range providers {
 		if !p.present(s) {
 			continue
@@ -232,17 +233,9 @@ func wireOVH(a *app, s *sections, hc *http.Client) (func(context.Context) error,
 	if err != nil {
 		return nil, err
 	}
-	a.ticketDesk("ovh", cl.Support)
+	a.deps.Hosting.Tickets["ovh"] = cl.Support
 	a.deps.Hosting.Invoices, a.invoices = cl.Billing, cl.Billing
 	return cl.Check, nil
-}
-
-// ticketDesk adds provider's tickets to the ticket commands.
-func (a *app) ticketDesk(provider string, t bot.Tickets) {
-	if a.deps.Hosting.Tickets == nil {
-		a.deps.Hosting.Tickets = map[string]bot.Tickets{}
-	}
-	a.deps.Hosting.Tickets[provider] = t
 }
 
 // smtpConfig is the `smtp:` section: the association's mail server, which
@@ -323,8 +316,8 @@ func wirePlanetHoster(a *app, s *sections, hc *http.Client) (func(context.Contex
 		if s.CF2D != nil {
 			sign = s.CF2D.Association
 		}
-		a.ticketDesk("planethoster", &mailer.Tickets{Provider: "planethoster", From: a.mail.From(), To: p.Support,
-			Link: planethoster.ClientArea, Sign: sign, Mail: a.mail, Store: a.store, Now: a.now})
+		a.deps.Hosting.Tickets["planethoster"] = &mailer.Tickets{Provider: "planethoster", From: a.mail.From(), To: p.Support,
+			Link: planethoster.ClientArea, Sign: sign, Mail: a.mail, Store: a.store, Now: a.now}
 	}
 	return cl.Check, nil
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
@@ -119,27 +120,4 @@ func seedStaff(d *dolibarrtest.Server) {
 }
 
 // slug folds a name for an address: "Hélène" → "helene", "Saint-Éloi" → "saint-eloi".
-func slug(s string) string {
-	out := []rune{}
-	for _, w := range splitKey(coherence.NameKey(s)) {
-		if len(out) > 0 {
-			out = append(out, '-')
-		}
-		out = append(out, []rune(w)...)
-	}
-	return string(out)
-}
-
-func splitKey(k string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(k); i++ {
-		if i == len(k) || k[i] == ' ' {
-			if i > start {
-				out = append(out, k[start:i])
-			}
-			start = i + 1
-		}
-	}
-	return out
-}
+func slug(s string) string { return strings.ReplaceAll(coherence.NameKey(s), " ", "-") }

@@ -27,13 +27,11 @@ const (
 // Env is the three fakes with a real client on each.
 type Env struct {
 	Fakes
-	Members   *dolibarr.Client
-	Contacts  *brevo.Client
-	WPClient  *wordpress.Client
-	Config    coherence.Config
-	Now       time.Time
-	hc        *http.Client
-	closeOnce []func()
+	Members  *dolibarr.Client
+	Contacts *brevo.Client
+	WPClient *wordpress.Client
+	Config   coherence.Config
+	Now      time.Time
 }
 
 // Start starts the three fakes on loopback and a client on each (Brevo
@@ -48,9 +46,7 @@ func Start(now time.Time) *Env {
 	e.Brevo.SetClock(clock)
 	e.Brevo.SetRateLimit(1<<30, time.Hour)
 	e.WordPress = wordpresstest.New(WPUser, WPPassword)
-	e.closeOnce = []func(){e.Dolibarr.Close, e.Brevo.Close, e.WordPress.Close}
 	hc := &http.Client{Timeout: 30 * time.Second}
-	e.hc = hc
 	log := zerolog.Nop()
 	e.Members = must(dolibarr.New(dolibarr.Options{URL: e.Dolibarr.URL(), Key: bot.NewSecret(DolibarrKey), HTTPClient: hc, Log: log, Now: clock}))
 	e.Contacts = must(brevo.New(brevo.Options{URL: e.Brevo.URL(), Key: bot.NewSecret(BrevoKey), HTTPClient: hc, Log: log, RatePerSecond: -1}))
@@ -68,9 +64,9 @@ func must[C any](c C, err error) C {
 
 // Close stops the fakes.
 func (e *Env) Close() {
-	for _, c := range e.closeOnce {
-		c()
-	}
+	e.Dolibarr.Close()
+	e.Brevo.Close()
+	e.WordPress.Close()
 }
 
 // Checker returns a coherence checker on the clients.
@@ -78,20 +74,5 @@ func (e *Env) Checker() *coherence.Checker {
 	return coherence.New(coherence.Sources{Members: e.Members, Contacts: e.Contacts, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
 }
 
-// PacedChecker is Checker with a Brevo client paced as in production
-// (brevo.DefaultRatePerSecond requests a second), for the sweep benchmark.
-func (e *Env) PacedChecker() *coherence.Checker {
-	paced := must(brevo.New(brevo.Options{URL: e.Brevo.URL(), Key: bot.NewSecret(BrevoKey), HTTPClient: e.hc}))
-	return coherence.New(coherence.Sources{Members: e.Members, Contacts: paced, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
-}
-
-// Requests returns the requests the three fakes have received so far.
-func (e *Env) Requests() (dolibarr, brevo, wordpress int64) {
-	return e.Dolibarr.Requests(), e.Brevo.Requests(), e.WordPress.Requests()
-}
-
 // Seed seeds the demo association (see Seed) and keeps its configuration.
 func (e *Env) Seed() { e.Config = Seed(e.Fakes, e.Now) }
-
-// Generate seeds n generated members (see Generate) and keeps the configuration.
-func (e *Env) Generate(n int) { e.Config = Generate(e.Fakes, n, e.Now) }

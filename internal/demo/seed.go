@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -56,7 +57,7 @@ func seed(f Fakes, list int, people []person) {
 			f.Dolibarr.AddAdherent(a)
 		}
 		if p.contact != 0 && p.email != "" {
-			c := brevotest.Contact{Email: p.email, FirstName: or(p.contactFirst, p.first), LastName: or(p.contactLast, p.last), ExtID: fmt.Sprint(i + 1)}
+			c := brevotest.Contact{Email: p.email, FirstName: cmp.Or(p.contactFirst, p.first), LastName: cmp.Or(p.contactLast, p.last), ExtID: fmt.Sprint(i + 1)}
 			switch p.contact {
 			case 1:
 				c.ListIDs = []int{list}
@@ -71,16 +72,9 @@ func seed(f Fakes, list int, people []person) {
 		}
 		if p.wpRole != "" && f.WordPress != nil {
 			f.WordPress.AddUser(wordpresstest.User{Login: login, Email: strings.TrimSpace(p.email),
-				FirstName: or(p.wpFirst, p.first), LastName: or(p.wpLast, p.last), Roles: []string{p.wpRole}})
+				FirstName: cmp.Or(p.wpFirst, p.first), LastName: cmp.Or(p.wpLast, p.last), Roles: []string{p.wpRole}})
 		}
 	}
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // uniqueLogin makes "j.dupont", then "j.dupont2" for a homonym.
@@ -98,38 +92,4 @@ func uniqueLogin(used map[string]int, first, last string) string {
 		return fmt.Sprintf("%s%d", l, n)
 	}
 	return l
-}
-
-// Generate seeds n member records for the benchmarks, relative to now,
-// with the contacts and website accounts that go with them: every tenth
-// person has a WordPress account, and one person in twenty is a finding
-// (resigned but still in the list, missing from it, blacklisted, sharing
-// an address with the previous record, or named differently in Brevo).
-// It adds the newsletter list and returns the matching configuration.
-func Generate(f Fakes, n int, now time.Time) coherence.Config {
-	list := f.Brevo.AddList("Lettre d'information des adhérents")
-	up := now.AddDate(0, 6, 0)
-	people := make([]person, n)
-	for i := range people {
-		p := &people[i]
-		*p = person{first: demoFirst[i%len(demoFirst)], last: demoLast[(i/len(demoFirst))%len(demoLast)],
-			email: fmt.Sprintf("membre%07d@exemple.fr", i), end: up, contact: 1}
-		if i%10 == 0 {
-			p.wpRole = "adherent"
-		}
-		switch i % 100 {
-		case 11, 31, 51, 71, 91:
-			p.status, p.end = "resiliated", now.AddDate(-1, 0, 0)
-		case 12, 32, 52, 72, 92:
-			p.contact = 0
-		case 13, 53:
-			p.contact = 3
-		case 14, 54, 94:
-			p.email = people[i-1].email
-		case 15, 35, 55, 75:
-			p.contactLast = "Autrenom"
-		}
-	}
-	seed(f, list, people)
-	return coherence.Config{NewsletterList: list, MembersOnlyRoles: MembersOnlyRoles}
 }

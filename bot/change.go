@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -105,13 +106,8 @@ func (cr *ChangeRequest) Command() string { return cr.command() }
 
 // argLine renders the arguments in a stable order (by name).
 func (cr *ChangeRequest) argLine() string {
-	keys := make([]string, 0, len(cr.Args))
-	for k := range cr.Args {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
 	var b []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(cr.Args)) {
 		v := cr.Args[k]
 		if strings.ContainsAny(v, " \t\n") {
 			v = fmt.Sprintf("%q", v)

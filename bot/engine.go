@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,7 +106,7 @@ func (e *Engine) Register(specs ...Spec) error {
 		e.specs[s.Path] = &s
 		e.order = append(e.order, s.Path)
 	}
-	sort.Strings(e.order)
+	slices.Sort(e.order)
 	return nil
 }
 
@@ -388,5 +388,3 @@ func ErrorText(l Locale, err error, ref string) string {
 	}
 	return fmt.Sprintf(l.Pick("Erreur interne d'opsbot ; l'administrateur trouvera le détail dans le journal (réf. %s).", "opsbot internal error; the administrator will find the details in the log (ref. %s)."), ref)
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -27,42 +27,36 @@ const (
 	Critical Severity = "critical"
 )
 
+// severities holds, by rank (1 for info … 3 for critical), each severity,
+// its French and English labels and the mark that starts its posts.
+var severities = [...]struct {
+	s             Severity
+	fr, en, emoji string
+}{{}, {Info, "INFO", "INFO", "ℹ️"}, {Warning, "AVERTISSEMENT", "WARNING", "🟠"}, {Critical, "CRITIQUE", "CRITICAL", "🔴"}}
+
 // Rank orders severities: 1 for info, 2 for warning, 3 for critical, 0 for
 // anything else.
 func (s Severity) Rank() int {
-	switch s {
-	case Info:
-		return 1
-	case Warning:
-		return 2
-	case Critical:
-		return 3
+	for i := 1; i < len(severities); i++ {
+		if severities[i].s == s {
+			return i
+		}
 	}
 	return 0
 }
 
 // Label returns the severity for people: "CRITIQUE", "CRITICAL".
 func (s Severity) Label(l bot.Locale) string {
-	switch s {
-	case Info:
-		return "INFO"
-	case Warning:
-		return l.Pick("AVERTISSEMENT", "WARNING")
-	case Critical:
-		return l.Pick("CRITIQUE", "CRITICAL")
+	if r := s.Rank(); r > 0 {
+		return l.Pick(severities[r].fr, severities[r].en)
 	}
 	return string(s)
 }
 
 // Emoji returns the mark that starts a post of this severity.
 func (s Severity) Emoji() string {
-	switch s {
-	case Info:
-		return "ℹ️"
-	case Warning:
-		return "🟠"
-	case Critical:
-		return "🔴"
+	if r := s.Rank(); r > 0 {
+		return severities[r].emoji
 	}
 	return "•"
 }
@@ -91,19 +85,6 @@ type Check interface {
 	Name() string
 	Run(ctx context.Context) ([]Alert, error)
 }
-
-// CheckFunc adapts a function to Check.
-func CheckFunc(name string, run func(ctx context.Context) ([]Alert, error)) Check {
-	return checkFunc{name: name, run: run}
-}
-
-type checkFunc struct {
-	name string
-	run  func(ctx context.Context) ([]Alert, error)
-}
-
-func (c checkFunc) Name() string                             { return c.name }
-func (c checkFunc) Run(ctx context.Context) ([]Alert, error) { return c.run(ctx) }
 
 // State is what the bot remembers of an alert key between runs and
 // restarts: the current (or last) episode, its posts, who acknowledged it

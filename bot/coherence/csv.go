@@ -88,12 +88,3 @@ func SafeCell(s string) string {
 	}
 	return s
 }
-
-// IsFormulaStart reports whether a cell read back from the CSV starts with a
-// character a spreadsheet could take for a formula (for tests and fuzzers).
-func IsFormulaStart(cell string) bool {
-	for _, r := range cell {
-		return formulaStart(r)
-	}
-	return false
-}

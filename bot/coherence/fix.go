@@ -150,18 +150,3 @@ func (f *Fix) Preview(l bot.Locale, n int) string {
 	fmt.Fprintf(&b, l.Pick("\nLes retraits passent en premier, puis les ajouts, par lots. Empreinte : %s", "\nRemovals go first, then additions, in batches. Fingerprint: %s"), f.Fingerprint())
 	return b.String()
 }
-
-// PreviewFingerprint finds the fingerprint written by Preview in a stored
-// preview text ("" if none).
-func PreviewFingerprint(preview string) string {
-	for _, key := range []string{"Empreinte : ", "Fingerprint: "} {
-		if i := strings.LastIndex(preview, key); i >= 0 {
-			s := preview[i+len(key):]
-			if j := strings.IndexAny(s, " \n"); j >= 0 {
-				s = s[:j]
-			}
-			return s
-		}
-	}
-	return ""
-}

@@ -40,11 +40,11 @@ func TestPlanFix(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", s, p)
 		}
 	}
-	if got := PreviewFingerprint(p); got != f.Fingerprint() || len(got) != 12 {
-		t.Errorf("PreviewFingerprint = %q, want %q", got, f.Fingerprint())
+	if fp := f.Fingerprint(); len(fp) != 12 || !strings.HasSuffix(p, "Empreinte : "+fp) {
+		t.Errorf("preview does not end with fingerprint %q:\n%s", fp, p)
 	}
-	if got := PreviewFingerprint(f.Preview(bot.EN, 5)); got != f.Fingerprint() {
-		t.Errorf("PreviewFingerprint(english) = %q, want %q", got, f.Fingerprint())
+	if p := f.Preview(bot.EN, 5); !strings.HasSuffix(p, "Fingerprint: "+f.Fingerprint()) {
+		t.Errorf("english preview does not end with fingerprint %q:\n%s", f.Fingerprint(), p)
 	}
 }
 

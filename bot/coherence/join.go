@@ -96,7 +96,7 @@ func Join(d Data, cfg Config) Report {
 	for i := range order {
 		j.address(&order[i])
 	}
-	slices.SortStableFunc(j.out, func(a, b Finding) int { return codeRank(a.Code) - codeRank(b.Code) })
+	slices.SortStableFunc(j.out, func(a, b Finding) int { return slices.Index(Codes, a.Code) - slices.Index(Codes, b.Code) })
 	rep.Findings = j.out
 	return rep
 }

@@ -2,6 +2,7 @@ package coherence
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -175,7 +176,7 @@ func TestJoinSkipsCodesOfMissingSources(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dd := d
 			dd.Missing = tt.missing
-			if hasSource(tt.missing, Dolibarr) {
+			if slices.Contains(tt.missing, Dolibarr) {
 				dd.Members = nil
 			}
 			r := Join(dd, testConfig)

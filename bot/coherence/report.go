@@ -46,17 +46,6 @@ type Stats struct {
 	WPMembersOnly int // of them, holding a members-only role
 }
 
-// add adds o's counts to s.
-func (s *Stats) add(o Stats) {
-	s.Members += o.Members
-	s.Active += o.Active
-	s.NoEmail += o.NoEmail
-	s.Contacts += o.Contacts
-	s.InList += o.InList
-	s.WPUsers += o.WPUsers
-	s.WPMembersOnly += o.WPMembersOnly
-}
-
 // SourceStatus says how the read of one source went.
 type SourceStatus struct {
 	Source Source

@@ -7,16 +7,6 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// codeRank is the position of c in Codes.
-func codeRank(c Code) int {
-	for i, x := range Codes {
-		if x == c {
-			return i
-		}
-	}
-	return len(Codes)
-}
-
 // samePerson compares two names given in parts; the common case (the same
 // parts, up to case) allocates nothing.
 func samePerson(f1, l1, f2, l2 string) bool {
@@ -52,10 +42,5 @@ func statusReason(a *bot.Adherent) Reason {
 
 // membersOnly reports whether roles holds one of the members-only roles.
 func membersOnly(roles, only []string) bool {
-	for _, r := range roles {
-		if slices.Contains(only, r) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(roles, func(r string) bool { return slices.Contains(only, r) })
 }

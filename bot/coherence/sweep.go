@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -232,10 +233,10 @@ func (c *Checker) Member(ctx context.Context, emailOrID string) (Person, error) 
 			d.clear(s.Source)
 		}
 	}
-	if p.ByID && len(d.Members) == 0 && !hasSource(d.Missing, Dolibarr) {
+	if p.ByID && len(d.Members) == 0 && !slices.Contains(d.Missing, Dolibarr) {
 		d.Members = p.Members // the address changed between the two reads: keep what was asked
 	}
-	if !hasSource(d.Missing, Dolibarr) {
+	if !slices.Contains(d.Missing, Dolibarr) {
 		p.Members = d.Members
 	}
 	if len(d.Contacts) > 0 {
@@ -250,25 +251,11 @@ func (c *Checker) Member(ctx context.Context, emailOrID string) (Person, error) 
 	return p, nil
 }
 
-func hasSource(list []Source, s Source) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func isDigits(s string) bool {
 	if s == "" || len(s) > 18 {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // ErrIncomplete is matched by errors.Is for any *IncompleteError.

@@ -51,16 +51,16 @@ func newAlertsWorld(t *testing.T, l bot.Locale) *alertsWorld {
 		t.Fatal(err)
 	}
 	s, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Now: w.clock.Now, Location: time.UTC, Jobs: []alerts.Job{
-		{Check: alerts.CheckFunc("tls", func(context.Context) ([]alerts.Alert, error) {
+		{Check: checkFunc{"tls", func(context.Context) ([]alerts.Alert, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			return w.tls, nil
-		}), Every: time.Hour},
-		{Check: alerts.CheckFunc("dns", func(context.Context) ([]alerts.Alert, error) {
+		}}, Every: time.Hour},
+		{Check: checkFunc{"dns", func(context.Context) ([]alerts.Alert, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			return nil, w.dnsErr
-		}), Daily: "03:00"},
+		}}, Daily: "03:00"},
 		{Digest: alerts.DigestFunc("coherence", func(context.Context) (string, error) { return "Cohérence : rien à signaler", nil }), Daily: "06:00"},
 	}})
 	if err != nil {
@@ -264,3 +264,12 @@ func FuzzParseMuteDuration(f *testing.F) {
 		}
 	})
 }
+
+// checkFunc adapts a function to alerts.Check.
+type checkFunc struct {
+	name string
+	run  func(context.Context) ([]alerts.Alert, error)
+}
+
+func (c checkFunc) Name() string                                    { return c.name }
+func (c checkFunc) Run(ctx context.Context) ([]alerts.Alert, error) { return c.run(ctx) }

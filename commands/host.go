@@ -124,7 +124,9 @@ func (h hostCommands) previewUnblock(ctx context.Context, c bot.Call) (string, e
 	return h.previewIP(ctx, c, false)
 }
 
-// previewIP previews blocking (block) or unblocking the ip argument.
+// previewIP previews blocking (block) or unblocking the ip argument. It
+// shows no count of blocked addresses: another block meanwhile would move
+// it and make the request stale.
 func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (string, error) {
 	ip, err := h.blockTarget(c, block)
 	if err != nil {
@@ -145,10 +147,10 @@ func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (st
 		if r := c.Args.Get("raison"); r != "" {
 			reason = fmt.Sprintf(c.T(" (raison : %s)", " (reason: %s)"), r)
 		}
-		return fmt.Sprintf(c.T("Blocage de %s sur les sites web%s ; adresses bloquées : %d → %d. Le courrier n'est pas concerné.",
-			"Block %s from the web sites%s; blocked addresses: %d → %d. Mail is not affected."), ip, reason, len(list), len(list)+1), nil
+		return fmt.Sprintf(c.T("Blocage de %s sur les sites web%s. Le courrier n'est pas concerné.",
+			"Block %s from the web sites%s. Mail is not affected."), ip, reason), nil
 	}
-	return fmt.Sprintf(c.T("Déblocage de %s ; adresses bloquées : %d → %d.", "Unblock %s; blocked addresses: %d → %d."), ip, len(list), len(list)-1), nil
+	return fmt.Sprintf(c.T("Déblocage de %s.", "Unblock %s."), ip), nil
 }
 
 func (h hostCommands) applyBlock(ctx context.Context, c bot.Call) (bot.Outcome, error) {

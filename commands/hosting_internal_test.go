@@ -295,6 +295,30 @@ func TestIPBlockCommands(t *testing.T) {
 	}
 }
 
+// A preview names nothing that moves without this change: two blocks
+// requested together both run, whichever is approved first, and so do two
+// unblocks (the count of blocked addresses is not in the preview).
+func TestIPBlocksRequestedTogetherBothRun(t *testing.T) {
+	w := newHostWorld(t, nil, "")
+	for _, lines := range [][2]string{
+		{"host ip block 192.0.2.77", "host ip block 2001:db8:2::/48"},
+		{"host ip unblock 192.0.2.77", "host ip unblock 2001:db8:2::/48"},
+	} {
+		first := w.request(t, bot.Admin, lines[0])
+		second := w.request(t, bot.Admin, lines[1])
+		if st := w.react(t, second, w.person(bot.Treasurer)); st != bot.Done {
+			t.Fatalf("%s: state %s, want done", lines[1], st)
+		}
+		if st := w.react(t, first, w.person(bot.Treasurer)); st != bot.Done {
+			got, _ := w.store.Request(t.Context(), first.ID)
+			t.Fatalf("%s approved after %s: state %s (%s), want done", lines[0], lines[1], st, got.Outcome)
+		}
+	}
+	if got := strings.Join(w.cp.Blocked(), " "); strings.Contains(got, "192.0.2.77") || strings.Contains(got, "2001:db8:2::") {
+		t.Errorf("blocked = %q, want both unblocked again", got)
+	}
+}
+
 func TestDNSCommands(t *testing.T) {
 	w := newHostWorld(t, nil, "")
 	cr := w.request(t, bot.Admin, `host dns set _dmarc TXT "v=DMARC1; p=reject" 1h`)

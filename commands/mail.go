@@ -258,8 +258,9 @@ func (m mailCommands) previewDelete(ctx context.Context, c bot.Call) (string, er
 	if err != nil {
 		return "", fmt.Errorf("read mailbox: %w", err)
 	}
-	return fmt.Sprintf(c.T("Suppression de la boîte %s et de son contenu (%s).", "Delete mailbox %s and its content (%s)."),
-		mb.Address, bot.FormatMB(c.Locale, mb.UsedMB)), nil
+	// No usage here: mail arriving before the approval would move the
+	// preview and make every delete stale; /mail show tells the size.
+	return fmt.Sprintf(c.T("Suppression de la boîte %s et de tout son contenu.", "Delete mailbox %s and all its content."), mb.Address), nil
 }
 
 func (m mailCommands) previewQuota(ctx context.Context, c bot.Call) (string, error) {

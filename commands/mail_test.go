@@ -112,6 +112,25 @@ func TestMailChanges(t *testing.T) {
 	}
 }
 
+// Mail arriving between the request and its approval does not make a
+// delete stale: the preview shows no usage.
+func TestMailDeleteRunsAfterUsageMoved(t *testing.T) {
+	w := newWorld(t)
+	if got := w.run(t, "u-admin", "mail delete delegue75@anopex.test"); !strings.Contains(got, "Demande n°1") {
+		t.Fatalf("mail delete: %q", got)
+	}
+	if !w.cpanel.SetUsage("delegue75@anopex.test", 777.5) {
+		t.Fatal("SetUsage: no such mailbox")
+	}
+	w.approve(t)
+	if cr := w.lastOutcome(t); cr.State != bot.Done {
+		t.Fatalf("state %s outcome %q, want done", cr.State, cr.Outcome)
+	}
+	if _, ok := w.box(t, "delegue75@anopex.test"); ok {
+		t.Error("mailbox still there")
+	}
+}
+
 // Refused at preview time: nothing is stored, the person reads why.
 func TestMailPreviewRefusals(t *testing.T) {
 	w := newWorld(t)

@@ -2,8 +2,7 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -24,7 +23,7 @@ func (db *DB) Alert(_ context.Context, key string) (s alerts.State, ok bool, err
 		return s, false, nil
 	}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		s, ok, err = getJSON[alerts.State](readBucket(tx, bucketAlerts), []byte(key))
+		s, ok, err = getJSON[alerts.State](tx.Bucket(bucketAlerts), []byte(key))
 		return err
 	})
 	return s, ok, internal("get alert", err)
@@ -47,20 +46,7 @@ func (db *DB) SaveAlert(_ context.Context, s alerts.State) error {
 
 // Alerts returns every stored alert state in key order.
 func (db *DB) Alerts(_ context.Context) ([]alerts.State, error) {
-	var out []alerts.State
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		b := readBucket(tx, bucketAlerts)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, raw []byte) error {
-			var s alerts.State
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return fmt.Errorf("decode alert %q: %w", k, err)
-			}
-			out = append(out, s)
-			return nil
-		})
-	})
-	return out, internal("list alerts", err)
+	out, err := list[alerts.State](db, "list alerts", bucketAlerts, 0, nil)
+	slices.Reverse(out)
+	return out, err
 }

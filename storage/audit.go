@@ -16,19 +16,10 @@ func (db *DB) AppendAudit(_ context.Context, rec bot.AuditRecord) error {
 	if rec.At.IsZero() {
 		rec.At = db.now()
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketAudit)
-		if err != nil {
-			return err
-		}
-		n, key, err := nextSeq(b)
-		if err != nil {
-			return err
-		}
+	return insert(db, "append audit", bucketAudit, &rec, func(_ *bolt.Tx, rec *bot.AuditRecord, n uint64) error {
 		rec.Seq = n
-		return putJSON(b, key, rec)
+		return nil
 	})
-	return internal("append audit", err)
 }
 
 // Audit returns the n newest records, newest first; n <= 0 returns none.
@@ -36,12 +27,5 @@ func (db *DB) Audit(_ context.Context, n int) ([]bot.AuditRecord, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	var out []bot.AuditRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return scanJSON(readBucket(tx, bucketAudit), func(_ []byte, rec bot.AuditRecord) bool {
-			out = append(out, rec)
-			return len(out) < n
-		})
-	})
-	return out, internal("read audit", err)
+	return list[bot.AuditRecord](db, "read audit", bucketAudit, n, nil)
 }

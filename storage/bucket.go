@@ -10,10 +10,10 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// This file holds the few helpers every record kind uses; doc.go shows the
-// pattern. They take the bucket, never the DB, so they only run inside a
-// transaction, and they decode inside it: bbolt's byte slices are only valid
-// until the transaction ends.
+// The helpers every record kind uses (doc.go, "Adding a record kind"). The
+// ones that take a tx run inside a transaction; all decode inside it, as
+// bbolt's byte slices are only valid until it ends. tx.Bucket is nil for a
+// bucket never written, which they treat as empty.
 
 // writeBucket returns the named bucket in a write transaction, creating it
 // the first time: a new record kind needs no migration.
@@ -25,24 +25,17 @@ func writeBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	return b, nil
 }
 
-// readBucket returns the named bucket or nil when it was never written; the
-// other helpers treat a nil bucket as empty.
-func readBucket(tx *bolt.Tx, name []byte) *bolt.Bucket {
-	return tx.Bucket(name)
-}
-
-// nextSeq returns the bucket's next sequence number (1, 2, …) and its key.
-func nextSeq(b *bolt.Bucket) (uint64, []byte, error) {
-	n, err := b.NextSequence()
-	if err != nil {
-		return 0, nil, fmt.Errorf("next sequence: %w", err)
-	}
-	return n, seqKey(n), nil
-}
-
 // seqKey encodes n big-endian so that keys sort in numeric order.
 func seqKey(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), n)
+}
+
+// idKey is the key of record number id, nil (no record) when id <= 0.
+func idKey(id int64) []byte {
+	if id <= 0 {
+		return nil
+	}
+	return seqKey(uint64(id))
 }
 
 // seqOf decodes a key written by seqKey.
@@ -63,9 +56,9 @@ func putJSON[T any](b *bolt.Bucket, key []byte, v T) error {
 }
 
 // getJSON decodes the value under key; ok is false when there is none (or
-// the bucket is nil).
+// the bucket or the key is nil).
 func getJSON[T any](b *bolt.Bucket, key []byte) (v T, ok bool, err error) {
-	if b == nil {
+	if b == nil || key == nil {
 		return v, false, nil
 	}
 	raw := b.Get(key)
@@ -78,26 +71,103 @@ func getJSON[T any](b *bolt.Bucket, key []byte) (v T, ok bool, err error) {
 	return v, true, nil
 }
 
-// scanJSON decodes the bucket's values newest first (highest key first) and
-// passes each to fn until fn returns false. A nil bucket has no values.
-func scanJSON[T any](b *bolt.Bucket, fn func(key []byte, v T) (more bool)) error {
-	if b == nil {
-		return nil
+// get decodes the record under key in bucket name, or returns missing.
+func get[T any](tx *bolt.Tx, name, key []byte, missing error) (T, error) {
+	v, ok, err := getJSON[T](tx.Bucket(name), key)
+	if err == nil && !ok {
+		err = missing
 	}
-	c := b.Cursor()
-	for k, raw := c.Last(); k != nil; k, raw = c.Prev() {
-		if raw == nil {
-			continue // a nested bucket
+	return v, err
+}
+
+// read is get in a read transaction.
+func read[T any](db *DB, op string, name, key []byte, missing error) (v T, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		v, err = get[T](tx, name, key, missing)
+		return err
+	})
+	return v, internal(op, err)
+}
+
+// insert stores a copy of *v under bucket name's next sequence number n,
+// after set(tx, copy, n) numbered the copy (set may also refuse it: nothing
+// is stored); *v becomes the copy once the write is committed.
+func insert[T any](db *DB, op string, name []byte, v *T, set func(tx *bolt.Tx, v *T, n uint64) error) error {
+	out := *v
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := writeBucket(tx, name)
+		if err != nil {
+			return err
 		}
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("decode %x: %w", k, err)
+		n, err := b.NextSequence()
+		if err != nil {
+			return fmt.Errorf("next sequence: %w", err)
 		}
-		if !fn(k, v) {
+		if err := set(tx, &out, n); err != nil {
+			return err
+		}
+		return putJSON(b, seqKey(n), out)
+	})
+	if err != nil {
+		return internal(op, err)
+	}
+	*v = out
+	return nil
+}
+
+// update runs fn on the record under key, then check(tx, old, new), which
+// restores what fn may not change (the ID) and keeps indexes in step, and
+// saves the record, all in one write transaction. If fn fails nothing is
+// saved and its very error is returned (callers test it with errors.Is).
+func update[T any](db *DB, op string, name, key []byte, missing error, fn func(*T) error, check func(tx *bolt.Tx, old, cur *T) error) (T, error) {
+	var out, zero T
+	var fnErr error
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		old, err := get[T](tx, name, key, missing)
+		if err != nil {
+			return err
+		}
+		out = old
+		if fnErr = fn(&out); fnErr != nil {
+			return fnErr
+		}
+		if err := check(tx, &old, &out); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(name), key, out)
+	})
+	if fnErr != nil {
+		return zero, fnErr
+	}
+	if err != nil {
+		return zero, internal(op, err)
+	}
+	return out, nil
+}
+
+// list decodes the records of bucket name newest first (highest key first)
+// and returns those keep accepts (all if keep is nil), at most limit of
+// them if limit > 0.
+func list[T any](db *DB, op string, name []byte, limit int, keep func(T) bool) ([]T, error) {
+	var out []T
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(name)
+		if b == nil {
 			return nil
 		}
-	}
-	return nil
+		c := b.Cursor()
+		for k, raw := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, raw = c.Prev() {
+			var v T
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("decode %x: %w", k, err)
+			}
+			if keep == nil || keep(v) {
+				out = append(out, v)
+			}
+		}
+		return nil
+	})
+	return out, internal(op, err)
 }
 
 // internal wraps a bbolt or encoding failure as the *bot.Error callers

@@ -15,7 +15,7 @@ import (
 func (db *DB) MessageIDs(_ context.Context, platform string) ([]string, error) {
 	var out []string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if idx := readBucket(tx, bucketRequestByMessage); idx != nil {
+		if idx := tx.Bucket(bucketRequestByMessage); idx != nil {
 			prefix := messageKey(platform, "")
 			c := idx.Cursor()
 			for k, _ := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, _ = c.Next() {

@@ -18,71 +18,40 @@ var _ bot.Store = (*DB)(nil)
 // for the same action is refused.
 var bucketRequestPending = []byte("request_pending")
 
-// messageKey is the request_by_message key of a request's post.
-func messageKey(platform, messageID string) []byte {
-	return []byte(platform + "\x00" + messageID)
-}
-
 // CreateRequest stores cr under the next request number and sets cr.ID, and
 // cr.CreatedAt and cr.UpdatedAt when they are zero. If cr already has a
 // MessageID it is indexed; a message that already belongs to another
 // request is a Conflict and nothing is stored. A pending cr whose action
 // (ActionKey) is that of another pending request is refused with a
 // *bot.Duplicate naming it: the check and the write are one transaction.
-//
-// Like every method, it does not give up when ctx ends: the transaction is
-// local and short, and a state the engine began to record must be saved.
 func (db *DB) CreateRequest(_ context.Context, cr *bot.ChangeRequest) error {
-	const op = "create request"
-	now := db.now()
-	out := *cr
-	if out.CreatedAt.IsZero() {
-		out.CreatedAt = now
-	}
-	if out.UpdatedAt.IsZero() {
-		out.UpdatedAt = now
-	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketRequests)
-		if err != nil {
+	err := insert(db, "create request", bucketRequests, cr, func(tx *bolt.Tx, cr *bot.ChangeRequest, n uint64) error {
+		now := db.now()
+		if cr.CreatedAt.IsZero() {
+			cr.CreatedAt = now
+		}
+		if cr.UpdatedAt.IsZero() {
+			cr.UpdatedAt = now
+		}
+		if err := refuseDuplicate(tx, cr); err != nil {
 			return err
 		}
-		if err := refuseDuplicate(tx, &out); err != nil {
+		cr.ID = int64(n)
+		if err := indexMessage(tx, nil, cr); err != nil {
 			return err
 		}
-		n, key, err := nextSeq(b)
-		if err != nil {
-			return err
-		}
-		out.ID = int64(n)
-		if err := indexMessage(tx, nil, &out); err != nil {
-			return err
-		}
-		if err := indexPending(tx, nil, &out); err != nil {
-			return err
-		}
-		return putJSON(b, key, out)
+		return indexPending(tx, nil, cr)
 	})
 	var dup *bot.Duplicate
 	if errors.As(err, &dup) {
 		return dup
 	}
-	if err != nil {
-		return internal(op, err)
-	}
-	*cr = out
-	return nil
+	return err
 }
 
 // Request returns request id; the error is of kind NotFound if there is none.
 func (db *DB) Request(_ context.Context, id int64) (bot.ChangeRequest, error) {
-	var cr bot.ChangeRequest
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		cr, err = getRequest(tx, id)
-		return err
-	})
-	return cr, internal("get request", err)
+	return read[bot.ChangeRequest](db, "get request", bucketRequests, idKey(id), noRequest(id))
 }
 
 // RequestByMessage returns the request posted as messageID on platform; the
@@ -93,7 +62,7 @@ func (db *DB) RequestByMessage(_ context.Context, platform, messageID string) (b
 	const op = "get request by message"
 	var cr bot.ChangeRequest
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		idx := readBucket(tx, bucketRequestByMessage)
+		idx := tx.Bucket(bucketRequestByMessage)
 		var raw []byte
 		if idx != nil && messageID != "" {
 			raw = idx.Get(messageKey(platform, messageID))
@@ -125,113 +94,107 @@ func (db *DB) RequestByMessage(_ context.Context, platform, messageID string) (b
 // seeing the other's result: a test of the state inside fn is a safe
 // compare-and-swap (pending → executing happens once).
 func (db *DB) UpdateRequest(_ context.Context, id int64, fn func(*bot.ChangeRequest) error) (bot.ChangeRequest, error) {
-	const op = "update request"
-	var (
-		out   bot.ChangeRequest
-		fnErr error
-	)
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		old, err := getRequest(tx, id)
-		if err != nil {
+	return update(db, "update request", bucketRequests, idKey(id), noRequest(id), fn, func(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
+		cr.ID = old.ID
+		cr.UpdatedAt = db.now()
+		if err := indexMessage(tx, old, cr); err != nil {
 			return err
 		}
-		out = old
-		if fnErr = fn(&out); fnErr != nil {
-			return fnErr
-		}
-		out.ID = old.ID
-		out.UpdatedAt = db.now()
-		if err := indexMessage(tx, &old, &out); err != nil {
-			return err
-		}
-		if err := indexPending(tx, &old, &out); err != nil {
-			return err
-		}
-		return putJSON(tx.Bucket(bucketRequests), seqKey(uint64(id)), out)
+		return indexPending(tx, old, cr)
 	})
-	if fnErr != nil {
-		return bot.ChangeRequest{}, fnErr
-	}
-	if err != nil {
-		return bot.ChangeRequest{}, internal(op, err)
-	}
-	return out, nil
 }
 
 // ListRequests returns the requests in any of states (every request when
 // none is given), newest first.
 func (db *DB) ListRequests(_ context.Context, states ...bot.State) ([]bot.ChangeRequest, error) {
-	var out []bot.ChangeRequest
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return scanJSON(readBucket(tx, bucketRequests), func(_ []byte, cr bot.ChangeRequest) bool {
-			if len(states) == 0 || slices.Contains(states, cr.State) {
-				out = append(out, cr)
-			}
-			return true
-		})
+	return list(db, "list requests", bucketRequests, 0, func(cr bot.ChangeRequest) bool {
+		return len(states) == 0 || slices.Contains(states, cr.State)
 	})
-	return out, internal("list requests", err)
 }
 
 // getRequest reads request id inside tx.
 func getRequest(tx *bolt.Tx, id int64) (bot.ChangeRequest, error) {
-	if id <= 0 {
-		return bot.ChangeRequest{}, notFound("get request", "no request %d", id)
-	}
-	cr, ok, err := getJSON[bot.ChangeRequest](readBucket(tx, bucketRequests), seqKey(uint64(id)))
-	if err != nil {
-		return cr, err
-	}
-	if !ok {
-		return cr, notFound("get request", "no request %d", id)
-	}
-	return cr, nil
+	return get[bot.ChangeRequest](tx, bucketRequests, idKey(id), noRequest(id))
+}
+
+func noRequest(id int64) error { return notFound("get request", "no request %d", id) }
+
+// messageKey is the request_by_message key of a request's post.
+func messageKey(platform, messageID string) []byte {
+	return []byte(platform + "\x00" + messageID)
 }
 
 // indexMessage keeps request_by_message in step with cr's message: it
-// removes old's entry (old is nil for a new request) and adds cr's. The
-// index maps platform+"\x00"+messageID to the request's 8-byte key.
+// removes old's entry (old is nil for a new request) and adds cr's; a
+// message that is another request's is a Conflict.
 func indexMessage(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
 	if old != nil && old.Platform == cr.Platform && old.MessageID == cr.MessageID {
 		return nil
 	}
-	idx, err := writeBucket(tx, bucketRequestByMessage)
+	key := func(cr *bot.ChangeRequest) []byte {
+		if cr == nil || cr.MessageID == "" {
+			return nil
+		}
+		return messageKey(cr.Platform, cr.MessageID)
+	}
+	return reindex(tx, bucketRequestByMessage, cr.ID, key(old), key(cr), func(other uint64) error {
+		return bot.Errorf(bot.Conflict, "storage", "index request message",
+			"message %q on %s already belongs to request %d", cr.MessageID, cr.Platform, other)
+	})
+}
+
+// pendingKey is the request_pending key of a request's action, nil when
+// cr is nil or not pending.
+func pendingKey(cr *bot.ChangeRequest) []byte {
+	if cr == nil || cr.State != bot.Pending {
+		return nil
+	}
+	return []byte(cr.Platform + "\x00" + cr.ActionKey())
+}
+
+// indexPending keeps request_pending (action → pending request) in step
+// with a request's state: the entry is there while the request is pending.
+func indexPending(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
+	return reindex(tx, bucketRequestPending, cr.ID, pendingKey(old), pendingKey(cr), nil)
+}
+
+// reindex moves request id's entry in index name from oldKey to newKey (a
+// nil key is no entry). An entry of another request under newKey is
+// replaced, or given to taken when it is not nil, which refuses it.
+func reindex(tx *bolt.Tx, name []byte, id int64, oldKey, newKey []byte, taken func(other uint64) error) error {
+	if oldKey == nil && newKey == nil {
+		return nil
+	}
+	idx, err := writeBucket(tx, name)
 	if err != nil {
 		return err
 	}
-	own := seqKey(uint64(cr.ID))
-	if old != nil && old.MessageID != "" {
-		k := messageKey(old.Platform, old.MessageID)
-		if bytes.Equal(idx.Get(k), own) {
-			if err := idx.Delete(k); err != nil {
-				return err
-			}
+	own := seqKey(uint64(id))
+	if oldKey != nil && bytes.Equal(idx.Get(oldKey), own) {
+		if err := idx.Delete(oldKey); err != nil {
+			return err
 		}
 	}
-	if cr.MessageID == "" {
+	if newKey == nil {
 		return nil
 	}
-	k := messageKey(cr.Platform, cr.MessageID)
-	if other := idx.Get(k); other != nil && !bytes.Equal(other, own) {
-		return bot.Errorf(bot.Conflict, "storage", "index request message",
-			"message %q on %s already belongs to request %d", cr.MessageID, cr.Platform, seqOf(other))
+	if other := idx.Get(newKey); other != nil && !bytes.Equal(other, own) && taken != nil {
+		return taken(seqOf(other))
 	}
-	return idx.Put(k, own)
+	return idx.Put(newKey, own)
 }
-
-// pendingKey is the request_pending key of a request's action.
-func pendingKey(cr *bot.ChangeRequest) []byte { return []byte(cr.Platform + "\x00" + cr.ActionKey()) }
 
 // refuseDuplicate returns a *bot.Duplicate when cr is pending and another
 // pending request has its action. The index may point to a request that
 // has ended or changed since (written by an older opsbot): only a pending
 // request with the same action counts.
 func refuseDuplicate(tx *bolt.Tx, cr *bot.ChangeRequest) error {
-	idx := readBucket(tx, bucketRequestPending)
-	if cr.State != bot.Pending || idx == nil {
+	key := pendingKey(cr)
+	idx := tx.Bucket(bucketRequestPending)
+	if key == nil || idx == nil {
 		return nil
 	}
-	raw := idx.Get(pendingKey(cr))
+	raw := idx.Get(key)
 	if raw == nil {
 		return nil
 	}
@@ -241,30 +204,6 @@ func refuseDuplicate(tx *bolt.Tx, cr *bot.ChangeRequest) error {
 	}
 	if other.State == bot.Pending && other.Platform == cr.Platform && other.ActionKey() == cr.ActionKey() {
 		return &bot.Duplicate{ID: other.ID}
-	}
-	return nil
-}
-
-// indexPending keeps request_pending (action → pending request) in step
-// with a request's state: the entry is there while the request is pending.
-func indexPending(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
-	if (old == nil || old.State != bot.Pending) && cr.State != bot.Pending {
-		return nil
-	}
-	idx, err := writeBucket(tx, bucketRequestPending)
-	if err != nil {
-		return err
-	}
-	own := seqKey(uint64(cr.ID))
-	if old != nil && old.State == bot.Pending {
-		if k := pendingKey(old); bytes.Equal(idx.Get(k), own) {
-			if err := idx.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
-	if cr.State == bot.Pending {
-		return idx.Put(pendingKey(cr), own)
 	}
 	return nil
 }

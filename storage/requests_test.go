@@ -362,3 +362,42 @@ func BenchmarkCreateRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestDuplicatePending: a second pending request with the same action is
+// refused with the first one's number and nothing is stored; another
+// platform, other arguments, or the same action once the first has ended
+// are new requests.
+func TestDuplicatePending(t *testing.T) {
+	db, _ := open(t)
+	ctx := t.Context()
+	first := create(t, db, request("mail passwd", "console"))
+	var dup *bot.Duplicate
+	if err := db.CreateRequest(ctx, request("mail passwd", "console")); !errors.As(err, &dup) || dup.ID != first.ID {
+		t.Fatalf("second pending request = %v, want *bot.Duplicate naming %d", err, first.ID)
+	}
+	other := request("mail passwd", "console")
+	other.Args = bot.Values{"boite": "delegue13@anopex.test"}
+	if got := create(t, db, other); got.ID != 2 {
+		t.Errorf("other arguments: ID %d, want 2", got.ID)
+	}
+	if got := create(t, db, request("mail passwd", "discord")); got.ID != 3 {
+		t.Errorf("other platform: ID %d, want 3", got.ID)
+	}
+	done := request("mail passwd", "console")
+	done.State = bot.Done
+	if got := create(t, db, done); got.ID != 4 {
+		t.Errorf("an ended request with the same action: ID %d, want 4", got.ID)
+	}
+	if _, err := db.UpdateRequest(ctx, first.ID, func(cr *bot.ChangeRequest) error { cr.State = bot.Cancelled; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := create(t, db, request("mail passwd", "console")); got.ID != 5 {
+		t.Errorf("after the first was cancelled: ID %d, want 5", got.ID)
+	}
+	if err := db.CreateRequest(ctx, request("mail passwd", "console")); !errors.As(err, &dup) || dup.ID != 5 {
+		t.Errorf("again = %v, want *bot.Duplicate naming 5", err)
+	}
+	if all, _ := db.ListRequests(ctx); len(all) != 5 {
+		t.Errorf("%d requests stored, want 5 (the refused ones are not)", len(all))
+	}
+}

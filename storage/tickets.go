@@ -32,24 +32,10 @@ func ticketKey(op, id string) ([]byte, error) {
 
 // CreateTicket stores t under the next ticket number and sets t.ID.
 func (db *DB) CreateTicket(_ context.Context, t *bot.Ticket) error {
-	out := *t
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketTickets)
-		if err != nil {
-			return err
-		}
-		n, key, err := nextSeq(b)
-		if err != nil {
-			return err
-		}
-		out.ID = strconv.FormatUint(n, 10)
-		return putJSON(b, key, out)
+	return insert(db, "create ticket", bucketTickets, t, func(_ *bolt.Tx, t *bot.Ticket, n uint64) error {
+		t.ID = strconv.FormatUint(n, 10)
+		return nil
 	})
-	if err != nil {
-		return internal("create ticket", err)
-	}
-	*t = out
-	return nil
 }
 
 // StoredTicket returns ticket id; the error is of kind NotFound if there is none.
@@ -59,17 +45,7 @@ func (db *DB) StoredTicket(_ context.Context, id string) (bot.Ticket, error) {
 	if err != nil {
 		return bot.Ticket{}, err
 	}
-	var t bot.Ticket
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		var ok bool
-		var err error
-		t, ok, err = getJSON[bot.Ticket](readBucket(tx, bucketTickets), key)
-		if err == nil && !ok {
-			err = notFound(op, "no ticket %s", id)
-		}
-		return err
-	})
-	return t, internal(op, err)
+	return read[bot.Ticket](db, op, bucketTickets, key, notFound(op, "no ticket %s", id))
 }
 
 // UpdateTicket runs fn on ticket id and saves it, in one write transaction.
@@ -80,135 +56,41 @@ func (db *DB) UpdateTicket(_ context.Context, id string, fn func(*bot.Ticket) er
 	if err != nil {
 		return bot.Ticket{}, err
 	}
-	var t bot.Ticket
-	var fnErr error
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketTickets)
-		if err != nil {
-			return err
-		}
-		cur, ok, err := getJSON[bot.Ticket](b, key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return notFound(op, "no ticket %s", id)
-		}
-		if fnErr = fn(&cur); fnErr != nil {
-			return fnErr
-		}
-		cur.ID = id
-		t = cur
-		return putJSON(b, key, cur)
+	return update(db, op, bucketTickets, key, notFound(op, "no ticket %s", id), fn, func(_ *bolt.Tx, _, t *bot.Ticket) error {
+		t.ID = id
+		return nil
 	})
-	if fnErr != nil {
-		return bot.Ticket{}, fnErr
-	}
-	if err != nil {
-		return bot.Ticket{}, internal(op, err)
-	}
-	return t, nil
 }
 
 // ListTickets returns the tickets of provider, newest first.
 func (db *DB) ListTickets(_ context.Context, provider string) ([]bot.Ticket, error) {
-	var out []bot.Ticket
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return scanJSON(readBucket(tx, bucketTickets), func(_ []byte, t bot.Ticket) bool {
-			if t.Provider == provider {
-				out = append(out, t)
-			}
-			return true
-		})
-	})
-	return out, internal("list tickets", err)
+	return list(db, "list tickets", bucketTickets, 0, func(t bot.Ticket) bool { return t.Provider == provider })
 }
 
 // CreateEvolution stores e under the next evolution number and sets e.ID.
 func (db *DB) CreateEvolution(_ context.Context, e *bot.Evolution) error {
-	out := *e
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketEvolutions)
-		if err != nil {
-			return err
-		}
-		n, key, err := nextSeq(b)
-		if err != nil {
-			return err
-		}
-		out.ID = int64(n)
-		return putJSON(b, key, out)
+	return insert(db, "create evolution", bucketEvolutions, e, func(_ *bolt.Tx, e *bot.Evolution, n uint64) error {
+		e.ID = int64(n)
+		return nil
 	})
-	if err != nil {
-		return internal("create evolution", err)
-	}
-	*e = out
-	return nil
 }
 
 // Evolution returns evolution id; the error is of kind NotFound if there is none.
 func (db *DB) Evolution(_ context.Context, id int64) (bot.Evolution, error) {
-	const op = "get evolution"
-	var e bot.Evolution
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var ok bool
-		var err error
-		if id > 0 {
-			e, ok, err = getJSON[bot.Evolution](readBucket(tx, bucketEvolutions), seqKey(uint64(id)))
-		}
-		if err == nil && !ok {
-			err = notFound(op, "no evolution %d", id)
-		}
-		return err
-	})
-	return e, internal(op, err)
+	return read[bot.Evolution](db, "get evolution", bucketEvolutions, idKey(id), notFound("get evolution", "no evolution %d", id))
 }
 
 // UpdateEvolution runs fn on evolution id and saves it, in one write
 // transaction. The evolution's ID is restored if fn touched it.
 func (db *DB) UpdateEvolution(_ context.Context, id int64, fn func(*bot.Evolution) error) (bot.Evolution, error) {
 	const op = "update evolution"
-	var e bot.Evolution
-	var fnErr error
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketEvolutions)
-		if err != nil {
-			return err
-		}
-		var cur bot.Evolution
-		ok := false
-		if id > 0 {
-			if cur, ok, err = getJSON[bot.Evolution](b, seqKey(uint64(id))); err != nil {
-				return err
-			}
-		}
-		if !ok {
-			return notFound(op, "no evolution %d", id)
-		}
-		if fnErr = fn(&cur); fnErr != nil {
-			return fnErr
-		}
-		cur.ID = id
-		e = cur
-		return putJSON(b, seqKey(uint64(id)), cur)
+	return update(db, op, bucketEvolutions, idKey(id), notFound(op, "no evolution %d", id), fn, func(_ *bolt.Tx, _, e *bot.Evolution) error {
+		e.ID = id
+		return nil
 	})
-	if fnErr != nil {
-		return bot.Evolution{}, fnErr
-	}
-	if err != nil {
-		return bot.Evolution{}, internal(op, err)
-	}
-	return e, nil
 }
 
 // ListEvolutions returns every evolution, newest first.
 func (db *DB) ListEvolutions(_ context.Context) ([]bot.Evolution, error) {
-	var out []bot.Evolution
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return scanJSON(readBucket(tx, bucketEvolutions), func(_ []byte, e bot.Evolution) bool {
-			out = append(out, e)
-			return true
-		})
-	})
-	return out, internal("list evolutions", err)
+	return list[bot.Evolution](db, "list evolutions", bucketEvolutions, 0, nil)
 }

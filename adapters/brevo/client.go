@@ -38,10 +38,8 @@ const (
 	MaxBatch        = 150  // POST /contacts/lists/{id}/contacts/add and /remove
 )
 
-// Default option values.
-const (
-	DefaultRatePerSecond = 10 // Brevo's general tier on /v3/contacts
-)
+// DefaultRatePerSecond is Brevo's general tier on /v3/contacts.
+const DefaultRatePerSecond = 10
 
 // Options configure a Client. URL and Key are required; the zero value of
 // the other fields means the defaults.
@@ -69,8 +67,7 @@ type Options struct {
 
 // Client talks to Brevo. It is safe for concurrent use.
 type Client struct {
-	r      *resty.Client // reads, retried
-	w      *resty.Client // writes, never retried
+	r      *resty.Client
 	o      Options
 	limits paging.Limits
 	pace   *pacer
@@ -103,18 +100,13 @@ func New(o Options) (*Client, error) {
 	key := o.Key.Reveal()
 	o.Key = bot.Secret{} // Options() never hands the key back
 	log := o.Log.With().Str("component", provider).Logger()
-	ro := rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log, WaitHeaders: []string{"x-sib-ratelimit-reset"}}
-	wo := ro
-	wo.NoRetry = true
-	c := &Client{r: rest.New(ro), w: rest.New(wo), o: o, pace: newPacer(o.RatePerSecond),
-		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
-		first:  names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
-	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetHeader("api-key", key).
-			SetHeader("Accept", "application/json").
-			SetHeader("Content-Type", "application/json")
-		r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error { return c.pace.wait(req.Context()) })
-	}
+	c := &Client{o: o, pace: newPacer(o.RatePerSecond), limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
+		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
+	c.r = rest.New(rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log, WaitHeaders: []string{"x-sib-ratelimit-reset"}}).
+		SetHeader("api-key", key).
+		SetHeader("Accept", "application/json").
+		SetHeader("Content-Type", "application/json")
+	c.r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error { return c.pace.wait(req.Context()) })
 	return c, nil
 }
 
@@ -122,8 +114,8 @@ func New(o Options) (*Client, error) {
 // API: GET /contacts/lists?limit=1 (reference §8: the contacts bucket, not
 // /account's 100 requests an hour)
 func (c *Client) Check(ctx context.Context) error {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParam("limit", "1").Get("/contacts/lists")
-	return check(resp, err, "check credentials")
+	_, err := call(c.r.R().SetContext(ctx).SetQueryParam("limit", "1"), resty.MethodGet, "/contacts/lists", "check credentials", nil)
+	return err
 }
 
 func names(configured string, fallbacks ...string) []string {
@@ -189,14 +181,26 @@ type errorJSON struct {
 	} `json:"metadata"`
 }
 
-// check maps a response to nil or a *bot.Error (reference §8): 401/403
-// Denied, 404 NotFound, 400 with duplicate_identifiers or code
-// duplicate_parameter Conflict, other 400/405/406/422 Invalid, 429
-// RateLimited, 402 (no credits) and 5xx Unavailable, transport errors and
-// timeouts Unavailable.
+// call sends req as method to path and decodes a successful answer into
+// out (nil: not read). Reads only are retried (rest.Retryable), so writes
+// share the client.
+func call(req *resty.Request, method, path, op string, out any) (*resty.Response, error) {
+	resp, err := req.Execute(method, path)
+	if err := check(resp, err, op); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return resp, nil
+	}
+	return resp, rest.Decode(provider, op, resp, out)
+}
+
+// check maps a response to nil or a *bot.Error (reference §8): 400 with
+// duplicate_identifiers or code duplicate_parameter is Conflict, 402 (no
+// credits) Unavailable, other statuses as rest.StatusKind says.
 func check(resp *resty.Response, err error, op string) error {
 	if err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+		return rest.Unreachable(provider, op, err)
 	}
 	s := resp.StatusCode()
 	if s >= 200 && s < 300 {
@@ -210,31 +214,12 @@ func check(resp *resty.Response, err error, op string) error {
 			msg = msg[:300] + "…"
 		}
 	}
-	be := &bot.Error{Provider: provider, Op: op, Status: s, Err: errors.New(msg)}
+	kind := rest.StatusKind(s)
 	switch {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		be.Kind = bot.Denied
-	case s == http.StatusNotFound:
-		be.Kind = bot.NotFound
 	case s == http.StatusBadRequest && (len(e.Metadata.DuplicateIdentifiers) > 0 || e.Code == "duplicate_parameter"):
-		be.Kind = bot.Conflict
-	case s == http.StatusBadRequest || s == http.StatusMethodNotAllowed || s == http.StatusNotAcceptable || s == http.StatusUnprocessableEntity:
-		be.Kind = bot.Invalid
-	case s == http.StatusTooManyRequests:
-		be.Kind = bot.RateLimited
-	case s == http.StatusPaymentRequired || s >= 500:
-		be.Kind = bot.Unavailable
-	default:
-		be.Kind = bot.Internal
+		kind = bot.Conflict
+	case s == http.StatusPaymentRequired:
+		kind = bot.Unavailable
 	}
-	return be
-}
-
-// decode unmarshals a successful body into v, mapping a bad body to Internal.
-func decode(resp *resty.Response, v any, op string) error {
-	if err := json.Unmarshal(resp.Body(), v); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
-			Err: fmt.Errorf("decode answer: %w", err)}
-	}
-	return nil
+	return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: s, Err: errors.New(msg)}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
 )
@@ -52,13 +54,10 @@ func (c *Client) contacts(ctx context.Context, op string, q map[string]string) (
 	size := c.o.PageSize
 	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[bot.Contact], error) {
 		var pg paging.Page[bot.Contact]
-		resp, err := c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
-			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}).Get("/contacts")
-		if err := check(resp, err, op); err != nil {
-			return pg, fmt.Errorf("page %d: %w", p, err)
-		}
 		var page contactsJSON
-		if err := decode(resp, &page, op); err != nil {
+		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
+			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}), resty.MethodGet, "/contacts", op, &page)
+		if err != nil {
 			return pg, fmt.Errorf("page %d: %w", p, err)
 		}
 		if p == 0 && len(page.Contacts) < min(size, page.Count) {
@@ -130,13 +129,9 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 	if email == "" || !strings.Contains(email, "@") {
 		return bot.Contact{}, bot.Errorf(bot.Invalid, provider, op, "not an address")
 	}
-	resp, err := c.r.R().SetContext(ctx).SetRawPathParam("identifier", url.QueryEscape(email)).
-		Get("/contacts/{identifier}")
-	if err := check(resp, err, op); err != nil {
-		return bot.Contact{}, err
-	}
 	var j contactJSON
-	if err := decode(resp, &j, op); err != nil {
+	if _, err := call(c.r.R().SetContext(ctx).SetRawPathParam("identifier", url.QueryEscape(email)),
+		resty.MethodGet, "/contacts/{identifier}", op, &j); err != nil {
 		return bot.Contact{}, err
 	}
 	ct, err := c.toBot(&j)
@@ -148,16 +143,9 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 
 // list reads one list. API: GET /contacts/lists/{listId}.
 func (c *Client) list(ctx context.Context, id int) (bot.ContactList, error) {
-	const op = "get list"
-	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(id)).Get("/contacts/lists/{id}")
-	if err := check(resp, err, op); err != nil {
-		return bot.ContactList{}, err
-	}
 	var l listJSON
-	if err := decode(resp, &l, op); err != nil {
-		return bot.ContactList{}, err
-	}
-	return l.toBot(), nil
+	_, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(id)), resty.MethodGet, "/contacts/lists/{id}", "get list", &l)
+	return l.toBot(), err
 }
 
 func (l listJSON) toBot() bot.ContactList {
@@ -169,15 +157,12 @@ func (l listJSON) toBot() bot.ContactList {
 func (c *Client) Lists(ctx context.Context) ([]bot.ContactList, error) {
 	const op = "list lists"
 	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[listJSON], error) {
-		resp, err := c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
-			"limit": strconv.Itoa(MaxListsPage), "offset": strconv.Itoa(p * MaxListsPage), "sort": "asc"}).
-			Get("/contacts/lists")
-		if err := check(resp, err, op); err != nil {
-			return paging.Page[listJSON]{}, fmt.Errorf("page %d: %w", p, err)
-		}
 		var out listsJSON
-		if err := decode(resp, &out, op); err != nil {
-			return paging.Page[listJSON]{}, err
+		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
+			"limit": strconv.Itoa(MaxListsPage), "offset": strconv.Itoa(p * MaxListsPage), "sort": "asc"}),
+			resty.MethodGet, "/contacts/lists", op, &out)
+		if err != nil {
+			return paging.Page[listJSON]{}, fmt.Errorf("page %d: %w", p, err)
 		}
 		return paging.Page[listJSON]{Items: out.Lists, Body: resp.Body(), Total: out.Count,
 			Last: len(out.Lists) == 0 || (p+1)*MaxListsPage >= out.Count}, nil
@@ -218,14 +203,10 @@ func (c *Client) batch(ctx context.Context, op, verb string, listID int, emails 
 	}
 	for i := 0; i < len(clean); i += MaxBatch {
 		part := clean[i:min(i+MaxBatch, len(clean))]
-		resp, err := c.w.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).
-			SetBody(map[string][]string{"emails": part}).Post("/contacts/lists/{id}/contacts/" + verb)
-		if err := check(resp, err, op); err != nil {
-			return out, fmt.Errorf("batch %d of %d: %w", i/MaxBatch+1, (len(clean)+MaxBatch-1)/MaxBatch, err)
-		}
 		var ch changeJSON
-		if err := decode(resp, &ch, op); err != nil {
-			return out, err
+		if _, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).SetBody(map[string][]string{"emails": part}),
+			resty.MethodPost, "/contacts/lists/{id}/contacts/"+verb, op, &ch); err != nil {
+			return out, fmt.Errorf("batch %d of %d: %w", i/MaxBatch+1, (len(clean)+MaxBatch-1)/MaxBatch, err)
 		}
 		out.Done = append(out.Done, ch.Contacts.Success...)
 		out.Failed = append(out.Failed, ch.Contacts.Failure...)
@@ -258,6 +239,6 @@ func (c *Client) SaveContact(ctx context.Context, ct bot.Contact) error {
 	if len(ct.ListIDs) > 0 {
 		body["listIds"] = ct.ListIDs
 	}
-	resp, err := c.w.R().SetContext(ctx).SetBody(body).Post("/contacts")
-	return check(resp, err, op)
+	_, err := call(c.r.R().SetContext(ctx).SetBody(body), resty.MethodPost, "/contacts", op, nil)
+	return err
 }

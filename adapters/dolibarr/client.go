@@ -98,11 +98,11 @@ func New(o Options) (*Client, error) {
 // API: GET /members?limit=1 (reference §10: 200 [] or, before v19, 404
 // "No member found" both mean the key is accepted)
 func (c *Client) Check(ctx context.Context) error {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParam("limit", "1").Get("/members")
-	if err == nil && resp.StatusCode() == http.StatusNotFound && strings.Contains(message(resp.Body()), "No member found") {
+	_, err := call(c.r.R().SetContext(ctx).SetQueryParam("limit", "1"), resty.MethodGet, "/members", "check credentials", nil)
+	if be := (*bot.Error)(nil); errors.As(err, &be) && be.Status == http.StatusNotFound && strings.Contains(be.Err.Error(), "No member found") {
 		return nil
 	}
-	return check(resp, err, "check credentials")
+	return err
 }
 
 // Options returns the options in force (defaults filled in).
@@ -130,13 +130,25 @@ func message(body []byte) string {
 	return m
 }
 
-// check maps a response to nil or a *bot.Error: 401/403 Denied, 404
-// NotFound, 400/405/422 Invalid, 429 RateLimited, 500 Conflict when the
-// message says a value already exists and Internal otherwise, other 5xx,
-// timeouts and transport errors Unavailable.
+// call sends req as method to path and decodes a successful answer into
+// out (nil: not read).
+func call(req *resty.Request, method, path, op string, out any) (*resty.Response, error) {
+	resp, err := req.Execute(method, path)
+	if err := check(resp, err, op); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return resp, nil
+	}
+	return resp, rest.Decode(provider, op, resp, out)
+}
+
+// check maps a response to nil or a *bot.Error: a 500 is Conflict when the
+// message says a value already exists and Internal otherwise (Dolibarr's
+// answer to a bug or a duplicate), other statuses as rest.StatusKind says.
 func check(resp *resty.Response, err error, op string) error {
 	if err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+		return rest.Unreachable(provider, op, err)
 	}
 	s := resp.StatusCode()
 	if s >= 200 && s < 300 {
@@ -146,49 +158,22 @@ func check(resp *resty.Response, err error, op string) error {
 	if msg == "" {
 		msg = http.StatusText(s)
 	}
-	e := &bot.Error{Provider: provider, Op: op, Status: s, Err: errors.New(msg)}
-	switch {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		e.Kind = bot.Denied
-	case s == http.StatusNotFound:
-		e.Kind = bot.NotFound
-	case s == http.StatusBadRequest || s == http.StatusMethodNotAllowed || s == http.StatusUnprocessableEntity:
-		e.Kind = bot.Invalid
-	case s == http.StatusConflict:
-		e.Kind = bot.Conflict
-	case s == http.StatusTooManyRequests:
-		e.Kind = bot.RateLimited
-	case s == http.StatusInternalServerError && alreadyExists(msg):
-		e.Kind = bot.Conflict
-	case s == http.StatusInternalServerError:
+	e := &bot.Error{Provider: provider, Op: op, Kind: rest.StatusKind(s), Status: s, Err: errors.New(msg)}
+	if s == http.StatusInternalServerError {
+		m := strings.ToLower(msg)
 		e.Kind = bot.Internal
-	case s >= 500:
-		e.Kind = bot.Unavailable
-	default:
-		e.Kind = bot.Internal
+		if strings.Contains(m, "alreadyexist") || strings.Contains(m, "already exist") || strings.Contains(m, "duplicate") {
+			e.Kind = bot.Conflict
+		}
 	}
 	return e
 }
 
-func alreadyExists(msg string) bool {
-	m := strings.ToLower(msg)
-	return strings.Contains(m, "alreadyexist") || strings.Contains(m, "already exist") || strings.Contains(m, "duplicate")
-}
-
-// endOfList reports whether a list answer is the v14–v18 "no more items"
-// 404 (Not Found: No member found), which means an empty page, not an error.
-func endOfList(resp *resty.Response) bool {
-	return resp != nil && resp.StatusCode() == http.StatusNotFound &&
-		strings.HasPrefix(message(resp.Body()), "Not Found: No ")
-}
-
-// decode unmarshals a successful body into v, mapping a bad body to Internal.
-func decode(resp *resty.Response, v any, op string) error {
-	if err := json.Unmarshal(resp.Body(), v); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
-			Err: fmt.Errorf("decode answer: %w", err)}
-	}
-	return nil
+// endOfList reports whether err is the v14–v18 "no more items" 404 of a
+// list (Not Found: No member found), which means an empty page.
+func endOfList(err error) bool {
+	var be *bot.Error
+	return errors.As(err, &be) && be.Status == http.StatusNotFound && strings.HasPrefix(be.Err.Error(), "Not Found: No ")
 }
 
 func invalid(op, format string, args ...any) error {

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"strconv"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
 )
@@ -32,18 +34,14 @@ func readAllAs[J, T any](ctx context.Context, c *Client, op, path string, q map[
 			"pagination_data": "true",
 		}
 		maps.Copy(params, q)
-		resp, err := c.r.R().SetContext(ctx).SetQueryParams(params).Get(path)
-		if err == nil && endOfList(resp) {
-			pg.Body, pg.Last = resp.Body(), true
+		var l listJSON[J]
+		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(params), resty.MethodGet, path, op, &l)
+		if endOfList(err) {
+			pg.Last = true
 			return pg, nil
 		}
-		if err := check(resp, err, op); err != nil {
-			return pg, fmt.Errorf("page %d: %w", p, err)
-		}
-		l, err := decodeList[J](resp.Body())
 		if err != nil {
-			return pg, fmt.Errorf("page %d: %w", p, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal,
-				Err: fmt.Errorf("decode answer: %w", err)})
+			return pg, fmt.Errorf("page %d: %w", p, err)
 		}
 		if p == 0 && l.TotalKnown && len(l.Items) < min(size, l.Total) {
 			// The server capped the page size: reading on would skip items.
@@ -72,9 +70,8 @@ type listJSON[T any] struct {
 	TotalKnown bool
 }
 
-// decodeList reads a list answer of either shape.
-func decodeList[T any](b []byte) (listJSON[T], error) {
-	var l listJSON[T]
+// UnmarshalJSON reads a list answer of either shape.
+func (l *listJSON[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
 		var o struct {
@@ -84,18 +81,17 @@ func decodeList[T any](b []byte) (listJSON[T], error) {
 			} `json:"pagination"`
 		}
 		if err := json.Unmarshal(b, &o); err != nil {
-			return l, err
+			return err
 		}
 		l.Items = o.Data
 		if o.Pagination != nil {
 			n, err := strconv.Atoi(string(o.Pagination.Total))
 			if err != nil || n < 0 {
-				return l, fmt.Errorf("pagination total %.20q", o.Pagination.Total)
+				return fmt.Errorf("pagination total %.20q", o.Pagination.Total)
 			}
 			l.Total, l.TotalKnown = n, true
 		}
-		return l, nil
+		return nil
 	}
-	err := json.Unmarshal(b, &l.Items)
-	return l, err
+	return json.Unmarshal(b, &l.Items)
 }

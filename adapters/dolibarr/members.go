@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -125,12 +127,8 @@ func (c *Client) Adherent(ctx context.Context, id string) (bot.Adherent, error) 
 	if !isID(id) {
 		return bot.Adherent{}, invalid(op, "member id %.20q is not a number", id)
 	}
-	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", id).Get("/members/{id}")
-	if err := check(resp, err, op); err != nil {
-		return bot.Adherent{}, err
-	}
 	var m memberJSON
-	if err := decode(resp, &m, op); err != nil {
+	if _, err := call(c.r.R().SetContext(ctx).SetPathParam("id", id), resty.MethodGet, "/members/{id}", op, &m); err != nil {
 		return bot.Adherent{}, err
 	}
 	a, err := m.toBot(c.now())

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
 )
@@ -106,14 +108,11 @@ func (c *Client) Users(ctx context.Context) ([]bot.StaffUser, error) {
 	}
 	members := make([][]userJSON, len(groups))
 	err := paging.Each(ctx, len(groups), groupReads, func(ctx context.Context, p int) error {
-		resp, err := c.r.R().SetContext(ctx).SetPathParam("id", string(groups[p].ID)).
-			SetQueryParam("load_members", "1").Get("/users/groups/{id}")
-		if err := check(resp, err, "get group"); err != nil {
-			return fmt.Errorf("group %s: %w", groups[p].ID, err)
-		}
 		var g groupJSON
-		if err := decode(resp, &g, "get group"); err != nil {
-			return err
+		_, err := call(c.r.R().SetContext(ctx).SetPathParam("id", string(groups[p].ID)).SetQueryParam("load_members", "1"),
+			resty.MethodGet, "/users/groups/{id}", "get group", &g)
+		if err != nil {
+			return fmt.Errorf("group %s: %w", groups[p].ID, err)
 		}
 		members[p] = g.Members
 		return nil
@@ -145,17 +144,10 @@ func (c *Client) User(ctx context.Context, login string) (bot.StaffUser, error) 
 	if err != nil {
 		return bot.StaffUser{}, err
 	}
-	resp, err := c.r.R().SetContext(ctx).SetPathParam("id", string(u.ID)).Get("/users/{id}/groups")
 	var gs []groupJSON
-	switch {
-	case err == nil && endOfList(resp):
-	default:
-		if err := check(resp, err, "get user groups"); err != nil {
-			return bot.StaffUser{}, err
-		}
-		if err := decode(resp, &gs, "get user groups"); err != nil {
-			return bot.StaffUser{}, err
-		}
+	_, err = call(c.r.R().SetContext(ctx).SetPathParam("id", string(u.ID)), resty.MethodGet, "/users/{id}/groups", "get user groups", &gs)
+	if err != nil && !endOfList(err) {
+		return bot.StaffUser{}, err
 	}
 	names := make([]string, 0, len(gs))
 	for _, g := range gs {
@@ -169,15 +161,9 @@ func (c *Client) userByLogin(ctx context.Context, op, login string) (userJSON, e
 	if login == "" || len(login) > 50 || strings.ContainsAny(login, "/\\?#") {
 		return userJSON{}, invalid(op, "bad login %.60q", login)
 	}
-	resp, err := c.r.R().SetContext(ctx).SetPathParam("login", login).Get("/users/login/{login}")
-	if err := check(resp, err, op); err != nil {
-		return userJSON{}, err
-	}
 	var u userJSON
-	if err := decode(resp, &u, op); err != nil {
-		return userJSON{}, err
-	}
-	return u, nil
+	_, err := call(c.r.R().SetContext(ctx).SetPathParam("login", login), resty.MethodGet, "/users/login/{login}", op, &u)
+	return u, err
 }
 
 // Groups returns every group, in id order.
@@ -214,12 +200,8 @@ func (c *Client) CreateUser(ctx context.Context, login, email, firstName, lastNa
 		"firstname": strings.TrimSpace(firstName),
 		"lastname":  strings.TrimSpace(lastName),
 	}
-	resp, err := c.w.R().SetContext(ctx).SetBody(body).Post("/users")
-	if err := check(resp, err, op); err != nil {
-		return "", err
-	}
 	var id str
-	if err := decode(resp, &id, op); err != nil {
+	if _, err := call(c.w.R().SetContext(ctx).SetBody(body), resty.MethodPost, "/users", op, &id); err != nil {
 		return "", err
 	}
 	if !isID(string(id)) {
@@ -244,9 +226,9 @@ func (c *Client) DisableUser(ctx context.Context, login string) error {
 	if strings.TrimSpace(string(s)) == "0" {
 		return nil
 	}
-	resp, err := c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).
-		SetBody(map[string]int{"statut": 0}).Put("/users/{id}")
-	return check(resp, err, op)
+	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetBody(map[string]int{"statut": 0}),
+		resty.MethodPut, "/users/{id}", op, nil)
+	return err
 }
 
 // AddToGroup adds the user with login to group, given by name
@@ -281,7 +263,7 @@ func (c *Client) AddToGroup(ctx context.Context, login, group string) error {
 	if gid == "" {
 		return bot.Errorf(bot.NotFound, provider, op, "no group %q", group)
 	}
-	resp, err := c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetPathParam("group", gid).
-		Get("/users/{id}/setGroup/{group}")
-	return check(resp, err, op)
+	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetPathParam("group", gid),
+		resty.MethodGet, "/users/{id}/setGroup/{group}", op, nil)
+	return err
 }

@@ -187,7 +187,7 @@ func (c *Client) signError(err error) error {
 		return &bot.Error{Provider: provider, Op: "read server time", Kind: statusKind(ae.Code, ""), Status: ae.Code,
 			Err: fmt.Errorf("query %s: %s", ae.QueryID, ae.Message)}
 	}
-	return &bot.Error{Provider: provider, Op: "read server time", Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	return rest.Unreachable(provider, "read server time", err)
 }
 
 // errorJSON is OVH's error body; not every error has every field.
@@ -198,27 +198,22 @@ type errorJSON struct {
 	Class     string `json:"class"`
 }
 
-// statusKind maps an HTTP status and OVH error code to a kind (reference §9).
+// statusKind maps an HTTP status and OVH error code to a kind (reference
+// §9): the credential codes are Denied, 460 (service suspended)
+// Unavailable, then rest.StatusKind with any other 4xx Invalid.
 func statusKind(status int, code string) bot.Kind {
 	switch code {
 	case "INVALID_SIGNATURE", "NOT_GRANTED_CALL", "NOT_CREDENTIAL", "INVALID_CREDENTIAL", "INVALID_KEY", "FORBIDDEN":
 		return bot.Denied
 	}
+	k := rest.StatusKind(status)
 	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return bot.Denied
-	case status == http.StatusNotFound:
-		return bot.NotFound
-	case status == http.StatusConflict:
-		return bot.Conflict
-	case status == http.StatusTooManyRequests:
-		return bot.RateLimited
-	case status == 460 || status >= 500:
+	case status == 460:
 		return bot.Unavailable
-	case status >= 400:
+	case k == bot.Internal && status >= 400:
 		return bot.Invalid
 	}
-	return bot.Internal
+	return k
 }
 
 // check maps a response or a transport error to a *bot.Error. The query ID
@@ -232,7 +227,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) error {
 			}
 			return be
 		}
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+		return rest.Unreachable(provider, op, err)
 	}
 	s := resp.StatusCode()
 	if s >= 200 && s < 300 {

@@ -79,10 +79,11 @@ type n0cJSON struct {
 	Errors  []string        `json:"errors"`
 }
 
-// check maps a response to a *bot.Error (reference §9).
+// check maps a response to a *bot.Error (reference §9): rest.StatusKind,
+// and Invalid for any other refusal.
 func (c *Client) check(resp *resty.Response, err error, op string) error {
 	if err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+		return rest.Unreachable(provider, op, err)
 	}
 	s := resp.StatusCode()
 	if s >= 200 && s < 300 {
@@ -90,18 +91,9 @@ func (c *Client) check(resp *resty.Response, err error, op string) error {
 	}
 	var e errorJSON
 	_ = json.Unmarshal(resp.Body(), &e)
-	kind := bot.Invalid
-	switch {
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		kind = bot.Denied
-	case s == http.StatusNotFound:
-		kind = bot.NotFound
-	case s == http.StatusConflict:
-		kind = bot.Conflict
-	case s == http.StatusTooManyRequests:
-		kind = bot.RateLimited
-	case s >= 500:
-		kind = bot.Unavailable
+	kind := rest.StatusKind(s)
+	if kind == bot.Internal {
+		kind = bot.Invalid
 	}
 	msg := e.Error
 	if msg == "" {
@@ -116,10 +108,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any, op
 	if err := c.check(resp, err, op); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(resp.Body(), out); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(), Err: fmt.Errorf("decode answer: %w", err)}
-	}
-	return nil
+	return rest.Decode(provider, op, resp, out)
 }
 
 // n0c reads an N0C answer: the parameters go both in the query and as the
@@ -134,8 +123,8 @@ func (c *Client) n0c(ctx context.Context, path string, params map[string]any, ou
 		return err
 	}
 	var env n0cJSON
-	if err := json.Unmarshal(resp.Body(), &env); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(), Err: fmt.Errorf("decode answer: %w", err)}
+	if err := rest.Decode(provider, op, resp, &env); err != nil {
+		return err
 	}
 	if !env.Success {
 		return &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Status: resp.StatusCode(), Err: fmt.Errorf("%s", strings.Join(env.Errors, "; "))}

@@ -68,8 +68,7 @@ type Options struct {
 
 // Client talks to one WordPress site. It is safe for concurrent use.
 type Client struct {
-	r      *resty.Client // reads, retried
-	w      *resty.Client // writes, never retried
+	r      *resty.Client
 	o      Options
 	limits paging.Limits
 	user   string
@@ -95,28 +94,30 @@ func New(o Options) (*Client, error) {
 	pw := o.AppPassword.Reveal()
 	o.AppPassword = bot.Secret{} // Options() never hands the password back
 	log := o.Log.With().Str("component", provider).Logger()
-	ro := rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log}
-	wo := ro
-	wo.NoRetry = true
-	c := &Client{r: rest.New(ro), w: rest.New(wo), o: o, user: o.User,
-		limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}
-	for _, r := range []*resty.Client{c.r, c.w} {
-		r.SetBasicAuth(o.User, pw).SetHeader("Accept", "application/json")
-	}
-	return c, nil
+	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log}).
+		SetBasicAuth(o.User, pw).SetHeader("Accept", "application/json")
+	return &Client{r: r, o: o, user: o.User, limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}, nil
 }
 
 // Options returns the options in force (defaults filled in).
 func (c *Client) Options() Options { return c.o }
 
-// request starts a request on route (/wp/v2/users…) with the query q, in
-// the pretty or the ?rest_route= form.
-func (c *Client) request(ctx context.Context, rc *resty.Client, route string, q map[string]string) (*resty.Request, string) {
-	req := rc.R().SetContext(ctx).SetQueryParams(q)
+// call sends a request to route (/wp/v2/users…) with the query q, in the
+// pretty or the ?rest_route= form, body as JSON when not nil, and decodes a
+// successful answer into out. Reads only are retried (rest.Retryable).
+func (c *Client) call(ctx context.Context, method, route string, q map[string]string, body, out any, op string) (*resty.Response, error) {
+	req, path := c.r.R().SetContext(ctx).SetQueryParams(q), "/wp-json"+route
 	if c.o.QueryRoute {
-		return req.SetQueryParam("rest_route", route), "/"
+		req, path = req.SetQueryParam("rest_route", route), "/"
 	}
-	return req, "/wp-json" + route
+	if body != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(body)
+	}
+	resp, err := req.Execute(method, path)
+	if err := check(resp, err, op); err != nil {
+		return nil, err
+	}
+	return resp, decode(resp, out, op)
 }
 
 // errorJSON is a WP_Error as the REST API renders it.
@@ -133,15 +134,14 @@ var conflictCodes = []string{"rest_user_invalid_email", "rest_user_exists", "exi
 // check maps an answer to nil or a *bot.Error (reference §10, recordings):
 //   - a transport error or timeout: Unavailable;
 //   - a JSON body: its code decides first (rest_user_invalid_id NotFound;
-//     the clashes of conflictCodes Conflict), then the status: 401 and 403
-//     Denied (a wrong application password comes back as the anonymous
-//     answer), 400 Invalid, 404 NotFound (rest_no_route: Unavailable, the
-//     API is not where the base URL says), 429 RateLimited, 5xx Unavailable;
+//     the clashes of conflictCodes Conflict; rest_no_route Unavailable, the
+//     API is not where the base URL says), then rest.StatusKind (401 and
+//     403 Denied: a wrong application password gets the anonymous answer);
 //   - a body that is not JSON (a WAF's or a host's HTML page): 429
 //     RateLimited, anything else Unavailable.
 func check(resp *resty.Response, err error, op string) error {
 	if err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+		return rest.Unreachable(provider, op, err)
 	}
 	if s := resp.StatusCode(); s < 200 || s >= 300 {
 		return classify(s, contentType(resp), resp.Body(), op)
@@ -166,7 +166,7 @@ func classify(s int, contentType string, body []byte, op string) *bot.Error {
 	if r := []rune(msg); len(r) > 300 {
 		msg = string(r[:300]) + "…"
 	}
-	be.Err = errors.New(msg)
+	be.Err, be.Kind = errors.New(msg), rest.StatusKind(s)
 	switch {
 	case e.Code == "rest_user_invalid_id":
 		be.Kind = bot.NotFound
@@ -175,18 +175,6 @@ func classify(s int, contentType string, body []byte, op string) *bot.Error {
 	case e.Code == "rest_no_route":
 		be.Kind = bot.Unavailable
 		be.Err = fmt.Errorf("%s (is the base URL the site's address, and the REST API enabled?)", msg)
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		be.Kind = bot.Denied
-	case s == http.StatusBadRequest:
-		be.Kind = bot.Invalid
-	case s == http.StatusNotFound:
-		be.Kind = bot.NotFound
-	case s == http.StatusTooManyRequests:
-		be.Kind = bot.RateLimited
-	case s >= 500:
-		be.Kind = bot.Unavailable
-	default:
-		be.Kind = bot.Internal
 	}
 	return be
 }
@@ -228,14 +216,9 @@ type meJSON struct {
 // API: GET /wp/v2/users/me?context=edit&_fields=id,username,roles,capabilities.
 func (c *Client) Check(ctx context.Context) error {
 	const op = "check credentials"
-	req, path := c.request(ctx, c.r, "/wp/v2/users/me", map[string]string{
-		"context": "edit", "_fields": "id,username,roles,capabilities"})
-	resp, err := req.Get(path)
-	if err := check(resp, err, op); err != nil {
-		return err
-	}
 	var me meJSON
-	if err := decode(resp, &me, op); err != nil {
+	if _, err := c.call(ctx, resty.MethodGet, "/wp/v2/users/me", map[string]string{
+		"context": "edit", "_fields": "id,username,roles,capabilities"}, nil, &me, op); err != nil {
 		return err
 	}
 	var missing []string

@@ -3,6 +3,7 @@ package wordpress
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -47,18 +48,13 @@ type page struct {
 func (c *Client) listPage(ctx context.Context, op string, filters map[string]string, p int) (page, error) {
 	q := map[string]string{"context": "edit", "per_page": strconv.Itoa(c.o.PageSize), "page": strconv.Itoa(p),
 		"orderby": "id", "order": "asc", "_fields": userFields}
-	for k, v := range filters {
-		q[k] = v
-	}
-	req, path := c.request(ctx, c.r, "/wp/v2/users", q)
-	resp, err := req.Get(path)
-	if err := check(resp, err, op); err != nil {
+	maps.Copy(q, filters)
+	var out page
+	resp, err := c.call(ctx, resty.MethodGet, "/wp/v2/users", q, nil, &out.users, op)
+	if err != nil {
 		return page{}, fmt.Errorf("page %d: %w", p, err)
 	}
-	out := page{body: resp.Body(), total: header(resp, "X-WP-Total"), last: header(resp, "X-WP-TotalPages")}
-	if err := decode(resp, &out.users, op); err != nil {
-		return page{}, fmt.Errorf("page %d: %w", p, err)
-	}
+	out.body, out.total, out.last = resp.Body(), header(resp, "X-WP-Total"), header(resp, "X-WP-TotalPages")
 	bot.PageRead(ctx, len(out.users)) // so that a sweep that fails can say how far it got
 	return out, nil
 }
@@ -189,16 +185,9 @@ func (c *Client) byID(ctx context.Context, op string, id int) (bot.WPUser, error
 	if id <= 0 {
 		return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account %d", id)
 	}
-	req, path := c.request(ctx, c.r, "/wp/v2/users/"+strconv.Itoa(id), map[string]string{"context": "edit", "_fields": userFields})
-	resp, err := req.Get(path)
-	if err := check(resp, err, op); err != nil {
-		return bot.WPUser{}, err
-	}
 	var u userJSON
-	if err := decode(resp, &u, op); err != nil {
-		return bot.WPUser{}, err
-	}
-	return u.toBot(), nil
+	_, err := c.call(ctx, resty.MethodGet, "/wp/v2/users/"+strconv.Itoa(id), map[string]string{"context": "edit", "_fields": userFields}, nil, &u, op)
+	return u.toBot(), err
 }
 
 // WPUserByEmail returns the account whose address is email (compared
@@ -243,14 +232,8 @@ func (c *Client) SetWPRole(ctx context.Context, id int, role string) error {
 	if id <= 0 {
 		return bot.Errorf(bot.NotFound, provider, op, "no account %d", id)
 	}
-	req, path := c.request(ctx, c.w, "/wp/v2/users/"+strconv.Itoa(id), nil)
-	resp, err := req.SetHeader("Content-Type", "application/json").
-		SetBody(map[string][]string{"roles": {r}}).Post(path)
-	if err := check(resp, err, op); err != nil {
-		return err
-	}
 	var u userJSON
-	if err := decode(resp, &u, op); err != nil {
+	if _, err := c.call(ctx, resty.MethodPost, "/wp/v2/users/"+strconv.Itoa(id), nil, map[string][]string{"roles": {r}}, &u, op); err != nil {
 		return err
 	}
 	if len(u.Roles) != 1 || u.Roles[0] != r {

@@ -1,11 +1,14 @@
 // Package rest builds the resty client every provider adapter uses: base URL,
 // the caller's *http.Client, retries of reads only (timeouts, 5xx, 429 with
 // its wait header) with the one policy of Retry, a wire log that never shows
-// credentials, and URL scrubbing for error strings. Adapters keep their own
-// error mapping; metrics wrap the *http.Client's transport (adapters/ops).
+// credentials, and URL scrubbing for error strings. It also holds the pieces
+// of error mapping every adapter shares (Unreachable, StatusKind, Decode);
+// each adapter's check reads its provider's error body. Metrics wrap the
+// *http.Client's transport (adapters/ops).
 package rest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -18,6 +21,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 // Policy is how reads are retried: Retries more attempts after the first,
@@ -224,6 +229,44 @@ func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return fmt.Errorf("url %q: want http(s)://host[:port][/path] without credentials", Scrub(raw))
+	}
+	return nil
+}
+
+// Unreachable is the error of a request that got no answer (timeout,
+// refused or dropped connection): Unavailable, the URL in err scrubbed.
+func Unreachable(provider, op string, err error) *bot.Error {
+	return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: CleanError(err)}
+}
+
+// StatusKind is what an error status means when the provider's body says
+// nothing more: 401/403 Denied, 404 NotFound, 400/405/406/422 Invalid, 409
+// Conflict, 429 RateLimited, 5xx Unavailable, anything else Internal.
+func StatusKind(s int) bot.Kind {
+	switch s {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return bot.Denied
+	case http.StatusNotFound:
+		return bot.NotFound
+	case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusNotAcceptable, http.StatusUnprocessableEntity:
+		return bot.Invalid
+	case http.StatusConflict:
+		return bot.Conflict
+	case http.StatusTooManyRequests:
+		return bot.RateLimited
+	}
+	if s >= 500 {
+		return bot.Unavailable
+	}
+	return bot.Internal
+}
+
+// Decode unmarshals a successful answer's body into v; a body that does not
+// decode is an Internal error of provider's op.
+func Decode(provider, op string, resp *resty.Response, v any) error {
+	if err := json.Unmarshal(resp.Body(), v); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
+			Err: fmt.Errorf("decode answer: %w", err)}
 	}
 	return nil
 }

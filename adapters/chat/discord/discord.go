@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -81,9 +83,10 @@ type Chat struct {
 	dms     map[string]string // user ID → DM channel ID
 	members map[string]member // user ID → last known member
 	readies int
+	earlier map[string]bool // messages watched by WatchApproval, re-read at the first READY
 
-	votes votes
-	queue serial
+	votes relay.Watch // the ✅ and ❌ on the change requests posted
+	queue relay.Queue
 	wg    sync.WaitGroup // in-flight interactions and reactions
 }
 
@@ -141,8 +144,8 @@ func New(cfg Config) (*Chat, error) {
 	c := &Chat{
 		cfg: cfg, s: s, log: log,
 		specs: map[string]*bot.Spec{}, dms: map[string]string{}, members: map[string]member{},
-		votes: votes{msgs: map[string]*tracked{}, earlier: map[string]bool{}},
-		queue: serial{queues: map[string][]func(){}},
+		earlier: map[string]bool{},
+		votes:   relay.Watch{Keep: func(e string) bool { return slices.Contains(voteEmoji, e) }},
 	}
 	c.botID.Store(cfg.ApplicationID) // a bot user's ID is its application's until READY says otherwise
 	return c, nil
@@ -283,6 +286,10 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	c.mu.Lock()
 	c.readies++
 	again := c.readies > 1
+	only := map[string]bool(nil)
+	if !again {
+		only, c.earlier = c.earlier, map[string]bool{}
+	}
 	c.mu.Unlock()
 	c.up.Store(true)
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
@@ -290,10 +297,6 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	// opsbot was stopped) are lost; re-read the votes.
 	// Off the gateway's read loop (events run synchronously): the re-read
 	// makes two REST calls per watched message.
-	only := map[string]bool(nil)
-	if !again {
-		only = c.votes.takeEarlier()
-	}
 	c.wg.Go(func() { c.resync(only) })
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -32,7 +33,7 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 		return first, err
 	}
 	if m.Approval {
-		c.votes.track(first, channel)
+		c.votes.Add(first, channel)
 		for _, e := range []string{bot.EmojiApprove, bot.EmojiReject} {
 			// Without the bot's reactions people can still add their own.
 			if err := c.s.MessageReactionAdd(channel, first, e, discordgo.WithContext(ctx)); err != nil {
@@ -64,16 +65,11 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 	return err
 }
 
-// fit keeps a text to bot.MaxReplyMessages messages: a longer one becomes
-// its first line and one attached file holding it whole (bot.LongText), the
-// message's own files after it. Discord takes 10 files of up to 10 MiB on a
-// message (API reference, "Uploading Files").
+// fit sends a text longer than bot.MaxReplyMessages messages as a file.
+// Discord takes 10 files of up to 10 MiB on a message (API reference,
+// "Uploading Files").
 func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
-	if len(split(text, maxMessage)) <= bot.MaxReplyMessages {
-		return text, files
-	}
-	short, f := bot.LongText(c.cfg.Locale, text)
-	return short, append([]bot.Attachment{f}, files...)
+	return relay.Fit(c.cfg.Locale, text, len(split(text, maxMessage)), files)
 }
 
 type errorString string

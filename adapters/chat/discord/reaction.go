@@ -2,14 +2,12 @@ package discord
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -38,26 +36,32 @@ func (c *Chat) onReactionAdd(_ *discordgo.Session, e *discordgo.MessageReactionA
 		}
 		c.remember(e.UserID, member{name: name, roles: e.Member.Roles, bot: isBot})
 	}
-	c.react(*e.MessageReaction, false)
+	c.observe(*e.MessageReaction, false)
 }
 
 func (c *Chat) onReactionRemove(_ *discordgo.Session, e *discordgo.MessageReactionRemove) {
 	if e.MessageReaction == nil || e.UserID == "" || e.UserID == c.me() {
 		return
 	}
-	c.react(*e.MessageReaction, true)
+	c.observe(*e.MessageReaction, true)
+}
+
+// observe delivers a reaction event unless a re-read already did.
+func (c *Chat) observe(r discordgo.MessageReaction, removed bool) {
+	if c.votes.Observe(r.MessageID, r.UserID, emojiName(r.Emoji), removed) {
+		c.react(r, removed)
+	}
 }
 
 // react queues a reaction behind the earlier ones on the same message, so
 // an add and its removal reach the handler in order.
 func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
 	emoji := emojiName(r.Emoji)
-	c.votes.seen(r.MessageID, r.UserID, emoji, removed)
 	h, ctx := c.handler()
 	if h == nil {
 		return
 	}
-	c.queue.do(r.MessageID, &c.wg, func() {
+	c.queue.Do(&c.wg, r.MessageID, func() {
 		defer c.recoverReaction(ctx, r, emoji)
 		h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
 			User: c.reactor(ctx, r.GuildID, r.UserID), Emoji: emoji, Removed: removed})
@@ -75,8 +79,7 @@ func (c *Chat) recoverReaction(ctx context.Context, r discordgo.MessageReaction,
 	ref := r.MessageID + "/" + r.UserID
 	log := c.log.With().Str("message_id", r.MessageID).Str("user", r.UserID).Str("emoji", emoji).Logger()
 	bot.LogPanic(&log, p, "reaction handler")
-	text := c.cfg.Locale.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s")
-	if err := c.Direct(ctx, r.UserID, bot.Message{Text: fmt.Sprintf(text, r.Emoji.Name, bot.PanicText(c.cfg.Locale, ref))}); err != nil {
+	if err := c.Direct(ctx, r.UserID, bot.Message{Text: relay.ReactionPanicText(c.cfg.Locale, r.Emoji.Name, ref)}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}
 }
@@ -111,126 +114,16 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 	return c.cfg.Policy.Person(Platform, userID, m.name, m.roles, m.bot)
 }
 
-// serial runs the functions queued under one key one after the other, in
-// a goroutine per busy key.
-type serial struct {
-	mu     sync.Mutex
-	queues map[string][]func()
-}
-
-func (q *serial) do(key string, wg *sync.WaitGroup, f func()) {
-	q.mu.Lock()
-	if pending, busy := q.queues[key]; busy {
-		q.queues[key] = append(pending, f)
-		q.mu.Unlock()
-		return
-	}
-	q.queues[key] = nil
-	q.mu.Unlock()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			f()
-			q.mu.Lock()
-			pending := q.queues[key]
-			if len(pending) == 0 {
-				delete(q.queues, key)
-				q.mu.Unlock()
-				return
-			}
-			f, q.queues[key] = pending[0], pending[1:]
-			q.mu.Unlock()
-		}
-	}()
-}
-
-// votes remembers the change-request messages the adapter posted and who
-// has ✅ or ❌ on them, as the events told, so that after a session that
-// could not be resumed it can hand the handler what changed meanwhile.
-type votes struct {
-	mu      sync.Mutex
-	msgs    map[string]*tracked
-	order   []string
-	earlier map[string]bool // messages watched by WatchApproval, re-read at the first READY
-}
-
-type tracked struct {
-	channel string
-	users   map[string]map[string]bool // emoji → user ID → present
-}
-
-// maxTracked bounds the messages watched (oldest forgotten first).
-const maxTracked = 500
-
 var voteEmoji = []string{bot.EmojiApprove, bot.EmojiReject}
-
-func (v *votes) track(msgID, channel string) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.msgs[msgID] != nil {
-		return
-	}
-	v.msgs[msgID] = &tracked{channel: channel, users: map[string]map[string]bool{}}
-	v.order = append(v.order, msgID)
-	if len(v.order) > maxTracked {
-		delete(v.msgs, v.order[0])
-		v.order = slices.Delete(v.order, 0, 1)
-	}
-}
-
-func (v *votes) seen(msgID, userID, emoji string, removed bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	t := v.msgs[msgID]
-	if t == nil || !slices.Contains(voteEmoji, emoji) {
-		return
-	}
-	if t.users[emoji] == nil {
-		t.users[emoji] = map[string]bool{}
-	}
-	if removed {
-		delete(t.users[emoji], userID)
-	} else {
-		t.users[emoji][userID] = true
-	}
-}
-
-func (v *votes) snapshot() map[string]tracked {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	out := map[string]tracked{}
-	for id, t := range v.msgs {
-		c := tracked{channel: t.channel, users: map[string]map[string]bool{}}
-		for e, us := range t.users {
-			c.users[e] = map[string]bool{}
-			for u := range us {
-				c.users[e][u] = true
-			}
-		}
-		out[id] = c
-	}
-	return out
-}
 
 // WatchApproval watches a change-request message posted before a restart
 // (bot.ApprovalWatcher): its ✅ and ❌ are read at the first READY and the
 // reactions found are delivered as added. Call it before Run.
 func (c *Chat) WatchApproval(channel, messageID string) {
-	c.votes.track(messageID, channel)
-	c.votes.mu.Lock()
-	defer c.votes.mu.Unlock()
-	c.votes.earlier[messageID] = true
-}
-
-// takeEarlier returns the messages WatchApproval registered and forgets
-// them (they are re-read once, at the first READY).
-func (v *votes) takeEarlier() map[string]bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	e := v.earlier
-	v.earlier = map[string]bool{}
-	return e
+	c.votes.Add(messageID, channel)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.earlier[messageID] = true
 }
 
 // resync re-reads the ✅ and ❌ of the watched messages (only those in
@@ -241,37 +134,36 @@ func (v *votes) takeEarlier() map[string]bool {
 // messages posted since are followed by the events of this session).
 func (c *Chat) resync(only map[string]bool) {
 	_, ctx := c.handler()
-	watched := c.votes.snapshot()
+	watched := c.votes.List()
 	if only != nil {
-		maps.DeleteFunc(watched, func(id string, _ tracked) bool { return !only[id] })
+		watched = slices.DeleteFunc(watched, func(w relay.Watched) bool { return !only[w.ID] })
 	}
 	defer func() { c.log.Info().Int("messages", len(watched)).Msg("votes re-read") }()
-	for msgID, t := range watched {
+next:
+	for _, w := range watched {
+		var now []relay.Vote
 		for _, emoji := range voteEmoji {
-			users, err := c.s.MessageReactions(t.channel, msgID, emoji, 100, "", "", discordgo.WithContext(ctx))
+			users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
 			if err != nil {
-				c.log.Warn().Err(check(err, "read reactions")).Str("message", msgID).Msg("votes not re-read")
-				continue
+				c.log.Warn().Err(check(err, "read reactions")).Str("message", w.ID).Msg("votes not re-read")
+				continue next
 			}
-			now := map[string]bool{}
 			for _, u := range users {
-				if u.ID == c.me() {
-					continue
-				}
-				now[u.ID] = true
-				if !t.users[emoji][u.ID] {
-					c.log.Info().Str("message", msgID).Str("user", u.ID).Msg("reaction added during the gateway gap")
-					c.react(discordgo.MessageReaction{UserID: u.ID, MessageID: msgID, ChannelID: t.channel,
-						GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: emoji}}, false)
+				if u.ID != c.me() {
+					now = append(now, relay.Vote{User: u.ID, Emoji: emoji})
 				}
 			}
-			for u := range t.users[emoji] {
-				if !now[u] {
-					c.log.Info().Str("message", msgID).Str("user", u).Msg("reaction removed during the gateway gap")
-					c.react(discordgo.MessageReaction{UserID: u, MessageID: msgID, ChannelID: t.channel,
-						GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: emoji}}, true)
-				}
-			}
+		}
+		added, removed := c.votes.Sync(w.ID, now)
+		for _, v := range removed {
+			c.log.Info().Str("message", w.ID).Str("user", v.User).Msg("reaction removed during the gateway gap")
+			c.react(discordgo.MessageReaction{UserID: v.User, MessageID: w.ID, ChannelID: w.Channel,
+				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: v.Emoji}}, true)
+		}
+		for _, v := range added {
+			c.log.Info().Str("message", w.ID).Str("user", v.User).Msg("reaction added during the gateway gap")
+			c.react(discordgo.MessageReaction{UserID: v.User, MessageID: w.ID, ChannelID: w.Channel,
+				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: v.Emoji}}, false)
 		}
 	}
 }

@@ -70,14 +70,7 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 			emoji, ack = emojiApprove, c.t("Votre approbation est transmise.", "Your approval was sent.")
 		}
 		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
-		c.react(ctx, h, k.PostID, k.UserID, emoji, func(ctx context.Context) (bot.Reaction, bool) {
-			p, err := c.voter(ctx, k.UserID)
-			if err != nil {
-				c.log.Warn().Err(err).Str("user", k.UserID).Msg("button click dropped: user not resolved")
-				return bot.Reaction{}, false
-			}
-			return bot.Reaction{Platform: Platform, Channel: k.ChannelID, MessageID: k.PostID, User: p, Emoji: voteEmoji(emoji)}, true
-		})
+		c.deliver(ctx, h, reactionEvent{UserID: k.UserID, PostID: k.PostID, ChannelID: k.ChannelID, Emoji: emoji})
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -93,8 +94,8 @@ type Chat struct {
 	people map[string]cachedPerson
 	dms    map[string]string // user ID → direct channel ID
 
-	watch watchlist
-	queue serial
+	watch relay.Watch
+	queue relay.Queue
 	wg    sync.WaitGroup // in-flight invocations and reactions
 }
 
@@ -187,8 +188,6 @@ func New(cfg Config) (*Chat, error) {
 		log:       cfg.Log.With().Str("component", "mattermost").Logger(),
 		actionKey: mac.Sum(nil), cmdTokens: tokens, authToken: cfg.Token.Reveal(), siteURL: site,
 		people: map[string]cachedPerson{}, dms: map[string]string{},
-		watch: watchlist{posts: map[string]*watched{}},
-		queue: serial{queues: map[string][]func(){}},
 	}, nil
 }
 

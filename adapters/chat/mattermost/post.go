@@ -11,6 +11,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -38,17 +39,12 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 	return c.post(ctx, channel, m.Text, m)
 }
 
-// fit keeps a text to bot.MaxReplyMessages posts: a longer one becomes its
-// first line and one uploaded file holding it whole (bot.LongText), before
-// the message's own files. A post takes about 10 files (file_ids is at most
-// model.PostFileidsMaxRunes, 300 characters of JSON), each up to the
-// server's FileSettings.MaxFileSize (100 MB by default).
+// fit sends a text longer than bot.MaxReplyMessages posts as a file. A
+// post takes about 10 files (file_ids is at most model.PostFileidsMaxRunes,
+// 300 characters of JSON), each up to the server's FileSettings.MaxFileSize
+// (100 MB by default).
 func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
-	if len(split(text, maxPostRunes)) <= bot.MaxReplyMessages {
-		return text, files
-	}
-	short, f := bot.LongText(c.cfg.Locale, text)
-	return short, append([]bot.Attachment{f}, files...)
+	return relay.Fit(c.cfg.Locale, text, len(split(text, maxPostRunes)), files)
 }
 
 // Direct sends m privately to userID in the direct channel between the bot
@@ -107,7 +103,7 @@ func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (s
 // buttons' context is signed over the post ID, so it is added by a patch
 // once the post exists.
 func (c *Chat) offerVote(ctx context.Context, channel, postID string) {
-	c.watch.add(postID, channel)
+	c.watch.Add(postID, channel)
 	botID, err := c.BotID(ctx)
 	if err != nil {
 		c.log.Warn().Err(err).Str("post", postID).Msg("approval reactions not added")

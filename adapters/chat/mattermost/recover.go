@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -56,8 +57,7 @@ func (c *Chat) recoverReaction(ctx context.Context, postID, userID, emoji string
 	if userID == "" {
 		return
 	}
-	text := fmt.Sprintf(c.t("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
-		":"+emoji+":", bot.PanicText(c.cfg.Locale, postID))
+	text := relay.ReactionPanicText(c.cfg.Locale, ":"+emoji+":", postID)
 	if err := c.Direct(context.WithoutCancel(ctx), userID, bot.Message{Text: text}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}

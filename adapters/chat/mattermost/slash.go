@@ -157,7 +157,7 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 		}
 		writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
 			Text: c.t("en cours…", "working…"), SkipSlackParsing: true})
-		c.spawn(ctx, func(ctx context.Context) { c.invoke(ctx, h, sc) })
+		c.wg.Go(func() { c.invoke(ctx, h, sc) })
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -169,30 +170,33 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 		if re == nil || re.UserID == botID {
 			continue // not a reaction, or the bot's own
 		}
-		if c.watch.observe(re.PostID, re.UserID, re.Emoji, re.Removed) {
+		if c.watch.Observe(re.PostID, re.UserID, re.Emoji, re.Removed) {
 			c.deliver(ctx, h, *re)
 		}
 	}
 }
 
-// deliver hands a reaction to h in its post's queue, resolving the person
-// first; a person who cannot be resolved is dropped (fail closed).
+// deliver hands a reaction or a button click to h in its post's queue, so
+// that the votes on one post reach the engine in the order they happened
+// while votes on other posts go on in parallel. The person is resolved
+// first; one who cannot be is dropped (fail closed).
 func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
-	c.react(ctx, h, re.PostID, re.UserID, re.Emoji, func(ctx context.Context) (bot.Reaction, bool) {
+	c.queue.Do(&c.wg, re.PostID, func() {
+		defer c.recoverReaction(ctx, re.PostID, re.UserID, re.Emoji)
 		p, err := c.voter(ctx, re.UserID)
 		if err != nil {
 			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")
-			return bot.Reaction{}, false
+			return
 		}
-		return bot.Reaction{Platform: Platform, Channel: re.ChannelID, MessageID: re.PostID, User: p,
-			Emoji: voteEmoji(re.Emoji), Removed: re.Removed}, true
+		h.React(ctx, bot.Reaction{Platform: Platform, Channel: re.ChannelID, MessageID: re.PostID, User: p,
+			Emoji: voteEmoji(re.Emoji), Removed: re.Removed})
 	})
 }
 
 // WatchApproval watches a change-request post made before a restart
 // (bot.ApprovalWatcher): its reactions are read when the websocket connects
 // and those found are delivered as added. Call it before Run.
-func (c *Chat) WatchApproval(channel, postID string) { c.watch.add(postID, channel) }
+func (c *Chat) WatchApproval(channel, postID string) { c.watch.Add(postID, channel) }
 
 // pendingLister is what the engine offers to tell which change requests
 // still take votes (bot.Engine.Pending).
@@ -207,7 +211,7 @@ type pendingLister interface {
 // ended request changes nothing), and a 429 is waited out (Retry-After) and
 // the same post asked again, so that no vote given meanwhile is lost.
 func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
-	posts := c.watch.list()
+	posts := c.watch.List()
 	if pl, ok := h.(pendingLister); ok {
 		if pending, err := pl.Pending(ctx); err != nil {
 			c.log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched post")
@@ -218,28 +222,28 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 					open[cr.MessageID] = true
 				}
 			}
-			posts = slices.DeleteFunc(posts, func(wp watchedPost) bool { return !open[wp.id] })
+			posts = slices.DeleteFunc(posts, func(wp relay.Watched) bool { return !open[wp.ID] })
 		}
 	}
 	for _, wp := range posts {
-		rs, err := c.reactions(ctx, wp.id)
+		rs, err := c.reactions(ctx, wp.ID)
 		if err != nil {
-			c.log.Warn().Err(err).Str("post", wp.id).Msg("reactions not re-read after reconnection")
+			c.log.Warn().Err(err).Str("post", wp.ID).Msg("reactions not re-read after reconnection")
 			continue
 		}
-		var now []reactionKey
+		var now []relay.Vote
 		for _, r := range rs {
 			if r.UserId != botID {
-				now = append(now, reactionKey{r.UserId, r.EmojiName})
+				now = append(now, relay.Vote{User: r.UserId, Emoji: r.EmojiName})
 			}
 		}
-		added, removed := c.watch.sync(wp.id, now)
-		for _, k := range removed {
-			c.deliver(ctx, h, reactionEvent{UserID: k.user, PostID: wp.id, ChannelID: wp.channel, Emoji: k.emoji, Removed: true})
+		added, removed := c.watch.Sync(wp.ID, now)
+		for _, v := range removed {
+			c.deliver(ctx, h, reactionEvent{UserID: v.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: v.Emoji, Removed: true})
 		}
-		for _, k := range added {
-			c.log.Info().Str("post", wp.id).Str("user", k.user).Msg("reaction missed while disconnected delivered")
-			c.deliver(ctx, h, reactionEvent{UserID: k.user, PostID: wp.id, ChannelID: wp.channel, Emoji: k.emoji})
+		for _, v := range added {
+			c.log.Info().Str("post", wp.ID).Str("user", v.User).Msg("reaction missed while disconnected delivered")
+			c.deliver(ctx, h, reactionEvent{UserID: v.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: v.Emoji})
 		}
 	}
 }

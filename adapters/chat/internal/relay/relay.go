@@ -1,0 +1,165 @@
+// Package relay holds what the Discord and Mattermost adapters share between
+// a platform's events and the bot.Handler: the reactions on one message
+// delivered in order, the votes seen on the change requests they watch (to
+// hand the handler what changed during a gap in the events), and long texts
+// sent as one file.
+package relay
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// Queue runs the functions given under one key one after the other, in the
+// order given, in a goroutine per busy key. The zero Queue is ready.
+type Queue struct {
+	mu     sync.Mutex
+	queues map[string][]func() // a key is present while its worker runs
+}
+
+// Do queues f under key; wg counts the workers.
+func (q *Queue) Do(wg *sync.WaitGroup, key string, f func()) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.queues == nil {
+		q.queues = map[string][]func(){}
+	}
+	pending, busy := q.queues[key]
+	q.queues[key] = append(pending, f)
+	if busy {
+		return
+	}
+	wg.Go(func() {
+		for {
+			q.mu.Lock()
+			next := q.queues[key]
+			if len(next) == 0 {
+				delete(q.queues, key)
+				q.mu.Unlock()
+				return
+			}
+			q.queues[key] = next[1:]
+			q.mu.Unlock()
+			next[0]()
+		}
+	})
+}
+
+// maxWatched bounds the messages watched (oldest forgotten first).
+const maxWatched = 500
+
+// Vote is one person's reaction on a watched message.
+type Vote struct{ User, Emoji string }
+
+// Watched is a watched message.
+type Watched struct{ ID, Channel string }
+
+// Watch remembers the last change-request messages posted and the
+// reactions seen on them. The zero Watch records every emoji.
+type Watch struct {
+	// Keep says which emoji are recorded (nil: all); the others are news.
+	Keep func(emoji string) bool
+
+	mu    sync.Mutex
+	seen  map[string]map[Vote]bool
+	order []Watched
+}
+
+// Add watches message id of channel.
+func (w *Watch) Add(id, channel string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.seen == nil {
+		w.seen = map[string]map[Vote]bool{}
+	}
+	if w.seen[id] != nil {
+		return
+	}
+	w.seen[id] = map[Vote]bool{}
+	w.order = append(w.order, Watched{id, channel})
+	if len(w.order) > maxWatched {
+		delete(w.seen, w.order[0].ID)
+		w.order = slices.Delete(w.order, 0, 1)
+	}
+}
+
+// Observe records a reaction event and reports whether it is news: always
+// for a message or an emoji that is not watched, else only when it changes
+// what was seen (a reaction already delivered by Sync is not delivered
+// twice).
+func (w *Watch) Observe(id, user, emoji string, removed bool) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	seen := w.seen[id]
+	if seen == nil || (w.Keep != nil && !w.Keep(emoji)) {
+		return true
+	}
+	v := Vote{user, emoji}
+	if seen[v] == !removed {
+		return false
+	}
+	if removed {
+		delete(seen, v)
+	} else {
+		seen[v] = true
+	}
+	return true
+}
+
+// List returns the watched messages, oldest first.
+func (w *Watch) List() []Watched {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.order)
+}
+
+// Sync replaces what was seen on message id by now (the reactions the
+// platform has now) and returns those that appeared and, sorted, those
+// that disappeared meanwhile.
+func (w *Watch) Sync(id string, now []Vote) (added, removed []Vote) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	seen := w.seen[id]
+	if seen == nil {
+		return nil, nil
+	}
+	current := map[Vote]bool{}
+	for _, v := range now {
+		current[v] = true
+		if !seen[v] {
+			added = append(added, v)
+		}
+	}
+	for v := range seen {
+		if !current[v] {
+			removed = append(removed, v)
+		}
+	}
+	slices.SortFunc(removed, func(a, b Vote) int {
+		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Emoji, b.Emoji))
+	})
+	w.seen[id] = current
+	return added, removed
+}
+
+// Fit keeps a text to bot.MaxReplyMessages messages: one that would take
+// more (pieces says how many) becomes its first line and one attached file
+// holding it whole (bot.LongText), before the message's own files.
+func Fit(l bot.Locale, text string, pieces int, files []bot.Attachment) (string, []bot.Attachment) {
+	if pieces <= bot.MaxReplyMessages {
+		return text, files
+	}
+	short, f := bot.LongText(l, text)
+	return short, append([]bot.Attachment{f}, files...)
+}
+
+// ReactionPanicText tells a person their reaction emoji may not have counted,
+// after a panic while handling it (ref identifies it in the log).
+func ReactionPanicText(l bot.Locale, emoji, ref string) string {
+	return fmt.Sprintf(l.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
+		emoji, bot.PanicText(l, ref))
+}

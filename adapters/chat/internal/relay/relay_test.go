@@ -1,0 +1,61 @@
+package relay
+
+import (
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestQueueKeepsOrderPerKey(t *testing.T) {
+	var q Queue
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[string][]int{}
+	for i := range 100 {
+		key := strconv.Itoa(i % 3)
+		q.Do(&wg, key, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			got[key] = append(got[key], i)
+		})
+	}
+	wg.Wait()
+	for key, seq := range got {
+		if !slices.IsSorted(seq) {
+			t.Errorf("key %s ran %v, want in order", key, seq)
+		}
+	}
+	if n := len(got["0"]) + len(got["1"]) + len(got["2"]); n != 100 {
+		t.Errorf("%d functions ran, want 100", n)
+	}
+}
+
+func TestWatch(t *testing.T) {
+	w := Watch{Keep: func(e string) bool { return e == "✅" || e == "❌" }}
+	w.Add("m1", "c1")
+	if !w.Observe("other", "u", "✅", false) || !w.Observe("m1", "u", "👀", false) {
+		t.Error("a message or emoji not watched is not news")
+	}
+	if !w.Observe("m1", "alice", "✅", false) || w.Observe("m1", "alice", "✅", false) {
+		t.Error("the first ✅ must be news, the same again not")
+	}
+	added, removed := w.Sync("m1", []Vote{{"bob", "❌"}})
+	if diff := cmp.Diff([]Vote{{"bob", "❌"}}, added); diff != "" {
+		t.Errorf("added (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Vote{{"alice", "✅"}}, removed); diff != "" {
+		t.Errorf("removed (-want +got):\n%s", diff)
+	}
+	if w.Observe("m1", "bob", "❌", false) {
+		t.Error("a vote Sync delivered is delivered again")
+	}
+	for i := range maxWatched {
+		w.Add(strconv.Itoa(i), "c")
+	}
+	if l := w.List(); len(l) != maxWatched || l[0].ID != "0" {
+		t.Errorf("watched = %d from %v, want the last %d", len(l), l[0], maxWatched)
+	}
+}

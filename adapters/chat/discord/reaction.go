@@ -139,22 +139,26 @@ func (c *Chat) resync(only map[string]bool) {
 		watched = slices.DeleteFunc(watched, func(w relay.Watched) bool { return !only[w.ID] })
 	}
 	defer func() { c.log.Info().Int("messages", len(watched)).Msg("votes re-read") }()
-next:
 	for _, w := range watched {
-		var now []relay.Vote
-		for _, emoji := range voteEmoji {
-			users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
-			if err != nil {
-				c.log.Warn().Err(check(err, "read reactions")).Str("message", w.ID).Msg("votes not re-read")
-				continue next
-			}
-			for _, u := range users {
-				if u.ID != c.me() {
-					now = append(now, relay.Vote{User: u.ID, Emoji: emoji})
+		added, removed, err := c.votes.Sync(w.ID, func() ([]relay.Vote, error) {
+			var now []relay.Vote
+			for _, emoji := range voteEmoji {
+				users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
+				if err != nil {
+					return nil, check(err, "read reactions")
+				}
+				for _, u := range users {
+					if u.ID != c.me() {
+						now = append(now, relay.Vote{User: u.ID, Emoji: emoji})
+					}
 				}
 			}
+			return now, nil
+		})
+		if err != nil {
+			c.log.Warn().Err(err).Str("message", w.ID).Msg("votes not re-read")
+			continue
 		}
-		added, removed := c.votes.Sync(w.ID, now)
 		for _, v := range removed {
 			c.log.Info().Str("message", w.ID).Str("user", v.User).Msg("reaction removed during the gateway gap")
 			c.react(discordgo.MessageReaction{UserID: v.User, MessageID: w.ID, ChannelID: w.Channel,

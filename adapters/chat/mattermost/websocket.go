@@ -226,18 +226,20 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 		}
 	}
 	for _, wp := range posts {
-		rs, err := c.reactions(ctx, wp.ID)
+		added, removed, err := c.watch.Sync(wp.ID, func() ([]relay.Vote, error) {
+			rs, err := c.reactions(ctx, wp.ID)
+			var now []relay.Vote
+			for _, r := range rs {
+				if r.UserId != botID {
+					now = append(now, relay.Vote{User: r.UserId, Emoji: r.EmojiName})
+				}
+			}
+			return now, err
+		})
 		if err != nil {
 			c.log.Warn().Err(err).Str("post", wp.ID).Msg("reactions not re-read after reconnection")
 			continue
 		}
-		var now []relay.Vote
-		for _, r := range rs {
-			if r.UserId != botID {
-				now = append(now, relay.Vote{User: r.UserId, Emoji: r.EmojiName})
-			}
-		}
-		added, removed := c.watch.Sync(wp.ID, now)
 		for _, v := range removed {
 			c.deliver(ctx, h, reactionEvent{UserID: v.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: v.Emoji, Removed: true})
 		}

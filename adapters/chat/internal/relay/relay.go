@@ -8,6 +8,7 @@ package relay
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -117,33 +118,45 @@ func (w *Watch) List() []Watched {
 	return slices.Clone(w.order)
 }
 
-// Sync replaces what was seen on message id by now (the reactions the
-// platform has now) and returns those that appeared and, sorted, those
-// that disappeared meanwhile.
-func (w *Watch) Sync(id string, now []Vote) (added, removed []Vote) {
+// Sync re-reads the reactions message id has now (read, called without
+// the lock) and returns those that appeared and, sorted, those that
+// disappeared since what was seen before the read; a vote an event changed
+// during the read is the event's, not reported again.
+func (w *Watch) Sync(id string, read func() ([]Vote, error)) (added, removed []Vote, err error) {
+	w.mu.Lock()
+	before := maps.Clone(w.seen[id])
+	w.mu.Unlock()
+	if before == nil {
+		return nil, nil, nil
+	}
+	now, err := read()
+	if err != nil {
+		return nil, nil, err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	seen := w.seen[id]
 	if seen == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	current := map[Vote]bool{}
 	for _, v := range now {
 		current[v] = true
-		if !seen[v] {
+		if !before[v] && !seen[v] {
+			seen[v] = true
 			added = append(added, v)
 		}
 	}
-	for v := range seen {
-		if !current[v] {
+	for v := range before {
+		if !current[v] && seen[v] {
+			delete(seen, v)
 			removed = append(removed, v)
 		}
 	}
 	slices.SortFunc(removed, func(a, b Vote) int {
 		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Emoji, b.Emoji))
 	})
-	w.seen[id] = current
-	return added, removed
+	return added, removed, nil
 }
 
 // Fit keeps a text to bot.MaxReplyMessages messages: one that would take

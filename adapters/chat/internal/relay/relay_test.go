@@ -42,7 +42,15 @@ func TestWatch(t *testing.T) {
 	if !w.Observe("m1", "alice", "✅", false) || w.Observe("m1", "alice", "✅", false) {
 		t.Error("the first ✅ must be news, the same again not")
 	}
-	added, removed := w.Sync("m1", []Vote{{"bob", "❌"}})
+	added, removed, err := w.Sync("m1", func() ([]Vote, error) {
+		if w.Observe("m1", "carol", "✅", false) != true {
+			t.Error("carol's ✅ during the read is not news")
+		}
+		return []Vote{{"bob", "❌"}, {"carol", "✅"}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if diff := cmp.Diff([]Vote{{"bob", "❌"}}, added); diff != "" {
 		t.Errorf("added (-want +got):\n%s", diff)
 	}

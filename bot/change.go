@@ -449,14 +449,23 @@ func (e *Engine) expireDue(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// Run expires due requests every SweepEvery until ctx ends.
+// Run expires due requests every SweepEvery until ctx ends. A sweep that
+// panics is logged and the next one runs on time.
 func (e *Engine) Run(ctx context.Context) error {
 	t := time.NewTicker(e.cfg.SweepEvery)
 	defer t.Stop()
-	for {
+	sweep := func() {
+		defer func() {
+			if p := recover(); p != nil {
+				LogPanic(&e.log, p, "expiry sweep")
+			}
+		}()
 		if _, err := e.expireDue(ctx); err != nil {
 			e.log.Error().Err(err).Msg("expiry sweep failed")
 		}
+	}
+	for {
+		sweep()
 		select {
 		case <-ctx.Done():
 			return nil

@@ -25,6 +25,7 @@ const reportTimeout = 15 * time.Second
 // the preview: only the approved one runs (else the request ends stale),
 // and a change that produces a password runs only once a private message
 // reaches its recipient. by is the person the audit's outcome record names.
+// A panic ends the request too (recoverExecution), so none stays executing.
 func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	log := zerolog.Ctx(ctx).With().Int64("request", cr.ID).Str("command", cr.Path).Logger()
 	ctx, cancel := context.WithTimeout(log.WithContext(context.WithoutCancel(ctx)), e.cfg.Timeout)
@@ -32,6 +33,8 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	l := e.cfg.Locale
 	approvers := cr.approverNames()
 	spec := e.specs[cr.Path]
+	applying := false
+	defer e.recoverExecution(ctx, cr, by, spec, &applying)
 	if spec == nil {
 		e.end(ctx, cr, by, Failed, "command no longer exists", fmt.Sprintf(l.Pick("La commande /%s n'existe plus : demande n°%d échouée.",
 			"Command /%s no longer exists: request #%d failed."), cr.Path, cr.ID))
@@ -69,7 +72,9 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	}
 	log.Info().Msg("executing change request")
 	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: l, Request: &cr}
+	applying = true
 	out, err := spec.Apply(ctx, call)
+	applying = false
 	if err != nil {
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
 		if refused(err) {
@@ -91,6 +96,31 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	log.Info().Msg("change request done")
 	e.end(ctx, cr, by, Done, out.Text+note, fmt.Sprintf(l.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s%s", "✅ Request #%d approved by %s and done: %s%s"),
 		cr.ID, approvers, out.Text, note))
+}
+
+// recoverExecution is deferred by execute: a panic in the recomputed
+// preview ends the request failed (nothing was run), one in Apply unknown
+// (we cannot know what it did, so the text names the read command that
+// shows it). Either is logged and told in the thread.
+func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Person, spec *Spec, applying *bool) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	LogPanic(zerolog.Ctx(ctx), p, "change request")
+	l, ref := e.cfg.Locale, fmt.Sprintf("cr%d", cr.ID)
+	if !*applying {
+		e.end(ctx, cr, by, Failed, "panic before the change", fmt.Sprintf(l.Pick(
+			"⚠️ Demande n°%d approuvée par %s mais non exécutée : %s Rien n'a été modifié ; refaites la demande : /%s",
+			"⚠️ Request #%d approved by %s but not run: %s Nothing was changed; ask again: /%s"),
+			cr.ID, cr.approverNames(), PanicText(l, ref), cr.command()))
+		return
+	}
+	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",
+		"opsbot internal error during the change: it may have been applied; ") + e.verifyHint(spec, cr.Args, "") +
+		fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
+	e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
+		"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, cr.approverNames(), text))
 }
 
 // reportContext returns the short context an outcome is written with,
@@ -165,17 +195,25 @@ func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) str
 		name = l.Pick("le service", "the service")
 	}
 	text := fmt.Sprintf(l.Pick("%s ne répond pas ou la connexion a été coupée (délai dépassé, erreur du serveur) : le changement a peut-être été appliqué ; ",
-		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name)
-	if v := spec.verifyLine(args); v != "" {
-		text += fmt.Sprintf(l.Pick("vérifiez avec /%s avant de refaire la demande.", "check with /%s before asking again."), v)
-	} else {
-		text += fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), name)
-	}
+		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name) + e.verifyHint(spec, args, name)
 	var ue *UserError
 	if errors.As(err, &ue) {
 		text += " (" + ue.Text(l) + ")"
 	}
 	return text + fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
+}
+
+// verifyHint says how to check what a change did: its spec's read command,
+// else the state at provider (the provider's name, "" for the provider).
+func (e *Engine) verifyHint(spec *Spec, args Values, provider string) string {
+	l := e.cfg.Locale
+	if v := spec.verifyLine(args); v != "" {
+		return fmt.Sprintf(l.Pick("vérifiez avec /%s avant de refaire la demande.", "check with /%s before asking again."), v)
+	}
+	if provider == "" {
+		return l.Pick("vérifiez l'état chez le fournisseur avant de refaire la demande.", "check the state at the provider before asking again.")
+	}
+	return fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), provider)
 }
 
 // verifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when

@@ -143,7 +143,7 @@ func (e *Engine) selfService(ctx context.Context, inv Invocation, spec *Spec, ca
 	rctx, cancel := reportContext(ctx)
 	defer cancel()
 	if err != nil {
-		if !refused(err) {
+		if !Refused(err) {
 			zerolog.Ctx(ctx).Error().Err(err).Str("kind", KindOf(err).String()).Msg("self-service change: outcome unknown")
 			text := e.unknownText(spec, call.Args, err, inv.ID)
 			outcome(rctx, Unknown, text)

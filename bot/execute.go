@@ -77,7 +77,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	applying = false
 	if err != nil {
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
-		if refused(err) {
+		if Refused(err) {
 			text := ErrorText(l, err, call.Invocation)
 			e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
 				"⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
@@ -166,12 +166,12 @@ func (e *Engine) recheck(ctx context.Context, spec *Spec, cr ChangeRequest) (tod
 	return p, p != cr.Preview || !bytes.Equal(*call.plan, cr.Plan), nil
 }
 
-// refused reports whether err is the provider's refusal of a change, after
+// Refused reports whether err is the provider's refusal of a change, after
 // which nothing changed: a bad value, a denied access, a conflict, a missing
 // thing, a rate limit, or a connection that never opened. Anything else (a
 // timeout, a dropped connection, a 5xx, an unexpected answer) leaves the
 // change possibly applied: its outcome is unknown.
-func refused(err error) bool {
+func Refused(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true // the request never left

@@ -254,10 +254,12 @@ func (k coherenceCommands) applyFix(ctx context.Context, c bot.Call) (bot.Outcom
 	note := c.T("identique à l'aperçu", "same as the preview")
 	var removed, added, failed []string
 	var created int
+	// What was done, and what is not known to be; the engine adds whether
+	// to try again (refused) or to check first (unknown).
 	stop := func(err error, what, whatEN string) error {
-		return partial(c, err, "Correction interrompue pendant %[1]s : %[2]d retrait(s), %[3]d ajout(s), %[4]d création(s) faits ; relancez /coherence fix.",
-			"Fix interrupted while %[5]s: %[2]d removal(s), %[3]d addition(s), %[4]d creation(s) done; run /coherence fix again.",
-			what, len(removed), len(added), created, whatEN)
+		return partial(c, err, "Correction interrompue pendant %[1]s : %[2]d retrait(s), %[3]d ajout(s), %[4]d création(s) faits ; non confirmés : %[6]d retrait(s), %[7]d ajout(s), %[8]d création(s).",
+			"Fix interrupted while %[5]s: %[2]d removal(s), %[3]d addition(s), %[4]d creation(s) done; not confirmed: %[6]d removal(s), %[7]d addition(s), %[8]d creation(s).",
+			what, len(removed), len(added), created, whatEN, len(f.Remove)-len(removed), len(f.Add)-len(added), len(f.Create)-created)
 	}
 	if len(f.Remove) > 0 {
 		ch, err := k.admin.RemoveFromList(ctx, f.List, f.Remove)

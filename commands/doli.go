@@ -413,10 +413,14 @@ type partialError struct {
 func (e *partialError) Error() string   { return e.done.EN + ": " + e.err.Error() }
 func (e *partialError) Unwrap() []error { return []error{e.err, e.done} }
 
-// partial builds a partialError; fr and en share args.
+// partial builds a partialError; fr and en share args. A refusal's text
+// (which may suggest trying again) is added; when the outcome is unknown the
+// engine says so and names the provider itself.
 func partial(c bot.Call, err error, fr, en string, args ...any) error {
 	ue := bot.Userf(fr, en, args...)
-	ue.FR += " (" + bot.ErrorText(bot.FR, err, c.Invocation) + ")"
-	ue.EN += " (" + bot.ErrorText(bot.EN, err, c.Invocation) + ")"
+	if bot.Refused(err) {
+		ue.FR += " (" + bot.ErrorText(bot.FR, err, c.Invocation) + ")"
+		ue.EN += " (" + bot.ErrorText(bot.EN, err, c.Invocation) + ")"
+	}
 	return &partialError{done: ue, err: err}
 }

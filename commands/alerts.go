@@ -41,7 +41,6 @@ func (a alertCommands) specs() []bot.Spec {
 	if a.desk == nil {
 		return nil
 	}
-	readers := []bot.Role{bot.Admin, bot.Board}
 	return []bot.Spec{{
 		Path: "alerts list", Help: "Liste les alertes en cours et celles rendues muettes.",
 		HelpEN: "Lists the open alerts and the muted ones.",
@@ -49,7 +48,7 @@ func (a alertCommands) specs() []bot.Spec {
 	}, {
 		Path: "alerts mute", Help: "Rend une alerte muette pour une durée (30m, 2h, 3j, 1sem ; 0 la réactive).",
 		HelpEN: "Mutes an alert for a while (30m, 2h, 3d, 1w; 0 unmutes it).",
-		Roles:  []bot.Role{bot.Admin},
+		Roles:  admins,
 		Args:   []bot.Arg{{Name: "cle", Type: bot.ArgWord}, {Name: "duree", Type: argMuteDuration}},
 		Act:    a.mute,
 	}, {

@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,7 +16,7 @@ import (
 var (
 	// argIP is an IPv4 or IPv6 address or CIDR range to block, normalised
 	// ("192.0.2.7/24" → "192.0.2.0/24").
-	argIP = bot.ArgType{Name: "ip", Example: "192.0.2.10", Check: checkIP}
+	argIP = bot.ArgType{Name: "ip", Example: "192.0.2.10", Check: normalized(parseBlockTarget, formatBlockTarget)}
 	// argDNSName is a record name: "@", "www", "_dmarc", "*.dev" or a full name.
 	argDNSName = bot.ArgType{Name: "dns-name", Example: "www", Check: normalizeDNSName}
 	// argRecordType is one of the record types opsbot edits.
@@ -33,7 +34,7 @@ var (
 	// argBillID is a bill reference ("FR56012345") or "order-N".
 	argBillID = bot.ArgType{Name: "bill", Example: "FR56012345", Check: checkBillID}
 	// argAmount is an amount in euros, normalised to "1500.50" (parseAmount reads it back).
-	argAmount = bot.ArgType{Name: "amount", Example: "1500", Check: checkAmount}
+	argAmount = bot.ArgType{Name: "amount", Example: "1500", Check: normalized(parseAmount, formatCents)}
 )
 
 // Block-range limits: wider ranges are refused, they would block whole providers.
@@ -101,12 +102,16 @@ func formatBlockTarget(p netip.Prefix) string {
 	return p.String()
 }
 
-func checkIP(s string) (string, error) {
-	p, err := parseBlockTarget(s)
-	if err != nil {
-		return "", err
+// normalized is the Check of an argument type: parse, then format the
+// value as it is stored and shown.
+func normalized[T any](parse func(string) (T, error), format func(T) string) func(string) (string, error) {
+	return func(s string) (string, error) {
+		v, err := parse(s)
+		if err != nil {
+			return "", err
+		}
+		return format(v), nil
 	}
-	return formatBlockTarget(p), nil
 }
 
 // protectedBy returns the first of protected that overlaps target: blocking
@@ -158,29 +163,13 @@ func normalizeDNSName(s string) (string, error) {
 	return s, nil
 }
 
-// relativeName returns name relative to zone: "@" for the apex, "www" for
-// "www.anopex.fr" in zone "anopex.fr", and name itself when it is already
-// relative. Both are normalised names.
-func relativeName(name, zone string) string {
-	switch {
-	case name == zone || name == "@":
-		return "@"
-	case strings.HasSuffix(name, "."+zone):
-		return strings.TrimSuffix(name, "."+zone)
-	}
-	return name
-}
-
 // recordTypes are the record types opsbot edits. SOA and NS are left to the
 // hosting provider: a mistake there takes the whole domain down.
 var recordTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"}
 
 func checkRecordType(s string) (string, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	for _, rt := range recordTypes {
-		if t == rt {
-			return t, nil
-		}
+	if t := strings.ToUpper(strings.TrimSpace(s)); slices.Contains(recordTypes, t) {
+		return t, nil
 	}
 	return "", bot.Userf("type d'enregistrement « %s » non géré ; choisissez parmi %s", "record type %q not handled; choose one of %s", s, strings.Join(recordTypes, ", "))
 }
@@ -335,8 +324,9 @@ const (
 	maxTTL = 604800
 )
 
-// parseTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d ("1h").
-func parseTTL(s string) (int, error) {
+// checkTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d
+// ("1h") and returns it in seconds.
+func checkTTL(s string) (string, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mult := 1
 	if t != "" {
@@ -353,18 +343,10 @@ func parseTTL(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(t)
 	if err != nil || n <= 0 || n > maxTTL || n*mult < minTTL || n*mult > maxTTL || strings.HasPrefix(t, "+") {
-		return 0, bot.Userf("durée de vie invalide « %s » : entre 60 secondes et 7 jours, par exemple 3600 ou 1h",
+		return "", bot.Userf("durée de vie invalide « %s » : entre 60 secondes et 7 jours, par exemple 3600 ou 1h",
 			"invalid TTL %q: between 60 seconds and 7 days, e.g. 3600 or 1h", s)
 	}
-	return n * mult, nil
-}
-
-func checkTTL(s string) (string, error) {
-	n, err := parseTTL(s)
-	if err != nil {
-		return "", err
-	}
-	return strconv.Itoa(n), nil
+	return strconv.Itoa(n * mult), nil
 }
 
 // Text limits of tickets and e-mails.
@@ -489,18 +471,12 @@ func parseAmount(s string) (int64, error) {
 	return cents, nil
 }
 
-func checkAmount(s string) (string, error) {
-	c, err := parseAmount(s)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d.%02d", c/100, c%100), nil
-}
+func formatCents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 
 // Argument types of the mail, core and WordPress commands.
 var (
 	// argQuota is a mailbox size, normalised to megabytes ("0" is unlimited).
-	argQuota = bot.ArgType{Name: "quota", Example: "2G", Check: checkQuota}
+	argQuota = bot.ArgType{Name: "quota", Example: "2G", Check: normalized(parseQuota, strconv.Itoa)}
 	// argCount is a positive whole number.
 	argCount = bot.ArgType{Name: "count", Example: "20", Check: checkCount}
 	// argID is a change-request or record number.
@@ -565,12 +541,4 @@ func parseQuota(s string) (int, error) {
 		return bad("plus de 100 Go", "more than 100 GB")
 	}
 	return int(mb + 0.5), nil
-}
-
-func checkQuota(s string) (string, error) {
-	n, err := parseQuota(s)
-	if err != nil {
-		return "", err
-	}
-	return strconv.Itoa(n), nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,6 @@ func (k coherenceCommands) specs() []bot.Spec {
 	if k.chk == nil {
 		return nil
 	}
-	readers := []bot.Role{bot.Admin, bot.Board}
 	specs := []bot.Spec{{
 		Path: "coherence member", Help: "Compare une personne (adresse ou numéro d'adhérent) dans Dolibarr, Brevo et WordPress.",
 		HelpEN: "Compares one person (address or member number) across Dolibarr, Brevo and WordPress.",
@@ -71,7 +71,7 @@ func (k coherenceCommands) specs() []bot.Spec {
 		specs = append(specs, bot.Spec{
 			Path: "coherence fix", Help: "Met la lettre d'information en accord avec Dolibarr : ajoute les adhérents actifs manquants, retire les non-adhérents.",
 			HelpEN: "Brings the newsletter in line with Dolibarr: adds missing active members, removes non-members.",
-			Roles:  []bot.Role{bot.Admin, bot.Board}, Idempotent: true,
+			Roles:  readers, Idempotent: true,
 			Preview: k.previewFix, Apply: k.applyFix,
 			Verify: "coherence sweep",
 		})
@@ -191,7 +191,7 @@ func SweepSummary(l bot.Locale, ref string, r *coherence.Report) string {
 	}
 	counts := r.Counts()
 	for _, code := range coherence.Codes {
-		if skipped(r, code) {
+		if slices.Contains(r.Skipped, code) {
 			fmt.Fprintf(&b, l.Pick("\n%s : non vérifié (source incomplète)", "\n%s: not checked (source incomplete)"), code)
 			continue
 		}
@@ -205,15 +205,6 @@ func SweepSummary(l bot.Locale, ref string, r *coherence.Report) string {
 			"\nIncomplete sweep: /coherence fix is refused until a complete sweep succeeds."))
 	}
 	return b.String()
-}
-
-func skipped(r *coherence.Report, c coherence.Code) bool {
-	for _, s := range r.Skipped {
-		if s == c {
-			return true
-		}
-	}
-	return false
 }
 
 // planFix sweeps afresh and plans the newsletter fix; an incomplete sweep

@@ -38,6 +38,15 @@ type HostingDeps struct {
 	Contractor *Contractor
 }
 
+// Who may run what, shared by the families.
+var (
+	everyone = []bot.Role{bot.Admin, bot.Board, bot.Delegate, bot.Treasurer, bot.President}
+	admins   = []bot.Role{bot.Admin}
+	readers  = []bot.Role{bot.Admin, bot.Board}
+	// staff read tickets, bills and evolutions.
+	staff = []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
+)
+
 // family is a group of commands over the same dependencies.
 type family interface {
 	specs() []bot.Spec

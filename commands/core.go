@@ -18,8 +18,6 @@ type Approvals interface {
 	Cancel(ctx context.Context, id int64, by bot.Person) (bot.ChangeRequest, error)
 }
 
-var everyone = []bot.Role{bot.Admin, bot.Board, bot.Delegate, bot.Treasurer, bot.President}
-
 // coreCommands are the commands about opsbot itself: help, who you are,
 // the audit log and the change requests.
 type coreCommands struct {

@@ -3,8 +3,8 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -18,8 +18,6 @@ import (
 type doliCommands Members
 
 func (d doliCommands) specs() []bot.Spec {
-	readers := []bot.Role{bot.Admin, bot.Board}
-	admin := []bot.Role{bot.Admin}
 	login := bot.Arg{Name: "identifiant", Type: argLogin}
 	function := bot.Arg{Name: "fonction", Type: argFunction(d.Functions), Rest: true}
 	var specs []bot.Spec
@@ -43,13 +41,13 @@ func (d doliCommands) specs() []bot.Spec {
 		specs = append(specs, bot.Spec{
 			Path: "doli user create", Help: "Crée un compte Dolibarr et lui donne les groupes de sa fonction (délégué, trésorier…).",
 			HelpEN: "Creates a Dolibarr account with the groups of its function (delegate, treasurer…).",
-			Roles:  admin, Args: []bot.Arg{login, {Name: "adresse", Type: bot.ArgEmail}, function},
+			Roles:  admins, Args: []bot.Arg{login, {Name: "adresse", Type: bot.ArgEmail}, function},
 			Preview: d.previewCreate, Apply: d.applyCreate,
 			Verify: "doli users",
 		}, bot.Spec{
 			Path: "doli user function", Help: "Change la fonction d'un compte Dolibarr : ajoute les groupes de la nouvelle fonction.",
 			HelpEN: "Changes the function of a Dolibarr account: adds the groups of the new function.",
-			Roles:  admin, Args: []bot.Arg{login, function}, Idempotent: true,
+			Roles:  admins, Args: []bot.Arg{login, function}, Idempotent: true,
 			Preview: d.previewFunction, Apply: d.applyFunction,
 			Verify: "doli users",
 		})
@@ -58,7 +56,7 @@ func (d doliCommands) specs() []bot.Spec {
 		specs = append(specs, bot.Spec{
 			Path: "doli user disable", Help: "Désactive un compte Dolibarr (il n'est pas supprimé).",
 			HelpEN: "Disables a Dolibarr account (it is not deleted).",
-			Roles:  admin, Args: []bot.Arg{login}, Idempotent: true,
+			Roles:  admins, Args: []bot.Arg{login}, Idempotent: true,
 			Preview: d.previewDisable, Apply: d.applyDisable,
 			Verify: "doli users",
 		})
@@ -117,11 +115,7 @@ func clip(s string) string {
 // without accents, in any case ("delegue", "Membre du CA"), and returns it
 // as configured.
 func argFunction(functions map[string][]string) bot.ArgType {
-	names := make([]string, 0, len(functions))
-	for f := range functions {
-		names = append(names, f)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(functions))
 	example := "délégué"
 	if len(names) > 0 {
 		example = names[0]

@@ -55,12 +55,11 @@ func (k evolutionCommands) specs() []bot.Spec {
 	if k.Mail == nil || k.Store == nil {
 		return nil
 	}
-	readers := []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
 	id := bot.Arg{Name: "numero", Type: argEvolution}
 	return []bot.Spec{{
 		Path: "evolution request", Help: "Demande une évolution au prestataire CF2D : /evolution request \"Titre\" [budget] -- description.",
 		HelpEN: "Asks the contractor CF2D for a change: /evolution request \"Title\" [budget] -- description.",
-		Roles:  []bot.Role{bot.Admin, bot.Board},
+		Roles:  readers,
 		Args: []bot.Arg{{Name: "titre", Type: argSubject}, {Name: "budget", Type: argAmount, Optional: true},
 			{Name: "description", Type: argBody, After: true}},
 		Preview: k.preview, Apply: k.send,
@@ -69,14 +68,14 @@ func (k evolutionCommands) specs() []bot.Spec {
 	}, {
 		Path: "evolution list", Help: "Liste les demandes d'évolution (envoyées, en attente d'approbation, closes).",
 		HelpEN: "Lists the change requests to the contractor (sent, waiting for approval, closed).",
-		Roles:  readers, Read: k.list,
+		Roles:  staff, Read: k.list,
 	}, {
 		Path: "evolution show", Help: "Affiche une demande d'évolution.", HelpEN: "Shows a change request to the contractor.",
-		Roles: readers, Args: []bot.Arg{id}, Read: k.show,
+		Roles: staff, Args: []bot.Arg{id}, Read: k.show,
 	}, {
 		Path: "evolution close", Help: "Clôt une demande d'évolution (réalisée ou abandonnée).",
 		HelpEN: "Closes a change request to the contractor (done or dropped).",
-		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{id}, Act: k.close,
+		Roles:  readers, Args: []bot.Arg{id}, Act: k.close,
 	}}
 }
 

@@ -47,8 +47,6 @@ func (h hostCommands) now() time.Time {
 type hostCommands Hosting
 
 func (h hostCommands) specs() []bot.Spec {
-	admin := []bot.Role{bot.Admin}
-	readers := []bot.Role{bot.Admin, bot.Board}
 	var specs []bot.Spec
 	if h.Blocks != nil {
 		ip := bot.Arg{Name: "ip", Type: argIP}
@@ -59,13 +57,13 @@ func (h hostCommands) specs() []bot.Spec {
 		}, bot.Spec{
 			Path: "host ip block", Help: "Bloque une adresse IP ou une plage CIDR sur les sites web (pas le courrier).",
 			HelpEN: "Blocks an IP address or CIDR range from the web sites (not mail).",
-			Roles:  admin, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
+			Roles:  admins, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
 			Preview: h.previewBlock, Apply: h.applyBlock, Idempotent: true,
 			Verify: "host ip list",
 		}, bot.Spec{
 			Path: "host ip unblock", Help: "Débloque une adresse IP ou une plage CIDR.",
 			HelpEN: "Unblocks an IP address or CIDR range.",
-			Roles:  admin, Args: []bot.Arg{ip},
+			Roles:  admins, Args: []bot.Arg{ip},
 			Preview: h.previewUnblock, Apply: h.applyUnblock, Idempotent: true,
 			Verify: "host ip list",
 		})

@@ -12,23 +12,22 @@ import (
 )
 
 func (h hostCommands) dnsSpecs() []bot.Spec {
-	admin := []bot.Role{bot.Admin}
 	name := bot.Arg{Name: "nom", Type: argDNSName}
 	typ := bot.Arg{Name: "type", Type: argRecordType}
 	return []bot.Spec{{
 		Path: "host dns list", Help: "Affiche la zone DNS (ou les enregistrements d'un nom).",
 		HelpEN: "Shows the DNS zone (or the records of one name).",
-		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "nom", Type: argDNSName, Optional: true}}, Read: h.listDNS,
+		Roles:  readers, Args: []bot.Arg{{Name: "nom", Type: argDNSName, Optional: true}}, Read: h.listDNS,
 	}, {
 		Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
 		HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
-		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue}, {Name: "ttl", Type: argTTL, Optional: true}},
+		Roles:  admins, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue}, {Name: "ttl", Type: argTTL, Optional: true}},
 		Preview: h.previewDNSSet, Apply: h.applyDNSSet,
 		Verify: "host dns list {nom}",
 	}, {
 		Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
 		HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
-		Roles:  admin, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue, Optional: true}},
+		Roles:  admins, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue, Optional: true}},
 		Preview: h.previewDNSDelete, Apply: h.applyDNSDelete,
 		Verify: "host dns list {nom}",
 	}}

@@ -24,7 +24,7 @@ func (iv invoiceCommands) specs() []bot.Spec {
 	return []bot.Spec{{
 		Path: "invoice list", Help: "Liste les factures OVH des douze derniers mois (ou seulement les impayées) et le total dû.",
 		HelpEN: "Lists the OVH bills of the last twelve months (or the unpaid ones only) and the total due.",
-		Roles:  []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President},
+		Roles:  staff,
 		Args:   []bot.Arg{{Name: "filtre", Choices: []string{"unpaid", "impayées", "impayees"}, Optional: true}},
 		Read:   iv.list,
 	}, {

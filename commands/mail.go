@@ -21,8 +21,6 @@ func (m mailCommands) specs() []bot.Spec {
 	if m.boxes == nil {
 		return nil
 	}
-	admin := []bot.Role{bot.Admin}
-	readers := []bot.Role{bot.Admin, bot.Board}
 	box := bot.Arg{Name: "boite", Type: bot.ArgEmail}
 	dest := bot.Arg{Name: "destination", Type: bot.ArgEmail}
 	return []bot.Spec{{
@@ -39,38 +37,38 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail create", Help: "Crée une boîte ; son mot de passe arrive en message privé.",
 		HelpEN: "Creates a mailbox; its password arrives by private message.",
-		Roles:  admin, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true}},
+		Roles:  admins, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true}},
 		Preview: m.previewCreate, Apply: m.applyCreate,
 		Verify: "mail show {boite}", Recipient: "boite",
 	}, {
 		Path: "mail passwd", Help: "Réinitialise le mot de passe d'une boîte ; il arrive en message privé.",
 		HelpEN: "Resets a mailbox password; it arrives by private message.",
-		Roles:  admin, Args: []bot.Arg{box},
+		Roles:  admins, Args: []bot.Arg{box},
 		Self:    &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "boite", NoApproval: true},
 		Preview: m.previewPasswd, Apply: m.applyPasswd,
 		Verify: "mail show {boite}", Recipient: "boite",
 	}, {
 		Path: "mail delete", Help: "Supprime une boîte et son contenu.",
 		HelpEN: "Deletes a mailbox and its content.",
-		Roles:  admin, Args: []bot.Arg{box},
+		Roles:  admins, Args: []bot.Arg{box},
 		Preview: m.previewDelete, Apply: m.applyDelete,
 		Verify: "mail show {boite}",
 	}, {
 		Path: "mail quota", Help: "Change le quota d'une boîte (500M, 2G, illimité).",
 		HelpEN: "Changes a mailbox quota (500M, 2G, unlimited).",
-		Roles:  admin, Args: []bot.Arg{box, {Name: "taille", Type: argQuota}},
+		Roles:  admins, Args: []bot.Arg{box, {Name: "taille", Type: argQuota}},
 		Preview: m.previewQuota, Apply: m.applyQuota, Idempotent: true,
 		Verify: "mail show {boite}",
 	}, {
 		Path: "mail suspend", Help: "Suspend la connexion à une boîte (elle reçoit toujours le courrier).",
 		HelpEN: "Suspends a mailbox login (it still receives mail).",
-		Roles:  admin, Args: []bot.Arg{box}, Idempotent: true,
+		Roles:  admins, Args: []bot.Arg{box}, Idempotent: true,
 		Preview: m.previewSuspend, Apply: m.applySuspend,
 		Verify: "mail show {boite}",
 	}, {
 		Path: "mail unsuspend", Help: "Rétablit la connexion à une boîte.",
 		HelpEN: "Restores a mailbox login.",
-		Roles:  admin, Args: []bot.Arg{box}, Idempotent: true,
+		Roles:  admins, Args: []bot.Arg{box}, Idempotent: true,
 		Preview: m.previewUnsuspend, Apply: m.applyUnsuspend,
 		Verify: "mail show {boite}",
 	}, {
@@ -81,13 +79,13 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail forward add", Help: "Ajoute une redirection d'une adresse vers une autre.",
 		HelpEN: "Adds a forwarder from one address to another.",
-		Roles:  admin, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
 		Preview: m.previewAddForward, Apply: m.applyAddForward,
 		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail forward remove", Help: "Retire une redirection.",
 		HelpEN: "Removes a forwarder.",
-		Roles:  admin, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
 		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
 		Verify: "mail forward list {adresse}",
 	}, {
@@ -100,13 +98,13 @@ func (m mailCommands) specs() []bot.Spec {
 		// list commands are the forwarder commands on the argument "liste".
 		Path: "mail list-add", Help: "Ajoute une adresse à une liste de diffusion.",
 		HelpEN: "Adds an address to a distribution list.",
-		Roles:  admin, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
 		Preview: m.previewAddForward, Apply: m.applyAddForward,
 		Verify: "mail list-members {liste}",
 	}, {
 		Path: "mail list-remove", Help: "Retire une adresse d'une liste de diffusion.",
 		HelpEN: "Removes an address from a distribution list.",
-		Roles:  admin, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
 		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
 		Verify: "mail list-members {liste}",
 	}}

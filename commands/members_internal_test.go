@@ -64,7 +64,7 @@ func TestFunctionArg(t *testing.T) {
 }
 
 func TestCheckRole(t *testing.T) {
-	roles := append(coreRoles, "adherent")
+	roles := append(bot.WPCoreRoles, "adherent")
 	for _, tt := range []struct{ in, want string }{
 		{"editor", "editor"}, {"Editor", "editor"}, {"rédacteur", "editor"}, {"Abonné", "subscriber"},
 		{"adherent", "adherent"}, {"contributeur", "contributor"}, {"shop_manager", ""}, {"", ""}, {"edit or", ""},
@@ -83,7 +83,7 @@ func FuzzValidators(f *testing.F) {
 	for _, s := range []string{"j.dupont", "#42", "42", "Jeanne@X.fr", "délégué", "Membre du CA", "rédacteur", "editor", "\xff", "", "  ", "a@b@c"} {
 		f.Add(s)
 	}
-	roles := append(coreRoles, "adherent")
+	roles := append(bot.WPCoreRoles, "adherent")
 	checks := map[string]func(string) (string, error){
 		"login": checkLogin, "member": checkMemberRef, "function": argFunction(testFunctions).Check,
 		"role": func(s string) (string, error) { return checkRole(roles, s) },

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -18,28 +19,16 @@ type ticketCommands struct {
 	providers map[string]bot.Tickets
 }
 
-// names returns the providers' names, sorted.
-func (t ticketCommands) names() []string {
-	names := make([]string, 0, len(t.providers))
-	for p := range t.providers {
-		names = append(names, p)
-	}
-	slices.Sort(names)
-	return names
-}
-
 func (t ticketCommands) specs() []bot.Spec {
 	if len(t.providers) == 0 {
 		return nil
 	}
-	names := t.names()
-	readers := []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
-	admin := []bot.Role{bot.Admin}
+	names := slices.Sorted(maps.Keys(t.providers))
 	id := bot.Arg{Name: "ticket", Type: argTicketID}
 	return []bot.Spec{{
 		Path: "ticket open", Help: "Ouvre un ticket chez un hébergeur : /ticket open ovh Objet du ticket -- texte.",
 		HelpEN: "Opens a ticket with a host: /ticket open ovh Subject -- text.",
-		Roles:  admin,
+		Roles:  admins,
 		Args: []bot.Arg{{Name: "fournisseur", Choices: names}, {Name: "objet", Type: argSubject, Rest: true},
 			{Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewOpen, Apply: t.applyOpen,
@@ -47,16 +36,16 @@ func (t ticketCommands) specs() []bot.Spec {
 	}, {
 		Path: "ticket list", Help: "Liste les tickets ouverts chez les hébergeurs.",
 		HelpEN: "Lists the open tickets with the hosts.",
-		Roles:  readers, Args: []bot.Arg{{Name: "fournisseur", Choices: names, Optional: true}},
+		Roles:  staff, Args: []bot.Arg{{Name: "fournisseur", Choices: names, Optional: true}},
 		Read: t.list,
 	}, {
 		Path: "ticket show", Help: "Affiche un ticket et ses messages (ovh-8123456, ph-3).",
 		HelpEN: "Shows a ticket and its messages (ovh-8123456, ph-3).",
-		Roles:  readers, Args: []bot.Arg{id}, Read: t.show,
+		Roles:  staff, Args: []bot.Arg{id}, Read: t.show,
 	}, {
 		Path: "ticket reply", Help: "Répond à un ticket : /ticket reply ovh-8123456 -- texte.",
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
-		Roles:  admin, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
+		Roles:  admins, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewReply, Apply: t.applyReply,
 		Verify: "ticket show {ticket}",
 	}}
@@ -118,7 +107,7 @@ func (t ticketCommands) applyOpen(ctx context.Context, c bot.Call) (bot.Outcome,
 }
 
 func (t ticketCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
-	which := t.names()
+	which := slices.Sorted(maps.Keys(t.providers))
 	if p := c.Args.Get("fournisseur"); p != "" {
 		which = []string{p}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
 )
 
 // wpCommands are the WordPress commands: the accounts with their roles,
@@ -23,21 +24,17 @@ func (w wpCommands) specs() []bot.Spec {
 	return []bot.Spec{{
 		Path: "wp users", Help: "Liste les comptes du site WordPress avec leurs rôles (filtre facultatif par rôle).",
 		HelpEN: "Lists the WordPress site's accounts with their roles (optional role filter).",
-		Roles:  []bot.Role{bot.Admin, bot.Board}, Args: []bot.Arg{{Name: "role", Type: argRole(w.roles), Optional: true}},
+		Roles:  readers, Args: []bot.Arg{{Name: "role", Type: argRole(w.roles), Optional: true}},
 		Read: w.users,
 	}, {
 		Path: "wp role", Help: "Change le rôle d'un compte WordPress (rédacteur, auteur, abonné…).",
 		HelpEN: "Changes the role of a WordPress account (editor, author, subscriber…).",
-		Roles:  []bot.Role{bot.Admin}, Idempotent: true,
+		Roles:  admins, Idempotent: true,
 		Args:    []bot.Arg{{Name: "compte", Type: argWPUser}, {Name: "role", Type: argRole(w.roles)}},
 		Preview: w.previewRole, Apply: w.applyRole,
 		Verify: "wp users",
 	}}
 }
-
-// coreRoles are WordPress's own role slugs; wpRoleNames adds the
-// configured members-only roles.
-var coreRoles = bot.WPCoreRoles
 
 // frenchRoles are the names a French WordPress shows for its core roles.
 var frenchRoles = map[string]string{
@@ -50,7 +47,7 @@ var frenchRoles = map[string]string{
 
 // wpRoleNames are WordPress's core roles and the configured members-only ones.
 func wpRoleNames(m Members) []string {
-	roles := slices.Clone(coreRoles)
+	roles := slices.Clone(bot.WPCoreRoles)
 	for _, r := range m.Coherence.MembersOnlyRoles {
 		if !slices.Contains(roles, r) {
 			roles = append(roles, r)
@@ -66,40 +63,14 @@ func argRole(roles []string) bot.ArgType {
 }
 
 func checkRole(roles []string, s string) (string, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	for _, r := range roles {
-		if t == r {
-			return r, nil
-		}
+	if t := strings.ToLower(strings.TrimSpace(s)); slices.Contains(roles, t) {
+		return t, nil
 	}
-	if slug, ok := frenchRoles[foldWord(t)]; ok && slices.Contains(roles, slug) {
+	if slug, ok := frenchRoles[coherence.NameKey(s)]; ok && slices.Contains(roles, slug) {
 		return slug, nil
 	}
 	return "", bot.Userf("rôle inconnu « %s » ; choisissez parmi : %s (ou rédacteur, auteur, contributeur, abonné)",
 		"unknown role %q; choose one of: %s", clip(s), strings.Join(roles, ", "))
-}
-
-// foldWord lower-cases a word and drops its accents ("Rédacteur" → "redacteur").
-func foldWord(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case 'é', 'è', 'ê', 'ë':
-			r = 'e'
-		case 'à', 'â':
-			r = 'a'
-		case 'î', 'ï':
-			r = 'i'
-		case 'ô':
-			r = 'o'
-		case 'ù', 'û', 'ü':
-			r = 'u'
-		case 'ç':
-			r = 'c'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func (w wpCommands) users(ctx context.Context, c bot.Call) (bot.Reply, error) {
@@ -108,19 +79,18 @@ func (w wpCommands) users(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list wordpress users: %w", err)
 	}
-	var b strings.Builder
-	n := 0
-	for _, u := range users {
-		n++
-		fmt.Fprintf(&b, "\n%s — %s <%s> — %s", u.Username, u.Name, u.Email, u.RoleList())
-	}
-	if n == 0 {
+	if len(users) == 0 {
 		if role != "" {
 			return bot.Reply{Text: fmt.Sprintf(c.T("Aucun compte WordPress n'a le rôle %s.", "No WordPress account has role %s."), role)}, nil
 		}
 		return bot.Reply{Text: c.T("Aucun compte WordPress.", "No WordPress account.")}, nil
 	}
-	return bot.Reply{Text: fmt.Sprintf(c.T("%d compte(s) WordPress :", "%d WordPress account(s):"), n) + b.String()}, nil
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("%d compte(s) WordPress :", "%d WordPress account(s):"), len(users))
+	for _, u := range users {
+		fmt.Fprintf(&b, "\n%s — %s <%s> — %s", u.Username, u.Name, u.Email, u.RoleList())
+	}
+	return bot.Reply{Text: b.String()}, nil
 }
 
 // wpAccount reads one account by ID or login, or by address when who holds

@@ -58,13 +58,13 @@ func (h hostCommands) specs() []bot.Spec {
 			Path: "host ip block", Help: "Bloque une adresse IP ou une plage CIDR sur les sites web (pas le courrier).",
 			HelpEN: "Blocks an IP address or CIDR range from the web sites (not mail).",
 			Roles:  admins, Args: []bot.Arg{ip, {Name: "raison", Type: bot.ArgText, Optional: true, Rest: true}},
-			Preview: h.previewBlock, Apply: h.applyBlock, Idempotent: true,
+			Preview: ipChange{h, true}.preview, Apply: ipChange{h, true}.apply, Idempotent: true,
 			Verify: "host ip list",
 		}, bot.Spec{
 			Path: "host ip unblock", Help: "Débloque une adresse IP ou une plage CIDR.",
 			HelpEN: "Unblocks an IP address or CIDR range.",
 			Roles:  admins, Args: []bot.Arg{ip},
-			Preview: h.previewUnblock, Apply: h.applyUnblock, Idempotent: true,
+			Preview: ipChange{h, false}.preview, Apply: ipChange{h, false}.apply, Idempotent: true,
 			Verify: "host ip list",
 		})
 	}
@@ -100,47 +100,44 @@ func (h hostCommands) listIPs(ctx context.Context, c bot.Call) (bot.Reply, error
 		len(list), strings.Join(list, "\n"))}, nil
 }
 
-// blockTarget reads the ip argument; to block, it refuses a protected
-// range (unblocking one, blocked by hand in cPanel, is always allowed).
-func (h hostCommands) blockTarget(c bot.Call, block bool) (string, error) {
+// ipChange is host ip block (block) or host ip unblock.
+type ipChange struct {
+	h     hostCommands
+	block bool
+}
+
+// target reads the ip argument; to block, it refuses a protected range
+// (unblocking one, blocked by hand in cPanel, is always allowed).
+func (i ipChange) target(c bot.Call) (string, error) {
 	p, err := parseBlockTarget(c.Args.Get("ip"))
 	if err != nil {
 		return "", err
 	}
-	if pr, bad := protectedBy(p, h.Protected); bad && block {
+	if pr, bad := protectedBy(p, i.h.Protected); bad && i.block {
 		return "", bot.Userf("%s ne peut pas être bloquée : elle recouvre %s (adresse d'opsbot ou plage autorisée dans la configuration).",
 			"%s cannot be blocked: it overlaps %s (opsbot's address or a range allowed in the configuration).", formatBlockTarget(p), pr)
 	}
 	return formatBlockTarget(p), nil
 }
 
-func (h hostCommands) previewBlock(ctx context.Context, c bot.Call) (string, error) {
-	return h.previewIP(ctx, c, true)
-}
-
-func (h hostCommands) previewUnblock(ctx context.Context, c bot.Call) (string, error) {
-	return h.previewIP(ctx, c, false)
-}
-
-// previewIP previews blocking (block) or unblocking the ip argument. It
-// shows no count of blocked addresses: another block meanwhile would move
-// it and make the request stale.
-func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (string, error) {
-	ip, err := h.blockTarget(c, block)
+// preview shows no count of blocked addresses: another block meanwhile
+// would move it and make the request stale.
+func (i ipChange) preview(ctx context.Context, c bot.Call) (string, error) {
+	ip, err := i.target(c)
 	if err != nil {
 		return "", err
 	}
-	list, err := h.Blocks.BlockedIPs(ctx)
+	list, err := i.h.Blocks.BlockedIPs(ctx)
 	if err != nil {
 		return "", fmt.Errorf("list blocked ips: %w", err)
 	}
 	has := slices.Contains(list, ip)
 	switch {
-	case block && has:
+	case i.block && has:
 		return "", bot.Unchanged("%s est déjà bloquée.", "%s is already blocked.", ip)
-	case !block && !has:
+	case !i.block && !has:
 		return "", bot.Unchanged("%s n'est pas bloquée (voir /host ip list).", "%s is not blocked (see /host ip list).", ip)
-	case block:
+	case i.block:
 		reason := ""
 		if r := c.Args.Get("raison"); r != "" {
 			reason = fmt.Sprintf(c.T(" (raison : %s)", " (reason: %s)"), r)
@@ -151,26 +148,18 @@ func (h hostCommands) previewIP(ctx context.Context, c bot.Call, block bool) (st
 	return fmt.Sprintf(c.T("Déblocage de %s.", "Unblock %s."), ip), nil
 }
 
-func (h hostCommands) applyBlock(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	return h.applyIP(ctx, c, true)
-}
-
-func (h hostCommands) applyUnblock(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	return h.applyIP(ctx, c, false)
-}
-
-func (h hostCommands) applyIP(ctx context.Context, c bot.Call, block bool) (bot.Outcome, error) {
-	ip, err := h.blockTarget(c, block) // the protected ranges may have changed since the request
+func (i ipChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	ip, err := i.target(c) // the protected ranges may have changed since the request
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	if !block {
-		if err := h.Blocks.UnblockIP(ctx, ip); err != nil {
+	if !i.block {
+		if err := i.h.Blocks.UnblockIP(ctx, ip); err != nil {
 			return bot.Outcome{}, fmt.Errorf("unblock ip: %w", err)
 		}
 		return bot.Outcome{Text: fmt.Sprintf(c.T("%s débloquée", "%s unblocked"), ip)}, nil
 	}
-	got, err := h.Blocks.BlockIP(ctx, ip)
+	got, err := i.h.Blocks.BlockIP(ctx, ip)
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("block ip: %w", err)
 	}

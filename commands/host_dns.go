@@ -22,13 +22,13 @@ func (h hostCommands) dnsSpecs() []bot.Spec {
 		Path: "host dns set", Help: "Crée ou remplace un enregistrement DNS (valeur entre guillemets si elle a des espaces).",
 		HelpEN: "Creates or replaces a DNS record (quote a value with spaces).",
 		Roles:  admins, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue}, {Name: "ttl", Type: argTTL, Optional: true}},
-		Preview: h.previewDNSSet, Apply: h.applyDNSSet,
+		Preview: dnsChange{h, true}.preview, Apply: dnsChange{h, true}.apply,
 		Verify: "host dns list {nom}",
 	}, {
 		Path: "host dns delete", Help: "Supprime les enregistrements DNS d'un nom et d'un type (ou celui de cette valeur).",
 		HelpEN: "Deletes the DNS records of a name and type (or the one with this value).",
 		Roles:  admins, Args: []bot.Arg{name, typ, {Name: "valeur", Type: argRecordValue, Optional: true}},
-		Preview: h.previewDNSDelete, Apply: h.applyDNSDelete,
+		Preview: dnsChange{h, false}.preview, Apply: dnsChange{h, false}.apply,
 		Verify: "host dns list {nom}",
 	}}
 }
@@ -247,36 +247,27 @@ func (h hostCommands) listDNS(ctx context.Context, c bot.Call) (bot.Reply, error
 		h.Zone, z.Serial, len(lines), strings.Join(lines, "\n"))}, nil
 }
 
-func (h hostCommands) previewDNSSet(ctx context.Context, c bot.Call) (string, error) {
-	return h.previewDNS(ctx, c, true)
+// dnsChange is host dns set (set) or host dns delete.
+type dnsChange struct {
+	h   hostCommands
+	set bool
 }
 
-func (h hostCommands) previewDNSDelete(ctx context.Context, c bot.Call) (string, error) {
-	return h.previewDNS(ctx, c, false)
-}
-
-func (h hostCommands) previewDNS(ctx context.Context, c bot.Call, set bool) (string, error) {
-	p, err := h.plan(ctx, c, set)
+func (d dnsChange) preview(ctx context.Context, c bot.Call) (string, error) {
+	p, err := d.h.plan(ctx, c, d.set)
 	if err != nil {
 		return "", err
 	}
 	return p.text(c), nil
 }
 
-func (h hostCommands) applyDNSSet(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	return h.applyDNS(ctx, c, true)
-}
-
-func (h hostCommands) applyDNSDelete(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	return h.applyDNS(ctx, c, false)
-}
-
-// applyDNS re-reads the zone for its serial and the edit to make: the
+// apply re-reads the zone for its serial and the edit to make: the
 // engine has just checked that the records of this name and type are still
 // what the approvers saw (the same preview), and the serial read now guards
 // the edit against a change in between.
-func (h hostCommands) applyDNS(ctx context.Context, c bot.Call, set bool) (bot.Outcome, error) {
-	p, err := h.plan(ctx, c, set)
+func (d dnsChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	h := d.h
+	p, err := h.plan(ctx, c, d.set)
 	if err != nil {
 		return bot.Outcome{}, err
 	}

@@ -63,13 +63,13 @@ func (m mailCommands) specs() []bot.Spec {
 		Path: "mail suspend", Help: "Suspend la connexion à une boîte (elle reçoit toujours le courrier).",
 		HelpEN: "Suspends a mailbox login (it still receives mail).",
 		Roles:  admins, Args: []bot.Arg{box}, Idempotent: true,
-		Preview: m.previewSuspend, Apply: m.applySuspend,
+		Preview: loginChange{m, true}.preview, Apply: loginChange{m, true}.apply,
 		Verify: "mail show {boite}",
 	}, {
 		Path: "mail unsuspend", Help: "Rétablit la connexion à une boîte.",
 		HelpEN: "Restores a mailbox login.",
 		Roles:  admins, Args: []bot.Arg{box}, Idempotent: true,
-		Preview: m.previewUnsuspend, Apply: m.applyUnsuspend,
+		Preview: loginChange{m, false}.preview, Apply: loginChange{m, false}.apply,
 		Verify: "mail show {boite}",
 	}, {
 		Path: "mail forward list", Help: "Liste les redirections (d'une adresse, ou de tout le domaine).",
@@ -80,13 +80,13 @@ func (m mailCommands) specs() []bot.Spec {
 		Path: "mail forward add", Help: "Ajoute une redirection d'une adresse vers une autre.",
 		HelpEN: "Adds a forwarder from one address to another.",
 		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
-		Preview: m.previewAddForward, Apply: m.applyAddForward,
+		Preview: forwardChange{m, true}.preview, Apply: forwardChange{m, true}.apply,
 		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail forward remove", Help: "Retire une redirection.",
 		HelpEN: "Removes a forwarder.",
 		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
-		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
+		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail list-members", Help: "Liste les membres d'une liste de diffusion.",
@@ -99,13 +99,13 @@ func (m mailCommands) specs() []bot.Spec {
 		Path: "mail list-add", Help: "Ajoute une adresse à une liste de diffusion.",
 		HelpEN: "Adds an address to a distribution list.",
 		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
-		Preview: m.previewAddForward, Apply: m.applyAddForward,
+		Preview: forwardChange{m, true}.preview, Apply: forwardChange{m, true}.apply,
 		Verify: "mail list-members {liste}",
 	}, {
 		Path: "mail list-remove", Help: "Retire une adresse d'une liste de diffusion.",
 		HelpEN: "Removes an address from a distribution list.",
 		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
-		Preview: m.previewRemoveForward, Apply: m.applyRemoveForward,
+		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail list-members {liste}",
 	}}
 }
@@ -286,45 +286,39 @@ func (m mailCommands) applyQuota(ctx context.Context, c bot.Call) (bot.Outcome, 
 	return bot.Outcome{Text: fmt.Sprintf(c.T("Quota de %s fixé à %s", "Quota of %s set to %s"), addr, bot.FormatMB(c.Locale, float64(q)))}, nil
 }
 
-func (m mailCommands) previewSuspend(ctx context.Context, c bot.Call) (string, error) {
-	return m.previewLogin(ctx, c, true)
+// loginChange is mail suspend (suspend) or mail unsuspend.
+type loginChange struct {
+	m       mailCommands
+	suspend bool
 }
 
-func (m mailCommands) previewUnsuspend(ctx context.Context, c bot.Call) (string, error) {
-	return m.previewLogin(ctx, c, false)
-}
-
-// previewLogin previews a suspension (suspend) or its end.
-func (m mailCommands) previewLogin(ctx context.Context, c bot.Call, suspend bool) (string, error) {
-	mb, err := mailbox(ctx, m.boxes, c.Args.Get("boite"))
-	if err != nil {
-		return "", err
-	}
+func (l loginChange) preview(ctx context.Context, c bot.Call) (string, error) {
+	mb, err := mailbox(ctx, l.m.boxes, c.Args.Get("boite"))
 	switch {
-	case mb.SuspendedLogin == suspend && suspend:
+	case err != nil:
+		return "", err
+	case mb.SuspendedLogin == l.suspend && l.suspend:
 		return "", bot.Unchanged("La connexion à %s est déjà suspendue.", "Login to %s is already suspended.", mb.Address)
-	case mb.SuspendedLogin == suspend:
+	case mb.SuspendedLogin == l.suspend:
 		return "", bot.Unchanged("La connexion à %s n'est pas suspendue.", "Login to %s is not suspended.", mb.Address)
-	case suspend:
+	case l.suspend:
 		return fmt.Sprintf(c.T("Connexion à %s : active → suspendue (le courrier continue d'arriver).", "Login to %s: active → suspended (mail still arrives)."), mb.Address), nil
 	}
 	return fmt.Sprintf(c.T("Connexion à %s : suspendue → active.", "Login to %s: suspended → active."), mb.Address), nil
 }
 
-func (m mailCommands) applySuspend(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+func (l loginChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr := c.Args.Get("boite")
-	if err := m.boxes.SuspendLogin(ctx, addr); err != nil {
+	if !l.suspend {
+		if err := l.m.boxes.UnsuspendLogin(ctx, addr); err != nil {
+			return bot.Outcome{}, fmt.Errorf("unsuspend login: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("Connexion à %s rétablie.", "Login to %s restored."), addr)}, nil
+	}
+	if err := l.m.boxes.SuspendLogin(ctx, addr); err != nil {
 		return bot.Outcome{}, fmt.Errorf("suspend login: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("Connexion à %s suspendue.", "Login to %s suspended."), addr)}, nil
-}
-
-func (m mailCommands) applyUnsuspend(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	addr := c.Args.Get("boite")
-	if err := m.boxes.UnsuspendLogin(ctx, addr); err != nil {
-		return bot.Outcome{}, fmt.Errorf("unsuspend login: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Connexion à %s rétablie.", "Login to %s restored."), addr)}, nil
 }
 
 func (m mailCommands) applyDelete(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -387,32 +381,29 @@ func members(ctx context.Context, m bot.Mail, addr string) ([]string, error) {
 	return dests, nil
 }
 
-// forwarder returns the address of a forwarder or list command (its
-// argument "adresse" or "liste") and the destination.
-func forwarder(c bot.Call) (addr, dest string) {
-	addr = c.Args.Get("adresse")
-	if !c.Args.Has("adresse") {
-		addr = c.Args.Get("liste")
+// forwarder returns the address of a forwarder or list command: its
+// argument "adresse" or "liste".
+func (mailCommands) forwarder(c bot.Call) string {
+	if c.Args.Has("adresse") {
+		return c.Args.Get("adresse")
 	}
-	return addr, c.Args.Get("destination")
+	return c.Args.Get("liste")
 }
 
-func (m mailCommands) previewAddForward(ctx context.Context, c bot.Call) (string, error) {
-	return m.previewForward(ctx, c, true)
+// forwardChange adds (add) or removes a forwarder: mail forward add or
+// remove, mail list-add or list-remove.
+type forwardChange struct {
+	m   mailCommands
+	add bool
 }
 
-func (m mailCommands) previewRemoveForward(ctx context.Context, c bot.Call) (string, error) {
-	return m.previewForward(ctx, c, false)
-}
-
-// previewForward previews adding (add) or removing a forwarder: the
-// destinations of the address before and after.
-func (m mailCommands) previewForward(ctx context.Context, c bot.Call, add bool) (string, error) {
-	addr, dest := forwarder(c)
+// preview shows the destinations of the address before and after.
+func (f forwardChange) preview(ctx context.Context, c bot.Call) (string, error) {
+	addr, dest, add := f.m.forwarder(c), c.Args.Get("destination"), f.add
 	if strings.EqualFold(addr, dest) {
 		return "", bot.Userf("Une adresse ne peut pas être redirigée vers elle-même.", "An address cannot forward to itself.")
 	}
-	cur, err := members(ctx, m.boxes, addr)
+	cur, err := members(ctx, f.m.boxes, addr)
 	if err != nil {
 		return "", err
 	}
@@ -431,17 +422,15 @@ func (m mailCommands) previewForward(ctx context.Context, c bot.Call, add bool) 
 	return fmt.Sprintf(c.T("Redirections de %s : [%s] → [%s]", "Forwarders of %s: [%s] → [%s]"), addr, strings.Join(cur, ", "), strings.Join(after, ", ")), nil
 }
 
-func (m mailCommands) applyAddForward(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	addr, dest := forwarder(c)
-	if err := m.boxes.AddForwarder(ctx, addr, dest); err != nil {
-		return bot.Outcome{}, fmt.Errorf("add forwarder: %w", err)
+func (f forwardChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	addr, dest := f.m.forwarder(c), c.Args.Get("destination")
+	if f.add {
+		if err := f.m.boxes.AddForwarder(ctx, addr, dest); err != nil {
+			return bot.Outcome{}, fmt.Errorf("add forwarder: %w", err)
+		}
+		return bot.Outcome{Text: fmt.Sprintf(c.T("%s est maintenant redirigée vers %s", "%s now forwards to %s"), addr, dest)}, nil
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("%s est maintenant redirigée vers %s", "%s now forwards to %s"), addr, dest)}, nil
-}
-
-func (m mailCommands) applyRemoveForward(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	addr, dest := forwarder(c)
-	if err := m.boxes.DeleteForwarder(ctx, addr, dest); err != nil {
+	if err := f.m.boxes.DeleteForwarder(ctx, addr, dest); err != nil {
 		return bot.Outcome{}, fmt.Errorf("delete forwarder: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("%s n'est plus redirigée vers %s", "%s no longer forwards to %s"), addr, dest)}, nil

@@ -10,7 +10,11 @@
 // one more line in All.
 package commands
 
-import "github.com/anopex/opsbot/bot"
+import (
+	"fmt"
+
+	"github.com/anopex/opsbot/bot"
+)
 
 // Deps are the capabilities the commands use. A nil provider leaves its
 // family out of the catalogue.
@@ -71,6 +75,18 @@ func All(d Deps) []bot.Spec {
 		specs = append(specs, f.specs()...)
 	}
 	return specs
+}
+
+// found returns v and err, but notFound (a sentence for people) when err is
+// of kind NotFound, and any other error wrapped with op.
+func found[T any](v T, err error, op string, notFound error) (T, error) {
+	switch {
+	case bot.KindOf(err) == bot.NotFound:
+		return v, notFound
+	case err != nil:
+		return v, fmt.Errorf("%s: %w", op, err)
+	}
+	return v, nil
 }
 
 // orZero returns *p, or the zero value (a family with nothing to offer)

@@ -177,11 +177,8 @@ func requestID(c bot.Call) int64 {
 func (k coreCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	id := requestID(c)
 	cr, err := k.engine.Request(ctx, id)
-	if bot.KindOf(err) == bot.NotFound {
-		return bot.Reply{}, bot.Userf("Il n'y a pas de demande n°%d.", "There is no request #%d.", id)
-	}
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("approvals show: %w", err)
+	if cr, err = found(cr, err, "approvals show", bot.Userf("Il n'y a pas de demande n°%d.", "There is no request #%d.", id)); err != nil {
+		return bot.Reply{}, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, c.T("Demande n°%d — /%s\nÉtat : %s\nDemandée par %s le %s\n%s", "Request #%d — /%s\nState: %s\nRequested by %s on %s\n%s"),

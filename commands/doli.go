@@ -145,11 +145,8 @@ func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error)
 		}
 	} else {
 		m, err := d.Adherents.Adherent(ctx, ref)
-		if bot.KindOf(err) == bot.NotFound {
-			return bot.Reply{}, bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)
-		}
-		if err != nil {
-			return bot.Reply{}, fmt.Errorf("get member: %w", err)
+		if m, err = found(m, err, "get member", bot.Userf("Il n'y a pas d'adhérent n°%s dans Dolibarr.", "There is no member #%s in Dolibarr.", ref)); err != nil {
+			return bot.Reply{}, err
 		}
 		list = []bot.Adherent{m}
 	}
@@ -231,13 +228,7 @@ func (d doliCommands) users(ctx context.Context, c bot.Call) (bot.Reply, error) 
 // staffUser reads one account and turns NotFound into a sentence.
 func staffUser(ctx context.Context, s bot.StaffUsers, login string) (bot.StaffUser, error) {
 	u, err := s.User(ctx, login)
-	if bot.KindOf(err) == bot.NotFound {
-		return u, bot.Userf("Il n'y a pas de compte Dolibarr « %s ». Vérifiez avec /doli users.", "There is no Dolibarr account %q. Check with /doli users.", login)
-	}
-	if err != nil {
-		return u, fmt.Errorf("get user: %w", err)
-	}
-	return u, nil
+	return found(u, err, "get user", bot.Userf("Il n'y a pas de compte Dolibarr « %s ». Vérifiez avec /doli users.", "There is no Dolibarr account %q. Check with /doli users.", login))
 }
 
 // checkGroups verifies that the groups of a function exist in Dolibarr, so

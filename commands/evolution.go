@@ -199,13 +199,7 @@ func (k evolutionCommands) list(ctx context.Context, c bot.Call) (bot.Reply, err
 func (k evolutionCommands) evolution(ctx context.Context, c bot.Call) (bot.Evolution, error) {
 	id, _ := strconv.ParseInt(c.Args.Get("numero"), 10, 64)
 	ev, err := k.Store.Evolution(ctx, id)
-	if bot.KindOf(err) == bot.NotFound {
-		return ev, bot.Userf("Il n'y a pas de demande EVO-%d (voir /evolution list).", "There is no request EVO-%d (see /evolution list).", id)
-	}
-	if err != nil {
-		return ev, fmt.Errorf("read evolution: %w", err)
-	}
-	return ev, nil
+	return found(ev, err, "read evolution", bot.Userf("Il n'y a pas de demande EVO-%d (voir /evolution list).", "There is no request EVO-%d (see /evolution list).", id))
 }
 
 func (k evolutionCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error) {

@@ -113,13 +113,7 @@ func (m mailCommands) specs() []bot.Spec {
 // mailbox reads one mailbox and turns NotFound into a sentence for people.
 func mailbox(ctx context.Context, m bot.Mailboxes, addr string) (bot.Mailbox, error) {
 	mb, err := m.Mailbox(ctx, addr)
-	if bot.KindOf(err) == bot.NotFound {
-		return mb, bot.Userf("Il n'y a pas de boîte %s. Vérifiez l'adresse avec /mail list.", "There is no mailbox %s. Check the address with /mail list.", addr)
-	}
-	if err != nil {
-		return mb, fmt.Errorf("read mailbox: %w", err)
-	}
-	return mb, nil
+	return found(mb, err, "read mailbox", bot.Userf("Il n'y a pas de boîte %s. Vérifiez l'adresse avec /mail list.", "There is no mailbox %s. Check the address with /mail list.", addr))
 }
 
 func usage(c bot.Call, mb bot.Mailbox) string {
@@ -250,11 +244,8 @@ func (m mailCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome,
 func (m mailCommands) previewDelete(ctx context.Context, c bot.Call) (string, error) {
 	addr := c.Args.Get("boite")
 	mb, err := m.boxes.Mailbox(ctx, addr)
-	if bot.KindOf(err) == bot.NotFound {
-		return "", bot.Unchanged("Il n'y a pas de boîte %s : rien à supprimer (voir /mail list).", "There is no mailbox %s: nothing to delete (see /mail list).", addr)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read mailbox: %w", err)
+	if mb, err = found(mb, err, "read mailbox", bot.Unchanged("Il n'y a pas de boîte %s : rien à supprimer (voir /mail list).", "There is no mailbox %s: nothing to delete (see /mail list).", addr)); err != nil {
+		return "", err
 	}
 	// No usage here: mail arriving before the approval would move the
 	// preview and make every delete stale; /mail show tells the size.

@@ -71,13 +71,7 @@ func (t ticketCommands) read(ctx context.Context, ref string) (bot.Ticket, error
 		return bot.Ticket{}, err
 	}
 	got, err := tk.Show(ctx, id)
-	if bot.KindOf(err) == bot.NotFound {
-		return got, bot.Userf("Il n'y a pas de ticket %s (voir /ticket list).", "There is no ticket %s (see /ticket list).", ref)
-	}
-	if err != nil {
-		return got, fmt.Errorf("show ticket: %w", err)
-	}
-	return got, nil
+	return found(got, err, "show ticket", bot.Userf("Il n'y a pas de ticket %s (voir /ticket list).", "There is no ticket %s (see /ticket list).", ref))
 }
 
 func (t ticketCommands) previewOpen(_ context.Context, c bot.Call) (string, error) {

@@ -100,13 +100,7 @@ func wpAccount(ctx context.Context, w bot.WPUsers, who string) (bot.WPUser, erro
 	if bot.KindOf(err) == bot.NotFound && strings.Contains(who, "@") {
 		u, err = w.WPUserByEmail(ctx, who)
 	}
-	if bot.KindOf(err) == bot.NotFound {
-		return u, bot.Userf("Il n'y a pas de compte WordPress « %s ». Vérifiez avec /wp users.", "There is no WordPress account %q. Check with /wp users.", who)
-	}
-	if err != nil {
-		return u, fmt.Errorf("get wordpress user: %w", err)
-	}
-	return u, nil
+	return found(u, err, "get wordpress user", bot.Userf("Il n'y a pas de compte WordPress « %s ». Vérifiez avec /wp users.", "There is no WordPress account %q. Check with /wp users.", who))
 }
 
 func (w wpCommands) previewRole(ctx context.Context, c bot.Call) (string, error) {

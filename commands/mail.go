@@ -130,22 +130,21 @@ func (m mailCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
 		return bot.Reply{}, fmt.Errorf("list mailboxes: %w", err)
 	}
 	f := strings.ToLower(c.Args.Get("filtre"))
-	var b strings.Builder
-	n := 0
+	var lines []string
 	for _, mb := range all {
-		if f != "" && !strings.Contains(mb.Address, f) {
+		if !strings.Contains(mb.Address, f) {
 			continue
 		}
-		n++
-		fmt.Fprintf(&b, "\n%s — %s", mb.Address, usage(c, mb))
+		line := mb.Address + " — " + usage(c, mb)
 		if mb.SuspendedLogin {
-			b.WriteString(c.T(" — connexion suspendue", " — login suspended"))
+			line += c.T(" — connexion suspendue", " — login suspended")
 		}
+		lines = append(lines, line)
 	}
-	if n == 0 {
+	if len(lines) == 0 {
 		return bot.Reply{Text: c.T("Aucune boîte ne correspond.", "No mailbox matches.")}, nil
 	}
-	return bot.Reply{Text: fmt.Sprintf(c.T("%d boîte(s) :", "%d mailbox(es):"), n) + b.String()}, nil
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d boîte(s) :\n", "%d mailbox(es):\n"), len(lines)) + strings.Join(lines, "\n")}, nil
 }
 
 func (m mailCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error) {
@@ -330,19 +329,16 @@ func (m mailCommands) listForwards(ctx context.Context, c bot.Call) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list forwarders: %w", err)
 	}
-	var b strings.Builder
-	n := 0
+	var lines []string
 	for _, f := range fw {
-		if addr != "" && !strings.EqualFold(f.Address, addr) {
-			continue
+		if addr == "" || strings.EqualFold(f.Address, addr) {
+			lines = append(lines, f.Address+" → "+f.Dest)
 		}
-		n++
-		fmt.Fprintf(&b, "\n%s → %s", f.Address, f.Dest)
 	}
-	if n == 0 {
+	if len(lines) == 0 {
 		return bot.Reply{Text: c.T("Aucune redirection.", "No forwarder.")}, nil
 	}
-	return bot.Reply{Text: fmt.Sprintf(c.T("%d redirection(s) :", "%d forwarder(s):"), n) + b.String()}, nil
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d redirection(s) :\n", "%d forwarder(s):\n"), len(lines)) + strings.Join(lines, "\n")}, nil
 }
 
 func (m mailCommands) listMembers(ctx context.Context, c bot.Call) (bot.Reply, error) {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,41 +103,33 @@ func personText(c bot.Call, cfg coherence.Config, p coherence.Person) string {
 	} else {
 		b.WriteString(c.T("(adhérent sans adresse : Brevo et WordPress ne peuvent pas être comparés)", "(member without an address: Brevo and WordPress cannot be compared)"))
 	}
-	failed := map[coherence.Source]error{}
-	configured := map[coherence.Source]bool{}
+	read := true // every source could be read
 	for _, s := range p.Report.Sources {
-		configured[s.Source] = s.Configured
-		if s.Err != nil {
-			failed[s.Source] = s.Err
+		var text string
+		switch {
+		case !s.Configured:
+			continue
+		case s.Err != nil:
+			read = false
+			text = c.T("lecture impossible — ", "could not be read — ") + bot.ErrorText(c.Locale, s.Err, c.Invocation)
+		case s.Source == coherence.Dolibarr:
+			var dol []string
+			for _, m := range p.Members {
+				dol = append(dol, fmt.Sprintf(c.T("n°%s %s, %s", "#%s %s, %s"), m.ID, m.Name(), statusText(c, m)))
+			}
+			text = cmp.Or(strings.Join(dol, " ; "), c.T("aucun adhérent", "no member"))
+		case s.Source == coherence.Brevo:
+			text = contactText(c, cfg, p.Contact)
+		default:
+			text = c.T("aucun compte", "no account")
+			if u := p.WPUser; u != nil {
+				text = fmt.Sprintf(c.T("compte %s, rôle(s) %s", "account %s, role(s) %s"), u.Username, u.RoleList())
+			}
 		}
-	}
-	line := func(src coherence.Source, text string) {
-		fmt.Fprintf(&b, "\n%s : ", src.Label())
-		if err := failed[src]; err != nil {
-			text = c.T("lecture impossible — ", "could not be read — ") + bot.ErrorText(c.Locale, err, c.Invocation)
-		}
-		b.WriteString(text)
-	}
-	var dol []string
-	for _, m := range p.Members {
-		dol = append(dol, fmt.Sprintf(c.T("n°%s %s, %s", "#%s %s, %s"), m.ID, m.Name(), statusText(c, m)))
-	}
-	if len(dol) == 0 {
-		dol = []string{c.T("aucun adhérent", "no member")}
-	}
-	line(coherence.Dolibarr, strings.Join(dol, " ; "))
-	if configured[coherence.Brevo] {
-		line(coherence.Brevo, contactText(c, cfg, p.Contact))
-	}
-	if configured[coherence.WordPress] {
-		wp := c.T("aucun compte", "no account")
-		if u := p.WPUser; u != nil {
-			wp = fmt.Sprintf(c.T("compte %s, rôle(s) %s", "account %s, role(s) %s"), u.Username, u.RoleList())
-		}
-		line(coherence.WordPress, wp)
+		fmt.Fprintf(&b, "\n%s : %s", s.Source.Label(), text)
 	}
 	if len(p.Report.Findings) == 0 {
-		if len(failed) == 0 {
+		if read {
 			b.WriteString(c.T("\n✅ Aucune incohérence.", "\n✅ No inconsistency."))
 		}
 		return b.String()

@@ -68,10 +68,8 @@ func (db *DB) BackupFile(path string) (err error) {
 }
 
 // BackupFile copies the data file at dataPath to dest for `opsbot backup`
-// while the bot is stopped: it opens the file read-only and calls
-// (*DB).BackupFile. A running bot holds the file's lock, so this then fails
-// with an error matching ErrLocked; the running bot must take the backup
-// itself with (*DB).BackupFile (doc.go, "Backups").
+// while the bot is stopped; while it runs, it holds the lock and this fails
+// with an error matching ErrLocked (doc.go, "Backups").
 func BackupFile(dataPath, dest string) error {
 	db, err := Open(dataPath, Options{ReadOnly: true})
 	if err != nil {

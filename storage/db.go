@@ -67,12 +67,8 @@ type DB struct {
 }
 
 // Open opens (or, unless read-only, creates) the data file at path, takes
-// its lock, creates the missing buckets and checks the schema version. If
-// another process holds the file it fails after o.Timeout with an error
-// matching ErrLocked that tells the operator what to do. An existing file is
-// first read whole: an empty, truncated or damaged one is refused with an
-// error matching ErrCorrupt that names the file and how to restore it, and
-// is never replaced.
+// its lock, creates the missing buckets and checks the schema version. It
+// refuses a locked, damaged or newer file as doc.go describes.
 func Open(path string, o Options) (*DB, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
@@ -120,11 +116,7 @@ func Open(path string, o Options) (*DB, error) {
 // open until the process ends; it ends, since start-up refuses.
 func openBolt(path string, o *bolt.Options) (bdb *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			bdb, err = nil, &corruptError{path: path, why: fmt.Sprint(p)}
-		}
-	}()
+	defer recoverCorrupt(path, &err)
 	bdb, err = bolt.Open(path, 0o600, o)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
@@ -151,11 +143,7 @@ func verify(path string, size int64, timeout time.Duration) (err error) {
 		return err
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			err = &corruptError{path: path, why: fmt.Sprint(p)}
-		}
-	}()
+	defer recoverCorrupt(path, &err)
 	defer bdb.Close()
 	return bdb.View(func(tx *bolt.Tx) error {
 		if tx.Size() > size {
@@ -163,6 +151,14 @@ func verify(path string, size int64, timeout time.Duration) (err error) {
 		}
 		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return readAll(b) })
 	})
+}
+
+// recoverCorrupt, deferred, turns a panic of bbolt's into an error matching
+// ErrCorrupt.
+func recoverCorrupt(path string, err *error) {
+	if p := recover(); p != nil {
+		*err = &corruptError{path: path, why: fmt.Sprint(p)}
+	}
 }
 
 // readAll reads every key and value of b and of its nested buckets.
@@ -191,18 +187,14 @@ func (db *DB) initialize(tx *bolt.Tx) error {
 	if err := db.checkSchema(tx); err != nil {
 		return err
 	}
-	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-	if err != nil {
-		return fmt.Errorf("storage: create bucket meta: %w", err)
-	}
-	if meta.Get(keySchemaVersion) == nil {
-		if err := putJSON(meta, keySchemaVersion, SchemaVersion); err != nil {
-			return fmt.Errorf("storage: write schema version: %w", err)
-		}
-	}
-	for _, name := range [][]byte{bucketRequests, bucketRequestByMessage, bucketAudit} {
+	for _, name := range [][]byte{bucketMeta, bucketRequests, bucketRequestByMessage, bucketAudit} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("storage: create bucket %s: %w", name, err)
+		}
+	}
+	if meta := tx.Bucket(bucketMeta); meta.Get(keySchemaVersion) == nil {
+		if err := putJSON(meta, keySchemaVersion, SchemaVersion); err != nil {
+			return fmt.Errorf("storage: write schema version: %w", err)
 		}
 	}
 	return nil
@@ -214,12 +206,7 @@ func (db *DB) initialize(tx *bolt.Tx) error {
 func (db *DB) checkSchema(tx *bolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	if meta == nil {
-		var other []byte
-		_ = tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
-			other = name
-			return errors.New("stop")
-		})
-		if other != nil {
+		if other, _ := tx.Cursor().First(); other != nil {
 			return fmt.Errorf("storage: %s is not an opsbot data file (bucket %q and no meta bucket)", db.path, other)
 		}
 		return nil

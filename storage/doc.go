@@ -1,7 +1,7 @@
 /*
 Package storage keeps everything opsbot must not lose on a restart in one
-bbolt file (DATA/opsbot.db): change requests, the audit log and, as features
-land, alert state and the like. *DB implements bot.Store.
+bbolt file (DATA/opsbot.db): change requests, the audit log, alert state,
+tickets and evolutions. *DB implements bot.Store.
 
 # Buckets
 
@@ -97,42 +97,19 @@ read the file. So:
 
 # Adding a record kind
 
-A feature adds its own file (storage/alerts.go, storage/tickets.go …) with
-its bucket name and its methods; it does not touch this package's other
-files. bucket.go has the helpers every kind uses, all called inside a
-transaction: writeBucket (creates the bucket on first write, so no
-migration is needed), readBucket (nil when never written; the helpers treat
-nil as empty), nextSeq and seqKey for sequence keys, putJSON, getJSON and
-scanJSON (newest first) for values, internal and notFound for errors.
+A feature adds its own file (storage/tickets.go is the pattern) with its
+bucket name and its methods, and does not touch the other files. bucket.go
+has the helpers: read, insert, update and list for sequence-keyed records
+(update's check restores the ID and keeps indexes in step), get, getJSON
+and putJSON inside a transaction, writeBucket (creates the bucket on first
+write: no migration), internal and notFound for errors.
 
-	var bucketAlerts = []byte("alerts") // key: alert key string → alertJSON
-
-	// Alert returns the state of alert key; ok is false if it never fired.
-	func (db *DB) Alert(_ context.Context, key string) (a alerts.State, ok bool, err error) {
-		err = db.bolt.View(func(tx *bolt.Tx) error {
-			a, ok, err = getJSON[alerts.State](readBucket(tx, bucketAlerts), []byte(key))
-			return err
-		})
-		return a, ok, internal("get alert", err)
-	}
-
-	// SaveAlert stores the state of alert a.Key.
-	func (db *DB) SaveAlert(_ context.Context, a alerts.State) error {
-		return internal("save alert", db.bolt.Update(func(tx *bolt.Tx) error {
-			b, err := writeBucket(tx, bucketAlerts)
-			if err != nil {
-				return err
-			}
-			return putJSON(b, []byte(a.Key), a)
-		}))
-	}
-
-Rules for every kind: decode inside the closure (bbolt's byte slices die
-with the transaction); never call the network or wait on anything inside a
-transaction (there is one writer for the whole file); a read-modify-write is
-one db.Update, never a View then an Update; keys that must scan in order are
-seqKey(n); document the bucket's key and value in the var's comment and add
-a line to the table above; add `var _ bot.X = (*DB)(nil)` for the interface
-the kind implements; test with a real file in t.TempDir().
+Rules for every kind: decode inside the transaction (bbolt's byte slices
+die with it); never call the network or wait on anything inside one (there
+is one writer for the whole file); a read-modify-write is one db.Update,
+never a View then an Update; keys that must scan in order are seqKey(n);
+document the bucket's key and value in the var's comment and add a line to
+the table above; add `var _ bot.X = (*DB)(nil)` for the interface the kind
+implements; test with a real file in t.TempDir().
 */
 package storage

@@ -1,8 +1,8 @@
 package storage
 
 import (
+	"bytes"
 	"context"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -18,7 +18,7 @@ func (db *DB) MessageIDs(_ context.Context, platform string) ([]string, error) {
 		if idx := tx.Bucket(bucketRequestByMessage); idx != nil {
 			prefix := messageKey(platform, "")
 			c := idx.Cursor()
-			for k, _ := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, _ = c.Next() {
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 				out = append(out, string(k[len(prefix):]))
 			}
 		}

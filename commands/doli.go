@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -121,18 +122,12 @@ func argFunction(functions map[string][]string) bot.ArgType {
 		example = names[0]
 	}
 	return bot.ArgType{Name: "function", Example: example, Check: func(s string) (string, error) {
-		return matchFunction(names, s)
-	}}
-}
-
-func matchFunction(names []string, s string) (string, error) {
-	key := coherence.NameKey(s)
-	for _, n := range names {
-		if key != "" && coherence.NameKey(n) == key {
-			return n, nil
+		key := coherence.NameKey(s)
+		if i := slices.IndexFunc(names, func(n string) bool { return key != "" && coherence.NameKey(n) == key }); i >= 0 {
+			return names[i], nil
 		}
-	}
-	return "", bot.Userf("fonction inconnue « %s » ; choisissez parmi : %s", "unknown function %q; choose one of: %s", clip(s), strings.Join(names, ", "))
+		return "", bot.Userf("fonction inconnue « %s » ; choisissez parmi : %s", "unknown function %q; choose one of: %s", clip(s), strings.Join(names, ", "))
+	}}
 }
 
 func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
@@ -153,30 +148,20 @@ func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error)
 	if len(list) == 0 {
 		return bot.Reply{}, bot.Userf("Aucun adhérent n'a l'adresse %s dans Dolibarr.", "No member has the address %s in Dolibarr.", ref)
 	}
-	var b strings.Builder
+	head := ""
 	if len(list) > 1 {
-		fmt.Fprintf(&b, c.T("⚠️ %d adhérents partagent cette adresse :\n", "⚠️ %d members share this address:\n"), len(list))
+		head = fmt.Sprintf(c.T("⚠️ %d adhérents partagent cette adresse :\n", "⚠️ %d members share this address:\n"), len(list))
 	}
-	for i, m := range list {
-		if i > 0 {
-			b.WriteString("\n")
+	var texts []string
+	for _, m := range list {
+		text := fmt.Sprintf(c.T("Adhérent n°%s — %s <%s>\nStatut : %s", "Member #%s — %s <%s>\nStatus: %s"),
+			m.ID, cmp.Or(m.Name(), c.T("(sans nom)", "(no name)")), m.Email, statusText(c, m))
+		if m.Type != "" {
+			text += fmt.Sprintf(c.T(" ; type : %s", "; type: %s"), m.Type)
 		}
-		b.WriteString(memberText(c, m))
+		texts = append(texts, text)
 	}
-	return bot.Reply{Text: b.String()}, nil
-}
-
-// memberText describes one member record in a few lines.
-func memberText(c bot.Call, m bot.Adherent) string {
-	name := m.Name()
-	if name == "" {
-		name = c.T("(sans nom)", "(no name)")
-	}
-	s := fmt.Sprintf(c.T("Adhérent n°%s — %s <%s>\nStatut : %s", "Member #%s — %s <%s>\nStatus: %s"), m.ID, name, m.Email, statusText(c, m))
-	if m.Type != "" {
-		s += fmt.Sprintf(c.T(" ; type : %s", "; type: %s"), m.Type)
-	}
-	return s
+	return bot.Reply{Text: head + strings.Join(texts, "\n")}, nil
 }
 
 // statusText renders a member's status and subscription.
@@ -263,28 +248,28 @@ func (d doliCommands) previewCreate(ctx context.Context, c bot.Call) (string, er
 	}
 	text := fmt.Sprintf(c.T("Création du compte Dolibarr %s (%s), fonction %s → groupes : %s.", "Create Dolibarr account %s (%s), function %s → groups: %s."),
 		login, addr, fn, strings.Join(groups, ", "))
-	if first, last, id := memberNames(ctx, d.Adherents, addr); id != "" {
-		text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), id, strings.TrimSpace(first+" "+last))
+	if m := d.soleMember(ctx, addr); m.ID != "" {
+		text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), m.ID, strings.TrimSpace(m.FirstName+" "+m.LastName))
 	}
 	return text, nil
 }
 
-// memberNames returns the names of the member at addr, if exactly one.
-func memberNames(ctx context.Context, a bot.Adherents, addr string) (first, last, id string) {
-	if a == nil {
-		return "", "", ""
+// soleMember returns the member at addr if there is exactly one (the new
+// account takes its names), else the zero Adherent.
+func (d doliCommands) soleMember(ctx context.Context, addr string) bot.Adherent {
+	if d.Adherents == nil {
+		return bot.Adherent{}
 	}
-	list, err := a.AdherentsByEmail(ctx, addr)
-	if err != nil || len(list) != 1 {
-		return "", "", ""
+	if list, err := d.Adherents.AdherentsByEmail(ctx, addr); err == nil && len(list) == 1 {
+		return list[0]
 	}
-	return list[0].FirstName, list[0].LastName, list[0].ID
+	return bot.Adherent{}
 }
 
 func (d doliCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
-	first, last, _ := memberNames(ctx, d.Adherents, addr)
-	if _, err := d.StaffAdmin.CreateUser(ctx, login, addr, first, last); err != nil {
+	m := d.soleMember(ctx, addr)
+	if _, err := d.StaffAdmin.CreateUser(ctx, login, addr, m.FirstName, m.LastName); err != nil {
 		return bot.Outcome{}, fmt.Errorf("create user: %w", err)
 	}
 	var done []string

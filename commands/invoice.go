@@ -38,19 +38,8 @@ func (iv invoiceCommands) specs() []bot.Spec {
 	}}
 }
 
-func invoiceLine(c bot.Call, i bot.Invoice) string {
-	s := fmt.Sprintf("%s — %s — %s — %s", i.ID, i.Date.Format("02/01/2006"), i.Category, i.Total.Format(c.Locale))
-	if i.Unpaid() {
-		s += fmt.Sprintf(c.T(" — reste dû %s", " — %s due"), i.Due.Format(c.Locale))
-	} else {
-		s += c.T(" — payée", " — paid")
-	}
-	return s
-}
-
 func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
-	unpaid := c.Args.Has("filtre")
-	list, err := iv.bills.List(ctx, unpaid)
+	list, err := iv.bills.List(ctx, c.Args.Has("filtre"))
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list bills: %w", err)
 	}
@@ -60,50 +49,33 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 	var lines []string
 	due := bot.Money{Currency: "EUR"}
 	for _, i := range list {
-		lines = append(lines, invoiceLine(c, i))
+		state := c.T(" — payée", " — paid")
+		if i.Unpaid() {
+			state = fmt.Sprintf(c.T(" — reste dû %s", " — %s due"), i.Due.Format(c.Locale))
+		}
+		lines = append(lines, fmt.Sprintf("%s — %s — %s — %s%s", i.ID, i.Date.Format("02/01/2006"), i.Category, i.Total.Format(c.Locale), state))
 		due.Cents += i.Due.Cents
 	}
 	return bot.Reply{Text: fmt.Sprintf(c.T("%d facture(s) OVH, total dû %s :\n%s", "%d OVH bill(s), total due %s:\n%s"),
 		len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
 }
 
-// unpaidBill finds id among the bills with something due; ok is false
-// when nothing is due on it (paid, or no such bill).
-func unpaidBill(ctx context.Context, inv bot.Invoices, id string) (b bot.Invoice, ok bool, err error) {
-	list, err := inv.List(ctx, true)
+// previewPay is the text approvers read; the engine runs the payment only
+// if it is still exactly what they approved.
+func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, error) {
+	id := c.Args.Get("facture")
+	list, err := iv.bills.List(ctx, true)
 	if err != nil {
-		return bot.Invoice{}, false, fmt.Errorf("list unpaid bills: %w", err)
+		return "", fmt.Errorf("list unpaid bills: %w", err)
 	}
 	i := slices.IndexFunc(list, func(b bot.Invoice) bool { return strings.EqualFold(b.ID, id) })
 	if i < 0 {
-		return bot.Invoice{}, false, nil
+		return "", bot.Unchanged("Rien n'est dû sur la facture %s (déjà payée ou inconnue ; voir /invoice list unpaid).",
+			"Nothing is due on bill %s (already paid or unknown; see /invoice list unpaid).", id)
 	}
-	return list[i], true, nil
-}
-
-// Nothing due on a bill, in both languages.
-const (
-	nothingDue   = "Rien n'est dû sur la facture %s (déjà payée ou inconnue ; voir /invoice list unpaid)."
-	nothingDueEN = "Nothing is due on bill %s (already paid or unknown; see /invoice list unpaid)."
-)
-
-func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, error) {
-	id := c.Args.Get("facture")
-	b, ok, err := unpaidBill(ctx, iv.bills, id)
-	switch {
-	case err != nil:
-		return "", err
-	case !ok:
-		return "", bot.Unchanged(nothingDue, nothingDueEN, id)
-	}
-	return payPreview(c, b), nil
-}
-
-// payPreview is the text approvers read; the engine runs the payment only if
-// it is still exactly what they approved.
-func payPreview(c bot.Call, b bot.Invoice) string {
+	b := list[i]
 	return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer.", "Payment of OVH bill %s of %s (%s): %s to pay."),
-		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale))
+		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale)), nil
 }
 
 func (iv invoiceCommands) applyPay(ctx context.Context, c bot.Call) (bot.Outcome, error) {

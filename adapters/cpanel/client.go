@@ -18,6 +18,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/go-resty/resty/v2"
@@ -164,12 +165,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 func kindOf(text string) bot.Kind {
 	t := strings.ToLower(text)
 	has := func(subs ...string) bool {
-		for _, s := range subs {
-			if strings.Contains(t, s) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(subs, func(s string) bool { return strings.Contains(t, s) })
 	}
 	switch {
 	case has("already exists"):

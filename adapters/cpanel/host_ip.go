@@ -32,12 +32,8 @@ func (c *Client) BlockedIPs(ctx context.Context) ([]string, error) {
 	const op = "list blocked ips"
 	q := url.Values{"cpanel_jsonapi_apiversion": {"2"}, "cpanel_jsonapi_module": {"DenyIp"}, "cpanel_jsonapi_func": {"listdenyips"}}
 	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).Get("/json-api/cpanel")
-	if err != nil {
+	if err != nil || resp.StatusCode() != 200 { // check maps the status; a 200 body is API 2's, not UAPI's
 		_, err = c.check(resp, err, op)
-		return nil, err
-	}
-	if resp.StatusCode() != 200 { // check maps the status; a 200 body is API 2's, not UAPI's
-		_, err = c.check(resp, nil, op)
 		return nil, err
 	}
 	var env api2JSON
@@ -50,7 +46,7 @@ func (c *Client) BlockedIPs(ctx context.Context) ([]string, error) {
 	}
 	// Items are believed to be {"ip": "…"}; a bare string is accepted too.
 	var items []json.RawMessage
-	if len(env.Result.Data) > 0 && string(env.Result.Data) != "null" {
+	if len(env.Result.Data) > 0 {
 		if err := json.Unmarshal(env.Result.Data, &items); err != nil {
 			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: fmt.Errorf("decode data: %w", err)}
 		}

@@ -1,6 +1,7 @@
 package dolibarr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -35,11 +36,7 @@ type memberJSON struct {
 // toBot converts one member; now decides Active. A member whose statut is
 // none of the four known values is an error (an unexpected answer).
 func (m memberJSON) toBot(now time.Time) (bot.Adherent, error) {
-	s := m.Statut
-	if s == "" {
-		s = m.Status
-	}
-	st, err := parseStatus(string(s))
+	st, err := parseStatus(string(cmp.Or(m.Statut, m.Status)))
 	if err != nil {
 		return bot.Adherent{}, fmt.Errorf("member %s: %w", m.ID, err)
 	}
@@ -140,13 +137,5 @@ func (c *Client) Adherent(ctx context.Context, id string) (bot.Adherent, error) 
 
 // isID reports whether s is a positive decimal id of at most 18 digits.
 func isID(s string) bool {
-	if s == "" || len(s) > 18 || s[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return s != "" && len(s) <= 18 && s[0] != '0' && strings.Trim(s, "0123456789") == ""
 }

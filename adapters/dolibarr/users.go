@@ -1,6 +1,7 @@
 package dolibarr
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -43,23 +44,20 @@ type groupJSON struct {
 	Members usersJSON `json:"members"`
 }
 
+// statut is the user's statut, or its newer alias status.
+func (u userJSON) statut() string {
+	return strings.TrimSpace(string(cmp.Or(u.Statut, u.Status)))
+}
+
 func (g groupJSON) toBot() bot.StaffGroup {
-	n := g.Name
-	if n == "" {
-		n = g.Nom
-	}
-	return bot.StaffGroup{ID: string(g.ID), Name: string(n)}
+	return bot.StaffGroup{ID: string(g.ID), Name: string(cmp.Or(g.Name, g.Nom))}
 }
 
 // toBot converts a user: Active means enabled (statut 1) and now within the
 // validity dates when they are set.
 func (u userJSON) toBot(now time.Time, groups []string) bot.StaffUser {
-	s := u.Statut
-	if s == "" {
-		s = u.Status
-	}
 	start, end := time.Time(u.DateStartValidity), time.Time(u.DateEndValidity)
-	active := strings.TrimSpace(string(s)) == "1" &&
+	active := u.statut() == "1" &&
 		(start.IsZero() || !now.Before(start)) && (end.IsZero() || !now.After(end))
 	member := string(u.FkMember)
 	if member == "0" {
@@ -219,11 +217,7 @@ func (c *Client) DisableUser(ctx context.Context, login string) error {
 	if err != nil {
 		return err
 	}
-	s := u.Statut
-	if s == "" {
-		s = u.Status
-	}
-	if strings.TrimSpace(string(s)) == "0" {
+	if u.statut() == "0" {
 		return nil
 	}
 	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetBody(map[string]int{"statut": 0}),
@@ -246,24 +240,15 @@ func (c *Client) AddToGroup(ctx context.Context, login, group string) error {
 	if err != nil {
 		return err
 	}
-	gid := ""
-	for _, g := range gs {
-		if strings.EqualFold(g.Name, strings.TrimSpace(group)) {
-			gid = g.ID
-			break
-		}
+	name := strings.TrimSpace(group)
+	i := slices.IndexFunc(gs, func(g bot.StaffGroup) bool { return strings.EqualFold(g.Name, name) })
+	if i < 0 {
+		i = slices.IndexFunc(gs, func(g bot.StaffGroup) bool { return g.ID == name })
 	}
-	if gid == "" {
-		for _, g := range gs {
-			if g.ID == strings.TrimSpace(group) {
-				gid = g.ID
-			}
-		}
-	}
-	if gid == "" {
+	if i < 0 {
 		return bot.Errorf(bot.NotFound, provider, op, "no group %q", group)
 	}
-	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetPathParam("group", gid),
+	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetPathParam("group", gs[i].ID),
 		resty.MethodGet, "/users/{id}/setGroup/{group}", op, nil)
 	return err
 }

@@ -122,10 +122,9 @@ func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
 		}
 		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, t, func(a answer) *alerts.Alert { return c.fixed(f, a) }})
 	}
-	out := make([]alerts.Alert, len(jobs))
 	var answered atomic.Int32
 	var lastErr atomic.Value
-	each(len(jobs), func(i int) {
+	out := collect(len(jobs), func(i int) *alerts.Alert {
 		j := jobs[i]
 		a, err := c.ask(ctx, j.name, j.qtype)
 		if err != nil {
@@ -134,25 +133,19 @@ func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
 			answered.Add(1)
 		}
 		if a.failed {
-			out[i] = alerts.Alert{Key: j.key, Hold: true}
-			return
+			return &alerts.Alert{Key: j.key, Hold: true}
 		}
-		if al := j.judge(a); al != nil {
+		al := j.judge(a)
+		if al != nil {
 			al.Key = j.key
-			out[i] = *al
 		}
+		return al
 	})
 	if len(jobs) > 0 && answered.Load() == 0 {
 		err, _ := lastErr.Load().(error)
 		return nil, &bot.Error{Provider: "dns", Op: "query " + c.cfg.Resolver, Kind: bot.Unavailable, Err: err}
 	}
-	var alerts []alerts.Alert
-	for _, a := range out {
-		if a.Key != "" {
-			alerts = append(alerts, a)
-		}
-	}
-	return alerts, nil
+	return out, nil
 }
 
 // ask sends one recursive query, over TCP again when the UDP answer was

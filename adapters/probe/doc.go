@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 // Options are shared by every check.
@@ -83,11 +84,20 @@ func (s *streaks) ok(key string) {
 	delete(s.n, key)
 }
 
-// each runs fn(i) for i in [0, n) concurrently and waits for all.
-func each(n int, fn func(i int)) {
+// collect runs probe(i) for i in [0, n) concurrently and returns the
+// alerts they gave, in order.
+func collect(n int, probe func(i int) *alerts.Alert) []alerts.Alert {
+	got := make([]*alerts.Alert, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { fn(i) })
+		wg.Go(func() { got[i] = probe(i) })
 	}
 	wg.Wait()
+	var out []alerts.Alert
+	for _, a := range got {
+		if a != nil {
+			out = append(out, *a)
+		}
+	}
+	return out
 }

@@ -65,15 +65,7 @@ func (c *HTTP) Name() string { return "http" }
 
 // Run probes every URL at once; it never fails as a whole.
 func (c *HTTP) Run(ctx context.Context) ([]alerts.Alert, error) {
-	out := make([]*alerts.Alert, len(c.cfg.URLs))
-	each(len(c.cfg.URLs), func(i int) { out[i] = c.probe(ctx, c.cfg.URLs[i]) })
-	var alerts []alerts.Alert
-	for _, a := range out {
-		if a != nil {
-			alerts = append(alerts, *a)
-		}
-	}
-	return alerts, nil
+	return collect(len(c.cfg.URLs), func(i int) *alerts.Alert { return c.probe(ctx, c.cfg.URLs[i]) }), nil
 }
 
 func (c *HTTP) probe(ctx context.Context, u string) *alerts.Alert {

@@ -90,15 +90,7 @@ func (c *TLS) Name() string { return "tls" }
 // that cannot be reached is held, then raises a warning after
 // Options.Failures runs in a row.
 func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
-	out := make([]*alerts.Alert, len(c.cfg.Targets))
-	each(len(c.cfg.Targets), func(i int) { out[i] = c.probe(ctx, c.cfg.Targets[i]) })
-	var alerts []alerts.Alert
-	for _, a := range out {
-		if a != nil {
-			alerts = append(alerts, *a)
-		}
-	}
-	return alerts, nil
+	return collect(len(c.cfg.Targets), func(i int) *alerts.Alert { return c.probe(ctx, c.cfg.Targets[i]) }), nil
 }
 
 func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {

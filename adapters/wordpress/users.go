@@ -172,14 +172,7 @@ func (c *Client) WPUser(ctx context.Context, idOrLogin string) (bot.WPUser, erro
 	return bot.WPUser{}, bot.Errorf(bot.NotFound, provider, op, "no account with that login")
 }
 
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 func (c *Client) byID(ctx context.Context, op string, id int) (bot.WPUser, error) {
 	if id <= 0 {

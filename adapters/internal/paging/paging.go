@@ -18,6 +18,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -95,41 +96,28 @@ func Read[T any](ctx context.Context, provider, op string, l Limits, fetch func(
 // of the lowest failed index (or the context's error).
 func Each(ctx context.Context, n, conc int, do func(ctx context.Context, i int) error) error {
 	var (
-		mu     sync.Mutex
-		next   int
-		errAt  = -1
-		errVal error
+		errs   = make([]error, n)
+		failed atomic.Bool
+		slots  = make(chan struct{}, max(conc, 1))
 		wg     sync.WaitGroup
 	)
-	take := func() (int, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if errAt >= 0 || next >= n || ctx.Err() != nil {
-			return 0, false
+	for i := range n {
+		slots <- struct{}{}
+		if failed.Load() || ctx.Err() != nil {
+			break
 		}
-		next++
-		return next - 1, true
-	}
-	for range min(max(conc, 1), n) {
 		wg.Go(func() {
-			for {
-				i, ok := take()
-				if !ok {
-					return
-				}
-				if err := do(ctx, i); err != nil {
-					mu.Lock()
-					if errAt < 0 || i < errAt {
-						errAt, errVal = i, err
-					}
-					mu.Unlock()
-				}
+			defer func() { <-slots }()
+			if errs[i] = do(ctx, i); errs[i] != nil {
+				failed.Store(true)
 			}
 		})
 	}
 	wg.Wait()
-	if errVal != nil {
-		return errVal
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }

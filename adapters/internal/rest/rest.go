@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,10 +137,7 @@ func backoff(attempt int, lo, hi time.Duration) time.Duration {
 // an HTTP date), then each of extra as a number of seconds. It refuses
 // negative, absurd (over a day) and malformed values.
 func WaitFor(h http.Header, extra []string) (time.Duration, bool) {
-	if d, ok := ParseRetryAfter(h.Get("Retry-After"), time.Now()); ok {
-		return d, true
-	}
-	for _, name := range extra {
+	for _, name := range append([]string{"Retry-After"}, extra...) {
 		if d, ok := ParseRetryAfter(h.Get(name), time.Now()); ok {
 			return d, true
 		}
@@ -165,10 +163,7 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	d := t.Sub(now)
-	if d < 0 {
-		d = 0
-	}
+	d := max(t.Sub(now), 0)
 	if d > 24*time.Hour {
 		return 0, false
 	}
@@ -186,11 +181,9 @@ func Scrub(raw string) string {
 	q := u.Query()
 	changed := false
 	for k := range q {
-		for _, s := range secretParams {
-			if strings.EqualFold(k, s) {
-				q.Set(k, "REDACTED")
-				changed = true
-			}
+		if slices.ContainsFunc(secretParams, func(s string) bool { return strings.EqualFold(k, s) }) {
+			q.Set(k, "REDACTED")
+			changed = true
 		}
 	}
 	if changed {

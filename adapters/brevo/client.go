@@ -46,10 +46,9 @@ const DefaultRatePerSecond = 10
 type Options struct {
 	// URL is the API (https://api.brevo.com/v3 in production) and Key the
 	// account's API key, sent in the api-key header.
-	URL string
-	Key bot.Secret
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
+	URL        string
+	Key        bot.Secret
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Log        zerolog.Logger
 	// PageSize is the limit asked per page of contacts (default and maximum 1000).
 	PageSize int
@@ -60,8 +59,7 @@ type Options struct {
 	// attributes holding the names (default PRENOM and NOM, as French
 	// accounts have; FIRSTNAME and LASTNAME are read when those are absent).
 	FirstNameAttribute, LastNameAttribute string
-	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
-	// 1 000 000 items): beyond, the read fails with an Internal error.
+	// MaxPages and MaxItems cap one list read (0: paging.Default).
 	MaxPages, MaxItems int
 }
 
@@ -76,8 +74,7 @@ type Client struct {
 }
 
 // New returns a client for the API at o.URL. It refuses a URL that is not
-// http(s) and a missing key. Reads are retried (rest.Retry; a 429 waits
-// x-sib-ratelimit-reset), writes never are.
+// http(s) and a missing key. A 429 on a read waits x-sib-ratelimit-reset.
 func New(o Options) (*Client, error) {
 	if err := rest.CheckURL(o.URL); err != nil {
 		return nil, fmt.Errorf("brevo: %w", err)

@@ -32,8 +32,7 @@ const provider = "cpanel"
 
 // Client talks to one cPanel account. It is safe for concurrent use.
 type Client struct {
-	r   *resty.Client
-	log zerolog.Logger
+	r *resty.Client
 }
 
 var (
@@ -47,10 +46,9 @@ type Options struct {
 	// trailing "/execute" is accepted).
 	URL string
 	// User is the cPanel account name and Token its API token.
-	User  string
-	Token bot.Secret
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
+	User       string
+	Token      bot.Secret
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Log        zerolog.Logger
 }
 
@@ -69,7 +67,7 @@ func New(o Options) (*Client, error) {
 	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log})
 	r.SetHeader("Authorization", "cpanel "+o.User+":"+o.Token.Reveal())
 	r.SetHeader("Accept", "application/json")
-	return &Client{r: r, log: log}, nil
+	return &Client{r: r}, nil
 }
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).
@@ -95,11 +93,8 @@ func (c *Client) post(ctx context.Context, op, fn string, params url.Values, out
 
 func (c *Client) decode(resp *resty.Response, err error, op string, out any) error {
 	data, err := c.check(resp, err, op)
-	if err != nil {
+	if err != nil || out == nil || len(data) == 0 || string(data) == "null" {
 		return err
-	}
-	if out == nil || len(data) == 0 || string(data) == "null" {
-		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
@@ -109,23 +104,12 @@ func (c *Client) decode(resp *resty.Response, err error, op string, out any) err
 }
 
 // check maps an answer to an error of reference §8 and returns the
-// envelope's data when status is 1:
-//
-//   - no answer (timeout, refused connection, cPHulk block): Unavailable
-//   - HTTP 401/403, or a body that is not a UAPI envelope (a login page): Denied
-//   - HTTP 429: RateLimited; HTTP 5xx: Unavailable; other non-200: Internal
-//   - status 0 and "already exists": Conflict
-//   - status 0 and "You do not have an email account named" or an unknown
-//     forwarder: NotFound
-//   - status 0 and a password strength or invalid parameter message: Invalid
-//   - status 0 and anything else: Internal
-//
-// The cause keeps cPanel's first error strings for the operator's log; the
-// request URL in a transport error is scrubbed, and no body is ever copied
-// into an error except the envelope's errors.
+// envelope's data when status is 1. A body that is not a UAPI envelope (a
+// login page) is Denied; status 0 is classified by its text (kindOf). No
+// body is ever copied into an error except the envelope's errors.
 func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMessage, error) {
-	if err != nil {
-		return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: rest.CleanError(err)}
+	if err != nil { // no answer: timeout, refused connection, cPHulk block
+		return nil, rest.Unreachable(provider, op, err)
 	}
 	status := resp.StatusCode()
 	fail := func(k bot.Kind, format string, args ...any) (json.RawMessage, error) {

@@ -1,7 +1,6 @@
 package cpanel
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -21,31 +20,24 @@ type flexNum struct {
 // records as absent.
 func (f *flexNum) UnmarshalJSON(b []byte) error {
 	*f = flexNum{}
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
+	var v any
+	if json.Unmarshal(b, &v) != nil { // 1e400 too
 		return nil
 	}
-	var s string
-	switch b[0] {
-	case '"':
-		if json.Unmarshal(b, &s) != nil {
-			return nil
+	switch v := v.(type) {
+	case float64:
+		f.v, f.ok = v, true
+	case bool: // a boolean where 0/1 was expected
+		f.ok = true
+		if v {
+			f.v = 1
 		}
-	case 't', 'f': // a boolean where 0/1 was expected
-		if string(b) == "true" {
-			f.v, f.ok = 1, true
-		} else if string(b) == "false" {
-			f.v, f.ok = 0, true
+	case string:
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err == nil && !math.IsNaN(n) && !math.IsInf(n, 0) {
+			f.v, f.ok = n, true
 		}
-		return nil
-	default:
-		s = string(b)
 	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	f.v, f.ok = v, true
 	return nil
 }
 

@@ -35,10 +35,9 @@ type Options struct {
 	// URL is the API, ending in "/api/index.php" (for example
 	// https://erp.asso.fr/api/index.php), and Key the DOLAPIKEY of the
 	// bot's Dolibarr user, sent in a header, never in a URL.
-	URL string
-	Key bot.Secret
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
+	URL        string
+	Key        bot.Secret
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Log        zerolog.Logger
 	// PageSize is the limit asked per page (default 500: the reference's
 	// sensible maximum; Dolibarr itself has none).
@@ -46,8 +45,7 @@ type Options struct {
 	// Now is the clock that decides Adherent.Active and StaffUser.Active
 	// (default time.Now).
 	Now func() time.Time
-	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
-	// 1 000 000 items): beyond, the read fails with an Internal error.
+	// MaxPages and MaxItems cap one list read (0: paging.Default).
 	MaxPages, MaxItems int
 }
 
@@ -64,7 +62,7 @@ type Client struct {
 }
 
 // New returns a client for the API at o.URL. It refuses a URL that is not
-// http(s) and a missing key. Reads are retried (rest.Retry), writes never are.
+// http(s) and a missing key.
 func New(o Options) (*Client, error) {
 	if err := rest.CheckURL(o.URL); err != nil {
 		return nil, fmt.Errorf("dolibarr: %w", err)

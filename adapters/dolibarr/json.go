@@ -29,34 +29,24 @@ func (s *str) UnmarshalJSON(b []byte) error {
 
 // parseScalar returns the text of a JSON scalar; objects and arrays are refused.
 func parseScalar(b []byte) (string, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		return "", fmt.Errorf("empty value")
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil || d.More() {
+		return "", fmt.Errorf("not one JSON value: %.20q", b)
 	}
-	switch b[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", err
-		}
-		return s, nil
-	case 'n':
-		if string(b) == "null" {
-			return "", nil
-		}
-	case 't':
-		if string(b) == "true" {
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case json.Number:
+		return v.String(), nil
+	case bool:
+		if v {
 			return "1", nil
 		}
-	case 'f':
-		if string(b) == "false" {
-			return "0", nil
-		}
-	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err == nil {
-			return n.String(), nil
-		}
+		return "0", nil
+	case nil:
+		return "", nil
 	}
 	return "", fmt.Errorf("want a string, number, boolean or null, got %.20q", b)
 }

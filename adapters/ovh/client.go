@@ -70,7 +70,6 @@ type Client struct {
 	r        *resty.Client
 	endpoint string
 	set      Options
-	log      zerolog.Logger
 
 	mu     sync.Mutex // go-ovh's NewRequest writes its http.Client's Timeout: one signer at a time
 	signer *goovh.Client
@@ -116,7 +115,7 @@ func New(o Options) (*Client, error) {
 	}
 	log := o.Log.With().Str("component", provider).Logger()
 	c := &Client{
-		endpoint: baseURL, set: o, log: log,
+		endpoint: baseURL, set: o,
 		r: rest.New(rest.Options{BaseURL: baseURL, HTTPClient: hc, Log: log}),
 		// A literal client, not goovh.NewClient: that one also reads
 		// OVH_* variables and ovh.conf files, which must not change what

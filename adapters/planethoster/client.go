@@ -30,8 +30,7 @@ const ClientArea = "https://my.planethoster.com"
 
 // Client talks to one PlanetHoster account.
 type Client struct {
-	r   *resty.Client
-	log zerolog.Logger
+	r *resty.Client
 }
 
 var _ bot.HostingInfo = (*Client)(nil)
@@ -41,10 +40,9 @@ type Options struct {
 	// URL is the API (https://api.planethoster.net).
 	URL string
 	// User and Key are the API user and key of the client area's API section.
-	User string
-	Key  bot.Secret
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
+	User       string
+	Key        bot.Secret
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Log        zerolog.Logger
 }
 
@@ -64,7 +62,7 @@ func New(o Options) (*Client, error) {
 		SetHeader("X-API-KEY", o.Key.Reveal()).
 		SetHeader("Accept", "application/json").
 		SetAllowGetMethodPayload(true) // N0C list endpoints take a JSON body on GET
-	return &Client{r: r, log: log}, nil
+	return &Client{r: r}, nil
 }
 
 // errorJSON is the reseller/World error body; n0cJSON the N0C envelope.

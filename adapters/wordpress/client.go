@@ -13,12 +13,9 @@
 // change). Every 401 is therefore Denied, and so is every JSON 403.
 //
 // Lists ask for context=edit (e-mail and roles are private fields), sorted
-// by ID so that an account created meanwhile lands on the last page rather
-// than shifting the others, trimmed with _fields to what bot.WPUser holds.
-// Pages are read one after the other up to X-WP-TotalPages, with a cap on
-// pages and accounts (paging.Read). If the total changes between pages the
-// read starts again (once), so a sweep never sees an account twice or misses
-// one.
+// by ID so that an account created meanwhile lands on the last page, trimmed
+// with _fields to what bot.WPUser holds, read up to X-WP-TotalPages
+// (paging.Read). A total that changes between pages restarts the read once.
 package wordpress
 
 import (
@@ -43,7 +40,7 @@ const provider = "wordpress"
 // MaxPageSize is the largest per_page WordPress accepts (101 is a 400).
 const MaxPageSize = 100
 
-// Options configure a Client. Only URL, User and AppPassword are required.
+// Options configure a Client; URL, User and AppPassword are required.
 type Options struct {
 	// URL is the site (https://www.asso-exemple.fr; a trailing /wp-json is
 	// accepted and dropped).
@@ -53,16 +50,14 @@ type Options struct {
 	// qrst uvwx"; the spaces do not matter).
 	User        string
 	AppPassword bot.Secret
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
-	Log        zerolog.Logger
+	HTTPClient  *http.Client // nil: a client with a 30 s timeout
+	Log         zerolog.Logger
 	// PageSize is per_page for lists (default and maximum 100).
 	PageSize int
 	// QueryRoute sends requests as /?rest_route=/wp/v2/… instead of
 	// /wp-json/wp/v2/…, for sites without pretty permalinks.
 	QueryRoute bool
-	// MaxPages and MaxItems cap one list read (defaults 1000 pages and
-	// 1 000 000 accounts): beyond, the read fails with an Internal error.
+	// MaxPages and MaxItems cap one list read (0: paging.Default).
 	MaxPages, MaxItems int
 }
 
@@ -71,14 +66,12 @@ type Client struct {
 	r      *resty.Client
 	o      Options
 	limits paging.Limits
-	user   string
 }
 
 var _ bot.WPUsers = (*Client)(nil)
 
 // New returns a client for the site at o.URL. It refuses a URL that is not
-// http(s) and missing credentials. Reads are retried (rest.Retry), writes
-// never are.
+// http(s) and missing credentials.
 func New(o Options) (*Client, error) {
 	if o.PageSize <= 0 || o.PageSize > MaxPageSize {
 		o.PageSize = MaxPageSize
@@ -96,7 +89,7 @@ func New(o Options) (*Client, error) {
 	log := o.Log.With().Str("component", provider).Logger()
 	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log}).
 		SetBasicAuth(o.User, pw).SetHeader("Accept", "application/json")
-	return &Client{r: r, o: o, user: o.User, limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}, nil
+	return &Client{r: r, o: o, limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}, nil
 }
 
 // Options returns the options in force (defaults filled in).

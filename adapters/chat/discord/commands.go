@@ -2,7 +2,8 @@ package discord
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -54,12 +55,7 @@ func autocompleted(a bot.Arg, mailboxes bool) bool {
 // cannot express (a bare command that also has subcommands, four words, a
 // name it refuses) or a limit exceeded is an error.
 func Commands(specs []bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommand, error) {
-	type node struct {
-		spec     *bot.Spec
-		children map[string]*node
-		order    []string
-	}
-	root := &node{children: map[string]*node{}}
+	root := &tree{}
 	for i := range specs {
 		s := &specs[i]
 		words := s.Words()
@@ -72,87 +68,80 @@ func Commands(specs []bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommand
 			if !validName(w) {
 				return nil, fmt.Errorf("discord: command %q: %q is not a valid Discord name", s.Path, w)
 			}
-			child := n.children[w]
-			if child == nil {
-				child = &node{children: map[string]*node{}}
-				n.children[w] = child
-				n.order = append(n.order, w)
+			if n.spec != nil {
+				return nil, fmt.Errorf("discord: command %q has subcommands and cannot be run bare on Discord", n.spec.Path)
 			}
-			n = child
+			if n.kids == nil {
+				n.kids = map[string]*tree{}
+			}
+			if n.kids[w] == nil {
+				n.kids[w] = &tree{}
+			}
+			n = n.kids[w]
+		}
+		if len(n.kids) > 0 {
+			return nil, fmt.Errorf("discord: command %q has subcommands and cannot be run bare on Discord", s.Path)
 		}
 		n.spec = s
 	}
-	var out []*discordgo.ApplicationCommand
-	sort.Strings(root.order)
-	if len(root.order) > maxCommands {
-		return nil, fmt.Errorf("discord: %d commands, Discord allows %d", len(root.order), maxCommands)
+	names := slices.Sorted(maps.Keys(root.kids))
+	if len(names) > maxCommands {
+		return nil, fmt.Errorf("discord: %d commands, Discord allows %d", len(names), maxCommands)
 	}
 	guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-	for _, name := range root.order {
-		top := root.children[name]
-		cmd := &discordgo.ApplicationCommand{Name: name, Type: discordgo.ChatApplicationCommand, Contexts: &guildOnly}
-		if top.spec != nil {
-			if len(top.children) > 0 {
-				return nil, fmt.Errorf("discord: command %q has subcommands and cannot be run bare on Discord", top.spec.Path)
-			}
-			fr, en := describe(top.spec)
-			cmd.Description, cmd.DescriptionLocalizations = fr, localized(en)
-			opts, err := options(top.spec, mailboxes)
-			if err != nil {
-				return nil, err
-			}
-			cmd.Options = opts
-			out = append(out, cmd)
-			continue
+	var out []*discordgo.ApplicationCommand
+	for _, name := range names {
+		n := root.kids[name]
+		fr, en := n.describe(name)
+		opts, err := n.options(name, mailboxes)
+		if err != nil {
+			return nil, err
 		}
-		sort.Strings(top.order)
-		cmd.Description = truncate("Commandes " + name + " : " + strings.Join(top.order, ", "))
-		cmd.DescriptionLocalizations = localized(truncate(name + " commands: " + strings.Join(top.order, ", ")))
-		if len(top.order) > maxOptions {
-			return nil, fmt.Errorf("discord: command %q has %d subcommands, Discord allows %d", name, len(top.order), maxOptions)
-		}
-		for _, sub := range top.order {
-			n := top.children[sub]
-			if n.spec != nil && len(n.children) > 0 {
-				return nil, fmt.Errorf("discord: command %q has subcommands and cannot be run bare on Discord", n.spec.Path)
-			}
-			if n.spec != nil {
-				o, err := subcommand(sub, n.spec, mailboxes)
-				if err != nil {
-					return nil, err
-				}
-				cmd.Options = append(cmd.Options, o)
-				continue
-			}
-			sort.Strings(n.order)
-			if len(n.order) > maxOptions {
-				return nil, fmt.Errorf("discord: group %q %q has %d subcommands, Discord allows %d", name, sub, len(n.order), maxOptions)
-			}
-			group := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: sub,
-				Description:              truncate("Commandes " + name + " " + sub + " : " + strings.Join(n.order, ", ")),
-				DescriptionLocalizations: *localized(truncate(name + " " + sub + " commands: " + strings.Join(n.order, ", ")))}
-			for _, leaf := range n.order {
-				o, err := subcommand(leaf, n.children[leaf].spec, mailboxes)
-				if err != nil {
-					return nil, err
-				}
-				group.Options = append(group.Options, o)
-			}
-			cmd.Options = append(cmd.Options, group)
-		}
-		out = append(out, cmd)
+		out = append(out, &discordgo.ApplicationCommand{Name: name, Type: discordgo.ChatApplicationCommand, Contexts: &guildOnly,
+			Description: fr, DescriptionLocalizations: localized(en), Options: opts})
 	}
 	return out, nil
 }
 
-func subcommand(name string, s *bot.Spec, mailboxes bool) (*discordgo.ApplicationCommandOption, error) {
-	opts, err := options(s, mailboxes)
-	if err != nil {
-		return nil, err
+// tree is a command path's word: a spec, or the next words.
+type tree struct {
+	spec *bot.Spec
+	kids map[string]*tree
+}
+
+func (n *tree) describe(path string) (fr, en string) {
+	if n.spec != nil {
+		return describe(n.spec)
 	}
-	fr, en := describe(s)
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name,
-		Description: fr, DescriptionLocalizations: *localized(en), Options: opts}, nil
+	names := strings.Join(slices.Sorted(maps.Keys(n.kids)), ", ")
+	return truncate("Commandes " + path + " : " + names), truncate(path + " commands: " + names)
+}
+
+// options returns the spec's arguments, or one subcommand (or group) per
+// next word, sorted.
+func (n *tree) options(path string, mailboxes bool) ([]*discordgo.ApplicationCommandOption, error) {
+	if n.spec != nil {
+		return options(n.spec, mailboxes)
+	}
+	if len(n.kids) > maxOptions {
+		return nil, fmt.Errorf("discord: command %q has %d subcommands, Discord allows %d", path, len(n.kids), maxOptions)
+	}
+	var out []*discordgo.ApplicationCommandOption
+	for _, name := range slices.Sorted(maps.Keys(n.kids)) {
+		k := n.kids[name]
+		fr, en := k.describe(path + " " + name)
+		opts, err := k.options(path+" "+name, mailboxes)
+		if err != nil {
+			return nil, err
+		}
+		typ := discordgo.ApplicationCommandOptionSubCommand
+		if k.spec == nil {
+			typ = discordgo.ApplicationCommandOptionSubCommandGroup
+		}
+		out = append(out, &discordgo.ApplicationCommandOption{Type: typ, Name: name,
+			Description: fr, DescriptionLocalizations: *localized(en), Options: opts})
+	}
+	return out, nil
 }
 
 // options returns one string option per argument, required ones first
@@ -261,17 +250,12 @@ func invocationPath(d discordgo.ApplicationCommandInteractionData) (string, []*d
 // optionValue renders an option's value as the text a person would type.
 func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
 	switch v := o.Value.(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
 	case nil:
 		return ""
-	default:
-		return fmt.Sprint(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
+	return fmt.Sprint(o.Value)
 }
 
 // CommandLine rebuilds the engine's command line from a command path and

@@ -342,23 +342,13 @@ func check(err error, op string) error {
 	switch {
 	case errors.As(err, &rest) && rest.Response != nil:
 		e.Status = rest.Response.StatusCode
+		e.Kind = relay.Kind(e.Status)
 		e.Err = errors.New(http.StatusText(e.Status))
 		if rest.Message != nil {
 			e.Err = fmt.Errorf("code %d: %s", rest.Message.Code, rest.Message.Message)
-		}
-		switch {
-		case rest.Message != nil && rest.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser:
-			e.Kind = bot.Denied
-		case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
-			e.Kind = bot.Denied
-		case e.Status == http.StatusNotFound:
-			e.Kind = bot.NotFound
-		case e.Status == http.StatusConflict:
-			e.Kind = bot.Conflict
-		case e.Status == http.StatusTooManyRequests:
-			e.Kind = bot.RateLimited
-		case e.Status >= 400 && e.Status < 500:
-			e.Kind = bot.Invalid
+			if rest.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
+				e.Kind = bot.Denied
+			}
 		}
 	case errors.As(err, &rl):
 		e.Kind, e.Status = bot.RateLimited, http.StatusTooManyRequests

@@ -15,13 +15,11 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// member is what the adapter remembers of a guild member, for the events
-// that carry none (reaction removals).
+// member is a guild member (with its User) the adapter remembers, for the
+// events that carry none (reaction removals).
 type member struct {
-	name  string
-	roles []string
-	bot   bool
-	at    time.Time
+	*discordgo.Member
+	at time.Time
 }
 
 // memberTTL is how long a remembered member's roles are trusted.
@@ -45,43 +43,27 @@ func (c *Chat) onInteraction(_ *discordgo.Session, e *discordgo.InteractionCreat
 
 // person resolves the user of an interaction and remembers their roles.
 func (c *Chat) person(i *discordgo.Interaction) bot.Person {
-	var u *discordgo.User
-	var roles []string
-	name := ""
-	if i.Member != nil {
-		u, roles, name = i.Member.User, i.Member.Roles, i.Member.Nick
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		c.remember(i.Member)
+		return c.personOf(i.Member)
+	case i.User != nil:
+		return c.cfg.Policy.Person(Platform, i.User.ID, i.User.DisplayName(), nil, i.User.Bot)
 	}
-	if u == nil {
-		u = i.User
-	}
-	if u == nil {
-		return bot.Person{}
-	}
-	if name == "" {
-		name = displayName(u)
-	}
-	if i.Member != nil {
-		c.remember(u.ID, member{name: name, roles: roles, bot: u.Bot})
-	}
-	return c.cfg.Policy.Person(Platform, u.ID, name, roles, u.Bot)
+	return bot.Person{}
 }
 
-func displayName(u *discordgo.User) string {
-	if u.GlobalName != "" {
-		return u.GlobalName
-	}
-	return u.Username
+func (c *Chat) personOf(m *discordgo.Member) bot.Person {
+	return c.cfg.Policy.Person(Platform, m.User.ID, m.DisplayName(), m.Roles, m.User.Bot)
 }
 
-func (c *Chat) remember(id string, m member) {
-	m.at = time.Now()
-	m.roles = slices.Clone(m.roles)
+func (c *Chat) remember(m *discordgo.Member) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.members) > 5000 {
 		clear(c.members) // a guild of a few hundred people never gets here
 	}
-	c.members[id] = m
-	c.mu.Unlock()
+	c.members[m.User.ID] = member{m, time.Now()}
 }
 
 func (c *Chat) spec(path string) *bot.Spec {

@@ -11,30 +11,12 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// emojiName is the form of a reaction's emoji the engine reads: the Unicode
-// character, or name:id for a custom emoji (so that a custom emoji named
-// white_check_mark never approves anything).
-func emojiName(e discordgo.Emoji) string {
-	if e.ID != "" {
-		return e.Name + ":" + e.ID
-	}
-	return e.Name
-}
-
 func (c *Chat) onReactionAdd(_ *discordgo.Session, e *discordgo.MessageReactionAdd) {
 	if e.MessageReaction == nil || e.UserID == "" || e.UserID == c.me() {
 		return
 	}
-	if e.Member != nil {
-		name := e.Member.Nick
-		isBot := false
-		if e.Member.User != nil {
-			isBot = e.Member.User.Bot
-			if name == "" {
-				name = displayName(e.Member.User)
-			}
-		}
-		c.remember(e.UserID, member{name: name, roles: e.Member.Roles, bot: isBot})
+	if e.Member != nil && e.Member.User != nil {
+		c.remember(e.Member)
 	}
 	c.observe(*e.MessageReaction, false)
 }
@@ -48,7 +30,7 @@ func (c *Chat) onReactionRemove(_ *discordgo.Session, e *discordgo.MessageReacti
 
 // observe delivers a reaction event unless a re-read already did.
 func (c *Chat) observe(r discordgo.MessageReaction, removed bool) {
-	if c.votes.Observe(r.MessageID, r.UserID, emojiName(r.Emoji), removed) {
+	if c.votes.Observe(r.MessageID, r.UserID, r.Emoji.APIName(), removed) {
 		c.react(r, removed)
 	}
 }
@@ -56,7 +38,7 @@ func (c *Chat) observe(r discordgo.MessageReaction, removed bool) {
 // react queues a reaction behind the earlier ones on the same message, so
 // an add and its removal reach the handler in order.
 func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
-	emoji := emojiName(r.Emoji)
+	emoji := r.Emoji.APIName() // name:id for a custom emoji, which never votes
 	h, ctx := c.handler()
 	if h == nil {
 		return
@@ -84,34 +66,28 @@ func (c *Chat) recoverReaction(ctx context.Context, r discordgo.MessageReaction,
 	}
 }
 
-// reactor resolves a reacting user: from the member the event carried (now
+// reactor resolves a reacting user: from the member an event carried (now
 // remembered), else from the guild (GET /guilds/{g}/members/{u}). A user
 // who cannot be resolved gets no platform role.
 func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 	c.mu.Lock()
 	m, ok := c.members[userID]
 	c.mu.Unlock()
-	if !ok || time.Since(m.at) > memberTTL {
-		if guildID == "" {
-			guildID = c.cfg.GuildID
-		}
-		gm, err := c.s.GuildMember(guildID, userID, discordgo.WithContext(ctx))
-		switch {
-		case err == nil && gm.User != nil:
-			name := gm.Nick
-			if name == "" {
-				name = displayName(gm.User)
-			}
-			m = member{name: name, roles: gm.Roles, bot: gm.User.Bot}
-			c.remember(userID, m)
-		case err != nil:
-			c.log.Warn().Err(check(err, "read member")).Str("user", userID).Msg("reacting member unknown; no platform role")
-			m = member{} // stale roles must not approve (fail closed)
-		default:
-			m = member{}
-		}
+	if ok && time.Since(m.at) <= memberTTL {
+		return c.personOf(m.Member)
 	}
-	return c.cfg.Policy.Person(Platform, userID, m.name, m.roles, m.bot)
+	if guildID == "" {
+		guildID = c.cfg.GuildID
+	}
+	gm, err := c.s.GuildMember(guildID, userID, discordgo.WithContext(ctx))
+	if err != nil {
+		c.log.Warn().Err(check(err, "read member")).Str("user", userID).Msg("reacting member unknown; no platform role")
+	}
+	if err != nil || gm.User == nil {
+		return c.cfg.Policy.Person(Platform, userID, "", nil, false) // stale roles must not approve (fail closed)
+	}
+	c.remember(gm)
+	return c.personOf(gm)
 }
 
 var voteEmoji = []string{bot.EmojiApprove, bot.EmojiReject}

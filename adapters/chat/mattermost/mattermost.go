@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -191,9 +190,9 @@ func New(cfg Config) (*Chat, error) {
 	}, nil
 }
 
-// check turns a Client4 result into a *bot.Error: transport errors and 5xx
-// are Unavailable, 401/403 Denied, 404 NotFound, 400 Invalid, 409 Conflict,
-// 429 RateLimited. The AppError's text stays in the cause, for operators.
+// check turns a Client4 result into a *bot.Error of relay.Kind (a status
+// under 400 with an error is Internal). The AppError's text stays in the
+// cause, for operators.
 func check(resp *model.Response, err error, op string) error {
 	if err == nil {
 		return nil
@@ -206,25 +205,9 @@ func check(resp *model.Response, err error, op string) error {
 	if errors.As(err, &ae) && status == 0 {
 		status = ae.StatusCode
 	}
-	kind := bot.Internal
-	var ne net.Error
-	switch {
-	case status == 0 && (errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
-		kind = bot.Unavailable
-	case status == 0:
-		kind = bot.Unavailable // connection refused, reset, bad TLS
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		kind = bot.Denied
-	case status == http.StatusNotFound:
-		kind = bot.NotFound
-	case status == http.StatusConflict:
-		kind = bot.Conflict
-	case status == http.StatusTooManyRequests:
-		kind = bot.RateLimited
-	case status >= 500:
-		kind = bot.Unavailable
-	case status >= 400:
-		kind = bot.Invalid
+	kind := relay.Kind(status)
+	if status > 0 && status < 400 {
+		kind = bot.Internal
 	}
 	if ae != nil {
 		err = fmt.Errorf("%s: %s", ae.Id, ae.Message)

@@ -1,14 +1,15 @@
 // Package relay holds what the Discord and Mattermost adapters share between
 // a platform's events and the bot.Handler: the reactions on one message
 // delivered in order, the votes seen on the change requests they watch (to
-// hand the handler what changed during a gap in the events), and long texts
-// sent as one file.
+// hand the handler what changed during a gap in the events), long texts
+// sent as one file, and the error kind of an HTTP status.
 package relay
 
 import (
 	"cmp"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"sync"
 
@@ -157,6 +158,25 @@ func (w *Watch) Sync(id string, read func() ([]Vote, error)) (added, removed []V
 		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Emoji, b.Emoji))
 	})
 	return added, removed, nil
+}
+
+// Kind maps an HTTP status to an error kind: 401 and 403 Denied, 404
+// NotFound, 409 Conflict, 429 RateLimited, another 4xx Invalid, anything
+// else (5xx, no answer) Unavailable.
+func Kind(status int) bot.Kind {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return bot.Denied
+	case status == http.StatusNotFound:
+		return bot.NotFound
+	case status == http.StatusConflict:
+		return bot.Conflict
+	case status == http.StatusTooManyRequests:
+		return bot.RateLimited
+	case status >= 400 && status < 500:
+		return bot.Invalid
+	}
+	return bot.Unavailable
 }
 
 // Fit keeps a text to bot.MaxReplyMessages messages: one that would take

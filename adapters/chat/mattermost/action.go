@@ -44,19 +44,8 @@ func (c *Chat) parseAction(body []byte) (click, bool) {
 // A forged or tampered request gets 401 and nothing happens.
 func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		body, err := readBody(w, r, c.cfg.MaxBody)
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "bad request", http.StatusBadRequest)
+		body, ok := c.body(w, r)
+		if !ok {
 			return
 		}
 		k, ok := c.parseAction(body)
@@ -74,6 +63,23 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 	}
 }
 
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+// body returns the body of a POST of at most MaxBody bytes; it answers
+// anything else itself (405, 413, 400) and returns false.
+func (c *Chat) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+	case err != nil:
+		http.Error(w, "bad request", http.StatusBadRequest)
+	default:
+		return body, true
+	}
+	return nil, false
 }

@@ -1,6 +1,7 @@
 package mattermost
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -79,9 +80,7 @@ type Config struct {
 type Chat struct {
 	cfg       Config
 	api       *model.Client4
-	hc        *http.Client
 	log       zerolog.Logger
-	now       func() time.Time
 	actionKey []byte
 	cmdTokens map[string][]byte
 	authToken string // the bot token, for the websocket challenge; never logged
@@ -139,33 +138,18 @@ func New(cfg Config) (*Chat, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Locale == "" {
-		cfg.Locale = bot.FR
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 64 << 10
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = 10 * time.Second
-	}
-	if cfg.PersonTTL <= 0 {
-		cfg.PersonTTL = time.Minute
-	}
-	if cfg.MinBackoff <= 0 {
-		cfg.MinBackoff = time.Second
-	}
+	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
+	cfg.MaxBody = cmp.Or(cfg.MaxBody, 64<<10)
+	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 10*time.Second)
+	cfg.PersonTTL = cmp.Or(cfg.PersonTTL, time.Minute)
+	cfg.MinBackoff = cmp.Or(cfg.MinBackoff, time.Second)
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(time.Minute, cfg.MinBackoff)
 	}
-	if cfg.PingTimeout <= 0 {
-		cfg.PingTimeout = (60 + model.PingTimeoutBufferSeconds) * time.Second
-	}
+	cfg.PingTimeout = cmp.Or(cfg.PingTimeout, (60+model.PingTimeoutBufferSeconds)*time.Second)
 	cfg.ServerURL = strings.TrimRight(cfg.ServerURL, "/")
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	site := strings.TrimRight(cfg.SiteURL, "/")
-	if site == "" {
-		site = cfg.ServerURL
-	}
+	site := cmp.Or(strings.TrimRight(cfg.SiteURL, "/"), cfg.ServerURL)
 	api := model.NewAPIv4Client(cfg.ServerURL)
 	api.HTTPClient = cfg.HTTPClient
 	api.SetToken(cfg.Token.Reveal())
@@ -183,7 +167,7 @@ func New(cfg Config) (*Chat, error) {
 		tokens[strings.ToLower(strings.TrimPrefix(trigger, "/"))] = []byte(tok.Reveal())
 	}
 	return &Chat{
-		cfg: cfg, api: api, hc: cfg.HTTPClient, now: cfg.Now,
+		cfg: cfg, api: api,
 		log:       cfg.Log.With().Str("component", "mattermost").Logger(),
 		actionKey: mac.Sum(nil), cmdTokens: tokens, authToken: cfg.Token.Reveal(), siteURL: site,
 		people: map[string]cachedPerson{}, dms: map[string]string{},
@@ -273,7 +257,7 @@ func (c *Chat) voter(ctx context.Context, userID string) (bot.Person, error) {
 }
 
 func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Person, error) {
-	now := c.now()
+	now := c.cfg.Now()
 	c.mu.Lock()
 	cp, ok := c.people[userID]
 	c.mu.Unlock()

@@ -72,14 +72,14 @@ func parseSlash(form url.Values) (slashCommand, error) {
 // of another scheme is not the command's: recent servers replace it with
 // the one of an outgoing OAuth connection matching the bot's URL (reference
 // §3.2), and the form still carries the command token.
-func requestToken(r *http.Request) string {
-	if h := r.Header.Get("Authorization"); h != "" {
+func requestToken(header http.Header, form url.Values) string {
+	if h := header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
 		if ok && strings.EqualFold(scheme, "token") {
 			return strings.TrimSpace(tok)
 		}
 	}
-	return r.PostForm.Get("token")
+	return form.Get("token")
 }
 
 // responseURLOK reports whether u is a command webhook of the configured
@@ -120,28 +120,22 @@ func (c *Chat) tokenOK(trigger, got string) bool {
 // engine's reply goes to response_url.
 func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		body, ok := c.body(w, r)
+		if !ok {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, c.cfg.MaxBody)
-		if err := r.ParseForm(); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		trigger := strings.ToLower(strings.TrimPrefix(r.PostForm.Get("command"), "/"))
-		if !c.tokenOK(trigger, requestToken(r)) {
+		trigger := strings.ToLower(strings.TrimPrefix(form.Get("command"), "/"))
+		if !c.tokenOK(trigger, requestToken(r.Header, form)) {
 			c.log.Warn().Str("trigger", trigger).Str("remote", r.RemoteAddr).Msg("slash command with a wrong token refused")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		sc, err := parseSlash(r.PostForm)
+		sc, err := parseSlash(form)
 		if err != nil || !c.responseURLOK(sc.ResponseURL) {
 			c.log.Warn().Str("trigger", trigger).Msg("slash command form refused")
 			http.Error(w, "bad request", http.StatusBadRequest)
@@ -223,7 +217,7 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 		return fmt.Errorf("mattermost: respond: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.hc.Do(req)
+	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
 		return &bot.Error{Provider: Platform, Op: "respond", Kind: bot.Unavailable, Err: errors.New(scrubURLError(err))}
 	}

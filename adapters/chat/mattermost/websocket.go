@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -62,16 +62,10 @@ func parseMessage(b []byte) (string, *reactionEvent, error) {
 		Removed: typ == model.WebsocketEventReactionRemoved}, nil
 }
 
-// wsURL is the server URL with ws:// or wss:// and the websocket path.
+// wsURL is the server URL (http or https, New checked) with ws:// or
+// wss:// and the websocket path.
 func (c *Chat) wsURL() string {
-	u := c.cfg.ServerURL
-	switch {
-	case strings.HasPrefix(u, "https://"):
-		u = "wss://" + strings.TrimPrefix(u, "https://")
-	case strings.HasPrefix(u, "http://"):
-		u = "ws://" + strings.TrimPrefix(u, "http://")
-	}
-	return u + model.APIURLSuffix + "/websocket"
+	return "ws" + strings.TrimPrefix(c.cfg.ServerURL, "http") + model.APIURLSuffix + "/websocket"
 }
 
 // listen keeps a websocket open until ctx ends, reconnecting with
@@ -90,12 +84,8 @@ func (c *Chat) listen(ctx context.Context, h bot.Handler) {
 		d := wait/2 + rand.N(wait/2+1)
 		c.log.Warn().Err(err).Bool("was_connected", connected).Dur("retry_in", d).Msg("websocket down")
 		wait = min(wait*2, c.cfg.MaxBackoff)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if sleep(ctx, d) != nil {
 			return
-		case <-t.C:
 		}
 	}
 }
@@ -109,7 +99,7 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 		return false, err
 	}
 	d := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
-	if tr, ok := c.hc.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
+	if tr, ok := c.cfg.HTTPClient.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
 		d.TLSClientConfig = tr.TLSClientConfig.Clone()
 	}
 	conn, resp, err := d.DialContext(ctx, c.wsURL(), nil)
@@ -256,7 +246,7 @@ const maxRateLimited = 5
 
 // reactions reads the reactions of postID, waiting out a 429 as the
 // server says (Retry-After; else X-Ratelimit-Reset, the seconds until the
-// limit resets; reference §1), a minute at most each time.
+// limit resets; reference §1), from 1 s to a minute each time.
 // API: GET /api/v4/posts/{post_id}/reactions
 func (c *Chat) reactions(ctx context.Context, postID string) ([]*model.Reaction, error) {
 	for i := 0; ; i++ {
@@ -265,25 +255,23 @@ func (c *Chat) reactions(ctx context.Context, postID string) ([]*model.Reaction,
 		if bot.KindOf(err) != bot.RateLimited || i == maxRateLimited {
 			return rs, err
 		}
-		d := retryAfter(resp.Header)
+		d, _ := rest.WaitFor(resp.Header, []string{"X-Ratelimit-Reset"})
+		d = min(max(d, time.Second), time.Minute)
 		c.log.Warn().Str("post", postID).Dur("retry_in", d).Msg("rate limited while re-reading reactions")
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if err := sleep(ctx, d); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// retryAfter reads how long a 429 asks to wait: Retry-After or
-// X-Ratelimit-Reset in seconds, 1 s when neither says, 1 min at most.
-func retryAfter(h http.Header) time.Duration {
-	for _, k := range []string{"Retry-After", "X-Ratelimit-Reset"} {
-		if n, err := strconv.Atoi(strings.TrimSpace(h.Get(k))); err == nil && n >= 0 {
-			return min(time.Duration(max(n, 1))*time.Second, time.Minute)
-		}
+// sleep waits d or until ctx ends, whose error it returns.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
-	return time.Second
 }

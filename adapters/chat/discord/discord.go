@@ -263,13 +263,9 @@ func (c *Chat) Check(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord: guild %s: %w", c.cfg.GuildID, check(err, "read roles"))
 	}
-	have := map[string]bool{}
-	for _, r := range roles {
-		have[r.ID] = true
-	}
 	var missing []string
 	for id, role := range mapped {
-		if !have[id] {
+		if !slices.ContainsFunc(roles, func(r *discordgo.Role) bool { return r.ID == id }) {
 			missing = append(missing, fmt.Sprintf("%s (%s)", id, role))
 		}
 	}

@@ -2,7 +2,9 @@ package discord
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -72,11 +74,7 @@ func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachmen
 	return relay.Fit(c.cfg.Locale, text, len(split(text, maxMessage)), files)
 }
 
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
-
-const errEmpty = errorString("empty message")
+var errEmpty = errors.New("empty message")
 
 func (c *Chat) dmChannel(ctx context.Context, userID string) (string, error) {
 	c.mu.Lock()
@@ -128,10 +126,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 func discordFiles(as []bot.Attachment) []*discordgo.File {
 	var out []*discordgo.File
 	for _, a := range as {
-		ct := a.ContentType
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
+		ct := cmp.Or(a.ContentType, "application/octet-stream")
 		out = append(out, &discordgo.File{Name: a.Name, ContentType: ct, Reader: bytes.NewReader(a.Data)})
 	}
 	return out

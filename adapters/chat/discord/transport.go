@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 )
 
@@ -50,17 +51,13 @@ func (t *rewriter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.URL.Host != discordHost {
 		return t.next.RoundTrip(r)
 	}
-	if t.gateway != "" && r.Method == http.MethodGet && isGatewayPath(r.URL.Path) {
+	if gw, _ := path.Match("/api/v*/gateway", r.URL.Path); gw && t.gateway != "" && r.Method == http.MethodGet {
 		body, _ := json.Marshal(map[string]string{"url": t.gateway})
 		if r.Body != nil {
 			r.Body.Close()
 		}
-		return &http.Response{
-			Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header:        http.Header{"Content-Type": {"application/json"}},
-			Body:          io.NopCloser(bytes.NewReader(body)),
-			ContentLength: int64(len(body)), Request: r,
-		}, nil
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
 	}
 	if t.base == nil {
 		return t.next.RoundTrip(r)
@@ -74,14 +71,4 @@ func (t *rewriter) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return t.next.RoundTrip(out)
-}
-
-// isGatewayPath matches /api/v9/gateway (any version).
-func isGatewayPath(p string) bool {
-	rest, ok := strings.CutPrefix(p, "/api/v")
-	if !ok {
-		return false
-	}
-	_, tail, ok := strings.Cut(rest, "/")
-	return ok && tail == "gateway"
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -83,31 +84,26 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 	url := strings.TrimRight(r.PublicURL, "/") + CommandPath
 	tokens := map[string]string{}
 	for _, trig := range Triggers(specs) {
-		want := commandFor(trig, specs, r.TeamID, url, r.Locale)
 		have := byTrigger[trig]
+		want := model.Command{TeamId: r.TeamID, Trigger: trig}
+		if have != nil {
+			want = *have
+		}
+		setCommand(&want, specs, url, r.Locale)
+		got, resp, err, list := have, (*model.Response)(nil), error(nil), &res.Unchanged
 		switch {
 		case have == nil:
-			got, resp, err := api.CreateCommand(ctx, want)
-			if err := check(resp, err, "create command"); err != nil {
-				return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
-			}
-			tokens[trig] = got.Token
-			res.Created = append(res.Created, trig)
-		case sameCommand(have, want):
-			tokens[trig] = have.Token
-			res.Unchanged = append(res.Unchanged, trig)
-		default:
-			upd := *have
-			upd.Method, upd.URL, upd.DisplayName, upd.Description = want.Method, want.URL, want.DisplayName, want.Description
-			upd.AutoComplete, upd.AutoCompleteDesc, upd.AutoCompleteHint = want.AutoComplete, want.AutoCompleteDesc, want.AutoCompleteHint
-			upd.Username, upd.IconURL = want.Username, want.IconURL
-			got, resp, err := api.UpdateCommand(ctx, &upd)
-			if err := check(resp, err, "update command"); err != nil {
-				return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
-			}
-			tokens[trig] = got.Token
-			res.Updated = append(res.Updated, trig)
+			got, resp, err = api.CreateCommand(ctx, &want)
+			list = &res.Created
+		case want != *have:
+			got, resp, err = api.UpdateCommand(ctx, &want)
+			list = &res.Updated
 		}
+		if err := check(resp, err, "save command"); err != nil {
+			return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
+		}
+		*list = append(*list, trig)
+		tokens[trig] = got.Token
 	}
 	if err := writeTokenConfig(w, tokens); err != nil {
 		return res, fmt.Errorf("mattermost register: %w", err)
@@ -115,15 +111,10 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 	return res, nil
 }
 
-func sameCommand(a, b *model.Command) bool {
-	return a.Method == b.Method && a.URL == b.URL && a.DisplayName == b.DisplayName && a.Description == b.Description &&
-		a.AutoComplete == b.AutoComplete && a.AutoCompleteDesc == b.AutoCompleteDesc && a.AutoCompleteHint == b.AutoCompleteHint &&
-		a.Username == b.Username && a.IconURL == b.IconURL
-}
-
-// commandFor builds the command of one trigger, its autocomplete text taken
-// from the specs of its family (every spec for the umbrella).
-func commandFor(trigger string, specs []bot.Spec, teamID, url string, l bot.Locale) *model.Command {
+// setCommand sets what Register manages of cmd, its autocomplete text taken
+// from the specs of its trigger's family (every spec for the umbrella).
+func setCommand(cmd *model.Command, specs []bot.Spec, url string, l bot.Locale) {
+	trigger := cmd.Trigger
 	var subs []string
 	var help string
 	for _, s := range specs {
@@ -154,11 +145,9 @@ func commandFor(trigger string, specs []bot.Spec, teamID, url string, l bot.Loca
 	if trigger == Umbrella {
 		name = "opsbot"
 	}
-	return &model.Command{
-		TeamId: teamID, Trigger: trigger, Method: model.CommandMethodPost, URL: url,
-		DisplayName: clip(name, 64), Description: clip(desc, 128),
-		AutoComplete: true, AutoCompleteDesc: clip(desc, 128), AutoCompleteHint: clip(hint, 256),
-	}
+	cmd.Method, cmd.URL, cmd.Username, cmd.IconURL = model.CommandMethodPost, url, "", ""
+	cmd.DisplayName, cmd.Description = clip(name, 64), clip(desc, 128)
+	cmd.AutoComplete, cmd.AutoCompleteDesc, cmd.AutoCompleteHint = true, clip(desc, 128), clip(hint, 256)
 }
 
 // first returns the first word of each sub-command.
@@ -199,11 +188,7 @@ func TokenEnv(trigger string) string {
 }
 
 func writeTokenConfig(w io.Writer, tokens map[string]string) error {
-	triggers := make([]string, 0, len(tokens))
-	for t := range tokens {
-		triggers = append(triggers, t)
-	}
-	slices.Sort(triggers)
+	triggers := slices.Sorted(maps.Keys(tokens))
 	var b strings.Builder
 	b.WriteString("# Slash-command tokens: keep these lines secret, in opsbot's environment.\n")
 	for _, t := range triggers {

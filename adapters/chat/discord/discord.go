@@ -76,10 +76,12 @@ type Chat struct {
 	botID atomic.Value // string: the bot's user ID, from READY
 	up    atomic.Bool  // the gateway session is ready (READY or RESUMED seen, no disconnect since)
 
+	// Set by Run before the gateway opens, only read after.
+	h     bot.Handler
+	base  context.Context // Run's context without its cancellation
+	specs map[string]*bot.Spec
+
 	mu      sync.Mutex
-	h       bot.Handler
-	base    context.Context // Run's context without its cancellation
-	specs   map[string]*bot.Spec
 	dms     map[string]string // user ID → DM channel ID
 	members map[string]member // user ID → last known member
 	readies int
@@ -181,13 +183,10 @@ func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
 	}
 	c.log.Info().Int("commands", len(cmds)).Int("specs", len(specs)).Msg("application commands registered")
 
-	c.mu.Lock()
-	c.h = h
-	c.base = context.WithoutCancel(ctx)
+	c.h, c.base = h, context.WithoutCancel(ctx)
 	for i := range specs {
 		c.specs[specs[i].Path] = &specs[i]
 	}
-	c.mu.Unlock()
 
 	for _, remove := range []func(){
 		c.s.AddHandler(guard(c, "ready", c.onReady)),

@@ -66,23 +66,11 @@ func (c *Chat) remember(m *discordgo.Member) {
 	c.members[m.User.ID] = member{m, time.Now()}
 }
 
-func (c *Chat) spec(path string) *bot.Spec {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.specs[path]
-}
-
-func (c *Chat) handler() (bot.Handler, context.Context) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.h, c.base
-}
-
 // command acknowledges a slash command with a deferred ephemeral response,
 // then hands it to the handler. It runs in its own goroutine.
 func (c *Chat) command(i *discordgo.Interaction) {
 	defer c.wg.Done()
-	h, ctx := c.handler()
+	ctx := c.base
 	actx, cancel := context.WithTimeout(ctx, c.cfg.AckTimeout)
 	ackErr := c.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -105,7 +93,7 @@ func (c *Chat) command(i *discordgo.Interaction) {
 		values[strings.ToLower(o.Name)] = optionValue(o)
 		order = append(order, strings.ToLower(o.Name))
 	}
-	text, err := CommandLine(path, c.spec(path), values, order)
+	text, err := CommandLine(path, c.specs[path], values, order)
 	if err != nil {
 		var ue *bot.UserError
 		errors.As(err, &ue)
@@ -115,16 +103,16 @@ func (c *Chat) command(i *discordgo.Interaction) {
 		return
 	}
 	inv := bot.Invocation{Platform: Platform, Caller: caller, Channel: i.ChannelID, Text: text, Respond: r}
-	c.handle(ctx, h, inv, r, log)
+	c.handle(ctx, inv, r, log)
 }
 
 // handle runs the handler; a panic or a handler that never answered still
 // gets a follow-up, so nobody is left with "thinking…".
-func (c *Chat) handle(ctx context.Context, h bot.Handler, inv bot.Invocation, r *responder, log zerolog.Logger) {
+func (c *Chat) handle(ctx context.Context, inv bot.Invocation, r *responder, log zerolog.Logger) {
 	defer func() {
 		p := recover()
 		if p != nil {
-			log := log.With().Str("command", commandPath(inv.Text, c.spec)).Logger()
+			log := log.With().Str("command", commandPath(inv.Text, c.specs)).Logger()
 			bot.LogPanic(&log, p, "command handler")
 		}
 		if r.answered() {
@@ -140,7 +128,7 @@ func (c *Chat) handle(ctx context.Context, h bot.Handler, inv bot.Invocation, r 
 			log.Warn().Err(err).Msg("failure notice not delivered")
 		}
 	}()
-	h.Handle(ctx, inv)
+	c.h.Handle(ctx, inv)
 }
 
 // responder delivers a handler's replies to the interaction: the first
@@ -242,8 +230,7 @@ func (c *Chat) autocomplete(i *discordgo.Interaction) {
 			bot.LogPanic(&log, p, "autocomplete")
 		}
 	}()
-	_, base := c.handler()
-	ctx, cancel := context.WithTimeout(base, c.cfg.AckTimeout)
+	ctx, cancel := context.WithTimeout(c.base, c.cfg.AckTimeout)
 	defer cancel()
 	path, opts := invocationPath(i.ApplicationCommandData())
 	var focused *discordgo.ApplicationCommandInteractionDataOption
@@ -253,7 +240,7 @@ func (c *Chat) autocomplete(i *discordgo.Interaction) {
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if s := c.spec(path); s != nil && focused != nil {
+	if s := c.specs[path]; s != nil && focused != nil {
 		for _, a := range s.Args {
 			if strings.EqualFold(a.Name, focused.Name) {
 				for _, v := range c.suggest(ctx, c.person(i), s, a, optionValue(focused)) {
@@ -305,10 +292,10 @@ func (c *Chat) suggest(ctx context.Context, p bot.Person, s *bot.Spec, a bot.Arg
 
 // commandPath is the spec path a command line starts with, for a log line
 // (the arguments may be personal data).
-func commandPath(text string, spec func(string) *bot.Spec) string {
+func commandPath(text string, specs map[string]*bot.Spec) string {
 	words := strings.Fields(text)
 	for n := min(len(words), 4); n > 0; n-- {
-		if p := strings.ToLower(strings.Join(words[:n], " ")); spec(p) != nil {
+		if p := strings.ToLower(strings.Join(words[:n], " ")); specs[p] != nil {
 			return p
 		}
 	}

@@ -39,13 +39,10 @@ func (c *Chat) observe(r discordgo.MessageReaction, removed bool) {
 // an add and its removal reach the handler in order.
 func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
 	emoji := r.Emoji.APIName() // name:id for a custom emoji, which never votes
-	h, ctx := c.handler()
-	if h == nil {
-		return
-	}
+	ctx := c.base
 	c.queue.Do(&c.wg, r.MessageID, func() {
 		defer c.recoverReaction(ctx, r, emoji)
-		h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
+		c.h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
 			User: c.reactor(ctx, r.GuildID, r.UserID), Emoji: emoji, Removed: removed})
 	})
 }
@@ -109,7 +106,7 @@ func (c *Chat) WatchApproval(channel, messageID string) {
 // session, on the messages of requests pending from before a restart (the
 // messages posted since are followed by the events of this session).
 func (c *Chat) resync(only map[string]bool) {
-	_, ctx := c.handler()
+	ctx := c.base
 	watched := c.votes.List()
 	if only != nil {
 		watched = slices.DeleteFunc(watched, func(w relay.Watched) bool { return !only[w.ID] })

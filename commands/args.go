@@ -324,22 +324,16 @@ const (
 	maxTTL = 604800
 )
 
+// ttlUnits are the units a TTL may end with, in seconds.
+var ttlUnits = map[string]int{"s": 1, "m": 60, "h": 3600, "d": 86400, "j": 86400}
+
 // checkTTL reads a TTL in seconds ("3600") or with a unit s, m, h or d
 // ("1h") and returns it in seconds.
 func checkTTL(s string) (string, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mult := 1
-	if t != "" {
-		switch t[len(t)-1] {
-		case 's':
-			t = t[:len(t)-1]
-		case 'm':
-			t, mult = t[:len(t)-1], 60
-		case 'h':
-			t, mult = t[:len(t)-1], 3600
-		case 'd', 'j':
-			t, mult = t[:len(t)-1], 86400
-		}
+	if m, ok := ttlUnits[t[max(len(t)-1, 0):]]; ok {
+		t, mult = t[:len(t)-1], m
 	}
 	n, err := strconv.Atoi(t)
 	if err != nil || n <= 0 || n > maxTTL || n*mult < minTTL || n*mult > maxTTL || strings.HasPrefix(t, "+") {

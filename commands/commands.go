@@ -12,6 +12,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -51,30 +52,20 @@ var (
 	staff = []bot.Role{bot.Admin, bot.Board, bot.Treasurer, bot.President}
 )
 
-// family is a group of commands over the same dependencies.
-type family interface {
-	specs() []bot.Spec
-}
-
 // All returns every command the deps allow, in a fixed order.
 func All(d Deps) []bot.Spec {
-	families := []family{
-		coreCommands{engine: d.Engine, log: d.Audit},
-		mailCommands{boxes: d.Mail, domain: d.MailDomain},
-		alertCommands{desk: d.Alerts},
-		hostCommands(orZero(d.Hosting.Host)),
-		ticketCommands{providers: d.Hosting.Tickets},
-		invoiceCommands{bills: d.Hosting.Invoices},
-		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine},
-		doliCommands(d.Members),
-		wpCommands{accounts: d.Members.WPUsers, roles: wpRoleNames(d.Members)},
-		newCoherenceCommands(d.Members),
-	}
-	var specs []bot.Spec
-	for _, f := range families {
-		specs = append(specs, f.specs()...)
-	}
-	return specs
+	return slices.Concat(
+		coreCommands{engine: d.Engine, log: d.Audit}.specs(),
+		mailCommands{boxes: d.Mail, domain: d.MailDomain}.specs(),
+		alertCommands{desk: d.Alerts}.specs(),
+		hostCommands(orZero(d.Hosting.Host)).specs(),
+		ticketCommands{providers: d.Hosting.Tickets}.specs(),
+		invoiceCommands{bills: d.Hosting.Invoices}.specs(),
+		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine}.specs(),
+		doliCommands(d.Members).specs(),
+		wpCommands{accounts: d.Members.WPUsers, roles: wpRoleNames(d.Members)}.specs(),
+		newCoherenceCommands(d.Members).specs(),
+	)
 }
 
 // found returns v and err, but notFound (a sentence for people) when err is

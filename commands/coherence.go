@@ -200,22 +200,16 @@ func SweepSummary(l bot.Locale, ref string, r *coherence.Report) string {
 	return b.String()
 }
 
-// planFix sweeps afresh and plans the newsletter fix; an incomplete sweep
-// is refused with the sources that failed and how far they got.
-func (k coherenceCommands) planFix(ctx context.Context) (coherence.Fix, error) {
-	r, err := k.chk.Sweep(ctx)
-	if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
-		return coherence.Fix{}, fmt.Errorf("coherence fix: %w", err)
-	}
-	return coherence.PlanFix(&r, k.chk.Config())
-}
-
 // previewFix plans the fix from a fresh sweep. The preview, posted in the
 // approvals channel, gives counts and names nobody; the exact plan (the
 // addresses) is kept with the request (bot.Call.Keep), and the engine runs
 // it only if the plan computed at execution is the same.
 func (k coherenceCommands) previewFix(ctx context.Context, c bot.Call) (string, error) {
-	f, err := k.planFix(ctx)
+	r, err := k.chk.Sweep(ctx)
+	if err != nil && !errors.Is(err, coherence.ErrIncomplete) {
+		return "", fmt.Errorf("coherence fix: %w", err)
+	}
+	f, err := coherence.PlanFix(&r, k.chk.Config()) // refuses an incomplete sweep, naming the sources that failed
 	if err != nil {
 		return "", err
 	}

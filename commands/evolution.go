@@ -82,22 +82,17 @@ func (k evolutionCommands) specs() []bot.Spec {
 // evolutionArgs returns the description and the budget, taken from the
 // budget argument or from a last "budget : …" line of the description.
 func evolutionArgs(c bot.Call) (string, bot.Money, error) {
-	desc := c.Args.Get("description")
+	desc, raw := c.Args.Get("description"), c.Args.Get("budget")
+	if m := budgetLine.FindStringSubmatchIndex(desc); m != nil && !c.Args.Has("budget") {
+		raw, desc = desc[m[2]:m[3]], strings.TrimSpace(desc[:m[0]])
+	}
 	budget := bot.Money{Currency: "EUR"}
-	if c.Args.Has("budget") {
-		n, err := parseAmount(c.Args.Get("budget"))
-		budget.Cents = n
-		return desc, budget, err
+	if raw == "" {
+		return desc, budget, nil
 	}
-	if m := budgetLine.FindStringSubmatchIndex(desc); m != nil {
-		n, err := parseAmount(desc[m[2]:m[3]])
-		if err != nil {
-			return "", budget, err
-		}
-		budget.Cents = n
-		desc = strings.TrimSpace(desc[:m[0]])
-	}
-	return desc, budget, nil
+	n, err := parseAmount(raw)
+	budget.Cents = n
+	return desc, budget, err
 }
 
 func budgetText(c bot.Call, m bot.Money) string {

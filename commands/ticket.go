@@ -52,21 +52,17 @@ func (t ticketCommands) specs() []bot.Spec {
 }
 
 // of resolves a ticket reference to its provider's Tickets.
-func (t ticketCommands) of(ref string) (bot.Tickets, string, string, error) {
+func (t ticketCommands) of(ref string) (tk bot.Tickets, id string, err error) {
 	p, id, err := parseTicketID(ref)
-	if err != nil {
-		return nil, "", "", err
+	if err == nil && t.providers[p] == nil {
+		err = bot.Userf("Aucun compte %s n'est configuré.", "No %s account is configured.", providerNames[p])
 	}
-	tk := t.providers[p]
-	if tk == nil {
-		return nil, "", "", bot.Userf("Aucun compte %s n'est configuré.", "No %s account is configured.", providerNames[p])
-	}
-	return tk, p, id, nil
+	return t.providers[p], id, err
 }
 
 // read reads one ticket, NotFound becoming a sentence.
 func (t ticketCommands) read(ctx context.Context, ref string) (bot.Ticket, error) {
-	tk, _, id, err := t.of(ref)
+	tk, id, err := t.of(ref)
 	if err != nil {
 		return bot.Ticket{}, err
 	}
@@ -164,7 +160,7 @@ func (t ticketCommands) previewReply(ctx context.Context, c bot.Call) (string, e
 
 func (t ticketCommands) applyReply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	ref := c.Args.Get("ticket")
-	tk, _, id, err := t.of(ref)
+	tk, id, err := t.of(ref)
 	if err != nil {
 		return bot.Outcome{}, err
 	}

@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,9 +28,8 @@ func TestLongReplyIsOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.wait(t, "the answer", func(r *recorder) bool { return len(r.invs) == 1 && len(r.errs) == 0 })
-	e.waitFake(t, "the note", func(v mattermosttest.View) bool {
-		eph := v.Ephemerals(e.alice)
-		return len(eph) > 0 && strings.Contains(eph[len(eph)-1].Text, "message privé")
+	e.waitFake(t, "the note", func(v mattermosttest.View) bool { // maybe before "en cours…"
+		return slices.ContainsFunc(v.Ephemerals(e.alice), func(m mattermosttest.Ephemeral) bool { return strings.Contains(m.Text, "message privé") })
 	})
 	posts := e.mm.Posts()[before:]
 	if len(posts) != 1 || len(posts[0].FileIDs) != 1 {

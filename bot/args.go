@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -165,10 +166,8 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 
 func checkArg(a Arg, raw string) (string, *UserError) {
 	if len(a.Choices) > 0 {
-		for _, c := range a.Choices {
-			if strings.EqualFold(c, raw) {
-				return c, nil
-			}
+		if i := slices.IndexFunc(a.Choices, func(c string) bool { return strings.EqualFold(c, raw) }); i >= 0 {
+			return a.Choices[i], nil
 		}
 		return "", Userf("%s : « %s » n'est pas une valeur possible ; choisissez parmi %s", "%s: %q is not allowed; choose one of %s", a.Name, raw, strings.Join(a.Choices, ", "))
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -25,14 +26,7 @@ type Contact struct {
 func (c Contact) Name() string { return joinName(c.FirstName, c.LastName) }
 
 // InList reports whether the contact is in list id.
-func (c Contact) InList(id int) bool {
-	for _, l := range c.ListIDs {
-		if l == id {
-			return true
-		}
-	}
-	return false
-}
+func (c Contact) InList(id int) bool { return slices.Contains(c.ListIDs, id) }
 
 // ContactList is a newsletter list.
 type ContactList struct {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -356,6 +357,12 @@ var providerNames = map[string]string{
 	"planethoster": "PlanetHoster", "mailer": "le serveur SMTP", "storage": "le stockage d'opsbot",
 }
 
+// providerName names err's provider for people ("le service" if none).
+func providerName(l Locale, err error) string {
+	p := ProviderOf(err)
+	return cmp.Or(providerNames[p], p, l.Pick("le service", "the service"))
+}
+
 // ErrorText is the sentence a person reads for err: what failed, at which
 // provider, and what to do. Provider bodies and stack traces never appear;
 // ref (the invocation ID) lets the administrator find the log line.
@@ -364,14 +371,7 @@ func ErrorText(l Locale, err error, ref string) string {
 	if errors.As(err, &ue) {
 		return ue.Text(l)
 	}
-	p := ProviderOf(err)
-	name := providerNames[p]
-	if name == "" {
-		name = p
-	}
-	if name == "" {
-		name = l.Pick("le service", "the service")
-	}
+	name := providerName(l, err)
 	switch KindOf(err) {
 	case NotFound:
 		return fmt.Sprintf(l.Pick("%s ne trouve pas l'élément demandé ; vérifiez l'orthographe.", "%s cannot find what you asked for; check the spelling."), name)

@@ -134,22 +134,11 @@ func Userf(fr, en string, args ...any) *UserError {
 // engine answers its text privately and creates no change request; met when
 // an approved request is about to run, it means the world moved since the
 // preview, and the request ends stale without running.
-type NoChange struct {
-	FR, EN string
-}
+// It is not a *UserError: errors.As tells the two apart.
+type NoChange struct{ UserError }
 
 // Error returns the English text.
 func (e *NoChange) Error() string { return "nothing to change: " + e.EN }
 
-// Text returns the message in the locale.
-func (e *NoChange) Text(l Locale) string {
-	if l == EN {
-		return e.EN
-	}
-	return e.FR
-}
-
 // Unchanged builds a NoChange; fr and en are format strings sharing args.
-func Unchanged(fr, en string, args ...any) *NoChange {
-	return &NoChange{FR: fmt.Sprintf(fr, args...), EN: fmt.Sprintf(en, args...)}
-}
+func Unchanged(fr, en string, args ...any) *NoChange { return &NoChange{*Userf(fr, en, args...)} }

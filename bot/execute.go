@@ -31,7 +31,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	ctx, cancel := context.WithTimeout(log.WithContext(context.WithoutCancel(ctx)), e.cfg.Timeout)
 	defer cancel()
 	l := e.cfg.Locale
-	approvers := cr.approverNames()
+	approvers := cr.approvedBy()
 	spec := e.specs[cr.Path]
 	applying := false
 	defer e.recoverExecution(ctx, cr, by, spec, &applying)
@@ -113,14 +113,14 @@ func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Pers
 		e.end(ctx, cr, by, Failed, "panic before the change", fmt.Sprintf(l.Pick(
 			"⚠️ Demande n°%d approuvée par %s mais non exécutée : %s Rien n'a été modifié ; refaites la demande : /%s",
 			"⚠️ Request #%d approved by %s but not run: %s Nothing was changed; ask again: /%s"),
-			cr.ID, cr.approverNames(), PanicText(l, ref), cr.command()))
+			cr.ID, cr.approvedBy(), PanicText(l, ref), cr.command()))
 		return
 	}
 	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",
 		"opsbot internal error during the change: it may have been applied; ") + e.verifyHint(spec, cr.Args, "") +
 		fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
 	e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
-		"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, cr.approverNames(), text))
+		"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, cr.approvedBy(), text))
 }
 
 // reportContext returns the short context an outcome is written with,
@@ -129,18 +129,23 @@ func reportContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
 }
 
-// approverNames names who approved the request ("Trésorière, Président").
-func (cr *ChangeRequest) approverNames() string {
+// approvedBy names who approved the request ("Trésorière, Président").
+func (cr *ChangeRequest) approvedBy() string {
+	if names := cr.approverNames(); len(names) > 0 {
+		return strings.Join(names, ", ")
+	}
+	return "opsbot"
+}
+
+// approverNames lists the names on the approving votes.
+func (cr *ChangeRequest) approverNames() []string {
 	var names []string
 	for _, v := range cr.Votes {
 		if v.Approve {
 			names = append(names, v.Name)
 		}
 	}
-	if len(names) == 0 {
-		return "opsbot"
-	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // recheck recomputes cr's preview against the providers' state now. stale
@@ -187,13 +192,7 @@ func Refused(err error) bool {
 // shows the truth.
 func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) string {
 	l := e.cfg.Locale
-	name := providerNames[ProviderOf(err)]
-	if name == "" {
-		name = ProviderOf(err)
-	}
-	if name == "" {
-		name = l.Pick("le service", "the service")
-	}
+	name := providerName(l, err)
 	text := fmt.Sprintf(l.Pick("%s ne répond pas ou la connexion a été coupée (délai dépassé, erreur du serveur) : le changement a peut-être été appliqué ; ",
 		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name) + e.verifyHint(spec, args, name)
 	var ue *UserError

@@ -30,15 +30,6 @@ const (
 	Stale     State = "stale"
 )
 
-// Final reports whether s is a final state.
-func (s State) Final() bool {
-	switch s {
-	case Done, Failed, Rejected, Expired, Cancelled, Unknown, Stale:
-		return true
-	}
-	return false
-}
-
 // Label returns the state for people.
 func (s State) Label(l Locale) string {
 	fr := map[State]string{Pending: "en attente", Approved: "approuvée", Executing: "en cours d'exécution",
@@ -115,15 +106,7 @@ func (d *Duplicate) Error() string {
 }
 
 // ApprovalCount counts the approving votes.
-func (cr *ChangeRequest) ApprovalCount() int {
-	n := 0
-	for _, v := range cr.Votes {
-		if v.Approve {
-			n++
-		}
-	}
-	return n
-}
+func (cr *ChangeRequest) ApprovalCount() int { return len(cr.approverNames()) }
 
 // voteOf returns the index of userID's vote, or -1.
 func (cr *ChangeRequest) voteOf(userID string) int {

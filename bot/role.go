@@ -43,22 +43,12 @@ type Person struct {
 
 // Has reports whether p holds any of roles.
 func (p Person) Has(roles ...Role) bool {
-	for _, r := range roles {
-		if slices.Contains(p.Roles, r) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(roles, func(r Role) bool { return slices.Contains(p.Roles, r) })
 }
 
 // Owns reports whether address is one of p's mailboxes (case-insensitive).
 func (p Person) Owns(address string) bool {
-	for _, m := range p.Mailboxes {
-		if strings.EqualFold(m, address) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(p.Mailboxes, func(m string) bool { return strings.EqualFold(m, address) })
 }
 
 // Member describes one configured person: their roles, their mailboxes and
@@ -130,10 +120,8 @@ func (p *Policy) Person(platform, userID, displayName string, platformRoles []st
 // ownerOf returns the user ID on platform of the person who owns mailbox.
 func (p *Policy) ownerOf(platform, mailbox string) (string, bool) {
 	for _, m := range p.members {
-		for _, mb := range m.Mailboxes {
-			if strings.EqualFold(mb, mailbox) && m.IDs[platform] != "" {
-				return m.IDs[platform], true
-			}
+		if (Person{Mailboxes: m.Mailboxes}).Owns(mailbox) && m.IDs[platform] != "" {
+			return m.IDs[platform], true
 		}
 	}
 	return "", false

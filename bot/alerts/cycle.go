@@ -79,9 +79,6 @@ func NewCycle(cfg CycleConfig) (*Cycle, error) {
 // Locale returns the locale of the posts.
 func (a *Cycle) Locale() bot.Locale { return a.cfg.Locale }
 
-// Now returns the life cycle's clock reading.
-func (a *Cycle) Now() time.Time { return a.cfg.Now() }
-
 // Report records what check sees now: firing holds every alert of the
 // check's keys that fires (see Check). It returns the storage and chat
 // errors it met, joined; the keys it could handle are handled.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -213,13 +213,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 			due[i] = s.next(j, due[i], now)
 		}
-		first := due[0]
-		for _, d := range due[1:] {
-			if d.Before(first) {
-				first = d
-			}
-		}
-		timer := time.NewTimer(first.Sub(now))
+		timer := time.NewTimer(slices.MinFunc(due, time.Time.Compare).Sub(now))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -321,7 +315,8 @@ func (s *Scheduler) probe(ctx context.Context, name string, j schedJob) (alerts 
 
 // logPanic logs a recovered panic of check name with its stack.
 func (s *Scheduler) logPanic(name string, v any) {
-	s.log.Error().Str("check", name).Str("panic", fmt.Sprint(v)).Str("stack", string(debug.Stack())).Msg("check panicked")
+	log := s.log.With().Str("check", name).Logger()
+	bot.LogPanic(&log, v, "check")
 }
 
 // settle reports a run to the life cycle. A failed run leaves the check's

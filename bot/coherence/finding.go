@@ -1,6 +1,7 @@
 package coherence
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -49,21 +50,19 @@ func (c Code) needs() []Source {
 	return []Source{Dolibarr, Brevo}
 }
 
+var codeLabels = map[Code][2]string{
+	MissingInNewsletter:     {"adhérent actif absent de la lettre d'information", "active member missing from the newsletter"},
+	NotMemberInNewsletter:   {"contact de la lettre qui n'est pas adhérent actif", "newsletter contact who is not an active member"},
+	BlacklistedMember:       {"adhérent actif désinscrit ou bloqué dans Brevo", "active member unsubscribed or blocked in Brevo"},
+	DuplicateEmail:          {"adresse partagée par plusieurs adhérents", "address shared by several members"},
+	WPRoleWithoutMembership: {"compte WordPress réservé aux adhérents sans adhésion active", "members-only WordPress account without an active membership"},
+	NameMismatch:            {"nom différent pour la même adresse", "different name for the same address"},
+}
+
 // Label returns a short description of the code for people.
 func (c Code) Label(l bot.Locale) string {
-	switch c {
-	case MissingInNewsletter:
-		return l.Pick("adhérent actif absent de la lettre d'information", "active member missing from the newsletter")
-	case NotMemberInNewsletter:
-		return l.Pick("contact de la lettre qui n'est pas adhérent actif", "newsletter contact who is not an active member")
-	case BlacklistedMember:
-		return l.Pick("adhérent actif désinscrit ou bloqué dans Brevo", "active member unsubscribed or blocked in Brevo")
-	case DuplicateEmail:
-		return l.Pick("adresse partagée par plusieurs adhérents", "address shared by several members")
-	case WPRoleWithoutMembership:
-		return l.Pick("compte WordPress réservé aux adhérents sans adhésion active", "members-only WordPress account without an active membership")
-	case NameMismatch:
-		return l.Pick("nom différent pour la même adresse", "different name for the same address")
+	if t, ok := codeLabels[c]; ok {
+		return l.Pick(t[0], t[1])
 	}
 	return string(c)
 }
@@ -83,15 +82,7 @@ var AllSources = []Source{Dolibarr, Brevo, WordPress}
 
 // Label returns the source's name for people.
 func (s Source) Label() string {
-	switch s {
-	case Dolibarr:
-		return "Dolibarr"
-	case Brevo:
-		return "Brevo"
-	case WordPress:
-		return "WordPress"
-	}
-	return string(s)
+	return cmp.Or(map[Source]string{Dolibarr: "Dolibarr", Brevo: "Brevo", WordPress: "WordPress"}[s], string(s))
 }
 
 // Reason refines a finding; like codes, reasons are stable snake_case words.
@@ -146,26 +137,23 @@ func (f Finding) Detail(l bot.Locale) string {
 	return d
 }
 
+var reasonTexts = map[Reason][2]string{
+	NoContact:    {"aucun contact Brevo à cette adresse", "no Brevo contact at this address"},
+	NotInList:    {"contact Brevo existant mais hors de la liste", "Brevo contact exists but is not in the list"},
+	Blacklisted:  {"adresse bloquée dans Brevo (désinscrite de tous les envois)", "address blocked in Brevo (unsubscribed from all e-mail)"},
+	Unsubscribed: {"désinscrit de la liste", "unsubscribed from the list"},
+	Expired:      {"adhésion expirée ou cotisation jamais payée", "membership expired or never paid"},
+	Resigned:     {"adhérent résilié", "member resigned"},
+	Excluded:     {"adhérent exclu", "member excluded"},
+	Draft:        {"adhésion en brouillon (jamais validée)", "membership in draft (never validated)"},
+	UnknownEmail: {"aucun adhérent à cette adresse", "no member at this address"},
+}
+
 func (f Finding) reasonText(l bot.Locale) string {
+	if t, ok := reasonTexts[f.Reason]; ok {
+		return l.Pick(t[0], t[1])
+	}
 	switch f.Reason {
-	case NoContact:
-		return l.Pick("aucun contact Brevo à cette adresse", "no Brevo contact at this address")
-	case NotInList:
-		return l.Pick("contact Brevo existant mais hors de la liste", "Brevo contact exists but is not in the list")
-	case Blacklisted:
-		return l.Pick("adresse bloquée dans Brevo (désinscrite de tous les envois)", "address blocked in Brevo (unsubscribed from all e-mail)")
-	case Unsubscribed:
-		return l.Pick("désinscrit de la liste", "unsubscribed from the list")
-	case Expired:
-		return l.Pick("adhésion expirée ou cotisation jamais payée", "membership expired or never paid")
-	case Resigned:
-		return l.Pick("adhérent résilié", "member resigned")
-	case Excluded:
-		return l.Pick("adhérent exclu", "member excluded")
-	case Draft:
-		return l.Pick("adhésion en brouillon (jamais validée)", "membership in draft (never validated)")
-	case UnknownEmail:
-		return l.Pick("aucun adhérent à cette adresse", "no member at this address")
 	case InBrevo:
 		return fmt.Sprintf(l.Pick("Dolibarr « %s », Brevo « %s »", "Dolibarr %q, Brevo %q"), f.MemberName, f.ContactName)
 	case InWordPress:

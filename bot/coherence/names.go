@@ -1,7 +1,6 @@
 package coherence
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,35 +40,25 @@ func SameName(a, b string) bool {
 // steal the word another one needs.
 func covers(long, short []string) bool {
 	used := make([]bool, len(long))
+	take := func(match func(string) bool) bool {
+		for i, l := range long {
+			if !used[i] && match(l) {
+				used[i] = true
+				return true
+			}
+		}
+		return false
+	}
 	var initials []string
 	for _, w := range short {
 		if len(w) == 1 {
 			initials = append(initials, w)
-			continue
-		}
-		i := slices.IndexFunc(long, func(l string) bool { return l == w })
-		for i >= 0 && used[i] {
-			j := slices.IndexFunc(long[i+1:], func(l string) bool { return l == w })
-			if j < 0 {
-				i = -1
-				break
-			}
-			i += 1 + j
-		}
-		if i < 0 {
+		} else if !take(func(l string) bool { return l == w }) {
 			return false
 		}
-		used[i] = true
 	}
 	for _, w := range initials {
-		found := false
-		for i, l := range long {
-			if !used[i] && strings.HasPrefix(l, w) {
-				used[i], found = true, true
-				break
-			}
-		}
-		if !found {
+		if !take(func(l string) bool { return strings.HasPrefix(l, w) }) {
 			return false
 		}
 	}

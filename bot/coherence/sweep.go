@@ -57,7 +57,7 @@ func (e *IncompleteError) Error() string {
 // Unwrap returns the sources' errors, so that bot.KindOf and bot.ProviderOf
 // see the first one.
 func (e *IncompleteError) Unwrap() []error {
-	out := make([]error, 0, len(e.Failed))
+	var out []error
 	for _, s := range e.Failed {
 		out = append(out, s.Err)
 	}
@@ -110,23 +110,14 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 	})
 	wg.Wait()
 
-	var failed []SourceStatus
-	for i, s := range sources {
-		if !s.Configured || s.Err != nil {
-			d.Missing = append(d.Missing, s.Source)
-			d.clear(s.Source)
-		}
-		if s.Configured && s.Err != nil {
-			failed = append(failed, sources[i])
-		}
-	}
+	d.drop(sources)
 	if n := len(d.Members) + len(d.Contacts) + len(d.WPUsers); n > sweepLimit {
 		return Report{At: c.now(), Sources: sources}, bot.Errorf(bot.Internal, "coherence", "sweep",
 			"%d records read, beyond the %d a sweep joins", n, sweepLimit)
 	}
 	rep := Join(d, c.cfg)
 	rep.At, rep.Sources = c.now(), sources
-	if len(failed) > 0 {
+	if failed := rep.Failed(); len(failed) > 0 {
 		return rep, &IncompleteError{Failed: failed}
 	}
 	return rep, nil
@@ -135,16 +126,23 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 // sweepLimit is MaxRecords; a test lowers it.
 var sweepLimit = MaxRecords
 
-// clear drops what a failed source returned (nothing, by the interfaces'
-// contract; this keeps it true whatever a client does).
-func (d *Data) clear(s Source) {
-	switch s {
-	case Dolibarr:
-		d.Members = nil
-	case Brevo:
-		d.Contacts = nil
-	case WordPress:
-		d.WPUsers = nil
+// drop marks the sources not read completely as missing and drops what
+// they returned (nothing, by the interfaces' contract; this keeps it true
+// whatever a client does).
+func (d *Data) drop(sources []SourceStatus) {
+	for _, s := range sources {
+		if s.Configured && s.Err == nil {
+			continue
+		}
+		d.Missing = append(d.Missing, s.Source)
+		switch s.Source {
+		case Dolibarr:
+			d.Members = nil
+		case Brevo:
+			d.Contacts = nil
+		case WordPress:
+			d.WPUsers = nil
+		}
 	}
 }
 
@@ -227,12 +225,7 @@ func (c *Checker) Member(ctx context.Context, emailOrID string) (Person, error) 
 		return err
 	})
 	wg.Wait()
-	for _, s := range sources {
-		if !s.Configured || s.Err != nil {
-			d.Missing = append(d.Missing, s.Source)
-			d.clear(s.Source)
-		}
-	}
+	d.drop(sources)
 	if p.ByID && len(d.Members) == 0 && !slices.Contains(d.Missing, Dolibarr) {
 		d.Members = p.Members // the address changed between the two reads: keep what was asked
 	}

@@ -90,23 +90,16 @@ func (e *Engine) requestText(cr *ChangeRequest) string {
 	return fmt.Sprintf(l.Pick(
 		"Demande n°%d — /%s\nDemandée par %s\n%s\nIl faut %s. Réagissez ✅ pour approuver, ❌ pour refuser (expire le %s).",
 		"Request #%d — /%s\nRequested by %s\n%s\nNeeds %s. React ✅ to approve, ❌ to reject (expires %s)."),
-		cr.ID, cr.command(), cr.Requester.Name, cr.Preview, need, cr.ExpiresAt.Format("02/01/2006 15:04"))
+		cr.ID, cr.Command(), cr.Requester.Name, cr.Preview, need, cr.ExpiresAt.Format("02/01/2006 15:04"))
 }
 
-// command renders the stored action as the command line that asked for it.
-func (cr *ChangeRequest) command() string {
+// Command renders the stored action as the command line that asked for it;
+// a request stored without one gets its arguments by name, in order.
+func (cr *ChangeRequest) Command() string {
 	if cr.Line != "" {
 		return cr.Line
 	}
-	return strings.TrimSpace(cr.Path + " " + cr.argLine())
-}
-
-// Command returns the stored action as a command line.
-func (cr *ChangeRequest) Command() string { return cr.command() }
-
-// argLine renders the arguments in a stable order (by name).
-func (cr *ChangeRequest) argLine() string {
-	var b []string
+	b := []string{cr.Path}
 	for _, k := range slices.Sorted(maps.Keys(cr.Args)) {
 		v := cr.Args[k]
 		if strings.ContainsAny(v, " \t\n") {
@@ -243,7 +236,7 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 			return
 		}
 		e.mu.Lock()
-		ws := append([]func(context.Context, Reaction) bool(nil), e.watchers...)
+		ws := slices.Clone(e.watchers)
 		e.mu.Unlock()
 		for _, w := range ws {
 			if w(ctx, r) {
@@ -341,8 +334,7 @@ func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
 		e.expired(ctx, cr)
 		return
 	}
-	kind := "vote"
-	e.audit(ctx, AuditRecord{Kind: kind, RequestID: id, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name,
+	e.audit(ctx, AuditRecord{Kind: "vote", RequestID: id, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name,
 		Command: cr.Path, Detail: map[bool]string{true: "approve", false: "reject"}[approve]})
 	log.Info().Int64("request", id).Bool("approve", approve).Str("state", string(cr.State)).Msg("vote recorded")
 	switch cr.State {
@@ -398,11 +390,7 @@ func (e *Engine) thread(ctx context.Context, id int64, text string) {
 		zerolog.Ctx(ctx).Error().Err(err).Msg("thread post: request unreadable")
 		return
 	}
-	ch := cr.Channel
-	if ch == "" {
-		ch = e.cfg.ApprovalsChannel
-	}
-	if _, err := e.cfg.Chat.Post(ctx, ch, Message{Text: text, ReplyTo: cr.MessageID}); err != nil {
+	if _, err := e.cfg.Chat.Post(ctx, cmp.Or(cr.Channel, e.cfg.ApprovalsChannel), Message{Text: text, ReplyTo: cr.MessageID}); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("request", id).Msg("thread post failed")
 	}
 }
@@ -502,7 +490,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 		e.audit(ctx, AuditRecord{Kind: "unknown", RequestID: cr.ID, Platform: cr.Platform, ActorID: sys.ID, ActorName: sys.Name, Command: cr.Path, Args: cr.Args})
 		text := fmt.Sprintf(e.cfg.Locale.Pick(
 			"⚠️ La demande n°%d (/%s) était en cours d'exécution quand opsbot s'est arrêté. Elle ne sera pas relancée : vérifiez à la main si le changement a eu lieu.",
-			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.command())
+			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.Command())
 		if spec := e.specs[cr.Path]; spec != nil && spec.Verify != "" {
 			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.verifyLine(cr.Args))
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -45,7 +46,6 @@ type Engine struct {
 	cfg      EngineConfig
 	log      zerolog.Logger
 	specs    map[string]*Spec
-	order    []string
 	mu       sync.Mutex
 	watchers []func(context.Context, Reaction) bool
 
@@ -105,9 +105,7 @@ func (e *Engine) Register(specs ...Spec) error {
 			s.Approvals = 1
 		}
 		e.specs[s.Path] = &s
-		e.order = append(e.order, s.Path)
 	}
-	slices.Sort(e.order)
 	return nil
 }
 
@@ -132,8 +130,8 @@ func (e *Engine) Watch(fn func(ctx context.Context, r Reaction) bool) {
 
 // Specs returns every registered command, sorted by path.
 func (e *Engine) Specs() []Spec {
-	out := make([]Spec, 0, len(e.order))
-	for _, p := range e.order {
+	var out []Spec
+	for _, p := range slices.Sorted(maps.Keys(e.specs)) {
 		out = append(out, *e.specs[p])
 	}
 	return out
@@ -211,7 +209,7 @@ func (e *Engine) Handle(ctx context.Context, inv Invocation) {
 	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(inv.Text), "/"))
 	words, after, hasAfter, err := Tokenize(text)
 	if err != nil {
-		answer(Reply{Text: userText(e.cfg.Locale, err)})
+		answer(Reply{Text: ErrorText(e.cfg.Locale, err, inv.ID)})
 		return
 	}
 	if len(words) == 0 {
@@ -237,7 +235,7 @@ func (e *Engine) Handle(ctx context.Context, inv Invocation) {
 	args, err := ParseArgs(spec, words[n:], after, hasAfter)
 	if err != nil {
 		e.observe(spec.Path, "invalid")
-		answer(Reply{Text: userText(e.cfg.Locale, err)})
+		answer(Reply{Text: ErrorText(e.cfg.Locale, err, inv.ID)})
 		return
 	}
 	if self && !inv.Caller.Owns(args.Get(spec.Self.Arg)) {
@@ -327,13 +325,7 @@ func (e *Engine) audit(ctx context.Context, rec AuditRecord) {
 func (r Role) Label(l Locale) string {
 	fr := map[Role]string{Admin: "administrateur", Board: "membres du bureau/CA", Delegate: "délégués",
 		Treasurer: "trésorier·e", President: "président·e"}
-	if l == EN {
-		return string(r)
-	}
-	if s, ok := fr[r]; ok {
-		return s
-	}
-	return string(r)
+	return cmp.Or(map[Locale]map[Role]string{FR: fr}[l][r], string(r))
 }
 
 func roleList(l Locale, roles []Role) string {
@@ -342,14 +334,6 @@ func roleList(l Locale, roles []Role) string {
 		s = append(s, r.Label(l))
 	}
 	return strings.Join(s, l.Pick(" ou ", " or "))
-}
-
-func userText(l Locale, err error) string {
-	var ue *UserError
-	if errors.As(err, &ue) {
-		return ue.Text(l)
-	}
-	return err.Error()
 }
 
 var providerNames = map[string]string{

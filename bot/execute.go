@@ -48,7 +48,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 		e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
 			"⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
 			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"),
-			cr.ID, approvers, text, cr.command()))
+			cr.ID, approvers, text, cr.Command()))
 		return
 	case stale:
 		log.Info().Msg("change request stale: the preview changed since the approval")
@@ -56,7 +56,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 		e.end(ctx, cr, by, Stale, outcome, fmt.Sprintf(l.Pick(
 			"⏸️ Demande n°%d approuvée par %s mais non exécutée : la situation a changé depuis l'aperçu approuvé.\n%s\nRien n'a été modifié. Pour demander ce changement tel qu'il est aujourd'hui, refaites la demande : /%s",
 			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"),
-			cr.ID, approvers, outcome, cr.command()))
+			cr.ID, approvers, outcome, cr.Command()))
 		return
 	}
 	if to, ok := e.recipient(spec, cr.Platform, cr.Args, cr.Requester.ID); ok {
@@ -66,7 +66,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 			e.end(ctx, cr, by, Failed, "recipient unreachable privately", fmt.Sprintf(l.Pick(
 				"⚠️ Demande n°%d approuvée par %s mais non exécutée : je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe. Rien n'a été modifié. %s doit autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis refaites la demande : /%s",
 				"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"),
-				cr.ID, approvers, who, who, cr.command()))
+				cr.ID, approvers, who, who, cr.Command()))
 			return
 		}
 	}
@@ -82,7 +82,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 			e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
 				"⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
 				"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"),
-				cr.ID, approvers, text, cr.command()))
+				cr.ID, approvers, text, cr.Command()))
 			return
 		}
 		text := e.unknownText(spec, cr.Args, err, call.Invocation)
@@ -113,7 +113,7 @@ func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Pers
 		e.end(ctx, cr, by, Failed, "panic before the change", fmt.Sprintf(l.Pick(
 			"⚠️ Demande n°%d approuvée par %s mais non exécutée : %s Rien n'a été modifié ; refaites la demande : /%s",
 			"⚠️ Request #%d approved by %s but not run: %s Nothing was changed; ask again: /%s"),
-			cr.ID, cr.approvedBy(), PanicText(l, ref), cr.command()))
+			cr.ID, cr.approvedBy(), PanicText(l, ref), cr.Command()))
 		return
 	}
 	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",

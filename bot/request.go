@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,19 +36,8 @@ func (s State) Label(l Locale) string {
 	fr := map[State]string{Pending: "en attente", Approved: "approuvée", Executing: "en cours d'exécution",
 		Done: "exécutée", Failed: "échouée", Rejected: "refusée", Expired: "expirée", Cancelled: "annulée",
 		Unknown: "résultat inconnu (à vérifier)", Stale: "périmée (la situation a changé, rien n'a été exécuté)"}
-	if l == EN {
-		switch s {
-		case Unknown:
-			return "unknown (to verify)"
-		case Stale:
-			return "stale (the situation changed, nothing was run)"
-		}
-		return string(s)
-	}
-	if t, ok := fr[s]; ok {
-		return t
-	}
-	return string(s)
+	en := map[State]string{Unknown: "unknown (to verify)", Stale: "stale (the situation changed, nothing was run)"}
+	return cmp.Or(map[Locale]map[State]string{FR: fr, EN: en}[l][s], string(s))
 }
 
 // Vote is one approval or rejection.

@@ -62,12 +62,7 @@ func cleanEmail(s string) string {
 	}
 	s = strings.TrimRightFunc(s, func(r rune) bool { return r == '.' || isBlank(r) })
 	s = strings.TrimFunc(s, isBlank)
-	if !isASCII(s) {
-		s = norm.NFC.String(strings.ToLower(norm.NFC.String(s)))
-	} else {
-		s = strings.ToLower(s)
-	}
-	return s
+	return norm.NFC.String(strings.ToLower(norm.NFC.String(s))) // NFC leaves ASCII as it is
 }
 
 // isBlank reports white space and the invisible characters that come with
@@ -78,15 +73,6 @@ func isBlank(r rune) bool {
 		return true
 	}
 	return unicode.IsSpace(r)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // plainEmail reports whether s is already a join key: printable ASCII

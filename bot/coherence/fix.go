@@ -99,15 +99,19 @@ func (f *Fix) Fingerprint() string {
 		slices.Sort(s)
 		fmt.Fprintf(h, "%s %d\n%s\n", tag, len(s), strings.Join(s, "\n"))
 	}
-	creates := make([]string, len(f.Create))
-	for i, c := range f.Create {
-		creates[i] = c.Email
-	}
 	fmt.Fprintf(h, "list %d\n", f.List)
 	part("add", f.Add)
-	part("create", creates)
+	part("create", f.createEmails())
 	part("remove", f.Remove)
 	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func (f *Fix) createEmails() []string {
+	out := make([]string, len(f.Create))
+	for i, c := range f.Create {
+		out[i] = c.Email
+	}
+	return out
 }
 
 // Counts returns "12 ajout(s) …" in the locale.
@@ -140,13 +144,9 @@ func (f *Fix) Preview(l bot.Locale, n int) string {
 		}
 		fmt.Fprintf(&b, "\n%s : %s%s", title, strings.Join(shown, ", "), more)
 	}
-	creates := make([]string, len(f.Create))
-	for i, c := range f.Create {
-		creates[i] = c.Email
-	}
 	first(l.Pick("Retraits (non adhérents)", "Removals (not members)"), f.Remove)
 	first(l.Pick("Ajouts à la liste", "Added to the list"), f.Add)
-	first(l.Pick("Contacts créés", "Contacts created"), creates)
+	first(l.Pick("Contacts créés", "Contacts created"), f.createEmails())
 	fmt.Fprintf(&b, l.Pick("\nLes retraits passent en premier, puis les ajouts, par lots. Empreinte : %s", "\nRemovals go first, then additions, in batches. Fingerprint: %s"), f.Fingerprint())
 	return b.String()
 }

@@ -197,12 +197,5 @@ func wpName(u *bot.WPUser) string {
 	return u.Name
 }
 
-func joinName(first, last string) string {
-	switch {
-	case first == "":
-		return last
-	case last == "":
-		return first
-	}
-	return first + " " + last
-}
+// joinName returns "First Last", or whichever part is set.
+func joinName(first, last string) string { return bot.Adherent{FirstName: first, LastName: last}.Name() }

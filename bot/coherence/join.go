@@ -198,4 +198,6 @@ func wpName(u *bot.WPUser) string {
 }
 
 // joinName returns "First Last", or whichever part is set.
-func joinName(first, last string) string { return bot.Adherent{FirstName: first, LastName: last}.Name() }
+func joinName(first, last string) string {
+	return bot.Adherent{FirstName: first, LastName: last}.Name()
+}

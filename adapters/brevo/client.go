@@ -95,7 +95,7 @@ func New(o Options) (*Client, error) {
 		o.LastNameAttribute = "NOM"
 	}
 	key := o.Key.Reveal()
-	o.Key = bot.Secret{} // Options() never hands the key back
+	o.Key = bot.Secret{} // the key lives in the header only
 	log := o.Log.With().Str("component", provider).Logger()
 	c := &Client{o: o, pace: newPacer(o.RatePerSecond), limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
 		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
@@ -124,9 +124,6 @@ func names(configured string, fallbacks ...string) []string {
 	}
 	return out
 }
-
-// Options returns the options in force (defaults filled in).
-func (c *Client) Options() Options { return c.o }
 
 // pacer spaces requests at least 1/rate apart, all callers together.
 type pacer struct {

@@ -231,11 +231,3 @@ func TestHang(t *testing.T) {
 		t.Errorf("Lists() = %v, want Unavailable", err)
 	}
 }
-
-func TestOptions(t *testing.T) {
-	c := newClient(t, "http://127.0.0.1:1/v3", bot.NewSecret(testKey), nil, zerolog.Nop(), brevo.Options{PageSize: 5000})
-	o := c.Options()
-	if o.PageSize != 1000 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" {
-		t.Errorf("Options() = %+v", o)
-	}
-}

@@ -66,28 +66,20 @@ func parseTimestamp(s string) (time.Time, error) {
 // a boolean as written, null as "". Objects and arrays are refused.
 func attrText(raw json.RawMessage) (string, error) {
 	b := bytes.TrimSpace(raw)
-	if len(b) == 0 || string(b) == "null" {
+	if len(b) == 0 {
 		return "", nil
-	}
-	switch b[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return "", err
-		}
-		return strings.TrimSpace(s), nil
-	case '{', '[':
-		return "", fmt.Errorf("attribute is not a scalar")
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return "", err
 	}
 	switch v := v.(type) {
-	case float64:
+	case nil:
+		return "", nil
+	case string:
+		return strings.TrimSpace(v), nil
+	case float64, bool:
 		return string(b), nil
-	case bool:
-		return fmt.Sprint(v), nil
 	}
 	return "", fmt.Errorf("attribute is not a scalar")
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 func TestParseTimestamp(t *testing.T) {
@@ -121,4 +123,14 @@ func FuzzContactsPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOptions(t *testing.T) {
+	c, err := New(Options{URL: "http://127.0.0.1:1/v3", Key: bot.NewSecret("k"), PageSize: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.o; o.PageSize != 1000 || o.RatePerSecond != 10 || o.FirstNameAttribute != "PRENOM" || o.LastNameAttribute != "NOM" || !o.Key.Empty() {
+		t.Errorf("options in force = %+v", o)
+	}
 }

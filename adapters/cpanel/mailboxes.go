@@ -118,27 +118,15 @@ func quotaParam(mb int) string {
 // API: POST /execute/Email/add_pop
 // (https://api.docs.cpanel.net/openapi/cpanel/operation/add_pop)
 func (c *Client) CreateMailbox(ctx context.Context, address string, password bot.Secret, quotaMB int) error {
-	const op = "create mailbox"
-	local, domain, err := split(op, address)
-	if err != nil {
-		return err
-	}
-	return c.post(ctx, op, "Email/add_pop", url.Values{
-		"email": {local}, "domain": {domain}, "password": {password.Reveal()},
-		"quota": {quotaParam(quotaMB)}, "send_welcome_email": {"0"},
-	}, nil)
+	return c.postMailbox(ctx, "create mailbox", "Email/add_pop", address, url.Values{
+		"password": {password.Reveal()}, "quota": {quotaParam(quotaMB)}, "send_welcome_email": {"0"}})
 }
 
 // DeleteMailbox deletes a mailbox and its mail on disk. Errors: NotFound.
 // API: POST /execute/Email/delete_pop
 // (https://api.docs.cpanel.net/openapi/cpanel/operation/delete_pop)
 func (c *Client) DeleteMailbox(ctx context.Context, address string) error {
-	const op = "delete mailbox"
-	local, domain, err := split(op, address)
-	if err != nil {
-		return err
-	}
-	return c.post(ctx, op, "Email/delete_pop", url.Values{"email": {local}, "domain": {domain}}, nil)
+	return c.postMailbox(ctx, "delete mailbox", "Email/delete_pop", address, url.Values{})
 }
 
 // SetPassword changes a mailbox's password. Errors: NotFound, Invalid (the
@@ -146,14 +134,7 @@ func (c *Client) DeleteMailbox(ctx context.Context, address string) error {
 // API: POST /execute/Email/passwd_pop
 // (https://api.docs.cpanel.net/openapi/cpanel/operation/passwd_pop)
 func (c *Client) SetPassword(ctx context.Context, address string, password bot.Secret) error {
-	const op = "set password"
-	local, domain, err := split(op, address)
-	if err != nil {
-		return err
-	}
-	return c.post(ctx, op, "Email/passwd_pop", url.Values{
-		"email": {local}, "domain": {domain}, "password": {password.Reveal()},
-	}, nil)
+	return c.postMailbox(ctx, "set password", "Email/passwd_pop", address, url.Values{"password": {password.Reveal()}})
 }
 
 // SetQuota changes a mailbox's quota in MB (0: unlimited). cPanel clamps a
@@ -161,14 +142,19 @@ func (c *Client) SetPassword(ctx context.Context, address string, password bot.S
 // API: POST /execute/Email/edit_pop_quota
 // (https://api.docs.cpanel.net/openapi/cpanel/operation/edit_pop_quota)
 func (c *Client) SetQuota(ctx context.Context, address string, quotaMB int) error {
-	const op = "set quota"
+	return c.postMailbox(ctx, "set quota", "Email/edit_pop_quota", address, url.Values{"quota": {quotaParam(quotaMB)}})
+}
+
+// postMailbox calls the write function fn on the mailbox address (email
+// LOCAL, domain DOMAIN) with the other params.
+func (c *Client) postMailbox(ctx context.Context, op, fn, address string, params url.Values) error {
 	local, domain, err := split(op, address)
 	if err != nil {
 		return err
 	}
-	return c.post(ctx, op, "Email/edit_pop_quota", url.Values{
-		"email": {local}, "domain": {domain}, "quota": {quotaParam(quotaMB)},
-	}, nil)
+	params.Set("email", local)
+	params.Set("domain", domain)
+	return c.post(ctx, op, fn, params, nil)
 }
 
 // SuspendLogin blocks IMAP, POP, SMTP and webmail logins of a mailbox; it

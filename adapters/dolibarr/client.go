@@ -77,7 +77,7 @@ func New(o Options) (*Client, error) {
 		o.Now = time.Now
 	}
 	key := o.Key.Reveal()
-	o.Key = bot.Secret{} // Options() never hands the key back
+	o.Key = bot.Secret{} // the key lives in the header only
 	log := o.Log.With().Str("component", provider).Logger()
 	ro := rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log}
 	wo := ro
@@ -102,9 +102,6 @@ func (c *Client) Check(ctx context.Context) error {
 	}
 	return err
 }
-
-// Options returns the options in force (defaults filled in).
-func (c *Client) Options() Options { return c.o }
 
 // errorJSON is Restler's error body.
 type errorJSON struct {

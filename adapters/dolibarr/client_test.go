@@ -200,14 +200,6 @@ func TestHangEndsWithContext(t *testing.T) {
 	noKey(t, err)
 }
 
-func TestOptionsDefaults(t *testing.T) {
-	c := newClient(t, "http://127.0.0.1:1/api/index.php", bot.NewSecret(testKey), nil, zerolog.Nop(), dolibarr.Options{})
-	o := c.Options()
-	if o.PageSize != dolibarr.DefaultPageSize || o.Now == nil {
-		t.Errorf("Options() = %+v, want page size %d, a clock", o, dolibarr.DefaultPageSize)
-	}
-}
-
 func TestTransportErrorIsUnavailable(t *testing.T) {
 	srv := dolibarrtest.New(testKey)
 	url := srv.URL()

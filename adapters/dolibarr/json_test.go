@@ -227,3 +227,13 @@ func FuzzDecodeList(f *testing.F) {
 		}
 	})
 }
+
+func TestOptionsDefaults(t *testing.T) {
+	c, err := New(Options{URL: "http://127.0.0.1:1/api/index.php", Key: bot.NewSecret("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.o; o.PageSize != DefaultPageSize || o.Now == nil || !o.Key.Empty() {
+		t.Errorf("options in force = %+v, want page size %d, a clock", o, DefaultPageSize)
+	}
+}

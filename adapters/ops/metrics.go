@@ -99,14 +99,20 @@ func (m *Metrics) request(provider, method string, status int, d time.Duration) 
 	}
 }
 
-// Transport wraps next (nil: http.DefaultTransport) so that every request
-// through it is measured as a request to provider. Give the provider
-// client an *http.Client using it: the client needs no change.
-func (m *Metrics) Transport(provider string, next http.RoundTripper) http.RoundTripper {
+// Client returns a copy of hc (nil: a client with a 30 s timeout) whose
+// transport measures every request, each attempt, as provider's. The
+// provider client needs no change.
+func (m *Metrics) Client(provider string, hc *http.Client) *http.Client {
+	c := &http.Client{Timeout: 30 * time.Second}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return roundTripper(func(r *http.Request) (*http.Response, error) {
+	c.Transport = roundTripper(func(r *http.Request) (*http.Response, error) {
 		start := time.Now()
 		resp, err := next.RoundTrip(r)
 		status := 0
@@ -116,23 +122,12 @@ func (m *Metrics) Transport(provider string, next http.RoundTripper) http.RoundT
 		m.request(provider, r.Method, status, time.Since(start))
 		return resp, err
 	})
+	return c
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// Client returns a copy of hc (nil: a client with a 30 s timeout) whose
-// transport is measured as provider's.
-func (m *Metrics) Client(provider string, hc *http.Client) *http.Client {
-	c := &http.Client{Timeout: 30 * time.Second}
-	if hc != nil {
-		cp := *hc
-		c = &cp
-	}
-	c.Transport = m.Transport(provider, c.Transport)
-	return c
-}
 
 // CheckDone records one run of an alert check; it fits
 // alerts.SchedulerConfig.Observe.

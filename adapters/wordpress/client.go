@@ -85,15 +85,12 @@ func New(o Options) (*Client, error) {
 		return nil, errors.New("wordpress: the user and the application password are required")
 	}
 	pw := o.AppPassword.Reveal()
-	o.AppPassword = bot.Secret{} // Options() never hands the password back
+	o.AppPassword = bot.Secret{} // the password lives in the header only
 	log := o.Log.With().Str("component", provider).Logger()
 	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log}).
 		SetBasicAuth(o.User, pw).SetHeader("Accept", "application/json")
 	return &Client{r: r, o: o, limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems}}, nil
 }
-
-// Options returns the options in force (defaults filled in).
-func (c *Client) Options() Options { return c.o }
 
 // call sends a request to route (/wp/v2/users…) with the query q, in the
 // pretty or the ?rest_route= form, body as JSON when not nil, and decodes a

@@ -13,6 +13,7 @@
 package brevo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,15 +86,9 @@ func New(o Options) (*Client, error) {
 	if o.PageSize <= 0 || o.PageSize > MaxContactsPage {
 		o.PageSize = MaxContactsPage
 	}
-	if o.RatePerSecond == 0 {
-		o.RatePerSecond = DefaultRatePerSecond
-	}
-	if o.FirstNameAttribute == "" {
-		o.FirstNameAttribute = "PRENOM"
-	}
-	if o.LastNameAttribute == "" {
-		o.LastNameAttribute = "NOM"
-	}
+	o.RatePerSecond = cmp.Or(o.RatePerSecond, DefaultRatePerSecond)
+	o.FirstNameAttribute = cmp.Or(o.FirstNameAttribute, "PRENOM")
+	o.LastNameAttribute = cmp.Or(o.LastNameAttribute, "NOM")
 	key := o.Key.Reveal()
 	o.Key = bot.Secret{} // the key lives in the header only
 	log := o.Log.With().Str("component", provider).Logger()

@@ -11,6 +11,7 @@
 package cpanel
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,9 +138,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	}
 	msgs := stringsOf(env.Errors)
 	text := strings.Join(msgs, "; ")
-	if text == "" {
-		text = "status 0 without an error message"
-	}
+	text = cmp.Or(text, "status 0 without an error message")
 	return fail(kindOf(text), "%s", text)
 }
 

@@ -11,6 +11,7 @@
 package dolibarr
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -150,9 +151,7 @@ func check(resp *resty.Response, err error, op string) error {
 		return nil
 	}
 	msg := message(resp.Body())
-	if msg == "" {
-		msg = http.StatusText(s)
-	}
+	msg = cmp.Or(msg, http.StatusText(s))
 	e := &bot.Error{Provider: provider, Op: op, Kind: rest.StatusKind(s), Status: s, Err: errors.New(msg)}
 	if s == http.StatusInternalServerError {
 		m := strings.ToLower(msg)

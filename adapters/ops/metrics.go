@@ -19,6 +19,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strconv"
@@ -109,9 +110,7 @@ func (m *Metrics) Client(provider string, hc *http.Client) *http.Client {
 		c = &cp
 	}
 	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
+	next = cmp.Or(next, http.DefaultTransport)
 	c.Transport = roundTripper(func(r *http.Request) (*http.Response, error) {
 		start := time.Now()
 		resp, err := next.RoundTrip(r)

@@ -5,6 +5,7 @@
 package planethoster
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -94,9 +95,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) error {
 		kind = bot.Invalid
 	}
 	msg := e.Error
-	if msg == "" {
-		msg = http.StatusText(s)
-	}
+	msg = cmp.Or(msg, http.StatusText(s))
 	return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: s, Err: fmt.Errorf("%s", msg)}
 }
 

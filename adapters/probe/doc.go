@@ -22,6 +22,7 @@
 package probe
 
 import (
+	"cmp"
 	"sync"
 	"time"
 
@@ -40,15 +41,11 @@ type Options struct {
 }
 
 func (o Options) defaults() Options {
-	if o.Locale == "" {
-		o.Locale = bot.FR
-	}
+	o.Locale = cmp.Or(o.Locale, bot.FR)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Location == nil {
-		o.Location = time.UTC
-	}
+	o.Location = cmp.Or(o.Location, time.UTC)
 	if o.Failures <= 0 {
 		o.Failures = 3
 	}

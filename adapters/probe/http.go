@@ -1,11 +1,11 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -46,14 +46,11 @@ var _ alerts.Check = (*HTTP)(nil)
 // absolute http or https.
 func NewHTTP(cfg HTTPConfig, o Options) (*HTTP, error) {
 	for _, s := range cfg.URLs {
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return nil, fmt.Errorf("http check: %q is not an http(s) URL without credentials", rest.Scrub(s))
+		if err := rest.CheckURL(s); err != nil {
+			return nil, fmt.Errorf("http check: %w", err)
 		}
 	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 20 * time.Second}
-	}
+	cfg.Client = cmp.Or(cfg.Client, &http.Client{Timeout: 20 * time.Second})
 	if cfg.Slow <= 0 {
 		cfg.Slow = 10 * time.Second
 	}

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -60,9 +61,7 @@ func NewTLS(cfg TLSConfig, o Options) (*TLS, error) {
 			return nil, fmt.Errorf("tls check: %w", err)
 		}
 		t.Name = name
-		if t.Addr == "" {
-			t.Addr = name
-		}
+		t.Addr = cmp.Or(t.Addr, name)
 		ts = append(ts, t)
 	}
 	cfg.Targets = ts

@@ -8,6 +8,7 @@
 package rest
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,9 +63,7 @@ var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password
 // with the backoff of Retry on transport errors, 5xx and 429; writes never are.
 func New(o Options) *resty.Client {
 	hc := o.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
+	hc = cmp.Or(hc, &http.Client{Timeout: 30 * time.Second})
 	p := Retry
 	if o.NoRetry {
 		p.Retries = 0

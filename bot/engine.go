@@ -74,9 +74,7 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = time.Minute
 	}
-	if cfg.Locale == "" {
-		cfg.Locale = FR
-	}
+	cfg.Locale = cmp.Or(cfg.Locale, FR)
 	return &Engine{cfg: cfg, log: cfg.Log.With().Str("component", "engine").Logger(), specs: map[string]*Spec{}}, nil
 }
 
@@ -290,12 +288,8 @@ func (e *Engine) deny(ctx context.Context, inv Invocation, spec *Spec, say func(
 	e.observe(spec.Path, "denied")
 	zerolog.Ctx(ctx).Info().Msg("command denied")
 	e.audit(ctx, AuditRecord{Kind: "denied", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path})
-	roles := make([]string, 0, len(spec.Roles))
-	for _, r := range spec.Roles {
-		roles = append(roles, r.Label(e.cfg.Locale))
-	}
 	say("Désolé, /%s est réservé à : %s. Tapez /help pour voir ce que vous pouvez faire.",
-		"Sorry, /%s is for: %s. Type /help to see what you may do.", spec.Path, strings.Join(roles, ", "))
+		"Sorry, /%s is for: %s. Type /help to see what you may do.", spec.Path, strings.Join(roleLabels(e.cfg.Locale, spec.Roles), ", "))
 }
 
 // fail answers an error: the person reads a sentence built from its kind and
@@ -328,12 +322,16 @@ func (r Role) Label(l Locale) string {
 	return cmp.Or(map[Locale]map[Role]string{FR: fr}[l][r], string(r))
 }
 
-func roleList(l Locale, roles []Role) string {
+func roleLabels(l Locale, roles []Role) []string {
 	s := make([]string, 0, len(roles))
 	for _, r := range roles {
 		s = append(s, r.Label(l))
 	}
-	return strings.Join(s, l.Pick(" ou ", " or "))
+	return s
+}
+
+func roleList(l Locale, roles []Role) string {
+	return strings.Join(roleLabels(l, roles), l.Pick(" ou ", " or "))
 }
 
 var providerNames = map[string]string{

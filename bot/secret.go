@@ -62,26 +62,20 @@ const PasswordLength = 20
 func NewPassword() (Secret, error) {
 	classes := []string{pwLower, pwUpper, pwDigits, pwSymbol}
 	all := strings.Join(classes, "")
-	b := make([]byte, 0, PasswordLength)
-	pick := func(set string) error {
+	sets := make([]string, 0, PasswordLength)
+	for _, c := range classes {
+		sets = append(sets, c, c)
+	}
+	for len(sets) < PasswordLength {
+		sets = append(sets, all)
+	}
+	b := make([]byte, PasswordLength)
+	for i, set := range sets {
 		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
 		if err != nil {
-			return fmt.Errorf("new password: %w", err)
+			return Secret{}, fmt.Errorf("new password: %w", err)
 		}
-		b = append(b, set[n.Int64()])
-		return nil
-	}
-	for _, c := range classes {
-		for range 2 {
-			if err := pick(c); err != nil {
-				return Secret{}, err
-			}
-		}
-	}
-	for len(b) < PasswordLength {
-		if err := pick(all); err != nil {
-			return Secret{}, err
-		}
+		b[i] = set[n.Int64()]
 	}
 	// Fisher–Yates so the guaranteed characters are not always first.
 	for i := len(b) - 1; i > 0; i-- {

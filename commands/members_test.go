@@ -187,7 +187,7 @@ func TestCoherenceFixCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := rep.Count(coherence.MissingInNewsletter) + rep.Count(coherence.NotMemberInNewsletter); n != 0 {
+	if n := rep.Counts()[coherence.MissingInNewsletter] + rep.Counts()[coherence.NotMemberInNewsletter]; n != 0 {
 		t.Errorf("after the fix, %d newsletter findings remain: %v", n, rep.Counts())
 	}
 	contains(t, "second fix", w.run(t, rolePeople[bot.Admin], "coherence fix").Text, "rien à corriger")

@@ -1,12 +1,12 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -70,9 +70,7 @@ func NewCycle(cfg CycleConfig) (*Cycle, error) {
 	if cfg.Remind <= 0 {
 		cfg.Remind = 24 * time.Hour
 	}
-	if cfg.Locale == "" {
-		cfg.Locale = bot.FR
-	}
+	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
 	return &Cycle{cfg: cfg, log: cfg.Log.With().Str("component", "alerts").Logger()}, nil
 }
 
@@ -301,13 +299,8 @@ func (a *Cycle) List(ctx context.Context) ([]State, error) {
 		return nil, fmt.Errorf("alerts: list: %w", err)
 	}
 	now := a.cfg.Now()
-	out := all[:0]
-	for _, s := range all {
-		if s.Open || s.Muted(now) {
-			out = append(out, s)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	out := slices.DeleteFunc(all, func(s State) bool { return !s.Open && !s.Muted(now) })
+	slices.SortFunc(out, func(x, y State) int { return strings.Compare(x.Key, y.Key) })
 	return out, nil
 }
 

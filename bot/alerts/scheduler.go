@@ -204,12 +204,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 				s.log.Warn().Str("check", j.name()).Msg("check still running: this run is skipped")
 			} else {
 				running[i] = true
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
+				wg.Go(func() {
 					s.run(ctx, j) // recovers a panic: done is always sent
 					done <- i
-				}()
+				})
 			}
 			due[i] = s.next(j, due[i], now)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -77,14 +78,9 @@ func formulaStart(r rune) bool {
 // the text as text.
 func SafeCell(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.IndexByte(s, '\r') >= 0 {
-		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	}
-	for _, r := range s {
-		if formulaStart(r) {
-			return "'" + s
-		}
-		break
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	if r, _ := utf8.DecodeRuneInString(s); s != "" && formulaStart(r) {
+		return "'" + s
 	}
 	return s
 }

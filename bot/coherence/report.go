@@ -60,14 +60,7 @@ type SourceStatus struct {
 }
 
 // Complete reports whether every configured source was read completely.
-func (r *Report) Complete() bool {
-	for _, s := range r.Sources {
-		if s.Configured && s.Err != nil {
-			return false
-		}
-	}
-	return true
-}
+func (r *Report) Complete() bool { return len(r.Failed()) == 0 }
 
 // Failed returns the sources whose read failed.
 func (r *Report) Failed() []SourceStatus {
@@ -78,17 +71,6 @@ func (r *Report) Failed() []SourceStatus {
 		}
 	}
 	return out
-}
-
-// Count returns the number of findings with code c.
-func (r *Report) Count(c Code) int {
-	n := 0
-	for i := range r.Findings {
-		if r.Findings[i].Code == c {
-			n++
-		}
-	}
-	return n
 }
 
 // Counts returns the number of findings per code.

@@ -243,7 +243,7 @@ func TestSweepPartialFailure(t *testing.T) {
 			}
 			if tt.kept != nil {
 				for _, c := range tt.kept {
-					if r.Count(c) == 0 {
+					if r.Counts()[c] == 0 {
 						t.Errorf("no %s finding although its sources were read", c)
 					}
 				}
@@ -264,7 +264,7 @@ func TestSweepWithoutWordPress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Complete() || r.Count(WPRoleWithoutMembership) != 0 || r.Count(MissingInNewsletter) != 1 {
+	if !r.Complete() || r.Counts()[WPRoleWithoutMembership] != 0 || r.Counts()[MissingInNewsletter] != 1 {
 		t.Errorf("without WordPress: complete %v, counts %v", r.Complete(), r.Counts())
 	}
 	if diff := cmp.Diff([]Code{WPRoleWithoutMembership}, r.Skipped); diff != "" {

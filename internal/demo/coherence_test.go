@@ -36,7 +36,7 @@ func TestDemoSweep(t *testing.T) {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
 	for _, c := range coherence.Codes {
-		if r.Count(c) == 0 {
+		if r.Counts()[c] == 0 {
 			t.Errorf("the demo has no %s finding", c)
 		}
 	}

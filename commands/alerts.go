@@ -71,16 +71,11 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 	var b strings.Builder
 	open := 0
 	for _, s := range all {
-		if s.Open {
-			open++
-		}
-	}
-	fmt.Fprintf(&b, c.T("%d alerte(s) en cours :", "%d open alert(s):"), open)
-	for _, s := range all {
 		b.WriteString("\n")
 		if !s.Open {
 			fmt.Fprintf(&b, c.T("✅ `%s` — rétablie", "✅ `%s` — recovered"), s.Key)
 		} else {
+			open++
 			fmt.Fprintf(&b, c.T("%s %s `%s` — %s — depuis %s", "%s %s `%s` — %s — for %s"),
 				s.Severity.Emoji(), s.Severity.Label(c.Locale), s.Key, s.Title, alerts.Age(c.Locale, now.Sub(s.Since)))
 			if s.AckedBy != "" {
@@ -91,7 +86,7 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 			fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), alerts.Age(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
 		}
 	}
-	return bot.Reply{Text: b.String()}, nil
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d alerte(s) en cours :", "%d open alert(s):"), open) + b.String()}, nil
 }
 
 func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {

@@ -184,12 +184,9 @@ func (p *dnsPlan) set(c bot.Call, others []bot.DNSRecord) error {
 	if len(replaced) == 1 && replaced[0].TTL == ttl && sameData(p.typ, replaced[0].Data, data) {
 		return bot.Unchanged("%s %s vaut déjà %s.", "%s %s is already %s.", rel, p.typ, norm)
 	}
-	for _, r := range p.before {
-		if !slices.ContainsFunc(replaced, func(x bot.DNSRecord) bool { return x.Line == r.Line }) {
-			p.after = append(p.after, r)
-		}
-	}
-	p.after = append(p.after, rec)
+	p.after = append(slices.DeleteFunc(slices.Clone(p.before), func(r bot.DNSRecord) bool {
+		return slices.ContainsFunc(replaced, func(x bot.DNSRecord) bool { return x.Line == r.Line })
+	}), rec)
 	if len(replaced) == 0 {
 		p.edit.Add = []bot.DNSRecord{rec}
 		return nil

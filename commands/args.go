@@ -445,13 +445,8 @@ func parseAmount(s string) (int64, error) {
 		return 0, bot.Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500 ou 1500,50", "invalid amount %q: write an amount in euros, e.g. 1500 or 1500.50", s)
 	}
 	units, frac, hasFrac := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
-	if units == "" || len(units) > 9 || (hasFrac && (frac == "" || len(frac) > 2)) {
+	if units == "" || len(units) > 9 || (hasFrac && (frac == "" || len(frac) > 2)) || strings.Trim(units+frac, "0123456789") != "" {
 		return bad()
-	}
-	for _, r := range units + frac {
-		if r < '0' || r > '9' {
-			return bad()
-		}
 	}
 	u, _ := strconv.ParseInt(units, 10, 64)
 	c := int64(0)

@@ -133,17 +133,14 @@ func (k coreCommands) audit(ctx context.Context, c bot.Call) (bot.Reply, error) 
 			fmt.Fprintf(&b, " /%s", r.Command)
 		}
 		if r.Detail != "" {
-			fmt.Fprintf(&b, " — %s", firstLine(r.Detail))
+			line, _, more := strings.Cut(r.Detail, "\n")
+			if more {
+				line += " …"
+			}
+			fmt.Fprintf(&b, " — %s", line)
 		}
 	}
 	return bot.Reply{Text: b.String()}, nil
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
 }
 
 // list shows the pending requests: all of them to the board, the treasurer,

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"time"
 )
@@ -45,13 +46,8 @@ type Adherent struct {
 // A validated member who never paid, or whose subscription ended before t,
 // is not active (Dolibarr shows "waiting for subscription" or "late").
 func (a Adherent) ActiveAt(t time.Time) bool {
-	if a.Status != AdherentActive {
-		return false
-	}
-	if !a.NeedSubscription {
-		return true
-	}
-	return !a.SubscriptionEnd.IsZero() && !a.SubscriptionEnd.Before(t)
+	paid := !a.SubscriptionEnd.IsZero() && !a.SubscriptionEnd.Before(t)
+	return a.Status == AdherentActive && (paid || !a.NeedSubscription)
 }
 
 // Name returns "First Last", or whichever part is set.
@@ -90,12 +86,7 @@ type StaffUser struct {
 }
 
 // Name returns "First Last", or whichever part is set, or the login.
-func (u StaffUser) Name() string {
-	if n := joinName(u.FirstName, u.LastName); n != "" {
-		return n
-	}
-	return u.Login
-}
+func (u StaffUser) Name() string { return cmp.Or(joinName(u.FirstName, u.LastName), u.Login) }
 
 // StaffGroup is a group of staff users; rights are granted per group.
 type StaffGroup struct {
@@ -132,11 +123,8 @@ type StaffAdmin interface {
 }
 
 func joinName(first, last string) string {
-	switch {
-	case first == "":
-		return last
-	case last == "":
-		return first
+	if first == "" || last == "" {
+		return first + last
 	}
 	return first + " " + last
 }

@@ -81,12 +81,7 @@ var WPCoreRoles = []string{"administrator", "editor", "author", "contributor", "
 // message that names the slugs to write.
 func NormalizeWPRole(s string) (string, error) {
 	r := strings.ToLower(strings.TrimSpace(s))
-	ok := r != "" && len(r) <= 64
-	for i := 0; ok && i < len(r); i++ {
-		c := r[i]
-		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-	}
-	if !ok {
+	if r == "" || len(r) > 64 || strings.Trim(r, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
 		return "", Userf("« %s » n'est pas un rôle WordPress : écrivez son identifiant, par exemple %s",
 			"%q is not a WordPress role: write its slug, for example %s", clip(s, 40), strings.Join(WPCoreRoles, ", "))
 	}

@@ -160,24 +160,28 @@ func (a *Cycle) hold(ctx context.Context, now time.Time, s State) error {
 
 // announce posts a start or change text and records it as the episode's post.
 func (a *Cycle) announce(ctx context.Context, now time.Time, s *State, text string) error {
-	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text})
+	id, err := a.post(ctx, s, "post", text)
 	if err != nil {
-		return fmt.Errorf("alerts: post %s: %w", s.Key, err)
+		return err
 	}
 	s.Posted, s.LastPosted, s.MessageID = s.Severity, now, id
 	s.Platform, s.Channel = a.cfg.Platform, a.cfg.Channel
-	s.addMessage(id)
 	return nil
 }
 
-func (s *State) addMessage(id string) {
-	if id == "" {
-		return
+// post posts text in the alerts channel and adds it to the episode's posts.
+func (a *Cycle) post(ctx context.Context, s *State, what, text string) (string, error) {
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text})
+	if err != nil {
+		return "", fmt.Errorf("alerts: %s %s: %w", what, s.Key, err)
 	}
-	s.Messages = append(s.Messages, id)
-	if n := len(s.Messages); n > maxAlertMessages {
-		s.Messages = slices.Clone(s.Messages[n-maxAlertMessages:])
+	if id != "" {
+		s.Messages = append(s.Messages, id)
+		if n := len(s.Messages); n > maxAlertMessages {
+			s.Messages = slices.Clone(s.Messages[n-maxAlertMessages:])
+		}
 	}
+	return id, nil
 }
 
 // remind posts the reminder of s when one is due and records it in s; the
@@ -190,12 +194,10 @@ func (a *Cycle) remind(ctx context.Context, now time.Time, s *State) error {
 	if s.Posted == "" || s.AckedBy != "" || s.Muted(now) || now.Sub(last) < a.cfg.Remind {
 		return nil
 	}
-	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: a.reminderText(now, *s)})
-	if err != nil {
-		return fmt.Errorf("alerts: remind %s: %w", s.Key, err)
+	if _, err := a.post(ctx, s, "remind", a.reminderText(now, *s)); err != nil {
+		return err
 	}
 	s.LastReminder = now
-	s.addMessage(id)
 	return nil
 }
 
@@ -205,11 +207,9 @@ func (a *Cycle) recover(ctx context.Context, now time.Time, s State) error {
 	a.log.Info().Str("alert", s.Key).Msg("alert recovered")
 	s.Open, s.Ended = false, now
 	if s.Posted != "" {
-		id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: a.recoveryText(s)})
-		if err != nil {
-			return fmt.Errorf("alerts: post recovery of %s: %w", s.Key, err)
+		if _, err := a.post(ctx, &s, "post recovery of", a.recoveryText(s)); err != nil {
+			return err
 		}
-		s.addMessage(id)
 	}
 	return a.save(ctx, s)
 }

@@ -254,12 +254,7 @@ func (s *Scheduler) Now() time.Time { return s.cfg.Now() }
 // and the other checks go on.
 func (s *Scheduler) run(ctx context.Context, j schedJob) (res CheckResult) {
 	name := j.name()
-	defer func() {
-		if v := recover(); v != nil {
-			s.logPanic(name, v)
-			res.Err = fmt.Errorf("check %s: %w", name, errPanic)
-		}
-	}()
+	defer s.recovered(name, &res.Err)
 	cctx, cancel := context.WithTimeout(ctx, j.Timeout)
 	start := s.cfg.Now()
 	alerts, digest, err := s.probe(cctx, name, j)
@@ -294,12 +289,7 @@ var errPanic = errors.New("panic (see the log)")
 // probe runs the check or the digest of j; a panic is logged and becomes
 // an error.
 func (s *Scheduler) probe(ctx context.Context, name string, j schedJob) (alerts []Alert, digest string, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			s.logPanic(name, v)
-			alerts, digest, err = nil, "", fmt.Errorf("check %s: %w", name, errPanic)
-		}
-	}()
+	defer s.recovered(name, &err) // a panic leaves alerts and digest unset
 	if j.Check == nil {
 		digest, err = j.Digest.Digest(ctx)
 		return nil, digest, err
@@ -311,10 +301,14 @@ func (s *Scheduler) probe(ctx context.Context, name string, j schedJob) (alerts 
 	return alerts, "", err
 }
 
-// logPanic logs a recovered panic of check name with its stack.
-func (s *Scheduler) logPanic(name string, v any) {
-	log := s.log.With().Str("check", name).Logger()
-	bot.LogPanic(&log, v, "check")
+// recovered, deferred, logs a panic of check name with its stack and sets
+// *err to errPanic.
+func (s *Scheduler) recovered(name string, err *error) {
+	if v := recover(); v != nil {
+		log := s.log.With().Str("check", name).Logger()
+		bot.LogPanic(&log, v, "check")
+		*err = fmt.Errorf("check %s: %w", name, errPanic)
+	}
 }
 
 // settle reports a run to the life cycle. A failed run leaves the check's

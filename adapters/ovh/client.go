@@ -140,11 +140,10 @@ func (c *Client) sign(req *http.Request) error {
 	var body []byte
 	if req.GetBody != nil {
 		rc, err := req.GetBody()
-		if err != nil {
-			return bot.Errorf(bot.Internal, provider, "sign", "read body: %v", err)
+		if err == nil {
+			body, err = io.ReadAll(rc)
+			rc.Close()
 		}
-		body, err = io.ReadAll(rc)
-		rc.Close()
 		if err != nil {
 			return bot.Errorf(bot.Internal, provider, "sign", "read body: %v", err)
 		}

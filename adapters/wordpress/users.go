@@ -36,29 +36,6 @@ func (u userJSON) toBot() bot.WPUser {
 	return out
 }
 
-// page is one page of a list with the totals of its headers (-1 when a
-// proxy dropped them).
-type page struct {
-	users       []userJSON
-	body        []byte
-	total, last int
-}
-
-// listPage reads page p (1-based) of GET /wp/v2/users with extra filters.
-func (c *Client) listPage(ctx context.Context, op string, filters map[string]string, p int) (page, error) {
-	q := map[string]string{"context": "edit", "per_page": strconv.Itoa(c.o.PageSize), "page": strconv.Itoa(p),
-		"orderby": "id", "order": "asc", "_fields": userFields}
-	maps.Copy(q, filters)
-	var out page
-	resp, err := c.call(ctx, resty.MethodGet, "/wp/v2/users", q, nil, &out.users, op)
-	if err != nil {
-		return page{}, fmt.Errorf("page %d: %w", p, err)
-	}
-	out.body, out.total, out.last = resp.Body(), header(resp, "X-WP-Total"), header(resp, "X-WP-TotalPages")
-	bot.PageRead(ctx, len(out.users)) // so that a sweep that fails can say how far it got
-	return out, nil
-}
-
 func header(resp *resty.Response, name string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(resp.Header().Get(name)))
 	if err != nil || n < 0 {
@@ -84,26 +61,36 @@ func (c *Client) list(ctx context.Context, op string, filters map[string]string)
 	}
 }
 
+// listOnce reads the pages of GET /wp/v2/users once; changed reports that
+// the accounts moved meanwhile. The totals of the headers are -1 when a
+// proxy dropped them.
 func (c *Client) listOnce(ctx context.Context, op string, filters map[string]string) (users []bot.WPUser, changed bool, err error) {
 	size := c.o.PageSize
-	var first page
+	firstTotal, lastPage := 0, 0
 	raw, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[userJSON], error) {
-		pg, err := c.listPage(ctx, op, filters, p+1)
+		q := map[string]string{"context": "edit", "per_page": strconv.Itoa(size), "page": strconv.Itoa(p + 1),
+			"orderby": "id", "order": "asc", "_fields": userFields}
+		maps.Copy(q, filters)
+		var pg paging.Page[userJSON]
+		resp, err := c.call(ctx, resty.MethodGet, "/wp/v2/users", q, nil, &pg.Items, op)
 		if err != nil {
-			return paging.Page[userJSON]{}, err
+			return pg, fmt.Errorf("page %d: %w", p+1, err)
 		}
+		bot.PageRead(ctx, len(pg.Items)) // so that a sweep that fails can say how far it got
+		total, last := header(resp, "X-WP-Total"), header(resp, "X-WP-TotalPages")
 		if p == 0 {
-			first = pg
-			if pg.total >= 0 && pg.last >= 0 && len(pg.users) < min(size, pg.total) {
+			firstTotal, lastPage = total, last
+			if total >= 0 && last >= 0 && len(pg.Items) < min(size, total) {
 				// The server capped the page size: reading on would skip accounts.
-				return paging.Page[userJSON]{}, bot.Errorf(bot.Internal, provider, op, "page 1 holds %d accounts for per_page %d and a total of %d",
-					len(pg.users), size, pg.total)
+				return pg, bot.Errorf(bot.Internal, provider, op, "page 1 holds %d accounts for per_page %d and a total of %d",
+					len(pg.Items), size, total)
 			}
-		} else if pg.total != first.total {
+		} else if total != firstTotal {
 			changed = true
 		}
-		last := len(pg.users) < size || first.total >= 0 && first.last >= 0 && p+1 >= first.last
-		return paging.Page[userJSON]{Items: pg.users, Body: pg.body, Total: max(pg.total, 0), Last: last}, nil
+		pg.Body, pg.Total = resp.Body(), max(total, 0)
+		pg.Last = len(pg.Items) < size || firstTotal >= 0 && lastPage >= 0 && p+1 >= lastPage
+		return pg, nil
 	})
 	if err != nil {
 		return nil, false, err
@@ -118,7 +105,7 @@ func (c *Client) listOnce(ctx context.Context, op string, filters map[string]str
 		seen[u.ID] = true
 		users = append(users, u.toBot())
 	}
-	if first.total >= 0 && len(users) != first.total {
+	if firstTotal >= 0 && len(users) != firstTotal {
 		changed = true
 	}
 	return users, changed, nil

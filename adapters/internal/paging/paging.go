@@ -1,17 +1,11 @@
 // Package paging reads a provider's list endpoint page after page, and runs
 // the few reads that follow a list of ids (OVH) a few at a time.
 //
-// Read is a plain loop with caps: at most Limits.Pages requests and
-// Limits.Items items, and a page whose body is the same as an earlier one's
-// (a server that ignores the page parameter) stops the read. So a bogus
-// total (X-WP-TotalPages, Brevo's count) or a server that never ends is a
-// clear error of kind bot.Internal naming the provider, never an
-// out-of-memory. The defaults are far above the association's size (about
-// 10 000 members).
-//
-// The reads are bound by round trips and rate limits, not by decoding: one
-// page at a time is enough (the coherence sweep overlaps the three sources,
-// one goroutine each).
+// Read is a plain loop with caps (Limits), and a page whose body is the same
+// as an earlier one's (a server that ignores the page parameter) stops it:
+// a bogus total or a server that never ends is an error of kind
+// bot.Internal, never an out-of-memory. One page at a time is enough: the
+// reads are bound by round trips and rate limits, not by decoding.
 package paging
 
 import (
@@ -29,7 +23,8 @@ type Limits struct {
 	Items int // most items one read returns
 }
 
-// Default is the cap of every read unless a client's options lower it.
+// Default is the cap of every read unless a client's options lower it, far
+// above the association's size (about 10 000 members).
 var Default = Limits{Pages: 1000, Items: 1_000_000}
 
 // Page is one page as fetched.

@@ -137,8 +137,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 		return env.Data, nil
 	}
 	msgs := stringsOf(env.Errors)
-	text := strings.Join(msgs, "; ")
-	text = cmp.Or(text, "status 0 without an error message")
+	text := cmp.Or(strings.Join(msgs, "; "), "status 0 without an error message")
 	return fail(kindOf(text), "%s", text)
 }
 

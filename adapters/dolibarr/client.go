@@ -150,8 +150,7 @@ func check(resp *resty.Response, err error, op string) error {
 	if s >= 200 && s < 300 {
 		return nil
 	}
-	msg := message(resp.Body())
-	msg = cmp.Or(msg, http.StatusText(s))
+	msg := cmp.Or(message(resp.Body()), http.StatusText(s))
 	e := &bot.Error{Provider: provider, Op: op, Kind: rest.StatusKind(s), Status: s, Err: errors.New(msg)}
 	if s == http.StatusInternalServerError {
 		m := strings.ToLower(msg)

@@ -109,8 +109,7 @@ func (m *Metrics) Client(provider string, hc *http.Client) *http.Client {
 		cp := *hc
 		c = &cp
 	}
-	next := c.Transport
-	next = cmp.Or(next, http.DefaultTransport)
+	next := cmp.Or(c.Transport, http.DefaultTransport)
 	c.Transport = roundTripper(func(r *http.Request) (*http.Response, error) {
 		start := time.Now()
 		resp, err := next.RoundTrip(r)

@@ -103,13 +103,11 @@ func New(o Options) (*Client, error) {
 	if o.AppKey == "" || o.AppSecret.Empty() || o.ConsumerKey.Empty() {
 		return nil, errors.New("ovh: the application key, the application secret and the consumer key are required")
 	}
-	hc := o.HTTPClient
-	hc = cmp.Or(hc, &http.Client{Timeout: 30 * time.Second})
+	hc := cmp.Or(o.HTTPClient, &http.Client{Timeout: 30 * time.Second})
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	timeout := hc.Timeout
-	timeout = cmp.Or(timeout, 30*time.Second)
+	timeout := cmp.Or(hc.Timeout, 30*time.Second)
 	log := o.Log.With().Str("component", provider).Logger()
 	c := &Client{
 		endpoint: baseURL, set: o,
@@ -230,8 +228,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) error {
 	}
 	var e errorJSON
 	_ = json.Unmarshal(resp.Body(), &e) // a non-JSON body leaves e empty
-	msg := e.Message
-	msg = cmp.Or(msg, http.StatusText(s))
+	msg := cmp.Or(e.Message, http.StatusText(s))
 	return &bot.Error{Provider: provider, Op: op, Kind: statusKind(s, e.ErrorCode), Status: s,
 		Err: fmt.Errorf("%s %s (query %s)", e.ErrorCode, msg, resp.Header().Get("X-Ovh-QueryID"))}
 }

@@ -94,8 +94,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) error {
 	if kind == bot.Internal {
 		kind = bot.Invalid
 	}
-	msg := e.Error
-	msg = cmp.Or(msg, http.StatusText(s))
+	msg := cmp.Or(e.Error, http.StatusText(s))
 	return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: s, Err: fmt.Errorf("%s", msg)}
 }
 

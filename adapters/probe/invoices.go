@@ -51,8 +51,7 @@ func (c *Invoices) Run(ctx context.Context) ([]alerts.Alert, error) {
 			sev = alerts.Critical
 		}
 		provider := strings.ToLower(b.Provider)
-		name := providerNames[provider]
-		name = cmp.Or(name, b.Provider)
+		name := cmp.Or(providerNames[provider], b.Provider)
 		out = append(out, alerts.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
 			Title: fmt.Sprintf(l.Pick("Facture %s %s du %s : %s restent à payer (sur %s)", "%s invoice %s of %s: %s left to pay (of %s)"),
 				name, b.ID, c.o.date(b.Date), b.Due.Format(l), b.Total.Format(l))})

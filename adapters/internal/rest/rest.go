@@ -62,8 +62,7 @@ var secretParams = []string{"api_key", "apikey", "dolapikey", "token", "password
 // New returns a resty client on o.BaseURL. Reads (GET, HEAD) are retried
 // with the backoff of Retry on transport errors, 5xx and 429; writes never are.
 func New(o Options) *resty.Client {
-	hc := o.HTTPClient
-	hc = cmp.Or(hc, &http.Client{Timeout: 30 * time.Second})
+	hc := cmp.Or(o.HTTPClient, &http.Client{Timeout: 30 * time.Second})
 	p := Retry
 	if o.NoRetry {
 		p.Retries = 0

@@ -57,9 +57,6 @@ func (m memberJSON) toBot(now time.Time) (bot.Adherent, error) {
 }
 
 func (c *Client) members(ctx context.Context, op string, q map[string]string) ([]bot.Adherent, error) {
-	if q == nil {
-		q = map[string]string{}
-	}
 	q["properties"] = memberProps
 	now := c.now()
 	return readAllAs(ctx, c, op, "/members", q, func(m memberJSON) (bot.Adherent, error) { return m.toBot(now) })
@@ -69,15 +66,14 @@ func (c *Client) members(ctx context.Context, op string, q map[string]string) ([
 // API: GET /members?sortfield=t.rowid&limit=…&page=…&pagination_data=true
 // (reference §4, §5.1).
 func (c *Client) Adherents(ctx context.Context) ([]bot.Adherent, error) {
-	return c.members(ctx, "list members", nil)
+	return c.members(ctx, "list members", map[string]string{})
 }
 
 // AdherentsByEmail returns the members whose e-mail equals email, compared
 // case-insensitively (several means a duplicate; none is an empty slice).
-// One request in practice: a sqlfilters equality on t.email, or, for an
-// address holding characters the filter syntax cannot carry (' ( ) % _ …), a
-// like pattern with those characters as one-character wildcards, the exact
-// match being made here.
+// One request: a sqlfilters equality on t.email, or a like pattern where
+// characters the filter syntax cannot carry (' ( ) % _ …) are wildcards,
+// the exact match being made here.
 // API: GET /members?sqlfilters=(t.email:=:'…') (reference §4).
 func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adherent, error) {
 	const op = "find member by email"

@@ -279,10 +279,9 @@ func (c *Client) Check(ctx context.Context) error {
 // return ids only, each object is one more call).
 const workers = 4
 
-// each runs read(ctx, 0) … read(ctx, n-1), workers at a time, and returns
-// the first error (none starts after it). A list of more than
-// paging.Default.Pages ids is refused before any read (Internal): each id is
-// one request, as a page is.
+// each runs read(ctx, 0) … read(ctx, n-1) with paging.Each, workers at a
+// time. More than paging.Default.Pages ids is refused before any read
+// (Internal): each id is one request, as a page is.
 func each(ctx context.Context, op string, n int, read func(ctx context.Context, i int) error) error {
 	if n > paging.Default.Pages {
 		return bot.Errorf(bot.Internal, provider, op, "%d ids listed, beyond the %d opsbot reads one by one", n, paging.Default.Pages)

@@ -129,10 +129,8 @@ func (c *Client) WPUsers(ctx context.Context, role string) ([]bot.WPUser, error)
 
 // WPUser returns one account: by ID when idOrLogin is all digits, else by
 // login, compared without case as WordPress does. WordPress has no lookup
-// by login, so the login is searched (search=login matches logins, e-mails,
-// names and URLs containing it) and the exact match kept; a login holding
-// '@' is searched among e-mail addresses only (WordPress's rule), which
-// finds it when the login is the address itself.
+// by login: search=login (logins, e-mails, names and URLs containing it;
+// e-mails only when it holds '@') and the exact match is kept.
 // API: GET /wp/v2/users/{id}?context=edit, or GET /wp/v2/users?search=…
 func (c *Client) WPUser(ctx context.Context, idOrLogin string) (bot.WPUser, error) {
 	const op = "get user"
@@ -195,13 +193,12 @@ func (c *Client) WPUserByEmail(ctx context.Context, email string) (bot.WPUser, e
 }
 
 // SetWPRole replaces every role of account id by role, and checks the
-// answer holds exactly that role. The body carries only the roles and no
-// query parameter is sent, so that an account with promote_users but not
-// edit_users may do it (WordPress asks for edit_user as soon as another
-// parameter is present). Errors: Invalid (a malformed slug, or
-// rest_user_invalid_role 400: no such role), NotFound, Denied (no
-// promote_users; an administrator demoting itself, 403
-// rest_user_invalid_role), Unavailable; never retried.
+// answer holds exactly that role. Only the roles are sent, so that
+// promote_users without edit_users is enough (WordPress asks for edit_user
+// as soon as another parameter is present). Errors: Invalid (a malformed
+// slug; 400 rest_user_invalid_role: no such role), NotFound, Denied (no
+// promote_users; 403 rest_user_invalid_role: an administrator demoting
+// itself), Unavailable.
 // API: POST /wp/v2/users/{id} {"roles":[role]} (reference §5).
 func (c *Client) SetWPRole(ctx context.Context, id int, role string) error {
 	const op = "set user role"

@@ -44,8 +44,7 @@ var Retry = Policy{Retries: 3, MinWait: 100 * time.Millisecond, MaxWait: 5 * tim
 type Options struct {
 	// BaseURL is where the API lives; every request path is relative to it.
 	BaseURL string
-	// HTTPClient is the caller's (nil: a client with a 30 s timeout).
-	HTTPClient *http.Client
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	// Log receives one debug line per request (method, scrubbed URL, status, duration).
 	Log zerolog.Logger
 	// WaitHeaders are response headers giving the seconds to wait after a
@@ -74,7 +73,7 @@ func New(o Options) *resty.Client {
 		SetRetryMaxWaitTime(p.MaxWait).
 		SetDisableWarn(true).
 		SetLogger(quiet{}).
-		AddRetryCondition(func(r *resty.Response, err error) bool { return Retryable(r, err) })
+		AddRetryCondition(Retryable)
 	c.SetRetryAfter(func(_ *resty.Client, r *resty.Response) (time.Duration, error) {
 		if d, ok := WaitFor(r.Header(), o.WaitHeaders); ok && r.StatusCode() == http.StatusTooManyRequests {
 			return min(d, p.MaxWait*4), nil

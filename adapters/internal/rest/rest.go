@@ -43,7 +43,7 @@ var Retry = Policy{Retries: 3, MinWait: 100 * time.Millisecond, MaxWait: 5 * tim
 // Options configure the resty client of one provider.
 type Options struct {
 	// BaseURL is where the API lives; every request path is relative to it.
-	BaseURL string
+	BaseURL    string
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	// Log receives one debug line per request (method, scrubbed URL, status, duration).
 	Log zerolog.Logger

@@ -173,7 +173,7 @@ func (c *Console) Run(ctx context.Context, h bot.Handler) error {
 	sc := bufio.NewScanner(c.in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	lines := make(chan string)
-	errc := make(chan error, 1)
+	var readErr error // written before lines is closed
 	go func() {
 		defer close(lines)
 		for sc.Scan() {
@@ -183,24 +183,17 @@ func (c *Console) Run(ctx context.Context, h bot.Handler) error {
 				return
 			}
 		}
-		errc <- sc.Err()
+		readErr = sc.Err()
 	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case line, ok := <-lines:
-			if !ok {
-				select {
-				case err := <-errc:
-					if err != nil {
-						return fmt.Errorf("console: read: %w", err)
-					}
-				default:
-				}
-				return nil
+			if !ok && readErr != nil {
+				return fmt.Errorf("console: read: %w", readErr)
 			}
-			if c.line(ctx, h, strings.TrimSpace(line)) {
+			if !ok || c.line(ctx, h, strings.TrimSpace(line)) {
 				return nil
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -103,16 +102,16 @@ func (c *Chat) command(i *discordgo.Interaction) {
 		return
 	}
 	inv := bot.Invocation{Platform: Platform, Caller: caller, Channel: i.ChannelID, Text: text, Respond: r}
-	c.handle(ctx, inv, r, log)
+	c.handle(ctx, inv, r, log.With().Str("command", path).Logger())
 }
 
-// handle runs the handler; a panic or a handler that never answered still
+// handle runs the handler (log names the command, not its arguments,
+// which may be personal data); a panic or a handler that never answered still
 // gets a follow-up, so nobody is left with "thinking…".
 func (c *Chat) handle(ctx context.Context, inv bot.Invocation, r *responder, log zerolog.Logger) {
 	defer func() {
 		p := recover()
 		if p != nil {
-			log := log.With().Str("command", commandPath(inv.Text, c.specs)).Logger()
 			bot.LogPanic(&log, p, "command handler")
 		}
 		if r.answered() {
@@ -233,17 +232,12 @@ func (c *Chat) autocomplete(i *discordgo.Interaction) {
 	ctx, cancel := context.WithTimeout(c.base, c.cfg.AckTimeout)
 	defer cancel()
 	path, opts := invocationPath(i.ApplicationCommandData())
-	var focused *discordgo.ApplicationCommandInteractionDataOption
-	for _, o := range opts {
-		if o.Focused {
-			focused = o
-		}
-	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if s := c.specs[path]; s != nil && focused != nil {
+	s := c.specs[path]
+	if f := slices.IndexFunc(opts, func(o *discordgo.ApplicationCommandInteractionDataOption) bool { return o.Focused }); s != nil && f >= 0 {
 		for _, a := range s.Args {
-			if strings.EqualFold(a.Name, focused.Name) {
-				for _, v := range c.suggest(ctx, c.person(i), s, a, optionValue(focused)) {
+			if strings.EqualFold(a.Name, opts[f].Name) {
+				for _, v := range c.suggest(ctx, c.person(i), s, a, optionValue(opts[f])) {
 					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(v), Value: v})
 				}
 			}
@@ -277,27 +271,8 @@ func (c *Chat) suggest(ctx context.Context, p bot.Person, s *bot.Spec, a bot.Arg
 			all = p.Mailboxes
 		}
 	}
-	var out []string
-	for _, v := range all {
-		if strings.HasPrefix(strings.ToLower(v), prefix) && !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	sort.Strings(out)
-	if len(out) > maxChoices {
-		out = out[:maxChoices]
-	}
-	return out
-}
-
-// commandPath is the spec path a command line starts with, for a log line
-// (the arguments may be personal data).
-func commandPath(text string, specs map[string]*bot.Spec) string {
-	words := strings.Fields(text)
-	for n := min(len(words), 4); n > 0; n-- {
-		if p := strings.ToLower(strings.Join(words[:n], " ")); specs[p] != nil {
-			return p
-		}
-	}
-	return ""
+	out := slices.DeleteFunc(slices.Clone(all), func(v string) bool { return !strings.HasPrefix(strings.ToLower(v), prefix) })
+	slices.Sort(out)
+	out = slices.Compact(out)
+	return out[:min(len(out), maxChoices)]
 }

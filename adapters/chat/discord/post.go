@@ -5,9 +5,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -132,33 +129,4 @@ func discordFiles(as []bot.Attachment) []*discordgo.File {
 	return out
 }
 
-// split cuts text into pieces of at most limit characters, at the last
-// line break of a piece, else its last space, else anywhere (never inside
-// a UTF-8 sequence). Pieces keep their text exactly: joined, they give
-// text back, except for the line break or space each cut falls on. An
-// empty text is one empty piece.
-func split(text string, limit int) []string {
-	if utf8.RuneCountInString(text) <= limit {
-		return []string{text}
-	}
-	var out []string
-	for utf8.RuneCountInString(text) > limit {
-		// end is the byte offset just after limit characters.
-		end, n := 0, 0
-		for end < len(text) && n < limit {
-			_, size := utf8.DecodeRuneInString(text[end:])
-			end += size
-			n++
-		}
-		cut, skip := end, 0
-		if i := strings.LastIndexByte(text[:end], '\n'); i > 0 {
-			cut, skip = i, 1
-		} else if i := strings.LastIndexFunc(text[:end], unicode.IsSpace); i > 0 {
-			_, size := utf8.DecodeRuneInString(text[i:])
-			cut, skip = i, size
-		}
-		out = append(out, text[:cut])
-		text = text[cut+skip:]
-	}
-	return append(out, text)
-}
+func split(text string, limit int) []string { return relay.Split(text, limit, true) }

@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -179,30 +177,4 @@ func (c *Chat) directChannel(ctx context.Context, userID string) (string, error)
 	return got.Id, nil
 }
 
-// split cuts text into pieces of at most max runes, at line breaks when it can.
-func split(text string, max int) []string {
-	if utf8.RuneCountInString(text) <= max {
-		return []string{text}
-	}
-	var out []string
-	for utf8.RuneCountInString(text) > max {
-		cut := len(text)
-		n := 0
-		for i := range text {
-			if n == max {
-				cut = i
-				break
-			}
-			n++
-		}
-		if nl := strings.LastIndexByte(text[:cut], '\n'); nl > 0 {
-			cut = nl + 1
-		}
-		out = append(out, text[:cut])
-		text = text[cut:]
-	}
-	if text != "" {
-		out = append(out, text)
-	}
-	return out
-}
+func split(text string, limit int) []string { return relay.Split(text, limit, false) }

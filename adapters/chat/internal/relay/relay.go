@@ -2,7 +2,8 @@
 // a platform's events and the bot.Handler: the reactions on one message
 // delivered in order, the votes seen on the change requests they watch (to
 // hand the handler what changed during a gap in the events), long texts
-// sent as one file, and the error kind of an HTTP status.
+// cut into messages or sent as one file, and the error kind of an HTTP
+// status.
 package relay
 
 import (
@@ -11,7 +12,10 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -158,6 +162,36 @@ func (w *Watch) Sync(id string, read func() ([]Vote, error)) (added, removed []V
 		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Emoji, b.Emoji))
 	})
 	return added, removed, nil
+}
+
+// Split cuts text into pieces of at most limit characters, at the last line
+// break of a piece, else its last space, else anywhere (never inside a
+// UTF-8 sequence). The break a cut falls on ends its piece, or with drop is
+// left out (Discord's messages, each its own). Joined, the pieces give text
+// back (without the dropped breaks). An empty text is one empty piece.
+func Split(text string, limit int, drop bool) []string {
+	var out []string
+	for utf8.RuneCountInString(text) > limit {
+		end, n := 0, 0 // end is the byte offset just after limit characters
+		for end < len(text) && n < limit {
+			_, size := utf8.DecodeRuneInString(text[end:])
+			end += size
+			n++
+		}
+		cut, next := end, end
+		if i := strings.LastIndexByte(text[:end], '\n'); i > 0 {
+			cut, next = i, i+1
+		} else if i := strings.LastIndexFunc(text[:end], unicode.IsSpace); i > 0 {
+			_, size := utf8.DecodeRuneInString(text[i:])
+			cut, next = i, i+size
+		}
+		if !drop {
+			cut = next
+		}
+		out = append(out, text[:cut])
+		text = text[next:]
+	}
+	return append(out, text)
 }
 
 // Kind maps an HTTP status to an error kind: 401 and 403 Denied, 404

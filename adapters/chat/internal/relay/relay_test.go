@@ -67,3 +67,26 @@ func TestWatch(t *testing.T) {
 		t.Errorf("watched = %d from %v, want the last %d", len(l), l[0], maxWatched)
 	}
 }
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		drop bool
+		want []string
+	}{
+		{"dropped line break", "abc\ndef", true, []string{"abc", "def"}},
+		{"kept line break", "abc\ndef", false, []string{"abc\n", "def"}},
+		{"dropped space", "ab cdef", true, []string{"ab", "cdef"}},
+		{"kept space", "ab cdef", false, []string{"ab ", "cdef"}},
+		{"anywhere", "abcdefgh", false, []string{"abcde", "fgh"}},
+		{"empty", "", false, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, Split(tt.text, 5, tt.drop)); diff != "" {
+				t.Errorf("Split(%q, 5, %v) (-want +got):\n%s", tt.text, tt.drop, diff)
+			}
+		})
+	}
+}

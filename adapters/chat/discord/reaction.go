@@ -41,26 +41,13 @@ func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
 	emoji := r.Emoji.APIName() // name:id for a custom emoji, which never votes
 	ctx := c.base
 	c.queue.Do(&c.wg, r.MessageID, func() {
-		defer c.recoverReaction(ctx, r, emoji)
+		log := c.log.With().Str("message_id", r.MessageID).Str("user", r.UserID).Str("emoji", emoji).Logger()
+		defer relay.RecoverReaction(log, c.cfg.Locale, r.Emoji.Name, r.MessageID+"/"+r.UserID, func(m bot.Message) error {
+			return c.Direct(ctx, r.UserID, m)
+		})
 		c.h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
 			User: c.reactor(ctx, r.GuildID, r.UserID), Emoji: emoji, Removed: removed})
 	})
-}
-
-// recoverReaction, deferred around the handling of one reaction, logs a
-// panic with the reaction and tells the person privately that it may not
-// have counted; the message's queue goes on with the next reaction.
-func (c *Chat) recoverReaction(ctx context.Context, r discordgo.MessageReaction, emoji string) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	ref := r.MessageID + "/" + r.UserID
-	log := c.log.With().Str("message_id", r.MessageID).Str("user", r.UserID).Str("emoji", emoji).Logger()
-	bot.LogPanic(&log, p, "reaction handler")
-	if err := c.Direct(ctx, r.UserID, bot.Message{Text: relay.ReactionPanicText(c.cfg.Locale, r.Emoji.Name, ref)}); err != nil {
-		log.Warn().Err(err).Msg("panic notice not delivered")
-	}
 }
 
 // reactor resolves a reacting user: from the member an event carried (now

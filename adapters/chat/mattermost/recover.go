@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -40,25 +39,6 @@ func (c *Chat) recoverInvocation(ctx context.Context, sc slashCommand, rs *respo
 	log := c.log.With().Str("trigger", sc.Trigger).Str("user", sc.UserID).Str("channel", sc.ChannelID).Logger()
 	bot.LogPanic(&log, p, "slash command")
 	if err := rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger)}); err != nil {
-		log.Warn().Err(err).Msg("panic notice not delivered")
-	}
-}
-
-// recoverReaction, deferred around the handling of one reaction or click on
-// postID by userID, tells the person privately that it may not have
-// counted; the post's queue goes on with the next one.
-func (c *Chat) recoverReaction(ctx context.Context, postID, userID, emoji string) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	log := c.log.With().Str("post", postID).Str("user", userID).Str("emoji", emoji).Logger()
-	bot.LogPanic(&log, p, "reaction handler")
-	if userID == "" {
-		return
-	}
-	text := relay.ReactionPanicText(c.cfg.Locale, ":"+emoji+":", postID)
-	if err := c.Direct(context.WithoutCancel(ctx), userID, bot.Message{Text: text}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}
 }

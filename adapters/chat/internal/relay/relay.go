@@ -17,6 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rs/zerolog"
+
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -224,9 +226,19 @@ func Fit(l bot.Locale, text string, pieces int, files []bot.Attachment) (string,
 	return short, append([]bot.Attachment{f}, files...)
 }
 
-// ReactionPanicText tells a person their reaction emoji may not have counted,
-// after a panic while handling it (ref identifies it in the log).
-func ReactionPanicText(l bot.Locale, emoji, ref string) string {
-	return fmt.Sprintf(l.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
-		emoji, bot.PanicText(l, ref))
+// RecoverReaction, deferred around the handling of one reaction, logs a
+// panic to log and tells the person (through tell) that their reaction
+// shown may not have counted; ref identifies it in the log. The message's
+// queue goes on with the next reaction.
+func RecoverReaction(log zerolog.Logger, l bot.Locale, shown, ref string, tell func(bot.Message) error) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	bot.LogPanic(&log, p, "reaction handler")
+	text := fmt.Sprintf(l.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
+		shown, bot.PanicText(l, ref))
+	if err := tell(bot.Message{Text: text}); err != nil {
+		log.Warn().Err(err).Msg("panic notice not delivered")
+	}
 }

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -178,15 +179,8 @@ func options(s *bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommandOption
 }
 
 func describe(s *bot.Spec) (fr, en string) {
-	fr = s.Help
-	if fr == "" {
-		fr = "/" + s.Path
-	}
-	en = s.HelpEN
-	if en == "" {
-		en = fr
-	}
-	return truncate(fr), truncate(en)
+	fr = cmp.Or(s.Help, "/"+s.Path)
+	return truncate(fr), truncate(cmp.Or(s.HelpEN, fr))
 }
 
 // typeLabels names argument types for people, in French and English.
@@ -197,13 +191,9 @@ var typeLabels = map[string][2]string{
 }
 
 func describeArg(a bot.Arg) (fr, en string) {
-	label, ok := typeLabels[a.Type.Name]
-	switch {
-	case ok:
-	case a.Type.Name != "":
+	label, ok := typeLabels[cmp.Or(a.Type.Name, "text")]
+	if !ok {
 		label = [2]string{a.Type.Name, a.Type.Name}
-	default:
-		label = [2]string{"texte", "text"}
 	}
 	fr, en = label[0], label[1]
 	if a.Type.Example != "" && len(a.Choices) == 0 {

@@ -291,14 +291,11 @@ func teamRoles(tm *model.TeamMember) []string {
 		return nil
 	}
 	roles := strings.Fields(tm.Roles)
-	add := func(ok bool, r string) {
+	for r, ok := range map[string]bool{"team_guest": tm.SchemeGuest, "team_user": tm.SchemeUser, "team_admin": tm.SchemeAdmin} {
 		if ok && !slices.Contains(roles, r) {
 			roles = append(roles, r)
 		}
 	}
-	add(tm.SchemeGuest, "team_guest")
-	add(tm.SchemeUser, "team_user")
-	add(tm.SchemeAdmin, "team_admin")
 	return roles
 }
 

@@ -175,16 +175,12 @@ func clip(s string, n int) string {
 
 // TokenEnv is the environment variable holding trigger's command token.
 func TokenEnv(trigger string) string {
-	var b strings.Builder
-	b.WriteString("OPSBOT_MATTERMOST_TOKEN_")
-	for _, r := range strings.ToUpper(trigger) {
+	return "OPSBOT_MATTERMOST_TOKEN_" + strings.Map(func(r rune) rune {
 		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
+			return r
 		}
-	}
-	return b.String()
+		return '_'
+	}, strings.ToUpper(trigger))
 }
 
 func writeTokenConfig(w io.Writer, tokens map[string]string) error {

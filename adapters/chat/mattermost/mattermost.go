@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -125,11 +125,8 @@ func New(cfg Config) (*Chat, error) {
 		return nil, errors.New("mattermost: no command token (run opsbot mattermost register)")
 	}
 	for _, u := range []string{cfg.ServerURL, cfg.PublicURL, cfg.SiteURL} {
-		if u == "" {
-			continue
-		}
-		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return nil, fmt.Errorf("mattermost: %q is not an http(s) URL", u)
+		if err := rest.CheckURL(u); u != "" && err != nil {
+			return nil, fmt.Errorf("mattermost: %w", err)
 		}
 	}
 	if cfg.HTTPClient == nil {

@@ -208,10 +208,7 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 	for _, p := range parts[1:] {
 		cr.ExtraResponses = append(cr.ExtraResponses, &model.CommandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
 	}
-	body, err := json.Marshal(cr)
-	if err != nil {
-		return fmt.Errorf("mattermost: respond: %w", err)
-	}
+	body, _ := json.Marshal(cr) // a CommandResponse always encodes
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rs.url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("mattermost: respond: %w", err)

@@ -2,7 +2,6 @@ package mattermost
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/anopex/opsbot/bot"
@@ -11,8 +10,9 @@ import (
 // Every goroutine that serves a person recovers a panic, logs it with what
 // it was serving and tells the person "erreur interne": the HTTP handlers
 // (recovered), each slash command (answered through its response_url), each
-// reaction or button click (told privately), and the websocket session (the
-// connection is dropped and opened again, like after a network error).
+// reaction or button click (told privately, relay.RecoverReaction), and the
+// websocket session (the connection is dropped and opened again, like after
+// a network error).
 
 // recovered wraps the HTTP surface: a panicking handler is logged with the
 // request's path and answered 500, and the server goes on.
@@ -41,17 +41,4 @@ func (c *Chat) recoverInvocation(ctx context.Context, sc slashCommand, rs *respo
 	if err := rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger)}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}
-}
-
-// safeSession runs one websocket session; a panic in it is logged and
-// becomes an error, so listen reconnects.
-func (c *Chat) safeSession(ctx context.Context, h bot.Handler) (connected bool, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			log := c.log.With().Logger()
-			bot.LogPanic(&log, p, "websocket session")
-			err = fmt.Errorf("websocket session panicked: %v", p)
-		}
-	}()
-	return c.session(ctx, h)
 }

@@ -74,7 +74,7 @@ func (c *Chat) wsURL() string {
 func (c *Chat) listen(ctx context.Context, h bot.Handler) {
 	wait := c.cfg.MinBackoff
 	for ctx.Err() == nil {
-		connected, err := c.safeSession(ctx, h)
+		connected, err := c.session(ctx, h)
 		if ctx.Err() != nil {
 			return
 		}
@@ -92,8 +92,16 @@ func (c *Chat) listen(ctx context.Context, h bot.Handler) {
 
 // session runs one websocket connection: dial, authentication challenge,
 // hello, re-reading of the watched posts' reactions, then events until the
-// connection fails or ctx ends. connected tells whether hello arrived.
+// connection fails or ctx ends. connected tells whether hello arrived. A
+// panic in it is logged and becomes an error, so listen reconnects.
 func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			log := c.log
+			bot.LogPanic(&log, p, "websocket session")
+			err = fmt.Errorf("websocket session panicked: %v", p)
+		}
+	}()
 	botID, err := c.BotID(ctx)
 	if err != nil {
 		return false, err

@@ -84,8 +84,7 @@ type Chat struct {
 	mu      sync.Mutex
 	dms     map[string]string // user ID → DM channel ID
 	members map[string]member // user ID → last known member
-	readies int
-	earlier map[string]bool // messages watched by WatchApproval, re-read at the first READY
+	earlier map[string]bool   // messages watched by WatchApproval, re-read at the first READY
 
 	votes relay.Watch // the ✅ and ❌ on the change requests posted
 	queue relay.Queue
@@ -279,13 +278,10 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 		c.botID.Store(e.User.ID)
 	}
 	c.mu.Lock()
-	c.readies++
-	again := c.readies > 1
-	only := map[string]bool(nil)
-	if !again {
-		only, c.earlier = c.earlier, map[string]bool{}
-	}
+	only := c.earlier // nil from the second READY on: every watched message
+	c.earlier = nil
 	c.mu.Unlock()
+	again := only == nil
 	c.up.Store(true)
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
 	// A new session: the events of the gap (a lost session, or the time

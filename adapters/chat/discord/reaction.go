@@ -83,7 +83,9 @@ func (c *Chat) WatchApproval(channel, messageID string) {
 	c.votes.Add(messageID, channel)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.earlier[messageID] = true
+	if c.earlier != nil { // before the first READY
+		c.earlier[messageID] = true
+	}
 }
 
 // resync re-reads the ✅ and ❌ of the watched messages (only those in

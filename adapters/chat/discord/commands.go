@@ -259,8 +259,7 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 	b.WriteString(path)
 	if spec == nil {
 		for _, k := range order {
-			b.WriteByte(' ')
-			b.WriteString(Quote(values[k]))
+			b.WriteString(" " + Quote(values[k]))
 		}
 		return b.String(), nil
 	}
@@ -281,12 +280,10 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 		if skipped != "" {
 			return "", bot.Userf("pour donner « %s », donnez aussi « %s »", "to give %q, also give %q", a.Name, skipped)
 		}
-		b.WriteByte(' ')
-		b.WriteString(Quote(v))
+		b.WriteString(" " + Quote(v))
 	}
 	if hasAfter {
-		b.WriteString(" -- ")
-		b.WriteString(after)
+		b.WriteString(" -- " + after)
 	}
 	return b.String(), nil
 }

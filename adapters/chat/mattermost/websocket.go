@@ -217,13 +217,11 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 		if pending, err := pl.Pending(ctx); err != nil {
 			c.log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched post")
 		} else {
-			open := map[string]bool{}
-			for _, cr := range pending {
-				if cr.Platform == Platform || cr.Platform == "" {
-					open[cr.MessageID] = true
-				}
-			}
-			posts = slices.DeleteFunc(posts, func(wp relay.Watched) bool { return !open[wp.ID] })
+			posts = slices.DeleteFunc(posts, func(wp relay.Watched) bool {
+				return !slices.ContainsFunc(pending, func(cr bot.ChangeRequest) bool {
+					return cr.MessageID == wp.ID && (cr.Platform == Platform || cr.Platform == "")
+				})
+			})
 		}
 	}
 	for _, wp := range posts {

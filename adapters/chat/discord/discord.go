@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -111,12 +112,8 @@ func New(cfg Config) (*Chat, error) {
 	case cfg.Policy == nil:
 		return nil, errors.New("discord: a policy is required")
 	}
-	if cfg.Locale == "" {
-		cfg.Locale = bot.FR
-	}
-	if cfg.AckTimeout <= 0 {
-		cfg.AckTimeout = 2500 * time.Millisecond
-	}
+	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
+	cfg.AckTimeout = cmp.Or(cfg.AckTimeout, 2500*time.Millisecond)
 	rt, err := newRewriter(cfg.APIURL, cfg.GatewayURL, cfg.HTTPClient)
 	if err != nil {
 		return nil, err
@@ -284,10 +281,9 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	again := only == nil
 	c.up.Store(true)
 	c.log.Info().Bool("new_session", again).Msg("gateway ready")
-	// A new session: the events of the gap (a lost session, or the time
-	// opsbot was stopped) are lost; re-read the votes.
-	// Off the gateway's read loop (events run synchronously): the re-read
-	// makes two REST calls per watched message.
+	// A new session: the events of the gap (a lost session, or opsbot
+	// stopped) are lost. The re-read (two REST calls a message) runs off the
+	// gateway's read loop.
 	c.wg.Go(func() { c.resync(only) })
 }
 

@@ -21,13 +21,11 @@ func noMentions(s string) string {
 	return mention.ReplaceAllString(s, "$1@\u200b$2")
 }
 
-// voteEmoji is the emoji name a Mattermost reaction is handed to the engine as.
-// Only the exact names the bot offers approve or reject (and eyes
-// acknowledges an alert): a custom emoji may take any name that is not a
-// system one, so "check" or "cross_mark", which the engine's aliases would
-// read as ✅ and ❌, are passed marked as custom and count for nothing.
-// Mattermost reports a reaction by name only (reference §4), so the name
-// is all there is to go by.
+// voteEmoji is the emoji name a Mattermost reaction is handed to the engine
+// as. Mattermost names a reaction by name only (reference §4) and a custom
+// emoji may take any name but a system one's, so only the exact names the
+// bot offers vote (and eyes acknowledges); "check" or "cross_mark", which
+// the engine's aliases would read as ✅ and ❌, are marked custom.
 func voteEmoji(name string) string {
 	switch name {
 	case emojiApprove, emojiReject, emojiAck:

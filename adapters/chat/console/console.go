@@ -32,16 +32,16 @@ const Platform = "console"
 
 // Console is a bot.Chat on a terminal.
 type Console struct {
-	in     io.Reader
-	policy *bot.Policy
-	dir    string // where attachments are written
+	in      io.Reader
+	policy  *bot.Policy
+	dir     string // where attachments are written
+	current string // who is typing: Run's alone
 
 	mu          sync.Mutex
 	out         io.Writer
 	errw        io.Writer // where panics are logged (stderr)
 	seq         int
 	lastRequest string
-	current     string
 	locale      bot.Locale
 }
 
@@ -212,7 +212,6 @@ func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bo
 			c.mu.Unlock()
 			fmt.Fprintf(errw, "console: line %q panicked: %v\n%s", line, p, debug.Stack())
 			c.say(bot.PanicText(l, "console"))
-			quit = false
 		}
 	}()
 	switch {
@@ -225,11 +224,8 @@ func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bo
 	case strings.HasPrefix(line, "react ") || strings.HasPrefix(line, "unreact "):
 		c.react(ctx, h, line)
 	case strings.HasPrefix(line, "/"):
-		c.mu.Lock()
 		who := c.current
-		c.mu.Unlock()
-		caller := c.person(who)
-		h.Handle(ctx, bot.Invocation{Platform: Platform, Caller: caller, Channel: "console", Text: line[1:],
+		h.Handle(ctx, bot.Invocation{Platform: Platform, Caller: c.person(who), Channel: "console", Text: line[1:],
 			Respond: bot.ResponderFunc(func(_ context.Context, r bot.Reply) error {
 				target := "~" + who
 				if r.InChannel {
@@ -258,9 +254,7 @@ func (c *Console) as(name string) {
 		c.say(fmt.Sprintf(c.tr("personne inconnue « %s » ; choisissez parmi : %s", "unknown person %q; choose one of: %s"), name, strings.Join(known, ", ")))
 		return
 	}
-	c.mu.Lock()
 	c.current = name
-	c.mu.Unlock()
 	c.say(c.tr("vous êtes maintenant ", "you are now ") + name)
 }
 
@@ -272,7 +266,7 @@ func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 		return
 	}
 	c.mu.Lock()
-	id, who := f[1], c.current
+	id := f[1]
 	if id == "last" {
 		id = c.lastRequest
 	}
@@ -283,7 +277,7 @@ func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 		c.say(fmt.Sprintf(c.tr("message inconnu « %s » : donnez le numéro entre crochets, ou last", "unknown message %q: give the number in brackets, or last"), f[1]))
 		return
 	}
-	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(who), Emoji: f[2], Removed: f[0] == "unreact"})
+	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(c.current), Emoji: f[2], Removed: f[0] == "unreact"})
 }
 
 // Note prints a line from outside the chat (the demo's SMTP sink) as

@@ -164,13 +164,7 @@ func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
 		c.log.Warn().Err(err).Str("user", sc.UserID).Msg("caller not resolved; configured roles only")
 		p = c.cfg.Policy.Person(Platform, sc.UserID, sc.UserName, nil, false)
 	}
-	h.Handle(ctx, bot.Invocation{
-		Platform: Platform,
-		Caller:   p,
-		Channel:  sc.ChannelID,
-		Text:     sc.Text,
-		Respond:  rs,
-	})
+	h.Handle(ctx, bot.Invocation{Platform: Platform, Caller: p, Channel: sc.ChannelID, Text: sc.Text, Respond: rs})
 }
 
 // responder delivers an engine reply through the command's response_url:

@@ -102,7 +102,7 @@ func (c *Chat) resync(only map[string]bool) {
 	}
 	defer func() { c.log.Info().Int("messages", len(watched)).Msg("votes re-read") }()
 	for _, w := range watched {
-		added, removed, err := c.votes.Sync(w.ID, func() ([]relay.Vote, error) {
+		changes, err := c.votes.Sync(w.ID, func() ([]relay.Vote, error) {
 			var now []relay.Vote
 			for _, emoji := range voteEmoji {
 				users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
@@ -121,15 +121,10 @@ func (c *Chat) resync(only map[string]bool) {
 			c.log.Warn().Err(err).Str("message", w.ID).Msg("votes not re-read")
 			continue
 		}
-		for _, v := range removed {
-			c.log.Info().Str("message", w.ID).Str("user", v.User).Msg("reaction removed during the gateway gap")
-			c.react(discordgo.MessageReaction{UserID: v.User, MessageID: w.ID, ChannelID: w.Channel,
-				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: v.Emoji}}, true)
-		}
-		for _, v := range added {
-			c.log.Info().Str("message", w.ID).Str("user", v.User).Msg("reaction added during the gateway gap")
-			c.react(discordgo.MessageReaction{UserID: v.User, MessageID: w.ID, ChannelID: w.Channel,
-				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: v.Emoji}}, false)
+		for _, ch := range changes {
+			c.log.Info().Str("message", w.ID).Str("user", ch.User).Bool("removed", ch.Removed).Msg("reaction changed during the gateway gap")
+			c.react(discordgo.MessageReaction{UserID: ch.User, MessageID: w.ID, ChannelID: w.Channel,
+				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: ch.Emoji}}, ch.Removed)
 		}
 	}
 }

@@ -225,7 +225,7 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 		}
 	}
 	for _, wp := range posts {
-		added, removed, err := c.watch.Sync(wp.ID, func() ([]relay.Vote, error) {
+		changes, err := c.watch.Sync(wp.ID, func() ([]relay.Vote, error) {
 			rs, err := c.reactions(ctx, wp.ID)
 			var now []relay.Vote
 			for _, r := range rs {
@@ -239,12 +239,9 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 			c.log.Warn().Err(err).Str("post", wp.ID).Msg("reactions not re-read after reconnection")
 			continue
 		}
-		for _, v := range removed {
-			c.deliver(ctx, h, reactionEvent{UserID: v.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: v.Emoji, Removed: true})
-		}
-		for _, v := range added {
-			c.log.Info().Str("post", wp.ID).Str("user", v.User).Msg("reaction missed while disconnected delivered")
-			c.deliver(ctx, h, reactionEvent{UserID: v.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: v.Emoji})
+		for _, ch := range changes {
+			c.log.Info().Str("post", wp.ID).Str("user", ch.User).Bool("removed", ch.Removed).Msg("reaction missed while disconnected delivered")
+			c.deliver(ctx, h, reactionEvent{UserID: ch.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: ch.Emoji, Removed: ch.Removed})
 		}
 	}
 }

@@ -125,45 +125,50 @@ func (w *Watch) List() []Watched {
 	return slices.Clone(w.order)
 }
 
+// Change is a vote that appeared or disappeared during a gap in the events.
+type Change struct {
+	Vote
+	Removed bool
+}
+
 // Sync re-reads the reactions message id has now (read, called without
-// the lock) and returns those that appeared and, sorted, those that
-// disappeared since what was seen before the read; a vote an event changed
-// during the read is the event's, not reported again.
-func (w *Watch) Sync(id string, read func() ([]Vote, error)) (added, removed []Vote, err error) {
+// the lock) and returns what changed since what was seen before the read:
+// the votes that disappeared (sorted), then those that appeared. A vote an
+// event changed during the read is the event's, not reported again.
+func (w *Watch) Sync(id string, read func() ([]Vote, error)) ([]Change, error) {
 	w.mu.Lock()
 	before := maps.Clone(w.seen[id])
 	w.mu.Unlock()
 	if before == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
 	now, err := read()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	seen := w.seen[id]
 	if seen == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
-	current := map[Vote]bool{}
-	for _, v := range now {
-		current[v] = true
-		if !before[v] && !seen[v] {
-			seen[v] = true
-			added = append(added, v)
-		}
-	}
+	var changes []Change
 	for v := range before {
-		if !current[v] && seen[v] {
+		if !slices.Contains(now, v) && seen[v] {
 			delete(seen, v)
-			removed = append(removed, v)
+			changes = append(changes, Change{v, true})
 		}
 	}
-	slices.SortFunc(removed, func(a, b Vote) int {
+	slices.SortFunc(changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(a.User, b.User), cmp.Compare(a.Emoji, b.Emoji))
 	})
-	return added, removed, nil
+	for _, v := range now {
+		if !before[v] && !seen[v] {
+			seen[v] = true
+			changes = append(changes, Change{v, false})
+		}
+	}
+	return changes, nil
 }
 
 // Split cuts text into pieces of at most limit characters, at the last line

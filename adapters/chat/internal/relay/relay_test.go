@@ -42,7 +42,7 @@ func TestWatch(t *testing.T) {
 	if !w.Observe("m1", "alice", "✅", false) || w.Observe("m1", "alice", "✅", false) {
 		t.Error("the first ✅ must be news, the same again not")
 	}
-	added, removed, err := w.Sync("m1", func() ([]Vote, error) {
+	changes, err := w.Sync("m1", func() ([]Vote, error) {
 		if w.Observe("m1", "carol", "✅", false) != true {
 			t.Error("carol's ✅ during the read is not news")
 		}
@@ -51,11 +51,9 @@ func TestWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]Vote{{"bob", "❌"}}, added); diff != "" {
-		t.Errorf("added (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff([]Vote{{"alice", "✅"}}, removed); diff != "" {
-		t.Errorf("removed (-want +got):\n%s", diff)
+	want := []Change{{Vote{"alice", "✅"}, true}, {Vote{"bob", "❌"}, false}} // removals first
+	if diff := cmp.Diff(want, changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
 	}
 	if w.Observe("m1", "bob", "❌", false) {
 		t.Error("a vote Sync delivered is delivered again")

@@ -32,11 +32,9 @@ func (c *Chat) onInteraction(_ *discordgo.Session, e *discordgo.InteractionCreat
 	}
 	switch e.Type {
 	case discordgo.InteractionApplicationCommand:
-		c.wg.Add(1)
-		go c.command(e.Interaction)
+		c.wg.Go(func() { c.command(e.Interaction) })
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		c.wg.Add(1)
-		go c.autocomplete(e.Interaction)
+		c.wg.Go(func() { c.autocomplete(e.Interaction) })
 	}
 }
 
@@ -68,7 +66,6 @@ func (c *Chat) remember(m *discordgo.Member) {
 // command acknowledges a slash command with a deferred ephemeral response,
 // then hands it to the handler. It runs in its own goroutine.
 func (c *Chat) command(i *discordgo.Interaction) {
-	defer c.wg.Done()
 	ctx := c.base
 	actx, cancel := context.WithTimeout(ctx, c.cfg.AckTimeout)
 	ackErr := c.s.InteractionRespond(i, &discordgo.InteractionResponse{
@@ -222,7 +219,6 @@ func (r *responder) privately(ctx context.Context, text string, files []bot.Atta
 // autocomplete answers an autocomplete interaction with at most 25
 // suggestions for the focused option.
 func (c *Chat) autocomplete(i *discordgo.Interaction) {
-	defer c.wg.Done()
 	defer func() {
 		if p := recover(); p != nil { // no choices is the answer: Discord shows none
 			log := c.log.With().Str("interaction", i.ID).Logger()

@@ -12,26 +12,21 @@ import (
 )
 
 func (c *Chat) onReactionAdd(_ *discordgo.Session, e *discordgo.MessageReactionAdd) {
-	if e.MessageReaction == nil || e.UserID == "" || e.UserID == c.me() {
-		return
-	}
 	if e.Member != nil && e.Member.User != nil {
 		c.remember(e.Member)
 	}
-	c.observe(*e.MessageReaction, false)
+	c.observe(e.MessageReaction, false)
 }
 
 func (c *Chat) onReactionRemove(_ *discordgo.Session, e *discordgo.MessageReactionRemove) {
-	if e.MessageReaction == nil || e.UserID == "" || e.UserID == c.me() {
-		return
-	}
-	c.observe(*e.MessageReaction, true)
+	c.observe(e.MessageReaction, true)
 }
 
-// observe delivers a reaction event unless a re-read already did.
-func (c *Chat) observe(r discordgo.MessageReaction, removed bool) {
-	if c.votes.Observe(r.MessageID, r.UserID, r.Emoji.APIName(), removed) {
-		c.react(r, removed)
+// observe delivers a reaction event, unless it is the bot's own or a
+// re-read already delivered it.
+func (c *Chat) observe(r *discordgo.MessageReaction, removed bool) {
+	if r != nil && r.UserID != "" && r.UserID != c.me() && c.votes.Observe(r.MessageID, r.UserID, r.Emoji.APIName(), removed) {
+		c.react(*r, removed)
 	}
 }
 

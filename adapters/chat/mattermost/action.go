@@ -12,30 +12,22 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// click is a verified button press.
-type click struct {
-	UserID, UserName, ChannelID, PostID string
-	Approve                             bool
-}
-
 // parseAction decodes a button's integration request (reference §6) and
-// checks its signed context. It returns ok false for anything that was not
-// produced by one of the bot's own buttons.
-func (c *Chat) parseAction(body []byte) (click, bool) {
+// checks its signed context: a click becomes the ✅ or ❌ reaction of the
+// clicking user. It returns ok false for anything that was not produced by
+// one of the bot's own buttons.
+func (c *Chat) parseAction(body []byte) (reactionEvent, bool) {
 	var req model.PostActionIntegrationRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		return click{}, false
+		return reactionEvent{}, false
 	}
 	action, _ := req.Context["action"].(string)
 	sig, _ := req.Context["sig"].(string)
-	if req.UserId == "" || req.PostId == "" || req.ChannelId == "" || (action != actionApprove && action != actionReject) {
-		return click{}, false
+	emoji := map[string]string{actionApprove: emojiApprove, actionReject: emojiReject}[action]
+	if req.UserId == "" || req.PostId == "" || req.ChannelId == "" || emoji == "" || !c.verify(req.PostId, req.ChannelId, action, sig) {
+		return reactionEvent{}, false
 	}
-	if !c.verify(req.PostId, req.ChannelId, action, sig) {
-		return click{}, false
-	}
-	return click{UserID: req.UserId, UserName: req.UserName, ChannelID: req.ChannelId, PostID: req.PostId,
-		Approve: action == actionApprove}, true
+	return reactionEvent{UserID: req.UserId, ChannelID: req.ChannelId, PostID: req.PostId, Emoji: emoji}, true
 }
 
 // serveAction is the buttons' endpoint. A click with a valid signature
@@ -48,18 +40,18 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 		if !ok {
 			return
 		}
-		k, ok := c.parseAction(body)
+		re, ok := c.parseAction(body)
 		if !ok {
 			c.log.Warn().Str("remote", r.RemoteAddr).Msg("button action with a bad signature refused")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		emoji, ack := emojiReject, c.t("Votre refus est transmis.", "Your rejection was sent.")
-		if k.Approve {
-			emoji, ack = emojiApprove, c.t("Votre approbation est transmise.", "Your approval was sent.")
+		ack := c.t("Votre refus est transmis.", "Your rejection was sent.")
+		if re.Emoji == emojiApprove {
+			ack = c.t("Votre approbation est transmise.", "Your approval was sent.")
 		}
 		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
-		c.deliver(ctx, h, reactionEvent{UserID: k.UserID, PostID: k.PostID, ChannelID: k.ChannelID, Emoji: emoji})
+		c.deliver(ctx, h, re)
 	}
 }
 

@@ -270,7 +270,7 @@ func FuzzParseAction(f *testing.F) {
 			return
 		}
 		action := actionReject
-		if k.Approve {
+		if k.Emoji == emojiApprove {
 			action = actionApprove
 		}
 		var req struct {

@@ -62,12 +62,6 @@ func parseMessage(b []byte) (string, *reactionEvent, error) {
 		Removed: typ == model.WebsocketEventReactionRemoved}, nil
 }
 
-// wsURL is the server URL (http or https, New checked) with ws:// or
-// wss:// and the websocket path.
-func (c *Chat) wsURL() string {
-	return "ws" + strings.TrimPrefix(c.cfg.ServerURL, "http") + model.APIURLSuffix + "/websocket"
-}
-
 // listen keeps a websocket open until ctx ends, reconnecting with
 // exponential backoff and jitter (the delay starts again from MinBackoff
 // after a connection that authenticated).
@@ -110,7 +104,9 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 	if tr, ok := c.cfg.HTTPClient.Transport.(*http.Transport); ok && tr.TLSClientConfig != nil {
 		d.TLSClientConfig = tr.TLSClientConfig.Clone()
 	}
-	conn, resp, err := d.DialContext(ctx, c.wsURL(), nil)
+	// http(s):// (New checked) becomes ws(s)://.
+	wsURL := "ws" + strings.TrimPrefix(c.cfg.ServerURL, "http") + model.APIURLSuffix + "/websocket"
+	conn, resp, err := d.DialContext(ctx, wsURL, nil)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}

@@ -245,14 +245,9 @@ func (c *Chat) Person(ctx context.Context, userID string) (bot.Person, error) {
 	return c.person(ctx, userID, false)
 }
 
-// voter is Person read from the server now, never from the cache: the
-// roles that count a vote are the approver's roles at the moment it is
-// counted (a treasurer removed from the team a minute ago no longer
-// approves).
-func (c *Chat) voter(ctx context.Context, userID string) (bot.Person, error) {
-	return c.person(ctx, userID, true)
-}
-
+// person is Person, read from the server when fresh: the roles that count a
+// vote are the approver's at the moment it is counted (a treasurer removed
+// from the team a minute ago no longer approves).
 func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Person, error) {
 	now := c.cfg.Now()
 	c.mu.Lock()

@@ -180,7 +180,7 @@ func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 		defer relay.RecoverReaction(log, c.cfg.Locale, ":"+re.Emoji+":", re.PostID, func(m bot.Message) error {
 			return c.Direct(context.WithoutCancel(ctx), re.UserID, m)
 		})
-		p, err := c.voter(ctx, re.UserID)
+		p, err := c.person(ctx, re.UserID, true)
 		if err != nil {
 			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")
 			return

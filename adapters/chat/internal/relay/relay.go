@@ -1,9 +1,9 @@
 // Package relay holds what the Discord and Mattermost adapters share between
 // a platform's events and the bot.Handler: the reactions on one message
 // delivered in order, the votes seen on the change requests they watch (to
-// hand the handler what changed during a gap in the events), long texts
-// cut into messages or sent as one file, and the error kind of an HTTP
-// status.
+// hand the handler what changed during a gap in the events), a panicking
+// reaction handler recovered, long texts cut into messages or sent as one
+// file, and the error kind of an HTTP status.
 package relay
 
 import (

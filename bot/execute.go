@@ -40,11 +40,12 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 			"Command /%s no longer exists: request #%d failed."), cr.Path, cr.ID))
 		return
 	}
-	today, stale, err := e.recheck(ctx, spec, cr)
+	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: l, Request: &cr}
+	today, stale, err := e.recheck(ctx, spec, cr, call)
 	switch {
 	case err != nil:
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("preview not recomputed")
-		text := ErrorText(l, err, fmt.Sprintf("cr%d", cr.ID))
+		text := ErrorText(l, err, call.Invocation)
 		e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
 			"⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
 			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"),
@@ -71,7 +72,6 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 		}
 	}
 	log.Info().Msg("executing change request")
-	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: l, Request: &cr}
 	applying = true
 	out, err := spec.Apply(ctx, call)
 	applying = false
@@ -152,18 +152,15 @@ func (cr *ChangeRequest) approverNames() []string {
 // is set when it is no longer the approved one (text and kept plan), with
 // today's preview, or why there is nothing to do any more (NoChange, a
 // mailbox that is gone); err is set when the state could not be read.
-func (e *Engine) recheck(ctx context.Context, spec *Spec, cr ChangeRequest) (today string, stale bool, err error) {
-	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args,
-		Locale: e.cfg.Locale, plan: new(json.RawMessage)}
+func (e *Engine) recheck(ctx context.Context, spec *Spec, cr ChangeRequest, call Call) (today string, stale bool, err error) {
+	call.Request, call.plan = nil, new(json.RawMessage) // as when the request was made
 	p, err := spec.Preview(ctx, call)
 	var nc *NoChange
 	var ue *UserError
 	switch {
 	case errors.As(err, &nc):
 		return nc.Text(e.cfg.Locale), true, nil
-	case errors.As(err, &ue):
-		return ue.Text(e.cfg.Locale), true, nil
-	case KindOf(err) == NotFound:
+	case errors.As(err, &ue) || KindOf(err) == NotFound:
 		return ErrorText(e.cfg.Locale, err, call.Invocation), true, nil
 	case err != nil:
 		return "", false, err

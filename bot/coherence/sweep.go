@@ -70,46 +70,18 @@ func (e *IncompleteError) Unwrap() []error {
 // findings that do not need it, and the error is an *IncompleteError. Sweep
 // never returns partial data as if it were whole.
 func (c *Checker) Sweep(ctx context.Context) (Report, error) {
-	var (
-		d       Data
-		sources = make([]SourceStatus, len(AllSources))
-		wg      sync.WaitGroup
-	)
-	// read runs fn, the read of one source, on its own goroutine.
-	read := func(i int, src Source, configured bool, fn func(ctx context.Context) (int, error)) {
-		st := &sources[i]
-		st.Source, st.Configured = src, configured
-		if !configured {
-			return
-		}
-		wg.Go(func() {
-			p := &bot.Progress{}
-			start := time.Now()
-			n, err := fn(bot.WithProgress(ctx, p))
-			st.Elapsed, st.Pages, st.Records = time.Since(start), p.Pages(), p.Records()
-			if err != nil {
-				st.Err = err
-				return
-			}
-			if st.Records == 0 { // a reader that reports no progress
-				st.Records = n
-			}
-		})
-	}
-	read(0, Dolibarr, c.src.Members != nil, func(ctx context.Context) (n int, err error) {
+	var d Data
+	sources := c.sources(c.src.Members != nil)
+	readAll(ctx, sources, func(ctx context.Context) (n int, err error) {
 		d.Members, err = c.src.Members.Adherents(ctx)
 		return len(d.Members), err
-	})
-	read(1, Brevo, c.src.Contacts != nil, func(ctx context.Context) (n int, err error) {
+	}, func(ctx context.Context) (n int, err error) {
 		d.Contacts, err = c.src.Contacts.AllContacts(ctx)
 		return len(d.Contacts), err
-	})
-	read(2, WordPress, c.src.WordPress != nil, func(ctx context.Context) (n int, err error) {
+	}, func(ctx context.Context) (n int, err error) {
 		d.WPUsers, err = c.src.WordPress.WPUsers(ctx, "")
 		return len(d.WPUsers), err
 	})
-	wg.Wait()
-
 	d.drop(sources)
 	if n := len(d.Members) + len(d.Contacts) + len(d.WPUsers); n > sweepLimit {
 		return Report{At: c.now(), Sources: sources}, bot.Errorf(bot.Internal, "coherence", "sweep",
@@ -121,6 +93,35 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		return rep, &IncompleteError{Failed: failed}
 	}
 	return rep, nil
+}
+
+// sources returns the status of each source before a read: which are configured.
+func (c *Checker) sources(members bool) []SourceStatus {
+	return []SourceStatus{{Source: Dolibarr, Configured: members}, {Source: Brevo, Configured: c.src.Contacts != nil},
+		{Source: WordPress, Configured: c.src.WordPress != nil}}
+}
+
+// readAll runs the read of each configured source (in AllSources order) on
+// its own goroutine and waits for them all, recording in sources its time,
+// its error and how far it got; a read returns how many records it got.
+func readAll(ctx context.Context, sources []SourceStatus, reads ...func(ctx context.Context) (int, error)) {
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		st := &sources[i]
+		if !st.Configured {
+			continue
+		}
+		wg.Go(func() {
+			p := &bot.Progress{}
+			start := time.Now()
+			n, err := read(bot.WithProgress(ctx, p))
+			st.Elapsed, st.Pages, st.Records, st.Err = time.Since(start), p.Pages(), p.Records(), err
+			if err == nil && st.Records == 0 { // a reader that reports no progress
+				st.Records = n
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // sweepLimit is MaxRecords; a test lowers it.
@@ -191,40 +192,30 @@ func (c *Checker) Member(ctx context.Context, emailOrID string) (Person, error) 
 	}
 	p.Email = email
 
-	var (
-		d       Data
-		sources = []SourceStatus{{Source: Dolibarr, Configured: true}, {Source: Brevo, Configured: c.src.Contacts != nil}, {Source: WordPress, Configured: c.src.WordPress != nil}}
-		wg      sync.WaitGroup
-	)
-	look := func(i int, fn func() error) {
-		if !sources[i].Configured {
-			return
+	var d Data
+	sources := c.sources(true)
+	found := func(err error) error { // NotFound answers are not failures
+		if bot.KindOf(err) == bot.NotFound {
+			return nil
 		}
-		wg.Go(func() {
-			start := time.Now()
-			err := fn()
-			sources[i].Elapsed = time.Since(start)
-			if err != nil && bot.KindOf(err) != bot.NotFound {
-				sources[i].Err = err
-			}
-		})
+		return err
 	}
-	look(0, func() (err error) { d.Members, err = c.src.Members.AdherentsByEmail(ctx, email); return })
-	look(1, func() error {
+	readAll(ctx, sources, func(ctx context.Context) (n int, err error) {
+		d.Members, err = c.src.Members.AdherentsByEmail(ctx, email)
+		return len(d.Members), found(err)
+	}, func(ctx context.Context) (int, error) {
 		ct, err := c.src.Contacts.Contact(ctx, email)
 		if err == nil {
 			d.Contacts = []bot.Contact{ct}
 		}
-		return err
-	})
-	look(2, func() error {
+		return len(d.Contacts), found(err)
+	}, func(ctx context.Context) (int, error) {
 		u, err := c.src.WordPress.WPUserByEmail(ctx, email)
 		if err == nil {
 			d.WPUsers = []bot.WPUser{u}
 		}
-		return err
+		return len(d.WPUsers), found(err)
 	})
-	wg.Wait()
 	d.drop(sources)
 	if p.ByID && len(d.Members) == 0 && !slices.Contains(d.Missing, Dolibarr) {
 		d.Members = p.Members // the address changed between the two reads: keep what was asked

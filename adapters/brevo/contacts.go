@@ -3,7 +3,9 @@ package brevo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -204,14 +206,54 @@ func (c *Client) batch(ctx context.Context, op, verb string, listID int, emails 
 	for i := 0; i < len(clean); i += MaxBatch {
 		part := clean[i:min(i+MaxBatch, len(clean))]
 		var ch changeJSON
-		if _, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).SetBody(map[string][]string{"emails": part}),
-			resty.MethodPost, "/contacts/lists/{id}/contacts/"+verb, op, &ch); err != nil {
+		_, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).SetBody(map[string][]string{"emails": part}),
+			resty.MethodPost, "/contacts/lists/{id}/contacts/"+verb, op, &ch)
+		if noneChanged(err) {
+			// Nothing of this batch changed: read which addresses were
+			// already as asked; the others are real failures.
+			ch.Contacts.Success = nil
+			ch.Contacts.Failure, err = c.unchanged(ctx, listID, verb == "add", part)
+		}
+		if err != nil {
 			return out, fmt.Errorf("batch %d of %d: %w", i/MaxBatch+1, (len(clean)+MaxBatch-1)/MaxBatch, err)
 		}
 		out.Done = append(out.Done, ch.Contacts.Success...)
 		out.Failed = append(out.Failed, ch.Contacts.Failure...)
 	}
 	return out, nil
+}
+
+// noneChanged reports Brevo's answer when no contact of a batch can be
+// added or removed: 400 invalid_parameter "Contact already in list and/or
+// does not exist" instead of 201 with failures (reference §5.7, confirmed
+// 2026-12 from Brevo's API reference and users' reports).
+func noneChanged(err error) bool {
+	var be *bot.Error
+	return errors.As(err, &be) && be.Status == http.StatusBadRequest &&
+		strings.Contains(be.Err.Error(), "invalid_parameter: Contact already in list and/or does not exist")
+}
+
+// unchanged reads, after a batch where nothing changed, each address's
+// contact and returns the real failures: no such contact, or (add) not in
+// the list / (remove) still in it. An address already in the list (add) or
+// already out of it (remove) is neither done nor failed.
+// API: GET /contacts/{identifier} per address (reference §5.2).
+func (c *Client) unchanged(ctx context.Context, listID int, add bool, emails []string) ([]string, error) {
+	var failed []string
+	for _, e := range emails {
+		ct, err := c.Contact(ctx, e)
+		if bot.KindOf(err) == bot.NotFound {
+			failed = append(failed, e)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ct.InList(listID) != add {
+			failed = append(failed, e)
+		}
+	}
+	return failed, nil
 }
 
 // SaveContact creates the contact or updates the one with that address:

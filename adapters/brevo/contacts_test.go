@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -412,4 +413,39 @@ func allContacts(c *brevo.Client) error {
 func lists(c *brevo.Client) error {
 	_, err := c.Lists(context.Background())
 	return err
+}
+
+// TestNoneChanged: a batch of which nothing can be added or removed gets
+// Brevo's 400 invalid_parameter; the client reads each contact, leaves out
+// those already as asked, reports the others as failed and goes on with the
+// next batch.
+func TestNoneChanged(t *testing.T) {
+	srv, c := setup(t, brevo.Options{})
+	l := srv.AddList("L")
+	var emails []string
+	for i := range brevo.MaxBatch {
+		e := brevotest.GeneratedEmail(i)
+		srv.AddContact(brevotest.Contact{Email: e, ListIDs: []int{l}})
+		emails = append(emails, e)
+	}
+	srv.AddContact(brevotest.Contact{Email: "new@example.org"})
+	in := append(emails[:brevo.MaxBatch-1:brevo.MaxBatch-1], "unknown@example.org", "new@example.org")
+	ch, err := c.AddToList(t.Context(), l, in)
+	if err != nil {
+		t.Fatalf("AddToList(a batch already in) = %v", err)
+	}
+	if diff := cmp.Diff(bot.ListChange{Done: []string{"new@example.org"}, Failed: []string{"unknown@example.org"}}, ch); diff != "" {
+		t.Errorf("AddToList() (-want +got):\n%s", diff)
+	}
+	if !slices.Contains(srv.ListMembers(l), "new@example.org") {
+		t.Errorf("the second batch was not sent: members %v", srv.ListMembers(l))
+	}
+	srv.AddContact(brevotest.Contact{Email: "out@example.org"})
+	ch, err = c.RemoveFromList(t.Context(), l, []string{"out@example.org", "unknown@example.org"})
+	if err != nil {
+		t.Fatalf("RemoveFromList(none in) = %v", err)
+	}
+	if diff := cmp.Diff(bot.ListChange{Failed: []string{"unknown@example.org"}}, ch); diff != "" {
+		t.Errorf("RemoveFromList() (-want +got):\n%s", diff)
+	}
 }

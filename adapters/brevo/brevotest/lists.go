@@ -92,7 +92,10 @@ func (s *Server) removeFromList(w http.ResponseWriter, r *http.Request) { s.batc
 
 // batch serves POST …/contacts/add and …/remove (reference §5.7, §5.8):
 // 201 {"contacts":{"success":[…],"failure":[…]}}; a failure is an unknown
-// contact, or one already in (add) or not in (remove) the list.
+// contact, or one already in (add) or not in (remove) the list. When none
+// of the batch can be changed the answer is Brevo's 400 invalid_parameter
+// "Contact already in list and/or does not exist" (reference §5.7,
+// confirmed 2026-12), for /add and /remove alike.
 func (s *Server) batch(w http.ResponseWriter, r *http.Request, add bool) {
 	var b batchBody
 	if !readBody(w, r, &b) {
@@ -157,5 +160,13 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request, add bool) {
 			failure = append(failure, id)
 		}
 	}
+	if len(success) == 0 {
+		fail(w, http.StatusBadRequest, "invalid_parameter", NoneChanged)
+		return
+	}
 	writeJSON(w, http.StatusCreated, map[string]any{"contacts": map[string]any{"success": success, "failure": failure}})
 }
+
+// NoneChanged is Brevo's message when no contact of a batch can be added
+// to (or removed from) the list.
+const NoneChanged = "Contact already in list and/or does not exist"

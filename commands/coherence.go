@@ -165,7 +165,9 @@ func (k coherenceCommands) sweep(ctx context.Context, c bot.Call) (bot.Reply, er
 	name := "coherence-" + r.At.Format("20060102-1504") + ".csv"
 	text := SweepSummary(c.Locale, c.Invocation, &r)
 	text += fmt.Sprintf(c.T("\nRapport complet en pièce jointe : %s", "\nFull report attached: %s"), name)
-	return bot.Reply{Text: text, InChannel: true,
+	// The CSV holds members' personal data: the reply goes to the asker
+	// only (Discord ephemeral, Mattermost private message, console @user).
+	return bot.Reply{Text: text,
 		Attachments: []bot.Attachment{{Name: name, ContentType: "text/csv; charset=utf-8", Data: csv.Bytes()}}}, nil
 }
 

@@ -106,8 +106,8 @@ func contains(t *testing.T, what, text string, want ...string) {
 func TestCoherenceSweepCommand(t *testing.T) {
 	w := newMembersWorld(t)
 	r := w.run(t, rolePeople[bot.Board], "coherence sweep")
-	if !r.InChannel || len(r.Attachments) != 1 {
-		t.Fatalf("sweep reply: in channel %v, %d attachments; want in channel with the CSV", r.InChannel, len(r.Attachments))
+	if r.InChannel || len(r.Attachments) != 1 {
+		t.Fatalf("sweep reply: in channel %v, %d attachments; want private with the CSV (members' personal data)", r.InChannel, len(r.Attachments))
 	}
 	for code, n := range demo.Findings {
 		contains(t, "summary", r.Text, string(code)+" : "+string(rune('0'+n)))

@@ -296,7 +296,7 @@ func (e *Engine) deny(ctx context.Context, inv Invocation, spec *Spec, say func(
 // provider; the operator's log gets the error itself.
 func (e *Engine) fail(ctx context.Context, path string, err error, ref string, answer func(Reply)) {
 	var ue *UserError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && ProviderOf(err) == "" {
 		e.observe(path, "invalid")
 		answer(Reply{Text: ue.Text(e.cfg.Locale)})
 		return
@@ -347,11 +347,16 @@ func providerName(l Locale, err error) string {
 
 // ErrorText is the sentence a person reads for err: what failed, at which
 // provider, and what to do. Provider bodies and stack traces never appear;
-// ref (the invocation ID) lets the administrator find the log line.
+// ref (the invocation ID) lets the administrator find the log line. A
+// provider's *Error whose cause is a *UserError (a disabled cPanel feature,
+// a wrong SMTP password) reads that sentence instead of its kind's.
 func ErrorText(l Locale, err error, ref string) string {
 	var ue *UserError
 	if errors.As(err, &ue) {
-		return ue.Text(l)
+		if ProviderOf(err) == "" {
+			return ue.Text(l)
+		}
+		return fmt.Sprintf(l.Pick("%s (réf. %s)", "%s (ref. %s)"), ue.Text(l), ref)
 	}
 	name := providerName(l, err)
 	switch KindOf(err) {

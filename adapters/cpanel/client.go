@@ -8,6 +8,15 @@
 // the status code. Reads are GET with query parameters and are retried by
 // the shared rest client (timeouts, 5xx, 429); writes are form-encoded POST,
 // which keeps passwords out of URLs and access logs and is never retried.
+//
+// Sources: the UAPI OpenAPI description 11.125 and api.docs.cpanel.net (one
+// page per function, linked on each method); cPanel's Perl sources for the
+// error texts matched in explain (Cpanel/Exception/FeatureNotEnabled.pm,
+// Cpanel/Exception/System/RequiredRoleDisabled.pm). list_pops names the
+// main account in login and list_pops_with_disk in email, both "Main
+// Account" (reference notes, confirmed 2026-12). A refused token is HTTP
+// 401/403 with a body that is not an envelope (a login page, or API 2's
+// {"cpanelresult":{"error":"Access denied"}} as users report it).
 package cpanel
 
 import (
@@ -33,7 +42,8 @@ const provider = "cpanel"
 
 // Client talks to one cPanel account. It is safe for concurrent use.
 type Client struct {
-	r *resty.Client
+	r    *resty.Client
+	user string
 }
 
 var (
@@ -68,7 +78,7 @@ func New(o Options) (*Client, error) {
 	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log})
 	r.SetHeader("Authorization", "cpanel "+o.User+":"+o.Token.Reveal())
 	r.SetHeader("Accept", "application/json")
-	return &Client{r: r}, nil
+	return &Client{r: r, user: o.User}, nil
 }
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).
@@ -118,7 +128,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fail(bot.Denied, "authentication refused: check the cpanel user and api token")
+		return nil, c.badToken(op, status)
 	case status == http.StatusTooManyRequests:
 		return fail(bot.RateLimited, "too many requests")
 	case status >= 500:
@@ -136,9 +146,42 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	if env.Status.v == 1 {
 		return env.Data, nil
 	}
-	msgs := stringsOf(env.Errors)
-	text := cmp.Or(strings.Join(msgs, "; "), "status 0 without an error message")
+	text := cmp.Or(strings.Join(stringsOf(env.Errors), "; "), "status 0 without an error message")
+	if k, ue := explain(text); ue != nil {
+		return fail(k, "%s: %w", text, ue)
+	}
 	return fail(kindOf(text), "%s", text)
+}
+
+// badToken is the answer to a refused Authorization header.
+func (c *Client) badToken(op string, status int) error {
+	return &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Status: status, Err: bot.Userf(
+		"cPanel refuse le jeton d'API du compte %s : l'administrateur doit vérifier cpanel.user et cpanel.token (jeton révoqué ou expiré ?).",
+		"cPanel refuses the API token of account %s: the administrator must check cpanel.user and cpanel.token (token revoked or expired?).", c.user)}
+}
+
+// explain names what the administrator must change for the errors that are
+// not the request's fault: a feature disabled in the account's package
+// (Cpanel::Exception::FeatureNotEnabled, "You do not have the feature “X”."),
+// a server role turned off (Cpanel::Exception::System::RequiredRoleDisabled,
+// "This server does not support this functionality."), a quota above the
+// account's maximum per mailbox (MAX_EMAILACCT_QUOTA).
+func explain(text string) (bot.Kind, *bot.UserError) {
+	t := strings.ToLower(text)
+	if _, rest, ok := strings.Cut(text, "You do not have the feature “"); ok {
+		name, _, _ := strings.Cut(rest, "”")
+		return bot.Denied, bot.Userf("cPanel : la fonction « %s » n'est pas activée pour ce compte ; l'hébergeur doit l'activer (Feature Manager).",
+			"cPanel: the “%s” feature is not enabled for this account; the host must enable it (Feature Manager).", name)
+	}
+	switch {
+	case strings.Contains(t, "does not support this functionality"), strings.Contains(t, "disabled on this server"):
+		return bot.Denied, bot.Userf("cPanel : ce serveur n'offre pas cette fonction (rôle ou module désactivé par l'hébergeur).",
+			"cPanel: this server does not offer this function (role or module disabled by the host).")
+	case strings.Contains(t, "quota") && strings.Contains(t, "maximum"):
+		return bot.Invalid, bot.Userf("cPanel refuse ce quota : il dépasse le maximum par boîte du compte ; choisissez un quota plus petit.",
+			"cPanel refuses this quota: it is above the account's maximum per mailbox; choose a smaller one.")
+	}
+	return 0, nil
 }
 
 // kindOf classifies cPanel's error text. The texts are localised by the

@@ -27,15 +27,18 @@ type popJSON struct {
 	SuspendedIncoming flexNum `json:"suspended_incoming"`
 }
 
-// toBot converts a row; ok is false for the cPanel main account (whose
-// email is the bare user name and login "Main Account"), which is not a
-// mailbox of the association.
+// toBot converts a row; ok is false for the cPanel main account, which is
+// not a mailbox of the association: list_pops names it in login,
+// list_pops_with_disk in email, beside the account's user and main domain.
 func (p popJSON) toBot() (bot.Mailbox, bool) {
+	if p.Email == "Main Account" || p.Login == "Main Account" {
+		return bot.Mailbox{}, false
+	}
 	addr := strings.ToLower(strings.TrimSpace(p.Email))
 	if !strings.Contains(addr, "@") && p.User != "" && p.Domain != "" {
 		addr = strings.ToLower(p.User + "@" + p.Domain)
 	}
-	if !strings.Contains(addr, "@") || p.Login == "Main Account" {
+	if !strings.Contains(addr, "@") {
 		return bot.Mailbox{}, false
 	}
 	m := bot.Mailbox{

@@ -1,11 +1,14 @@
 package cpanel_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 	"github.com/anopex/opsbot/bot"
@@ -275,4 +278,56 @@ func TestSuspendLogin(t *testing.T) {
 	}
 	wantKind(t, "SuspendLogin unknown", c.SuspendLogin(ctx, "x@asso-exemple.fr"), bot.NotFound)
 	wantKind(t, "UnsuspendLogin unknown", c.UnsuspendLogin(ctx, "x@asso-exemple.fr"), bot.NotFound)
+}
+
+// The main account, which list_pops_with_disk names in email ("Main
+// Account") with the account's user as login, is neither listed nor read
+// as a mailbox.
+func TestMainAccountIsNoMailbox(t *testing.T) {
+	c, _ := setup(t, func(s *cpaneltest.Server) { s.AddMailbox("contact@anopex.test", 1024, 1) })
+	boxes, err := c.Mailboxes(t.Context())
+	if err != nil || len(boxes) != 1 || boxes[0].Address != "contact@anopex.test" {
+		t.Errorf("Mailboxes = %v, %v; want contact@ alone", boxes, err)
+	}
+	if m, err := c.Mailbox(t.Context(), user+"@anopex.test"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("Mailbox(main account) = %v, %v; want not found", m, err)
+	}
+}
+
+// A disabled feature or server role and a quota above the account's
+// maximum each read their own sentence, not the kind's generic one.
+func TestExplainedErrors(t *testing.T) {
+	c, srv := setup(t, func(s *cpaneltest.Server) { s.AddMailbox("contact@anopex.test", 1024, 1) })
+	srv.SetMaxQuota(2048)
+	srv.Disable("Email/passwd_pop", "popaccts")
+	srv.Disable("Email/suspend_login", "")
+	tests := []struct {
+		name string
+		call func() error
+		kind bot.Kind
+		says string
+	}{
+		{"feature", func() error {
+			return c.SetPassword(t.Context(), "contact@anopex.test", bot.NewSecret("Gr4nd-Ciel-Bleu-2026!"))
+		}, bot.Denied, "la fonction « popaccts » n'est pas activée"},
+		{"role", func() error { return c.SuspendLogin(t.Context(), "contact@anopex.test") }, bot.Denied, "ce serveur n'offre pas cette fonction"},
+		{"quota", func() error { return c.SetQuota(t.Context(), "contact@anopex.test", 4096) }, bot.Invalid, "dépasse le maximum par boîte"},
+		{"unlimited", func() error { return c.SetQuota(t.Context(), "contact@anopex.test", 0) }, bot.Invalid, "dépasse le maximum par boîte"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if bot.KindOf(err) != tt.kind || !strings.Contains(bot.ErrorText(bot.FR, err, "r"), tt.says) {
+				t.Errorf("error %v reads %q; want %v saying %q", err, bot.ErrorText(bot.FR, err, "r"), tt.kind, tt.says)
+			}
+		})
+	}
+	if err := c.SetQuota(t.Context(), "contact@anopex.test", 2048); err != nil {
+		t.Errorf("SetQuota(the maximum) = %v", err)
+	}
+	bad := newClient(t, srv.URL(), user, bot.NewSecret("WRONG"), srv.Client(), zerolog.Nop())
+	err := bad.Check(t.Context())
+	if text := bot.ErrorText(bot.FR, err, "r"); bot.KindOf(err) != bot.Denied || !strings.Contains(text, "cpanel.token") {
+		t.Errorf("wrong token: %v reads %q", err, text)
+	}
 }

@@ -80,18 +80,23 @@ func (s *Server) address(q url.Values, emailParam string, domainRequired bool) (
 }
 
 // parseQuota reads a quota parameter in MB: "unlimited" or "0" (unlimited),
-// or a whole number.
-func parseQuota(v string, def int) (int, error) {
+// or a whole number, at most the account's maximum when it has one
+// (api.docs.cpanel.net add_pop: "may not exceed the max"; the wording of
+// the refusal is ours).
+func (s *Server) parseQuota(v string, def int) (int, error) {
 	v = strings.TrimSpace(v)
+	n, err := strconv.Atoi(v)
 	switch strings.ToLower(v) {
 	case "":
-		return def, nil
-	case "unlimited", "0":
-		return 0, nil
+		n, err = def, nil
+	case "unlimited":
+		n, err = 0, nil
 	}
-	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
 		return 0, errorf("The quota “%s” is not valid: use a number of megabytes or “unlimited”.", v)
+	}
+	if v != "" && s.maxMB > 0 && (n == 0 || n > s.maxMB) {
+		return 0, errorf("The quota “%s” exceeds the maximum email account quota of “%d” MB.", v, s.maxMB)
 	}
 	return n, nil
 }
@@ -195,7 +200,23 @@ func (s *Server) listPopsWithDisk(q url.Values) (any, error) {
 		}
 		rows = append(rows, row)
 	}
+	if main := s.mainRow(domain, local, re); main != nil && (maxAccounts == 0 || len(rows) < maxAccounts) {
+		rows = append(rows, main)
+	}
 	return rows, nil
+}
+
+// mainRow is the cPanel main account as list_pops_with_disk shows it: email
+// "Main Account", the account's user as login and user (reference §4.2).
+func (s *Server) mainRow(domain, local string, re *regexp.Regexp) map[string]any {
+	if len(s.domains) == 0 || (domain != "" && domain != s.domains[0]) || (local != "" && local != s.user) ||
+		(re != nil && !re.MatchString(s.user)) {
+		return nil
+	}
+	return map[string]any{"email": "Main Account", "login": s.user, "user": s.user, "domain": s.domains[0],
+		"_diskquota": 0, "_diskused": 0, "diskquota": "unlimited", "diskused": 0, "humandiskquota": "None",
+		"humandiskused": "0 bytes", "txtdiskquota": "unlimited", "mtime": mtime,
+		"suspended_incoming": 0, "suspended_login": 0, "suspended_outgoing": 0}
 }
 
 // human renders bytes as cPanel does ("1 GB", "460 MB", "19.9 KB").
@@ -230,7 +251,7 @@ func (s *Server) addPop(q url.Values) (any, error) {
 			return nil, weak(got, s.strength)
 		}
 	}
-	quota, err := parseQuota(q.Get("quota"), 0)
+	quota, err := s.parseQuota(q.Get("quota"), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +305,7 @@ func (s *Server) editPopQuota(q url.Values) (any, error) {
 	if !ok {
 		return nil, noAccount(addr)
 	}
-	quota, err := parseQuota(q.Get("quota"), b.quotaMB)
+	quota, err := s.parseQuota(q.Get("quota"), b.quotaMB)
 	if err != nil {
 		return nil, err
 	}

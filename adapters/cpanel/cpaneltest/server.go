@@ -1,6 +1,6 @@
 // Package cpaneltest is an in-memory cPanel UAPI server for tests, benchmarks
 // and the demo. It speaks /execute/MODULE/FUNCTION as the reference describes
-// it (shared/reference/providers/cpanel.md): the "Authorization: cpanel
+// it (see the cpanel package's doc for the sources): the "Authorization: cpanel
 // USER:TOKEN" header, a 401 with an HTML body for bad credentials, the flat
 // envelope with HTTP 200 and status 0 on functional failures, cPanel's error
 // strings with their typographic quotes, query parameters on GET and
@@ -11,7 +11,8 @@
 // Functions: Email::list_pops, list_pops_with_disk, add_pop, passwd_pop,
 // delete_pop, edit_pop_quota, suspend_login, unsuspend_login,
 // list_forwarders, add_forwarder, delete_forwarder; Quota::get_quota_info;
-// PasswdStrength::get_required_strength.
+// PasswdStrength::get_required_strength. Disable and SetMaxQuota give the
+// refusals of a host's configuration with cPanel's own texts.
 package cpaneltest
 
 import (
@@ -45,6 +46,8 @@ type Server struct {
 	limitMB  float64     // account disk limit, 0: unlimited
 	otherMB  float64     // account disk used outside mailboxes (web, databases)
 	host     hostState   // IP blocker, certificates, DNS zones (host.go)
+	maxMB    int               // maximum quota per mailbox (MAX_EMAILACCT_QUOTA), 0: none
+	disabled map[string]string // function → the error cPanel gives when it is off
 }
 
 type box struct {
@@ -85,6 +88,32 @@ func New(user, token string) *Server {
 	})
 	s.srv = httptest.NewServer(s.Fault.Wrap(mux))
 	return s
+}
+
+// Disable turns function fn ("Email/add_pop") off as the host can: with a
+// feature name, the account's package lacks that feature (cPanel's
+// Cpanel::Exception::FeatureNotEnabled); without, a server role is disabled
+// (Cpanel::Exception::System::RequiredRoleDisabled, as a non-root caller
+// reads it).
+func (s *Server) Disable(fn, feature string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg := "This server does not support this functionality."
+	if feature != "" {
+		msg = "You do not have the feature “" + feature + "”."
+	}
+	if s.disabled == nil {
+		s.disabled = map[string]string{}
+	}
+	s.disabled[fn] = msg
+}
+
+// SetMaxQuota sets the account's maximum quota per mailbox in MB (0: none):
+// add_pop and edit_pop_quota then refuse a larger or unlimited quota.
+func (s *Server) SetMaxQuota(mb int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.maxMB = mb
 }
 
 // URL returns the base URL to give cpanel.New (the /execute paths hang below it).
@@ -130,6 +159,9 @@ func (s *Server) route(mux *http.ServeMux, fn string, f function) {
 		}
 		s.mu.Lock()
 		data, err := f(r.Form)
+		if off, ok := s.disabled[fn]; ok {
+			data, err = nil, uapiError(off)
+		}
 		s.mu.Unlock()
 		if err != nil {
 			writeEnvelope(w, envelope{Status: 0, Errors: []string{err.Error()}, Metadata: map[string]any{}})

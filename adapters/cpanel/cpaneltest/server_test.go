@@ -160,6 +160,12 @@ func TestListPopsWithDisk(t *testing.T) {
 			"humandiskquota": "None", "humandiskused": "12.5 MB", "txtdiskquota": "unlimited", "mtime": 1764316800.0,
 			"suspended_incoming": 0.0, "suspended_login": 1.0, "suspended_outgoing": 0.0,
 		},
+		map[string]any{ // the main account: email "Main Account", not login
+			"email": "Main Account", "login": "assoex", "user": "assoex", "domain": "asso-exemple.fr",
+			"_diskquota": 0.0, "_diskused": 0.0, "diskquota": "unlimited", "diskused": 0.0,
+			"humandiskquota": "None", "humandiskused": "0 bytes", "txtdiskquota": "unlimited", "mtime": 1764316800.0,
+			"suspended_incoming": 0.0, "suspended_login": 0.0, "suspended_outgoing": 0.0,
+		},
 	}
 	if d := cmp.Diff(want, m["data"]); d != "" {
 		t.Errorf("list_pops_with_disk (-want +got):\n%s", d)
@@ -351,7 +357,7 @@ func TestPaginate(t *testing.T) {
 	s := cpaneltest.New(user, token)
 	t.Cleanup(s.Close)
 	s.SeedDemo()
-	total := len(s.Mailboxes())
+	total := len(s.Mailboxes()) + 1 // and the main account
 	tests := []struct {
 		name     string
 		params   url.Values

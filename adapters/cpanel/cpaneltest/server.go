@@ -41,11 +41,11 @@ type Server struct {
 	mu       sync.Mutex
 	domains  []string // the first is the account's main domain
 	boxes    map[string]*box
-	fwds     []forwarder // in the order they were added
-	strength int         // required password strength
-	limitMB  float64     // account disk limit, 0: unlimited
-	otherMB  float64     // account disk used outside mailboxes (web, databases)
-	host     hostState   // IP blocker, certificates, DNS zones (host.go)
+	fwds     []forwarder       // in the order they were added
+	strength int               // required password strength
+	limitMB  float64           // account disk limit, 0: unlimited
+	otherMB  float64           // account disk used outside mailboxes (web, databases)
+	host     hostState         // IP blocker, certificates, DNS zones (host.go)
 	maxMB    int               // maximum quota per mailbox (MAX_EMAILACCT_QUOTA), 0: none
 	disabled map[string]string // function → the error cPanel gives when it is off
 }

@@ -42,8 +42,7 @@ const provider = "cpanel"
 
 // Client talks to one cPanel account. It is safe for concurrent use.
 type Client struct {
-	r    *resty.Client
-	user string
+	r *resty.Client
 }
 
 var (
@@ -78,7 +77,7 @@ func New(o Options) (*Client, error) {
 	r := rest.New(rest.Options{BaseURL: base, HTTPClient: o.HTTPClient, Log: log})
 	r.SetHeader("Authorization", "cpanel "+o.User+":"+o.Token.Reveal())
 	r.SetHeader("Accept", "application/json")
-	return &Client{r: r, user: o.User}, nil
+	return &Client{r: r}, nil
 }
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).
@@ -128,7 +127,7 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return nil, c.badToken(op, status)
+		return fail(bot.Denied, "authentication refused: check the cpanel user and api token")
 	case status == http.StatusTooManyRequests:
 		return fail(bot.RateLimited, "too many requests")
 	case status >= 500:
@@ -153,15 +152,9 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	return fail(kindOf(text), "%s", text)
 }
 
-// badToken is the answer to a refused Authorization header.
-func (c *Client) badToken(op string, status int) error {
-	return &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Status: status, Err: bot.Userf(
-		"cPanel refuse le jeton d'API du compte %s : l'administrateur doit vérifier cpanel.user et cpanel.token (jeton révoqué ou expiré ?).",
-		"cPanel refuses the API token of account %s: the administrator must check cpanel.user and cpanel.token (token revoked or expired?).", c.user)}
-}
-
 // explain names what the administrator must change for the errors that are
-// not the request's fault: a feature disabled in the account's package
+// not the request's fault (a refused token has the Denied kind's own
+// sentence, which names the token): a feature disabled in the account's package
 // (Cpanel::Exception::FeatureNotEnabled, "You do not have the feature “X”."),
 // a server role turned off (Cpanel::Exception::System::RequiredRoleDisabled,
 // "This server does not support this functionality."), a quota above the

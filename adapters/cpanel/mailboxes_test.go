@@ -327,7 +327,7 @@ func TestExplainedErrors(t *testing.T) {
 	}
 	bad := newClient(t, srv.URL(), user, bot.NewSecret("WRONG"), srv.Client(), zerolog.Nop())
 	err := bad.Check(t.Context())
-	if text := bot.ErrorText(bot.FR, err, "r"); bot.KindOf(err) != bot.Denied || !strings.Contains(text, "cpanel.token") {
+	if text := bot.ErrorText(bot.FR, err, "r"); bot.KindOf(err) != bot.Denied || !strings.Contains(text, "jeton d'API") {
 		t.Errorf("wrong token: %v reads %q", err, text)
 	}
 }

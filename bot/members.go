@@ -117,6 +117,11 @@ type StaffAdmin interface {
 	CreateUser(ctx context.Context, login, email, firstName, lastName string) (string, error)
 	// DisableUser disables the account; disabling a disabled account is not an error.
 	DisableUser(ctx context.Context, login string) error
+	// EnableUser enables the account; enabling an enabled account is not an error.
+	EnableUser(ctx context.Context, login string) error
+	// SetUserPassword replaces the account's password (Denied when the
+	// key's user lacks the right to change other users' passwords).
+	SetUserPassword(ctx context.Context, login string, password Secret) error
 	// AddToGroup adds the user to the group, named by its name (or its ID);
 	// adding to a group the user is already in is not an error.
 	AddToGroup(ctx context.Context, login, group string) error

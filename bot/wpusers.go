@@ -64,10 +64,18 @@ type WPUsers interface {
 	// compared case-insensitively; NotFound if none. A constant number of
 	// requests whatever the number of accounts.
 	WPUserByEmail(ctx context.Context, email string) (WPUser, error)
-	// SetWPRole replaces every role of account id by role. It is a write:
-	// never retried. Setting the role an account already holds alone is
-	// not an error.
+	// SetWPRole replaces every role of account id by role; role "" leaves
+	// the account with no role on the site (it can no longer do anything
+	// there). It is a write: never retried. Setting the role an account
+	// already holds alone is not an error.
 	SetWPRole(ctx context.Context, id int, role string) error
+}
+
+// WPUserAdmin creates accounts on the WordPress site. Errors as WPUsers,
+// and Conflict when the login or the address is taken. Never retried.
+type WPUserAdmin interface {
+	// CreateWPUser creates the account with one role and returns its ID.
+	CreateWPUser(ctx context.Context, login, email, name, role string, password Secret) (int, error)
 }
 
 // WPCoreRoles are WordPress's own role slugs, from most to least powerful.

@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -398,4 +399,24 @@ func TestArgTypesNormalise(t *testing.T) {
 			t.Errorf("%s.Check(%q) = %q, want refused", tt.typ.Name, tt.in, got)
 		}
 	}
+}
+
+func FuzzCheckEmails(f *testing.F) {
+	for _, s := range []string{"a@b.fr", "A@B.fr, c@d.fr", "a@b.fr a@b.fr", " , ", "x", "a@b.fr,,c@d.fr\te@f.fr"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := checkEmails(s)
+		if err != nil {
+			return
+		}
+		again, err := checkEmails(out)
+		if err != nil || again != out {
+			t.Fatalf("checkEmails(%q) = %q, not stable: %q, %v", s, out, again, err)
+		}
+		words := strings.Fields(out)
+		if len(words) == 0 || len(slices.Compact(slices.Sorted(slices.Values(words)))) != len(words) {
+			t.Fatalf("checkEmails(%q) = %q: empty or with repeats", s, out)
+		}
+	})
 }

@@ -25,6 +25,7 @@ type Members struct {
 	Contacts     bot.Contacts     // Brevo contacts
 	ContactAdmin bot.ContactAdmin // Brevo changes (coherence fix)
 	WPUsers      bot.WPUsers      // WordPress accounts and their roles
+	WPAdmin      bot.WPUserAdmin  // WordPress account creation
 	// Coherence says which Brevo list is the newsletter and which WordPress
 	// roles are for members only.
 	Coherence coherence.Config

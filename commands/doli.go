@@ -60,6 +60,18 @@ func (d doliCommands) specs() []bot.Spec {
 			Roles:  admins, Args: []bot.Arg{login}, Idempotent: true,
 			Preview: d.previewDisable, Apply: d.applyDisable,
 			Verify: "doli users",
+		}, bot.Spec{
+			Path: "doli user enable", Help: "Réactive un compte Dolibarr désactivé.",
+			HelpEN: "Enables a disabled Dolibarr account.",
+			Roles:  admins, Args: []bot.Arg{login}, Idempotent: true,
+			Preview: d.previewEnable, Apply: d.applyEnable,
+			Verify: "doli users",
+		}, bot.Spec{
+			Path: "doli user passwd", Help: "Donne un nouveau mot de passe à un compte Dolibarr ; il arrive en message privé au demandeur.",
+			HelpEN: "Gives a Dolibarr account a new password; it arrives by private message to the requester.",
+			Roles:  admins, Args: []bot.Arg{login},
+			Preview: d.previewPasswd, Apply: d.applyPasswd,
+			Verify: "doli users", Recipient: "identifiant",
 		})
 	}
 	return specs
@@ -371,6 +383,54 @@ func (d doliCommands) applyDisable(ctx context.Context, c bot.Call) (bot.Outcome
 		return bot.Outcome{}, fmt.Errorf("disable user: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s désactivé", "Dolibarr account %s disabled"), login)}, nil
+}
+
+func (d doliCommands) previewEnable(ctx context.Context, c bot.Call) (string, error) {
+	u, err := staffUser(ctx, d.Staff, c.Args.Get("identifiant"))
+	if err != nil {
+		return "", err
+	}
+	if u.Active {
+		return "", bot.Unchanged("Le compte Dolibarr %s est déjà actif.", "Dolibarr account %s is already enabled.", u.Login)
+	}
+	return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : désactivé → actif ; groupes : %s.", "Dolibarr account %s (%s): disabled → enabled; groups: %s."),
+		u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
+}
+
+func (d doliCommands) applyEnable(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login := c.Args.Get("identifiant")
+	if err := d.StaffAdmin.EnableUser(ctx, login); err != nil {
+		return bot.Outcome{}, fmt.Errorf("enable user: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s réactivé", "Dolibarr account %s enabled"), login)}, nil
+}
+
+func (d doliCommands) previewPasswd(ctx context.Context, c bot.Call) (string, error) {
+	u, err := staffUser(ctx, d.Staff, c.Args.Get("identifiant"))
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf(c.T("Nouveau mot de passe pour le compte Dolibarr %s (%s), envoyé en message privé au demandeur.",
+		"New password for Dolibarr account %s (%s), sent by private message to the requester."), u.Login, u.Name())
+	if !u.Active {
+		text += c.T(" Le compte est désactivé : le mot de passe ne servira qu'après /doli user enable.", " The account is disabled: the password is of use only after /doli user enable.")
+	}
+	return text, nil
+}
+
+func (d doliCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login := c.Args.Get("identifiant")
+	pw, err := bot.NewPassword()
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	if err := d.StaffAdmin.SetUserPassword(ctx, login, pw); err != nil {
+		return bot.Outcome{}, fmt.Errorf("set user password: %w", err)
+	}
+	return bot.Outcome{
+		Text:    fmt.Sprintf(c.T("Mot de passe du compte Dolibarr %s changé", "Password of Dolibarr account %s changed"), login),
+		Private: []bot.Private{{Text: fmt.Sprintf(c.T("Nouveau mot de passe du compte Dolibarr %s :", "New password of Dolibarr account %s:"), login), Secret: pw}},
+	}, nil
 }
 
 // partialError is a change that stopped half-way: people read what was done

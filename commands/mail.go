@@ -3,8 +3,10 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -23,6 +25,7 @@ func (m mailCommands) specs() []bot.Spec {
 	}
 	box := bot.Arg{Name: "boite", Type: bot.ArgEmail}
 	dest := bot.Arg{Name: "destination", Type: bot.ArgEmail}
+	dests := bot.Arg{Name: "destination", Type: argEmails, Rest: true}
 	return []bot.Spec{{
 		Path: "mail list", Help: "Liste les boîtes aux lettres avec leur occupation (filtre facultatif).",
 		HelpEN: "Lists mailboxes with their usage (optional filter).",
@@ -89,6 +92,10 @@ func (m mailCommands) specs() []bot.Spec {
 		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail forward list {adresse}",
 	}, {
+		Path: "mail lists", Help: "Liste les listes de diffusion (adresses sans boîte redirigées) avec leur nombre de membres.",
+		HelpEN: "Lists the distribution lists (forwarded addresses without a mailbox) with their number of members.",
+		Roles:  readers, Read: m.lists,
+	}, {
 		Path: "mail list-members", Help: "Liste les membres d'une liste de diffusion.",
 		HelpEN: "Lists the members of a distribution list.",
 		Roles:  readers, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}},
@@ -96,15 +103,15 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		// A distribution list is a set of forwarders from one address: the
 		// list commands are the forwarder commands on the argument "liste".
-		Path: "mail list-add", Help: "Ajoute une adresse à une liste de diffusion.",
-		HelpEN: "Adds an address to a distribution list.",
-		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
+		Path: "mail list-add", Help: "Ajoute une ou plusieurs adresses à une liste de diffusion.",
+		HelpEN: "Adds one or more addresses to a distribution list.",
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dests},
 		Preview: forwardChange{m, true}.preview, Apply: forwardChange{m, true}.apply,
 		Verify: "mail list-members {liste}",
 	}, {
-		Path: "mail list-remove", Help: "Retire une adresse d'une liste de diffusion.",
-		HelpEN: "Removes an address from a distribution list.",
-		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dest},
+		Path: "mail list-remove", Help: "Retire une ou plusieurs adresses d'une liste de diffusion.",
+		HelpEN: "Removes one or more addresses from a distribution list.",
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dests},
 		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail list-members {liste}",
 	}}
@@ -341,6 +348,34 @@ func (m mailCommands) listForwards(ctx context.Context, c bot.Call) (bot.Reply, 
 	return bot.Reply{Text: fmt.Sprintf(c.T("%d redirection(s) :\n", "%d forwarder(s):\n"), len(lines)) + strings.Join(lines, "\n")}, nil
 }
 
+// lists counts the destinations of every forwarded address of the domain
+// that is not a mailbox (a mailbox's forwarder is a redirect, not a list).
+func (m mailCommands) lists(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	fw, err := m.boxes.Forwarders(ctx, m.domain)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list forwarders: %w", err)
+	}
+	boxes, err := m.boxes.Mailboxes(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("list mailboxes: %w", err)
+	}
+	size := map[string]int{}
+	for _, f := range fw {
+		size[strings.ToLower(f.Address)]++
+	}
+	for _, mb := range boxes {
+		delete(size, strings.ToLower(mb.Address))
+	}
+	if len(size) == 0 {
+		return bot.Reply{Text: c.T("Aucune liste de diffusion.", "No distribution list.")}, nil
+	}
+	var lines []string
+	for _, l := range slices.Sorted(maps.Keys(size)) {
+		lines = append(lines, fmt.Sprintf(c.T("%s — %d membre(s)", "%s — %d member(s)"), l, size[l]))
+	}
+	return bot.Reply{Text: fmt.Sprintf(c.T("%d liste(s) de diffusion :\n", "%d distribution list(s):\n"), len(lines)) + strings.Join(lines, "\n")}, nil
+}
+
 func (m mailCommands) listMembers(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	list := c.Args.Get("liste")
 	dests, err := members(ctx, m.boxes, list)
@@ -377,48 +412,95 @@ func (mailCommands) forwarder(c bot.Call) string {
 	return c.Args.Get("liste")
 }
 
-// forwardChange adds (add) or removes a forwarder: mail forward add or
-// remove, mail list-add or list-remove.
+// forwardChange adds (add) or removes forwarders: mail forward add or
+// remove (one destination), mail list-add or list-remove (one or more,
+// separated by spaces).
 type forwardChange struct {
 	m   mailCommands
 	add bool
 }
 
+// change returns the address, the destinations asked, the current ones and
+// those that would change (in the order asked).
+func (f forwardChange) change(ctx context.Context, c bot.Call) (addr string, cur, todo []string, err error) {
+	addr = f.m.forwarder(c)
+	asked := strings.Fields(c.Args.Get("destination"))
+	if slices.ContainsFunc(asked, func(d string) bool { return strings.EqualFold(addr, d) }) {
+		return "", nil, nil, bot.Userf("Une adresse ne peut pas être redirigée vers elle-même.", "An address cannot forward to itself.")
+	}
+	if cur, err = members(ctx, f.m.boxes, addr); err != nil {
+		return "", nil, nil, err
+	}
+	for _, d := range asked {
+		if slices.Contains(cur, d) != f.add {
+			todo = append(todo, d)
+		}
+	}
+	switch {
+	case len(todo) > 0:
+	case f.add:
+		return "", nil, nil, bot.Unchanged("%s est déjà redirigée vers %s.", "%s already forwards to %s.", addr, strings.Join(asked, ", "))
+	default:
+		return "", nil, nil, bot.Unchanged("%s n'est pas redirigée vers %s.", "%s does not forward to %s.", addr, strings.Join(asked, ", "))
+	}
+	return addr, cur, todo, nil
+}
+
 // preview shows the destinations of the address before and after.
 func (f forwardChange) preview(ctx context.Context, c bot.Call) (string, error) {
-	addr, dest, add := f.m.forwarder(c), c.Args.Get("destination"), f.add
-	if strings.EqualFold(addr, dest) {
-		return "", bot.Userf("Une adresse ne peut pas être redirigée vers elle-même.", "An address cannot forward to itself.")
-	}
-	cur, err := members(ctx, f.m.boxes, addr)
+	addr, cur, todo, err := f.change(ctx, c)
 	if err != nil {
 		return "", err
 	}
-	has := slices.Contains(cur, dest)
-	switch {
-	case add && has:
-		return "", bot.Unchanged("%s est déjà redirigée vers %s.", "%s already forwards to %s.", addr, dest)
-	case !add && !has:
-		return "", bot.Unchanged("%s n'est pas redirigée vers %s.", "%s does not forward to %s.", addr, dest)
-	}
-	after := slices.DeleteFunc(slices.Clone(cur), func(s string) bool { return s == dest })
-	if add {
-		after = append(after, dest)
+	after := slices.DeleteFunc(slices.Clone(cur), func(s string) bool { return slices.Contains(todo, s) })
+	if f.add {
+		after = append(after, todo...)
 		slices.Sort(after)
 	}
 	return fmt.Sprintf(c.T("Redirections de %s : [%s] → [%s]", "Forwarders of %s: [%s] → [%s]"), addr, strings.Join(cur, ", "), strings.Join(after, ", ")), nil
 }
 
 func (f forwardChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	addr, dest := f.m.forwarder(c), c.Args.Get("destination")
-	if f.add {
-		if err := f.m.boxes.AddForwarder(ctx, addr, dest); err != nil {
-			return bot.Outcome{}, fmt.Errorf("add forwarder: %w", err)
+	addr, _, todo, err := f.change(ctx, c)
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	for i, dest := range todo {
+		op, fail, failEN := f.m.boxes.DeleteForwarder, "retirer %s a échoué", "removing %s failed"
+		if f.add {
+			op, fail, failEN = f.m.boxes.AddForwarder, "ajouter %s a échoué", "adding %s failed"
 		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("%s est maintenant redirigée vers %s", "%s now forwards to %s"), addr, dest)}, nil
+		if err := op(ctx, addr, dest); err != nil {
+			if i == 0 {
+				return bot.Outcome{}, fmt.Errorf("change forwarder: %w", err)
+			}
+			return bot.Outcome{}, partial(c, err, "%s : "+fail+" (déjà faits : %s ; restants : %s).", "%s: "+failEN+" (done: %s; left: %s).",
+				addr, dest, strings.Join(todo[:i], ", "), strings.Join(todo[i+1:], ", "))
+		}
 	}
-	if err := f.m.boxes.DeleteForwarder(ctx, addr, dest); err != nil {
-		return bot.Outcome{}, fmt.Errorf("delete forwarder: %w", err)
+	if f.add {
+		return bot.Outcome{Text: fmt.Sprintf(c.T("%s est maintenant redirigée vers %s", "%s now forwards to %s"), addr, strings.Join(todo, ", "))}, nil
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("%s n'est plus redirigée vers %s", "%s no longer forwards to %s"), addr, dest)}, nil
+	return bot.Outcome{Text: fmt.Sprintf(c.T("%s n'est plus redirigée vers %s", "%s no longer forwards to %s"), addr, strings.Join(todo, ", "))}, nil
+}
+
+// argEmails is one or more e-mail addresses separated by spaces or commas,
+// normalised and without repeats, joined by single spaces.
+var argEmails = bot.ArgType{Name: "emails", Example: "jeanne.martin@anopex.test", Check: checkEmails}
+
+func checkEmails(s string) (string, error) {
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		e, err := bot.NormalizeEmail(w)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return "", bot.Userf("aucune adresse e-mail", "no e-mail address")
+	}
+	return strings.Join(out, " "), nil
 }

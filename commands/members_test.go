@@ -50,7 +50,7 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	}
 	m := commands.Members{
 		Adherents: env.Members, Staff: env.Members, StaffAdmin: env.Members,
-		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient,
+		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient, WPAdmin: env.WPClient,
 		Coherence: env.Config, Functions: demo.Functions, Now: func() time.Time { return membersNow },
 	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {

@@ -74,6 +74,15 @@ func TestMailTranscript(t *testing.T) {
 		u-admin: /mail list-remove bureau@anopex.test inconnu@x.fr
 		u-admin: /mail list-remove bureau@anopex.test delegue75@anopex.test
 		u-treasurer: approve
+		u-board: /mail lists
+		u-admin: /mail list-add bureau@anopex.test president@anopex.test, delegue75@anopex.test delegue13@anopex.test
+		u-treasurer: approve
+		u-admin: /mail list-add bureau@anopex.test president@anopex.test pas-une-adresse
+		u-admin: /mail list-remove bureau@anopex.test delegue75@anopex.test inconnu@x.fr delegue13@anopex.test
+		u-treasurer: approve
+		u-admin: /mail list-add benevoles@anopex.test delegue06@anopex.test delegue29@anopex.test
+		u-treasurer: approve
+		u-board: /mail lists
 		u-admin: /mail delete nouveau@anopex.test
 		u-treasurer: approve
 		u-board: /mail list nouveau
@@ -101,6 +110,12 @@ func TestDoliTranscript(t *testing.T) {
 		u-treasurer: approve
 		u-admin: /doli user disable personne
 		u-admin: /doli user disable jean;dupont
+		u-admin: /doli user enable a.ancien
+		u-treasurer: approve
+		u-admin: /doli user enable a.ancien
+		u-admin: /doli user passwd a.ancien
+		u-treasurer: approve
+		u-admin: /doli user passwd personne
 		u-board: /doli users
 	`)
 	commands.Golden(t, "doli", w.chat)
@@ -118,6 +133,14 @@ func TestWPTranscript(t *testing.T) {
 		u-admin: /wp role personne editor
 		u-admin: /wp role edmond.expire@exemple.fr subscriber
 		u-board: /wp role r.vidal author
+		u-admin: /wp user create j.nouveau jean.nouveau@anopex.test auteur
+		u-treasurer: approve
+		u-admin: /wp user create j.nouveau autre@anopex.test author
+		u-admin: /wp user create j.autre delegue75@anopex.test author
+		u-admin: /wp user create j.x x@anopex.test pape
+		u-admin: /wp user disable j.nouveau
+		u-treasurer: approve
+		u-admin: /wp user disable j.nouveau
 		u-board: /wp users editor
 	`)
 	commands.Golden(t, "wp", w.chat)

@@ -10,10 +10,12 @@ import (
 	"github.com/anopex/opsbot/bot/coherence"
 )
 
-// wpCommands are the WordPress commands: the accounts with their roles,
-// and a change of role. roles are the slugs a role argument accepts.
+// wpCommands are the WordPress commands: the accounts with their roles, a
+// change of role, and (with admin) the creation of an account. roles are
+// the slugs a role argument accepts.
 type wpCommands struct {
 	accounts bot.WPUsers
+	admin    bot.WPUserAdmin
 	roles    []string
 }
 
@@ -21,7 +23,8 @@ func (w wpCommands) specs() []bot.Spec {
 	if w.accounts == nil {
 		return nil
 	}
-	return []bot.Spec{{
+	compte := bot.Arg{Name: "compte", Type: argWPUser}
+	specs := []bot.Spec{{
 		Path: "wp users", Help: "Liste les comptes du site WordPress avec leurs rôles (filtre facultatif par rôle).",
 		HelpEN: "Lists the WordPress site's accounts with their roles (optional role filter).",
 		Roles:  readers, Args: []bot.Arg{{Name: "role", Type: argRole(w.roles), Optional: true}},
@@ -30,10 +33,27 @@ func (w wpCommands) specs() []bot.Spec {
 		Path: "wp role", Help: "Change le rôle d'un compte WordPress (rédacteur, auteur, abonné…).",
 		HelpEN: "Changes the role of a WordPress account (editor, author, subscriber…).",
 		Roles:  admins, Idempotent: true,
-		Args:    []bot.Arg{{Name: "compte", Type: argWPUser}, {Name: "role", Type: argRole(w.roles)}},
+		Args:    []bot.Arg{compte, {Name: "role", Type: argRole(w.roles)}},
 		Preview: w.previewRole, Apply: w.applyRole,
 		Verify: "wp users",
+	}, {
+		Path: "wp user disable", Help: "Retire tout rôle à un compte WordPress (il n'est pas supprimé mais ne peut plus rien faire sur le site).",
+		HelpEN: "Removes every role of a WordPress account (it is not deleted but can no longer do anything on the site).",
+		Roles:  admins, Idempotent: true, Args: []bot.Arg{compte},
+		Preview: w.previewDisable, Apply: w.applyDisable,
+		Verify: "wp users",
 	}}
+	if w.admin != nil {
+		specs = append(specs, bot.Spec{
+			Path: "wp user create", Help: "Crée un compte WordPress avec un rôle ; son mot de passe arrive en message privé.",
+			HelpEN:  "Creates a WordPress account with a role; its password arrives by private message.",
+			Roles:   admins,
+			Args:    []bot.Arg{{Name: "identifiant", Type: argLogin}, {Name: "adresse", Type: bot.ArgEmail}, {Name: "role", Type: argRole(w.roles)}},
+			Preview: w.previewCreate, Apply: w.applyCreate,
+			Verify: "wp users", Recipient: "adresse",
+		})
+	}
+	return specs
 }
 
 // frenchRoles are the names a French WordPress shows for its core roles.
@@ -125,4 +145,61 @@ func (w wpCommands) applyRole(ctx context.Context, c bot.Call) (bot.Outcome, err
 		return bot.Outcome{}, fmt.Errorf("set wordpress role: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role)}, nil
+}
+
+func (w wpCommands) previewDisable(ctx context.Context, c bot.Call) (string, error) {
+	u, err := wpAccount(ctx, w.accounts, c.Args.Get("compte"))
+	if err != nil {
+		return "", err
+	}
+	if len(u.Roles) == 0 {
+		return "", bot.Unchanged("%s n'a déjà aucun rôle.", "%s already has no role.", u.Username)
+	}
+	return fmt.Sprintf(c.T("rôle de %s : %s → aucun (le compte reste, sans droit sur le site)", "role of %s: %s → none (the account stays, without rights on the site)"), u.Username, u.RoleList()), nil
+}
+
+func (w wpCommands) applyDisable(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	u, err := wpAccount(ctx, w.accounts, c.Args.Get("compte"))
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	if err := w.accounts.SetWPRole(ctx, u.ID, ""); err != nil {
+		return bot.Outcome{}, fmt.Errorf("remove wordpress roles: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("rôle de %s : %s → aucun", "role of %s: %s → none"), u.Username, u.RoleList())}, nil
+}
+
+// previewCreate refuses a login or an address WordPress already holds (it
+// would answer existing_user_login or existing_user_email).
+func (w wpCommands) previewCreate(ctx context.Context, c bot.Call) (string, error) {
+	login, addr, role := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("role")
+	for _, find := range []func() (bot.WPUser, error){
+		func() (bot.WPUser, error) { return w.accounts.WPUser(ctx, login) },
+		func() (bot.WPUser, error) { return w.accounts.WPUserByEmail(ctx, addr) },
+	} {
+		u, err := find()
+		switch {
+		case err == nil:
+			return "", bot.Userf("Le compte WordPress %s <%s> existe déjà : changez son rôle avec /wp role.", "WordPress account %s <%s> already exists: change its role with /wp role.", u.Username, u.Email)
+		case bot.KindOf(err) != bot.NotFound:
+			return "", fmt.Errorf("get wordpress user: %w", err)
+		}
+	}
+	return fmt.Sprintf(c.T("Création du compte WordPress %s <%s>, rôle %s ; le mot de passe sera envoyé en message privé.",
+		"Create WordPress account %s <%s>, role %s; the password will be sent by private message."), login, addr, role), nil
+}
+
+func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	login, addr, role := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("role")
+	pw, err := bot.NewPassword()
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	if _, err := w.admin.CreateWPUser(ctx, login, addr, login, role, pw); err != nil {
+		return bot.Outcome{}, fmt.Errorf("create wordpress user: %w", err)
+	}
+	return bot.Outcome{
+		Text:    fmt.Sprintf(c.T("Compte WordPress %s créé, rôle %s", "WordPress account %s created, role %s"), login, role),
+		Private: []bot.Private{{Mailbox: addr, Text: fmt.Sprintf(c.T("Mot de passe du nouveau compte WordPress %s :", "Password of the new WordPress account %s:"), login), Secret: pw}},
+	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -212,15 +213,40 @@ func (c *Client) CreateUser(ctx context.Context, login, email, firstName, lastNa
 // API: GET /users/login/{login}, then PUT /users/{id} {"statut":0}
 // (reference §6.3: statut goes through setstatus). The PUT is never retried.
 func (c *Client) DisableUser(ctx context.Context, login string) error {
-	const op = "disable user"
+	return c.setStatus(ctx, "disable user", login, 0)
+}
+
+// EnableUser enables the user with login; an enabled user is left as is.
+// API: GET /users/login/{login}, then PUT /users/{id} {"statut":1}.
+func (c *Client) EnableUser(ctx context.Context, login string) error {
+	return c.setStatus(ctx, "enable user", login, 1)
+}
+
+func (c *Client) setStatus(ctx context.Context, op, login string, statut int) error {
 	u, err := c.userByLogin(ctx, op, login)
 	if err != nil {
 		return err
 	}
-	if u.statut() == "0" {
+	if u.statut() == strconv.Itoa(statut) {
 		return nil
 	}
-	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetBody(map[string]int{"statut": 0}),
+	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetBody(map[string]int{"statut": statut}),
+		resty.MethodPut, "/users/{id}", op, nil)
+	return err
+}
+
+// SetUserPassword sets the password of the user with login. The key's user
+// needs the right user/user/password (else 403 "You are not allowed to
+// modify password of other users", Denied).
+// API: GET /users/login/{login}, then PUT /users/{id} {"pass":…}
+// (reference §6.3; api_users.class.php put()). Never retried.
+func (c *Client) SetUserPassword(ctx context.Context, login string, password bot.Secret) error {
+	const op = "set user password"
+	u, err := c.userByLogin(ctx, op, login)
+	if err != nil {
+		return err
+	}
+	_, err = call(c.w.R().SetContext(ctx).SetPathParam("id", string(u.ID)).SetBody(map[string]string{"pass": password.Reveal()}),
 		resty.MethodPut, "/users/{id}", op, nil)
 	return err
 }

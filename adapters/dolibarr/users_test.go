@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/dolibarr"
 	"github.com/anopex/opsbot/adapters/dolibarr/dolibarrtest"
@@ -202,6 +203,47 @@ func TestDisableUser(t *testing.T) {
 	}
 	if err := c.DisableUser(t.Context(), "nobody"); bot.KindOf(err) != bot.NotFound {
 		t.Errorf("DisableUser(unknown) = %v, want NotFound", err)
+	}
+}
+
+func TestEnableUser(t *testing.T) {
+	srv, c := setup(t, dolibarr.Options{})
+	seedStaff(srv)
+	if err := c.EnableUser(t.Context(), "old"); err != nil {
+		t.Fatalf("EnableUser() = %v", err)
+	}
+	if u, _ := srv.User("old"); u.Disabled {
+		t.Errorf("old still disabled")
+	}
+	before := srv.Fault.Requests()
+	if err := c.EnableUser(t.Context(), "mmartin"); err != nil {
+		t.Errorf("EnableUser(enabled) = %v", err)
+	}
+	if n := srv.Fault.Requests() - before; n != 1 {
+		t.Errorf("EnableUser(enabled) made %d requests, want 1 (no PUT)", n)
+	}
+	if err := c.EnableUser(t.Context(), "nobody"); bot.KindOf(err) != bot.NotFound {
+		t.Errorf("EnableUser(unknown) = %v, want NotFound", err)
+	}
+}
+
+func TestSetUserPassword(t *testing.T) {
+	srv, c := setup(t, dolibarr.Options{})
+	seedStaff(srv)
+	if err := c.SetUserPassword(t.Context(), "mmartin", bot.NewSecret("Nouveau-mot-2-passe")); err != nil {
+		t.Fatalf("SetUserPassword() = %v", err)
+	}
+	if u, _ := srv.User("mmartin"); u.Password != "Nouveau-mot-2-passe" {
+		t.Errorf("password on the server = %q", u.Password)
+	}
+	if err := c.SetUserPassword(t.Context(), "nobody", bot.NewSecret("x")); bot.KindOf(err) != bot.NotFound {
+		t.Errorf("SetUserPassword(unknown) = %v, want NotFound", err)
+	}
+	// A key whose user may create users but not set their passwords: 403.
+	srv.AddKey("writer-key", "mmartin", false, dolibarrtest.RightUsersRead, dolibarrtest.RightUsersWrite)
+	w := newClient(t, srv.URL(), bot.NewSecret("writer-key"), nil, zerolog.Nop(), dolibarr.Options{})
+	if err := w.SetUserPassword(t.Context(), "jdupont", bot.NewSecret("x-Y-z-123456")); bot.KindOf(err) != bot.Denied {
+		t.Errorf("SetUserPassword(without user/user/password) = %v, want Denied", err)
 	}
 }
 

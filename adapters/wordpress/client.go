@@ -68,7 +68,10 @@ type Client struct {
 	limits paging.Limits
 }
 
-var _ bot.WPUsers = (*Client)(nil)
+var (
+	_ bot.WPUsers     = (*Client)(nil)
+	_ bot.WPUserAdmin = (*Client)(nil)
+)
 
 // New returns a client for the site at o.URL. It refuses a URL that is not
 // http(s) and missing credentials.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -193,28 +194,60 @@ func (c *Client) WPUserByEmail(ctx context.Context, email string) (bot.WPUser, e
 }
 
 // SetWPRole replaces every role of account id by role, and checks the
-// answer holds exactly that role. Only the roles are sent, so that
-// promote_users without edit_users is enough (WordPress asks for edit_user
-// as soon as another parameter is present). Errors: Invalid (a malformed
-// slug; 400 rest_user_invalid_role: no such role), NotFound, Denied (no
+// answer holds exactly that role; role "" leaves the account with no role
+// on the site (roles [] is isset in prepare_item_for_database, so
+// wp_update_user runs set_role(false), and no add_role follows). Only the
+// roles are sent, so that promote_users without edit_users is enough
+// (WordPress asks for edit_user as soon as another parameter is present,
+// and for an empty list). Errors: Invalid (a malformed slug; 400
+// rest_user_invalid_role: no such role), NotFound, Denied (no
 // promote_users; 403 rest_user_invalid_role: an administrator demoting
 // itself), Unavailable.
-// API: POST /wp/v2/users/{id} {"roles":[role]} (reference §5).
+// API: POST /wp/v2/users/{id} {"roles":[role]} (reference §5;
+// class-wp-rest-users-controller.php update_item).
 func (c *Client) SetWPRole(ctx context.Context, id int, role string) error {
 	const op = "set user role"
-	r, err := bot.NormalizeWPRole(role)
-	if err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	roles := []string{}
+	if role != "" {
+		r, err := bot.NormalizeWPRole(role)
+		if err != nil {
+			return &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+		}
+		roles = append(roles, r)
 	}
 	if id <= 0 {
 		return bot.Errorf(bot.NotFound, provider, op, "no account %d", id)
 	}
 	var u userJSON
-	if _, err := c.call(ctx, resty.MethodPost, "/wp/v2/users/"+strconv.Itoa(id), nil, map[string][]string{"roles": {r}}, &u, op); err != nil {
+	if _, err := c.call(ctx, resty.MethodPost, "/wp/v2/users/"+strconv.Itoa(id), nil, map[string][]string{"roles": roles}, &u, op); err != nil {
 		return err
 	}
-	if len(u.Roles) != 1 || u.Roles[0] != r {
-		return bot.Errorf(bot.Internal, provider, op, "account %d has roles %v after setting %s", id, u.Roles, r)
+	if !slices.Equal(u.Roles, roles) {
+		return bot.Errorf(bot.Internal, provider, op, "account %d has roles %v after setting %v", id, u.Roles, roles)
 	}
 	return nil
+}
+
+// CreateWPUser creates the account login with its address, display name,
+// role and password, and returns its ID. A login or an address already
+// taken is Conflict: wp_insert_user's existing_user_login and
+// existing_user_email come back as 500 with data null (recordings 23,
+// 23b), which classify reads by their code. Never retried.
+// API: POST /wp/v2/users {"username","email","name","password","roles"}
+// (reference §6; recording 22: 201 and the account in the edit context).
+func (c *Client) CreateWPUser(ctx context.Context, login, email, name, role string, password bot.Secret) (int, error) {
+	const op = "create user"
+	r, err := bot.NormalizeWPRole(role)
+	if err != nil {
+		return 0, &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
+	}
+	body := map[string]any{"username": login, "email": email, "name": name, "password": password.Reveal(), "roles": []string{r}}
+	var u userJSON
+	if _, err := c.call(ctx, resty.MethodPost, "/wp/v2/users", map[string]string{"_fields": userFields}, body, &u, op); err != nil {
+		return 0, err
+	}
+	if u.ID <= 0 {
+		return 0, bot.Errorf(bot.Internal, provider, op, "answer holds no account id")
+	}
+	return u.ID, nil
 }

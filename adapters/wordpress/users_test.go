@@ -207,6 +207,7 @@ func TestSetWPRole(t *testing.T) {
 	}{
 		{name: "promote", id: 5, role: "editor", want: []string{"editor"}, requests: 1},
 		{name: "same role", id: 5, role: "subscriber", want: []string{"subscriber"}, requests: 1},
+		{name: "no role", id: 3, role: "", want: nil, requests: 1},
 		{name: "slug in capitals", id: 3, role: "Contributor", want: []string{"contributor"}, requests: 1},
 		{name: "role WordPress lacks", id: 5, role: "no-such-role", kind: bot.Invalid, requests: 1},
 		{name: "malformed role", id: 5, role: "rédacteur", kind: bot.Invalid},
@@ -246,6 +247,39 @@ func TestSetWPRole(t *testing.T) {
 			}
 			if !slices.Equal(after.Roles, tc.want) {
 				t.Errorf("roles = %v, want %v", after.Roles, tc.want)
+			}
+		})
+	}
+}
+
+func TestCreateWPUser(t *testing.T) {
+	cases := []struct {
+		name, login, email, role, as string
+		kind                         bot.Kind
+	}{
+		{name: "created", login: "bot.created", email: "bot.created@example.test", role: "author"},
+		{name: "login taken (500 existing_user_login)", login: "eve.editor", email: "new@example.test", role: "author", kind: bot.Conflict},
+		{name: "address taken (500 existing_user_email)", login: "bot.other", email: "eve.editor@example.test", role: "author", kind: bot.Conflict},
+		{name: "role WordPress lacks", login: "bot.x", email: "bot.x@example.test", role: "no-such-role", kind: bot.Invalid},
+		{name: "editor lacks create_users", login: "bot.y", email: "bot.y@example.test", role: "author", as: "eve.editor", kind: bot.Denied},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := setup(t, wordpress.Options{})
+			if tc.as != "" {
+				c = newClient(t, srv.URL(), tc.as, bot.NewSecret(srv.AddAppPassword(tc.as, "test")), zerolog.Nop(), wordpress.Options{})
+			}
+			n := srv.Len()
+			id, err := c.CreateWPUser(t.Context(), tc.login, tc.email, "Bot Created", tc.role, bot.NewSecret("bot-created-pass"))
+			if tc.kind != 0 {
+				if bot.KindOf(err) != tc.kind || srv.Len() != n {
+					t.Fatalf("CreateWPUser(%q, %q) = %v with %d accounts, want kind %v and %d", tc.login, tc.email, err, srv.Len(), tc.kind, n)
+				}
+				return
+			}
+			u, ok := srv.User(id)
+			if err != nil || !ok || u.Login != tc.login || u.Email != tc.email || !slices.Equal(u.Roles, []string{tc.role}) || u.Password != "bot-created-pass" {
+				t.Fatalf("CreateWPUser() = %d, %v; server holds %+v", id, err, u)
 			}
 		})
 	}

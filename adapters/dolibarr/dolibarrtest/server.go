@@ -33,6 +33,8 @@ const (
 	RightMembersRead = "adherent/lire"
 	RightUsersRead   = "user/user/lire"
 	RightUsersWrite  = "user/user/creer"
+	// RightUsersPassword lets a key's user set other users' passwords.
+	RightUsersPassword = "user/user/password"
 )
 
 // Server is a fake Dolibarr. Its methods are safe for concurrent use.

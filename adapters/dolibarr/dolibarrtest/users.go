@@ -18,6 +18,7 @@ type User struct {
 	Disabled            bool
 	MemberID            int // linked member, 0 for none
 	Groups              []string
+	Password            string // the last one set through the API
 }
 
 type user struct {
@@ -28,6 +29,7 @@ type user struct {
 	statut       int
 	fkMember     int
 	datec        int64
+	pass         string
 }
 
 type group struct {
@@ -79,7 +81,7 @@ func (s *Server) User(login string) (User, bool) {
 		return User{}, false
 	}
 	out := User{ID: u.id, Login: u.login, Email: u.email, FirstName: u.first, LastName: u.last,
-		Admin: u.admin, Disabled: u.statut == 0, MemberID: u.fkMember}
+		Admin: u.admin, Disabled: u.statut == 0, MemberID: u.fkMember, Password: u.pass}
 	for _, g := range s.groups {
 		if g.users[u.id] {
 			out.Groups = append(out.Groups, g.name)
@@ -464,7 +466,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, k *apiKey) {
 		fail(w, http.StatusNotFound, "User not found")
 		return
 	}
-	if _, ok := body["pass"]; ok && !k.admin {
+	if _, ok := body["pass"]; ok && !k.can(RightUsersPassword) {
 		fail(w, http.StatusForbidden, "You are not allowed to modify password of other users")
 		return
 	}
@@ -488,6 +490,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, k *apiKey) {
 				fail(w, http.StatusBadRequest, "Bad value for status")
 				return
 			}
+		case "pass":
+			u.pass = v
 		case "email":
 			u.email = v
 		case "firstname":

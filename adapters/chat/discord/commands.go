@@ -185,7 +185,7 @@ func describe(s *bot.Spec) (fr, en string) {
 
 // typeLabels names argument types for people, in French and English.
 var typeLabels = map[string][2]string{
-	"email": {"adresse e-mail", "e-mail address"}, "quota": {"taille", "size"},
+	"email": {"adresse e-mail", "e-mail address"}, "emails": {"adresses e-mail", "e-mail addresses"}, "quota": {"taille", "size"},
 	"count": {"nombre", "number"}, "id": {"numéro", "number"}, "word": {"mot", "word"},
 	"text": {"texte", "text"}, "role": {"rôle", "role"}, "domain": {"domaine", "domain"},
 }

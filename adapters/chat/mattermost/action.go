@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -17,17 +15,22 @@ import (
 // clicking user. It returns ok false for anything that was not produced by
 // one of the bot's own buttons.
 func (c *Chat) parseAction(body []byte) (reactionEvent, bool) {
-	var req model.PostActionIntegrationRequest
+	var req struct { // model.PostActionIntegrationRequest
+		UserID    string         `json:"user_id"`
+		ChannelID string         `json:"channel_id"`
+		PostID    string         `json:"post_id"`
+		Context   map[string]any `json:"context"`
+	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		return reactionEvent{}, false
 	}
 	action, _ := req.Context["action"].(string)
 	sig, _ := req.Context["sig"].(string)
 	emoji := map[string]string{actionApprove: emojiApprove, actionReject: emojiReject}[action]
-	if req.UserId == "" || req.PostId == "" || req.ChannelId == "" || emoji == "" || !c.verify(req.PostId, req.ChannelId, action, sig) {
+	if req.UserID == "" || req.PostID == "" || req.ChannelID == "" || emoji == "" || !c.verify(req.PostID, req.ChannelID, action, sig) {
 		return reactionEvent{}, false
 	}
-	return reactionEvent{UserID: req.UserId, ChannelID: req.ChannelId, PostID: req.PostId, Emoji: emoji}, true
+	return reactionEvent{UserID: req.UserID, ChannelID: req.ChannelID, PostID: req.PostID, Emoji: emoji}, true
 }
 
 // serveAction is the buttons' endpoint. A click with a valid signature
@@ -50,7 +53,7 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 		if re.Emoji == emojiApprove {
 			ack = c.t("Votre approbation est transmise.", "Your approval was sent.")
 		}
-		writeJSON(w, model.PostActionIntegrationResponse{EphemeralText: ack, SkipSlackParsing: true})
+		writeJSON(w, map[string]any{"ephemeral_text": ack, "skip_slack_parsing": true}) // model.PostActionIntegrationResponse
 		c.deliver(ctx, h, re)
 	}
 }

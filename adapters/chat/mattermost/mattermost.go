@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
@@ -79,11 +78,10 @@ type Config struct {
 // the HTTP endpoint and the websocket that feed a bot.Handler.
 type Chat struct {
 	cfg       Config
-	api       *model.Client4
+	api       client
 	log       zerolog.Logger
 	actionKey []byte
 	cmdTokens map[string][]byte
-	authToken string // the bot token, for the websocket challenge; never logged
 	siteURL   string
 	up        atomic.Bool // the websocket is authenticated and listening
 
@@ -143,13 +141,10 @@ func New(cfg Config) (*Chat, error) {
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(time.Minute, cfg.MinBackoff)
 	}
-	cfg.PingTimeout = cmp.Or(cfg.PingTimeout, (60+model.PingTimeoutBufferSeconds)*time.Second)
+	cfg.PingTimeout = cmp.Or(cfg.PingTimeout, 65*time.Second) // model.WebSocketClient's 60 s + 5
 	cfg.ServerURL = strings.TrimRight(cfg.ServerURL, "/")
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	site := cmp.Or(strings.TrimRight(cfg.SiteURL, "/"), cfg.ServerURL)
-	api := model.NewAPIv4Client(cfg.ServerURL)
-	api.HTTPClient = cfg.HTTPClient
-	api.SetToken(cfg.Token.Reveal())
 
 	// The action key is derived from the bot token: stable across restarts,
 	// known only to whoever holds the token, and never sent anywhere.
@@ -164,36 +159,28 @@ func New(cfg Config) (*Chat, error) {
 		tokens[strings.ToLower(strings.TrimPrefix(trigger, "/"))] = []byte(tok.Reveal())
 	}
 	return &Chat{
-		cfg: cfg, api: api,
+		cfg: cfg, api: client{cfg.ServerURL + "/api/v4", cfg.Token.Reveal(), cfg.HTTPClient},
 		log:       cfg.Log.With().Str("component", "mattermost").Logger(),
-		actionKey: mac.Sum(nil), cmdTokens: tokens, authToken: cfg.Token.Reveal(), siteURL: site,
+		actionKey: mac.Sum(nil), cmdTokens: tokens, siteURL: site,
 		people: map[string]cachedPerson{}, dms: map[string]string{},
 	}, nil
 }
 
-// check turns a Client4 result into a *bot.Error of relay.Kind (a status
-// under 400 with an error is Internal). The AppError's text stays in the
-// cause, for operators.
-func check(resp *model.Response, err error, op string) error {
-	if err == nil {
-		return nil
-	}
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	var ae *model.AppError
-	if errors.As(err, &ae) && status == 0 {
-		status = ae.StatusCode
-	}
-	kind := relay.Kind(status)
-	if status > 0 && status < 400 {
-		kind = bot.Internal
-	}
-	if ae != nil {
-		err = fmt.Errorf("%s: %s", ae.Id, ae.Message)
-	}
-	return &bot.Error{Provider: Platform, Op: op, Kind: kind, Status: status, Err: err}
+// user and teamMember are what the adapter reads of Mattermost's User and
+// TeamMember (reference §4).
+type user struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Roles    string `json:"roles"`
+	IsBot    bool   `json:"is_bot"`
+}
+
+type teamMember struct {
+	Roles       string `json:"roles"`
+	DeleteAt    int64  `json:"delete_at"`
+	SchemeGuest bool   `json:"scheme_guest"`
+	SchemeUser  bool   `json:"scheme_user"`
+	SchemeAdmin bool   `json:"scheme_admin"`
 }
 
 // BotID returns the bot account's user ID, asking the server the first time.
@@ -204,14 +191,14 @@ func (c *Chat) BotID(ctx context.Context) (string, error) {
 	if id != "" {
 		return id, nil
 	}
-	me, resp, err := c.api.GetMe(ctx, "")
-	if err := check(resp, err, "get me"); err != nil {
+	var me user
+	if _, err := c.api.do(ctx, "get me", http.MethodGet, "/users/me", nil, &me); err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	c.botID = me.Id
+	c.botID = me.ID
 	c.mu.Unlock()
-	return me.Id, nil
+	return me.ID, nil
 }
 
 // Check verifies the configuration against the server, failing closed: the
@@ -222,15 +209,15 @@ func (c *Chat) Check(ctx context.Context, channelIDs ...string) error {
 	if err != nil {
 		return fmt.Errorf("mattermost: the bot token does not work: %w", err)
 	}
-	if _, resp, err := c.api.GetTeamMember(ctx, c.cfg.TeamID, id, ""); err != nil {
-		return fmt.Errorf("mattermost: the bot is not a member of team %s: %w", c.cfg.TeamID, check(resp, err, "get team member"))
+	if _, err := c.api.do(ctx, "get team member", http.MethodGet, "/teams/"+c.cfg.TeamID+"/members/"+id, nil, nil); err != nil {
+		return fmt.Errorf("mattermost: the bot is not a member of team %s: %w", c.cfg.TeamID, err)
 	}
 	for _, ch := range channelIDs {
-		if _, resp, err := c.api.GetChannel(ctx, ch, ""); err != nil {
-			return fmt.Errorf("mattermost: channel %s: %w", ch, check(resp, err, "get channel"))
+		if _, err := c.api.do(ctx, "get channel", http.MethodGet, "/channels/"+ch, nil, nil); err != nil {
+			return fmt.Errorf("mattermost: channel %s: %w", ch, err)
 		}
-		if _, resp, err := c.api.GetChannelMember(ctx, ch, id, ""); err != nil {
-			return fmt.Errorf("mattermost: the bot is not a member of channel %s: %w", ch, check(resp, err, "get channel member"))
+		if _, err := c.api.do(ctx, "get channel member", http.MethodGet, "/channels/"+ch+"/members/"+id, nil, nil); err != nil {
+			return fmt.Errorf("mattermost: the bot is not a member of channel %s: %w", ch, err)
 		}
 	}
 	return nil
@@ -256,13 +243,14 @@ func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Perso
 	if ok && now.Before(cp.expires) && !fresh {
 		return cp.p, nil
 	}
-	u, resp, err := c.api.GetUser(ctx, userID, "")
-	if err := check(resp, err, "get user"); err != nil {
+	var u user
+	if _, err := c.api.do(ctx, "get user", http.MethodGet, "/users/"+userID, nil, &u); err != nil {
 		return bot.Person{}, err
 	}
 	roles := strings.Fields(u.Roles)
-	tm, resp, err := c.api.GetTeamMember(ctx, c.cfg.TeamID, userID, "")
-	switch err := check(resp, err, "get team member"); {
+	var tm teamMember
+	_, err := c.api.do(ctx, "get team member", http.MethodGet, "/teams/"+c.cfg.TeamID+"/members/"+userID, nil, &tm)
+	switch {
 	case err == nil:
 		roles = append(roles, teamRoles(tm)...)
 	case bot.KindOf(err) == bot.NotFound: // not in the team: no team role
@@ -278,8 +266,8 @@ func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Perso
 
 // teamRoles returns the team roles of a membership, the scheme flags
 // included (a scheme admin is a team_admin even when roles omits it).
-func teamRoles(tm *model.TeamMember) []string {
-	if tm == nil || tm.DeleteAt != 0 {
+func teamRoles(tm teamMember) []string {
+	if tm.DeleteAt != 0 {
 		return nil
 	}
 	roles := strings.Fields(tm.Roles)

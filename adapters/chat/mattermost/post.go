@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-
-	"github.com/mattermost/mattermost/server/public/model"
+	"net/http"
+	"net/url"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
@@ -22,8 +22,26 @@ const (
 	actionReject  = "reject"
 )
 
-// maxPostRunes is Mattermost's post size limit (model.PostMessageMaxRunesV2).
-const maxPostRunes = model.PostMessageMaxRunesV2
+// maxPostRunes is Mattermost's post size limit (model.PostMessageMaxRunesV2,
+// 65535 bytes over 4).
+const maxPostRunes = 16383
+
+// post and reaction are what the adapter writes and reads of Mattermost's
+// Post and Reaction (reference §4, §5.3).
+type post struct {
+	ID        string   `json:"id,omitempty"`
+	ChannelID string   `json:"channel_id"`
+	Message   string   `json:"message"`
+	RootID    string   `json:"root_id,omitempty"`
+	FileIDs   []string `json:"file_ids,omitempty"`
+}
+
+type reaction struct {
+	UserID    string `json:"user_id"`
+	PostID    string `json:"post_id"`
+	EmojiName string `json:"emoji_name"`
+	ChannelID string `json:"channel_id,omitempty"`
+}
 
 // Post sends m to channel as the bot and returns the post ID: files are
 // uploaded first and attached, ReplyTo makes it a reply in that thread. A
@@ -65,30 +83,34 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (string, error) {
 	var files []string
 	for _, a := range m.Attachments {
-		up, resp, err := c.api.UploadFile(ctx, a.Data, channel, a.Name)
-		if err := check(resp, err, "upload file"); err != nil {
+		// API: POST /api/v4/files?channel_id=&filename= with the file as the body.
+		var up struct {
+			FileInfos []struct{ ID string } `json:"file_infos"`
+		}
+		q := url.Values{"channel_id": {channel}, "filename": {a.Name}}.Encode()
+		if _, err := c.api.do(ctx, "upload file", http.MethodPost, "/files?"+q, a.Data, &up); err != nil {
 			return "", err
 		}
 		for _, fi := range up.FileInfos {
-			files = append(files, fi.Id)
+			files = append(files, fi.ID)
 		}
 	}
 	parts := split(text, maxPostRunes)
 	var first string
 	for i, part := range parts {
-		p := &model.Post{ChannelId: channel, Message: part, RootId: m.ReplyTo}
+		p := post{ChannelID: channel, Message: part, RootID: m.ReplyTo}
 		if i == len(parts)-1 && len(files) > 0 {
-			p.FileIds = files
+			p.FileIDs = files
 		}
 		if i > 0 && m.ReplyTo == "" {
-			p.RootId = first // the rest of a long message follows in its thread
+			p.RootID = first // the rest of a long message follows in its thread
 		}
-		got, resp, err := c.api.CreatePost(ctx, p)
-		if err := check(resp, err, "create post"); err != nil {
+		var got post
+		if _, err := c.api.do(ctx, "create post", http.MethodPost, "/posts", p, &got); err != nil {
 			return "", err
 		}
 		if i == 0 {
-			first = got.Id
+			first = got.ID
 		}
 	}
 	if m.Approval {
@@ -107,33 +129,29 @@ func (c *Chat) offerVote(ctx context.Context, channel, postID string) {
 		c.log.Warn().Err(err).Str("post", postID).Msg("approval reactions not added")
 	} else {
 		for _, e := range []string{emojiApprove, emojiReject} {
-			_, resp, err := c.api.SaveReaction(ctx, &model.Reaction{UserId: botID, PostId: postID, EmojiName: e})
-			if err := check(resp, err, "save reaction"); err != nil {
+			r := reaction{UserID: botID, PostID: postID, EmojiName: e}
+			if _, err := c.api.do(ctx, "save reaction", http.MethodPost, "/reactions", r, nil); err != nil {
 				c.log.Warn().Err(err).Str("post", postID).Str("emoji", e).Msg("approval reaction not added")
 			}
 		}
 	}
-	props := model.StringInterface{model.PostPropsAttachments: []*model.SlackAttachment{{
-		Fallback: c.t("Approuver ou refuser la demande", "Approve or reject the request"),
-		Actions: []*model.PostAction{
+	// A message attachment with two buttons (reference §6).
+	props := map[string]any{"attachments": []map[string]any{{
+		"fallback": c.t("Approuver ou refuser la demande", "Approve or reject the request"),
+		"actions": []map[string]any{
 			c.button(actionApprove, c.t("Approuver", "Approve"), "success", postID, channel),
 			c.button(actionReject, c.t("Refuser", "Reject"), "danger", postID, channel),
 		},
 	}}}
-	_, resp, err := c.api.PatchPost(ctx, postID, &model.PostPatch{Props: &props})
-	if err := check(resp, err, "patch post"); err != nil {
+	if _, err := c.api.do(ctx, "patch post", http.MethodPut, "/posts/"+postID+"/patch", map[string]any{"props": props}, nil); err != nil {
 		c.log.Warn().Err(err).Str("post", postID).Msg("approval buttons not added")
 	}
 }
 
-func (c *Chat) button(action, label, style, postID, channel string) *model.PostAction {
-	return &model.PostAction{
-		Id: action, Type: model.PostActionTypeButton, Name: label, Style: style,
-		Integration: &model.PostActionIntegration{
-			URL:     c.cfg.PublicURL + ActionPath,
-			Context: map[string]any{"action": action, "sig": c.sign(postID, channel, action)},
-		},
-	}
+func (c *Chat) button(action, label, style, postID, channel string) map[string]any {
+	return map[string]any{"id": action, "type": "button", "name": label, "style": style,
+		"integration": map[string]any{"url": c.cfg.PublicURL + ActionPath,
+			"context": map[string]string{"action": action, "sig": c.sign(postID, channel, action)}}}
 }
 
 // sign binds a button to its post, its channel and its action: a context
@@ -162,14 +180,14 @@ func (c *Chat) directChannel(ctx context.Context, userID string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	got, resp, err := c.api.CreateDirectChannel(ctx, botID, userID)
-	if err := check(resp, err, "create direct channel"); err != nil {
+	var got struct{ ID string }
+	if _, err := c.api.do(ctx, "create direct channel", http.MethodPost, "/channels/direct", []string{botID, userID}, &got); err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	c.dms[userID] = got.Id
+	c.dms[userID] = got.ID
 	c.mu.Unlock()
-	return got.Id, nil
+	return got.ID, nil
 }
 
 func split(text string, limit int) []string { return relay.Split(text, limit, false) }

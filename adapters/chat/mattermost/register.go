@@ -1,17 +1,17 @@
 package mattermost
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -21,6 +21,26 @@ import (
 var builtins = []string{"away", "code", "collapse", "custom_status", "dnd", "echo", "expand", "groupmsg",
 	"header", "help", "invite", "invite_people", "join", "kick", "leave", "logout", "me", "msg", "mute",
 	"offline", "online", "open", "purpose", "remove", "rename", "search", "settings", "shortcuts", "shrug", "status"}
+
+// command is what Register reads and writes of Mattermost's Command
+// (model.Command, reference §3.1). An update sends it whole: the server
+// keeps the command's id, token, creator, team and dates as they were.
+type command struct {
+	ID               string `json:"id,omitempty"`
+	Token            string `json:"token,omitempty"`
+	DeleteAt         int64  `json:"delete_at"`
+	TeamID           string `json:"team_id"`
+	Trigger          string `json:"trigger"`
+	Method           string `json:"method"`
+	Username         string `json:"username"`
+	IconURL          string `json:"icon_url"`
+	AutoComplete     bool   `json:"auto_complete"`
+	AutoCompleteDesc string `json:"auto_complete_desc"`
+	AutoCompleteHint string `json:"auto_complete_hint"`
+	DisplayName      string `json:"display_name"`
+	Description      string `json:"description"`
+	URL              string `json:"url"`
+}
 
 // Triggers returns the slash-command triggers for specs: one per command
 // family (the first word of each path) that is not a Mattermost built-in,
@@ -66,40 +86,36 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 	if r.ServerURL == "" || r.Token.Empty() || r.TeamID == "" || r.PublicURL == "" {
 		return res, errors.New("mattermost register: server URL, token, team and public URL are required")
 	}
-	api := model.NewAPIv4Client(r.ServerURL)
-	if r.HTTPClient != nil {
-		api.HTTPClient = r.HTTPClient
-	}
-	api.SetToken(r.Token.Reveal())
-	existing, resp, err := api.ListCommands(ctx, r.TeamID, true)
-	if err := check(resp, err, "list commands"); err != nil {
+	api := client{strings.TrimRight(r.ServerURL, "/") + "/api/v4", r.Token.Reveal(), cmp.Or(r.HTTPClient, &http.Client{})}
+	var existing []command
+	if _, err := api.do(ctx, "list commands", http.MethodGet, "/commands?custom_only=true&team_id="+url.QueryEscape(r.TeamID), nil, &existing); err != nil {
 		return res, fmt.Errorf("mattermost register: %w", err)
 	}
-	byTrigger := map[string]*model.Command{}
+	byTrigger := map[string]*command{}
 	for _, c := range existing {
 		if c.DeleteAt == 0 {
-			byTrigger[c.Trigger] = c
+			byTrigger[c.Trigger] = &c
 		}
 	}
-	url := strings.TrimRight(r.PublicURL, "/") + CommandPath
+	endpoint := strings.TrimRight(r.PublicURL, "/") + CommandPath
 	tokens := map[string]string{}
 	for _, trig := range Triggers(specs) {
 		have := byTrigger[trig]
-		want := model.Command{TeamId: r.TeamID, Trigger: trig}
+		want := command{TeamID: r.TeamID, Trigger: trig}
 		if have != nil {
 			want = *have
 		}
-		setCommand(&want, specs, url, r.Locale)
-		got, resp, err, list := have, (*model.Response)(nil), error(nil), &res.Unchanged
+		setCommand(&want, specs, endpoint, r.Locale)
+		got, err, list := have, error(nil), &res.Unchanged
 		switch {
 		case have == nil:
-			got, resp, err = api.CreateCommand(ctx, &want)
-			list = &res.Created
+			got, list = &command{}, &res.Created
+			_, err = api.do(ctx, "save command", http.MethodPost, "/commands", want, got)
 		case want != *have:
-			got, resp, err = api.UpdateCommand(ctx, &want)
-			list = &res.Updated
+			got, list = &command{}, &res.Updated
+			_, err = api.do(ctx, "save command", http.MethodPut, "/commands/"+want.ID, want, got)
 		}
-		if err := check(resp, err, "save command"); err != nil {
+		if err != nil {
 			return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
 		}
 		*list = append(*list, trig)
@@ -113,7 +129,7 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 
 // setCommand sets what Register manages of cmd, its autocomplete text taken
 // from the specs of its trigger's family (every spec for the umbrella).
-func setCommand(cmd *model.Command, specs []bot.Spec, url string, l bot.Locale) {
+func setCommand(cmd *command, specs []bot.Spec, url string, l bot.Locale) {
 	trigger := cmd.Trigger
 	var subs []string
 	var help string
@@ -145,7 +161,7 @@ func setCommand(cmd *model.Command, specs []bot.Spec, url string, l bot.Locale) 
 	if trigger == Umbrella {
 		name = "opsbot"
 	}
-	cmd.Method, cmd.URL, cmd.Username, cmd.IconURL = model.CommandMethodPost, url, "", ""
+	cmd.Method, cmd.URL, cmd.Username, cmd.IconURL = "P", url, "", "" // P: POST
 	cmd.DisplayName, cmd.Description = clip(name, 64), clip(desc, 128)
 	cmd.AutoComplete, cmd.AutoCompleteDesc, cmd.AutoCompleteHint = true, clip(desc, 128), clip(hint, 256)
 }

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -33,6 +31,15 @@ type slashCommand struct {
 	UserName    string
 	ChannelID   string
 	ResponseURL string
+}
+
+// commandResponse is what the adapter answers a slash command with, at
+// once or through response_url (model.CommandResponse, reference §3.4).
+type commandResponse struct {
+	ResponseType     string            `json:"response_type"` // "ephemeral" or "in_channel"
+	Text             string            `json:"text"`
+	SkipSlackParsing bool              `json:"skip_slack_parsing"`
+	ExtraResponses   []commandResponse `json:"extra_responses,omitempty"`
 }
 
 // errBadForm is a form that lacks a field Mattermost always sends.
@@ -145,12 +152,11 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 			// Roles are read in the configured team: a command run in
 			// another one (a token copied there) runs nothing.
 			c.log.Warn().Str("trigger", trigger).Str("team", sc.TeamID).Str("user", sc.UserID).Msg("slash command from another team refused")
-			writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, SkipSlackParsing: true,
+			writeJSON(w, commandResponse{ResponseType: "ephemeral", SkipSlackParsing: true,
 				Text: c.t("opsbot ne répond pas aux commandes de cette équipe.", "opsbot does not answer commands in this team.")})
 			return
 		}
-		writeJSON(w, model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral,
-			Text: c.t("en cours…", "working…"), SkipSlackParsing: true})
+		writeJSON(w, commandResponse{ResponseType: "ephemeral", Text: c.t("en cours…", "working…"), SkipSlackParsing: true})
 		c.wg.Go(func() { c.invoke(ctx, h, sc) })
 	}
 }
@@ -193,16 +199,16 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 		}
 		text = c.t("Le résultat et son fichier vous sont envoyés en message privé.", "The result and its file were sent to you privately.")
 	}
-	typ := model.CommandResponseTypeEphemeral
+	typ := "ephemeral"
 	if r.InChannel {
-		typ = model.CommandResponseTypeInChannel
+		typ = "in_channel"
 	}
 	parts := split(text, maxPostRunes)
-	cr := &model.CommandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
+	cr := commandResponse{ResponseType: typ, Text: parts[0], SkipSlackParsing: true}
 	for _, p := range parts[1:] {
-		cr.ExtraResponses = append(cr.ExtraResponses, &model.CommandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
+		cr.ExtraResponses = append(cr.ExtraResponses, commandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
 	}
-	body, _ := json.Marshal(cr) // a CommandResponse always encodes
+	body, _ := json.Marshal(cr) // a commandResponse always encodes
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rs.url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("mattermost: respond: %w", err)
@@ -214,7 +220,8 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return check(&model.Response{StatusCode: resp.StatusCode}, model.AppErrorFromJSON(io.LimitReader(resp.Body, 64<<10)), "respond")
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return apiError("respond", resp.StatusCode, b)
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return nil
@@ -232,5 +239,5 @@ func scrubURLError(err error) string {
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v) // the model's response types always encode
+	json.NewEncoder(w).Encode(v) // the adapter's response types always encode
 }

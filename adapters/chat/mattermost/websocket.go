@@ -1,7 +1,7 @@
 package mattermost
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/adapters/internal/rest"
@@ -22,8 +21,7 @@ import (
 
 // The websocket is driven with gorilla/websocket rather than
 // model.WebSocketClient: the latter dials without a context, documents its
-// Connect as racy, and blocks its reader when a channel is not drained. The
-// messages are still model's (WebSocketRequest, WebSocketEventFromJSON).
+// Connect as racy, and blocks its reader when a channel is not drained.
 
 // reactionEvent is a reaction_added or reaction_removed event.
 type reactionEvent struct {
@@ -35,31 +33,34 @@ type reactionEvent struct {
 // ("" for a reply such as {"status":"OK","seq_reply":1}) and, for a reaction
 // event, the reaction, whose JSON arrives as a string inside the JSON.
 func parseMessage(b []byte) (string, *reactionEvent, error) {
-	ev, err := model.WebSocketEventFromJSON(bytes.NewReader(b))
-	if err != nil {
+	var ev struct { // reference §5.2; a reply has no event
+		Event     string         `json:"event"`
+		Data      map[string]any `json:"data"`
+		Broadcast struct {
+			ChannelID string `json:"channel_id"`
+		} `json:"broadcast"`
+	}
+	if err := json.Unmarshal(b, &ev); err != nil {
 		return "", nil, fmt.Errorf("websocket message: %w", err)
 	}
-	typ := ev.EventType()
-	if typ != model.WebsocketEventReactionAdded && typ != model.WebsocketEventReactionRemoved {
-		return string(typ), nil, nil
+	typ := ev.Event
+	if typ != "reaction_added" && typ != "reaction_removed" {
+		return typ, nil, nil
 	}
-	raw, ok := ev.GetData()["reaction"].(string)
+	raw, ok := ev.Data["reaction"].(string)
 	if !ok {
-		return string(typ), nil, fmt.Errorf("websocket %s: no reaction string", typ)
+		return typ, nil, fmt.Errorf("websocket %s: no reaction string", typ)
 	}
-	var r model.Reaction
+	var r reaction
 	if err := json.Unmarshal([]byte(raw), &r); err != nil {
-		return string(typ), nil, fmt.Errorf("websocket %s: reaction: %w", typ, err)
+		return typ, nil, fmt.Errorf("websocket %s: reaction: %w", typ, err)
 	}
-	if r.UserId == "" || r.PostId == "" || r.EmojiName == "" {
-		return string(typ), nil, fmt.Errorf("websocket %s: incomplete reaction", typ)
+	if r.UserID == "" || r.PostID == "" || r.EmojiName == "" {
+		return typ, nil, fmt.Errorf("websocket %s: incomplete reaction", typ)
 	}
-	ch := r.ChannelId
-	if ch == "" && ev.GetBroadcast() != nil {
-		ch = ev.GetBroadcast().ChannelId // servers before channel_id in reactions
-	}
-	return string(typ), &reactionEvent{UserID: r.UserId, PostID: r.PostId, ChannelID: ch, Emoji: r.EmojiName,
-		Removed: typ == model.WebsocketEventReactionRemoved}, nil
+	// Servers before channel_id in reactions name the channel in the broadcast.
+	return typ, &reactionEvent{UserID: r.UserID, PostID: r.PostID, ChannelID: cmp.Or(r.ChannelID, ev.Broadcast.ChannelID),
+		Emoji: r.EmojiName, Removed: typ == "reaction_removed"}, nil
 }
 
 // listen keeps a websocket open until ctx ends, reconnecting with
@@ -105,7 +106,7 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 		d.TLSClientConfig = tr.TLSClientConfig.Clone()
 	}
 	// http(s):// (New checked) becomes ws(s)://.
-	wsURL := "ws" + strings.TrimPrefix(c.cfg.ServerURL, "http") + model.APIURLSuffix + "/websocket"
+	wsURL := "ws" + strings.TrimPrefix(c.cfg.ServerURL, "http") + "/api/v4/websocket"
 	conn, resp, err := d.DialContext(ctx, wsURL, nil)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
@@ -121,8 +122,8 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 	// The only action the bot ever sends. Never "presence": a connection
 	// with an active channel stops receiving other channels' reactions.
 	conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	if err := conn.WriteJSON(model.WebSocketRequest{Seq: 1, Action: string(model.WebsocketAuthenticationChallenge),
-		Data: map[string]any{"token": c.authToken}}); err != nil {
+	if err := conn.WriteJSON(map[string]any{"seq": 1, "action": "authentication_challenge",
+		"data": map[string]string{"token": c.api.token}}); err != nil {
 		return false, fmt.Errorf("websocket authentication: %w", err)
 	}
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -131,7 +132,7 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 		if err != nil {
 			return false, fmt.Errorf("websocket authentication refused or unanswered: %w", err)
 		}
-		if typ, _, _ := parseMessage(b); typ == string(model.WebsocketEventHello) {
+		if typ, _, _ := parseMessage(b); typ == "hello" {
 			break
 		}
 	}
@@ -225,8 +226,8 @@ func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
 			rs, err := c.reactions(ctx, wp.ID)
 			var now []relay.Vote
 			for _, r := range rs {
-				if r.UserId != botID {
-					now = append(now, relay.Vote{User: r.UserId, Emoji: r.EmojiName})
+				if r.UserID != botID {
+					now = append(now, relay.Vote{User: r.UserID, Emoji: r.EmojiName})
 				}
 			}
 			return now, err
@@ -250,14 +251,14 @@ const maxRateLimited = 5
 // server says (Retry-After; else X-Ratelimit-Reset, the seconds until the
 // limit resets; reference §1), from 1 s to a minute each time.
 // API: GET /api/v4/posts/{post_id}/reactions
-func (c *Chat) reactions(ctx context.Context, postID string) ([]*model.Reaction, error) {
+func (c *Chat) reactions(ctx context.Context, postID string) ([]reaction, error) {
 	for i := 0; ; i++ {
-		rs, resp, err := c.api.GetReactions(ctx, postID)
-		err = check(resp, err, "get reactions")
+		var rs []reaction
+		h, err := c.api.do(ctx, "get reactions", http.MethodGet, "/posts/"+postID+"/reactions", nil, &rs)
 		if bot.KindOf(err) != bot.RateLimited || i == maxRateLimited {
 			return rs, err
 		}
-		d, _ := rest.WaitFor(resp.Header, []string{"X-Ratelimit-Reset"})
+		d, _ := rest.WaitFor(h, []string{"X-Ratelimit-Reset"})
 		d = min(max(d, time.Second), time.Minute)
 		c.log.Warn().Str("post", postID).Dur("retry_in", d).Msg("rate limited while re-reading reactions")
 		if err := sleep(ctx, d); err != nil {

@@ -96,13 +96,15 @@ func NormalizeWPRole(s string) (string, error) {
 	return r, nil
 }
 
-// NormalizeWPLogin checks a WordPress account given by ID or login: one word
-// of at most 60 characters (WordPress's limit for logins) without control
-// characters. The case is kept: WordPress compares logins without it.
+// NormalizeWPLogin checks a WordPress account given by ID or login: at most
+// 60 characters (WordPress's limit for logins) without control characters
+// nor other spaces than U+0020, which WordPress allows inside a login
+// (sanitize_user keeps them, one between words: so are runs collapsed
+// here). The case is kept: WordPress compares logins without it.
 func NormalizeWPLogin(s string) (string, error) {
-	l := strings.TrimSpace(s)
+	l := strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
 	if l == "" || len([]rune(l)) > 60 || strings.IndexFunc(l, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.IsSpace(r) || r == unicode.ReplacementChar
+		return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || r == unicode.ReplacementChar
 	}) >= 0 {
 		return "", Userf("« %s » n'est pas un identifiant WordPress : écrivez le numéro ou l'identifiant de connexion du compte, par exemple 12 ou j.dupont",
 			"%q is not a WordPress account: write its number or its login, for example 12 or j.dupont", clip(s, 40))

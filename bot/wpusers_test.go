@@ -46,7 +46,10 @@ func TestNormalizeWPLogin(t *testing.T) {
 		{"case kept", " Zoe.Durand ", "Zoe.Durand", true},
 		{"e-mail as login", "zoe@example.test", "zoe@example.test", true},
 		{"accents", "zoé", "zoé", true},
-		{"space inside", "j dupont", "", false},
+		{"space inside", "j dupont", "j dupont", true},
+		{"spaces collapsed", "  jean   dupont ", "jean dupont", true},
+		{"tab inside", "j\tdupont", "", false},
+		{"no-break space", "j\u00a0dupont", "", false},
 		{"control", "j\x00dupont", "", false},
 		{"empty", "", "", false},
 		{"61 runes", strings.Repeat("é", 61), "", false},
@@ -111,7 +114,8 @@ func FuzzNormalizeWPLogin(f *testing.F) {
 			}
 			return
 		}
-		if l == "" || utf8.RuneCountInString(l) > 60 || strings.ContainsAny(l, " \t\r\n\x00") || !utf8.ValidString(l) {
+		if l == "" || utf8.RuneCountInString(l) > 60 || strings.ContainsAny(l, "\t\r\n\x00") || !utf8.ValidString(l) ||
+			strings.TrimSpace(l) != l || strings.Contains(l, "  ") {
 			t.Fatalf("NormalizeWPLogin(%q) = %q", s, l)
 		}
 	})

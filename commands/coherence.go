@@ -26,6 +26,7 @@ type Members struct {
 	ContactAdmin bot.ContactAdmin // Brevo changes (coherence fix)
 	WPUsers      bot.WPUsers      // WordPress accounts and their roles
 	WPAdmin      bot.WPUserAdmin  // WordPress account creation
+	WPLogin      string           // the bot's own WordPress login
 	// Coherence says which Brevo list is the newsletter and which WordPress
 	// roles are for members only.
 	Coherence coherence.Config

@@ -63,7 +63,7 @@ func All(d Deps) []bot.Spec {
 		invoiceCommands{bills: d.Hosting.Invoices}.specs(),
 		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine}.specs(),
 		doliCommands(d.Members).specs(),
-		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members)}.specs(),
+		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),
 		newCoherenceCommands(d.Members).specs(),
 	)
 }

@@ -1,10 +1,13 @@
 package commands
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/anopex/opsbot/adapters/wordpress"
+	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -107,4 +110,39 @@ func FuzzValidators(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The last administrator keeps the role, whoever asks: here the bot holds a
+// plugin's role that may manage accounts, and the only administrator is
+// another account.
+func TestWPRoleKeepsTheLastAdministrator(t *testing.T) {
+	srv := wordpresstest.New("president", "pw")
+	defer srv.Close()
+	srv.AddRole("gestion", "Gestion", "read", "list_users", "promote_users", "edit_users")
+	srv.AddUser(wordpresstest.User{Login: "opsbot", Email: "opsbot@example.test", Roles: []string{"gestion"}})
+	srv.AddUser(wordpresstest.User{Login: "eve", Email: "eve@example.test", Roles: []string{"administrator"}})
+	cl, err := wordpress.New(wordpress.Options{URL: srv.URL(), User: "opsbot",
+		AppPassword: bot.NewSecret(srv.AddAppPassword("opsbot", "t"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := wpCommands{accounts: cl, roles: bot.WPCoreRoles, self: "opsbot"}
+	call := func(who string) (string, error) {
+		return w.previewRole(t.Context(), bot.Call{Args: bot.Values{"compte": who, "role": "editor"}, Locale: bot.FR})
+	}
+	if got, err := call("president"); err != nil || !strings.Contains(got, "administrator → editor") {
+		t.Fatalf("demoting one of two administrators: %q, %v", got, err)
+	}
+	eve, _ := srv.UserByLogin("eve")
+	if err := cl.SetWPRole(t.Context(), eve.ID, "author"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = call("president")
+	var ue *bot.UserError
+	if !errors.As(err, &ue) || !strings.Contains(ue.FR, "dernier administrateur") {
+		t.Errorf("demoting the last administrator: %v, want a refusal naming it", err)
+	}
+	if _, err := call("opsbot"); !errors.As(err, &ue) || !strings.Contains(ue.FR, "compte WordPress d'opsbot") {
+		t.Errorf("changing the bot's own role: %v, want a refusal", err)
+	}
 }

@@ -50,7 +50,7 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	}
 	m := commands.Members{
 		Adherents: env.Members, Staff: env.Members, StaffAdmin: env.Members,
-		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient, WPAdmin: env.WPClient,
+		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient, WPAdmin: env.WPClient, WPLogin: demo.WPUser,
 		Coherence: env.Config, Functions: demo.Functions, Now: func() time.Time { return membersNow },
 	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {
@@ -313,6 +313,11 @@ func TestWPCommands(t *testing.T) {
 	contains(t, "unknown account", w.run(t, admin, "wp role personne editor").Text, "pas de compte WordPress")
 	contains(t, "by address", w.run(t, admin, "wp role edmond.expire@exemple.fr subscriber").Text, "rôle de e.expire : adherent → subscriber")
 	contains(t, "board may not change roles", w.run(t, rolePeople[bot.Board], "wp role r.vidal author").Text, "réservé")
+	before := w.pending(t)
+	contains(t, "the bot's own account", w.run(t, admin, "wp role "+demo.WPUser+" editor").Text, "compte WordPress d'opsbot")
+	if n := w.pending(t); n != before {
+		t.Errorf("%d pending requests after the refusal, want %d: nothing to approve", n, before)
+	}
 }
 
 // TestCoherenceFixInterrupted makes Brevo fail the creations after the

@@ -12,11 +12,13 @@ import (
 
 // wpCommands are the WordPress commands: the accounts with their roles, a
 // change of role, and (with admin) the creation of an account. roles are
-// the slugs a role argument accepts.
+// the slugs a role argument accepts; self is the bot's own login, whose
+// role it never changes.
 type wpCommands struct {
 	accounts bot.WPUsers
 	admin    bot.WPUserAdmin
 	roles    []string
+	self     string
 }
 
 func (w wpCommands) specs() []bot.Spec {
@@ -131,6 +133,20 @@ func (w wpCommands) previewRole(ctx context.Context, c bot.Call) (string, error)
 	role := c.Args.Get("role")
 	if len(u.Roles) == 1 && u.Roles[0] == role {
 		return "", bot.Unchanged("%s a déjà le rôle %s.", "%s already has role %s.", u.Username, role)
+	}
+	if strings.EqualFold(u.Username, w.self) { // WordPress refuses an administrator lowering itself
+		return "", bot.Userf("%s est le compte WordPress d'opsbot : il ne change pas son propre rôle (il perdrait le droit de gérer les comptes). Faites-le dans l'administration de WordPress avec un autre compte administrateur.",
+			"%s is opsbot's own WordPress account: it does not change its own role (it would lose the right to manage accounts). Do it in WordPress's administration with another administrator.", u.Username)
+	}
+	if u.HasRole("administrator") && role != "administrator" {
+		admins, err := w.accounts.WPUsers(ctx, "administrator")
+		if err != nil {
+			return "", fmt.Errorf("list wordpress administrators: %w", err)
+		}
+		if len(admins) <= 1 {
+			return "", bot.Userf("%s est le dernier administrateur du site WordPress : le site n'en aurait plus. Nommez d'abord un autre administrateur.",
+				"%s is the WordPress site's last administrator: the site would have none. Appoint another administrator first.", u.Username)
+		}
 	}
 	return fmt.Sprintf(c.T("rôle de %s : %s → %s", "role of %s: %s → %s"), u.Username, u.RoleList(), role), nil
 }

@@ -34,7 +34,7 @@ func TestRealWordPress(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(all) < 10 {
-		t.Fatalf("%d accounts; wordpress-up.sh seeds 30", len(all))
+		t.Fatalf("%d accounts; scripts/wordpress/setup.php seeds 118", len(all))
 	}
 	if !slices.IsSortedFunc(all, func(a, b bot.WPUser) int { return a.ID - b.ID }) {
 		t.Errorf("accounts not in ID order")
@@ -53,7 +53,7 @@ func TestRealWordPress(t *testing.T) {
 	})
 
 	t.Run("roles filter", func(t *testing.T) {
-		for _, role := range []string{"editor", "author", "subscriber", "administrator"} {
+		for _, role := range []string{"editor", "author", "subscriber", "administrator", "membre_actif"} {
 			got, err := admin.WPUsers(ctx, role)
 			if err != nil {
 				t.Fatal(err)
@@ -93,6 +93,14 @@ func TestRealWordPress(t *testing.T) {
 			if _, err := admin.WPUser(ctx, in); bot.KindOf(err) != bot.NotFound {
 				t.Errorf("WPUser(%q) = %v, want not found", in, err)
 			}
+		}
+		anne := find(t, all, "anne.b") // WordPress strips %41 from a search
+		if got, err := admin.WPUserByEmail(ctx, "Anne%41B@example.test"); err != nil || got.ID != anne.ID {
+			t.Errorf("WPUserByEmail(an address with %%41) = %+v, %v; want %+v", got, err, anne)
+		}
+		jean := find(t, all, "jean dupont")
+		if got, err := admin.WPUser(ctx, "jean  dupont"); err != nil || got.ID != jean.ID {
+			t.Errorf("WPUser(a login with a space) = %+v, %v; want %+v", got, err, jean)
 		}
 		if _, err := admin.WPUserByEmail(ctx, "ve.editor@example.test"); bot.KindOf(err) != bot.NotFound {
 			t.Errorf("WPUserByEmail(a part of an address) = %v, want not found", err)
@@ -154,6 +162,12 @@ func TestRealWordPress(t *testing.T) {
 			t.Skip("no editor credentials in the peer's facts")
 		}
 		ed := client(peer.EditorUser, peer.EditorAppPassword, wordpress.Options{})
+		// The editor reads its own account: a wrong credential (anonymous
+		// for WordPress) could not, and would pass every refusal below.
+		self := find(t, all, peer.EditorUser)
+		if got, err := ed.WPUser(ctx, strconv.Itoa(self.ID)); err != nil || got.Username != peer.EditorUser {
+			t.Fatalf("the editor's credential does not work: WPUser(itself) = %+v, %v", got, err)
+		}
 		if err := ed.Check(ctx); bot.KindOf(err) != bot.Denied {
 			t.Errorf("Check() = %v, want denied (no list_users)", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/anopex/opsbot/adapters/internal/paging"
 	"github.com/anopex/opsbot/bot"
 )
+
+// escaped is what sanitize_text_field strips from a search term.
+var escaped = regexp.MustCompile(`%[0-9a-fA-F]{2}`)
 
 // userFields trims every answer to what bot.WPUser holds (the capabilities
 // alone are most of a full user's bytes).
@@ -173,7 +177,9 @@ func (c *Client) byID(ctx context.Context, op string, id int) (bot.WPUser, error
 // without case); NotFound if none. WordPress searches only the e-mail
 // column when the term holds '@', with LIKE '%term%', so the exact match
 // is picked among the few answers: one request, two if more than 100
-// addresses contain this one.
+// addresses contain this one. An address holding '%' and two hex digits
+// cannot be searched (sanitize_text_field removes the escape from the
+// term): every account is read and compared here.
 // API: GET /wp/v2/users?context=edit&search=EMAIL&_fields=…
 func (c *Client) WPUserByEmail(ctx context.Context, email string) (bot.WPUser, error) {
 	const op = "find user by e-mail"
@@ -181,7 +187,11 @@ func (c *Client) WPUserByEmail(ctx context.Context, email string) (bot.WPUser, e
 	if err != nil {
 		return bot.WPUser{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
 	}
-	found, err := c.list(ctx, op, map[string]string{"search": e})
+	filters := map[string]string{"search": e}
+	if escaped.MatchString(e) {
+		filters = nil
+	}
+	found, err := c.list(ctx, op, filters)
 	if err != nil {
 		return bot.WPUser{}, err
 	}

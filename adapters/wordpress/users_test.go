@@ -119,10 +119,12 @@ func TestWPUser(t *testing.T) {
 		{name: "unknown login", in: "nobody", kind: bot.NotFound},
 		{name: "part of a login", in: "eve.edit", kind: bot.NotFound},
 		{name: "login inside other logins", in: "eve", want: bot.WPUser{ID: 7, Username: "eve", Name: "eve", Email: "eve@other.test", Roles: []string{"author"}}},
-		{name: "malformed", in: "eve editor", kind: bot.Invalid},
+		{name: "malformed", in: "eve\teditor", kind: bot.Invalid},
+		{name: "login with a space", in: " jean  dupont", want: bot.WPUser{ID: 8, Username: "jean dupont", Name: "jean dupont", Email: "jd@other.test", Roles: []string{"subscriber"}}},
 	}
 	srv, c := setup(t, wordpress.Options{})
 	srv.AddUser(wordpresstest.User{Login: "eve", Email: "eve@other.test", Roles: []string{"author"}})
+	srv.AddUser(wordpresstest.User{Login: "jean dupont", Email: "jd@other.test"})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := c.WPUser(t.Context(), tc.in)
@@ -146,6 +148,8 @@ func TestWPUserByEmail(t *testing.T) {
 	srv, c := setup(t, wordpress.Options{})
 	// An address that contains eve.editor's: the search matches both.
 	srv.AddUser(wordpresstest.User{Login: "steve", Email: "steve.editor@example.test"})
+	// WordPress strips %41 from a search term: found by reading every account.
+	anne := srv.AddUser(wordpresstest.User{Login: "anne", Email: "anne%41b@example.test"})
 	cases := []struct {
 		name, in string
 		want     bot.WPUser
@@ -156,6 +160,7 @@ func TestWPUserByEmail(t *testing.T) {
 		{name: "a part of an address is not it", in: "ditor@example.test", kind: bot.NotFound},
 		{name: "nobody", in: "nobody@example.test", kind: bot.NotFound},
 		{name: "not an address", in: "eve.editor", kind: bot.Invalid},
+		{name: "with an escape", in: "Anne%41B@example.test", want: bot.WPUser{ID: anne, Username: "anne", Name: "anne", Email: "anne%41b@example.test", Roles: []string{"subscriber"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -447,7 +447,7 @@ func wireWordPress(a *app, s *sections, hc *http.Client) (func(context.Context) 
 	if err != nil {
 		return nil, err
 	}
-	a.deps.Members.WPUsers, a.deps.Members.WPAdmin = cl, cl
+	a.deps.Members.WPUsers, a.deps.Members.WPAdmin, a.deps.Members.WPLogin = cl, cl, w.User
 	return cl.Check, nil
 }
 

@@ -63,28 +63,34 @@ if (!wp_is_application_passwords_available()) {
 $admin = get_user_by('login', 'admin') ?: fail('no admin user');
 wp_set_password($adminPassword, $admin->ID);
 
-// The seed: the recorded site's five users, then 24 members so that lists
-// span several pages of a small page size. Roles are reset on every run, so
-// a test that died between a role change and its restore is repaired here.
+// The seed: the recorded site's five users, a login with a space, an
+// address with a %XX (which a search cannot find), then 110 members so that
+// lists span two pages of 100, one of them in a plugin's role. Roles are
+// reset on every run, so a test that died between a role change and its
+// restore is repaired here.
+add_role('membre_actif', 'Membre actif', ['read' => true, 'level_0' => true]); // as a members plugin does
 $seed = [
     ['eve.editor', 'Eve', 'Editor', 'editor'],
     ['arthur.author', 'Arthur', 'Author', 'author'],
     ['carl.contributor', 'Carl', 'Contributor', 'contributor'],
     ['sam.subscriber', 'Sam', 'Subscriber', 'subscriber'],
     ['zoe.durand', 'Zoé', 'Durand', 'subscriber'],
+    ['jean dupont', 'Jean', 'Dupont', 'subscriber', 'jean.dupont@example.test'],
+    ['anne.b', 'Anne', 'B', 'subscriber', 'anne%41b@example.test'],
 ];
 $first = ['Jeanne', 'Pierre', 'Marie', 'Louis', 'Claire', 'Henri', 'Odile', 'Marcel'];
 $last = ['Martin', 'Bernard', 'Petit', 'Moreau'];
-for ($i = 1; $i <= 24; $i++) {
+for ($i = 1; $i <= 110; $i++) {
     $f = $first[($i - 1) % count($first)];
     $l = $last[intdiv($i - 1, count($first)) % count($last)];
-    $role = $i % 6 === 0 ? 'author' : ($i % 8 === 0 ? 'editor' : 'subscriber');
+    $role = $i === 23 ? 'membre_actif' : ($i % 6 === 0 ? 'author' : ($i % 8 === 0 ? 'editor' : 'subscriber'));
     $seed[] = [sprintf('membre%02d', $i), $f, $l, $role];
 }
-foreach ($seed as [$login, $f, $l, $role]) {
+foreach ($seed as $row) {
+    [$login, $f, $l, $role] = $row;
     $fields = [
         'user_login' => $login,
-        'user_email' => $login . '@example.test',
+        'user_email' => $row[4] ?? $login . '@example.test',
         'first_name' => $f,
         'last_name' => $l,
         'display_name' => "$f $l",

@@ -1,6 +1,8 @@
 package wordpresstest
 
 import (
+	"encoding/json"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,4 +53,51 @@ func FuzzQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSanitizeSearch: the search term as sanitize_text_field leaves it,
+// read off WordPress 6.1.9 (search=%20Pierre%20%20%20M%20 finds "Pierre
+// Martin", search=Pier%2541re finds every "Pierre").
+func TestSanitizeSearch(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{" Pierre   M ", "Pierre M"},
+		{"\tPierre\nM", "Pierre M"},
+		{"Pier%41re", "Pierre"},
+		{"anne%41b@example.test", "anneb@example.test"},
+		{"a %41 b", "a b"},
+		{"%%4141", ""},
+		{"100%", "100%"},
+	}
+	for _, tc := range cases {
+		if got := sanitizeText(tc.in); got != tc.want {
+			t.Errorf("sanitizeText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Reading another account in the edit context without list_users is
+// rest_forbidden_context, as WordPress 6.1.9 answers (not
+// rest_user_cannot_view, which is for a view of an account without posts).
+func TestEditContextForbidden(t *testing.T) {
+	s := New("admin", "pw")
+	defer s.Close()
+	s.SeedRecorded()
+	for _, auth := range []bool{false, true} {
+		req, _ := http.NewRequest("GET", s.URL()+"/wp-json/wp/v2/users/5?context=edit", nil)
+		want := 401
+		if auth {
+			req.SetBasicAuth("eve.editor", s.AddAppPassword("eve.editor", "t"))
+			want = 403
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Code, Message string }
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != want || body.Code != "rest_forbidden_context" || body.Message != "Sorry, you are not allowed to edit this user." {
+			t.Errorf("editor %v: %d %+v", auth, resp.StatusCode, body)
+		}
+	}
 }

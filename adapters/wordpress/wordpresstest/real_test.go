@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,26 +46,45 @@ func TestFakeAgainstRealWordPress(t *testing.T) {
 		return resp, b
 	}
 
-	// Seed the fake with the real accounts, their IDs and who has posts.
-	_, b := do(peer.URL, "GET", "/wp-json/wp/v2/users?context=edit&per_page=100&orderby=id", peer.User+":"+peer.AppPassword, "", "")
-	var real []struct {
+	// Seed the fake with the real accounts (every page), their IDs, their
+	// roles (those of plugins too) and who has posts.
+	type account struct {
 		ID                         int
 		Username, Name, Email, URL string
 		FirstName                  string `json:"first_name"`
 		LastName                   string `json:"last_name"`
 		Roles                      []string
 	}
-	if err := json.Unmarshal(b, &real); err != nil || len(real) < 10 {
-		t.Fatalf("real accounts: %v (%d)", err, len(real))
+	var real []account
+	for p := 1; ; p++ {
+		resp, b := do(peer.URL, "GET", "/wp-json/wp/v2/users?context=edit&per_page=100&orderby=id&page="+strconv.Itoa(p),
+			peer.User+":"+peer.AppPassword, "", "")
+		var page []account
+		if err := json.Unmarshal(b, &page); err != nil {
+			t.Fatalf("real accounts, page %d: %v", p, err)
+		}
+		real = append(real, page...)
+		if last, _ := strconv.Atoi(resp.Header.Get("X-WP-TotalPages")); p >= last {
+			break
+		}
 	}
-	_, b = do(peer.URL, "GET", "/wp-json/wp/v2/users?per_page=100", "", "", "")
+	if len(real) < 10 {
+		t.Fatalf("%d real accounts", len(real))
+	}
+	_, b := do(peer.URL, "GET", "/wp-json/wp/v2/users?per_page=100", "", "", "")
 	var posters []struct{ ID int }
 	json.Unmarshal(b, &posters)
 	hasPosts := map[int]bool{}
 	for _, p := range posters {
 		hasPosts[p.ID] = true
 	}
+	core := []string{"administrator", "editor", "author", "contributor", "subscriber"}
 	for _, u := range real {
+		for _, r := range u.Roles {
+			if !slices.Contains(core, r) {
+				fake.AddRole(r, r) // a plugin's role: a subscriber's capabilities, as setup.php gives it
+			}
+		}
 		if u.Username == peer.User {
 			if u.ID != 1 || !hasPosts[1] {
 				t.Fatalf("the real administrator is %d (posts: %v); the fake's is 1 with a post", u.ID, hasPosts[1])
@@ -116,6 +136,14 @@ func TestFakeAgainstRealWordPress(t *testing.T) {
 		{"search a domain, 2 per page", admin, "GET", users + "?context=edit&search=example.test&per_page=2&_fields=id", "", ""},
 		{"search a number: logins and the ID", admin, "GET", users + "?context=edit&search=2&_fields=id,username", "", ""},
 		{"search with a space", admin, "GET", users + "?context=edit&search=Pierre%20M&_fields=id,name", "", ""},
+		{"search with blanks around and inside", admin, "GET", users + "?context=edit&search=%20Pierre%20%20%09M%20&_fields=id,name", "", ""},
+		{"search with an escape", admin, "GET", users + "?context=edit&search=Pier%2541re&_fields=id,name", "", ""},
+		{"search an address with an escape", admin, "GET", users + "?context=edit&search=anne%2541b@example.test&_fields=id", "", ""},
+		{"a login with a space", admin, "GET", users + "?context=edit&search=jean%20dupont&_fields=id,username,slug", "", ""},
+		{"a plugin's role", admin, "GET", users + "?context=edit&roles=membre_actif", "", ""},
+		{"page 2 of 100", admin, "GET", users + "?context=edit&per_page=100&page=2&_fields=id,username", "", ""},
+		{"another account, edit context, editor", editor, "GET", samURL + "?context=edit", "", ""},
+		{"another account, edit context, anonymous", none, "GET", samURL + "?context=edit", "", ""},
 		{"search an accent", admin, "GET", users + "?context=edit&search=zoe&_fields=id,name", "", ""},
 		{"two roles", admin, "GET", users + "?context=edit&roles=editor,author&_fields=id,name&per_page=100", "", ""},
 		{"two roles, pages of 2", admin, "GET", users + "?context=edit&roles=editor,author&_fields=id&per_page=2&page=2", "", ""},

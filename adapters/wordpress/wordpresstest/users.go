@@ -260,6 +260,9 @@ func (s *Server) listUsers(c *call) reply {
 	rep.header.Set("X-WP-Total", strconv.Itoa(total))
 	rep.header.Set("X-WP-TotalPages", strconv.Itoa(maxPages))
 	base := c.base + "/wp-json/wp/v2/users?"
+	if v := c.q.list("search"); len(v) == 1 && !c.q.isArray("search") {
+		c.q.vals["search"] = []string{sanitizeText(v[0])} // the links carry the sanitized parameters
+	}
 	var links []string
 	if page > 1 {
 		links = append(links, "<"+base+c.q.withPage(min(page-1, maxPages))+">; rel=\"prev\"")
@@ -288,7 +291,7 @@ func (s *Server) listUsers(c *call) reply {
 // from the cache while nothing changed. Call with s.mu held.
 func (s *Server) query(c *call) []*user {
 	visibleAll := s.can(c.me, "list_users")
-	search := strings.Trim(c.str("search"), "*")
+	search := strings.Trim(sanitizeText(c.str("search")), "*")
 	roles, include, exclude, slugs := c.list("roles"), c.list("include"), c.list("exclude"), c.list("slug")
 	who := c.str("who") == "authors"
 	orderby, desc := c.str("orderby"), c.str("order") == "desc"
@@ -373,6 +376,28 @@ func intSet(v []string) map[int]bool {
 	return m
 }
 
+var (
+	blanks  = regexp.MustCompile(`[\r\n\t ]+`)
+	octet   = regexp.MustCompile(`(?i)%[a-f0-9]{2}`)
+	spaces  = regexp.MustCompile(` +`)
+	phpTrim = " \t\n\r\x00\x0b"
+)
+
+// sanitizeText is sanitize_text_field, the search parameter's sanitizer
+// (wp-includes/formatting.php _sanitize_text_fields, without its HTML tag
+// stripping): blanks collapsed, trimmed, percent-encoded octets removed
+// ("anne%41b@x" searches "anneb@x"), spaces collapsed again.
+func sanitizeText(v string) string {
+	v = strings.Trim(blanks.ReplaceAllString(v, " "), phpTrim)
+	if !octet.MatchString(v) {
+		return v
+	}
+	for octet.MatchString(v) {
+		v = octet.ReplaceAllString(v, "")
+	}
+	return strings.Trim(spaces.ReplaceAllString(v, " "), phpTrim)
+}
+
 // matches is WP_User_Query's search: a LIKE '%term%' on each column, under
 // MariaDB's case- and accent-insensitive collation; ID compares exactly.
 func matches(u *user, cols []string, raw, term string) bool {
@@ -452,8 +477,11 @@ func (s *Server) getPerm(c *call) *reply {
 	if c.me != nil && c.me.id == u.id {
 		return nil
 	}
-	if c.context("view") == "edit" && !s.can(c.me, "list_users") ||
-		u.posts == 0 && !s.canEditUser(c.me, u) && !s.can(c.me, "list_users") {
+	if c.context("view") == "edit" && !s.can(c.me, "list_users") {
+		r := fail(c.authCode(), "rest_forbidden_context", "Sorry, you are not allowed to edit this user.") // as 6.1 answers
+		return &r
+	}
+	if u.posts == 0 && !s.canEditUser(c.me, u) && !s.can(c.me, "list_users") {
 		r := fail(c.authCode(), "rest_user_cannot_view", "Sorry, you are not allowed to list users.")
 		return &r
 	}

@@ -1,19 +1,15 @@
 // Package mattermost puts opsbot on a self-hosted Mattermost server
 // (reference/chat/mattermost.md). It speaks the REST API v4 and the
-// WebSocket API itself: one request helper (api.go), encoding/json,
-// gorilla/websocket, and small types holding only the fields it uses.
-// Sources: the API reference at developers.mattermost.com (the OpenAPI
-// files api/v4/source/*.yaml of mattermost/mattermost: users, teams,
-// channels, posts, files, reactions, commands, the WebSocket introduction)
-// and the Go model of server/public v0.1.21 (client4.go,
-// websocket_client.go, command_response.go, integration_action.go).
-//
-// It does not import that model package, which brings grpc, protobuf, a
-// DNS library and more, and took 7.6 of the 28.6 MB opsbot demo idled at
-// (README, Performance). The tests do: wire_test.go decodes each of the adapter's
-// types from model's JSON and its requests into model's types, and other
-// tests drive the fake with model.Client4, so a field name drifting from
-// upstream fails a test.
+// WebSocket API itself (api.go): encoding/json, gorilla/websocket, small
+// types holding only the fields it uses. Sources: the API reference at
+// developers.mattermost.com (api/v4/source/*.yaml in mattermost/mattermost)
+// and the Go model of server/public v0.1.21 (client4.go, websocket_*.go,
+// command_response.go, integration_action.go). That model is not imported:
+// it brings grpc, protobuf, a DNS library and more (7.6 of the 28.6 MB
+// opsbot demo idled at; README, Performance), and its WebSocketClient dials
+// without a context. The tests import it: wire_test.go holds every type of
+// the adapter to model's JSON both ways, and drivers_test.go drives the fake
+// with model.Client4, so a field name drifting from upstream fails a test.
 //
 // How it works, in one page:
 //

@@ -166,23 +166,6 @@ func New(cfg Config) (*Chat, error) {
 	}, nil
 }
 
-// user and teamMember are what the adapter reads of Mattermost's User and
-// TeamMember (reference §4).
-type user struct {
-	ID       string `json:"id"`
-	Username string `json:"username"`
-	Roles    string `json:"roles"`
-	IsBot    bool   `json:"is_bot"`
-}
-
-type teamMember struct {
-	Roles       string `json:"roles"`
-	DeleteAt    int64  `json:"delete_at"`
-	SchemeGuest bool   `json:"scheme_guest"`
-	SchemeUser  bool   `json:"scheme_user"`
-	SchemeAdmin bool   `json:"scheme_admin"`
-}
-
 // BotID returns the bot account's user ID, asking the server the first time.
 func (c *Chat) BotID(ctx context.Context) (string, error) {
 	c.mu.Lock()

@@ -26,23 +26,6 @@ const (
 // 65535 bytes over 4).
 const maxPostRunes = 16383
 
-// post and reaction are what the adapter writes and reads of Mattermost's
-// Post and Reaction (reference §4, §5.3).
-type post struct {
-	ID        string   `json:"id,omitempty"`
-	ChannelID string   `json:"channel_id"`
-	Message   string   `json:"message"`
-	RootID    string   `json:"root_id,omitempty"`
-	FileIDs   []string `json:"file_ids,omitempty"`
-}
-
-type reaction struct {
-	UserID    string `json:"user_id"`
-	PostID    string `json:"post_id"`
-	EmojiName string `json:"emoji_name"`
-	ChannelID string `json:"channel_id,omitempty"`
-}
-
 // Post sends m to channel as the bot and returns the post ID: files are
 // uploaded first and attached, ReplyTo makes it a reply in that thread. A
 // change request (m.Approval) gets the bot's ✅ and ❌ reactions and two
@@ -99,18 +82,17 @@ func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (s
 	var first string
 	for i, part := range parts {
 		p := post{ChannelID: channel, Message: part, RootID: m.ReplyTo}
-		if i == len(parts)-1 && len(files) > 0 {
+		if i == len(parts)-1 {
 			p.FileIDs = files
 		}
 		if i > 0 && m.ReplyTo == "" {
 			p.RootID = first // the rest of a long message follows in its thread
 		}
-		var got post
-		if _, err := c.api.do(ctx, "create post", http.MethodPost, "/posts", p, &got); err != nil {
+		if _, err := c.api.do(ctx, "create post", http.MethodPost, "/posts", p, &p); err != nil {
 			return "", err
 		}
 		if i == 0 {
-			first = got.ID
+			first = p.ID
 		}
 	}
 	if m.Approval {

@@ -22,26 +22,6 @@ var builtins = []string{"away", "code", "collapse", "custom_status", "dnd", "ech
 	"header", "help", "invite", "invite_people", "join", "kick", "leave", "logout", "me", "msg", "mute",
 	"offline", "online", "open", "purpose", "remove", "rename", "search", "settings", "shortcuts", "shrug", "status"}
 
-// command is what Register reads and writes of Mattermost's Command
-// (model.Command, reference §3.1). An update sends it whole: the server
-// keeps the command's id, token, creator, team and dates as they were.
-type command struct {
-	ID               string `json:"id,omitempty"`
-	Token            string `json:"token,omitempty"`
-	DeleteAt         int64  `json:"delete_at"`
-	TeamID           string `json:"team_id"`
-	Trigger          string `json:"trigger"`
-	Method           string `json:"method"`
-	Username         string `json:"username"`
-	IconURL          string `json:"icon_url"`
-	AutoComplete     bool   `json:"auto_complete"`
-	AutoCompleteDesc string `json:"auto_complete_desc"`
-	AutoCompleteHint string `json:"auto_complete_hint"`
-	DisplayName      string `json:"display_name"`
-	Description      string `json:"description"`
-	URL              string `json:"url"`
-}
-
 // Triggers returns the slash-command triggers for specs: one per command
 // family (the first word of each path) that is not a Mattermost built-in,
 // plus the umbrella "opsbot", sorted.
@@ -106,20 +86,21 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 			want = *have
 		}
 		setCommand(&want, specs, endpoint, r.Locale)
-		got, err, list := have, error(nil), &res.Unchanged
+		var err error
+		list := &res.Unchanged
 		switch {
 		case have == nil:
-			got, list = &command{}, &res.Created
-			_, err = api.do(ctx, "save command", http.MethodPost, "/commands", want, got)
+			list = &res.Created
+			_, err = api.do(ctx, "save command", http.MethodPost, "/commands", want, &want)
 		case want != *have:
-			got, list = &command{}, &res.Updated
-			_, err = api.do(ctx, "save command", http.MethodPut, "/commands/"+want.ID, want, got)
+			list = &res.Updated
+			_, err = api.do(ctx, "save command", http.MethodPut, "/commands/"+want.ID, want, &want)
 		}
 		if err != nil {
 			return res, fmt.Errorf("mattermost register /%s: %w", trig, err)
 		}
 		*list = append(*list, trig)
-		tokens[trig] = got.Token
+		tokens[trig] = want.Token
 	}
 	if err := writeTokenConfig(w, tokens); err != nil {
 		return res, fmt.Errorf("mattermost register: %w", err)

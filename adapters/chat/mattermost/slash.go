@@ -1,13 +1,10 @@
 package mattermost
 
 import (
-	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -31,15 +28,6 @@ type slashCommand struct {
 	UserName    string
 	ChannelID   string
 	ResponseURL string
-}
-
-// commandResponse is what the adapter answers a slash command with, at
-// once or through response_url (model.CommandResponse, reference §3.4).
-type commandResponse struct {
-	ResponseType     string            `json:"response_type"` // "ephemeral" or "in_channel"
-	Text             string            `json:"text"`
-	SkipSlackParsing bool              `json:"skip_slack_parsing"`
-	ExtraResponses   []commandResponse `json:"extra_responses,omitempty"`
 }
 
 // errBadForm is a form that lacks a field Mattermost always sends.
@@ -208,33 +196,8 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 	for _, p := range parts[1:] {
 		cr.ExtraResponses = append(cr.ExtraResponses, commandResponse{ResponseType: typ, Text: p, SkipSlackParsing: true})
 	}
-	body, _ := json.Marshal(cr) // a commandResponse always encodes
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rs.url, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("mattermost: respond: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return &bot.Error{Provider: Platform, Op: "respond", Kind: bot.Unavailable, Err: errors.New(scrubURLError(err))}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return apiError("respond", resp.StatusCode, b)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return nil
-}
-
-// scrubURLError drops the URL from a transport error: response_url is a
-// credential (whoever holds it may post as the user).
-func scrubURLError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Op + " response_url: " + ue.Err.Error()
-	}
-	return err.Error()
+	_, err := client{url: rs.url, hc: c.cfg.HTTPClient}.do(ctx, "respond", http.MethodPost, "", cr, nil)
+	return err
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

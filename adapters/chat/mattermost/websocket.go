@@ -19,10 +19,6 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// The websocket is driven with gorilla/websocket rather than
-// model.WebSocketClient: the latter dials without a context, documents its
-// Connect as racy, and blocks its reader when a channel is not drained.
-
 // reactionEvent is a reaction_added or reaction_removed event.
 type reactionEvent struct {
 	UserID, PostID, ChannelID, Emoji string

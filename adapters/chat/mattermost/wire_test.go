@@ -198,3 +198,41 @@ func TestWireRESTAgainstModel(t *testing.T) {
 		t.Errorf("approve button = %+v, integration %+v", a, a.Integration)
 	}
 }
+
+// TestWireRespond: an answer through response_url is a CommandResponse the
+// server parses, sent without the bot's token (the hook needs none).
+func TestWireRespond(t *testing.T) {
+	var got *model.CommandResponse
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			t.Errorf("response_url got Authorization %q", a)
+		}
+		var err error
+		if got, err = model.CommandResponseFromHTTPBody(r.Header.Get("Content-Type"), r.Body); err != nil {
+			t.Error(err)
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	e, _ := newEnv(t)
+	rs := &responder{c: e.chat, url: srv.URL + "/hooks/commands/x", channel: "c", user: "u"}
+	if err := rs.Respond(t.Context(), bot.Reply{Text: "fait", InChannel: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.ResponseType != model.CommandResponseTypeInChannel || got.Text != "fait" || !got.SkipSlackParsing {
+		t.Errorf("response = %+v", got)
+	}
+}
+
+// TestRespondUnreachable: a response_url is a credential, so a transport
+// error names neither it nor its hook ID.
+func TestRespondUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	e, _ := newEnv(t)
+	rs := &responder{c: e.chat, url: srv.URL + "/hooks/commands/hookhookhookhookhookhookho", channel: "c", user: "u"}
+	err := rs.Respond(t.Context(), bot.Reply{Text: "fait"})
+	if bot.KindOf(err) != bot.Unavailable || strings.Contains(err.Error(), "hookhook") || strings.Contains(err.Error(), srv.URL) {
+		t.Errorf("Respond to a closed server = %v, want Unavailable without the URL", err)
+	}
+}

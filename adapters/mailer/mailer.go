@@ -10,10 +10,12 @@ package mailer
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/textproto"
+	"os"
 	"strings"
 	"time"
 	"unicode"
@@ -40,6 +42,12 @@ type Options struct {
 	// TLSConfig overrides the TLS settings (tests give their CA here); nil
 	// means the system roots and Host as server name.
 	TLSConfig *tls.Config
+	// CAFile is a PEM file of authorities to trust instead of the system's
+	// (a private CA); it replaces TLSConfig.
+	CAFile string
+	// ReplyTo is where answers go (the administrator, not the bot's
+	// mailbox); empty: no Reply-To.
+	ReplyTo string
 	// Timeout bounds the dial and each SMTP command (default 30 s).
 	Timeout time.Duration
 	// Now is the clock of the Date header and the Message-IDs (default time.Now).
@@ -81,6 +89,19 @@ func New(s Options) (*Client, error) {
 		}
 	default:
 		return nil, fmt.Errorf("mailer: tls %q: write starttls, tls or none", s.TLS)
+	}
+	if s.ReplyTo != "" {
+		if s.ReplyTo, err = bot.NormalizeEmail(s.ReplyTo); err != nil {
+			return nil, fmt.Errorf("mailer: reply-to %q is not an address", s.ReplyTo)
+		}
+	}
+	if s.CAFile != "" {
+		b, err := os.ReadFile(s.CAFile)
+		pool := x509.NewCertPool()
+		if err != nil || !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("mailer: ca_file %s holds no PEM certificate (%v)", s.CAFile, err)
+		}
+		s.TLSConfig = &tls.Config{RootCAs: pool, ServerName: s.Host, MinVersion: tls.VersionTLS12}
 	}
 	if s.Port == 0 {
 		s.Port = 587
@@ -137,7 +158,7 @@ func (c *Client) Send(ctx context.Context, e bot.Email) (string, error) {
 	err = cl.DialAndSendWithContext(ctx, m)
 	c.log.Debug().Str("message_id", id).Int("recipients", len(e.To)+len(e.Cc)).Dur("duration", time.Since(start)).Err(err).Msg("smtp")
 	if err != nil {
-		return "", &bot.Error{Provider: provider, Op: op, Kind: kindOf(ctx, err), Err: err}
+		return "", c.fail(ctx, op, err)
 	}
 	return id, nil
 }
@@ -150,6 +171,11 @@ func (c *Client) message(e bot.Email) (*mail.Msg, string, error) {
 	m := mail.NewMsg()
 	if err := m.FromFormat(c.set.FromName, c.set.From); err != nil {
 		return nil, "", fmt.Errorf("from: %w", err)
+	}
+	if c.set.ReplyTo != "" {
+		if err := m.ReplyTo(c.set.ReplyTo); err != nil {
+			return nil, "", fmt.Errorf("reply-to: %w", err)
+		}
 	}
 	for _, list := range []struct {
 		h     mail.AddrHeader
@@ -249,6 +275,49 @@ func kindOf(ctx context.Context, err error) bot.Kind {
 	return bot.Unavailable
 }
 
+// fail maps a failed session to an error. Those only a setting fixes get
+// their own sentence: a refused login, STARTTLS required while tls is
+// none (a 530, or no AUTH offered in clear), a certificate not trusted,
+// implicit TLS to a port that speaks plain SMTP first (the greeting is no
+// TLS record). None of them sent anything.
+func (c *Client) fail(ctx context.Context, op string, err error) error {
+	kind, code, msg := kindOf(ctx, err), 0, strings.ToLower(err.Error())
+	var (
+		te *textproto.Error
+		se *mail.SendError
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		rh tls.RecordHeaderError
+		ue *bot.UserError
+	)
+	if errors.As(err, &te) {
+		code = te.Code
+	} else if errors.As(err, &se) {
+		code = se.ErrorCode()
+	}
+	switch {
+	case ctx.Err() != nil:
+	case c.set.TLS == "none" && (code == 530 || strings.Contains(msg, "starttls") || kind == bot.Denied && c.set.Username != "" &&
+		(errors.Is(err, mail.ErrPlainAuthNotSupported) || strings.Contains(msg, "does not support smtp auth"))):
+		ue = bot.Userf("Le serveur SMTP exige une connexion chiffrée : mettez smtp.tls à starttls (ou tls sur le port 465).",
+			"The SMTP server requires an encrypted connection: set smtp.tls to starttls (or tls on port 465).")
+	case errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &he):
+		ue = bot.Userf("Le certificat du serveur SMTP %s n'est pas reconnu : donnez l'autorité qui l'a signé dans smtp.ca_file, ou vérifiez smtp.host.",
+			"The certificate of SMTP server %s is not trusted: give its authority in smtp.ca_file, or check smtp.host.", c.set.Host)
+	case errors.As(err, &rh):
+		ue = bot.Userf("Le port %d du serveur SMTP commence en clair (STARTTLS) : mettez smtp.tls à starttls, ou le port du TLS direct (465).",
+			"Port %d of the SMTP server starts in clear (STARTTLS): set smtp.tls to starttls, or the implicit TLS port (465).", c.set.Port)
+	case kind == bot.Denied:
+		ue = bot.Userf("Le serveur SMTP refuse l'identifiant ou le mot de passe : vérifiez smtp.user et smtp.password.",
+			"The SMTP server refuses the user or the password: check smtp.user and smtp.password.")
+	}
+	if ue != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Err: fmt.Errorf("%w: %w", ue, err)}
+	}
+	return &bot.Error{Provider: provider, Op: op, Kind: kind, Err: err}
+}
+
 // Check tests the settings and the credentials: it connects, negotiates TLS,
 // authenticates and quits without sending anything.
 func (c *Client) Check(ctx context.Context) error {
@@ -258,7 +327,7 @@ func (c *Client) Check(ctx context.Context) error {
 	}
 	sc, err := cl.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return &bot.Error{Provider: provider, Op: "check", Kind: kindOf(ctx, err), Err: err}
+		return c.fail(ctx, "check", err)
 	}
 	return cl.CloseWithSMTPClient(sc)
 }

@@ -2,6 +2,8 @@ package mailer_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +192,71 @@ func fromHeader(t *testing.T, m mailertest.Message) string {
 		t.Fatalf("From header %q: %v", m.Header.Get("From"), err)
 	}
 	return list[0].Name + " <" + list[0].Address + ">"
+}
+
+// Failures only a setting fixes say which, never "does not answer".
+func TestSettingErrors(t *testing.T) {
+	srv := mailertest.New("opsbot@anopex.test", password)
+	t.Cleanup(srv.Close)
+	opts := func(o mailer.Options) mailer.Options {
+		o.Host, o.Port, o.Username, o.From, o.Timeout = srv.Host(), srv.Port(), "opsbot@anopex.test", "opsbot@anopex.test", 5*time.Second
+		if o.Password.Empty() {
+			o.Password = bot.NewSecret(password)
+		}
+		return o
+	}
+	tests := []struct {
+		name string
+		o    mailer.Options
+		says string
+	}{
+		{"wrong password", mailer.Options{Password: bot.NewSecret("wrong-Pa55"), TLSConfig: srv.TLSConfig()}, "smtp.user et smtp.password"},
+		{"tls none to a server that wants STARTTLS", mailer.Options{TLS: "none"}, "mettez smtp.tls à starttls"},
+		{"certificate not trusted", mailer.Options{}, "smtp.ca_file"},
+		{"implicit tls to a STARTTLS port", mailer.Options{TLS: "tls", TLSConfig: srv.TLSConfig()}, "commence en clair"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := mailer.New(opts(tt.o))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, err := range []error{c.Check(t.Context()), func() error {
+				_, err := c.Send(t.Context(), bot.Email{To: []string{"a@b.test"}, Subject: "x", Body: "y"})
+				return err
+			}()} {
+				text := bot.ErrorText(bot.FR, err, "r")
+				if bot.KindOf(err) != bot.Denied || !strings.Contains(text, tt.says) || strings.Contains(err.Error(), password) {
+					t.Errorf("error %v reads %q; want denied saying %q", err, text, tt.says)
+				}
+			}
+		})
+	}
+	if len(srv.Messages()) != 0 {
+		t.Errorf("%d messages accepted, want none", len(srv.Messages()))
+	}
+}
+
+// smtp.ca_file trusts a private authority; Reply-To goes to a person.
+func TestCAFileAndReplyTo(t *testing.T) {
+	srv := mailertest.New("opsbot@anopex.test", password)
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CAPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := mailer.New(mailer.Options{Host: srv.Host(), Port: srv.Port(), Username: "opsbot@anopex.test", Password: bot.NewSecret(password),
+		From: "opsbot@anopex.test", CAFile: ca, ReplyTo: "SysAdmin@anopex.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(t.Context(), bot.Email{To: []string{"a@b.test"}, Subject: "x", Body: "y"}); err != nil {
+		t.Fatalf("Send with ca_file = %v", err)
+	}
+	if got := srv.Messages()[0].Header.Get("Reply-To"); got != "<sysadmin@anopex.test>" {
+		t.Errorf("Reply-To = %q, want <sysadmin@anopex.test>", got)
+	}
+	if _, err := mailer.New(mailer.Options{Host: "smtp.anopex.test", From: "a@anopex.test", CAFile: filepath.Join(t.TempDir(), "none.pem")}); err == nil {
+		t.Error("New with a missing ca_file: no error")
+	}
 }

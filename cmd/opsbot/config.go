@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -177,6 +178,17 @@ func (c *Config) policy() (*bot.Policy, error) {
 		members = append(members, m)
 	}
 	return bot.NewPolicy(members, c.platformRoles())
+}
+
+// adminAddress is the first mailbox of the first administrator, where the
+// answers to opsbot's e-mails go unless smtp.reply_to says otherwise.
+func (c *Config) adminAddress() string {
+	for _, p := range c.People {
+		if slices.Contains(p.Roles, "admin") && len(p.Mailboxes) > 0 {
+			return p.Mailboxes[0]
+		}
+	}
+	return ""
 }
 
 func (c *Config) locale() bot.Locale {

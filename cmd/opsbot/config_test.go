@@ -39,6 +39,9 @@ func TestSampleConfigLoads(t *testing.T) {
 	if got := p.Person("discord", "444444444444444444", "", nil, false); got.Name != "Dominique Petit" || !got.Owns("delegue75@anopex.fr") {
 		t.Errorf("person by discord ID: %+v", got)
 	}
+	if got := cfg.adminAddress(); got != "sysadmin@anopex.fr" { // the default Reply-To
+		t.Errorf("adminAddress() = %q, want the first admin's mailbox", got)
+	}
 }
 
 // Fail closed: each of these stops the start with a message naming the problem.

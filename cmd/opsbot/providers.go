@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -248,6 +249,8 @@ type smtpConfig struct {
 	Password secret `yaml:"password"`
 	From     string `yaml:"from"`
 	FromName string `yaml:"from_name"`
+	CAFile   string `yaml:"ca_file"`  // PEM authorities to trust (a private CA)
+	ReplyTo  string `yaml:"reply_to"` // default: the first admin's first mailbox
 	// tlsConfig trusts the demo's SMTP sink; never read from the file.
 	tlsConfig *tls.Config
 }
@@ -264,7 +267,8 @@ func (s *sections) checkSMTP() error {
 func wireSMTP(a *app, s *sections, _ *http.Client) (func(context.Context) error, error) {
 	m := s.SMTP
 	cl, err := mailer.New(mailer.Options{Host: m.Host, Port: m.Port, Username: m.User, Password: m.Password.Secret, From: m.From,
-		FromName: m.FromName, TLS: m.TLS, TLSConfig: m.tlsConfig, Now: a.now, Log: a.log})
+		FromName: m.FromName, TLS: m.TLS, TLSConfig: m.tlsConfig, CAFile: m.CAFile, ReplyTo: cmp.Or(m.ReplyTo, a.cfg.adminAddress()),
+		Now: a.now, Log: a.log})
 	if err != nil {
 		return nil, err
 	}

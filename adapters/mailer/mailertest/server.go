@@ -15,6 +15,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
@@ -55,6 +56,7 @@ type Server struct {
 	srv      *smtp.Server
 	ln       net.Listener
 	pool     *x509.CertPool
+	certPEM  []byte
 	user     string
 	password string
 
@@ -78,7 +80,8 @@ func New(user, password string) *Server {
 	if err != nil {
 		panic(fmt.Sprintf("mailertest: certificate: %v", err))
 	}
-	s := &Server{pool: pool, user: user, password: password, reject: map[string]*rejection{}}
+	s := &Server{pool: pool, user: user, password: password, reject: map[string]*rejection{},
+		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
 		return &session{s: s}, nil
 	}))
@@ -111,6 +114,10 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 func (s *Server) TLSConfig() *tls.Config {
 	return &tls.Config{RootCAs: s.pool, ServerName: s.Host(), MinVersion: tls.VersionTLS12}
 }
+
+// CAPEM returns the server's certificate (its own authority) in PEM, the
+// content of a file for smtp.ca_file.
+func (s *Server) CAPEM() []byte { return s.certPEM }
 
 // Close stops the server. The listener is closed here too: Serve may not
 // have registered it with the server yet.

@@ -87,7 +87,7 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	ph := &mailer.Tickets{Provider: "planethoster", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
+	ph := &mailer.Tickets{Provider: "planethoster", Ref: "ph", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
 		Mail: mc, Store: db, Now: func() time.Time { return hostingNow }}
 	var specs []bot.Spec
 	specs = append(specs, hostCommands(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },
@@ -408,11 +408,31 @@ func TestTicketCommands(t *testing.T) {
 		t.Fatalf("open planethoster: %s", st)
 	}
 	msgs := w.smtp.Messages()
-	if len(msgs) != 1 || msgs[0].Line() != "mail to support@planethoster.test: Certificat mail" || !strings.Contains(msgs[0].Body, "PLANETHOSTER-1") {
+	if len(msgs) != 1 || msgs[0].Line() != "mail to support@planethoster.test: Certificat mail" || !strings.Contains(msgs[0].Body, "ph-1 ") {
 		t.Fatalf("smtp got %+v", msgs)
 	}
 	if out := w.run(t, "u-admin", "ticket show ph-1"); !strings.Contains(out, "https://my.planethoster.com") {
 		t.Errorf("ticket show ph-1 = %q", out)
+	}
+	// An e-mail refused for good: the ticket is listed as failed, and
+	// /ticket resend (a change request) sends it once approved.
+	w.smtp.RejectNext("rcpt", 1, 550, "Mailbox unavailable")
+	cr = w.request(t, bot.Admin, "ticket open planethoster Sauvegardes -- Les sauvegardes manquent.")
+	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Failed {
+		t.Fatalf("open planethoster with the mail refused: %s", st)
+	}
+	if out := w.run(t, "u-board", "ticket list planethoster"); !strings.Contains(out, "ph-2 — 28/11/2026 — Sauvegardes — envoi échoué : /ticket resend ph-2") {
+		t.Errorf("ticket list with a failed ticket = %q", out)
+	}
+	if out := w.run(t, "u-admin", "ticket resend ph-1"); !strings.Contains(out, "rien à renvoyer") {
+		t.Errorf("ticket resend of an open ticket = %q", out)
+	}
+	cr = w.request(t, bot.Admin, "ticket resend ph-2")
+	if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Done {
+		t.Fatalf("resend ph-2: %s", st)
+	}
+	if msgs := w.smtp.Messages(); len(msgs) != 2 || msgs[1].Subject != "Sauvegardes" || strings.Contains(w.run(t, "u-board", "ticket list"), "échoué") {
+		t.Errorf("after the resend: %+v", msgs)
 	}
 	for _, tt := range []struct{ line, want string }{
 		{"ticket show ovh-99", "pas de ticket"},

@@ -43,6 +43,12 @@ func (t ticketCommands) specs() []bot.Spec {
 		HelpEN: "Shows a ticket and its messages (ovh-8123456, ph-3).",
 		Roles:  staff, Args: []bot.Arg{id}, Read: t.show,
 	}, {
+		Path: "ticket resend", Help: "Renvoie un ticket dont l'e-mail n'est pas parti (« envoi échoué » dans /ticket list).",
+		HelpEN: "Sends again a ticket whose e-mail did not go (\"sending failed\" in /ticket list).",
+		Roles:  admins, Args: []bot.Arg{id},
+		Preview: t.previewResend, Apply: t.applyResend,
+		Verify: "ticket list",
+	}, {
 		Path: "ticket reply", Help: "Répond à un ticket : /ticket reply ovh-8123456 -- texte.",
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
 		Roles:  admins, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
@@ -110,10 +116,14 @@ func (t ticketCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error)
 			fmt.Fprintf(&b, "\n%s : %s", providerNames[p], bot.ErrorText(c.Locale, err, c.Invocation))
 			continue
 		}
-		fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), providerNames[p], len(list))
+		open := len(slices.DeleteFunc(slices.Clone(list), func(tk bot.Ticket) bool { return tk.State == "failed" }))
+		fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), providerNames[p], open)
 		for _, tk := range list {
 			from := ""
-			if tk.LastFrom == "support" {
+			switch {
+			case tk.State == "failed":
+				from = fmt.Sprintf(c.T(" — envoi échoué : /ticket resend %s", " — sending failed: /ticket resend %s"), ticketRef(p, tk.ID))
+			case tk.LastFrom == "support":
 				from = c.T(" — réponse du support", " — support answered")
 			}
 			fmt.Fprintf(&b, "\n  %s — %s — %s%s", ticketRef(p, tk.ID), tk.Created.Format("02/01/2006"), tk.Subject, from)
@@ -168,4 +178,41 @@ func (t ticketCommands) applyReply(ctx context.Context, c bot.Call) (bot.Outcome
 		return bot.Outcome{}, fmt.Errorf("reply to ticket: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("Réponse envoyée au ticket %s", "Reply sent to ticket %s"), ref)}, nil
+}
+
+// resender is a ticket provider whose sending may fail and be retried
+// (the e-mail ones: mailer.Tickets).
+type resender interface {
+	Resend(ctx context.Context, id string) error
+}
+
+// previewResend: sending again is a change (an e-mail to the provider),
+// approved as the opening was.
+func (t ticketCommands) previewResend(ctx context.Context, c bot.Call) (string, error) {
+	ref := c.Args.Get("ticket")
+	tk, err := t.read(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := t.providers[tk.Provider].(resender); !ok {
+		return "", bot.Userf("Les tickets %s ne se renvoient pas.", "%s tickets cannot be sent again.", providerNames[tk.Provider])
+	}
+	if tk.State != "failed" {
+		return "", bot.Unchanged("Le ticket %s est %s : rien à renvoyer.", "Ticket %s is %s: nothing to send again.", ref, tk.State)
+	}
+	return fmt.Sprintf(c.T("Renvoi du ticket %s à %s (par e-mail au support)\nObjet : %s", "Ticket %s sent again to %s (by e-mail to the support)\nSubject: %s"),
+		ref, providerNames[tk.Provider], tk.Subject), nil
+}
+
+func (t ticketCommands) applyResend(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	ref := c.Args.Get("ticket")
+	tk, id, err := t.of(ref)
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	r, _ := tk.(resender) // the preview checked it
+	if err := r.Resend(ctx, id); err != nil {
+		return bot.Outcome{}, fmt.Errorf("resend ticket: %w", err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Ticket %s envoyé", "Ticket %s sent"), ref)}, nil
 }

@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -14,9 +15,12 @@ import (
 // replies are e-mails in the same thread (In-Reply-To, References), and the
 // store keeps each ticket with the Message-IDs sent. The provider's answers
 // arrive in the association's mailbox, not here: Show lists what opsbot
-// sent, and Link points at the provider's client area.
+// sent, and Link points at the provider's client area. A ticket whose
+// e-mail failed stays "failed", listed, until Resend sends it.
 type Tickets struct {
 	Provider string          // "planethoster"
+	Ref      string          // "ph": the prefix of the references people type (ph-2)
+	Account  string          // the association's account with the provider, named in every message
 	From     string          // the association's sending address (for Message-IDs)
 	To       string          // the provider's support address
 	Link     string          // the provider's client area, shown with each ticket
@@ -43,7 +47,10 @@ func (t *Tickets) body(id, text string) string {
 	if t.Sign != "" {
 		b.WriteString(t.Sign + "\n")
 	}
-	fmt.Fprintf(&b, "Référence interne : %s-%s (merci de la rappeler dans votre réponse)\n", strings.ToUpper(t.Provider), id)
+	if t.Account != "" {
+		fmt.Fprintf(&b, "Compte client : %s\n", t.Account)
+	}
+	fmt.Fprintf(&b, "Référence interne : %s-%s (merci de la rappeler dans votre réponse)\n", cmp.Or(t.Ref, t.Provider), id)
 	return b.String()
 }
 
@@ -57,7 +64,20 @@ func (t *Tickets) Open(ctx context.Context, subject, body string) (bot.Ticket, e
 	if err := t.Store.CreateTicket(ctx, &tk); err != nil {
 		return bot.Ticket{}, fmt.Errorf("open %s ticket: %w", t.Provider, err)
 	}
-	_, sendErr := t.Mail.Send(ctx, bot.Email{To: []string{t.To}, Subject: subject, Body: t.body(tk.ID, body), MessageID: mid})
+	saved, err := t.send(ctx, tk)
+	if err != nil {
+		return bot.Ticket{}, fmt.Errorf("open %s ticket %s: %w", t.Provider, tk.ID, err)
+	}
+	saved.Messages = nil
+	return saved, nil
+}
+
+// send sends a ticket's first message (with its Message-ID, so that a copy
+// that did arrive is the same message) and records the ticket "open", or
+// "failed" when it could not be sent.
+func (t *Tickets) send(ctx context.Context, tk bot.Ticket) (bot.Ticket, error) {
+	m := tk.Messages[0]
+	_, sendErr := t.Mail.Send(ctx, bot.Email{To: []string{t.To}, Subject: tk.Subject, Body: t.body(tk.ID, m.Body), MessageID: m.ID})
 	state := "open"
 	if sendErr != nil {
 		state = "failed"
@@ -65,15 +85,31 @@ func (t *Tickets) Open(ctx context.Context, subject, body string) (bot.Ticket, e
 	saved, err := t.Store.UpdateTicket(context.WithoutCancel(ctx), tk.ID, func(s *bot.Ticket) error { s.State = state; return nil })
 	switch {
 	case sendErr != nil:
-		return bot.Ticket{}, fmt.Errorf("open %s ticket %s: %w", t.Provider, tk.ID, sendErr)
+		return bot.Ticket{}, sendErr
 	case err != nil:
-		return bot.Ticket{}, fmt.Errorf("open %s ticket %s: sent, but: %w", t.Provider, tk.ID, err)
+		return bot.Ticket{}, fmt.Errorf("sent, but: %w", err)
 	}
-	saved.Messages = nil
 	return saved, nil
 }
 
-// List returns the open tickets, newest first, without their messages.
+// Resend sends again the e-mail of a ticket whose sending failed. A ticket
+// that is not "failed" is refused with kind Invalid.
+func (t *Tickets) Resend(ctx context.Context, id string) error {
+	tk, err := t.Show(ctx, id)
+	if err == nil && (tk.State != "failed" || len(tk.Messages) == 0) {
+		err = bot.Errorf(bot.Invalid, t.Provider, "resend ticket", "ticket %s is %s", id, tk.State)
+	}
+	if err == nil {
+		_, err = t.send(ctx, tk)
+	}
+	if err != nil {
+		return fmt.Errorf("resend %s ticket %s: %w", t.Provider, id, err)
+	}
+	return nil
+}
+
+// List returns the open tickets and those whose sending failed, newest
+// first, without their messages.
 func (t *Tickets) List(ctx context.Context) ([]bot.Ticket, error) {
 	all, err := t.Store.ListTickets(ctx, t.Provider)
 	if err != nil {
@@ -81,7 +117,7 @@ func (t *Tickets) List(ctx context.Context) ([]bot.Ticket, error) {
 	}
 	var out []bot.Ticket
 	for _, tk := range all {
-		if tk.State == "open" {
+		if tk.State == "open" || tk.State == "failed" {
 			tk.Messages = nil
 			out = append(out, tk)
 		}

@@ -84,7 +84,7 @@ func (o *outbox) Send(_ context.Context, e bot.Email) (string, error) {
 func TestTickets(t *testing.T) {
 	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 	store, mail := &memTickets{}, &outbox{}
-	et := &mailer.Tickets{Provider: "planethoster", From: "sysadmin@anopex.test", To: "support@planethoster.test",
+	et := &mailer.Tickets{Provider: "planethoster", Ref: "ph", Account: "anopex (client 12345)", From: "sysadmin@anopex.test", To: "support@planethoster.test",
 		Link: "https://my.planethoster.com", Sign: "Anopex", Mail: mail, Store: store, Now: func() time.Time { return now }}
 	ctx := t.Context()
 
@@ -110,8 +110,9 @@ func TestTickets(t *testing.T) {
 	if second.InReplyTo != first.MessageID || !slices.Equal(second.References, []string{first.MessageID}) || second.Subject != "Re: Certificat expiré" {
 		t.Errorf("reply = %+v, want it threaded under %s", second, first.MessageID)
 	}
-	if !strings.Contains(first.Body, "PLANETHOSTER-1") || !slices.Equal(first.To, []string{"support@planethoster.test"}) {
-		t.Errorf("first mail = %+v, want the internal reference and the support address", first)
+	if !strings.Contains(first.Body, "Référence interne : ph-1 ") || strings.Contains(first.Body, "PLANETHOSTER-1") ||
+		!strings.Contains(first.Body, "Compte client : anopex (client 12345)") || !slices.Equal(first.To, []string{"support@planethoster.test"}) {
+		t.Errorf("first mail = %+v, want the chat's reference, the account and the support address", first)
 	}
 	shown, err := et.Show(ctx, "1")
 	if err != nil || len(shown.Messages) != 2 || shown.Messages[1].ID != second.MessageID {
@@ -129,13 +130,25 @@ func TestTickets(t *testing.T) {
 	if failed, _ := store.StoredTicket(ctx, "2"); failed.State != "failed" {
 		t.Errorf("unsent ticket state = %q, want failed", failed.State)
 	}
-	if list, _ := et.List(ctx); len(list) != 1 {
-		t.Errorf("List after a failed open = %d tickets, want 1", len(list))
+	if list, _ := et.List(ctx); len(list) != 2 || list[0].State != "failed" {
+		t.Errorf("List after a failed open = %+v, want the failed ticket listed", list)
 	}
 	if err := et.Reply(ctx, "2", "x"); bot.KindOf(err) != bot.Invalid {
 		t.Errorf("Reply to an unsent ticket = %v, want kind invalid", err)
 	}
+	if err := et.Resend(ctx, "2"); bot.KindOf(err) != bot.Unavailable {
+		t.Errorf("Resend with SMTP down = %v, want kind unavailable", err)
+	}
 	mail.fail = nil
+	if err := et.Resend(ctx, "2"); err != nil {
+		t.Fatalf("Resend = %v", err)
+	}
+	if resent, _ := store.StoredTicket(ctx, "2"); resent.State != "open" || mail.sent[2].MessageID != resent.Messages[0].ID {
+		t.Errorf("after Resend: %+v, sent %+v; want open, its own Message-ID sent", resent, mail.sent[2])
+	}
+	if err := et.Resend(ctx, "1"); bot.KindOf(err) != bot.Invalid {
+		t.Errorf("Resend of an open ticket = %v, want kind invalid", err)
+	}
 	other := &mailer.Tickets{Provider: "other", Mail: mail, Store: store}
 	if _, err := other.Show(ctx, "1"); bot.KindOf(err) != bot.NotFound {
 		t.Errorf("Show of another provider's ticket = %v, want kind not found", err)

@@ -283,6 +283,7 @@ type planethosterConfig struct {
 	User    string   `yaml:"user"`
 	Key     secret   `yaml:"key"`
 	Support string   `yaml:"support"` // tickets go there by e-mail (needs smtp)
+	Account string   `yaml:"account"` // the customer account named in tickets (default: user)
 	Domains []string `yaml:"domains"` // registration expiry shown by host account
 }
 
@@ -320,7 +321,8 @@ func wirePlanetHoster(a *app, s *sections, hc *http.Client) (func(context.Contex
 		if s.CF2D != nil {
 			sign = s.CF2D.Association
 		}
-		a.deps.Hosting.Tickets["planethoster"] = &mailer.Tickets{Provider: "planethoster", From: a.mail.From(), To: p.Support,
+		a.deps.Hosting.Tickets["planethoster"] = &mailer.Tickets{Provider: "planethoster", Ref: "ph", Account: cmp.Or(p.Account, p.User),
+			From: a.mail.From(), To: p.Support,
 			Link: planethoster.ClientArea, Sign: sign, Mail: a.mail, Store: a.store, Now: a.now}
 	}
 	return cl.Check, nil

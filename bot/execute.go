@@ -77,15 +77,21 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	applying = false
 	if err != nil {
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
+		note := "" // the secrets of what was done before the failure (a change in steps)
+		if len(out.Private) > 0 {
+			rctx, rcancel := reportContext(ctx)
+			note = e.deliver(rctx, cr.Platform, cr.Requester.ID, out.Private)
+			rcancel()
+		}
 		if Refused(err) {
-			text := ErrorText(l, err, call.Invocation)
+			text := ErrorText(l, err, call.Invocation) + note
 			e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
 				"⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
 				"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"),
 				cr.ID, approvers, text, cr.Command()))
 			return
 		}
-		text := e.unknownText(spec, cr.Args, err, call.Invocation)
+		text := e.unknownText(spec, cr.Args, err, call.Invocation) + note
 		e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
 			"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, approvers, text))
 		return

@@ -149,7 +149,9 @@ func (c Call) Kept(v any) error {
 func (c Call) T(fr, en string) string { return c.Locale.Pick(fr, en) }
 
 // Outcome is what an applied change produced: a text for the request's
-// thread and private messages carrying secrets.
+// thread and private messages carrying secrets. An Apply that fails after
+// some of its steps returns their private messages with its error: they
+// are delivered all the same.
 type Outcome struct {
 	Text    string
 	Private []Private

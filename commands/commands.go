@@ -30,6 +30,9 @@ type Deps struct {
 	Alerts  AlertDesk // the alert scheduler: the alerts family
 	// Hosting are the host, ticket, invoice and evolution families.
 	Hosting HostingDeps
+	// Delegates maps a function (a key of Members.Functions) to what
+	// /delegate onboard gives besides its Dolibarr groups.
+	Delegates map[string]DelegateFunction
 }
 
 // HostingDeps are the capabilities of the hosting families: host (cPanel
@@ -54,7 +57,7 @@ var (
 
 // All returns every command the deps allow, in a fixed order.
 func All(d Deps) []bot.Spec {
-	return slices.Concat(
+	specs := slices.Concat(
 		coreCommands{engine: d.Engine, log: d.Audit}.specs(),
 		mailCommands{boxes: d.Mail, domain: d.MailDomain}.specs(),
 		alertCommands{desk: d.Alerts}.specs(),
@@ -66,6 +69,7 @@ func All(d Deps) []bot.Spec {
 		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),
 		newCoherenceCommands(d.Members).specs(),
 	)
+	return append(specs, newDelegateCommands(d, specs).specs()...)
 }
 
 // found returns v and err, but notFound (a sentence for people) when err is

@@ -260,27 +260,31 @@ func (d doliCommands) previewCreate(ctx context.Context, c bot.Call) (string, er
 	}
 	text := fmt.Sprintf(c.T("Création du compte Dolibarr %s (%s), fonction %s → groupes : %s.", "Create Dolibarr account %s (%s), function %s → groups: %s."),
 		login, addr, fn, strings.Join(groups, ", "))
-	if m := d.soleMember(ctx, addr); m.ID != "" {
-		text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), m.ID, strings.TrimSpace(m.FirstName+" "+m.LastName))
+	switch m := d.names(ctx, c); {
+	case m.ID != "":
+		text += fmt.Sprintf(c.T("\nNom repris de l'adhérent n°%s : %s.", "\nName taken from member #%s: %s."), m.ID, m.Name())
+	case m.Name() != "":
+		text += fmt.Sprintf(c.T("\nNom : %s.", "\nName: %s."), m.Name())
 	}
 	return text, nil
 }
 
-// soleMember returns the member at addr if there is exactly one (the new
-// account takes its names), else the zero Adherent.
-func (d doliCommands) soleMember(ctx context.Context, addr string) bot.Adherent {
-	if d.Adherents == nil {
-		return bot.Adherent{}
+// names returns the member at the address if there is exactly one (the new
+// account takes its names), else the name /delegate onboard passes as
+// "nom" ("Prénom Nom"), else the zero Adherent.
+func (d doliCommands) names(ctx context.Context, c bot.Call) bot.Adherent {
+	if d.Adherents != nil {
+		if list, err := d.Adherents.AdherentsByEmail(ctx, c.Args.Get("adresse")); err == nil && len(list) == 1 {
+			return list[0]
+		}
 	}
-	if list, err := d.Adherents.AdherentsByEmail(ctx, addr); err == nil && len(list) == 1 {
-		return list[0]
-	}
-	return bot.Adherent{}
+	first, last, _ := strings.Cut(c.Args.Get("nom"), " ")
+	return bot.Adherent{FirstName: first, LastName: last}
 }
 
 func (d doliCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	login, addr, fn := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("fonction")
-	m := d.soleMember(ctx, addr)
+	m := d.names(ctx, c)
 	if _, err := d.StaffAdmin.CreateUser(ctx, login, addr, m.FirstName, m.LastName); err != nil {
 		return bot.Outcome{}, fmt.Errorf("create user: %w", err)
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -201,8 +202,12 @@ func (w wpCommands) previewCreate(ctx context.Context, c bot.Call) (string, erro
 			return "", fmt.Errorf("get wordpress user: %w", err)
 		}
 	}
-	return fmt.Sprintf(c.T("Création du compte WordPress %s <%s>, rôle %s ; le mot de passe sera envoyé en message privé.",
-		"Create WordPress account %s <%s>, role %s; the password will be sent by private message."), login, addr, role), nil
+	who := login + " <" + addr + ">"
+	if n := c.Args.Get("nom"); n != "" { // given by /delegate onboard
+		who += " (" + n + ")"
+	}
+	return fmt.Sprintf(c.T("Création du compte WordPress %s, rôle %s ; le mot de passe sera envoyé en message privé.",
+		"Create WordPress account %s, role %s; the password will be sent by private message."), who, role), nil
 }
 
 func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -211,7 +216,7 @@ func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, e
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	if _, err := w.admin.CreateWPUser(ctx, login, addr, login, role, pw); err != nil {
+	if _, err := w.admin.CreateWPUser(ctx, login, addr, cmp.Or(c.Args.Get("nom"), login), role, pw); err != nil {
 		return bot.Outcome{}, fmt.Errorf("create wordpress user: %w", err)
 	}
 	return bot.Outcome{

@@ -256,6 +256,11 @@ func demoMembers(_ context.Context, d *demoEnv) error {
 	d.cfg.Brevo = &brevoConfig{URL: e.Brevo.URL(), Key: demoSecret(demoworld.BrevoKey), RatePerSecond: -1}
 	d.cfg.WordPress = &wordpressConfig{URL: e.WordPress.URL(), User: demoworld.WPUser, AppPassword: demoSecret(demoworld.WPPassword)}
 	d.cfg.Coherence = &coherenceConfig{NewsletterList: e.Config.NewsletterList, MembersOnlyRoles: e.Config.MembersOnlyRoles}
+	delegates := e.Brevo.AddList("Délégués")
+	d.cfg.Delegates = map[string]delegateConfig{
+		"délégué": {WordPressRole: "author", MailLists: []string{"delegues@anopex.test"}, BrevoList: delegates, Forward: true},
+		"adjoint": {WordPressRole: "contributor", MailLists: []string{"delegues@anopex.test"}, BrevoList: delegates},
+	}
 	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
 	return nil
 }

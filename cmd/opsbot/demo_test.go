@@ -196,7 +196,10 @@ func TestCommandReference(t *testing.T) {
 		"- `stale`: the situation changed since the preview (or there is nothing left to do), so nothing was run; the request's thread shows the approved preview and today's. Ask again to change what is there today.\n" +
 		"- `failed`: the provider refused the change (or the current state could not be read first), so nothing was changed; correct and ask again.\n" +
 		"- `unknown`: the provider gave no definite answer (timeout, dropped connection, server error, or opsbot stopped during the execution): the change may have happened. Check with the read command in the last column before asking again.\n\n" +
-		"A request that would change nothing is refused when it is made, and so is a second pending request for the same action (the answer names the first).\n\n")
+		"A request that would change nothing is refused when it is made, and so is a second pending request for the same action (the answer names the first).\n\n" +
+		"A request in steps (`/delegate onboard`, `/delegate offboard`) previews every step, each with the preview of the command it runs, those already done included, and runs them in order. " +
+		"The first step that fails stops the others: the request is `failed` or `unknown` as that step is, and its outcome lists the steps done and those left (passwords of the steps done still arrive privately). " +
+		"Asking again resumes: the steps done preview as done and are skipped. What each function gives (WordPress role, mail lists, Brevo list, forwarder to the personal address) is the configuration's `delegates` section.\n\n")
 	b.WriteString("| command | what it does | who may run it | approval | outcome unknown? check with |\n| --- | --- | --- | --- | --- |\n")
 	specs := commands.All(a.deps)
 	sort.Slice(specs, func(i, j int) bool { return specs[i].Path < specs[j].Path })

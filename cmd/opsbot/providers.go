@@ -39,6 +39,9 @@ type sections struct {
 	Brevo        *brevoConfig        `yaml:"brevo"`
 	WordPress    *wordpressConfig    `yaml:"wordpress"`
 	Coherence    *coherenceConfig    `yaml:"coherence"`
+	// Delegates maps a function of dolibarr.functions to what /delegate
+	// onboard gives besides its groups.
+	Delegates map[string]delegateConfig `yaml:"delegates"`
 }
 
 // provider is one entry of the list below: everything opsbot knows about a
@@ -71,6 +74,7 @@ var providers = []provider{
 	{"brevo", func(s *sections) bool { return s.Brevo != nil }, func(*sections) error { return nil }, wireBrevo},
 	{"wordpress", func(s *sections) bool { return s.WordPress != nil }, (*sections).checkWordPress, wireWordPress},
 	{"coherence", func(*sections) bool { return true }, (*sections).checkCoherence, wireCoherence},
+	{"delegates", func(s *sections) bool { return s.Delegates != nil }, (*sections).checkDelegates, wireDelegates},
 }
 
 // check validates every present section.
@@ -480,6 +484,48 @@ func wireCoherence(a *app, s *sections, _ *http.Client) (func(context.Context) e
 	a.deps.Members.Now = a.now
 	if co := s.Coherence; co != nil {
 		a.deps.Members.Coherence = coherence.Config{NewsletterList: co.NewsletterList, MembersOnlyRoles: co.MembersOnlyRoles}
+	}
+	return nil, nil
+}
+
+// delegateConfig is one function of the `delegates:` section.
+type delegateConfig struct {
+	WordPressRole string   `yaml:"wordpress_role"` // the role slug the delegate gets
+	MailLists     []string `yaml:"mail_lists"`     // distribution lists the new mailbox joins
+	BrevoList     int      `yaml:"brevo_list"`     // Brevo list ID the new mailbox joins
+	Forward       bool     `yaml:"forward"`        // the new mailbox also forwards to the personal address
+}
+
+func (s *sections) checkDelegates() error {
+	var errs []error
+	for f, d := range s.Delegates {
+		if s.Dolibarr == nil || s.Dolibarr.Functions[f] == nil {
+			errs = append(errs, fmt.Errorf("delegates: %q is not a function of dolibarr.functions", f))
+		}
+		if _, err := bot.NormalizeWPRole(d.WordPressRole); d.WordPressRole != "" && err != nil {
+			errs = append(errs, fmt.Errorf("delegates.%s.wordpress_role: %w", f, err))
+		}
+		for _, l := range d.MailLists {
+			if _, err := bot.NormalizeEmail(l); err != nil {
+				errs = append(errs, fmt.Errorf("delegates.%s.mail_lists: %w", f, err))
+			}
+		}
+		if d.BrevoList < 0 {
+			errs = append(errs, fmt.Errorf("delegates.%s.brevo_list: a Brevo list ID is positive", f))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func wireDelegates(a *app, s *sections, _ *http.Client) (func(context.Context) error, error) {
+	a.deps.Delegates = map[string]commands.DelegateFunction{}
+	for f, d := range s.Delegates {
+		lists := make([]string, len(d.MailLists))
+		for i, l := range d.MailLists {
+			lists[i], _ = bot.NormalizeEmail(l)
+		}
+		role, _ := bot.NormalizeWPRole(d.WordPressRole) // checked: "" or a slug
+		a.deps.Delegates[f] = commands.DelegateFunction{WPRole: role, MailLists: lists, BrevoList: d.BrevoList, Forward: d.Forward}
 	}
 	return nil, nil
 }

@@ -88,6 +88,19 @@ func (d delegateCommands) specs() []bot.Spec {
 // no step (a mailbox that exists).
 type plan func(ctx context.Context, c bot.Call) (steps []step, done []string, err error)
 
+// planner collects the steps of a plan, leaving out the commands the
+// configuration lacks (no WordPress, no Brevo).
+type planner struct {
+	specs map[string]bot.Spec
+	steps []step
+}
+
+func (p *planner) add(path string, args bot.Values) {
+	if _, ok := p.specs[path]; ok {
+		p.steps = append(p.steps, step{path, args})
+	}
+}
+
 // preview runs each step's own preview: one that would change nothing is
 // done, the others are kept as the plan Apply runs.
 func (d delegateCommands) preview(p plan) func(ctx context.Context, c bot.Call) (string, error) {
@@ -174,8 +187,6 @@ func subCall(c bot.Call, s step) bot.Call {
 	return sub
 }
 
-func (d delegateCommands) has(path string) bool { _, ok := d.steps[path]; return ok }
-
 // onboard plans a new delegate: mailbox, forwarder, Dolibarr account and
 // groups, WordPress role, mail lists, Brevo list.
 func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []string, error) {
@@ -192,39 +203,34 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 		}
 	}
 	cfg := d.functions[fn]
-	var steps []step
+	p := planner{specs: d.steps}
 	var done []string
-	add := func(path string, args bot.Values) {
-		if d.has(path) {
-			steps = append(steps, step{path, args})
-		}
-	}
 	switch mb, err := d.mail.Mailbox(ctx, box); {
 	case err == nil:
 		done = append(done, fmt.Sprintf(c.T("la boîte %s existe (son mot de passe ne change pas ; /mail passwd au besoin)", "mailbox %s exists (its password stays; /mail passwd if need be)"), box))
 		if mb.SuspendedLogin {
-			add("mail unsuspend", bot.Values{"boite": box})
+			p.add("mail unsuspend", bot.Values{"boite": box})
 		}
 	case bot.KindOf(err) == bot.NotFound:
-		add("mail create", bot.Values{"boite": box})
+		p.add("mail create", bot.Values{"boite": box})
 	default:
 		return nil, nil, fmt.Errorf("read mailbox: %w", err)
 	}
 	if cfg.Forward {
-		add("mail forward add", bot.Values{"adresse": box, "destination": perso})
+		p.add("mail forward add", bot.Values{"adresse": box, "destination": perso})
 	}
 	switch u, err := d.m.Staff.User(ctx, login); {
 	case bot.KindOf(err) == bot.NotFound:
-		add("doli user create", bot.Values{"identifiant": login, "adresse": box, "fonction": fn, "nom": name})
+		p.add("doli user create", bot.Values{"identifiant": login, "adresse": box, "fonction": fn, "nom": name})
 	case err != nil:
 		return nil, nil, fmt.Errorf("get user: %w", err)
 	case !strings.EqualFold(strings.TrimSpace(u.Email), box):
 		return nil, nil, homonym("Dolibarr", login, u.Email)
 	default:
 		if !u.Active {
-			add("doli user enable", bot.Values{"identifiant": login})
+			p.add("doli user enable", bot.Values{"identifiant": login})
 		}
-		add("doli user function", bot.Values{"identifiant": login, "fonction": fn})
+		p.add("doli user function", bot.Values{"identifiant": login, "fonction": fn})
 	}
 	if cfg.WPRole != "" && d.m.WPUsers != nil {
 		u, err := d.m.WPUsers.WPUserByEmail(ctx, box)
@@ -235,20 +241,20 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 		}
 		switch {
 		case bot.KindOf(err) == bot.NotFound:
-			add("wp user create", bot.Values{"identifiant": login, "adresse": box, "role": cfg.WPRole, "nom": name})
+			p.add("wp user create", bot.Values{"identifiant": login, "adresse": box, "role": cfg.WPRole, "nom": name})
 		case err != nil:
 			return nil, nil, fmt.Errorf("get wordpress user: %w", err)
 		default:
-			add("wp role", bot.Values{"compte": u.Username, "role": cfg.WPRole})
+			p.add("wp role", bot.Values{"compte": u.Username, "role": cfg.WPRole})
 		}
 	}
 	for _, l := range cfg.MailLists {
-		add("mail list-add", bot.Values{"liste": l, "destination": box})
+		p.add("mail list-add", bot.Values{"liste": l, "destination": box})
 	}
 	if cfg.BrevoList > 0 {
-		add(brevoMembership{add: true}.path(), bot.Values{"liste": strconv.Itoa(cfg.BrevoList), "adresse": box, "nom": name})
+		p.add(brevoMembership{add: true}.path(), bot.Values{"liste": strconv.Itoa(cfg.BrevoList), "adresse": box, "nom": name})
 	}
-	return steps, done, nil
+	return p.steps, done, nil
 }
 
 // homonym refuses an account whose login is the new delegate's but whose
@@ -266,13 +272,8 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []s
 	if _, err := mailbox(ctx, d.mail, box); err != nil {
 		return nil, nil, err
 	}
-	var steps []step
+	p := planner{specs: d.steps}
 	var done []string
-	add := func(path string, args bot.Values) {
-		if d.has(path) {
-			steps = append(steps, step{path, args})
-		}
-	}
 	fw, err := d.mail.Forwarders(ctx, domainOf(box))
 	if err != nil {
 		return nil, nil, fmt.Errorf("list forwarders: %w", err)
@@ -281,21 +282,21 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []s
 	for _, f := range fw {
 		switch {
 		case strings.EqualFold(f.Address, box) && !strings.EqualFold(f.Dest, succ):
-			add("mail forward remove", bot.Values{"adresse": box, "destination": f.Dest}) // mail no longer follows the person
+			p.add("mail forward remove", bot.Values{"adresse": box, "destination": f.Dest}) // mail no longer follows the person
 		case strings.EqualFold(f.Dest, box) && !slices.Contains(lists, f.Address):
 			lists = append(lists, f.Address)
 		}
 	}
 	if succ != "" {
-		add("mail forward add", bot.Values{"adresse": box, "destination": succ})
+		p.add("mail forward add", bot.Values{"adresse": box, "destination": succ})
 	}
-	add("mail suspend", bot.Values{"boite": box})
+	p.add("mail suspend", bot.Values{"boite": box})
 	users, err := d.m.Staff.Users(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list users: %w", err)
 	}
 	if i := slices.IndexFunc(users, func(u bot.StaffUser) bool { return strings.EqualFold(strings.TrimSpace(u.Email), box) }); i >= 0 {
-		add("doli user disable", bot.Values{"identifiant": users[i].Login})
+		p.add("doli user disable", bot.Values{"identifiant": users[i].Login})
 	} else {
 		done = append(done, fmt.Sprintf(c.T("aucun compte Dolibarr n'a l'adresse %s", "no Dolibarr account has the address %s"), box))
 	}
@@ -306,12 +307,12 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []s
 		case err != nil:
 			return nil, nil, fmt.Errorf("get wordpress user: %w", err)
 		default:
-			add("wp role", bot.Values{"compte": u.Username, "role": "subscriber"})
+			p.add("wp role", bot.Values{"compte": u.Username, "role": "subscriber"})
 		}
 	}
 	slices.Sort(lists)
 	for _, l := range lists {
-		add("mail list-remove", bot.Values{"liste": l, "destination": box})
+		p.add("mail list-remove", bot.Values{"liste": l, "destination": box})
 	}
 	var brevo []int
 	for _, f := range d.functions {
@@ -321,9 +322,9 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []s
 	}
 	slices.Sort(brevo)
 	for _, id := range brevo {
-		add(brevoMembership{add: false}.path(), bot.Values{"liste": strconv.Itoa(id), "adresse": box})
+		p.add(brevoMembership{add: false}.path(), bot.Values{"liste": strconv.Itoa(id), "adresse": box})
 	}
-	return steps, done, nil
+	return p.steps, done, nil
 }
 
 // brevoMembership adds (add) an address to a Brevo list, creating the

@@ -420,3 +420,22 @@ func FuzzCheckEmails(f *testing.F) {
 		}
 	})
 }
+
+func FuzzCheckPersonName(f *testing.F) {
+	for _, s := range []string{`Jeanne Martin`, `  Jean-Pierre   de La Tour `, `Jean`, "Zoé\tDurand", "a\x00b c", `Ærø Łukasz`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := checkPersonName(s)
+		if err != nil {
+			return
+		}
+		if again, err := checkPersonName(n); err != nil || again != n {
+			t.Fatalf("checkPersonName(%q) = %q, not stable: %q, %v", s, n, again, err)
+		}
+		first, last, ok := strings.Cut(n, " ")
+		if !ok || slug(first) == "" || slug(last) == "" || strings.ContainsFunc(n, unicode.IsControl) {
+			t.Fatalf("checkPersonName(%q) = %q: not a first and a last name", s, n)
+		}
+	})
+}

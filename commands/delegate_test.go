@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,6 +22,7 @@ import (
 type delegateWorld struct {
 	*membersWorld
 	cpanel *cpaneltest.Server
+	brevo  int // the Brevo list of delegates
 }
 
 // newDelegateWorld configures the function délégué with the WordPress role
@@ -51,8 +53,9 @@ func newDelegateWorld(t *testing.T, wpRole string) *delegateWorld {
 		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient, WPAdmin: env.WPClient,
 		Coherence: env.Config, Functions: demo.Functions, Now: now,
 	}
+	w.brevo = env.Brevo.AddList("Délégués")
 	fns := map[string]commands.DelegateFunction{
-		"délégué": {WPRole: wpRole, MailLists: []string{"delegues@anopex.test"}, BrevoList: env.Brevo.AddList("Délégués"), Forward: true},
+		"délégué": {WPRole: wpRole, MailLists: []string{"delegues@anopex.test"}, BrevoList: w.brevo, Forward: true},
 	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Mail: mail, MailDomain: "anopex.test",
 		Members: m, Delegates: fns})...); err != nil {
@@ -205,33 +208,95 @@ func TestOnboardRefusedRoleResumes(t *testing.T) {
 	}
 }
 
-// TestOffboardStepFails: the departure stops at its failing step and
-// resumes.
+// TestOffboardStepFails makes each step of a departure fail in turn; the
+// request stops there, and asking again runs what is left.
 func TestOffboardStepFails(t *testing.T) {
+	cases := []struct {
+		name    string
+		step    int
+		state   bot.State
+		applied bool
+		fail    func(w *delegateWorld)
+	}{
+		{name: "personal forwarder", step: 1, state: bot.Unknown, fail: func(w *delegateWorld) {
+			w.cpanel.Fault.Only(match("POST", "/Email/delete_forwarder", 1))
+			w.cpanel.Fault.FailNext(1, 500, "")
+		}},
+		{name: "successor", step: 2, state: bot.Unknown, applied: true, fail: func(w *delegateWorld) {
+			w.cpanel.Fault.Only(match("POST", "/Email/add_forwarder", 1))
+			w.cpanel.Fault.DropNext(1)
+		}},
+		{name: "login", step: 3, state: bot.Unknown, fail: func(w *delegateWorld) {
+			w.cpanel.Fault.Only(match("POST", "/Email/suspend_login", 1))
+			w.cpanel.Fault.FailNext(1, 502, "")
+		}},
+		{name: "dolibarr", step: 4, state: bot.Unknown, fail: func(w *delegateWorld) {
+			w.env.Dolibarr.Fault.Only(match("PUT", "/users/", 1))
+			w.env.Dolibarr.Fault.FailNext(1, 500, "")
+		}},
+		{name: "wordpress", step: 5, state: bot.Failed, fail: func(w *delegateWorld) {
+			w.env.WordPress.Fault.Only(match("POST", "/wp/v2/users/", 1))
+			w.env.WordPress.Fault.FailNext(1, 403, `{"code":"rest_cannot_edit_roles","message":"Sorry, you are not allowed to edit roles of this user.","data":{"status":403}}`)
+		}},
+		{name: "mail list", step: 6, state: bot.Unknown, fail: func(w *delegateWorld) {
+			w.cpanel.Fault.Only(match("POST", "/Email/delete_forwarder", 2))
+			w.cpanel.Fault.FailNext(1, 500, "")
+		}},
+		{name: "brevo list", step: 7, state: bot.Unknown, fail: func(w *delegateWorld) {
+			w.env.Brevo.Fault.Only(match("POST", "/contacts/remove", 1))
+			w.env.Brevo.Fault.FailNext(1, 500, "")
+		}},
+	}
+	const offboard = "delegate offboard delegue75@anopex.test delegue13@anopex.test"
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newDelegateWorld(t, "author")
+			w.cpanel.AddForwarder("delegues@anopex.test", "delegue75@anopex.test")
+			if _, err := w.env.Contacts.AddToList(t.Context(), w.brevo, []string{"delegue75@anopex.test"}); err != nil {
+				t.Fatal(err)
+			}
+			tc.fail(w)
+			w.run(t, rolePeople[bot.Admin], offboard)
+			cr := w.approve(t)
+			if cr.State != tc.state {
+				t.Fatalf("state %s, want %s: %s", cr.State, tc.state, cr.Outcome)
+			}
+			contains(t, "outcome", cr.Outcome, "étape "+string(rune('0'+tc.step)), "Refaites la demande pour reprendre")
+			done := tc.step - 1
+			if tc.applied {
+				done++
+			}
+			// What is done either previews as done or is gone (a removed
+			// forwarder): what is left is counted.
+			again := w.run(t, rolePeople[bot.Admin], offboard).Text
+			if left := fmt.Sprintf("%d étape(s),", 7-done); !strings.Contains(again, left) {
+				t.Errorf("asking again: want %q:\n%s", left, again)
+			}
+			if cr := w.approve(t); cr.State != bot.Done {
+				t.Fatalf("resumed: %s: %s", cr.State, cr.Outcome)
+			}
+			for _, f := range w.cpanel.Forwarders() {
+				if f.Address == "delegue75@anopex.test" && f.Dest != "delegue13@anopex.test" || f.Dest == "delegue75@anopex.test" {
+					t.Errorf("forwarder %s → %s left after the departure", f.Address, f.Dest)
+				}
+			}
+			if u, _ := w.env.Dolibarr.User("d.petit"); !u.Disabled {
+				t.Error("d.petit's Dolibarr account still enabled")
+			}
+		})
+	}
+}
+
+// TestOnboardStale: a step done by hand between the request and its
+// approval moves the preview: nothing runs.
+func TestOnboardStale(t *testing.T) {
 	w := newDelegateWorld(t, "author")
-	w.cpanel.AddForwarder("delegues@anopex.test", "delegue75@anopex.test")
-	offboard := "delegate offboard delegue75@anopex.test delegue13@anopex.test"
-	w.env.Dolibarr.Fault.Only(match("PUT", "/users/", 1))
-	w.env.Dolibarr.Fault.FailNext(1, 500, "")
-	w.run(t, rolePeople[bot.Admin], offboard)
-	cr := w.approve(t)
-	if cr.State != bot.Unknown {
-		t.Fatalf("state %s, want unknown: %s", cr.State, cr.Outcome)
+	w.run(t, rolePeople[bot.Admin], onboard)
+	w.cpanel.AddMailbox("jean.nouveau@anopex.test", 1024, 0)
+	if cr := w.approve(t); cr.State != bot.Stale {
+		t.Fatalf("state %s, want stale: %s", cr.State, cr.Outcome)
 	}
-	contains(t, "outcome", cr.Outcome, "étape 4 (doli user disable d.petit)", "Connexion à delegue75@anopex.test suspendue", "wp role d.petit subscriber")
-	again := w.run(t, rolePeople[bot.Admin], offboard).Text
-	if n := strings.Count(again, "déjà fait"); n != 3 {
-		t.Errorf("asking again: %d steps done, want 3:\n%s", n, again)
-	}
-	if cr := w.approve(t); cr.State != bot.Done {
-		t.Fatalf("resumed: %s: %s", cr.State, cr.Outcome)
-	}
-	if fw := w.cpanel.Forwarders(); len(fw) == 0 {
-		t.Fatal("no forwarder left")
-	}
-	for _, f := range w.cpanel.Forwarders() {
-		if f.Address == "delegue75@anopex.test" && f.Dest != "delegue13@anopex.test" || f.Dest == "delegue75@anopex.test" {
-			t.Errorf("forwarder %s → %s left after the departure", f.Address, f.Dest)
-		}
+	if _, ok := w.env.Dolibarr.User("j.nouveau"); ok || w.secrets() != 0 {
+		t.Errorf("a step ran on a stale request (Dolibarr account: %v, passwords: %d)", ok, w.secrets())
 	}
 }

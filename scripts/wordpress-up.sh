@@ -44,8 +44,10 @@ if ! installed wordpress || ! installed mariadb-server || ! installed php-cli; t
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1
   fi
-  apt-get update -q >/dev/null
-  apt-get install -y -q wordpress mariadb-server php-cli >/dev/null
+  # Exit 3: the packages cannot be had here (ci-wordpress.sh then skips).
+  command -v apt-get >/dev/null || { say "no apt-get: cannot install wordpress"; exit 3; }
+  apt-get update -q >/dev/null || { say "apt-get update failed"; exit 3; }
+  apt-get install -y -q wordpress mariadb-server php-cli >/dev/null || { say "apt-get install wordpress mariadb-server php-cli failed"; exit 3; }
   [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
 fi
 

@@ -31,7 +31,8 @@ const SkipMessage = "real WordPress not available: run scripts/wordpress-up.sh (
 // RealPeer returns the real WordPress described by the OPSBOT_WP_*
 // variables, or else by the file $OPSBOT_WP_ENV (default PeerEnvFile), after
 // checking that it answers. When there is none, or it does not answer, the
-// test is skipped with SkipMessage and the reason: never passed silently.
+// test is skipped with SkipMessage and the reason: never passed silently;
+// with OPSBOT_WP_REQUIRED set (.ci/run, once the peer started) it fails.
 // The tests of every package that use the peer take turns (a lock file),
 // since they change roles on the same site.
 func RealPeer(t testing.TB) Peer {
@@ -55,20 +56,24 @@ func RealPeer(t testing.TB) Peer {
 		}
 		return env[k]
 	}
+	skip := t.Skipf
+	if os.Getenv("OPSBOT_WP_REQUIRED") != "" { // CI started it: not answering is a failure
+		skip = t.Fatalf
+	}
 	p := Peer{URL: get("OPSBOT_WP_URL"), User: get("OPSBOT_WP_USER"), AppPassword: get("OPSBOT_WP_APP_PASSWORD"),
 		LoginPassword: get("OPSBOT_WP_LOGIN_PASSWORD"), EditorUser: get("OPSBOT_WP_EDITOR_USER"),
 		EditorAppPassword: get("OPSBOT_WP_EDITOR_APP_PASSWORD"), Version: get("OPSBOT_WP_VERSION")}
 	if p.URL == "" || p.User == "" || p.AppPassword == "" {
-		t.Skipf("%s (no OPSBOT_WP_URL, OPSBOT_WP_USER, OPSBOT_WP_APP_PASSWORD in the environment nor in %s)", SkipMessage, file)
+		skip("%s (no OPSBOT_WP_URL, OPSBOT_WP_USER, OPSBOT_WP_APP_PASSWORD in the environment nor in %s)", SkipMessage, file)
 	}
 	hc := &http.Client{Timeout: 5 * time.Second}
 	resp, err := hc.Get(strings.TrimRight(p.URL, "/") + "/wp-json/")
 	if err != nil {
-		t.Skipf("%s (%s does not answer: %v)", SkipMessage, p.URL, err)
+		skip("%s (%s does not answer: %v)", SkipMessage, p.URL, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Skipf("%s (%s/wp-json/ answers %s)", SkipMessage, p.URL, resp.Status)
+		skip("%s (%s/wp-json/ answers %s)", SkipMessage, p.URL, resp.Status)
 	}
 	unlock := lockPeer(t)
 	t.Cleanup(unlock)

@@ -5,6 +5,15 @@
 // earlier one. Sending is a write: it is never retried. Tickets (tickets.go)
 // is the bot.Tickets of a provider without a ticket API: a ticket is a thread
 // of e-mails to its support address, kept in the store.
+//
+// Sources: go-mail v0.8.1's source (client.go: TLSMandatory, WithSSL, the
+// dial errors wrapped with %w; senderror.go: SendError has no Unwrap, so
+// its code is read with ErrorCode), RFC 3207 (STARTTLS; 530 "must issue a
+// STARTTLS command first"), RFC 4954 (535 authentication refused), RFC 5322
+// (Reply-To, In-Reply-To, References). Checked against a real server,
+// mailpit (real_test.go): its raw messages, and the refusals of a wrong
+// password, of tls none where STARTTLS is required, of an untrusted
+// certificate and of implicit TLS to a STARTTLS port.
 package mailer
 
 import (

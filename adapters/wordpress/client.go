@@ -1,7 +1,11 @@
 // Package wordpress is the client of the WordPress REST API for the site's
-// accounts and roles, following reference/providers/wordpress.md and, where
-// they differ, the real answers recorded in reference/providers/recorded/
-// (WordPress 6.1): HTTP Basic authentication with an application password,
+// accounts and roles. Sources: WordPress core (wordpress-develop,
+// src/wp-includes/rest-api/endpoints/class-wp-rest-users-controller.php;
+// class-wp-user-query.php for search; formatting.php sanitize_text_field,
+// which the search parameter goes through: blanks collapsed, trimmed,
+// %XX octets removed), developer.wordpress.org/rest-api/reference/users,
+// and, where they differ, the answers of a real WordPress 6.1.9 recorded
+// in testdata/recorded/ (scripts/wordpress-up.sh starts one): HTTP Basic authentication with an application password,
 // WP_Error bodies {"code","message","data":{"status"}}, page-based lists of
 // at most 100 with X-WP-Total and X-WP-TotalPages, and a page past the end
 // answered 200 [].

@@ -180,7 +180,7 @@ func newUUID() string {
 }
 
 // SeedRecorded adds the five accounts of the recorded site (IDs 2 to 6,
-// reference/providers/recorded/wordpress/): eve.editor, arthur.author,
+// ../testdata/recorded/): eve.editor, arthur.author,
 // carl.contributor, sam.subscriber and zoe.durand, with their roles.
 func (s *Server) SeedRecorded() {
 	for _, u := range []User{

@@ -1,7 +1,8 @@
 // Package wordpresstest is an in-memory fake WordPress speaking the users
-// part of the REST API as WordPress 6.1 does (reference/providers/wordpress.md,
-// and where they differ the real answers recorded in
-// reference/providers/recorded/wordpress/, which this fake reproduces):
+// part of the REST API as WordPress 6.1 does (the sources are in the
+// wordpress package's doc; the real answers recorded in
+// ../testdata/recorded/, which this fake reproduces, and the real site of
+// real_test.go decide where they differ):
 //
 //   - routes under /wp-json/ and the same through /?rest_route=;
 //   - HTTP Basic authentication with application passwords (spaces and other
@@ -10,7 +11,8 @@
 //     answer is the anonymous one (401 rest_forbidden_context, 401
 //     rest_not_logged_in, 401 rest_cannot_edit_roles…);
 //   - GET /wp/v2/users with context, page, per_page (1–100), offset, search
-//     (WP_User_Query's columns: e-mail only when the term holds '@'), roles,
+//     (sanitize_text_field, then WP_User_Query's columns: e-mail only when
+//     the term holds '@'), roles,
 //     include, exclude, slug, who, orderby, order and _fields; X-WP-Total,
 //     X-WP-TotalPages and the Link header (prev/next, replacing the api.w.org
 //     link); 200 [] past the last page; callers without list_users see only

@@ -259,14 +259,15 @@ func TestSetWPRole(t *testing.T) {
 
 func TestCreateWPUser(t *testing.T) {
 	cases := []struct {
-		name, login, email, role, as string
-		kind                         bot.Kind
+		name, login, email, role, as, password string
+		kind                                   bot.Kind
 	}{
 		{name: "created", login: "bot.created", email: "bot.created@example.test", role: "author"},
 		{name: "login taken (500 existing_user_login)", login: "eve.editor", email: "new@example.test", role: "author", kind: bot.Conflict},
 		{name: "address taken (500 existing_user_email)", login: "bot.other", email: "eve.editor@example.test", role: "author", kind: bot.Conflict},
 		{name: "role WordPress lacks", login: "bot.x", email: "bot.x@example.test", role: "no-such-role", kind: bot.Invalid},
 		{name: "editor lacks create_users", login: "bot.y", email: "bot.y@example.test", role: "author", as: "eve.editor", kind: bot.Denied},
+		{name: "password with a backslash", login: "bot.z", email: "bot.z@example.test", role: "author", password: `a\b`, kind: bot.Invalid},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,7 +276,11 @@ func TestCreateWPUser(t *testing.T) {
 				c = newClient(t, srv.URL(), tc.as, bot.NewSecret(srv.AddAppPassword(tc.as, "test")), zerolog.Nop(), wordpress.Options{})
 			}
 			n := srv.Len()
-			id, err := c.CreateWPUser(t.Context(), tc.login, tc.email, "Bot Created", tc.role, bot.NewSecret("bot-created-pass"))
+			pw := tc.password
+			if pw == "" {
+				pw = "bot-created-pass"
+			}
+			id, err := c.CreateWPUser(t.Context(), tc.login, tc.email, "Bot Created", tc.role, bot.NewSecret(pw))
 			if tc.kind != 0 {
 				if bot.KindOf(err) != tc.kind || srv.Len() != n {
 					t.Fatalf("CreateWPUser(%q, %q) = %v with %d accounts, want kind %v and %d", tc.login, tc.email, err, srv.Len(), tc.kind, n)
@@ -283,7 +288,7 @@ func TestCreateWPUser(t *testing.T) {
 				return
 			}
 			u, ok := srv.User(id)
-			if err != nil || !ok || u.Login != tc.login || u.Email != tc.email || !slices.Equal(u.Roles, []string{tc.role}) || u.Password != "bot-created-pass" {
+			if err != nil || !ok || u.Login != tc.login || u.Email != tc.email || !slices.Equal(u.Roles, []string{tc.role}) || u.Password != pw {
 				t.Fatalf("CreateWPUser() = %d, %v; server holds %+v", id, err, u)
 			}
 		})

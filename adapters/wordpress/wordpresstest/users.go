@@ -797,6 +797,12 @@ func (s *Server) createUser(c *call) reply {
 	if !emailRE.MatchString(email) {
 		errs = append(errs, paramError{name: "email", code: "rest_invalid_email", message: "Invalid email address."})
 	}
+	switch pw := c.str("password"); { // check_user_password
+	case pw == "":
+		errs = append(errs, paramError{name: "password", code: "rest_user_invalid_password", message: "Passwords cannot be empty."})
+	case strings.Contains(pw, `\`):
+		errs = append(errs, paramError{name: "password", code: "rest_user_invalid_password", message: `Passwords cannot contain the "\" character.`})
+	}
 	if len(errs) > 0 {
 		return invalidParams(errs)
 	}

@@ -210,8 +210,7 @@ func (t ticketCommands) applyResend(ctx context.Context, c bot.Call) (bot.Outcom
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	r, _ := tk.(resender) // the preview checked it
-	if err := r.Resend(ctx, id); err != nil {
+	if err := tk.(resender).Resend(ctx, id); err != nil { // the preview checked it is one
 		return bot.Outcome{}, fmt.Errorf("resend ticket: %w", err)
 	}
 	return bot.Outcome{Text: fmt.Sprintf(c.T("Ticket %s envoyé", "Ticket %s sent"), ref)}, nil

@@ -253,3 +253,29 @@ func TestCommandReference(t *testing.T) {
 		t.Errorf("%s is out of date: go test ./cmd/opsbot -run TestCommandReference -update", golden)
 	}
 }
+
+// A delegate's arrival in the demo: one request, one approval, every step
+// run; the two passwords (mailbox, WordPress) reach the requester privately
+// and nothing else: not a post, the log, the bbolt file.
+func TestDelegateOnboardInDemo(t *testing.T) {
+	out, logs, d := playDemo(t, `/delegate onboard "Jean Nouveau" jean.nouveau@exemple.fr délégué
+/as tresoriere
+react last ✅
+`)
+	pws := regexp.MustCompile(`(?m)^\[\d+\] @sysadmin: Mot de passe d[^\n]*:\n    \n    (\S+)$`).FindAllStringSubmatch(out, -1)
+	if len(pws) != 2 || !strings.Contains(out, "6 étape(s) faite(s)") {
+		t.Fatalf("want 6 steps done and 2 passwords to @sysadmin:\n%s", out)
+	}
+	if got := d.cpanel.Password("jean.nouveau@anopex.test"); got != pws[0][1] {
+		t.Errorf("cPanel holds %q, the private message gave %q", got, pws[0][1])
+	}
+	db, err := os.ReadFile(filepath.Join(d.cfg.Data, "opsbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pw := range pws {
+		if strings.Count(out, pw[1]) != 1 || strings.Contains(logs, pw[1]) || bytes.Contains(db, []byte(pw[1])) {
+			t.Errorf("a password is outside its private message (transcript, log or bbolt file)")
+		}
+	}
+}

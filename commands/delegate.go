@@ -206,11 +206,11 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 	p := planner{specs: d.steps}
 	var done []string
 	switch mb, err := d.mail.Mailbox(ctx, box); {
+	case mb.SuspendedLogin: // a departure's: whoever held it must not get back in
+		p.add("mail passwd", bot.Values{"boite": box})
+		p.add("mail unsuspend", bot.Values{"boite": box})
 	case err == nil:
-		done = append(done, fmt.Sprintf(c.T("la boîte %s existe (son mot de passe ne change pas ; /mail passwd au besoin)", "mailbox %s exists (its password stays; /mail passwd if need be)"), box))
-		if mb.SuspendedLogin {
-			p.add("mail unsuspend", bot.Values{"boite": box})
-		}
+		done = append(done, fmt.Sprintf(c.T("la boîte %s existe (son mot de passe ne change pas ; /mail passwd si elle change de titulaire)", "mailbox %s exists (its password stays; /mail passwd if it changes hands)"), box))
 	case bot.KindOf(err) == bot.NotFound:
 		p.add("mail create", bot.Values{"boite": box})
 	default:

@@ -342,8 +342,18 @@ func (b brevoMembership) path() string {
 	return "brevo list-remove"
 }
 
+// preview names the list, so that a wrong ID in the configuration shows
+// before anything runs.
 func (b brevoMembership) preview(ctx context.Context, c bot.Call) (string, error) {
 	id, addr := c.Args.Int("liste"), c.Args.Get("adresse")
+	lists, err := b.contacts.Lists(ctx)
+	if err != nil {
+		return "", fmt.Errorf("list brevo lists: %w", err)
+	}
+	i := slices.IndexFunc(lists, func(l bot.ContactList) bool { return l.ID == id })
+	if i < 0 {
+		return "", bot.Userf("La liste Brevo %d n'existe pas : corrigez la configuration (delegates).", "Brevo list %d does not exist: fix the configuration (delegates).", id)
+	}
 	ct, err := b.contacts.Contact(ctx, addr)
 	if err != nil && bot.KindOf(err) != bot.NotFound {
 		return "", fmt.Errorf("get contact: %w", err)
@@ -354,9 +364,9 @@ func (b brevoMembership) preview(ctx context.Context, c bot.Call) (string, error
 	case !in && !b.add:
 		return "", bot.Unchanged("%s n'est pas dans la liste Brevo %d.", "%s is not in Brevo list %d.", addr, id)
 	case b.add:
-		return fmt.Sprintf(c.T("Liste Brevo %d : ajout de %s", "Brevo list %d: add %s"), id, addr), nil
+		return fmt.Sprintf(c.T("Liste Brevo « %s » (%d) : ajout de %s", "Brevo list %q (%d): add %s"), lists[i].Name, id, addr), nil
 	}
-	return fmt.Sprintf(c.T("Liste Brevo %d : retrait de %s", "Brevo list %d: remove %s"), id, addr), nil
+	return fmt.Sprintf(c.T("Liste Brevo « %s » (%d) : retrait de %s", "Brevo list %q (%d): remove %s"), lists[i].Name, id, addr), nil
 }
 
 func (b brevoMembership) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {

@@ -180,7 +180,8 @@ func (d delegateCommands) line(s step) string {
 }
 
 // subCall is the call a step's command receives: the request's, with the
-// step's arguments.
+// step's arguments. A step's command must keep no plan of its own (Keep):
+// the request's plan is the delegate command's.
 func subCall(c bot.Call, s step) bot.Call {
 	sub := c
 	sub.Args = s.Args

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-	_ "time/tzdata" // the static image has no zoneinfo: Europe/Paris must still load
 
 	"go.yaml.in/yaml/v3"
 
@@ -22,9 +21,8 @@ import (
 
 // alertsConfig is the "alerts:" section of opsbot.yaml (opsbot.example.yaml
 // shows every key). Each check runs when its sub-section is present;
-// "every" is an interval, "daily" a time of day in time_zone (give one).
+// "every" is an interval, "daily" a time of day in the top-level time_zone.
 type alertsConfig struct {
-	TimeZone  string          `yaml:"time_zone"`  // default Europe/Paris
 	Channel   string          `yaml:"channel"`    // default: the platform's alerts channel
 	Remind    duration        `yaml:"remind"`     // reminder of an unacknowledged alert
 	FailAfter int             `yaml:"fail_after"` // failed probes (or check runs) in a row before alerting
@@ -112,28 +110,11 @@ type opsConfig struct {
 	Listen string `yaml:"listen"` // "127.0.0.1:9090"
 }
 
-// location loads the time zone of the daily checks.
-func (c *alertsConfig) location() (*time.Location, error) {
-	tz := c.TimeZone
-	if tz == "" {
-		tz = "Europe/Paris"
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return nil, fmt.Errorf("alerts.time_zone: %q is not a time zone (write e.g. Europe/Paris)", tz)
-	}
-	return loc, nil
-}
-
 // checks builds the configured checks. It needs the app's providers for the
 // quota and invoice checks and says so when they are missing. A probe
 // setting that makes no sense is an error: the start stops (fail closed).
 func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
-	loc, err := c.location()
-	if err != nil {
-		return nil, err
-	}
-	o := probe.Options{Locale: a.cfg.locale(), Location: loc, Failures: c.FailAfter, Now: a.now}
+	o := probe.Options{Locale: a.cfg.locale(), Location: a.cfg.location(), Failures: c.FailAfter, Now: a.now}
 	var (
 		jobs []alerts.Job
 		errs []error
@@ -249,13 +230,12 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	if err != nil {
 		return nil, nil, err
 	}
-	loc, _ := c.location()
 	lc, err := alerts.NewCycle(alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
 		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store})
 	if err != nil {
 		return nil, nil, err
 	}
-	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: loc, Log: a.log, Now: a.now, FailAfter: c.FailAfter}
+	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: a.cfg.location(), Log: a.log, Now: a.now, FailAfter: c.FailAfter}
 	if a.metrics != nil {
 		sc.Observe = a.metrics.CheckDone
 		a.metrics.CollectAlerts(a.store)

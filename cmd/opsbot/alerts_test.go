@@ -73,7 +73,6 @@ func TestDemoCertificateAlert(t *testing.T) {
 
 func TestAlertsConfig(t *testing.T) {
 	const good = `
-time_zone: Europe/Paris
 remind: 12h
 tls:
   every: 6h
@@ -97,7 +96,6 @@ dns:
 		{"no schedule", "http:\n  urls: [https://www.anopex.fr/]\n", 0, false},
 		{"both schedules", "http:\n  every: 5m\n  daily: \"03:00\"\n  urls: [https://www.anopex.fr/]\n", 0, false},
 		{"bad daily time", "dns:\n  daily: \"25:00\"\n  resolver: 192.0.2.53\n", 0, false},
-		{"bad time zone", "time_zone: Mars/Olympus\n", 0, false},
 		{"bad URL", "http:\n  every: 5m\n  urls: [www.anopex.fr]\n", 0, false},
 		{"quota without cpanel", "quota:\n  every: 1h\n", 0, false},
 		{"disk without cpanel", "disk:\n  every: 1h\n", 0, false},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 // Config is opsbot.yaml. Every secret is written as ${ENV_VAR} and read from
 // the environment; opsbot never writes the configuration back.
 type Config struct {
+	TimeZone   string            `yaml:"time_zone"` // of every time shown and every daily check (default Europe/Paris)
 	Locale     string            `yaml:"locale"`    // fr (default) or en
 	Data       string            `yaml:"data"`      // data directory (bbolt file)
 	LogLevel   string            `yaml:"log_level"` // debug, info (default), warn, error
@@ -76,15 +78,17 @@ type secret struct {
 
 var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 
+// Its errors are yaml.TypeErrors, which the decoder collects and goes on:
+// every unset variable is named at once.
 func (s *secret) UnmarshalYAML(n *yaml.Node) error {
 	m := envRef.FindStringSubmatch(strings.TrimSpace(n.Value))
 	if m == nil {
-		return fmt.Errorf("line %d: a secret must be written as ${ENV_VAR}, not in clear in the file", n.Line)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a secret must be written as ${ENV_VAR}, not in clear in the file", n.Line)}}
 	}
 	s.Env = m[1]
 	v, ok := os.LookupEnv(m[1])
 	if !ok || v == "" {
-		return fmt.Errorf("line %d: environment variable %s is not set", n.Line, m[1])
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: environment variable %s is not set", n.Line, m[1])}}
 	}
 	s.Secret = bot.NewSecret(v)
 	return nil
@@ -103,6 +107,9 @@ func configFlags(name string, args []string, stderr io.Writer, extra func(*flag.
 		return nil, "", err
 	}
 	cfg, err := loadConfig(*path)
+	if err == nil {
+		setLocal(cfg.location())
+	}
 	return cfg, *path, err
 }
 
@@ -131,6 +138,9 @@ func parseConfig(raw []byte) (*Config, error) {
 
 func (c *Config) check() error {
 	var errs []error
+	if _, err := time.LoadLocation(cmp.Or(c.TimeZone, defaultTimeZone)); err != nil {
+		errs = append(errs, fmt.Errorf("time_zone %q: not a time zone (write e.g. Europe/Paris)", c.TimeZone))
+	}
 	if _, ok := bot.ParseLocale(c.Locale); !ok {
 		errs = append(errs, fmt.Errorf("locale %q: write fr or en", c.Locale))
 	}
@@ -189,6 +199,18 @@ func (c *Config) adminAddress() string {
 		}
 	}
 	return ""
+}
+
+const defaultTimeZone = "Europe/Paris"
+
+// location is time_zone, checked by check (the binary embeds time/tzdata:
+// an image without zoneinfo loads it too).
+func (c *Config) location() *time.Location {
+	loc, err := time.LoadLocation(cmp.Or(c.TimeZone, defaultTimeZone))
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func (c *Config) locale() bot.Locale {

@@ -55,6 +55,8 @@ func TestConfigRefusals(t *testing.T) {
 		{"bad role", base + "people: [{name: A, roles: [boss]}]\n", "unknown role"},
 		{"bad mailbox", base + "people: [{name: A, roles: [admin], mailboxes: [jean]}]\n", "not an address"},
 		{"duplicate id", base + "people: [{name: A, roles: [admin], discord: '1'}, {name: B, roles: [board], discord: '1'}]\n", "given to both"},
+		{"every unset variable", base + "cpanel: {url: https://x:2083, user: u, domain: a.fr, token: '${OPSBOT_UNSET_A}'}\nbrevo: {key: '${OPSBOT_UNSET_B}'}\n", "OPSBOT_UNSET_A is not set\n  line 4: environment variable OPSBOT_UNSET_B is not set"},
+		{"bad time zone", base + "time_zone: Mars/Olympus\n", "time_zone"},
 		{"bad locale", "locale: de\ndata: /tmp/x\n", "write fr or en"},
 		{"no data", "locale: fr\n", "data"},
 		{"chat without section", base + "chat: discord\n", "no discord: section"},

@@ -159,3 +159,36 @@ func TestSecondSessionCannotApproveFirstSessionsRequest(t *testing.T) {
 		t.Errorf("request 1 is %s (%v), want pending", cr.State, err)
 	}
 }
+
+// `TZ=UTC opsbot demo` shows Paris times: time_zone (default Europe/Paris)
+// is the process's zone and the binary embeds the zone database, so a
+// container without zoneinfo shows the same.
+func TestDemoShowsParisTimesUnderTZUTC(t *testing.T) {
+	if os.Getenv("OPSBOT_TEST_DEMO_TZ") != "" {
+		os.Args = []string{"opsbot", "demo"}
+		main()
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDemoShowsParisTimesUnderTZUTC$")
+	cmd.Env = append(os.Environ(), "OPSBOT_TEST_DEMO_TZ=1", "TZ=UTC", "ZONEINFO=/nonexistent")
+	cmd.Stdin = strings.NewReader("/mail quota delegue75@anopex.test 2048\n")
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`expire le (\d\d/\d\d/\d{4} \d\d:\d\d)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("no expiry time in:\n%s", out)
+	}
+	for at := before.Add(72 * time.Hour).Truncate(time.Minute); !at.After(time.Now().Add(72 * time.Hour)); at = at.Add(time.Minute) {
+		if string(m[1]) == at.In(paris).Format("02/01/2006 15:04") {
+			return
+		}
+	}
+	t.Errorf("expiry shown as %s, want now + 72 h in Paris time (%s)", m[1], before.Add(72*time.Hour).In(paris).Format("02/01/2006 15:04"))
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -103,6 +102,7 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	setLocal((&Config{}).location())
 	d, err := newDemo(ctx, dir, *locale, newLogger(stderr, *level, true), time.Now)
 	if err != nil {
 		return err
@@ -200,9 +200,16 @@ func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 }
 
 // newConsole builds the console chat acting as who, numbering its messages
-// after those the data file holds from earlier sessions.
+// after those the data file holds from earlier sessions. Its attachments
+// (the sweep's CSV: members' data) go to a temporary directory removed when
+// the session ends, never to the data directory.
 func newConsole(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer, who string) (*console.Console, error) {
-	con := console.New(stdin, stdout, a.policy, who, filepath.Join(a.cfg.Data, "attachments"))
+	dir, err := os.MkdirTemp("", "opsbot-attachments-")
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { os.RemoveAll(dir) })
+	con := console.New(stdin, stdout, a.policy, who, dir)
 	used, err := a.store.MessageIDs(ctx, console.Platform)
 	if err != nil {
 		return nil, err

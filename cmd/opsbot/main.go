@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	_ "time/tzdata" // a container without zoneinfo still loads time_zone
 
 	"github.com/rs/zerolog"
 
@@ -28,7 +30,13 @@ import (
 	"github.com/anopex/opsbot/storage"
 )
 
+// setLocal makes loc the process's time.Local, so every time shown (expiry,
+// audit, alerts, tickets, logs) reads in the configured time_zone whatever
+// TZ says. Only main sets it: the tests do not move their process's zone.
+var setLocal = func(*time.Location) {}
+
 func main() {
+	setLocal = func(loc *time.Location) { time.Local = loc }
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -50,7 +58,15 @@ commands:
   version                             print the version
 `
 
+// run runs the sub-command args names; its -h prints its flags and is no error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if err := command(ctx, args, stdin, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)
 		return errors.New("no command given")

@@ -70,13 +70,14 @@ func (c *Console) Continue(used []string) {
 	}
 }
 
-// print writes one message with a new ID and returns the ID.
+// print writes one message with a new ID and returns the ID. A terminal
+// shows no bold: the marks (**CRITIQUE**) are dropped, the word stays.
 func (c *Console) print(target, text string, att []bot.Attachment) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq++
 	id := strconv.Itoa(c.seq)
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(text, "**", ""), "\n"), "\n")
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] %s: %s\n", id, target, lines[0])
 	for _, l := range lines[1:] {

@@ -192,3 +192,22 @@ func TestDemoShowsParisTimesUnderTZUTC(t *testing.T) {
 	}
 	t.Errorf("expiry shown as %s, want now + 72 h in Paris time (%s)", m[1], before.Add(72*time.Hour).In(paris).Format("02/01/2006 15:04"))
 }
+
+// The sweep's CSV (members' personal data) is not kept: the console writes
+// it outside the data directory and removes it when the session ends.
+func TestSweepAttachmentNotKept(t *testing.T) {
+	out, _, d := playDemo(t, "/coherence sweep\n")
+	m := regexp.MustCompile(`📎 (\S+\.csv)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no attachment in:\n%s", out)
+	}
+	if strings.HasPrefix(m[1], d.cfg.Data) {
+		t.Errorf("attachment %s written in the data directory", m[1])
+	}
+	if _, err := os.Stat(m[1]); err == nil {
+		t.Errorf("attachment %s still there after the session", m[1])
+	}
+	if _, err := os.Stat(filepath.Join(d.cfg.Data, "attachments")); err == nil {
+		t.Error("the data directory has an attachments directory")
+	}
+}

@@ -114,3 +114,36 @@ func (d DiskUsage) UsedPercent() float64 {
 type AccountQuota interface {
 	AccountQuota(ctx context.Context) (DiskUsage, error)
 }
+
+// AutoSSLProblem is an entry of cPanel's AutoSSL problems log: a domain
+// AutoSSL could not secure or renew at its last check.
+type AutoSSLProblem struct {
+	Domain  string
+	Problem string // cPanel's text, in English
+	Time    time.Time
+}
+
+// AutoSSL reads the AutoSSL problems log of the account and starts a check
+// (which renews what it can, in the background). Errors: Denied (also: the
+// account lacks the sslinstall feature), Unavailable. StartAutoSSL is a
+// write: never retried.
+type AutoSSL interface {
+	AutoSSLProblems(ctx context.Context) ([]AutoSSLProblem, error)
+	AutoSSLRunning(ctx context.Context) (bool, error)
+	StartAutoSSL(ctx context.Context) error
+}
+
+// DirUsage is the disk space used by one entry of a directory, everything
+// below it included.
+type DirUsage struct {
+	Name  string
+	Bytes int64
+	Dir   bool
+}
+
+// DirUsages reads the disk usage of the entries of a directory of the
+// account's home ("" is the home), largest first. A directory that does
+// not exist has no entries. Errors: Denied, Unavailable.
+type DirUsages interface {
+	DirUsage(ctx context.Context, path string) ([]DirUsage, error)
+}

@@ -12,7 +12,9 @@
 // Sources: the UAPI OpenAPI description 11.125 and api.docs.cpanel.net (one
 // page per function, linked on each method); cPanel's Perl sources for the
 // error texts matched in explain (Cpanel/Exception/FeatureNotEnabled.pm,
-// Cpanel/Exception/System/RequiredRoleDisabled.pm). list_pops names the
+// Cpanel/Exception/System/RequiredRoleDisabled.pm), for DiskUsage
+// (Cpanel/DiskUsage.pm: UAPI has no directory usage) and for AutoSSL
+// (Cpanel/Admin/Modules/Cpanel/ssl_call.pm). list_pops names the
 // main account in login and list_pops_with_disk in email, both "Main
 // Account" (reference notes, confirmed 2026-12). A refused token is HTTP
 // 401/403 with a body that is not an envelope (a login page, or API 2's
@@ -145,11 +147,57 @@ func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMess
 	if env.Status.v == 1 {
 		return env.Data, nil
 	}
-	text := cmp.Or(strings.Join(stringsOf(env.Errors), "; "), "status 0 without an error message")
+	return nil, refused(op, status, cmp.Or(strings.Join(stringsOf(env.Errors), "; "), "status 0 without an error message"))
+}
+
+// refused is the error of a function cPanel refused with text.
+func refused(op string, status int, text string) error {
+	e := &bot.Error{Provider: provider, Op: op, Kind: kindOf(text), Status: status, Err: errors.New(text)}
 	if k, ue := explain(text); ue != nil {
-		return fail(k, "%s: %w", text, ue)
+		e.Kind, e.Err = k, fmt.Errorf("%s: %w", text, ue)
 	}
-	return fail(kindOf(text), "%s", text)
+	return e
+}
+
+// api2JSON is the envelope of cPanel API 2 (/json-api/cpanel), for the
+// functions UAPI lacks (reference §4.12).
+type api2JSON struct {
+	Result struct {
+		Data  json.RawMessage `json:"data"`
+		Error string          `json:"error"`
+		Event struct {
+			Result int `json:"result"`
+		} `json:"event"`
+	} `json:"cpanelresult"`
+}
+
+// api2 calls the read function module::fn of API 2 and decodes its data
+// into out.
+func (c *Client) api2(ctx context.Context, op, module, fn string, params url.Values, out any) error {
+	q := url.Values{"cpanel_jsonapi_apiversion": {"2"}, "cpanel_jsonapi_module": {module}, "cpanel_jsonapi_func": {fn}}
+	for k, v := range params {
+		q[k] = v
+	}
+	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).Get("/json-api/cpanel")
+	if err != nil || resp.StatusCode() != 200 { // check maps the status; a 200 body is API 2's, not UAPI's
+		_, err = c.check(resp, err, op)
+		return err
+	}
+	var env api2JSON
+	if err := json.Unmarshal(resp.Body(), &env); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Status: resp.StatusCode(),
+			Err: errors.New("answer is not an api 2 envelope: wrong credentials or port?")}
+	}
+	if env.Result.Event.Result != 1 {
+		return refused(op, resp.StatusCode(), env.Result.Error)
+	}
+	if len(env.Result.Data) == 0 || string(env.Result.Data) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(env.Result.Data, out); err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: fmt.Errorf("decode data: %w", err)}
+	}
+	return nil
 }
 
 // explain names what the administrator must change for the errors that are

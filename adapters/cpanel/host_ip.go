@@ -3,8 +3,6 @@ package cpanel
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/url"
 	"slices"
 
@@ -13,43 +11,14 @@ import (
 
 var _ bot.IPBlocks = (*Client)(nil)
 
-// api2JSON is the envelope of cPanel API 2 (/json-api/cpanel), the only way
-// to list blocked IPs (reference §4.12).
-type api2JSON struct {
-	Result struct {
-		Data  json.RawMessage `json:"data"`
-		Error string          `json:"error"`
-		Event struct {
-			Result int `json:"result"`
-		} `json:"event"`
-	} `json:"cpanelresult"`
-}
-
 // BlockedIPs lists the IP blocker's entries, in the server's order.
 // API: GET /json-api/cpanel?cpanel_jsonapi_apiversion=2&cpanel_jsonapi_module=DenyIp&cpanel_jsonapi_func=listdenyips
 // (https://api.docs.cpanel.net/cpanel-api-2/cpanel-api-2-modules-denyip/cpanel-api-2-functions-denyip-listdenyips)
 func (c *Client) BlockedIPs(ctx context.Context) ([]string, error) {
-	const op = "list blocked ips"
-	q := url.Values{"cpanel_jsonapi_apiversion": {"2"}, "cpanel_jsonapi_module": {"DenyIp"}, "cpanel_jsonapi_func": {"listdenyips"}}
-	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).Get("/json-api/cpanel")
-	if err != nil || resp.StatusCode() != 200 { // check maps the status; a 200 body is API 2's, not UAPI's
-		_, err = c.check(resp, err, op)
-		return nil, err
-	}
-	var env api2JSON
-	if err := json.Unmarshal(resp.Body(), &env); err != nil {
-		return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Status: resp.StatusCode(),
-			Err: errors.New("answer is not an api 2 envelope: wrong credentials or port?")}
-	}
-	if env.Result.Event.Result != 1 {
-		return nil, &bot.Error{Provider: provider, Op: op, Kind: kindOf(env.Result.Error), Status: resp.StatusCode(), Err: fmt.Errorf("%s", env.Result.Error)}
-	}
 	// Items are believed to be {"ip": "…"}; a bare string is accepted too.
 	var items []json.RawMessage
-	if len(env.Result.Data) > 0 {
-		if err := json.Unmarshal(env.Result.Data, &items); err != nil {
-			return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: fmt.Errorf("decode data: %w", err)}
-		}
+	if err := c.api2(ctx, "list blocked ips", "DenyIp", "listdenyips", nil, &items); err != nil {
+		return nil, err
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {

@@ -82,3 +82,44 @@ func (c *Client) Certificates(ctx context.Context) ([]bot.Certificate, error) {
 	slices.SortStableFunc(out, func(a, b bot.Certificate) int { return a.NotAfter.Compare(b.NotAfter) })
 	return out, nil
 }
+
+var _ bot.AutoSSL = (*Client)(nil)
+
+// AutoSSLProblems returns the domains AutoSSL could not secure at its last
+// check. The three AutoSSL calls need the account's sslinstall feature
+// (Cpanel/Admin/Modules/Cpanel/ssl_call.pm, _authz).
+// API: GET /execute/SSL/get_autossl_problems
+// (https://api.docs.cpanel.net/openapi/cpanel/operation/get_autossl_problems)
+func (c *Client) AutoSSLProblems(ctx context.Context) ([]bot.AutoSSLProblem, error) {
+	var items []struct {
+		Domain  string `json:"domain"`
+		Problem string `json:"problem"`
+		Time    string `json:"time"` // ISO 8601, "2018-06-07T05:30:09.000Z"
+	}
+	if err := c.get(ctx, "list autossl problems", "SSL/get_autossl_problems", nil, &items); err != nil {
+		return nil, err
+	}
+	out := make([]bot.AutoSSLProblem, 0, len(items))
+	for _, it := range items {
+		t, _ := time.Parse(time.RFC3339, it.Time)
+		out = append(out, bot.AutoSSLProblem{Domain: it.Domain, Problem: it.Problem, Time: t})
+	}
+	return out, nil
+}
+
+// AutoSSLRunning reports whether an AutoSSL check of the account is under way.
+// API: GET /execute/SSL/is_autossl_check_in_progress
+// (https://api.docs.cpanel.net/openapi/cpanel/operation/is_autossl_check_in_progress)
+func (c *Client) AutoSSLRunning(ctx context.Context) (bool, error) {
+	var n flexNum
+	err := c.get(ctx, "read autossl check", "SSL/is_autossl_check_in_progress", nil, &n)
+	return n.on(), err
+}
+
+// StartAutoSSL queues an AutoSSL check of the account; it renews in the
+// background what it can, and the problems log tells what it could not.
+// API: POST /execute/SSL/start_autossl_check
+// (https://api.docs.cpanel.net/openapi/cpanel/operation/start_autossl_check)
+func (c *Client) StartAutoSSL(ctx context.Context) error {
+	return c.post(ctx, "start autossl check", "SSL/start_autossl_check", nil, nil)
+}

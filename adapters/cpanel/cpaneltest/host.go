@@ -19,6 +19,10 @@ type hostState struct {
 	blocked []string
 	certs   []cert
 	zones   map[string]*zone
+	dirs    map[string]int64 // directory (relative to the home) → bytes of its own files
+	// AutoSSL: the problems log and whether a check is under way.
+	problems []map[string]string
+	checking bool
 }
 
 type cert struct {
@@ -48,11 +52,14 @@ var zoneTypes = []string{"A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", 
 
 // hostRoutes registers BlockIP, DenyIp (API 2), SSL and DNS.
 func (s *Server) hostRoutes(mux *http.ServeMux) {
-	s.host = hostState{zones: map[string]*zone{}}
+	s.host = hostState{zones: map[string]*zone{}, dirs: map[string]int64{}}
 	s.route(mux, "BlockIP/add_ip", s.addIP)
 	s.route(mux, "BlockIP/remove_ip", s.removeIP)
 	s.route(mux, "SSL/list_certs", s.listCerts)
 	s.route(mux, "SSL/installed_hosts", s.installedHosts)
+	s.route(mux, "SSL/get_autossl_problems", s.autoSSLProblems)
+	s.route(mux, "SSL/is_autossl_check_in_progress", s.autoSSLRunning)
+	s.route(mux, "SSL/start_autossl_check", s.startAutoSSL)
 	s.route(mux, "DNS/parse_zone", s.parseZone)
 	s.route(mux, "DNS/mass_edit_zone", s.massEditZone)
 	mux.HandleFunc("GET /json-api/cpanel", s.api2)
@@ -106,7 +113,8 @@ func (s *Server) removeIP(q url.Values) (any, error) {
 	return []string{ip}, nil
 }
 
-// api2 serves /json-api/cpanel: only DenyIp::listdenyips, in API 2's envelope.
+// api2 serves /json-api/cpanel in API 2's envelope: DenyIp::listdenyips
+// and DiskUsage::fetchdiskusage (files.go). Disable applies as to UAPI.
 func (s *Server) api2(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
 		denied(w)
@@ -114,21 +122,24 @@ func (s *Server) api2(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	module, fn := q.Get("cpanel_jsonapi_module"), q.Get("cpanel_jsonapi_func")
-	result := map[string]any{"apiversion": 2, "module": module, "func": fn}
-	if q.Get("cpanel_jsonapi_apiversion") != "2" || module != "DenyIp" || fn != "listdenyips" {
-		result["event"] = map[string]any{"result": 0}
-		result["error"] = fmt.Sprintf("Could not find function “%s” in module “%s”.", fn, module)
-		result["data"] = []any{}
-	} else {
-		s.mu.Lock()
+	result := map[string]any{"apiversion": 2, "module": module, "func": fn, "event": map[string]any{"result": 1}}
+	s.mu.Lock()
+	switch off, isOff := s.disabled[module+"/"+fn]; {
+	case q.Get("cpanel_jsonapi_apiversion") != "2" || !slices.Contains([]string{"DenyIp/listdenyips", "DiskUsage/fetchdiskusage"}, module+"/"+fn):
+		off = fmt.Sprintf("Could not find function “%s” in module “%s”.", fn, module)
+		fallthrough
+	case isOff:
+		result["event"], result["error"], result["data"] = map[string]any{"result": 0}, off, []any{}
+	case module == "DiskUsage":
+		result["data"] = []any{s.diskUsage(q.Get("path"))}
+	default:
 		items := []map[string]string{}
 		for _, ip := range s.host.blocked {
 			items = append(items, map[string]string{"ip": ip})
 		}
-		s.mu.Unlock()
-		result["event"] = map[string]any{"result": 1}
 		result["data"] = items
 	}
+	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"cpanelresult": result})
 }

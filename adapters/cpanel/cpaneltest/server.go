@@ -11,7 +11,9 @@
 // Functions: Email::list_pops, list_pops_with_disk, add_pop, passwd_pop,
 // delete_pop, edit_pop_quota, suspend_login, unsuspend_login,
 // list_forwarders, add_forwarder, delete_forwarder; Quota::get_quota_info;
-// PasswdStrength::get_required_strength. Disable and SetMaxQuota give the
+// PasswdStrength::get_required_strength; BlockIP, SSL (certificates and
+// AutoSSL), DNS and API 2's DenyIp and DiskUsage (host.go, files.go). Disable
+// and SetMaxQuota give the
 // refusals of a host's configuration with cPanel's own texts.
 package cpaneltest
 
@@ -158,9 +160,9 @@ func (s *Server) route(mux *http.ServeMux, fn string, f function) {
 			return
 		}
 		s.mu.Lock()
-		data, err := f(r.Form)
-		if off, ok := s.disabled[fn]; ok {
-			data, err = nil, uapiError(off)
+		data, err := any(nil), error(uapiError(s.disabled[fn]))
+		if _, off := s.disabled[fn]; !off { // a disabled function changes nothing
+			data, err = f(r.Form)
 		}
 		s.mu.Unlock()
 		if err != nil {

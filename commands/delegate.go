@@ -84,15 +84,16 @@ func (d delegateCommands) specs() []bot.Spec {
 	}}
 }
 
-// plan lists a request's steps in order; done are the lines of what needs
-// no step (a mailbox that exists).
-type plan func(ctx context.Context, c bot.Call) (steps []step, done []string, err error)
+// plan lists a request's steps in order.
+type plan func(ctx context.Context, c bot.Call) (*planner, error)
 
 // planner collects the steps of a plan, leaving out the commands the
-// configuration lacks (no WordPress, no Brevo).
+// configuration lacks (no WordPress, no Brevo); done are the lines of what
+// needs no step (a mailbox that exists).
 type planner struct {
 	specs map[string]bot.Spec
 	steps []step
+	done  []string
 }
 
 func (p *planner) add(path string, args bot.Values) {
@@ -105,16 +106,16 @@ func (p *planner) add(path string, args bot.Values) {
 // done, the others are kept as the plan Apply runs.
 func (d delegateCommands) preview(p plan) func(ctx context.Context, c bot.Call) (string, error) {
 	return func(ctx context.Context, c bot.Call) (string, error) {
-		steps, done, err := p(ctx, c)
+		pl, err := p(ctx, c)
 		if err != nil {
 			return "", err
 		}
 		var lines []string
-		for _, t := range done {
+		for _, t := range pl.done {
 			lines = append(lines, c.T("déjà fait : ", "already done: ")+t)
 		}
 		var todo []step
-		for _, s := range steps {
+		for _, s := range pl.steps {
 			text, err := d.steps[s.Path].Preview(ctx, subCall(c, s))
 			var nc *bot.NoChange
 			switch {
@@ -190,32 +191,31 @@ func subCall(c bot.Call, s step) bot.Call {
 
 // onboard plans a new delegate: mailbox, forwarder, Dolibarr account and
 // groups, WordPress role, mail lists, Brevo list.
-func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []string, error) {
+func (d delegateCommands) onboard(ctx context.Context, c bot.Call) (*planner, error) {
 	name, perso, fn := c.Args.Get("nom"), c.Args.Get("adresse"), c.Args.Get("fonction")
 	first, last, _ := strings.Cut(name, " ")
 	login, err := checkLogin(slug(first)[:1] + "." + slug(last))
 	if err != nil {
-		return nil, nil, bot.Userf("Je ne peux pas tirer un identifiant de « %s » : créez les comptes un par un.", "I cannot make a login out of %q: create the accounts one by one.", name)
+		return nil, bot.Userf("Je ne peux pas tirer un identifiant de « %s » : créez les comptes un par un.", "I cannot make a login out of %q: create the accounts one by one.", name)
 	}
 	box := c.Args.Get("boite")
 	if box == "" {
 		if box, err = bot.NormalizeEmail(slug(first) + "." + slug(last) + "@" + d.domain); err != nil {
-			return nil, nil, bot.Userf("Je ne peux pas tirer une adresse de « %s » : donnez la boîte.", "I cannot make an address out of %q: give the mailbox.", name)
+			return nil, bot.Userf("Je ne peux pas tirer une adresse de « %s » : donnez la boîte.", "I cannot make an address out of %q: give the mailbox.", name)
 		}
 	}
 	cfg := d.functions[fn]
-	p := planner{specs: d.steps}
-	var done []string
+	p := &planner{specs: d.steps}
 	switch mb, err := d.mail.Mailbox(ctx, box); {
 	case mb.SuspendedLogin: // a departure's: whoever held it must not get back in
 		p.add("mail passwd", bot.Values{"boite": box})
 		p.add("mail unsuspend", bot.Values{"boite": box})
 	case err == nil:
-		done = append(done, fmt.Sprintf(c.T("la boîte %s existe (son mot de passe ne change pas ; /mail passwd si elle change de titulaire)", "mailbox %s exists (its password stays; /mail passwd if it changes hands)"), box))
+		p.done = append(p.done, fmt.Sprintf(c.T("la boîte %s existe (son mot de passe ne change pas ; /mail passwd si elle change de titulaire)", "mailbox %s exists (its password stays; /mail passwd if it changes hands)"), box))
 	case bot.KindOf(err) == bot.NotFound:
 		p.add("mail create", bot.Values{"boite": box})
 	default:
-		return nil, nil, fmt.Errorf("read mailbox: %w", err)
+		return nil, fmt.Errorf("read mailbox: %w", err)
 	}
 	if cfg.Forward {
 		p.add("mail forward add", bot.Values{"adresse": box, "destination": perso})
@@ -224,9 +224,9 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 	case bot.KindOf(err) == bot.NotFound:
 		p.add("doli user create", bot.Values{"identifiant": login, "adresse": box, "fonction": fn, "nom": name})
 	case err != nil:
-		return nil, nil, fmt.Errorf("get user: %w", err)
+		return nil, fmt.Errorf("get user: %w", err)
 	case !strings.EqualFold(strings.TrimSpace(u.Email), box):
-		return nil, nil, homonym("Dolibarr", login, u.Email)
+		return nil, homonym("Dolibarr", login, u.Email)
 	default:
 		if !u.Active {
 			p.add("doli user enable", bot.Values{"identifiant": login})
@@ -237,14 +237,14 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 		u, err := d.m.WPUsers.WPUserByEmail(ctx, box)
 		if bot.KindOf(err) == bot.NotFound {
 			if u, err = d.m.WPUsers.WPUser(ctx, login); err == nil {
-				return nil, nil, homonym("WordPress", login, u.Email)
+				return nil, homonym("WordPress", login, u.Email)
 			}
 		}
 		switch {
 		case bot.KindOf(err) == bot.NotFound:
 			p.add("wp user create", bot.Values{"identifiant": login, "adresse": box, "role": cfg.WPRole, "nom": name})
 		case err != nil:
-			return nil, nil, fmt.Errorf("get wordpress user: %w", err)
+			return nil, fmt.Errorf("get wordpress user: %w", err)
 		default:
 			p.add("wp role", bot.Values{"compte": u.Username, "role": cfg.WPRole})
 		}
@@ -255,7 +255,7 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) ([]step, []st
 	if cfg.BrevoList > 0 {
 		p.add(brevoMembership{add: true}.path(), bot.Values{"liste": strconv.Itoa(cfg.BrevoList), "adresse": box, "nom": name})
 	}
-	return p.steps, done, nil
+	return p, nil
 }
 
 // homonym refuses an account whose login is the new delegate's but whose
@@ -265,26 +265,27 @@ func homonym(system, login, email string) error {
 		"%s account %s already exists, with the address %s: it may be someone else's; create the accounts one by one.", system, login, email)
 }
 
-// offboard plans a delegate's departure: forwarder to the successor, the
-// mailbox's other forwarders removed (a personal address), suspended login, Dolibarr account disabled, WordPress subscriber, out of
-// every distribution list and of the functions' Brevo lists.
-func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []string, error) {
+// offboard plans a delegate's departure: the mailbox's forwarders to
+// anyone but the successor removed (a personal address), forwarder to the
+// successor, suspended login, Dolibarr account disabled, WordPress
+// subscriber, out of every distribution list and of the functions' Brevo
+// lists.
+func (d delegateCommands) offboard(ctx context.Context, c bot.Call) (*planner, error) {
 	box, succ := c.Args.Get("compte"), c.Args.Get("successeur")
 	if _, err := mailbox(ctx, d.mail, box); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	p := planner{specs: d.steps}
-	var done []string
+	p := &planner{specs: d.steps}
 	fw, err := d.mail.Forwarders(ctx, domainOf(box))
 	if err != nil {
-		return nil, nil, fmt.Errorf("list forwarders: %w", err)
+		return nil, fmt.Errorf("list forwarders: %w", err)
 	}
 	var lists []string
 	for _, f := range fw {
 		switch {
 		case strings.EqualFold(f.Address, box) && !strings.EqualFold(f.Dest, succ):
 			p.add("mail forward remove", bot.Values{"adresse": box, "destination": f.Dest}) // mail no longer follows the person
-		case strings.EqualFold(f.Dest, box) && !slices.Contains(lists, f.Address):
+		case strings.EqualFold(f.Dest, box):
 			lists = append(lists, f.Address)
 		}
 	}
@@ -294,38 +295,38 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) ([]step, []s
 	p.add("mail suspend", bot.Values{"boite": box})
 	users, err := d.m.Staff.Users(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list users: %w", err)
+		return nil, fmt.Errorf("list users: %w", err)
 	}
 	if i := slices.IndexFunc(users, func(u bot.StaffUser) bool { return strings.EqualFold(strings.TrimSpace(u.Email), box) }); i >= 0 {
 		p.add("doli user disable", bot.Values{"identifiant": users[i].Login})
 	} else {
-		done = append(done, fmt.Sprintf(c.T("aucun compte Dolibarr n'a l'adresse %s", "no Dolibarr account has the address %s"), box))
+		p.done = append(p.done, fmt.Sprintf(c.T("aucun compte Dolibarr n'a l'adresse %s", "no Dolibarr account has the address %s"), box))
 	}
 	if d.m.WPUsers != nil {
 		switch u, err := d.m.WPUsers.WPUserByEmail(ctx, box); {
 		case bot.KindOf(err) == bot.NotFound:
-			done = append(done, fmt.Sprintf(c.T("aucun compte WordPress n'a l'adresse %s", "no WordPress account has the address %s"), box))
+			p.done = append(p.done, fmt.Sprintf(c.T("aucun compte WordPress n'a l'adresse %s", "no WordPress account has the address %s"), box))
 		case err != nil:
-			return nil, nil, fmt.Errorf("get wordpress user: %w", err)
+			return nil, fmt.Errorf("get wordpress user: %w", err)
 		default:
 			p.add("wp role", bot.Values{"compte": u.Username, "role": "subscriber"})
 		}
 	}
 	slices.Sort(lists)
-	for _, l := range lists {
+	for _, l := range slices.Compact(lists) {
 		p.add("mail list-remove", bot.Values{"liste": l, "destination": box})
 	}
 	var brevo []int
 	for _, f := range d.functions {
-		if f.BrevoList > 0 && !slices.Contains(brevo, f.BrevoList) {
+		if f.BrevoList > 0 {
 			brevo = append(brevo, f.BrevoList)
 		}
 	}
 	slices.Sort(brevo)
-	for _, id := range brevo {
+	for _, id := range slices.Compact(brevo) {
 		p.add(brevoMembership{add: false}.path(), bot.Values{"liste": strconv.Itoa(id), "adresse": box})
 	}
-	return p.steps, done, nil
+	return p, nil
 }
 
 // brevoMembership adds (add) an address to a Brevo list, creating the

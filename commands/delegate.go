@@ -234,19 +234,8 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) (*planner, er
 		p.add("doli user function", bot.Values{"identifiant": login, "fonction": fn})
 	}
 	if cfg.WPRole != "" && d.m.WPUsers != nil {
-		u, err := d.m.WPUsers.WPUserByEmail(ctx, box)
-		if bot.KindOf(err) == bot.NotFound {
-			if u, err = d.m.WPUsers.WPUser(ctx, login); err == nil {
-				return nil, homonym("WordPress", login, u.Email)
-			}
-		}
-		switch {
-		case bot.KindOf(err) == bot.NotFound:
-			p.add("wp user create", bot.Values{"identifiant": login, "adresse": box, "role": cfg.WPRole, "nom": name})
-		case err != nil:
-			return nil, fmt.Errorf("get wordpress user: %w", err)
-		default:
-			p.add("wp role", bot.Values{"compte": u.Username, "role": cfg.WPRole})
+		if err := d.planWordPress(ctx, p, bot.Values{"identifiant": login, "adresse": box, "role": cfg.WPRole, "nom": name}); err != nil {
+			return nil, err
 		}
 	}
 	for _, l := range cfg.MailLists {
@@ -256,6 +245,27 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) (*planner, er
 		p.add(brevoMembership{add: true}.path(), bot.Values{"liste": strconv.Itoa(cfg.BrevoList), "adresse": box, "nom": name})
 	}
 	return p, nil
+}
+
+// planWordPress gives the role to the account at the mailbox's address, or
+// creates one (args are wp user create's).
+func (d delegateCommands) planWordPress(ctx context.Context, p *planner, args bot.Values) error {
+	login := args.Get("identifiant")
+	u, err := d.m.WPUsers.WPUserByEmail(ctx, args.Get("adresse"))
+	if bot.KindOf(err) == bot.NotFound {
+		if u, err = d.m.WPUsers.WPUser(ctx, login); err == nil {
+			return homonym("WordPress", login, u.Email)
+		}
+	}
+	switch {
+	case bot.KindOf(err) == bot.NotFound:
+		p.add("wp user create", args)
+	case err != nil:
+		return fmt.Errorf("get wordpress user: %w", err)
+	default:
+		p.add("wp role", bot.Values{"compte": u.Username, "role": args.Get("role")})
+	}
+	return nil
 }
 
 // homonym refuses an account whose login is the new delegate's but whose

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/internal/bottest"
 )
 
 // quotaWorld is a provider with one mailbox quota and a "quota" change
@@ -324,5 +325,31 @@ func TestRecoverRerunIsTheRequesters(t *testing.T) {
 	}
 	if !strings.Contains(v.postsText(), "approuvée par Trésorière") {
 		t.Errorf("thread %q does not name who approved", v.postsText())
+	}
+}
+
+// TestFailedStepsStillDeliverTheirSecrets: a change in steps that fails
+// after a step produced a password returns it with its error; the engine
+// delivers it privately all the same, and the request ends failed.
+func TestFailedStepsStillDeliverTheirSecrets(t *testing.T) {
+	pw := bot.NewSecret("s3cret-of-step-1")
+	v := newEnv(t, func(_ *bot.EngineConfig, specs *[]bot.Spec) {
+		*specs = append(*specs, bot.Spec{
+			Path: "steps", Help: "étapes", Roles: []bot.Role{bot.Admin}, Verify: "box show {boite}",
+			Args:    []bot.Arg{{Name: "boite", Type: bot.ArgEmail}},
+			Preview: func(context.Context, bot.Call) (string, error) { return "1. boîte 2. compte", nil },
+			Apply: func(context.Context, bot.Call) (bot.Outcome, error) {
+				return bot.Outcome{Private: []bot.Private{{Mailbox: "del@x.fr", Text: "mot de passe :", Secret: pw}}},
+					&bot.Error{Provider: "dolibarr", Kind: bot.Denied, Err: fmt.Errorf("step 2 refused")}
+			},
+		})
+	})
+	v.run(t, "u-admin", "steps del@x.fr")
+	v.react("u-tres", v.lastApproval(t), "✅")
+	if cr := v.request(t, 1); cr.State != bot.Failed || !strings.Contains(cr.Outcome, "envoyé en message privé à Délégué") {
+		t.Fatalf("request %s: %s; want failed, with the password sent", cr.State, cr.Outcome)
+	}
+	if i := slices.IndexFunc(v.chat.Messages(), func(m bottest.Message) bool { return m.Msg.Secret.Reveal() == pw.Reveal() }); i < 0 || v.chat.Messages()[i].To != "u-del" {
+		t.Errorf("the password did not reach its mailbox's owner privately")
 	}
 }

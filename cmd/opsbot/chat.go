@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/anopex/opsbot/adapters/chat/mattermost"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -31,6 +32,35 @@ func (a *app) chat(context.Context) (string, bot.Chat, func(context.Context, bot
 		return "mattermost", ch, listen, nil
 	}
 	return "", nil, nil, fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", a.cfg.Chat)
+}
+
+// chatChecks are check-config's checks of the configured chat platform
+// against its server: the adapter's own Check, and for Mattermost whether
+// the token may register the slash commands (a warning: an administrator
+// may have registered them with their own token).
+func (a *app) chatChecks() (checks, warnings []namedCheck) {
+	switch a.cfg.Chat {
+	case "discord":
+		return []namedCheck{{"discord", func(ctx context.Context) error {
+			ch, err := newDiscord(*a.cfg.Discord, a.policy, nil, a.cfg.locale(), a.hc, a.log)
+			if err != nil {
+				return err
+			}
+			return ch.Check(ctx)
+		}}}, nil
+	case "mattermost":
+		c := a.cfg.Mattermost
+		return []namedCheck{{"mattermost", func(ctx context.Context) error {
+				ch, _, err := newMattermost(c, a.policy, a.cfg.locale(), a.hc, a.log)
+				if err != nil {
+					return err
+				}
+				return ch.Check(ctx, c.channels()...)
+			}}}, []namedCheck{{"mm register", func(ctx context.Context) error {
+				return mattermost.CheckRegister(ctx, c.registration(a.hc, a.cfg.locale()))
+			}}}
+	}
+	return nil, nil
 }
 
 // approvalsChannel returns the approvals channel of platform.

@@ -56,6 +56,8 @@ func TestConfigRefusals(t *testing.T) {
 		{"bad mailbox", base + "people: [{name: A, roles: [admin], mailboxes: [jean]}]\n", "not an address"},
 		{"duplicate id", base + "people: [{name: A, roles: [admin], discord: '1'}, {name: B, roles: [board], discord: '1'}]\n", "given to both"},
 		{"every unset variable", base + "cpanel: {url: https://x:2083, user: u, domain: a.fr, token: '${OPSBOT_UNSET_A}'}\nbrevo: {key: '${OPSBOT_UNSET_B}'}\n", "OPSBOT_UNSET_A is not set\n  line 4: environment variable OPSBOT_UNSET_B is not set"},
+		{"mattermost channel name", base + "mattermost: {url: https://mm, token: '${CPANEL_TOKEN}', team: wj3drgzdpnf54rxf5d8qd3dqne, approvals: town-square, public_url: https://o}\n", "mattermost.approvals: \"town-square\" is not a Mattermost ID"},
+		{"discord channel name", base + "discord: {token: '${CPANEL_TOKEN}', application_id: '1', guild_id: '2', approvals_channel: approvals}\n", "discord.approvals_channel: \"approvals\" is not a Discord ID"},
 		{"bad time zone", base + "time_zone: Mars/Olympus\n", "time_zone"},
 		{"bad locale", "locale: de\ndata: /tmp/x\n", "write fr or en"},
 		{"no data", "locale: fr\n", "data"},

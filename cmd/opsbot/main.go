@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -355,20 +356,44 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer a.close()
+	fmt.Fprintf(stdout, "%-14s ok: %s, now %s\n", "time zone", cfg.location(), time.Now().In(cfg.location()).Format("02/01/2006 15:04"))
+	chat, chatWarnings := a.chatChecks()
+	checks := append(chat, a.checks...)
+	if cfg.Alerts != nil {
+		checks = append(checks, namedCheck{"alerts", func(context.Context) error { _, err := cfg.Alerts.checks(a); return err }})
+	}
 	var failed []error
-	for _, c := range a.checks {
-		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		err := c.run(cctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(stdout, "%-14s FAILED: %s\n", c.name, bot.ErrorText(cfg.locale(), err, "check-config"))
+	for _, c := range checks {
+		if err := runCheck(ctx, stdout, c, "FAILED", cfg.locale()); err != nil {
 			failed = append(failed, fmt.Errorf("%s: %w", c.name, err))
-			continue
 		}
-		fmt.Fprintf(stdout, "%-14s ok\n", c.name)
+	}
+	for _, c := range chatWarnings {
+		runCheck(ctx, stdout, c, "WARNING", cfg.locale())
 	}
 	for _, w := range a.warnings {
 		fmt.Fprintf(stdout, "%-14s WARNING: %s\n", "approvals", w)
 	}
 	return errors.Join(failed...)
+}
+
+// runCheck runs c and prints its line: ok, or what is wrong (one line per
+// problem) under label. A provider's own error reads as the sentence people
+// get; the chat checks' errors say what to fix themselves.
+func runCheck(ctx context.Context, stdout io.Writer, c namedCheck, label string, l bot.Locale) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	err := c.run(ctx)
+	if err == nil {
+		fmt.Fprintf(stdout, "%-14s ok\n", c.name)
+		return nil
+	}
+	text := err.Error()
+	if _, ok := err.(*bot.Error); ok {
+		text = bot.ErrorText(l, err, "check-config")
+	}
+	for _, line := range strings.Split(text, "\n") {
+		fmt.Fprintf(stdout, "%-14s %s: %s\n", c.name, label, line)
+	}
+	return err
 }

@@ -43,6 +43,11 @@ func (c *mattermostConfig) check() error {
 	if c.PublicURL == "" {
 		errs = append(errs, errors.New("mattermost.public_url: the URL Mattermost uses to reach opsbot is required"))
 	}
+	for _, id := range []struct{ key, v string }{{"team", c.Team}, {"approvals", c.Approvals}, {"alerts", c.Alerts}} {
+		if id.v != "" && (len(id.v) != 26 || strings.Trim(id.v, "abcdefghijklmnopqrstuvwxyz0123456789") != "") {
+			errs = append(errs, fmt.Errorf("mattermost.%s: %q is not a Mattermost ID (26 lower-case letters and digits: the ID, not the name, from the channel's View Info)", id.key, id.v))
+		}
+	}
 	if _, err := c.roles(); err != nil {
 		errs = append(errs, err)
 	}
@@ -84,17 +89,26 @@ func newMattermost(c *mattermostConfig, policy *bot.Policy, locale bot.Locale, h
 	if err != nil {
 		return nil, nil, err
 	}
-	channels := []string{c.Approvals}
-	if c.Alerts != "" {
-		channels = append(channels, c.Alerts)
-	}
 	run := func(ctx context.Context, h bot.Handler) error {
-		if err := ch.Check(ctx, channels...); err != nil {
+		if err := ch.Check(ctx, c.channels()...); err != nil {
 			return err
 		}
 		return ch.Run(ctx, h)
 	}
 	return ch, run, nil
+}
+
+// channels are the approvals and the alerts channel IDs.
+func (c *mattermostConfig) channels() []string {
+	if c.Alerts == "" {
+		return []string{c.Approvals}
+	}
+	return []string{c.Approvals, c.Alerts}
+}
+
+// registration is what `opsbot mattermost register` needs.
+func (c *mattermostConfig) registration(hc *http.Client, l bot.Locale) mattermost.Registration {
+	return mattermost.Registration{ServerURL: c.URL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL, HTTPClient: hc, Locale: l}
 }
 
 // mattermostCmd is `opsbot mattermost register -config opsbot.yaml`: it
@@ -118,9 +132,7 @@ func mattermostCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	defer a.close()
 	// The catalogue only: no engine runs, so no handler is called.
-	res, err := mattermost.Register(ctx, mattermost.Registration{
-		ServerURL: c.URL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL, HTTPClient: a.hc, Locale: cfg.locale(),
-	}, commands.All(a.deps), stdout)
+	res, err := mattermost.Register(ctx, c.registration(a.hc, cfg.locale()), commands.All(a.deps), stdout)
 	if err != nil {
 		return err
 	}

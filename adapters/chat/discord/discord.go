@@ -232,31 +232,53 @@ func (c *Chat) specList(h bot.Handler) ([]bot.Spec, error) {
 	return nil, errors.New("discord: no command to register (set Config.Specs or give a handler with a Specs method)")
 }
 
-// Check verifies the configuration against the guild: the approvals and
-// alerts channels and every mapped role ID must exist (fail closed).
+// Permissions are what the bot needs in the approvals and alerts channels:
+// see them, post (long texts as a file), add and read back the ✅ ❌ 👀
+// reactions (reading a message's reactions needs its history). 101440.
+const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionAttachFiles |
+	discordgo.PermissionAddReactions | discordgo.PermissionReadMessageHistory
+
+// InviteURL is the link that adds the bot to a server with Permissions.
+func InviteURL(applicationID string) string {
+	return fmt.Sprintf("https://discord.com/oauth2/authorize?client_id=%s&scope=bot+applications.commands&permissions=%d", applicationID, Permissions)
+}
+
+// Check verifies the configuration against Discord (fail closed): the token
+// is the bot's, application_id its application, the bot is in the guild,
+// the approvals and alerts channels are the guild's and the bot holds
+// Permissions in them, and every mapped role ID exists. Each problem is one
+// error of the joined result, saying how to fix it.
+// API: GET /users/@me, GET /oauth2/applications/@me, GET /guilds/{id},
+// GET /channels/{id}, GET /guilds/{id}/members/{bot} (discordgo's
+// UserChannelPermissions), GET /guilds/{id}/roles.
 func (c *Chat) Check(ctx context.Context) error {
+	me, err := c.s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: the bot token does not work (Developer Portal → Bot → Reset Token, then set it in the environment): %w", check(err, "read bot user"))
+	}
+	app, err := c.s.Application("@me")
+	if err != nil {
+		return fmt.Errorf("discord: %w", check(err, "read application"))
+	}
+	if app.ID != c.cfg.ApplicationID {
+		return fmt.Errorf("discord: application_id %s is not this bot's application: write %s", c.cfg.ApplicationID, app.ID)
+	}
+	if _, err := c.s.Guild(c.cfg.GuildID, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: the bot is not in guild %s (check guild_id, or invite it: %s): %w", c.cfg.GuildID, InviteURL(app.ID), check(err, "read guild"))
+	}
+	var errs []error
 	for _, ch := range []struct{ name, id string }{{"approvals_channel", c.cfg.ApprovalsChannel}, {"alerts_channel", c.cfg.AlertsChannel}} {
-		if ch.id == "" {
-			continue
-		}
-		got, err := c.s.Channel(ch.id, discordgo.WithContext(ctx))
-		if err != nil {
-			if bot.KindOf(check(err, "")) == bot.NotFound {
-				return fmt.Errorf("discord: %s %s: no such channel (check the ID in the configuration)", ch.name, ch.id)
-			}
-			return fmt.Errorf("discord: %s %s: %w", ch.name, ch.id, check(err, "read channel"))
-		}
-		if got.GuildID != c.cfg.GuildID {
-			return fmt.Errorf("discord: %s %s is not a channel of guild %s", ch.name, ch.id, c.cfg.GuildID)
+		if ch.id != "" {
+			errs = append(errs, c.checkChannel(ctx, me.ID, ch.name, ch.id))
 		}
 	}
 	mapped := c.cfg.Policy.PlatformRoles(Platform)
 	if len(mapped) == 0 {
-		return nil
+		return errors.Join(errs...)
 	}
 	roles, err := c.s.GuildRoles(c.cfg.GuildID, discordgo.WithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("discord: guild %s: %w", c.cfg.GuildID, check(err, "read roles"))
+		return errors.Join(append(errs, fmt.Errorf("discord: guild %s: %w", c.cfg.GuildID, check(err, "read roles")))...)
 	}
 	var missing []string
 	for id, role := range mapped {
@@ -265,7 +287,30 @@ func (c *Chat) Check(ctx context.Context) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("discord: role IDs not found in guild %s: %s", c.cfg.GuildID, strings.Join(missing, ", "))
+		errs = append(errs, fmt.Errorf("discord: role IDs not found in guild %s: %s", c.cfg.GuildID, strings.Join(missing, ", ")))
+	}
+	return errors.Join(errs...)
+}
+
+// checkChannel checks that channel id is the guild's and that the bot holds
+// Permissions there.
+func (c *Chat) checkChannel(ctx context.Context, botID, name, id string) error {
+	got, err := c.s.Channel(id, discordgo.WithContext(ctx))
+	if err != nil {
+		if bot.KindOf(check(err, "")) == bot.NotFound {
+			return fmt.Errorf("discord: %s %s: no such channel (check the ID in the configuration)", name, id)
+		}
+		return fmt.Errorf("discord: %s %s: %w", name, id, check(err, "read channel"))
+	}
+	if got.GuildID != c.cfg.GuildID {
+		return fmt.Errorf("discord: %s %s is not a channel of guild %s", name, id, c.cfg.GuildID)
+	}
+	perms, err := c.s.UserChannelPermissions(botID, id, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: %s %s: %w", name, id, check(err, "read the bot's permissions"))
+	}
+	if lack := Permissions &^ perms; lack != 0 {
+		return fmt.Errorf("discord: %s %s: the bot lacks permissions %d there (it needs View Channel, Send Messages, Attach Files, Add Reactions, Read Message History: grant them to its role in the channel's settings)", name, id, lack)
 	}
 	return nil
 }

@@ -66,9 +66,8 @@ func Register(ctx context.Context, r Registration, specs []bot.Spec, w io.Writer
 	if r.ServerURL == "" || r.Token.Empty() || r.TeamID == "" || r.PublicURL == "" {
 		return res, errors.New("mattermost register: server URL, token, team and public URL are required")
 	}
-	api := client{strings.TrimRight(r.ServerURL, "/") + "/api/v4", r.Token.Reveal(), cmp.Or(r.HTTPClient, &http.Client{})}
-	var existing []command
-	if _, err := api.do(ctx, "list commands", http.MethodGet, "/commands?custom_only=true&team_id="+url.QueryEscape(r.TeamID), nil, &existing); err != nil {
+	api, existing, err := r.list(ctx)
+	if err != nil {
 		return res, fmt.Errorf("mattermost register: %w", err)
 	}
 	byTrigger := map[string]*command{}
@@ -193,4 +192,23 @@ func writeTokenConfig(w io.Writer, tokens map[string]string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// list reads the team's custom commands, which needs the right Register
+// needs: manage_slash_commands on the team (a system or team admin; a plain
+// bot account gets 403). API: GET /commands?custom_only=true&team_id=
+// ("manage_slash_commands if need list custom commands", api.mattermost.com).
+func (r Registration) list(ctx context.Context) (client, []command, error) {
+	api := client{strings.TrimRight(r.ServerURL, "/") + "/api/v4", r.Token.Reveal(), cmp.Or(r.HTTPClient, &http.Client{})}
+	var existing []command
+	_, err := api.do(ctx, "list commands", http.MethodGet, "/commands?custom_only=true&team_id="+url.QueryEscape(r.TeamID), nil, &existing)
+	return api, existing, err
+}
+
+// CheckRegister says whether r's account may run Register, for check-config.
+func CheckRegister(ctx context.Context, r Registration) error {
+	if _, _, err := r.list(ctx); err != nil {
+		return fmt.Errorf("mattermost: this token may not register the slash commands (run `opsbot mattermost register` with a system admin's token or give the bot manage_slash_commands): %w", err)
+	}
+	return nil
 }

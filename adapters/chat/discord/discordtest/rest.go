@@ -34,6 +34,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST "+v+"/users/@me/channels", s.auth(s.createDM))
 		mux.HandleFunc("GET "+v+"/guilds/{gid}/roles", s.auth(s.getRoles))
 		mux.HandleFunc("GET "+v+"/guilds/{gid}/members/{uid}", s.auth(s.getMember))
+		s.botRoutes(mux, v)
 	}
 }
 
@@ -636,6 +637,9 @@ func (s *Server) getMember(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[r.PathValue("uid")]
+	if u == nil && r.PathValue("uid") == AppID {
+		u = &User{ID: AppID, Bot: true}
+	}
 	if u == nil || u.NotMember {
 		apiError(w, http.StatusNotFound, codeUnknownMember, "Unknown Member", nil)
 		return

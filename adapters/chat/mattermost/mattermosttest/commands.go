@@ -119,6 +119,11 @@ func (s *Server) listCommands(w http.ResponseWriter, r *http.Request, caller str
 		fail(w, http.StatusBadRequest, errInvalid, "Invalid or missing team_id parameter in request URL.")
 		return
 	}
+	// Custom commands need manage_slash_commands, as creating one does.
+	if q.Get("custom_only") == "true" && !s.isAdmin(caller) && !slices.Contains(strings.Fields(s.teamMembers[caller]), "team_admin") {
+		fail(w, http.StatusForbidden, errPermissions, "You do not have the appropriate permissions.")
+		return
+	}
 	out := []commandJSON{}
 	for _, c := range s.commands {
 		if c.DeleteAt == 0 {

@@ -1,13 +1,3 @@
-// Package dolibarr is the client of Dolibarr's REST API (module "API REST",
-// Restler): members ("adhérents") and staff users with their groups. It
-// follows reference/providers/dolibarr.md: the DOLAPIKEY header, Restler
-// error bodies, numbers that arrive as strings, dates as Unix seconds, and
-// both ways a list ends (v19+: 200 [] ; v14–v18: 404 "Not Found: No … found").
-//
-// Lists are read with the largest page size, one page after the other, with
-// pagination_data=true: a server that knows it (v20+) answers the total,
-// which ends the read; an older one answers a bare array, and the read ends
-// at a short or empty page. paging.Read caps pages and items.
 package dolibarr
 
 import (

@@ -1,6 +1,7 @@
 package dolibarr_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,11 +32,20 @@ var wantStaff = []bot.StaffUser{
 	{ID: "4", Login: "old", Email: "old@asso.fr", LastName: "Ancien"},
 }
 
+// staffModes are the fake's list behaviours the staff reads must all end
+// right on: develop (bare arrays, [] past the end), a server that would
+// answer pagination_data on /users, and v14–v18 (404 past the end).
+var staffModes = []struct {
+	name          string
+	legacy, paged bool
+}{{"develop", false, false}, {"paged", false, true}, {"legacy", true, false}}
+
 func TestUsers(t *testing.T) {
-	for _, legacy := range []bool{false, true} {
-		t.Run(map[bool]string{false: "v20", true: "legacy"}[legacy], func(t *testing.T) {
+	for _, m := range staffModes {
+		t.Run(m.name, func(t *testing.T) {
 			srv, c := setup(t, dolibarr.Options{PageSize: 2})
-			srv.SetLegacy(legacy)
+			srv.SetLegacy(m.legacy)
+			srv.SetStaffPagination(m.paged)
 			seedStaff(srv)
 			got, err := c.Users(t.Context())
 			if err != nil {
@@ -94,15 +104,23 @@ func TestUser(t *testing.T) {
 }
 
 func TestGroups(t *testing.T) {
-	srv, c := setup(t, dolibarr.Options{})
-	seedStaff(srv)
-	got, err := c.Groups(t.Context())
 	want := []bot.StaffGroup{{ID: "1", Name: "Bureau"}, {ID: "2", Name: "Délégués"}, {ID: "3", Name: "Vide"}}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Groups() (-want +got):\n%s", diff)
+	for _, size := range []int{1, 3, 100} { // 3: the last page is full, the next one ends the list
+		for _, m := range staffModes {
+			t.Run(fmt.Sprintf("%s/%d", m.name, size), func(t *testing.T) {
+				srv, c := setup(t, dolibarr.Options{PageSize: size})
+				srv.SetLegacy(m.legacy)
+				srv.SetStaffPagination(m.paged)
+				seedStaff(srv)
+				got, err := c.Groups(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Groups() (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }
 

@@ -47,6 +47,7 @@ type Server struct {
 	mu          sync.RWMutex
 	keys        map[string]*apiKey
 	legacy      bool
+	staffPaged  bool // pagination_data on /users and /users/groups
 	badKeyDelay time.Duration
 	now         func() time.Time
 	members     []member // in id order; id = index+1
@@ -93,6 +94,11 @@ func (s *Server) Close() { s.srv.Close() }
 // (empty table, no match, page past the end) answers 404 "Not Found: No …
 // found", and pagination_data is ignored (lists are bare arrays).
 func (s *Server) SetLegacy(on bool) { s.mu.Lock(); s.legacy = on; s.mu.Unlock() }
+
+// SetStaffPagination makes /users and /users/groups honour pagination_data
+// as /members does. Off by default: develop's api_users.class.php has no
+// such parameter there.
+func (s *Server) SetStaffPagination(on bool) { s.mu.Lock(); s.staffPaged = on; s.mu.Unlock() }
 
 // SetBadKeyDelay sets how long a request with an unknown key waits before
 // its 401 (Dolibarr sleeps about a second; the default here is none).
@@ -287,10 +293,10 @@ func (p listParams) window(n int) (int, int) {
 
 // writeList writes a list page: items (already rendered, comma-joined) as a
 // bare array, or inside {"data":…,"pagination":…} with pagination_data on
-// v20+; an empty page is 404 "No <what> found" in legacy mode.
+// v20+ (members only, unless SetStaffPagination); an empty page is 404 "No <what> found" in legacy mode.
 func (s *Server) writeList(w http.ResponseWriter, p listParams, total int, items []byte, count int, what string) {
 	s.mu.RLock()
-	legacy := s.legacy
+	legacy, paged := s.legacy, what == "member" || s.staffPaged
 	s.mu.RUnlock()
 	if count == 0 && legacy {
 		fail(w, http.StatusNotFound, "No "+what+" found")
@@ -299,7 +305,7 @@ func (s *Server) writeList(w http.ResponseWriter, p listParams, total int, items
 	// The items are written as they are, between a prefix and a suffix:
 	// no copy of a page that may weigh a megabyte.
 	head, tail := []byte("["), []byte("]")
-	if p.paginationData && !legacy {
+	if p.paginationData && paged && !legacy {
 		pageCount := 1
 		if p.limit > 0 {
 			pageCount = (total + p.limit - 1) / p.limit

@@ -94,6 +94,8 @@ func TestListShapes(t *testing.T) {
 		{"unknown sort", "/members?sortfield=t.nope", false, 503, `{"debug"`},
 		{"sort desc", "/members?sortfield=t.email&sortorder=DESC&properties=id&limit=1", false, 200, `[{"id":"2"}]`},
 		{"member not found", "/members/9", false, 404, `{"debug"`},
+		{"no pagination data on users", "/users?limit=1&pagination_data=true&properties=id", false, 200, `[{"id":"1"}]`},
+		{"no pagination data on groups", "/users/groups?limit=1&pagination_data=true&properties=id", false, 200, `[]`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,13 +138,7 @@ func (a alertCommands) check(ctx context.Context, c bot.Call) (bot.Reply, error)
 }
 
 func worst(as []alerts.Alert) alerts.Severity {
-	w := alerts.Info
-	for _, a := range as {
-		if a.Severity.Rank() > w.Rank() {
-			w = a.Severity
-		}
-	}
-	return w
+	return slices.MaxFunc(as, func(a, b alerts.Alert) int { return cmp.Compare(a.Severity.Rank(), b.Severity.Rank()) }).Severity
 }
 
 // muteUnits are the units of a mute duration, longest spellings first.

@@ -156,11 +156,7 @@ func (p Prober) ProbeTLS(ctx context.Context, hostport string) (bot.LiveCert, er
 		host, port = hostport, "443"
 	}
 	addr := net.JoinHostPort(host, port)
-	timeout := p.Timeout
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(p.Timeout, 10*time.Second))
 	defer cancel()
 	certs, err := dialTLS(ctx, addr, host)
 	if err == nil && len(certs) == 0 {

@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/anopex/opsbot/bot"
@@ -25,13 +25,8 @@ func checkApprovals(c *Config, people []bot.Member, specs []bot.Spec) (warnings 
 	for i := range specs {
 		byPath[specs[i].Path] = &specs[i]
 	}
-	keys := make([]string, 0, len(c.Requests.Approvals))
-	for k := range c.Requests.Approvals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var errs []error
-	for _, path := range keys {
+	for _, path := range slices.Sorted(maps.Keys(c.Requests.Approvals)) {
 		n := c.Requests.Approvals[path]
 		s := byPath[path]
 		switch {
@@ -78,10 +73,5 @@ func checkApprovals(c *Config, people []bot.Member, specs []bot.Spec) (warnings 
 // grantsOnPlatform reports whether the configured chat platform's role map
 // grants one of roles: anyone given that platform role may approve.
 func (c *Config) grantsOnPlatform(roles []bot.Role) bool {
-	for _, r := range c.platformRoles()[c.Chat] {
-		if slices.Contains(roles, r) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(slices.Collect(maps.Values(c.platformRoles()[c.Chat])), func(r bot.Role) bool { return slices.Contains(roles, r) })
 }

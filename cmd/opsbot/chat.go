@@ -13,22 +13,16 @@ import (
 func (a *app) chat(context.Context) (string, bot.Chat, func(context.Context, bot.Handler) error, error) {
 	switch a.cfg.Chat {
 	case "discord":
-		var mb bot.Mailboxes
-		if a.deps.Mail != nil {
-			mb = a.deps.Mail
-		}
-		ch, err := newDiscord(*a.cfg.Discord, a.policy, mb, a.cfg.locale(), a.hc, a.log)
+		ch, err := newDiscord(*a.cfg.Discord, a.policy, a.deps.Mail, a.cfg.locale(), a.hc, a.log)
 		if err != nil {
 			return "", nil, nil, err
 		}
-		a.alertsChannel = ch.AlertsChannel()
 		return "discord", ch, ch.Run, nil
 	case "mattermost":
 		ch, listen, err := newMattermost(a.cfg.Mattermost, a.policy, a.cfg.locale(), a.hc, a.log)
 		if err != nil {
 			return "", nil, nil, err
 		}
-		a.alertsChannel = a.cfg.Mattermost.Alerts
 		return "mattermost", ch, listen, nil
 	}
 	return "", nil, nil, fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", a.cfg.Chat)
@@ -63,17 +57,17 @@ func (a *app) chatChecks() (checks, warnings []namedCheck) {
 	return nil, nil
 }
 
-// approvalsChannel returns the approvals channel of platform.
-func (a *app) approvalsChannel(platform string) string {
+// channels returns the approvals and alerts channels of platform.
+func (a *app) channels(platform string) (approvals, alerts string) {
 	switch platform {
 	case "console":
-		return "approbations"
+		return "approbations", "alertes"
 	case "discord":
-		return a.cfg.Discord.ApprovalsChannel
+		return a.cfg.Discord.ApprovalsChannel, a.cfg.Discord.AlertsChannel
 	case "mattermost":
-		return a.cfg.Mattermost.Approvals
+		return a.cfg.Mattermost.Approvals, a.cfg.Mattermost.Alerts
 	}
-	return ""
+	return "", ""
 }
 
 // platformRoles returns, per platform, the map of platform role IDs to bot

@@ -34,31 +34,6 @@ type demoEnv struct {
 	smtp   *mailertest.Server
 }
 
-// demoProviders start each provider's fake on loopback, seed it with a small
-// association and point the configuration at it. The real clients then talk
-// HTTP to the fakes, so the demo runs the production code.
-var demoProviders = []func(ctx context.Context, d *demoEnv) error{
-	demoCPanel,
-	demoAlerts,
-	demoMembers,
-	func(ctx context.Context, d *demoEnv) (err error) {
-		d.smtp, err = demoHosting(ctx, d, &d.cfg.sections)
-		return err
-	},
-}
-
-// demoAlerts starts the demo's TLS site whose certificate expires in 5 days
-// and probes it: the alert is the first thing the demo posts.
-func demoAlerts(_ context.Context, d *demoEnv) error {
-	c, stop, err := demoAlertsConfig(d.now())
-	if err != nil {
-		return err
-	}
-	d.closers = append(d.closers, stop)
-	d.cfg.Alerts = c
-	return nil
-}
-
 // The demo people: every role is held by someone, the console name is the ID.
 var demoPeople = []personConfig{
 	{Name: "Sam Admin", Roles: []string{"admin"}, Console: "sysadmin", Mailboxes: []string{"sysadmin@anopex.test"}},
@@ -71,14 +46,13 @@ var demoPeople = []personConfig{
 // demoSecret is the fakes' credential: a demo value, not a real secret.
 func demoSecret(v string) secret { return secret{Secret: bot.NewSecret(v), Env: "DEMO"} }
 
-func demoCPanel(_ context.Context, d *demoEnv) error {
+func demoCPanel(d *demoEnv) {
 	srv := cpaneltest.New("anopex", "demo-cpanel-token")
 	srv.SeedDemo()
 	d.cpanel = srv
 	d.closers = append(d.closers, srv.Close)
 	d.cfg.CPanel = &cpanelConfig{URL: srv.URL(), User: "anopex", Token: demoSecret("demo-cpanel-token"), Domain: "anopex.test"}
 	d.banner = append(d.banner, "cPanel (fake) "+srv.URL())
-	return nil
 }
 
 func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -111,17 +85,23 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return d.run(ctx, stdin, stdout)
 }
 
-// newDemo starts the fakes, seeded relative to now, and builds the
-// in-memory configuration.
-func newDemo(ctx context.Context, dir, locale string, log zerolog.Logger, now func() time.Time) (*demoEnv, error) {
+// newDemo starts each provider's fake on loopback, seeded relative to now,
+// and points the in-memory configuration at it: the real clients talk HTTP
+// to the fakes, so the demo runs the production code. The demo's TLS site,
+// whose certificate expires in 5 days, is probed at start: its alert is the
+// first thing the demo posts.
+func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func() time.Time) (*demoEnv, error) {
 	d := &demoEnv{cfg: &Config{Locale: locale, Data: dir, People: demoPeople}, log: log, now: now}
-	for _, p := range demoProviders {
-		if err := p(ctx, d); err != nil {
-			d.close()
-			return nil, fmt.Errorf("demo: %w", err)
-		}
+	demoCPanel(d)
+	demoMembers(d)
+	demoHosting(d)
+	c, stop, err := demoAlertsConfig(now())
+	if err == nil {
+		d.closers = append(d.closers, stop)
+		d.cfg.Alerts = c
+		err = d.cfg.check()
 	}
-	if err := d.cfg.check(); err != nil {
+	if err != nil {
 		d.close()
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -219,10 +199,9 @@ func newConsole(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer, 
 }
 
 // demoHosting starts the fake OVH API, the fake PlanetHoster API and the
-// SMTP sink, seeds them and the cPanel fake's hosting side, and fills s. It
-// returns the sink: the console prints each message it accepts as
-// "[ID] mail to ADDRESS: SUBJECT" (sink.OnMessage with m.Line()).
-func demoHosting(_ context.Context, d *demoEnv, s *sections) (*mailertest.Server, error) {
+// SMTP sink (d.smtp), seeds them and the cPanel fake's hosting side, and
+// fills the configuration.
+func demoHosting(d *demoEnv) {
 	now := d.now()
 	if d.cpanel != nil {
 		d.cpanel.SeedHostDemo("anopex.test", now)
@@ -233,6 +212,7 @@ func demoHosting(_ context.Context, d *demoEnv, s *sections) (*mailertest.Server
 	ph := planethostertest.New(planethostertest.DemoUser, planethostertest.DemoKey)
 	ph.SeedDemo()
 	sink := mailertest.New("opsbot@anopex.test", "demo-smtp-password")
+	s := &d.cfg.sections
 	d.closers = append(d.closers, o.Close, ph.Close, sink.Close)
 	s.OVH = &ovhConfig{Endpoint: o.URL(), ApplicationKey: ovhtest.DemoAppKey, ApplicationSecret: demoSecret(ovhtest.DemoAppSecret),
 		ConsumerKey: demoSecret(ovhtest.DemoConsumerKey), Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net",
@@ -244,7 +224,7 @@ func demoHosting(_ context.Context, d *demoEnv, s *sections) (*mailertest.Server
 	s.CF2D = &cf2dConfig{To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"}, Reference: "W751234567", Association: "Anopex"}
 	s.Hosting = &hostingConfig{Zone: "anopex.test", Allow: []string{"203.0.113.7/32"}}
 	d.banner = append(d.banner, "OVH (fake) "+o.URL(), "PlanetHoster (fake) "+ph.URL(), "SMTP sink "+sink.Addr())
-	return sink, nil
+	d.smtp = sink
 }
 
 // mailLine is how the console shows a message the demo's SMTP sink accepted.
@@ -255,7 +235,7 @@ func mailLine(m mailertest.Message) (target, text string) {
 // demoMembers starts the Dolibarr, Brevo and WordPress fakes, seeds the
 // demo association (demoworld.Seed: every coherence finding shows)
 // and points the configuration at them.
-func demoMembers(_ context.Context, d *demoEnv) error {
+func demoMembers(d *demoEnv) {
 	e := demoworld.Start(d.now())
 	d.closers = append(d.closers, e.Close)
 	e.Seed()
@@ -269,5 +249,4 @@ func demoMembers(_ context.Context, d *demoEnv) error {
 		"adjoint": {WordPressRole: "contributor", MailLists: []string{"delegues@anopex.test"}, BrevoList: delegates},
 	}
 	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
-	return nil
 }

@@ -121,9 +121,7 @@ type app struct {
 	// run logs them, check-config prints them.
 	warnings []string
 	closers  []func()
-	// alertsChannel is where the scheduler posts, set by the chat adapter.
-	alertsChannel string
-	metrics       *ops.Metrics
+	metrics  *ops.Metrics
 	// checkFirst runs every check once before the chat listens (the demo,
 	// so the seeded certificate alert comes first and always at the same place).
 	checkFirst bool
@@ -216,9 +214,10 @@ func httpClient() *http.Client {
 // interrupted requests and runs chat, engine and the other runners until ctx
 // ends or one of them fails.
 func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen func(ctx context.Context, h bot.Handler) error) error {
+	approvals, alertsChannel := a.channels(platform)
 	ec := bot.EngineConfig{
 		Chat: chat, Store: a.store, Policy: a.policy, Log: a.log, Platform: platform, Now: a.now,
-		ApprovalsChannel: a.approvalsChannel(platform), Locale: a.cfg.locale(),
+		ApprovalsChannel: approvals, Locale: a.cfg.locale(),
 		Expiry: time.Duration(a.cfg.Requests.Expiry), Timeout: time.Duration(a.cfg.Requests.Timeout),
 		SelfService: a.cfg.selfService(), Approvals: a.cfg.Requests.Approvals,
 	}
@@ -234,12 +233,8 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	a.deps.Audit = a.store
 	var scheduler *alerts.Scheduler
 	if a.cfg.Alerts != nil {
-		channel := a.alertsChannel
-		if platform == "console" {
-			channel = "alertes"
-		}
 		var cycle *alerts.Cycle
-		if cycle, scheduler, err = a.wireAlerts(a.cfg.Alerts, platform, channel, chat); err != nil {
+		if cycle, scheduler, err = a.wireAlerts(a.cfg.Alerts, platform, alertsChannel, chat); err != nil {
 			return err
 		}
 		a.deps.Alerts = scheduler
@@ -271,13 +266,11 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	var wg sync.WaitGroup
 	errc := make(chan error, len(a.runners)+2)
 	goRun := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				errc <- fmt.Errorf("%s: %w", name, err)
 			}
-		}()
+		})
 	}
 	goRun("engine", a.engine.Run)
 	goRun("control", a.serveControl)

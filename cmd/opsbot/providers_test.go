@@ -71,10 +71,8 @@ func TestBuildHostingOnDemoFakes(t *testing.T) {
 		now: func() time.Time { return now }, cpanel: cp}
 	t.Cleanup(d.close)
 	s := &d.cfg.sections
-	sink, err := demoHosting(t.Context(), d, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	demoHosting(d)
+	sink := d.smtp
 	if err := s.check(); err != nil {
 		t.Fatalf("demo sections: %v", err)
 	}
@@ -178,9 +176,7 @@ func TestWireMembersOnDemoFakes(t *testing.T) {
 	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 	d := &demoEnv{cfg: &Config{}, now: func() time.Time { return now }}
 	t.Cleanup(d.close)
-	if err := demoMembers(t.Context(), d); err != nil {
-		t.Fatal(err)
-	}
+	demoMembers(d)
 	if err := d.cfg.sections.check(); err != nil {
 		t.Fatal(err)
 	}

@@ -149,12 +149,6 @@ func New(cfg Config) (*Chat, error) {
 	return c, nil
 }
 
-// AlertsChannel returns the configured alerts channel ID.
-func (c *Chat) AlertsChannel() string { return c.cfg.AlertsChannel }
-
-// ApprovalsChannel returns the configured approvals channel ID.
-func (c *Chat) ApprovalsChannel() string { return c.cfg.ApprovalsChannel }
-
 func (c *Chat) me() string { return c.botID.Load().(string) }
 
 // Run checks the configuration against the guild, registers the commands,

@@ -46,9 +46,15 @@ func (v Values) Has(name string) bool { _, ok := v[name]; return ok }
 // MaxLine is the longest command line the engine accepts.
 const MaxLine = 4000
 
-// Tokenize splits a command line into words. Double or single quotes group
-// words ("Jean Dupont"); a backslash escapes the next character inside double
-// quotes. A lone "--" ends the words: what follows it is returned verbatim
+// quotes maps each opening quote to its closing one.
+var quotes = map[rune]rune{'"': '"', '“': '”', '«': '»', '\'': '\''}
+
+// Tokenize splits a command line into words. Straight or typographic double
+// quotes ("Jean Dupont", “Jean Dupont”, « Jean Dupont ») group words, the
+// spaces inside « » trimmed; a backslash escapes the next character inside straight
+// double quotes. An apostrophe is a letter ("d'accès"): a single quote groups
+// words only when it starts a word and a later one ends a word ('Jean
+// Dupont'). A lone "--" ends the words: what follows it is returned verbatim
 // (trimmed) as after, and hasAfter is true. Control characters other than
 // tab and newline are refused.
 func Tokenize(line string) (words []string, after string, hasAfter bool, err error) {
@@ -65,13 +71,18 @@ func Tokenize(line string) (words []string, after string, hasAfter bool, err err
 	}
 	var cur strings.Builder
 	inWord := false
-	quote := rune(0)
+	quote, opened, start := rune(0), rune(0), 0
 	for i := 0; i < len(line); {
 		r, size := utf8.DecodeRuneInString(line[i:])
 		switch {
 		case quote != 0:
 			switch {
-			case r == quote:
+			case r == quote && (quote != '\'' || i+size == len(line) || isSpaceAt(line, i+size)):
+				if quote == '»' { // French typography spaces the text inside « »
+					w := cur.String()
+					cur.Reset()
+					cur.WriteString(w[:start] + strings.TrimSpace(w[start:]))
+				}
 				quote = 0
 			case r == '\\' && quote == '"' && i+size < len(line):
 				r2, s2 := utf8.DecodeRuneInString(line[i+size:])
@@ -81,11 +92,8 @@ func Tokenize(line string) (words []string, after string, hasAfter bool, err err
 			default:
 				cur.WriteRune(r)
 			}
-		case r == '"' || r == '\'' || r == '«':
-			if r == '«' {
-				r = '»'
-			}
-			quote = r
+		case quotes[r] != 0 && (r != '\'' || !inWord && closesWord(line[i+size:])):
+			quote, opened, start = quotes[r], r, cur.Len()
 			inWord = true
 		case unicode.IsSpace(r):
 			if inWord {
@@ -102,12 +110,23 @@ func Tokenize(line string) (words []string, after string, hasAfter bool, err err
 		i += size
 	}
 	if quote != 0 {
-		return nil, "", false, Userf("guillemet %c non refermé : fermez-le, par exemple \"Jean Dupont\"", "unclosed quote %c: close it, e.g. \"Jean Dupont\"", quote)
+		return nil, "", false, Userf("guillemet %c non refermé : fermez-le, par exemple \"Jean Dupont\"", "unclosed quote %c: close it, e.g. \"Jean Dupont\"", opened)
 	}
 	if inWord {
 		words = append(words, cur.String())
 	}
 	return words, "", false, nil
+}
+
+// closesWord reports whether s holds a single quote that ends a word.
+func closesWord(s string) bool {
+	for i := strings.IndexByte(s, '\''); i >= 0; i = strings.IndexByte(s, '\'') {
+		if i+1 == len(s) || isSpaceAt(s, i+1) {
+			return true
+		}
+		s = s[i+1:]
+	}
+	return false
 }
 
 func isSpaceAt(s string, i int) bool {

@@ -22,6 +22,15 @@ func TestTokenize(t *testing.T) {
 		{name: "double quotes", line: `ticket open ovh "Disque plein"`, words: []string{"ticket", "open", "ovh", "Disque plein"}},
 		{name: "single quotes", line: `a 'b c' d`, words: []string{"a", "b c", "d"}},
 		{name: "french quotes", line: `a «b c»`, words: []string{"a", "b c"}},
+		{name: "apostrophes are letters", line: "ticket open ph Panne d'accès depuis l'incident -- x", words: []string{"ticket", "open", "ph", "Panne", "d'accès", "depuis", "l'incident"}, after: "x", hasAfter: true},
+		{name: "single apostrophe", line: "a l'b", words: []string{"a", "l'b"}},
+		{name: "apostrophe inside single quotes", line: "a 'Panne d'accès' b", words: []string{"a", "Panne d'accès", "b"}},
+		{name: "lone opening single quote", line: "a 'b c", words: []string{"a", "'b", "c"}},
+		{name: "typographic apostrophe", line: "Panne d’accès", words: []string{"Panne", "d’accès"}},
+		{name: "french quotes with spaces", line: "a « b c » d", words: []string{"a", "b c", "d"}},
+		{name: "french quotes with non-breaking spaces", line: "a «\u00a0b c\u202f» d", words: []string{"a", "b c", "d"}},
+		{name: "english typographic quotes", line: "a “b c” d", words: []string{"a", "b c", "d"}},
+		{name: "unclosed typographic quote", line: "a “b c", bad: true},
 		{name: "escaped quote", line: `a "b \"c\""`, words: []string{"a", `b "c"`}},
 		{name: "empty quoted word", line: `a ""`, words: []string{"a", ""}},
 		{name: "after", line: "ticket open ovh Sujet -- le corps\nsur deux lignes ", words: []string{"ticket", "open", "ovh", "Sujet"}, after: "le corps\nsur deux lignes", hasAfter: true},
@@ -145,7 +154,7 @@ func TestNormalizeEmail(t *testing.T) {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"mail passwd a@b.fr", `a "b c" d`, "a -- b", `"`, "a 'b", "«x»", "a\\b", "-- --"} {
+	for _, s := range []string{"mail passwd a@b.fr", `a "b c" d`, "a -- b", `"`, "a 'b", "«x»", "a\\b", "-- --", "l'a 'b c' d'e", "« a » “b”"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -203,5 +212,20 @@ func TestSpecLine(t *testing.T) {
 	back, err := ParseArgs(s, words[2:], after, has)
 	if err != nil || back.Get("sujet") != "Disque plein" || back.Get("corps") != "Le disque\nest plein" {
 		t.Errorf("Line does not parse back: %v, %v", back, err)
+	}
+}
+
+func TestFormatMB(t *testing.T) {
+	for _, tt := range []struct {
+		l    Locale
+		mb   float64
+		want string
+	}{{FR, 0, "0 Mo"}, {FR, 517.4, "517 Mo"}, {FR, 1536, "1,5 Go"}, {EN, 1536, "1.5 GB"}, {FR, 2048, "2 Go"}, {FR, 2047.9, "2 Go"}} {
+		if got := FormatMB(tt.l, tt.mb); got != tt.want {
+			t.Errorf("FormatMB(%v, %v) = %q, want %q", tt.l, tt.mb, got, tt.want)
+		}
+	}
+	if got := FormatQuota(FR, 0); got != "illimité" {
+		t.Errorf("FormatQuota(FR, 0) = %q, want illimité", got)
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -100,17 +101,20 @@ func NormalizeDomain(s string) (string, error) {
 	return s, nil
 }
 
-// FormatMB renders a size in megabytes for people ("illimité", "500 Mo", "2 Go").
+// FormatMB renders a size in megabytes for people: "0 Mo", "500 Mo",
+// "2 Go", "1,5 Go" (a decimal comma in French).
 func FormatMB(l Locale, mb float64) string {
+	if mb >= 1024 {
+		g := strconv.FormatFloat(mb/1024, 'f', 1, 64)
+		return strings.Replace(strings.TrimSuffix(g, ".0"), ".", l.Pick(",", "."), 1) + l.Pick(" Go", " GB")
+	}
+	return fmt.Sprintf("%.0f %s", mb, l.Pick("Mo", "MB"))
+}
+
+// FormatQuota renders a quota in megabytes, where 0 is "illimité".
+func FormatQuota(l Locale, mb int) string {
 	if mb == 0 {
 		return l.Pick("illimité", "unlimited")
 	}
-	if mb >= 1024 {
-		g := mb / 1024
-		if g == float64(int(g)) {
-			return fmt.Sprintf("%d %s", int(g), l.Pick("Go", "GB"))
-		}
-		return fmt.Sprintf("%.1f %s", g, l.Pick("Go", "GB"))
-	}
-	return fmt.Sprintf("%.0f %s", mb, l.Pick("Mo", "MB"))
+	return FormatMB(l, float64(mb))
 }

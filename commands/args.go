@@ -440,9 +440,9 @@ const maxAmountCents = 100_000_000
 func parseAmount(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "€"), "EUR"), "eur"))
-	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "_", "").Replace(t)
+	t = strings.ReplaceAll(dropSpaces(t), "_", "")
 	bad := func() (int64, error) {
-		return 0, bot.Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500 ou 1500,50", "invalid amount %q: write an amount in euros, e.g. 1500 or 1500.50", s)
+		return 0, bot.Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500, 1 500 € ou 1 500,50 €", "invalid amount %q: write an amount in euros, e.g. 1500, €1,500 or €1,500.50", s)
 	}
 	units, frac, hasFrac := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
 	if units == "" || len(units) > 9 || (hasFrac && (frac == "" || len(frac) > 2)) || strings.Trim(units+frac, "0123456789") != "" {
@@ -460,12 +460,23 @@ func parseAmount(s string) (int64, error) {
 	return cents, nil
 }
 
+// dropSpaces removes every space, the thin and non-breaking ones that
+// French typography puts inside numbers ("1 500 €") included.
+func dropSpaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func formatCents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 
 // Argument types of the mail, core and WordPress commands.
 var (
 	// argQuota is a mailbox size, normalised to megabytes ("0" is unlimited).
-	argQuota = bot.ArgType{Name: "quota", Example: "2G", Check: normalized(parseQuota, strconv.Itoa)}
+	argQuota = bot.ArgType{Name: "quota", Example: "2 Go", Check: normalized(parseQuota, strconv.Itoa)}
 	// argCount is a positive whole number.
 	argCount = bot.ArgType{Name: "count", Example: "20", Check: checkCount}
 	// argID is a change-request or record number.
@@ -498,8 +509,7 @@ const maxQuotaMB = 100 * 1024
 // with a unit M/Mo/MB or G/Go/GB ("2G", "1,5 Go"), or "illimité"/"unlimited"
 // (0). The result is in megabytes.
 func parseQuota(s string) (int, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.ReplaceAll(t, " ", "")
+	t := strings.ToLower(dropSpaces(s))
 	switch t {
 	case "illimité", "illimite", "unlimited", "0":
 		return 0, nil
@@ -517,7 +527,7 @@ func parseQuota(s string) (int, error) {
 	t = strings.Replace(t, ",", ".", 1)
 	f, err := strconv.ParseFloat(t, 64)
 	bad := func(why, whyEN string) (int, error) {
-		return 0, bot.Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500M, 2G ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500M, 2G or unlimited", s, why, whyEN)
+		return 0, bot.Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500 Mo, 2 Go, 1,5 Go ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500 MB, 2 GB, 1.5 GB or unlimited", s, why, whyEN)
 	}
 	if err != nil || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
 		return bad("ce n'est pas un nombre", "not a number")

@@ -406,11 +406,11 @@ func FuzzCheckEmails(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, err := checkEmails(s)
+		out, err := checkEmails(s, "")
 		if err != nil {
 			return
 		}
-		again, err := checkEmails(out)
+		again, err := checkEmails(out, "")
 		if err != nil || again != out {
 			t.Fatalf("checkEmails(%q) = %q, not stable: %q, %v", s, out, again, err)
 		}

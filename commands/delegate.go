@@ -71,14 +71,14 @@ func (d delegateCommands) specs() []bot.Spec {
 		HelpEN: "Onboards a delegate in one request: mailbox, Dolibarr account and groups, WordPress role, the lists of their function.",
 		Roles:  admins,
 		Args: []bot.Arg{{Name: "nom", Type: argPersonName}, {Name: "adresse", Type: bot.ArgEmail},
-			{Name: "fonction", Type: argFunction(d.m.Functions)}, {Name: "boite", Type: bot.ArgEmail, Optional: true}},
+			{Name: "fonction", Type: argFunction(d.m.Functions)}, {Name: "boite", Type: argMailbox(d.domain), Optional: true}},
 		Preview: d.preview(d.onboard), Apply: d.apply,
 		Verify: "doli users", Recipient: "nom",
 	}, {
 		Path: "delegate offboard", Help: "Départ d'un délégué en une demande : boîte suspendue (ou redirigée vers le successeur), Dolibarr désactivé, WordPress abonné, hors des listes.",
 		HelpEN:  "Offboards a delegate in one request: mailbox suspended (or forwarded to the successor), Dolibarr disabled, WordPress subscriber, out of the lists.",
 		Roles:   admins,
-		Args:    []bot.Arg{{Name: "compte", Type: bot.ArgEmail}, {Name: "successeur", Type: bot.ArgEmail, Optional: true}},
+		Args:    []bot.Arg{{Name: "compte", Type: argMailbox(d.domain)}, {Name: "successeur", Type: argAddress(d.domain), Optional: true}},
 		Preview: d.preview(d.offboard), Apply: d.apply,
 		Verify: "mail show {compte}",
 	}}

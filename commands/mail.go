@@ -23,9 +23,9 @@ func (m mailCommands) specs() []bot.Spec {
 	if m.boxes == nil {
 		return nil
 	}
-	box := bot.Arg{Name: "boite", Type: bot.ArgEmail}
-	dest := bot.Arg{Name: "destination", Type: bot.ArgEmail}
-	dests := bot.Arg{Name: "destination", Type: argEmails, Rest: true}
+	box := bot.Arg{Name: "boite", Type: argMailbox(m.domain)}
+	dest := bot.Arg{Name: "destination", Type: argAddress(m.domain)}
+	dests := bot.Arg{Name: "destination", Type: argEmails(m.domain), Rest: true}
 	return []bot.Spec{{
 		Path: "mail list", Help: "Liste les boîtes aux lettres avec leur occupation (filtre facultatif).",
 		HelpEN: "Lists mailboxes with their usage (optional filter).",
@@ -40,7 +40,7 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail create", Help: "Crée une boîte ; son mot de passe arrive en message privé.",
 		HelpEN: "Creates a mailbox; its password arrives by private message.",
-		Roles:  admins, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true}},
+		Roles:  admins, Args: []bot.Arg{box, {Name: "quota", Type: argQuota, Optional: true, Rest: true}},
 		Preview: m.previewCreate, Apply: m.applyCreate,
 		Verify: "mail show {boite}", Recipient: "boite",
 	}, {
@@ -57,9 +57,9 @@ func (m mailCommands) specs() []bot.Spec {
 		Preview: m.previewDelete, Apply: m.applyDelete,
 		Verify: "mail show {boite}",
 	}, {
-		Path: "mail quota", Help: "Change le quota d'une boîte (500M, 2G, illimité).",
-		HelpEN: "Changes a mailbox quota (500M, 2G, unlimited).",
-		Roles:  admins, Args: []bot.Arg{box, {Name: "taille", Type: argQuota}},
+		Path: "mail quota", Help: "Change le quota d'une boîte (500 Mo, 2 Go, 1,5 Go, illimité).",
+		HelpEN: "Changes a mailbox quota (500 MB, 2 GB, 1.5 GB, unlimited).",
+		Roles:  admins, Args: []bot.Arg{box, {Name: "taille", Type: argQuota, Rest: true}},
 		Preview: m.previewQuota, Apply: m.applyQuota, Idempotent: true,
 		Verify: "mail show {boite}",
 	}, {
@@ -77,18 +77,18 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail forward list", Help: "Liste les redirections (d'une adresse, ou de tout le domaine).",
 		HelpEN: "Lists forwarders (of one address, or of the whole domain).",
-		Roles:  readers, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail, Optional: true}},
+		Roles:  readers, Args: []bot.Arg{{Name: "adresse", Type: box.Type, Optional: true}},
 		Read: m.listForwards,
 	}, {
 		Path: "mail forward add", Help: "Ajoute une redirection d'une adresse vers une autre.",
 		HelpEN: "Adds a forwarder from one address to another.",
-		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: box.Type}, dest},
 		Preview: forwardChange{m, true}.preview, Apply: forwardChange{m, true}.apply,
 		Verify: "mail forward list {adresse}",
 	}, {
 		Path: "mail forward remove", Help: "Retire une redirection.",
 		HelpEN: "Removes a forwarder.",
-		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: bot.ArgEmail}, dest},
+		Roles:  admins, Args: []bot.Arg{{Name: "adresse", Type: box.Type}, dest},
 		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail forward list {adresse}",
 	}, {
@@ -98,20 +98,20 @@ func (m mailCommands) specs() []bot.Spec {
 	}, {
 		Path: "mail list-members", Help: "Liste les membres d'une liste de diffusion.",
 		HelpEN: "Lists the members of a distribution list.",
-		Roles:  readers, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}},
+		Roles:  readers, Args: []bot.Arg{{Name: "liste", Type: box.Type}},
 		Read: m.listMembers,
 	}, {
 		// A distribution list is a set of forwarders from one address: the
 		// list commands are the forwarder commands on the argument "liste".
 		Path: "mail list-add", Help: "Ajoute une ou plusieurs adresses à une liste de diffusion.",
 		HelpEN: "Adds one or more addresses to a distribution list.",
-		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dests},
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: box.Type}, dests},
 		Preview: forwardChange{m, true}.preview, Apply: forwardChange{m, true}.apply,
 		Verify: "mail list-members {liste}",
 	}, {
 		Path: "mail list-remove", Help: "Retire une ou plusieurs adresses d'une liste de diffusion.",
 		HelpEN: "Removes one or more addresses from a distribution list.",
-		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: bot.ArgEmail}, dests},
+		Roles:  admins, Args: []bot.Arg{{Name: "liste", Type: box.Type}, dests},
 		Preview: forwardChange{m, false}.preview, Apply: forwardChange{m, false}.apply,
 		Verify: "mail list-members {liste}",
 	}}
@@ -124,7 +124,7 @@ func mailbox(ctx context.Context, m bot.Mailboxes, addr string) (bot.Mailbox, er
 }
 
 func usage(c bot.Call, mb bot.Mailbox) string {
-	s := fmt.Sprintf("%s / %s", bot.FormatMB(c.Locale, mb.UsedMB), bot.FormatMB(c.Locale, float64(mb.QuotaMB)))
+	s := fmt.Sprintf("%s / %s", bot.FormatMB(c.Locale, mb.UsedMB), bot.FormatQuota(c.Locale, mb.QuotaMB))
 	if mb.QuotaMB > 0 {
 		s += fmt.Sprintf(" (%.0f %%)", mb.UsedPercent())
 	}
@@ -192,7 +192,7 @@ func (m mailCommands) previewCreate(ctx context.Context, c bot.Call) (string, er
 		return "", fmt.Errorf("read mailbox: %w", err)
 	}
 	return fmt.Sprintf(c.T("Création de la boîte %s (quota : %s) ; le mot de passe sera envoyé en message privé.",
-		"Create mailbox %s (quota: %s); the password will be sent by private message."), addr, bot.FormatMB(c.Locale, float64(quotaArg(c)))), nil
+		"Create mailbox %s (quota: %s); the password will be sent by private message."), addr, bot.FormatQuota(c.Locale, quotaArg(c))), nil
 }
 
 // quotaArg returns the quota argument, 1 GB when absent.
@@ -265,14 +265,14 @@ func (m mailCommands) previewQuota(ctx context.Context, c bot.Call) (string, err
 	}
 	q := c.Args.Int("taille")
 	if q == mb.QuotaMB {
-		return "", bot.Unchanged("Le quota de %s est déjà de %s.", "The quota of %s is already %s.", mb.Address, bot.FormatMB(bot.FR, float64(q)))
+		return "", bot.Unchanged("Le quota de %s est déjà de %s.", "The quota of %s is already %s.", mb.Address, bot.FormatQuota(bot.FR, q))
 	}
 	if q != 0 && float64(q) < mb.UsedMB {
 		return "", bot.Userf("La boîte %s occupe déjà %s : un quota de %s serait dépassé.", "Mailbox %s already uses %s: a %s quota would be exceeded.",
-			mb.Address, bot.FormatMB(c.Locale, mb.UsedMB), bot.FormatMB(c.Locale, float64(q)))
+			mb.Address, bot.FormatMB(c.Locale, mb.UsedMB), bot.FormatQuota(c.Locale, q))
 	}
 	return fmt.Sprintf(c.T("Quota de %s : %s → %s", "Quota of %s: %s → %s"), mb.Address,
-		bot.FormatMB(c.Locale, float64(mb.QuotaMB)), bot.FormatMB(c.Locale, float64(q))), nil
+		bot.FormatQuota(c.Locale, mb.QuotaMB), bot.FormatQuota(c.Locale, q)), nil
 }
 
 func (m mailCommands) applyQuota(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -280,7 +280,7 @@ func (m mailCommands) applyQuota(ctx context.Context, c bot.Call) (bot.Outcome, 
 	if err := m.boxes.SetQuota(ctx, addr, q); err != nil {
 		return bot.Outcome{}, fmt.Errorf("set quota: %w", err)
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Quota de %s fixé à %s", "Quota of %s set to %s"), addr, bot.FormatMB(c.Locale, float64(q)))}, nil
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Quota de %s fixé à %s", "Quota of %s set to %s"), addr, bot.FormatQuota(c.Locale, q))}, nil
 }
 
 // loginChange is mail suspend (suspend) or mail unsuspend.
@@ -484,14 +484,43 @@ func (f forwardChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, erro
 	return bot.Outcome{Text: fmt.Sprintf(c.T("%s n'est plus redirigée vers %s", "%s no longer forwards to %s"), addr, strings.Join(todo, ", "))}, nil
 }
 
-// argEmails is one or more e-mail addresses separated by spaces or commas,
-// normalised and without repeats, joined by single spaces.
-var argEmails = bot.ArgType{Name: "emails", Example: "jeanne.martin@anopex.test", Check: checkEmails}
+// argMailbox is an address of the mail domain ("delegue75" gets it); an
+// address elsewhere is refused at once, naming the domain opsbot manages.
+func argMailbox(domain string) bot.ArgType {
+	return bot.ArgType{Name: bot.ArgEmail.Name, Example: "delegue75", Check: func(s string) (string, error) {
+		addr, err := mailAddress(s, domain)
+		if err == nil && domain != "" && !strings.HasSuffix(addr, "@"+strings.ToLower(domain)) {
+			return "", bot.Userf("le domaine de %s n'est pas géré par opsbot (domaines gérés : %s) ; écrivez par exemple delegue75 ou delegue75@%[2]s",
+				"the domain of %s is not managed by opsbot (managed domains: %s); write e.g. delegue75 or delegue75@%[2]s", addr, domain)
+		}
+		return addr, err
+	}}
+}
 
-func checkEmails(s string) (string, error) {
+// argAddress is any address; a bare local part gets the mail domain.
+func argAddress(domain string) bot.ArgType {
+	return bot.ArgType{Name: bot.ArgEmail.Name, Example: bot.ArgEmail.Example, Check: func(s string) (string, error) { return mailAddress(s, domain) }}
+}
+
+// mailAddress normalises an address, adding domain to a bare local part.
+func mailAddress(s, domain string) (string, error) {
+	if t := strings.TrimSpace(s); t != "" && domain != "" && !strings.Contains(t, "@") {
+		s = t + "@" + domain
+	}
+	return bot.NormalizeEmail(s)
+}
+
+// argEmails is one or more addresses (bare local parts get the mail
+// domain) separated by spaces or commas, normalised and without repeats,
+// joined by single spaces.
+func argEmails(domain string) bot.ArgType {
+	return bot.ArgType{Name: "emails", Example: "jeanne.martin@anopex.test", Check: func(s string) (string, error) { return checkEmails(s, domain) }}
+}
+
+func checkEmails(s, domain string) (string, error) {
 	var out []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-		e, err := bot.NormalizeEmail(w)
+		e, err := mailAddress(w, domain)
 		if err != nil {
 			return "", err
 		}

@@ -77,7 +77,7 @@ func TestMailTranscript(t *testing.T) {
 		u-board: /mail lists
 		u-admin: /mail list-add bureau@anopex.test president@anopex.test, delegue75@anopex.test delegue13@anopex.test
 		u-treasurer: approve
-		u-admin: /mail list-add bureau@anopex.test president@anopex.test pas-une-adresse
+		u-admin: /mail list-add bureau@anopex.test president@anopex.test pas-une-adresse@
 		u-admin: /mail list-remove bureau@anopex.test delegue75@anopex.test inconnu@x.fr delegue13@anopex.test
 		u-treasurer: approve
 		u-admin: /mail list-add benevoles@anopex.test delegue06@anopex.test delegue29@anopex.test
@@ -86,6 +86,10 @@ func TestMailTranscript(t *testing.T) {
 		u-admin: /mail delete nouveau@anopex.test
 		u-treasurer: approve
 		u-board: /mail list nouveau
+		u-delegate: /mail show delegue75
+		u-board: /mail show delegue75@gmail.com
+		u-admin: /mail quota delegue75 1,5 Go
+		u-admin: /mail forward add contact sysadmin
 	`)
 	commands.Golden(t, "mail", w.chat)
 }

@@ -292,7 +292,7 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 // word, else in double quotes with backslashes and double quotes escaped.
 func Quote(v string) string {
 	plain := v != "" && v != "--" && !strings.ContainsFunc(v, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '"' || r == '\'' || r == '«' || r == '»' || r == '\\'
+		return unicode.IsSpace(r) || strings.ContainsRune(`"'«»“\`, r)
 	})
 	if plain {
 		return v

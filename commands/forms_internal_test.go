@@ -1,0 +1,95 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/anopex/opsbot/bot"
+)
+
+// formSpecs are the catalogue's specs with providers that are never
+// called: parsing a line reads only the specs.
+func formSpecs() []bot.Spec {
+	tickets := map[string]bot.Tickets{"ovh": struct{ bot.Tickets }{}, "planethoster": struct{ bot.Tickets }{}}
+	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Hosting: HostingDeps{Tickets: tickets}})
+}
+
+// parseLine parses a command line as the engine does: tokenize, find the
+// spec by its words, validate the arguments.
+func parseLine(specs []bot.Spec, line string) (string, bot.Values, error) {
+	words, after, hasAfter, err := bot.Tokenize(line)
+	if err != nil {
+		return "", nil, err
+	}
+	for i := range specs {
+		n := len(specs[i].Words())
+		if n <= len(words) && strings.Join(words[:n], " ") == specs[i].Path {
+			v, err := bot.ParseArgs(&specs[i], words[n:], after, hasAfter)
+			return specs[i].Path, v, err
+		}
+	}
+	return "", nil, bot.Userf("commande inconnue", "unknown command")
+}
+
+// TestForms lists each form people type that the commands accept, with
+// the values it gives, and each refusal, with the accepted form its French
+// message shows.
+func TestForms(t *testing.T) {
+	specs := formSpecs()
+	accepted := []struct {
+		line string
+		want bot.Values
+	}{
+		{"mail quota delegue75 2 Go", bot.Values{"boite": "delegue75@anopex.test", "taille": "2048"}},
+		{"mail quota delegue75 1,5 Go", bot.Values{"boite": "delegue75@anopex.test", "taille": "1536"}},
+		{"mail quota delegue75 500 Mo", bot.Values{"boite": "delegue75@anopex.test", "taille": "500"}},
+		{"mail quota delegue75 2G", bot.Values{"boite": "delegue75@anopex.test", "taille": "2048"}},
+		{"mail quota Delegue75@Anopex.test 1\u00a0500 Mo", bot.Values{"boite": "delegue75@anopex.test", "taille": "1500"}},
+		{"mail quota delegue75 illimité", bot.Values{"boite": "delegue75@anopex.test", "taille": "0"}},
+		{"mail create delegue75 1,5 Go", bot.Values{"boite": "delegue75@anopex.test", "quota": "1536"}},
+		{"mail forward add contact jeanne.martin@gmail.com", bot.Values{"adresse": "contact@anopex.test", "destination": "jeanne.martin@gmail.com"}},
+		{"mail forward add contact sysadmin", bot.Values{"adresse": "contact@anopex.test", "destination": "sysadmin@anopex.test"}},
+		{"mail list-add bureau delegue75, delegue13 jeanne@gmail.com", bot.Values{"liste": "bureau@anopex.test", "destination": "delegue75@anopex.test delegue13@anopex.test jeanne@gmail.com"}},
+		{"ticket open planethoster Panne d'accès depuis l'incident -- Bonjour", bot.Values{"fournisseur": "planethoster", "objet": "Panne d'accès depuis l'incident", "texte": "Bonjour"}},
+		{"ticket open ovh « Panne d’accès » -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Panne d’accès", "texte": "Bonjour"}},
+		{"ticket open ovh «\u00a0Panne\u00a0» depuis “hier soir” -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Panne depuis hier soir", "texte": "Bonjour"}},
+		{"ticket open ovh 'Disque plein' -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Disque plein", "texte": "Bonjour"}},
+	}
+	for _, tt := range accepted {
+		path, got, err := parseLine(specs, tt.line)
+		if err != nil {
+			t.Errorf("parse %q: %v", tt.line, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("parse %q (%s) (-want +got):\n%s", tt.line, path, diff)
+		}
+	}
+	refused := []struct {
+		line string
+		says []string // what the French message holds: the accepted form
+	}{
+		{"mail show delegue75@gmail.com", []string{"domaines gérés : anopex.test", "delegue75@anopex.test"}},
+		{"mail forward add contact@gmail.com sysadmin", []string{"domaines gérés : anopex.test", "delegue75@anopex.test"}},
+		{"mail quota delegue75 beaucoup", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
+		{"mail quota delegue75 0 Mo", []string{"moins de 1 Mo", "500 Mo, 2 Go, 1,5 Go ou illimité"}},
+		{"mail quota delegue75 2 To", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
+		{"ticket open ovh “Panne d'accès -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
+		{"ticket open ovh « Panne -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
+	}
+	for _, tt := range refused {
+		_, got, err := parseLine(specs, tt.line)
+		ue, ok := err.(*bot.UserError)
+		if !ok {
+			t.Errorf("parse %q = %v, %v; want a *UserError", tt.line, got, err)
+			continue
+		}
+		for _, s := range tt.says {
+			if !strings.Contains(ue.FR, s) {
+				t.Errorf("parse %q: message %q does not hold %q", tt.line, ue.FR, s)
+			}
+		}
+	}
+}

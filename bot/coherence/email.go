@@ -27,9 +27,6 @@ import (
 // fixed point: NormalizeEmail(NormalizeEmail(s)) is NormalizeEmail(s). Where
 // bot.NormalizeEmail accepts s, both return the same address.
 func NormalizeEmail(s string) (string, bool) {
-	if plainEmail(s) {
-		return s, true // the common case allocates nothing
-	}
 	for range 8 { // each pass removes at least one layer; real data needs 1 or 2
 		t := cleanEmail(s)
 		if t == s {
@@ -74,33 +71,3 @@ func isBlank(r rune) bool {
 	}
 	return unicode.IsSpace(r)
 }
-
-// plainEmail reports whether s is already a join key: printable ASCII
-// without upper case, spaces, brackets or a colon, one "@" inside, and no
-// dot at the end.
-func plainEmail(s string) bool {
-	at := -1
-	for i := 0; i < len(s); i++ {
-		switch plainClass[s[i]] {
-		case 0:
-			return false
-		case 2:
-			if at >= 0 {
-				return false
-			}
-			at = i
-		}
-	}
-	return at > 0 && at < len(s)-1 && s[len(s)-1] != '.'
-}
-
-// plainClass classifies bytes for plainEmail: 0 not plain, 1 plain, 2 "@".
-var plainClass = func() (t [256]uint8) {
-	for c := '!'; c < 0x7f; c++ {
-		if !(c >= 'A' && c <= 'Z' || c == '<' || c == '>' || c == ':') {
-			t[c] = 1
-		}
-	}
-	t['@'] = 2
-	return t
-}()

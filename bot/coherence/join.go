@@ -152,7 +152,7 @@ func (j *judge) address(a *address) {
 		case !isActive && inList:
 			add(NotMemberInNewsletter, statusReason(pm))
 		}
-		if ct != nil && pm != nil && !samePerson(pm.FirstName, pm.LastName, ct.FirstName, ct.LastName) {
+		if ct != nil && pm != nil && !SameName(pm.Name(), ct.Name()) {
 			add(NameMismatch, InBrevo)
 		}
 	}
@@ -160,7 +160,7 @@ func (j *judge) address(a *address) {
 		if !isActive && membersOnly(wp.Roles, j.cfg.MembersOnlyRoles) {
 			add(WPRoleWithoutMembership, statusReason(pm))
 		}
-		if pm != nil && !sameWPName(pm, wp) {
+		if pm != nil && !SameName(pm.Name(), wpName(wp)) {
 			add(NameMismatch, InWordPress)
 		}
 	}
@@ -188,16 +188,11 @@ func (j *judge) finding(a *address, c Code, reason Reason, pm *bot.Adherent, ct 
 // wpName returns the name of a WordPress account: first and last name when
 // set, else the display name unless it is only the login.
 func wpName(u *bot.WPUser) string {
-	if n := joinName(u.FirstName, u.LastName); n != "" {
+	if n := (bot.Adherent{FirstName: u.FirstName, LastName: u.LastName}).Name(); n != "" {
 		return n
 	}
 	if u.Name == u.Username {
 		return ""
 	}
 	return u.Name
-}
-
-// joinName returns "First Last", or whichever part is set.
-func joinName(first, last string) string {
-	return bot.Adherent{FirstName: first, LastName: last}.Name()
 }

@@ -3,7 +3,6 @@ package coherence
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -75,46 +74,20 @@ var spelled = map[rune]string{
 	'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ı': "i",
 }
 
-// nameTokens folds s into words.
+// nameTokens folds s into words: decomposed (é → e + U+0301), the accents
+// dropped, lower case, any other character a separator.
 func nameTokens(s string) []string {
-	var words []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			words = append(words, cur.String())
-			cur.Reset()
-		}
-	}
-	s = strings.ToValidUTF8(s, " ")
-	word := func(r rune) {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, " ")) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
-			// a combining accent, after NFD: drop it
 		case spelled[r] != "":
-			cur.WriteString(spelled[r])
+			b.WriteString(spelled[r])
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			cur.WriteRune(unicode.ToLower(r))
+			b.WriteRune(unicode.ToLower(r))
 		default:
-			flush()
+			b.WriteByte(' ')
 		}
 	}
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			word(r)
-			continue
-		}
-		// Decompose one rune at a time (é → e + U+0301), without
-		// allocating; the accents are then dropped.
-		var buf [utf8.UTFMax]byte
-		d := norm.NFD.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
-		if d == nil {
-			word(r)
-			continue
-		}
-		for _, r := range string(d) {
-			word(r)
-		}
-	}
-	flush()
-	return words
+	return strings.Fields(b.String())
 }

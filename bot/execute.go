@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,10 +138,7 @@ func reportContext(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // approvedBy names who approved the request ("Trésorière, Président").
 func (cr *ChangeRequest) approvedBy() string {
-	if names := cr.approverNames(); len(names) > 0 {
-		return strings.Join(names, ", ")
-	}
-	return "opsbot"
+	return cmp.Or(strings.Join(cr.approverNames(), ", "), "opsbot")
 }
 
 // approverNames lists the names on the approving votes.

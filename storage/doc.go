@@ -78,38 +78,21 @@ backup`. The file is left as it was.
 
 # Backups
 
-(*DB).Backup and (*DB).BackupFile copy the file inside a read transaction
-(tx.WriteTo): the copy is consistent and the bot keeps answering while it is
-taken. BackupFile writes a temporary file beside the destination, syncs it
-and renames it, so the destination never holds half a backup; the result
-opens with Open like any data file (restore = stop the bot, put the copy in
-place as opsbot.db).
-
-Because the running bot holds the exclusive lock, another process cannot
-read the file. So:
-
-  - bot stopped: `opsbot backup FILE` calls storage.BackupFile(dataPath,
-    FILE), which opens read-only and copies;
-  - bot running: the bot must take the backup itself with its own
-    (*DB).BackupFile (a schedule, a signal or an admin command wired in
-    cmd/opsbot); storage.BackupFile then fails with ErrLocked, and the CLI
-    should say so rather than suggest stopping the bot.
+(*DB).BackupFile copies the file inside a read transaction (tx.WriteTo): the
+copy is consistent, the bot keeps answering, and the copy goes to a temporary
+file that is synced and renamed, so the destination never holds half a
+backup. Restore = stop the bot, put the copy in place as opsbot.db. The
+running bot holds the exclusive lock, so `opsbot backup FILE`
+(storage.BackupFile) works while the bot is stopped and fails with ErrLocked
+while it runs: then the bot must take the backup itself.
 
 # Adding a record kind
 
-A feature adds its own file (storage/tickets.go is the pattern) with its
-bucket name and its methods, and does not touch the other files. bucket.go
-has the helpers: read, insert, update and list for sequence-keyed records
-(update's check restores the ID and keeps indexes in step), get, getJSON
-and putJSON inside a transaction, writeBucket (creates the bucket on first
-write: no migration), internal and notFound for errors.
-
-Rules for every kind: decode inside the transaction (bbolt's byte slices
-die with it); never call the network or wait on anything inside one (there
-is one writer for the whole file); a read-modify-write is one db.Update,
-never a View then an Update; keys that must scan in order are seqKey(n);
-document the bucket's key and value in the var's comment and add a line to
-the table above; add `var _ bot.X = (*DB)(nil)` for the interface the kind
-implements; test with a real file in t.TempDir().
+A feature adds its own file (tickets.go is the pattern) with its bucket name
+and its methods on bucket.go's helpers, and touches no other file. Decode
+inside the transaction; never call the network or wait inside one; a
+read-modify-write is one db.Update; keys that scan in order are seqKey(n);
+document the bucket in its var's comment and in the table above; assert the
+interface (`var _ bot.X = (*DB)(nil)`); test with a real file in t.TempDir().
 */
 package storage

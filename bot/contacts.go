@@ -36,10 +36,10 @@ type ContactList struct {
 	Blacklisted int // Brevo's totalBlacklisted
 }
 
-// Contacts reads newsletter contacts. Errors: Denied (bad key, key not
-// allowed from this IP), NotFound (Contact: unknown address), RateLimited
-// (still limited after the reads' retries), Unavailable (timeout, 5xx, out
-// of credits), Internal.
+// Contacts reads newsletter contacts and lists. Errors: Denied (bad key,
+// key not allowed from this IP), NotFound (Contact: unknown address),
+// RateLimited (still limited after the reads' retries), Unavailable
+// (timeout, 5xx, out of credits), Internal.
 type Contacts interface {
 	// AllContacts returns every contact of the account, in every list or
 	// none, blacklisted or not: what a sweep needs to tell a blacklisted
@@ -47,6 +47,8 @@ type Contacts interface {
 	AllContacts(ctx context.Context) ([]Contact, error)
 	// Contact returns the contact with the address email.
 	Contact(ctx context.Context, email string) (Contact, error)
+	// Lists returns every list of the account.
+	Lists(ctx context.Context) ([]ContactList, error)
 }
 
 // ListChange is what a batch change of a list did, address by address.

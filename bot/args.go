@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ type ArgType struct {
 	Name    string // "email", "quota"
 	Example string // "jeanne.martin@anopex.test"
 	Check   func(s string) (string, error)
+	// Personal marks a member's address or name: the audit log keeps it
+	// masked (auditArgs), a member number as it is.
+	Personal bool
 }
 
 // Arg is one positional argument of a command.
@@ -30,6 +34,33 @@ type Arg struct {
 // Values holds validated, normalised arguments by name. Absent optional
 // arguments are missing from the map.
 type Values map[string]string
+
+// auditArgs returns v with each Personal argument of s masked, so the
+// audit log keeps no copy of a member's record: a member number (an ID)
+// stays, an address keeps its first letter and its domain ("j…@exemple.fr"),
+// a name its first letter.
+func (s *Spec) auditArgs(v Values) Values {
+	var out Values
+	for _, a := range s.Args {
+		val, ok := v[a.Name]
+		if !ok || !a.Type.Personal || strings.Trim(val, "0123456789") == "" {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(v)
+		}
+		local, domain, at := strings.Cut(val, "@")
+		r, _ := utf8.DecodeRuneInString(local)
+		out[a.Name] = string(r) + "…"
+		if at {
+			out[a.Name] += "@" + domain
+		}
+	}
+	if out == nil {
+		return v
+	}
+	return out
+}
 
 // Get returns the value of name or "".
 func (v Values) Get(name string) string { return v[name] }

@@ -310,6 +310,9 @@ func (e *Engine) audit(ctx context.Context, rec AuditRecord) {
 	if rec.At.IsZero() {
 		rec.At = e.cfg.Now()
 	}
+	if s := e.specs[rec.Command]; s != nil {
+		rec.Args = s.auditArgs(rec.Args)
+	}
 	if err := e.cfg.Store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Str("audit_kind", rec.Kind).Msg("audit record lost")
 	}

@@ -83,7 +83,7 @@ var (
 	// underscores or @ (Dolibarr's user.login is a varchar(50)).
 	argLogin = bot.ArgType{Name: "login", Example: "j.dupont", Check: checkLogin}
 	// argMemberRef is a member's address or register number.
-	argMemberRef = bot.ArgType{Name: "adherent", Example: "jeanne.martin@anopex.test", Check: checkMemberRef}
+	argMemberRef = bot.ArgType{Name: "adherent", Example: "jeanne.martin@anopex.test", Check: checkMemberRef, Personal: true}
 )
 
 func checkLogin(s string) (string, error) {

@@ -74,3 +74,37 @@ func BenchmarkAppendAudit(b *testing.B) {
 		}
 	}
 }
+
+// PruneAudit deletes the records older than the retention and keeps the
+// others and the numbering.
+func TestPruneAudit(t *testing.T) {
+	db, c := open(t)
+	for i := range 3 {
+		if err := db.AppendAudit(t.Context(), bot.AuditRecord{Kind: "read", At: t0.Add(time.Duration(i) * 24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []int{1, 0} {
+		if n, err := db.PruneAudit(t.Context(), t0.Add(time.Hour)); n != want || err != nil {
+			t.Fatalf("PruneAudit = %d, %v; want %d", n, err, want)
+		}
+	}
+	c.t = t0.Add(72 * time.Hour)
+	if err := db.AppendAudit(t.Context(), bot.AuditRecord{Kind: "read"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.Audit(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []uint64
+	for _, r := range recs {
+		seqs = append(seqs, r.Seq)
+	}
+	if diff := cmp.Diff([]uint64{4, 3, 2}, seqs); diff != "" {
+		t.Errorf("records kept (-want +got):\n%s", diff)
+	}
+	if n, err := db.PruneAudit(t.Context(), t0.Add(100*time.Hour)); n != 3 || err != nil {
+		t.Errorf("PruneAudit of all = %d, %v; want 3", n, err)
+	}
+}

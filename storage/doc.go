@@ -38,7 +38,8 @@ bot type needs no migration (old records decode with its zero value).
     number of simultaneous approvals. fn returning an error rolls back and the
     error comes back unchanged (test it with errors.Is).
   - The audit log is append-only: DB has AppendAudit and Audit and no method
-    that changes or deletes a record. Seq is the key, set by AppendAudit.
+    that changes a record; PruneAudit deletes the oldest ones past the
+    retention (audit.keep). Seq is the key, set by AppendAudit.
   - No secret is ever stored: bot.ChangeRequest and bot.AuditRecord hold none,
     and a bot.Secret marshals to "[redacted]".
   - Missing records are *bot.Error{Provider: "storage", Kind: bot.NotFound};

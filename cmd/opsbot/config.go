@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type Config struct {
 	Chat       string            `yaml:"chat"`      // discord or mattermost
 	People     []personConfig    `yaml:"people"`
 	Requests   requestsConfig    `yaml:"requests"`
+	Audit      auditConfig       `yaml:"audit"`
 	Discord    *discordConfig    `yaml:"discord"`
 	Mattermost *mattermostConfig `yaml:"mattermost"`
 	Alerts     *alertsConfig     `yaml:"alerts"`
@@ -57,13 +59,22 @@ type consoleConfig struct {
 	As string `yaml:"as"` // identity of `opsbot console` when -as is not given
 }
 
-// duration reads "72h", "90m".
+type auditConfig struct {
+	Keep duration `yaml:"keep"` // records older than this are deleted (default 400d)
+}
+
+// duration reads "72h", "90m", and days: "400d".
 type duration time.Duration
 
 func (d *duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
+	if days, ok := strings.CutSuffix(n.Value, "d"); ok {
+		var k int
+		k, err = strconv.Atoi(days)
+		v = time.Duration(k) * 24 * time.Hour
+	}
 	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: %q is not a duration (write e.g. 72h or 30m)", n.Line, n.Value)
+		return fmt.Errorf("line %d: %q is not a duration (write e.g. 72h, 30m or 400d)", n.Line, n.Value)
 	}
 	*d = duration(v)
 	return nil

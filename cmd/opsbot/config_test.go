@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
 )
 
 // setEnv gives every ${VAR} of the sample a value.
@@ -73,5 +77,30 @@ func TestConfigRefusals(t *testing.T) {
 				t.Errorf("parseConfig = %v, want an error holding %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// audit.keep takes days; the records older than it are deleted at start.
+func TestAuditKeep(t *testing.T) {
+	cfg, err := parseConfig([]byte("data: /tmp/x\naudit: {keep: 400d}\n"))
+	if err != nil || time.Duration(cfg.Audit.Keep) != 400*24*time.Hour {
+		t.Fatalf("audit.keep: 400d = %v, %v", cfg, err)
+	}
+	a := alertsApp(t)
+	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
+	a.now = func() time.Time { return now }
+	for _, at := range []time.Time{now.AddDate(0, 0, -401), now.AddDate(0, 0, -399)} {
+		if err := a.store.AppendAudit(t.Context(), bot.AuditRecord{Kind: "read", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // one pass, then it returns
+	if err := a.pruneAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := a.store.Audit(t.Context(), 10)
+	if err != nil || len(recs) != 1 || !recs[0].At.Equal(now.AddDate(0, 0, -399)) {
+		t.Errorf("audit after the pass = %+v, %v; want the 399-day-old record only", recs, err)
 	}
 }

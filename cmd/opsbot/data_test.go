@@ -211,3 +211,44 @@ func TestSweepAttachmentNotKept(t *testing.T) {
 		t.Error("the data directory has an attachments directory")
 	}
 }
+
+// A member looked up by address: both answers go to the asker only, and
+// neither the audit log nor the data file keeps the address (the audit
+// keeps it masked, a member number as it is).
+func TestMemberLookupsPrivateAndNotAudited(t *testing.T) {
+	const addr = "robert.vidal@exemple.fr"
+	out, _, d := playDemo(t, "/coherence member "+addr+"\n/doli member "+addr+"\n/coherence member 47\n")
+	for _, msg := range messages(out) {
+		if msg.target != "~sysadmin" && msg.target != "#alertes" { // the demo's certificate alert
+			t.Errorf("a member lookup answered to %s: %q", msg.target, msg.text)
+		}
+	}
+	if !strings.Contains(out, "Vidal") {
+		t.Fatalf("the lookups found no member:\n%s", out)
+	}
+	path := filepath.Join(d.cfg.Data, "opsbot.db")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("robert.vidal")) {
+		t.Error("the data file holds the member's address")
+	}
+	db, err := storage.Open(path, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	recs, err := db.Audit(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Command+" "+r.Args.Get("adherent"))
+	}
+	want := "coherence member 47|doli member r…@exemple.fr|coherence member r…@exemple.fr"
+	if strings.Join(got, "|") != want {
+		t.Errorf("audit = %q, want %q", strings.Join(got, "|"), want)
+	}
+}

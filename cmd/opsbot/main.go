@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -274,6 +275,7 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 	}
 	goRun("engine", a.engine.Run)
 	goRun("control", a.serveControl)
+	goRun("audit retention", a.pruneAudit)
 	for _, r := range a.runners {
 		goRun("runner", r)
 	}
@@ -286,6 +288,24 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		errs = append(errs, e)
 	}
 	return errors.Join(errs...)
+}
+
+// pruneAudit deletes the audit records older than audit.keep (default 400
+// days), at start and then once a day, until ctx ends.
+func (a *app) pruneAudit(ctx context.Context) error {
+	keep := cmp.Or(time.Duration(a.cfg.Audit.Keep), 400*24*time.Hour)
+	for {
+		if n, err := a.store.PruneAudit(ctx, a.now().Add(-keep)); err != nil {
+			a.log.Error().Err(err).Msg("audit retention")
+		} else if n > 0 {
+			a.log.Info().Int("deleted", n).Msg("audit records past audit.keep deleted")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
 
 func runBot(ctx context.Context, args []string, stderr io.Writer) error {

@@ -23,6 +23,7 @@ package probe
 
 import (
 	"cmp"
+	"context"
 	"sync"
 	"time"
 
@@ -98,3 +99,12 @@ func collect(n int, probe func(i int) *alerts.Alert) []alerts.Alert {
 	}
 	return out
 }
+
+// check is an alerts.Check made of its name and its run.
+type check struct {
+	name string
+	run  func(ctx context.Context) ([]alerts.Alert, error)
+}
+
+func (c check) Name() string                                    { return c.name }
+func (c check) Run(ctx context.Context) ([]alerts.Alert, error) { return c.run(ctx) }

@@ -32,7 +32,7 @@ type AlertDesk interface {
 const MaxMute = 30 * 24 * time.Hour
 
 // argMuteDuration is a mute duration: 30m, 2h, 3j, 1sem, 1j12h; 0 lifts the mute.
-var argMuteDuration = bot.ArgType{Name: "duration", Example: "2h", Check: checkMuteDuration}
+var argMuteDuration = bot.ArgType{Name: "duration", Example: "2h", Check: normalized(ParseMuteDuration, time.Duration.String)}
 
 // alertCommands are the alert commands over the scheduler's desk.
 type alertCommands struct {
@@ -190,12 +190,4 @@ func ParseMuteDuration(s string) (time.Duration, error) {
 		}
 	}
 	return total, nil
-}
-
-func checkMuteDuration(s string) (string, error) {
-	d, err := ParseMuteDuration(s)
-	if err != nil {
-		return "", err
-	}
-	return d.String(), nil
 }

@@ -254,13 +254,13 @@ func FuzzParseMuteDuration(f *testing.F) {
 		if d < 0 || d > MaxMute {
 			t.Fatalf("ParseMuteDuration(%q) = %v, out of range", s, d)
 		}
-		v, err := checkMuteDuration(s)
+		v, err := argMuteDuration.Check(s)
 		if err != nil {
-			t.Fatalf("checkMuteDuration(%q) fails where ParseMuteDuration succeeded: %v", s, err)
+			t.Fatalf("argMuteDuration.Check(%q) fails where ParseMuteDuration succeeded: %v", s, err)
 		}
 		back, err := time.ParseDuration(v)
 		if err != nil || back != d {
-			t.Fatalf("checkMuteDuration(%q) = %q, which reads back as %v, %v; want %v", s, v, back, err, d)
+			t.Fatalf("argMuteDuration.Check(%q) = %q, which reads back as %v, %v; want %v", s, v, back, err, d)
 		}
 	})
 }

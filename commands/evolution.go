@@ -16,19 +16,12 @@ import (
 type Contractor struct {
 	Mail        bot.MailSender
 	Store       bot.Evolutions
-	To          string   // the contractor's address (CF2D)
-	Cc          []string // copies (the treasurer's mailbox, the association's archive)
-	From        string   // the association's sending address (for Message-IDs)
-	Reference   string   // the association's reference number with the contractor
-	Association string   // the association's name, signing the letter
-	Now         func() time.Time
-}
-
-func (k Contractor) now() time.Time {
-	if k.Now == nil {
-		return time.Now()
-	}
-	return k.Now()
+	To          string           // the contractor's address (CF2D)
+	Cc          []string         // copies (the treasurer's mailbox, the association's archive)
+	From        string           // the association's sending address (for Message-IDs)
+	Reference   string           // the association's reference number with the contractor
+	Association string           // the association's name, signing the letter
+	Now         func() time.Time // required
 }
 
 // argEvolution is an evolution number: "EVO-3", "#3" or "3".
@@ -123,7 +116,7 @@ func (k evolutionCommands) send(ctx context.Context, c bot.Call) (bot.Outcome, e
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	now := k.now()
+	now := k.Now()
 	ev := bot.Evolution{Title: c.Args.Get("titre"), Description: desc, Budget: budget, RequesterID: c.Caller.ID, RequesterName: c.Caller.Name,
 		ApprovedAt: now, Reference: k.Reference, To: k.To, MessageID: bot.NewMessageID(k.From, now), State: "sending", Created: now, Updated: now}
 	if c.Request != nil {
@@ -143,7 +136,7 @@ func (k evolutionCommands) send(ctx context.Context, c bot.Call) (bot.Outcome, e
 		state = "failed"
 	}
 	if _, err := k.Store.UpdateEvolution(context.WithoutCancel(ctx), ev.ID, func(e *bot.Evolution) error {
-		e.State, e.Updated = state, k.now()
+		e.State, e.Updated = state, k.Now()
 		return nil
 	}); err != nil && sendErr == nil {
 		return bot.Outcome{}, fmt.Errorf("evolution %s sent, but: %w", ev.Code(), err)
@@ -223,7 +216,7 @@ func (k evolutionCommands) close(ctx context.Context, c bot.Call) (bot.Reply, er
 		if e.State == "closed" {
 			return bot.Userf("%s est déjà close.", "%s is already closed.", e.Code())
 		}
-		e.State, e.ClosedBy, e.Updated = "closed", c.Caller.Name, k.now()
+		e.State, e.ClosedBy, e.Updated = "closed", c.Caller.Name, k.Now()
 		return nil
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -32,14 +33,7 @@ type Hosting struct {
 	// the domains whose registration host account shows.
 	Account bot.HostingInfo
 	Domains []string
-	Now     func() time.Time
-}
-
-func (h hostCommands) now() time.Time {
-	if h.Now == nil {
-		return time.Now()
-	}
-	return h.Now()
+	Now     func() time.Time // required
 }
 
 // hostCommands are the host family: the IP blocker, the certificates, the
@@ -183,14 +177,11 @@ func (h hostCommands) ssl(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list certificates: %w", err)
 	}
-	now := h.now()
+	now := h.Now()
 	var b strings.Builder
 	fmt.Fprintf(&b, c.T("%d certificat(s) sur cPanel :", "%d certificate(s) on cPanel:"), len(certs))
 	for _, ct := range certs {
-		where := c.T("non installé", "not installed")
-		if len(ct.Hosts) > 0 {
-			where = strings.Join(ct.Hosts, ", ")
-		}
+		where := cmp.Or(strings.Join(ct.Hosts, ", "), c.T("non installé", "not installed"))
 		auto := ""
 		if ct.AutoSSL {
 			auto = " AutoSSL"
@@ -239,7 +230,7 @@ func (h hostCommands) account(ctx context.Context, c bot.Call) (bot.Reply, error
 	for _, s := range a.Hostings {
 		fmt.Fprintf(&b, c.T("\n%s sur %s (%s) — %s — disque : %s", "\n%s on %s (%s) — %s — disk: %s"), s.Domain, s.Server, s.IP, s.State, bot.FormatMB(c.Locale, s.DiskMB))
 	}
-	now := h.now()
+	now := h.Now()
 	for _, d := range h.Domains {
 		st, err := h.Account.Domain(ctx, d)
 		if err != nil {

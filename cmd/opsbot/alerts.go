@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -220,10 +221,7 @@ func coherenceDigest(m commands.Members, l bot.Locale) (alerts.Digest, error) {
 // the life cycle (give React to Engine.Watch) and the scheduler (for
 // commands.Deps.Alerts; its Run is among the runners already).
 func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Chat) (*alerts.Cycle, *alerts.Scheduler, error) {
-	if c.Channel != "" {
-		channel = c.Channel
-	}
-	if channel == "" {
+	if channel = cmp.Or(c.Channel, channel); channel == "" {
 		return nil, nil, errors.New("alerts: no alerts channel: set the platform's alerts channel or alerts.channel")
 	}
 	jobs, err := c.checks(a)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -156,10 +157,7 @@ func consoleCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	if who == "" {
-		who = cfg.Console.As
-	}
-	if who == "" {
+	if who = cmp.Or(who, cfg.Console.As); who == "" {
 		return errors.New("console: say who you are with -as NAME or console.as in the configuration")
 	}
 	log := newLogger(stderr, cfg.LogLevel, true)

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -96,22 +96,15 @@ func mailboxSuggester(m bot.Mailboxes, ttl time.Duration, now func() time.Time) 
 		mu.Lock()
 		defer mu.Unlock()
 		if addrs == nil || now().Sub(at) >= ttl {
-			boxes, err := m.Mailboxes(ctx)
-			if err == nil {
+			if boxes, err := m.Mailboxes(ctx); err == nil {
 				addrs = addrs[:0]
 				for _, b := range boxes {
 					addrs = append(addrs, b.Address)
 				}
-				sort.Strings(addrs)
+				slices.Sort(addrs)
 				at = now()
 			}
 		}
-		var out []string
-		for _, a := range addrs {
-			if strings.HasPrefix(a, strings.ToLower(prefix)) {
-				out = append(out, a)
-			}
-		}
-		return out
+		return slices.DeleteFunc(slices.Clone(addrs), func(a string) bool { return !strings.HasPrefix(a, strings.ToLower(prefix)) })
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,13 +79,9 @@ func newMattermost(c *mattermostConfig, policy *bot.Policy, locale bot.Locale, h
 	for trigger, s := range c.CommandTokens {
 		tokens[trigger] = s.Secret
 	}
-	listen := c.Listen
-	if listen == "" {
-		listen = ":8088"
-	}
 	ch, err := mattermost.New(mattermost.Config{
 		ServerURL: c.URL, SiteURL: c.SiteURL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL,
-		Listen: listen, CommandTokens: tokens, Policy: policy, Locale: locale, HTTPClient: hc, Log: log,
+		Listen: cmp.Or(c.Listen, ":8088"), CommandTokens: tokens, Policy: policy, Locale: locale, HTTPClient: hc, Log: log,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -167,9 +167,7 @@ func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) err
 		allow, _ := hs.protected() // checked by checkHosting
 		h.Protected = append(h.Protected, allow...)
 		h.TLSHosts = hs.TLSHosts
-		if hs.Zone != "" {
-			h.Zone = hs.Zone
-		}
+		h.Zone = cmp.Or(hs.Zone, h.Zone)
 	}
 	a.deps.Hosting.Host = h
 	return cl.Check, nil
@@ -412,11 +410,7 @@ type brevoConfig struct {
 // section exists.
 func wireBrevo(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
 	b := s.Brevo
-	url := b.URL
-	if url == "" {
-		url = "https://api.brevo.com/v3"
-	}
-	cl, err := brevo.New(brevo.Options{URL: url, Key: b.Key.Secret, RatePerSecond: b.RatePerSecond, HTTPClient: hc, Log: a.log,
+	cl, err := brevo.New(brevo.Options{URL: cmp.Or(b.URL, "https://api.brevo.com/v3"), Key: b.Key.Secret, RatePerSecond: b.RatePerSecond, HTTPClient: hc, Log: a.log,
 		FirstNameAttribute: b.FirstNameAttribute, LastNameAttribute: b.LastNameAttribute})
 	if err != nil {
 		return nil, err

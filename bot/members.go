@@ -83,6 +83,7 @@ type StaffUser struct {
 	Admin     bool   // a Dolibarr administrator (bypasses groups)
 	MemberID  string // the linked adherent's ID, "" if none
 	Groups    []string
+	LastLogin time.Time // zero: never logged in (Dolibarr's datelastlogin)
 }
 
 // Name returns "First Last", or whichever part is set, or the login.

@@ -34,6 +34,7 @@ type userJSON struct {
 	FkMember          str      `json:"fk_member"`
 	DateStartValidity unixTime `json:"datestartvalidity"`
 	DateEndValidity   unixTime `json:"dateendvalidity"`
+	DateLastLogin     unixTime `json:"datelastlogin"`
 }
 
 // groupJSON mirrors a Dolibarr user group (reference §6.4); name has the
@@ -75,6 +76,7 @@ func (u userJSON) toBot(now time.Time, groups []string) bot.StaffUser {
 		Admin:     flag(u.Admin, false),
 		MemberID:  member,
 		Groups:    groups,
+		LastLogin: time.Time(u.DateLastLogin),
 	}
 }
 

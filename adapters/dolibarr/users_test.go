@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -20,14 +21,16 @@ func seedStaff(srv *dolibarrtest.Server) {
 	srv.AddGroup("Bureau", "Membres du bureau")
 	srv.AddGroup("Délégués", "")
 	srv.AddGroup("Vide", "")
-	srv.AddUser(dolibarrtest.User{Login: "jdupont", Email: "jeanne.dupont@asso.fr", FirstName: "Jeanne", LastName: "Dupont", MemberID: 42, Groups: []string{"Bureau", "Délégués"}})
+	srv.AddUser(dolibarrtest.User{Login: "jdupont", Email: "jeanne.dupont@asso.fr", FirstName: "Jeanne", LastName: "Dupont", MemberID: 42, Groups: []string{"Bureau", "Délégués"},
+		LastLogin: time.Unix(1764300000, 0)})
 	srv.AddUser(dolibarrtest.User{Login: "mmartin", Email: "marc.martin@asso.fr", FirstName: "Marc", LastName: "Martin", Groups: []string{"Délégués"}})
 	srv.AddUser(dolibarrtest.User{Login: "old", Email: "old@asso.fr", LastName: "Ancien", Disabled: true})
 }
 
 var wantStaff = []bot.StaffUser{
 	{ID: "1", Login: "admin", LastName: "SuperAdmin", Active: true, Admin: true},
-	{ID: "2", Login: "jdupont", Email: "jeanne.dupont@asso.fr", FirstName: "Jeanne", LastName: "Dupont", Active: true, MemberID: "42", Groups: []string{"Bureau", "Délégués"}},
+	{ID: "2", Login: "jdupont", Email: "jeanne.dupont@asso.fr", FirstName: "Jeanne", LastName: "Dupont", Active: true, MemberID: "42", Groups: []string{"Bureau", "Délégués"},
+		LastLogin: time.Unix(1764300000, 0)},
 	{ID: "3", Login: "mmartin", Email: "marc.martin@asso.fr", FirstName: "Marc", LastName: "Martin", Active: true, Groups: []string{"Délégués"}},
 	{ID: "4", Login: "old", Email: "old@asso.fr", LastName: "Ancien"},
 }

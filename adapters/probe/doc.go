@@ -1,6 +1,6 @@
 // Package probe holds the checks the alert scheduler runs (alerts.Check): TLS
 // certificates, HTTP availability and latency, DNS records, mailbox quotas,
-// hosting disk usage and unpaid invoices. Each check returns the alerts of
+// hosting disk usage, unpaid invoices and outdated software. Each check returns the alerts of
 // its keys that fire now; the life cycle in bot turns that into posts.
 //
 // Keys, one per thing watched, stable from one run to the next:
@@ -14,6 +14,7 @@
 //	quota:ADDRESS        mailbox over its quota threshold (default 90 %)
 //	disk:account         hosting account disk usage over its threshold
 //	invoice:PROVIDER:ID  a bill with something left to pay
+//	version:wordpress, version:plugin:SLUG, version:dolibarr   behind the latest release
 //
 // Network probes never raise an alert on one failure: a key that fails to
 // answer is "held" (alerts.Alert.Hold: an open alert stays, none starts) until

@@ -14,6 +14,7 @@ import (
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
+	"github.com/anopex/opsbot/adapters/releases"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/bot/coherence"
@@ -34,6 +35,7 @@ type alertsConfig struct {
 	Disk      *percentAlerts  `yaml:"disk"`
 	Invoices  *invoicesAlerts `yaml:"invoices"`
 	Coherence *schedule       `yaml:"coherence"`
+	Versions  *versionAlerts  `yaml:"versions"`
 }
 
 // schedule is the part every check section shares.
@@ -104,6 +106,15 @@ type percentAlerts struct {
 type invoicesAlerts struct {
 	schedule    `yaml:",inline"`
 	OverdueDays int `yaml:"overdue_days"`
+}
+
+// versionAlerts compares WordPress, its plugins and Dolibarr with their
+// latest releases; empty URLs mean api.wordpress.org and Dolibarr's GitHub
+// releases.
+type versionAlerts struct {
+	schedule         `yaml:",inline"`
+	WordPressOrg     string `yaml:"wordpress_org"`
+	DolibarrReleases string `yaml:"dolibarr_releases"`
 }
 
 // opsConfig is the "ops:" section: the operations listener.
@@ -182,6 +193,24 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 				return nil, errors.New("the invoice check needs the ovh section")
 			}
 			return probe.NewInvoices(a.invoices, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
+		})
+	}
+	if v := c.Versions; v != nil {
+		add("versions", v.schedule, func() (alerts.Check, error) {
+			var systems []bot.Installed
+			for _, p := range []any{a.deps.Members.WPUsers, a.deps.Members.Staff} {
+				if i, ok := p.(bot.Installed); ok {
+					systems = append(systems, i)
+				}
+			}
+			if len(systems) == 0 {
+				return nil, errors.New("the version check needs the wordpress or the dolibarr section")
+			}
+			rc, err := releases.New(releases.Options{WordPressURL: v.WordPressOrg, DolibarrURL: v.DolibarrReleases, Log: a.log})
+			if err != nil {
+				return nil, err
+			}
+			return probe.NewVersions(rc, o, systems...), nil
 		})
 	}
 	if s := c.Coherence; s != nil {

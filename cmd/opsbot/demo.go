@@ -18,6 +18,8 @@ import (
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/adapters/planethoster/planethostertest"
+	"github.com/anopex/opsbot/adapters/releases/releasestest"
+	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
 	"github.com/anopex/opsbot/bot"
 	demoworld "github.com/anopex/opsbot/internal/demo"
 )
@@ -31,8 +33,9 @@ type demoEnv struct {
 	banner  []string // one line per fake, printed at start
 	now     func() time.Time
 
-	cpanel *cpaneltest.Server
-	smtp   *mailertest.Server
+	cpanel   *cpaneltest.Server
+	smtp     *mailertest.Server
+	versions *versionAlerts // the version check, on the fake release sources
 }
 
 // The demo people: every role is held by someone, the console name is the ID.
@@ -99,6 +102,7 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 	c, stop, err := demoAlertsConfig(now())
 	if err == nil {
 		d.closers = append(d.closers, stop)
+		c.Versions = d.versions
 		d.cfg.Alerts = c
 		err = d.cfg.check()
 	}
@@ -247,4 +251,20 @@ func demoMembers(d *demoEnv) {
 		"adjoint": {WordPressRole: "contributor", MailLists: []string{"delegues@anopex.test"}, BrevoList: delegates},
 	}
 	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
+	demoVersions(d, e)
+}
+
+// demoVersions seeds the site's plugins, one of them behind WordPress.org's
+// release, and starts the fake release sources the version alerts read.
+func demoVersions(d *demoEnv, e *demoworld.Env) {
+	e.WordPress.SetCoreVersion("6.7.1")
+	e.WordPress.AddPlugin(wordpresstest.Plugin{File: "akismet/akismet.php", Name: "Akismet", Version: "5.3.5", Active: true})
+	e.WordPress.AddPlugin(wordpresstest.Plugin{File: "contact-form-7/wp-contact-form-7.php", Name: "Contact Form 7", Version: "5.8", Active: true})
+	e.Dolibarr.SetVersion("22.0.3")
+	rel := releasestest.New()
+	rel.Plugins["contact-form-7"] = "5.9.8"
+	d.closers = append(d.closers, rel.Close)
+	d.versions = &versionAlerts{schedule: schedule{Every: duration(24 * time.Hour)},
+		WordPressOrg: rel.WordPressURL(), DolibarrReleases: rel.DolibarrURL()}
+	d.banner = append(d.banner, "WordPress.org / GitHub releases (fake) "+rel.WordPressURL())
 }

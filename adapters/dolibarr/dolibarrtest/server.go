@@ -54,6 +54,7 @@ type Server struct {
 	types       map[int]memberType
 	users       []*user // in id order; id = index+1
 	groups      []*group
+	version     string
 }
 
 type apiKey struct {
@@ -68,9 +69,10 @@ type apiKey struct {
 // "admin". Close it with Close.
 func New(key string) *Server {
 	s := &Server{
-		Fault: &fault.Injector{},
-		keys:  map[string]*apiKey{},
-		now:   time.Now,
+		Fault:   &fault.Injector{},
+		keys:    map[string]*apiKey{},
+		now:     time.Now,
+		version: "18.0.4",
 		types: map[int]memberType{
 			TypeActive:   {label: "Membre actif", subscription: true},
 			TypeHonorary: {label: "Membre d'honneur", subscription: false},
@@ -107,6 +109,16 @@ func (s *Server) SetBadKeyDelay(d time.Duration) { s.mu.Lock(); s.badKeyDelay = 
 // SetClock sets the clock used for creation and modification dates and by Generate.
 func (s *Server) SetClock(now func() time.Time) { s.mu.Lock(); s.now = now; s.mu.Unlock() }
 
+// SetVersion sets the version GET /status gives (default 18.0.4).
+func (s *Server) SetVersion(v string) { s.mu.Lock(); s.version = v; s.mu.Unlock() }
+
+// status serves GET /status as api_status.class.php does: any valid key.
+func (s *Server) status(w http.ResponseWriter, r *http.Request, _ *apiKey) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, map[string]any{"success": map[string]any{"code": 200, "dolibarr_version": s.version, "access_locked": "0"}})
+}
+
 // AddKey adds an API key acting as a new non-admin user login holding
 // rights (RightMembersRead…); admin keys hold every right.
 func (s *Server) AddKey(key, login string, admin bool, rights ...string) {
@@ -132,6 +144,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 			}
 		})
 	}
+	h("GET /status", s.status)
 	h("GET /members", s.listMembers)
 	h("GET /members/{id}", s.getMember)
 	h("GET /users", s.listUsers)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // User is a staff user as a test seeds or reads it.
@@ -18,7 +19,8 @@ type User struct {
 	Disabled            bool
 	MemberID            int // linked member, 0 for none
 	Groups              []string
-	Password            string // the last one set through the API
+	Password            string    // the last one set through the API
+	LastLogin           time.Time // zero: never logged in
 }
 
 type user struct {
@@ -29,6 +31,7 @@ type user struct {
 	statut       int
 	fkMember     int
 	datec        int64
+	lastLogin    int64
 	pass         string
 }
 
@@ -57,6 +60,9 @@ func (s *Server) AddUser(u User) int {
 	}
 	nu := &user{id: len(s.users) + 1, login: u.Login, email: u.Email, first: u.FirstName, last: u.LastName,
 		admin: u.Admin, statut: 1, fkMember: u.MemberID, datec: s.now().Unix()}
+	if !u.LastLogin.IsZero() {
+		nu.lastLogin = u.LastLogin.Unix()
+	}
 	if u.Disabled {
 		nu.statut = 0
 	}
@@ -180,6 +186,7 @@ func (s *Server) renderUser(o *obj, u *user) {
 	o.str("job", "")
 	o.date("datec", u.datec)
 	o.date("datem", u.datec)
+	o.date("datelastlogin", u.lastLogin)
 	o.str("datestartvalidity", "")
 	o.str("dateendvalidity", "")
 	o.raw("array_options", "{}")

@@ -66,6 +66,7 @@ func (s *Server) endpoints() []endpoint {
 			{editable, s.updatePerm, s.updateUser},
 			{deletable, s.deletePerm, s.deleteUser},
 		}},
+		{regexp.MustCompile(`^/wp/v2/plugins$`), []handler{{readable, s.pluginsPerm, s.listPlugins}}},
 		{regexp.MustCompile(`^/wp/v2/users/me$`), []handler{
 			{readable, nil, s.getMe},
 			{editable, s.updateMePerm, s.updateMe},

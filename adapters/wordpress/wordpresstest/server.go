@@ -50,17 +50,19 @@ type Server struct {
 	srv      *httptest.Server
 	requests atomic.Int64
 
-	mu        sync.RWMutex
-	now       func() time.Time
-	roles     map[string]*role
-	roleOrder []string
-	users     map[int]*user
-	byLogin   map[string]*user // folded login
-	byEmail   map[string]*user // lower-case e-mail
-	byNice    map[string]*user // nicename (the author slug)
-	nextID    int
-	version   uint64 // bumped by every change; query caches are keyed by it
-	stripAuth bool
+	mu          sync.RWMutex
+	now         func() time.Time
+	roles       map[string]*role
+	roleOrder   []string
+	users       map[int]*user
+	byLogin     map[string]*user // folded login
+	byEmail     map[string]*user // lower-case e-mail
+	byNice      map[string]*user // nicename (the author slug)
+	nextID      int
+	version     uint64 // bumped by every change; query caches are keyed by it
+	stripAuth   bool
+	plugins     []Plugin
+	coreVersion string
 
 	eps []endpoint // the REST routes, built once
 
@@ -81,14 +83,15 @@ type cached struct {
 // "abcd efgh …" form or without spaces).
 func New(admin, appPassword string) *Server {
 	s := &Server{
-		Fault:   &fault.Injector{},
-		now:     time.Now,
-		users:   map[int]*user{},
-		byLogin: map[string]*user{},
-		byEmail: map[string]*user{},
-		byNice:  map[string]*user{},
-		nextID:  1,
-		cache:   map[string]cached{},
+		Fault:       &fault.Injector{},
+		now:         time.Now,
+		users:       map[int]*user{},
+		byLogin:     map[string]*user{},
+		byEmail:     map[string]*user{},
+		byNice:      map[string]*user{},
+		nextID:      1,
+		cache:       map[string]cached{},
+		coreVersion: "6.1.9",
 	}
 	s.roles = map[string]*role{}
 	for _, r := range coreRoles {
@@ -139,6 +142,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		route = strings.TrimPrefix(r.URL.Path, "/wp-json")
 	case (r.URL.Path == "/" || r.URL.Path == "/index.php") && q.has("rest_route"):
 		route = q.get("rest_route")
+	case r.URL.Path == "/" && q.get("feed") == "rss2":
+		s.feed(w)
+		return
 	default:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.WriteHeader(http.StatusNotFound)

@@ -205,7 +205,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			} else {
 				running[i] = true
 				wg.Go(func() {
-					s.run(ctx, j) // recovers a panic: done is always sent
+					s.run(ctx, j, nil) // recovers a panic: done is always sent
 					done <- i
 				})
 			}
@@ -225,13 +225,17 @@ func (s *Scheduler) Run(ctx context.Context) error {
 }
 
 // CheckNow runs every check at once, concurrently, hands the results to the
-// alert life cycle like a scheduled run, and returns them in the order of the
-// jobs.
+// alert life cycle like a scheduled run, in the order of the jobs (so the
+// posts come in that order), and returns them in that order.
 func (s *Scheduler) CheckNow(ctx context.Context) []CheckResult {
 	out := make([]CheckResult, len(s.jobs))
 	var wg sync.WaitGroup
+	turn := make(chan struct{})
+	close(turn)
 	for i, j := range s.jobs {
-		wg.Go(func() { out[i] = s.run(ctx, j) })
+		prev, done := turn, make(chan struct{})
+		wg.Go(func() { out[i] = s.run(ctx, j, prev); close(done) })
+		turn = done
 	}
 	wg.Wait()
 	return out
@@ -251,8 +255,9 @@ func (s *Scheduler) Now() time.Time { return s.cfg.Now() }
 // run runs one check with its deadline and settles the result. A check that
 // panics has failed that run (its failures in a row raise "check:NAME" like
 // any other); a panic while settling is logged. Either way the scheduler
-// and the other checks go on.
-func (s *Scheduler) run(ctx context.Context, j schedJob) (res CheckResult) {
+// and the other checks go on. When turn is not nil, the results wait for it
+// to close before they are settled.
+func (s *Scheduler) run(ctx context.Context, j schedJob, turn <-chan struct{}) (res CheckResult) {
 	name := j.name()
 	defer s.recovered(name, &res.Err)
 	cctx, cancel := context.WithTimeout(ctx, j.Timeout)
@@ -267,6 +272,9 @@ func (s *Scheduler) run(ctx context.Context, j schedJob) (res CheckResult) {
 	}
 	if s.cfg.Observe != nil {
 		s.cfg.Observe(name, res.Duration, len(res.Alerts), err)
+	}
+	if turn != nil {
+		<-turn
 	}
 	if ctx.Err() != nil {
 		return res // shutting down: a cut-off run says nothing about the service

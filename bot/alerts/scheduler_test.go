@@ -317,3 +317,36 @@ func TestSchedulerDigest(t *testing.T) {
 		}
 	})
 }
+
+// CheckNow posts in the order of the jobs, whichever check answers first.
+func TestSchedulerCheckNowOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newChat()
+		a, err := alerts.NewCycle(alerts.CycleConfig{Chat: c, Store: &memAlerts{}, Channel: "alertes"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := make(chan struct{})
+		s, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: a, Location: time.UTC, Jobs: []alerts.Job{
+			{Check: alerts.CheckFunc("slow", func(context.Context) ([]alerts.Alert, error) {
+				<-second
+				return []alerts.Alert{{Key: "slow:a", Severity: alerts.Warning, Title: "slow"}}, nil
+			}), Every: time.Hour},
+			{Check: alerts.CheckFunc("fast", func(context.Context) ([]alerts.Alert, error) {
+				defer close(second)
+				return []alerts.Alert{{Key: "fast:a", Severity: alerts.Warning, Title: "fast"}}, nil
+			}), Every: time.Hour},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.CheckNow(t.Context())
+		var posts []string
+		for _, m := range c.Messages() {
+			posts = append(posts, m.Msg.Text)
+		}
+		if len(posts) != 2 || !strings.Contains(posts[0], "slow") || !strings.Contains(posts[1], "fast") {
+			t.Errorf("posts = %q, want slow then fast", posts)
+		}
+	})
+}

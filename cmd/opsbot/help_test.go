@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -32,5 +35,19 @@ func TestHelpExitsZero(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// `opsbot health URL`, the image's HEALTHCHECK, is an error unless URL answers 200.
+func TestHealth(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+	t.Cleanup(srv.Close)
+	if err := run(t.Context(), []string{"health", srv.URL}, nil, io.Discard, io.Discard); err != nil {
+		t.Errorf("health on 200 = %v", err)
+	}
+	status = http.StatusServiceUnavailable
+	if err := run(t.Context(), []string{"health", srv.URL}, nil, io.Discard, io.Discard); err == nil {
+		t.Error("health on 503 = nil, want an error")
 	}
 }

@@ -57,6 +57,7 @@ commands:
   check-config -config opsbot.yaml    validate the configuration and test each provider's credentials
   backup -config opsbot.yaml FILE     write a consistent copy of the data file to FILE
   mattermost register -config opsbot.yaml  create or update the Mattermost slash commands, print their token lines
+  health [URL]                        exit 0 when URL (default http://127.0.0.1:9090/healthz) answers 200: the image's HEALTHCHECK
   version                             print the version
 `
 
@@ -90,6 +91,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "version":
 		fmt.Fprintln(stdout, "opsbot", version())
 		return nil
+	case "health":
+		return health(ctx, append(args, "http://127.0.0.1:9090/healthz")[0])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usageText)
 		return nil
@@ -98,11 +101,37 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// stamped is the version the build gives: -ldflags "-X main.stamped=v1.2.0".
+var stamped string
+
 func version() string {
+	if stamped != "" {
+		return stamped
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// health is `opsbot health URL`: the distroless image has no curl for its
+// HEALTHCHECK, so the binary asks /healthz itself.
+func health(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: %s answers %s", url, resp.Status)
+	}
+	return nil
 }
 
 // app is what the sub-commands assemble: the store, the policy, the

@@ -17,6 +17,9 @@ import (
 	"github.com/anopex/opsbot/commands"
 )
 
+// defaultListen is mattermost.listen's default, the port the Dockerfile exposes.
+const defaultListen = ":8088"
+
 // mattermostConfig is the "mattermost:" section of opsbot.yaml (opsbot.example.yaml
 // shows every key).
 type mattermostConfig struct {
@@ -81,7 +84,7 @@ func newMattermost(c *mattermostConfig, policy *bot.Policy, locale bot.Locale, h
 	}
 	ch, err := mattermost.New(mattermost.Config{
 		ServerURL: c.URL, SiteURL: c.SiteURL, Token: c.Token.Secret, TeamID: c.Team, PublicURL: c.PublicURL,
-		Listen: cmp.Or(c.Listen, ":8088"), CommandTokens: tokens, Policy: policy, Locale: locale, HTTPClient: hc, Log: log,
+		Listen: cmp.Or(c.Listen, defaultListen), CommandTokens: tokens, Policy: policy, Locale: locale, HTTPClient: hc, Log: log,
 	})
 	if err != nil {
 		return nil, nil, err

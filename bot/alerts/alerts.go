@@ -11,6 +11,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -27,39 +28,27 @@ const (
 	Critical Severity = "critical"
 )
 
-// severities holds, by rank (1 for info … 3 for critical), each severity,
-// its French and English labels and the mark that starts its posts.
-var severities = [...]struct {
-	s             Severity
+// severities holds each severity's rank, its French and English labels and
+// the mark that starts its posts.
+var severities = map[Severity]struct {
+	rank          int
 	fr, en, emoji string
-}{{}, {Info, "INFO", "INFO", "ℹ️"}, {Warning, "AVERTISSEMENT", "WARNING", "🟠"}, {Critical, "CRITIQUE", "CRITICAL", "🔴"}}
+}{Info: {1, "INFO", "INFO", "ℹ️"}, Warning: {2, "AVERTISSEMENT", "WARNING", "🟠"}, Critical: {3, "CRITIQUE", "CRITICAL", "🔴"}}
 
 // Rank orders severities: 1 for info, 2 for warning, 3 for critical, 0 for
 // anything else.
-func (s Severity) Rank() int {
-	for i := 1; i < len(severities); i++ {
-		if severities[i].s == s {
-			return i
-		}
-	}
-	return 0
-}
+func (s Severity) Rank() int { return severities[s].rank }
 
 // Label returns the severity for people: "CRITIQUE", "CRITICAL".
 func (s Severity) Label(l bot.Locale) string {
-	if r := s.Rank(); r > 0 {
-		return l.Pick(severities[r].fr, severities[r].en)
+	if v, ok := severities[s]; ok {
+		return l.Pick(v.fr, v.en)
 	}
 	return string(s)
 }
 
 // Emoji returns the mark that starts a post of this severity.
-func (s Severity) Emoji() string {
-	if r := s.Rank(); r > 0 {
-		return severities[r].emoji
-	}
-	return "•"
-}
+func (s Severity) Emoji() string { return cmp.Or(severities[s].emoji, "•") }
 
 // Alert is one problem a check sees now. Its Key is stable from one run to
 // the next ("tls:mail.anopex.fr:993"): the alert life cycle (Cycle) posts

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -147,14 +146,11 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 
 // ParseClock reads a time of day "HH:MM" (24-hour clock).
 func ParseClock(v string) (hour, minute int, err error) {
-	hs, ms, ok := strings.Cut(strings.TrimSpace(v), ":")
-	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-	h, err1 := strconv.Atoi(hs)
-	m, err2 := strconv.Atoi(ms)
-	if !ok || !digits(hs) || !digits(ms) || err1 != nil || err2 != nil || len(hs) > 2 || len(ms) != 2 || h > 23 || m > 59 {
+	t, err := time.Parse("15:04", strings.TrimSpace(v))
+	if err != nil {
 		return 0, 0, fmt.Errorf("%q is not a time of day (write e.g. 03:30)", v)
 	}
-	return h, m, nil
+	return t.Hour(), t.Minute(), nil
 }
 
 // next returns when j is due after a run due at prev (or at the start, with

@@ -8,7 +8,8 @@ import "context"
 type Chat interface {
 	// Post sends m to a channel (in the thread of m.ReplyTo when set) and
 	// returns the new message's ID. When m.Approval is set the adapter offers
-	// ✅ and ❌ on it (reactions, and buttons where the platform has them).
+	// ✅ and ❌ on it (reactions, and buttons where the platform has them);
+	// when m.Ticket is set it adds its own 🎫.
 	Post(ctx context.Context, channel string, m Message) (string, error)
 	// Direct sends m privately to one user. It is the only way a secret
 	// leaves the bot.
@@ -31,6 +32,7 @@ type Message struct {
 	Attachments []Attachment
 	ReplyTo     string // message ID of the thread parent, if any
 	Approval    bool   // a change-request post: offer ✅ and ❌
+	Ticket      bool   // an alert post: offer 🎫
 	// Secret is revealed only by Direct, through PrivateText.
 	Secret Secret
 }

@@ -7,6 +7,7 @@ const (
 	EmojiApprove = "✅"
 	EmojiReject  = "❌"
 	EmojiAck     = "👀"
+	EmojiTicket  = "🎫"
 )
 
 var emojiAliases = map[string]string{
@@ -17,15 +18,16 @@ var emojiAliases = map[string]string{
 	"x": EmojiReject, "cross_mark": EmojiReject, "heavy_multiplication_x": EmojiReject,
 	"negative_squared_cross_mark": EmojiReject,
 	"👀":                           EmojiAck, "eyes": EmojiAck,
+	"🎫": EmojiTicket, "ticket": EmojiTicket,
 }
 
 // NormalizeEmoji maps the ways platforms spell an emoji to one form: it drops
 // variation selectors (U+FE0E, U+FE0F), skin-tone modifiers and surrounding
-// colons, lower-cases shortcodes, and maps the check-mark, cross and eyes
-// families to EmojiApprove, EmojiReject and EmojiAck. Anything else comes back
-// cleaned but otherwise unchanged. A platform's custom emoji must be passed
-// with its ID (for example "name:123"), so that a custom emoji named
-// white_check_mark never approves anything.
+// colons, lower-cases shortcodes, and maps the check-mark, cross, eyes and
+// ticket families to EmojiApprove, EmojiReject, EmojiAck and EmojiTicket.
+// Anything else comes back cleaned but otherwise unchanged. A platform's
+// custom emoji must be passed with its ID (for example "name:123"), so that
+// a custom emoji named white_check_mark never approves anything.
 func NormalizeEmoji(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.Map(func(r rune) rune {

@@ -10,7 +10,7 @@ func TestNormalizeEmoji(t *testing.T) {
 		"✅": EmojiApprove, "✅\uFE0F": EmojiApprove, ":white_check_mark:": EmojiApprove, "white_check_mark": EmojiApprove,
 		"heavy_check_mark": EmojiApprove, "✔\uFE0F": EmojiApprove, "White_Check_Mark": EmojiApprove,
 		"❌": EmojiReject, ":x:": EmojiReject, "x": EmojiReject, "✖\uFE0F": EmojiReject,
-		"👀": EmojiAck, ":eyes:": EmojiAck,
+		"👀": EmojiAck, ":eyes:": EmojiAck, "🎫": EmojiTicket, ":ticket:": EmojiTicket, "ticket": EmojiTicket,
 		"👍🏽": "👍", "white_check_mark:123": "white_check_mark:123", "": "", "::": "::",
 	}
 	for in, want := range tests {
@@ -28,7 +28,7 @@ func FuzzNormalizeEmoji(f *testing.F) {
 		got := NormalizeEmoji(s)
 		if again := NormalizeEmoji(got); again != got && got != "" {
 			// Normalising twice may strip one more pair of colons ("::x::"), never change a canonical emoji.
-			if got == EmojiApprove || got == EmojiReject || got == EmojiAck {
+			if got == EmojiApprove || got == EmojiReject || got == EmojiAck || got == EmojiTicket {
 				t.Fatalf("NormalizeEmoji(%q) = %q, then %q", s, got, again)
 			}
 		}

@@ -59,6 +59,7 @@ type Alert struct {
 	Severity Severity
 	Title    string // one line for people, in the check's locale
 	Detail   string // optional further lines
+	Server   string // the hosting server concerned, when the check knows it
 	// Hold says the check cannot tell yet (a failure not yet confirmed, a
 	// probe that could not run): an open alert stays as it is and no alert
 	// starts. Severity, Title and Detail are ignored.
@@ -84,6 +85,7 @@ type State struct {
 	Severity Severity `json:"severity"`
 	Title    string   `json:"title"`
 	Detail   string   `json:"detail,omitempty"`
+	Server   string   `json:"server,omitempty"`
 	Open     bool     `json:"open"`
 	// Since is when the current (or last) episode started; Ended when it
 	// recovered (zero while open).
@@ -110,6 +112,12 @@ type State struct {
 	// on any of them counts.
 	MessageID string   `json:"message_id,omitempty"`
 	Messages  []string `json:"messages,omitempty"`
+	// Ticket is the ticket opened for the episode ("ovh-8123456", "INC-4");
+	// TicketChannel and TicketPost are the change request's post that opened
+	// it, whose thread gets the recovery.
+	Ticket        string `json:"ticket,omitempty"`
+	TicketChannel string `json:"ticket_channel,omitempty"`
+	TicketPost    string `json:"ticket_post,omitempty"`
 }
 
 // Muted reports whether the alert is muted at now.

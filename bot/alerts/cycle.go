@@ -33,6 +33,9 @@ type CycleConfig struct {
 	Remind   time.Duration    // reminder of an unacknowledged alert (default 24 h)
 	// Audit, when set, records every acknowledgement (kind "alert-ack").
 	Audit bot.AuditLog
+	// Ticket, when set, gets every 🎫 a person (not a bot) adds to one of
+	// an alert's posts, with the alert's state; the posts then offer 🎫.
+	Ticket func(ctx context.Context, r bot.Reaction, s State)
 }
 
 // Cycle is the alert life cycle (DESIGN.md, "Alerts"). Report reconciles
@@ -127,7 +130,7 @@ func (a *Cycle) fire(ctx context.Context, now time.Time, check string, f Alert, 
 		s = State{Key: f.Key, Open: true, Since: now, MutedUntil: s.MutedUntil, MutedBy: s.MutedBy}
 		a.log.Info().Str("alert", f.Key).Str("severity", string(f.Severity)).Msg("alert started")
 	}
-	s.Check, s.Severity, s.Title, s.Detail = check, f.Severity, f.Title, f.Detail
+	s.Check, s.Severity, s.Title, s.Detail, s.Server = check, f.Severity, f.Title, f.Detail, f.Server
 	var err error
 	switch {
 	case s.Muted(now):
@@ -171,7 +174,7 @@ func (a *Cycle) announce(ctx context.Context, now time.Time, s *State, text stri
 
 // post posts text in the alerts channel and adds it to the episode's posts.
 func (a *Cycle) post(ctx context.Context, s *State, what, text string) (string, error) {
-	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text})
+	id, err := a.cfg.Chat.Post(ctx, a.cfg.Channel, bot.Message{Text: text, Ticket: a.cfg.Ticket != nil && s.Open})
 	if err != nil {
 		return "", fmt.Errorf("alerts: %s %s: %w", what, s.Key, err)
 	}
@@ -201,8 +204,10 @@ func (a *Cycle) remind(ctx context.Context, now time.Time, s *State) error {
 	return nil
 }
 
-// recover closes s, posting the recovery when its start was posted. If that
-// post fails the state stays open, so the next Report tries again.
+// recover closes s, posting the recovery when its start was posted, and in
+// the thread of its ticket's request, if it has one, offering 🎫 for the
+// closing reply. If a post fails the state stays open, so the next Report
+// tries again.
 func (a *Cycle) recover(ctx context.Context, now time.Time, s State) error {
 	a.log.Info().Str("alert", s.Key).Msg("alert recovered")
 	s.Open, s.Ended = false, now
@@ -211,7 +216,52 @@ func (a *Cycle) recover(ctx context.Context, now time.Time, s State) error {
 			return err
 		}
 	}
+	if s.TicketPost != "" {
+		m := bot.Message{Text: a.recoveryText(s) + a.closingText(s), ReplyTo: s.TicketPost, Ticket: a.cfg.Ticket != nil}
+		id, err := a.cfg.Chat.Post(ctx, s.TicketChannel, m)
+		if err != nil {
+			return fmt.Errorf("alerts: post recovery of %s in ticket %s: %w", s.Key, s.Ticket, err)
+		}
+		s.Messages = append(s.Messages, id)
+	}
 	return a.save(ctx, s)
+}
+
+// Link records that ticket ref was opened for the open episode of key by
+// the change request posted as post in channel: the alert lists it and its
+// recovery goes to that post's thread. A key that is not open is NotFound.
+func (a *Cycle) Link(ctx context.Context, key, ref, channel, post string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, ok, err := a.cfg.Store.Alert(ctx, key)
+	if err != nil {
+		return fmt.Errorf("alerts: link %s: %w", key, err)
+	}
+	if !ok || !s.Open {
+		return bot.Errorf(bot.NotFound, "alerts", "link", "no open alert %q", key)
+	}
+	s.Ticket, s.TicketChannel, s.TicketPost = ref, channel, post
+	a.log.Info().Str("alert", key).Str("ticket", ref).Msg("alert linked to a ticket")
+	return a.save(ctx, s)
+}
+
+// Alert returns the state of key; ok is false if it never fired.
+func (a *Cycle) Alert(ctx context.Context, key string) (State, bool, error) {
+	return a.cfg.Store.Alert(ctx, key)
+}
+
+// Linked returns the alert whose last episode has ticket ref; ok is false
+// if none has.
+func (a *Cycle) Linked(ctx context.Context, ref string) (State, bool, error) {
+	all, err := a.cfg.Store.Alerts(ctx)
+	if err != nil {
+		return State{}, false, fmt.Errorf("alerts: linked %s: %w", ref, err)
+	}
+	i := slices.IndexFunc(all, func(s State) bool { return s.Ticket == ref })
+	if i < 0 {
+		return State{}, false, nil
+	}
+	return all[i], true, nil
 }
 
 func (a *Cycle) save(ctx context.Context, s State) error {
@@ -236,23 +286,23 @@ func (a *Cycle) Notice(ctx context.Context, text string) error {
 // acknowledgement. It returns true when the reaction was on an alert post;
 // give it to (*Engine).Watch.
 func (a *Cycle) React(ctx context.Context, r bot.Reaction) bool {
-	if r.MessageID == "" || r.User.Bot || bot.NormalizeEmoji(r.Emoji) != bot.EmojiAck {
+	emoji := bot.NormalizeEmoji(r.Emoji)
+	if r.MessageID == "" || r.User.Bot || (emoji != bot.EmojiAck && (emoji != bot.EmojiTicket || a.cfg.Ticket == nil)) {
 		return false
 	}
 	a.mu.Lock()
+	s, ok := a.postedIn(ctx, r)
+	if ok && emoji == bot.EmojiTicket {
+		a.mu.Unlock()
+		if r.User.ID != "" && !r.Removed {
+			a.cfg.Ticket(ctx, r, s)
+		}
+		return true
+	}
 	defer a.mu.Unlock()
-	all, err := a.cfg.Store.Alerts(ctx)
-	if err != nil {
-		a.log.Error().Err(err).Msg("alert reaction lookup failed")
+	if !ok {
 		return false
 	}
-	i := slices.IndexFunc(all, func(s State) bool {
-		return (r.Platform == "" || s.Platform == "" || s.Platform == r.Platform) && slices.Contains(s.Messages, r.MessageID)
-	})
-	if i < 0 {
-		return false
-	}
-	s := all[i]
 	switch {
 	case r.User.ID == "":
 		return true
@@ -282,6 +332,22 @@ func (a *Cycle) React(ctx context.Context, r bot.Reaction) bool {
 		a.log.Warn().Err(err).Str("alert", s.Key).Msg("acknowledgement reply not posted")
 	}
 	return true
+}
+
+// postedIn returns the alert one of whose posts r is on.
+func (a *Cycle) postedIn(ctx context.Context, r bot.Reaction) (State, bool) {
+	all, err := a.cfg.Store.Alerts(ctx)
+	if err != nil {
+		a.log.Error().Err(err).Msg("alert reaction lookup failed")
+		return State{}, false
+	}
+	i := slices.IndexFunc(all, func(s State) bool {
+		return (r.Platform == "" || s.Platform == "" || s.Platform == r.Platform) && slices.Contains(s.Messages, r.MessageID)
+	})
+	if i < 0 {
+		return State{}, false
+	}
+	return all[i], true
 }
 
 func (a *Cycle) logSave(ctx context.Context, s State) bool {
@@ -331,7 +397,25 @@ func (a *Cycle) Mute(ctx context.Context, key string, d time.Duration, by bot.Pe
 // the checks, which are built with the same locale.
 
 func (a *Cycle) footer(s State) string {
-	return fmt.Sprintf(a.cfg.Locale.Pick("`%s` · réagissez 👀 pour la prendre en charge", "`%s` · react 👀 to take it"), s.Key)
+	l := a.cfg.Locale
+	text := fmt.Sprintf(l.Pick("`%s` · réagissez 👀 pour la prendre en charge", "`%s` · react 👀 to take it"), s.Key)
+	switch {
+	case a.cfg.Ticket == nil:
+	case s.Ticket != "":
+		text += fmt.Sprintf(l.Pick(" · ticket %s", " · ticket %s"), s.Ticket)
+	default:
+		text += l.Pick(", 🎫 pour en faire un ticket", ", 🎫 to make it a ticket")
+	}
+	return text
+}
+
+// closingText ends the recovery posted in a ticket's thread.
+func (a *Cycle) closingText(s State) string {
+	if a.cfg.Ticket == nil {
+		return ""
+	}
+	return fmt.Sprintf(a.cfg.Locale.Pick("\nTicket %s : réagissez 🎫 pour demander sa réponse de clôture.",
+		"\nTicket %s: react 🎫 to request its closing reply."), s.Ticket)
 }
 
 func (a *Cycle) body(s State) string {

@@ -272,7 +272,7 @@ func (c *Chat) IDOf(sub string) string {
 }
 
 // Take returns the posts made since the last call, each rendered on one
-// line as "[#channel id] ↳parent text".
+// line as "[#channel id] ↳parent 🎫 text" (🎫: the post offers it).
 func (c *Chat) Take() []string {
 	posts := c.Messages(Post)
 	c.mu.Lock()
@@ -284,6 +284,9 @@ func (c *Chat) Take() []string {
 		line := fmt.Sprintf("[#%s %s]", m.To, m.ID)
 		if m.Msg.ReplyTo != "" {
 			line += " ↳" + m.Msg.ReplyTo
+		}
+		if m.Msg.Ticket {
+			line += " 🎫"
 		}
 		out = append(out, line+" "+m.Text)
 	}
@@ -320,6 +323,9 @@ func (c *Chat) Transcript() string {
 			}
 			if m.Msg.Approval {
 				head += " ✅❌"
+			}
+			if m.Msg.Ticket {
+				head += " 🎫"
 			}
 			text = m.Text
 		case Direct:

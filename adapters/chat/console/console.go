@@ -262,8 +262,8 @@ func (c *Console) as(name string) {
 func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	f := strings.Fields(line)
 	if len(f) != 3 {
-		c.say(c.tr("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, :white_check_mark: ou :x:)",
-			"write: react ID EMOJI (ID is a message number or last; EMOJI is ✅, ❌, :white_check_mark: or :x:)"))
+		c.say(c.tr("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, 👀, 🎫 ou leur nom : :white_check_mark:, :x:, :eyes:, :ticket:)",
+			"write: react ID EMOJI (ID is a message number or last; EMOJI is ✅, ❌, 👀, 🎫 or their name: :white_check_mark:, :x:, :eyes:, :ticket:)"))
 		return
 	}
 	c.mu.Lock()

@@ -20,7 +20,7 @@ const maxMessage = 2000
 // bot.MaxReplyMessages: as one attached file instead), the
 // attachments with the last one; with m.ReplyTo the first one answers that
 // message; with m.Approval the bot adds ✅ and ❌ to it and watches its
-// reactions. Errors: Denied (missing permission), NotFound (unknown
+// reactions; with m.Ticket (an alert) it adds 🎫. Errors: Denied (missing permission), NotFound (unknown
 // channel), Invalid, RateLimited, Unavailable.
 func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
 	if m.Text == "" && len(m.Attachments) == 0 {
@@ -31,13 +31,18 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 	if err != nil {
 		return first, err
 	}
+	var seed []string
 	if m.Approval {
 		c.votes.Add(first, channel)
-		for _, e := range []string{bot.EmojiApprove, bot.EmojiReject} {
-			// Without the bot's reactions people can still add their own.
-			if err := c.s.MessageReactionAdd(channel, first, e, discordgo.WithContext(ctx)); err != nil {
-				c.log.Warn().Err(check(err, "add reaction")).Str("message", first).Msg("approval reaction not added")
-			}
+		seed = []string{bot.EmojiApprove, bot.EmojiReject}
+	}
+	if m.Ticket {
+		seed = append(seed, bot.EmojiTicket)
+	}
+	for _, e := range seed {
+		// Without the bot's reactions people can still add their own.
+		if err := c.s.MessageReactionAdd(channel, first, e, discordgo.WithContext(ctx)); err != nil {
+			c.log.Warn().Err(check(err, "add reaction")).Str("message", first).Msg("reaction not added")
 		}
 	}
 	return first, nil

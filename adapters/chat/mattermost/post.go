@@ -18,6 +18,7 @@ const (
 	emojiApprove  = "white_check_mark"
 	emojiReject   = "x"
 	emojiAck      = "eyes"
+	emojiTicket   = "ticket"
 	actionApprove = "approve"
 	actionReject  = "reject"
 )
@@ -29,7 +30,8 @@ const maxPostRunes = 16383
 // Post sends m to channel as the bot and returns the post ID: files are
 // uploaded first and attached, ReplyTo makes it a reply in that thread. A
 // change request (m.Approval) gets the bot's ✅ and ❌ reactions and two
-// buttons, Approuver and Refuser, whose signed action leads back to the bot.
+// buttons, Approuver and Refuser, whose signed action leads back to the bot;
+// an alert post (m.Ticket) gets its 🎫.
 // Errors: Denied when the bot may not post there, Unavailable when the
 // server cannot be reached. Once the post exists, a failure to add the
 // reactions or buttons is logged, not returned: people can still react.
@@ -98,7 +100,26 @@ func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (s
 	if m.Approval {
 		c.offerVote(ctx, channel, first)
 	}
+	if m.Ticket {
+		c.seed(ctx, first, emojiTicket)
+	}
 	return first, nil
+}
+
+// seed adds the bot's own reactions to a post; a failure is logged, not
+// returned: people can still react.
+func (c *Chat) seed(ctx context.Context, postID string, emoji ...string) {
+	botID, err := c.BotID(ctx)
+	if err != nil {
+		c.log.Warn().Err(err).Str("post", postID).Msg("reactions not added")
+		return
+	}
+	for _, e := range emoji {
+		r := reaction{UserID: botID, PostID: postID, EmojiName: e}
+		if _, err := c.api.do(ctx, "save reaction", http.MethodPost, "/reactions", r, nil); err != nil {
+			c.log.Warn().Err(err).Str("post", postID).Str("emoji", e).Msg("reaction not added")
+		}
+	}
 }
 
 // offerVote seeds ✅ and ❌ on a change request and adds the buttons. The
@@ -106,17 +127,7 @@ func (c *Chat) post(ctx context.Context, channel, text string, m bot.Message) (s
 // once the post exists.
 func (c *Chat) offerVote(ctx context.Context, channel, postID string) {
 	c.watch.Add(postID, channel)
-	botID, err := c.BotID(ctx)
-	if err != nil {
-		c.log.Warn().Err(err).Str("post", postID).Msg("approval reactions not added")
-	} else {
-		for _, e := range []string{emojiApprove, emojiReject} {
-			r := reaction{UserID: botID, PostID: postID, EmojiName: e}
-			if _, err := c.api.do(ctx, "save reaction", http.MethodPost, "/reactions", r, nil); err != nil {
-				c.log.Warn().Err(err).Str("post", postID).Str("emoji", e).Msg("approval reaction not added")
-			}
-		}
-	}
+	c.seed(ctx, postID, emojiApprove, emojiReject)
 	// A message attachment with two buttons (reference §6).
 	props := map[string]any{"attachments": []map[string]any{{
 		"fallback": c.t("Approuver ou refuser la demande", "Approve or reject the request"),

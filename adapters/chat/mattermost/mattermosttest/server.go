@@ -446,5 +446,5 @@ func directName(a, b string) string {
 var systemEmoji = []string{
 	"white_check_mark", "heavy_check_mark", "ballot_box_with_check", "x", "negative_squared_cross_mark",
 	"heavy_multiplication_x", "+1", "thumbsup", "-1", "thumbsdown", "eyes", "smile", "tada", "heart",
-	"warning", "no_entry", "hourglass",
+	"warning", "no_entry", "hourglass", "ticket",
 }

@@ -81,7 +81,7 @@ func Open(path string, o Options) (*DB, error) {
 	case err == nil && info.Size() == 0:
 		// bbolt would silently turn an empty file into a new database,
 		// losing every request and the audit log without a word.
-		return nil, &corruptError{path: path, why: "the file is empty (0 bytes)"}
+		return nil, corruptError(path, "the file is empty (0 bytes)")
 	case err == nil:
 		// Verify an existing file read-only before bbolt writes to it.
 		if err := verify(path, info.Size(), o.Timeout); err != nil {
@@ -120,10 +120,10 @@ func openBolt(path string, o *bolt.Options) (bdb *bolt.DB, err error) {
 	bdb, err = bolt.Open(path, 0o600, o)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, &lockedError{path: path}
+		return nil, lockedError(path)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch),
 		err != nil && strings.Contains(err.Error(), "file size too small"):
-		return nil, &corruptError{path: path, why: err.Error()}
+		return nil, corruptError(path, err.Error())
 	case err != nil:
 		return nil, fmt.Errorf("storage: open data file %s: %w", path, err)
 	}
@@ -147,7 +147,7 @@ func verify(path string, size int64, timeout time.Duration) (err error) {
 	defer bdb.Close()
 	return bdb.View(func(tx *bolt.Tx) error {
 		if tx.Size() > size {
-			return &corruptError{path: path, why: fmt.Sprintf("the file is truncated: %d bytes, its last page ends at %d", size, tx.Size())}
+			return corruptError(path, fmt.Sprintf("the file is truncated: %d bytes, its last page ends at %d", size, tx.Size()))
 		}
 		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return readAll(b) })
 	})
@@ -157,7 +157,7 @@ func verify(path string, size int64, timeout time.Duration) (err error) {
 // ErrCorrupt.
 func recoverCorrupt(path string, err *error) {
 	if p := recover(); p != nil {
-		*err = &corruptError{path: path, why: fmt.Sprint(p)}
+		*err = corruptError(path, fmt.Sprint(p))
 	}
 }
 
@@ -226,27 +226,25 @@ func (db *DB) checkSchema(tx *bolt.Tx) error {
 	return nil
 }
 
-// lockedError is what Open returns when the lock is held elsewhere.
-type lockedError struct{ path string }
+// openError is an error of Open with its sentence for the operator; it
+// matches is (ErrLocked, ErrCorrupt) for errors.Is.
+type openError struct {
+	text      string
+	is, cause error
+}
 
-func (e *lockedError) Error() string {
-	return fmt.Sprintf("storage: data file %s is in use by another opsbot process (locked); stop it or choose another -data directory", e.path)
+func (e *openError) Error() string        { return e.text }
+func (e *openError) Is(target error) bool { return target == e.is }
+func (e *openError) Unwrap() error        { return e.cause }
+
+// lockedError is what Open returns when the lock is held elsewhere.
+func lockedError(path string) error {
+	return &openError{is: ErrLocked, cause: berrors.ErrTimeout, text: fmt.Sprintf(
+		"storage: data file %s is in use by another opsbot process (locked); stop it or choose another -data directory", path)}
 }
 
 // corruptError is what Open returns for a damaged data file.
-type corruptError struct{ path, why string }
-
-func (e *corruptError) Error() string {
-	return fmt.Sprintf("storage: data file %s is damaged (%s); opsbot will not use it nor replace it. "+
-		"Keep it for analysis (mv %s %s.damaged) and restore the latest copy made by `opsbot backup` (cp COPY %s)",
-		e.path, e.why, e.path, e.path, e.path)
+func corruptError(path, why string) error {
+	return &openError{is: ErrCorrupt, text: fmt.Sprintf("storage: data file %s is damaged (%s); opsbot will not use it nor replace it. "+
+		"Keep it for analysis (mv %s %s.damaged) and restore the latest copy made by `opsbot backup` (cp COPY %s)", path, why, path, path, path)}
 }
-
-// Is makes errors.Is(err, ErrCorrupt) true.
-func (e *corruptError) Is(target error) bool { return target == ErrCorrupt }
-
-// Is makes errors.Is(err, ErrLocked) true.
-func (e *lockedError) Is(target error) bool { return target == ErrLocked }
-
-// Unwrap returns bbolt's timeout error, the cause.
-func (e *lockedError) Unwrap() error { return berrors.ErrTimeout }

@@ -58,28 +58,21 @@ func WriteCSV(w io.Writer, r *Report, l bot.Locale) error {
 	return cw.Error()
 }
 
-// formulaStart reports whether a spreadsheet may read a cell starting with
-// r as a formula or a command (OWASP "CSV injection"): = + - @, tab and
-// carriage return, and their full-width forms, which some spreadsheets
-// accept too. A line feed is included because SafeCell turns a carriage
-// return into one.
-func formulaStart(r rune) bool {
-	switch r {
-	case '=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠':
-		return true
-	}
-	return false
-}
+// formulaStarts are the characters with which a spreadsheet may read a cell
+// as a formula or a command (OWASP "CSV injection"), with their full-width
+// forms, which some spreadsheets accept too. A line feed is included
+// because SafeCell turns a carriage return into one.
+const formulaStarts = "=+-@\t\r\n＝＋－＠"
 
 // SafeCell returns s ready for a spreadsheet: invalid UTF-8 replaced,
 // line ends made "\n" (encoding/csv reads CRLF inside a field back as "\n",
 // so the file reads back to exactly what was written), and a leading "'"
-// when s starts with a formula character, which makes the spreadsheet show
+// when s starts with one of formulaStarts, which makes the spreadsheet show
 // the text as text.
 func SafeCell(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-	if r, _ := utf8.DecodeRuneInString(s); s != "" && formulaStart(r) {
+	if r, _ := utf8.DecodeRuneInString(s); s != "" && strings.ContainsRune(formulaStarts, r) {
 		return "'" + s
 	}
 	return s

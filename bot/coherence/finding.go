@@ -77,9 +77,6 @@ const (
 	WordPress Source = "wordpress"
 )
 
-// AllSources lists the sources in report order.
-var AllSources = []Source{Dolibarr, Brevo, WordPress}
-
 // Label returns the source's name for people.
 func (s Source) Label() string {
 	return cmp.Or(map[Source]string{Dolibarr: "Dolibarr", Brevo: "Brevo", WordPress: "WordPress"}[s], string(s))

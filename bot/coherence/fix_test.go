@@ -11,7 +11,7 @@ import (
 
 func completeReport(d Data) Report {
 	r := Join(d, testConfig)
-	for _, s := range AllSources {
+	for _, s := range []Source{Dolibarr, Brevo, WordPress} {
 		r.Sources = append(r.Sources, SourceStatus{Source: s, Configured: true})
 	}
 	return r

@@ -6,11 +6,6 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// MaxRecords is the most records Join takes from the three sources together
-// (the association has about 10 000 members; each client caps its own reads
-// at a million): a sweep over more is refused rather than joined.
-const MaxRecords = 1 << 23
-
 // address is what the three sources hold at one normalised address, as
 // indexes into Data's slices: its members in register order, its first
 // contact and its first account (-1 for none).

@@ -29,7 +29,7 @@ type Data struct {
 // Report is the result of a sweep or of a one-person check.
 type Report struct {
 	At       time.Time
-	Sources  []SourceStatus // one per source, in AllSources order
+	Sources  []SourceStatus // one per source: Dolibarr, Brevo, WordPress
 	Findings []Finding      // by code (Codes order), then in Dolibarr register order
 	Skipped  []Code         // codes not computed because a source they need is missing
 	Stats    Stats

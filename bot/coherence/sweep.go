@@ -101,7 +101,7 @@ func (c *Checker) sources(members bool) []SourceStatus {
 		{Source: WordPress, Configured: c.src.WordPress != nil}}
 }
 
-// readAll runs the read of each configured source (in AllSources order) on
+// readAll runs the read of each configured source (in sources' order) on
 // its own goroutine and waits for them all, recording in sources its time,
 // its error and how far it got; a read returns how many records it got.
 func readAll(ctx context.Context, sources []SourceStatus, reads ...func(ctx context.Context) (int, error)) {
@@ -124,8 +124,10 @@ func readAll(ctx context.Context, sources []SourceStatus, reads ...func(ctx cont
 	wg.Wait()
 }
 
-// sweepLimit is MaxRecords; a test lowers it.
-var sweepLimit = MaxRecords
+// sweepLimit is the most records a sweep joins from the three sources
+// together (the association has about 10 000 members; each client caps its
+// own reads at a million): a sweep over more is refused. A test lowers it.
+var sweepLimit = 1 << 23
 
 // drop marks the sources not read completely as missing and drops what
 // they returned (nothing, by the interfaces' contract; this keeps it true

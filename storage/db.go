@@ -17,10 +17,6 @@ import (
 // records it in a new file and refuses a file written by a newer version.
 const SchemaVersion = 1
 
-// DefaultTimeout is how long Open waits for the file lock when
-// Options.Timeout is zero.
-const DefaultTimeout = time.Second
-
 // ErrLocked is matched (errors.Is) by the error Open returns when another
 // process, or another DB in this process, holds the data file.
 var ErrLocked = errors.New("storage: data file locked")
@@ -48,7 +44,7 @@ var (
 // Options configures Open.
 type Options struct {
 	// Timeout is how long to wait for the file lock held by another process
-	// before giving up; zero means DefaultTimeout. Open never waits forever.
+	// before giving up; zero means one second. Open never waits forever.
 	Timeout time.Duration
 	// Now is the clock for UpdatedAt and for records given without a time;
 	// nil means time.Now.
@@ -71,7 +67,7 @@ type DB struct {
 // refuses a locked, damaged or newer file as doc.go describes.
 func Open(path string, o Options) (*DB, error) {
 	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now

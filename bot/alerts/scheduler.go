@@ -93,7 +93,6 @@ type Scheduler struct {
 type schedJob struct {
 	Job
 	hour, minute int
-	daily        bool
 }
 
 // NewScheduler checks cfg: names must be unique and not start with
@@ -135,7 +134,7 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 			if err != nil {
 				return nil, fmt.Errorf("scheduler: check %s: %w", name, err)
 			}
-			sj.hour, sj.minute, sj.daily = h, m, true
+			sj.hour, sj.minute = h, m
 		case j.Every <= 0:
 			return nil, fmt.Errorf("scheduler: check %s: give an interval or a daily time", name)
 		}
@@ -156,7 +155,7 @@ func ParseClock(v string) (hour, minute int, err error) {
 // next returns when j is due after a run due at prev (or at the start, with
 // prev zero), never before now.
 func (s *Scheduler) next(j schedJob, prev, now time.Time) time.Time {
-	if j.daily {
+	if j.Daily != "" {
 		t := now.In(s.cfg.Location)
 		at := time.Date(t.Year(), t.Month(), t.Day(), j.hour, j.minute, 0, 0, s.cfg.Location)
 		if !at.After(now) {

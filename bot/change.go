@@ -24,7 +24,11 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 	var nc *NoChange
 	if errors.As(err, &nc) {
 		e.observe(spec.Path, "unchanged")
-		answer(Reply{Text: nc.Text(e.cfg.Locale)})
+		text := nc.Text(e.cfg.Locale)
+		if !nc.Private.Empty() {
+			text += "\n" + nc.Private.Reveal()
+		}
+		answer(Reply{Text: text})
 		return
 	}
 	if err != nil {

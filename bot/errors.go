@@ -134,11 +134,16 @@ func Userf(fr, en string, args ...any) *UserError {
 // engine answers its text privately and creates no change request; met when
 // an approved request is about to run, it means the world moved since the
 // preview, and the request ends stale without running.
-// It is not a *UserError: errors.As tells the two apart.
-type NoChange struct{ UserError }
+// It is not a *UserError: errors.As tells the two apart. Private follows
+// the text in the requester's answer only, never in a stale request's
+// outcome (a bill's payment link).
+type NoChange struct {
+	UserError
+	Private Secret
+}
 
 // Error returns the English text.
 func (e *NoChange) Error() string { return "nothing to change: " + e.EN }
 
 // Unchanged builds a NoChange; fr and en are format strings sharing args.
-func Unchanged(fr, en string, args ...any) *NoChange { return &NoChange{*Userf(fr, en, args...)} }
+func Unchanged(fr, en string, args ...any) *NoChange { return &NoChange{UserError: *Userf(fr, en, args...)} }

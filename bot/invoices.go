@@ -64,25 +64,41 @@ type Invoice struct {
 // Unpaid reports whether something remains to pay on the invoice.
 func (i Invoice) Unpaid() bool { return i.Due.Cents > 0 }
 
-// Payment is what paying an invoice produced. When the provider could not
-// debit a registered means of payment, Paid is false and Link is the page
-// where a person pays the order: it holds the order's password, so it is a
-// Secret and goes by private message only.
+// PaymentMethod is a means of payment registered at the provider: its ID,
+// type ("CREDIT_CARD", "SEPA_DIRECT_DEBIT", "PAYPAL"…) and public label
+// ("4970…1234").
+type PaymentMethod struct {
+	ID    int64  `json:"id"`
+	Type  string `json:"type"`
+	Label string `json:"label"`
+}
+
+// Payment is what paying an invoice produced: Status is the order's state
+// read after the payment ("delivered", "checking"…; empty when it could not
+// be read). When the order is left unpaid, Link is the page where a person
+// pays it: it holds the order's password, so it is a Secret and goes by
+// private message only.
 type Payment struct {
 	Invoice string
 	Order   string // the provider's payment order
 	Amount  Money
 	Paid    bool
+	Status  string
 	Link    Secret
 }
 
-// Invoices lists a provider's bills and pays them. Errors: NotFound (Pay: no
-// such bill, or nothing due on it), Denied, RateLimited, Unavailable. Pay is a
-// write: never retried.
+// Invoices lists a provider's bills and pays them. Errors: NotFound (no such
+// bill, nothing due on it, no valid means of payment), Conflict (Pay: the
+// amount due is not the one given), Denied, RateLimited, Unavailable. Pay is
+// a write: never retried.
 type Invoices interface {
 	// List returns the bills of the last twelve months, or only those with
 	// something due when unpaid is true; newest first.
 	List(ctx context.Context, unpaid bool) ([]Invoice, error)
-	// Pay settles what is due on the bill id.
-	Pay(ctx context.Context, id string) (Payment, error)
+	// Method returns the means of payment Pay would be given now.
+	Method(ctx context.Context) (PaymentMethod, error)
+	// Link returns the page where a person pays the bill id.
+	Link(ctx context.Context, id string) (Secret, error)
+	// Pay settles amount, what is due on the bill id, with method m.
+	Pay(ctx context.Context, id string, m PaymentMethod, amount Money) (Payment, error)
 }

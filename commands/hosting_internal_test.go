@@ -43,7 +43,9 @@ type hostWorld struct {
 
 var hostPeople = map[bot.Role]string{bot.Admin: "u-admin", bot.Board: "u-board", bot.Delegate: "u-delegate", bot.Treasurer: "u-treasurer", bot.President: "u-president"}
 
-func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *hostWorld {
+// newHostWorld is the hosting families on their fakes; without pay, the
+// account's only payment method has expired.
+func newHostWorld(t *testing.T, approvals map[string]int, pay bool) *hostWorld {
 	t.Helper()
 	var members []bot.Member
 	for r, id := range hostPeople {
@@ -75,8 +77,8 @@ func newHostWorld(t *testing.T, approvals map[string]int, paymentMean string) *h
 	cp := testCPanel(t, w.cp.URL())
 	set := ovh.Options{Endpoint: w.ovh.URL(), AppKey: ovhtest.DemoAppKey, AppSecret: bot.NewSecret(ovhtest.DemoAppSecret),
 		ConsumerKey: bot.NewSecret(ovhtest.DemoConsumerKey), HTTPClient: w.ovh.Client(), Product: "vps", Now: func() time.Time { return hostingNow }}
-	if paymentMean != "" {
-		set.PaymentMean, set.PaymentMeanID = paymentMean, ovhtest.DemoPaymentID
+	if !pay {
+		w.ovh.AddPaymentMethod(ovhtest.DemoPaymentID, "CREDIT_CARD", "4970********1234", "EXPIRED", true)
 	}
 	oc, err := ovh.New(set)
 	if err != nil {
@@ -167,7 +169,7 @@ func TestFinancialNeedsTreasurerOrPresident(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newHostWorld(t, nil, ovhtest.DemoPaymentMean)
+			w := newHostWorld(t, nil, true)
 			cr := w.request(t, tt.requester, tt.line)
 			if cr.Approvals != 1 || len(cr.Approvers) != 2 {
 				t.Fatalf("request needs %d of %v, want 1 of treasurer or president", cr.Approvals, cr.Approvers)
@@ -192,7 +194,7 @@ func TestFinancialNeedsTreasurerOrPresident(t *testing.T) {
 // With two approvals configured, the treasurer alone is not enough, and a
 // treasurer who requested the payment cannot supply the second vote.
 func TestPaymentWithTwoApprovals(t *testing.T) {
-	w := newHostWorld(t, map[string]int{"invoice pay": 2}, ovhtest.DemoPaymentMean)
+	w := newHostWorld(t, map[string]int{"invoice pay": 2}, true)
 	cr := w.request(t, bot.Admin, "invoice pay FR56098765")
 	if cr.Approvals != 2 {
 		t.Fatalf("approvals = %d, want 2", cr.Approvals)
@@ -204,7 +206,7 @@ func TestPaymentWithTwoApprovals(t *testing.T) {
 		t.Fatalf("after two approvals: %s, want done and paid", st)
 	}
 
-	w2 := newHostWorld(t, map[string]int{"invoice pay": 2}, ovhtest.DemoPaymentMean)
+	w2 := newHostWorld(t, map[string]int{"invoice pay": 2}, true)
 	cr = w2.request(t, bot.Treasurer, "invoice pay FR56098765")
 	for _, p := range []bot.Person{w2.person(bot.Treasurer), w2.person(bot.President)} {
 		w2.react(t, cr, p)
@@ -218,7 +220,7 @@ func TestPaymentWithTwoApprovals(t *testing.T) {
 // due is exactly what was approved ("1 14,39 €" approved does not cover
 // "14,39 €" due, although one contains the other).
 func TestPaymentRefusedWhenPreviewDiffers(t *testing.T) {
-	w := newHostWorld(t, nil, ovhtest.DemoPaymentMean)
+	w := newHostWorld(t, nil, true)
 	cr := w.request(t, bot.Admin, "invoice pay FR56098765")
 	if _, err := w.store.UpdateRequest(t.Context(), cr.ID, func(c *bot.ChangeRequest) error {
 		c.Preview = strings.Replace(c.Preview, "14,39", "1 14,39", 1)
@@ -231,37 +233,54 @@ func TestPaymentRefusedWhenPreviewDiffers(t *testing.T) {
 	}
 }
 
-// Without a registered means of payment, the order's link (which holds its
-// password) reaches the requester privately and appears nowhere else.
+// Without a valid means of payment there is nothing to approve: the
+// order's link (which holds its password) reaches the requester privately
+// with the amount due, and appears nowhere else.
 func TestPaymentLinkOnlyInPrivate(t *testing.T) {
-	w := newHostWorld(t, nil, "")
-	cr := w.request(t, bot.Admin, "invoice pay FR56099001")
-	if !strings.Contains(cr.Preview, "23,99 €") {
-		t.Errorf("preview %q lacks the amount due", cr.Preview)
+	w := newHostWorld(t, nil, false)
+	out := w.run(t, hostPeople[bot.Admin], "invoice pay FR56099001") // the requester's own answer
+	if !strings.Contains(out, "23,99 €") || !strings.Contains(out, "https://www.ovh.com/cgi-bin/order/display-order.cgi") {
+		t.Errorf("answer %q lacks the amount due or the payment link", out)
 	}
-	if st := w.react(t, cr, w.person(bot.President)); st != bot.Done {
-		t.Fatalf("state %s, want done", st)
+	if crs, _ := w.store.ListRequests(t.Context()); len(crs) != 0 {
+		t.Errorf("requests %+v, want none: nothing to approve", crs)
 	}
-	var link string
-	for _, d := range w.chat.Messages(bottest.Direct) {
-		if i := strings.Index(d.Text, "https://www.ovh.com/cgi-bin/order/display-order.cgi"); i >= 0 && d.To == "u-admin" {
-			link = d.Text[i:]
-		}
-	}
-	if link == "" {
-		t.Fatalf("no private payment link for the requester in %q", w.chat.Texts(bottest.Direct))
-	}
-	got, _ := w.store.Request(t.Context(), cr.ID)
 	audit, _ := w.store.Audit(t.Context(), 50)
-	for where, s := range map[string]string{"posts": strings.Join(w.chat.Texts(bottest.Post), "\n"), "outcome": got.Outcome, "audit": fmt.Sprint(audit)} {
+	for where, s := range map[string]string{"posts": strings.Join(w.chat.Texts(bottest.Post), "\n"), "audit": fmt.Sprint(audit)} {
 		if strings.Contains(s, "orderPassword") {
 			t.Errorf("the payment link leaked into the %s", where)
 		}
 	}
 }
 
+// The means of payment is part of the approved request: when the account's
+// default method changes after the preview, the payment does not run, and
+// the stale outcome names neither link nor password.
+func TestPaymentStaleWhenMethodChanges(t *testing.T) {
+	for name, change := range map[string]func(w *hostWorld){
+		"new default": func(w *hostWorld) { w.ovh.AddPaymentMethod(5151, "CREDIT_CARD", "5131********9876", "VALID", true) },
+		"expired":     func(w *hostWorld) { w.ovh.AddPaymentMethod(ovhtest.DemoPaymentID, "CREDIT_CARD", "4970********1234", "EXPIRED", true) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newHostWorld(t, nil, true)
+			cr := w.request(t, bot.Admin, "invoice pay FR56098765")
+			if !strings.Contains(cr.Preview, "carte 4970…1234") || !strings.Contains(cr.Preview, "14,39 €") {
+				t.Errorf("preview %q does not name the card and the amount", cr.Preview)
+			}
+			change(w)
+			if st := w.react(t, cr, w.person(bot.Treasurer)); st != bot.Stale || w.ovh.Due(201250001) == 0 {
+				t.Errorf("after the method changed: %s, due %d; want stale and unpaid", st, w.ovh.Due(201250001))
+			}
+			got, _ := w.store.Request(t.Context(), cr.ID)
+			if strings.Contains(got.Outcome, "orderPassword") || strings.Contains(strings.Join(w.chat.Texts(bottest.Post), "\n"), "orderPassword") {
+				t.Errorf("the payment link leaked into the stale outcome %q", got.Outcome)
+			}
+		})
+	}
+}
+
 func TestIPBlockCommands(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	for _, tt := range []struct{ line, want string }{
 		{"host ip block 203.0.113.0/24", "recouvre 203.0.113.7/32"},
 		{"host ip block 198.51.100.23", "recouvre 198.51.100.0/24"},
@@ -299,7 +318,7 @@ func TestIPBlockCommands(t *testing.T) {
 // requested together both run, whichever is approved first, and so do two
 // unblocks (the count of blocked addresses is not in the preview).
 func TestIPBlocksRequestedTogetherBothRun(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	for _, lines := range [][2]string{
 		{"host ip block 192.0.2.77", "host ip block 2001:db8:2::/48"},
 		{"host ip unblock 192.0.2.77", "host ip unblock 2001:db8:2::/48"},
@@ -320,7 +339,7 @@ func TestIPBlocksRequestedTogetherBothRun(t *testing.T) {
 }
 
 func TestDNSCommands(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	cr := w.request(t, bot.Admin, `host dns set _dmarc TXT "v=DMARC1; p=reject" 1h`)
 	want := "Zone anopex.test — _dmarc TXT\nAvant :\n  _dmarc 14400 TXT \"v=DMARC1; p=quarantine; rua=mailto:dmarc@anopex.test\"\nAprès :\n  _dmarc 3600 TXT \"v=DMARC1; p=reject\""
 	if cr.Preview != want {
@@ -364,7 +383,7 @@ func TestDNSCommands(t *testing.T) {
 }
 
 func TestSSLCommand(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	ts := httptest.NewTLSServer(http.NotFoundHandler())
 	t.Cleanup(ts.Close)
 	pool := x509.NewCertPool()
@@ -384,7 +403,7 @@ func TestSSLCommand(t *testing.T) {
 }
 
 func TestTicketCommands(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	cr := w.request(t, bot.Admin, "ticket open ovh Sauvegarde en échec -- Bonjour,\nla sauvegarde échoue.")
 	if !strings.Contains(cr.Preview, "Objet : Sauvegarde en échec") {
 		t.Errorf("preview %q", cr.Preview)
@@ -447,7 +466,7 @@ func TestTicketCommands(t *testing.T) {
 }
 
 func TestEvolutionLetter(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	cr := w.request(t, bot.Board, "evolution request \"Export CSV des adhérents\" -- Un export mensuel.\nbudget : 1 500 €")
 	if !strings.Contains(cr.Preview, "Budget : 1 500,00 €") || strings.Contains(cr.Preview, "budget :") {
 		t.Errorf("preview %q", cr.Preview)
@@ -496,7 +515,7 @@ func TestEvolutionLetter(t *testing.T) {
 }
 
 func TestInvoiceList(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, false)
 	out := w.run(t, "u-treasurer", "invoice list impayées")
 	for _, want := range []string{"2 facture(s) OVH, total dû 38,38 €", "FR56099001 — 25/11/2026 — purchase-web — 23,99 € — reste dû 23,99 €"} {
 		if !strings.Contains(out, want) {

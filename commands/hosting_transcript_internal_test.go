@@ -3,11 +3,10 @@ package commands
 import (
 	"testing"
 
-	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 )
 
 func TestHostTranscript(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, true)
 	w.sess.Play(t.Context(), t, `
 		u-board: /host ip list
 		u-admin: /host ip block 203.0.113.0/24
@@ -36,7 +35,7 @@ func TestHostTranscript(t *testing.T) {
 }
 
 func TestTicketTranscript(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, true)
 	w.sess.Play(t.Context(), t, `
 		u-board: /ticket list
 		u-admin: /ticket open ovh Sauvegarde en échec -- Bonjour,\nla sauvegarde échoue.
@@ -56,7 +55,7 @@ func TestTicketTranscript(t *testing.T) {
 }
 
 func TestInvoiceTranscript(t *testing.T) {
-	w := newHostWorld(t, nil, ovhtest.DemoPaymentMean)
+	w := newHostWorld(t, nil, true)
 	w.sess.Play(t.Context(), t, `
 		u-treasurer: /invoice list impayées
 		u-admin: /invoice list
@@ -73,7 +72,7 @@ func TestInvoiceTranscript(t *testing.T) {
 }
 
 func TestEvolutionTranscript(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, true)
 	w.sess.Play(t.Context(), t, `
 		u-board: /evolution list
 		u-board: /evolution request "Export CSV des adhérents" -- Un export mensuel.\nbudget : 1 500 €

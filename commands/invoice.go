@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -60,8 +61,26 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 		len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
 }
 
+// payPlan is what an approved payment runs with: the means of payment
+// and the amount the preview named.
+type payPlan struct {
+	Method bot.PaymentMethod `json:"method"`
+	Amount bot.Money         `json:"amount"`
+}
+
+// methodNames are the payment types approvers read.
+var methodNames = map[string][2]string{"CREDIT_CARD": {"carte", "card"}, "SEPA_DIRECT_DEBIT": {"prélèvement SEPA", "SEPA direct debit"},
+	"PAYPAL": {"PayPal", "PayPal"}, "BANK_ACCOUNT": {"compte bancaire", "bank account"}}
+
+// methodText names a means of payment: "carte 4970…1234".
+func methodText(c bot.Call, m bot.PaymentMethod) string {
+	return cmp.Or(c.T(methodNames[m.Type][0], methodNames[m.Type][1]), m.Type) + " " + m.Label
+}
+
 // previewPay is the text approvers read; the engine runs the payment only
-// if it is still exactly what they approved.
+// if it is still exactly what they approved (bill, amount and means of
+// payment, kept as the plan). Without a valid means of payment there is
+// nothing to approve: the requester gets the bill's payment link privately.
 func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, error) {
 	id := c.Args.Get("facture")
 	list, err := iv.bills.List(ctx, true)
@@ -74,25 +93,47 @@ func (iv invoiceCommands) previewPay(ctx context.Context, c bot.Call) (string, e
 			"Nothing is due on bill %s (already paid or unknown; see /invoice list unpaid).", id)
 	}
 	b := list[i]
-	return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer.", "Payment of OVH bill %s of %s (%s): %s to pay."),
-		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale)), nil
+	m, err := iv.bills.Method(ctx)
+	if bot.KindOf(err) == bot.NotFound {
+		link, err := iv.bills.Link(ctx, b.ID)
+		if err != nil {
+			return "", fmt.Errorf("read payment link: %w", err)
+		}
+		nc := bot.Unchanged("Aucun moyen de paiement valide chez OVH (ovh.payment_method ou celui par défaut) : rien à approuver. Payez en ligne les %s de la facture %s.",
+			"No valid means of payment at OVH (ovh.payment_method or the default one): nothing to approve. Pay the %s of bill %s online.", b.Due.Format(c.Locale), b.ID)
+		nc.Private = link
+		return "", nc
+	}
+	if err != nil {
+		return "", fmt.Errorf("choose payment method: %w", err)
+	}
+	if err := c.Keep(payPlan{Method: m, Amount: b.Due}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(c.T("Paiement de la facture OVH %s du %s (%s) : %s à payer par %s.", "Payment of OVH bill %s of %s (%s): %s to pay by %s."),
+		b.ID, b.Date.Format("02/01/2006"), b.Category, b.Due.Format(c.Locale), methodText(c, m)), nil
 }
 
 func (iv invoiceCommands) applyPay(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	id := c.Args.Get("facture")
-	p, err := iv.bills.Pay(ctx, id) // the engine has just checked that the amount due is still the one approved
+	var plan payPlan
+	if err := c.Kept(&plan); err != nil {
+		return bot.Outcome{}, err
+	}
+	p, err := iv.bills.Pay(ctx, id, plan.Method, plan.Amount)
 	link := []bot.Private{{Text: fmt.Sprintf(c.T("Lien de paiement de la commande OVH %s (facture %s, %s) :", "Payment link of OVH order %s (bill %s, %s):"),
 		p.Order, id, p.Amount.Format(c.Locale)), Secret: p.Link}}
 	switch {
-	case err != nil && !p.Link.Empty():
+	case err != nil && bot.Refused(err) && !p.Link.Empty():
 		return bot.Outcome{Text: fmt.Sprintf(c.T("⚠️ Commande de paiement %s créée chez OVH, mais le paiement automatique a échoué (%s) : le lien de paiement est envoyé en privé.",
 			"⚠️ Payment order %s created at OVH, but the automatic payment failed (%s): the payment link is sent privately."),
 			p.Order, bot.ErrorText(c.Locale, err, c.Invocation)), Private: link}, nil
 	case err != nil:
 		return bot.Outcome{}, fmt.Errorf("pay bill: %w", err)
 	case !p.Paid:
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Commande de paiement %s créée chez OVH pour %s ; aucun moyen de paiement enregistré : le lien de paiement est envoyé en privé.",
-			"Payment order %s created at OVH for %s; no registered means of payment: the payment link is sent privately."), p.Order, p.Amount.Format(c.Locale)), Private: link}, nil
+		return bot.Outcome{Text: fmt.Sprintf(c.T("⚠️ Paiement de %s demandé pour la commande OVH %s, mais OVH la dit encore impayée (%s) : le lien de paiement est envoyé en privé.",
+			"⚠️ Payment of %s asked for OVH order %s, but OVH still says it is unpaid (%s): the payment link is sent privately."), p.Amount.Format(c.Locale), p.Order, p.Status), Private: link}, nil
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Facture %s payée : %s (commande OVH %s)", "Bill %s paid: %s (OVH order %s)"), id, p.Amount.Format(c.Locale), p.Order)}, nil
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Facture %s payée : %s par %s (commande OVH %s, état : %s)", "Bill %s paid: %s by %s (OVH order %s, state: %s)"),
+		id, p.Amount.Format(c.Locale), methodText(c, plan.Method), p.Order, cmp.Or(p.Status, c.T("non relu", "not read")))}, nil
 }

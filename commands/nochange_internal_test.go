@@ -9,7 +9,7 @@ import (
 )
 
 func TestHostingNothingToChange(t *testing.T) {
-	w := newHostWorld(t, nil, "")
+	w := newHostWorld(t, nil, true)
 	for _, r := range []struct {
 		line      string
 		unchanged bool

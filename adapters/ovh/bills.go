@@ -151,19 +151,81 @@ func (b *Billing) debts(ctx context.Context) ([]debtJSON, error) {
 	return out, err
 }
 
-// Pay settles what is due on bill id ("FR56012345", or "order-N" for a debt
-// without a bill): it asks OVH for a payment order of the bill's debt, then
-// pays that order with the configured means of payment. Without one, the
-// order is left for a person: its link comes back as Payment.Link.
-// API: POST /me/debtAccount/debt/{debtId}/pay, POST /me/order/{orderId}/payWithRegisteredPaymentMean
-func (b *Billing) Pay(ctx context.Context, id string) (bot.Payment, error) {
-	order, ok := strings.CutPrefix(id, orderPrefix)
-	if !ok {
-		var bl billJSON
-		if err := b.c.call(ctx, http.MethodGet, "/me/bill/"+url.PathEscape(id), nil, &bl, "read bill"); err != nil {
-			return bot.Payment{}, err
+// paymentMethodJSON mirrors me.payment.PaymentMethod.
+type paymentMethodJSON struct {
+	PaymentMethodID int64  `json:"paymentMethodId"`
+	PaymentType     string `json:"paymentType"`
+	Status          string `json:"status"`
+	Default         bool   `json:"default"`
+	Label           string `json:"label"`
+}
+
+// Method returns the configured payment method, else the account's default
+// one, if it is VALID; NotFound otherwise. The label's masked digits read
+// "…" ("4970…1234").
+// API: GET /me/payment/method?status=VALID, GET /me/payment/method/{paymentMethodId}
+func (b *Billing) Method(ctx context.Context) (bot.PaymentMethod, error) {
+	var ids []int64
+	if err := b.c.call(ctx, http.MethodGet, "/me/payment/method?status=VALID", nil, &ids, "list payment methods"); err != nil {
+		return bot.PaymentMethod{}, err
+	}
+	ms := make([]paymentMethodJSON, len(ids))
+	err := each(ctx, "list payment methods", len(ids), func(ctx context.Context, i int) error {
+		return b.c.call(ctx, http.MethodGet, "/me/payment/method/"+strconv.FormatInt(ids[i], 10), nil, &ms[i], "read payment method")
+	})
+	if err != nil {
+		return bot.PaymentMethod{}, err
+	}
+	want := b.c.set.PaymentMethod
+	for _, m := range ms {
+		if m.Status == "VALID" && (m.PaymentMethodID == want || want == 0 && m.Default) {
+			label := m.Label
+			if i, j := strings.IndexByte(label, '*'), strings.LastIndexByte(label, '*'); i >= 0 {
+				label = label[:i] + "…" + label[j+1:]
+			}
+			return bot.PaymentMethod{ID: m.PaymentMethodID, Type: m.PaymentType, Label: label}, nil
 		}
-		order = bl.OrderID.String()
+	}
+	if want != 0 {
+		return bot.PaymentMethod{}, bot.Errorf(bot.NotFound, provider, "choose payment method", "payment method %d is not valid", want)
+	}
+	return bot.PaymentMethod{}, bot.Errorf(bot.NotFound, provider, "choose payment method", "no default valid payment method")
+}
+
+// order returns the order of bill id ("FR56012345", or "order-N" for a
+// debt without a bill).
+func (b *Billing) order(ctx context.Context, id string) (string, error) {
+	if order, ok := strings.CutPrefix(id, orderPrefix); ok {
+		return order, nil
+	}
+	var bl billJSON
+	err := b.c.call(ctx, http.MethodGet, "/me/bill/"+url.PathEscape(id), nil, &bl, "read bill")
+	return bl.OrderID.String(), err
+}
+
+// Link returns the page of the bill's order, where a person pays it.
+// API: GET /me/order/{orderId}
+func (b *Billing) Link(ctx context.Context, id string) (bot.Secret, error) {
+	order, err := b.order(ctx, id)
+	if err != nil {
+		return bot.Secret{}, err
+	}
+	var o orderJSON
+	err = b.c.call(ctx, http.MethodGet, "/me/order/"+url.PathEscape(order), nil, &o, "read order")
+	return bot.NewSecret(o.URL), err
+}
+
+// Pay settles amount, what is due on bill id, with payment method m: it asks
+// OVH for a payment order of the bill's debt, pays that order with m, then
+// reads the order's status. A debt or an order of another amount is refused
+// (Conflict) before anything is paid. An order left unpaid comes back with
+// its link (Payment.Link).
+// API: POST /me/debtAccount/debt/{debtId}/pay, POST /me/order/{orderId}/pay
+// {"paymentMethod":{"id":…}}, GET /me/order/{orderId}/status
+func (b *Billing) Pay(ctx context.Context, id string, m bot.PaymentMethod, amount bot.Money) (bot.Payment, error) {
+	order, err := b.order(ctx, id)
+	if err != nil {
+		return bot.Payment{}, err
 	}
 	debts, err := b.debts(ctx)
 	if err != nil {
@@ -173,23 +235,28 @@ func (b *Billing) Pay(ctx context.Context, id string) (bot.Payment, error) {
 	if i < 0 {
 		return bot.Payment{}, bot.Errorf(bot.NotFound, provider, "pay bill", "nothing due on %s", id)
 	}
+	if due := debts[i].DueAmount.toBot(); due != amount {
+		return bot.Payment{}, bot.Errorf(bot.Conflict, provider, "pay bill", "%d cents due on %s, not %d", due.Cents, id, amount.Cents)
+	}
 	var o orderJSON
 	if err := b.c.call(ctx, http.MethodPost, "/me/debtAccount/debt/"+debts[i].DebtID.String()+"/pay", nil, &o, "create payment order"); err != nil {
 		return bot.Payment{}, err
 	}
-	p := bot.Payment{Invoice: id, Order: o.OrderID.String(), Amount: o.PriceWithTax.toBot()}
+	p := bot.Payment{Invoice: id, Order: o.OrderID.String(), Amount: o.PriceWithTax.toBot(), Link: bot.NewSecret(o.URL)}
 	if _, err := strconv.ParseUint(p.Order, 10, 64); err != nil {
 		return bot.Payment{}, bot.Errorf(bot.Internal, provider, "create payment order", "order id %q is not a number", p.Order)
 	}
-	if b.c.set.PaymentMean == "" {
-		p.Link = bot.NewSecret(o.URL)
-		return p, nil
+	if p.Amount != amount {
+		return p, bot.Errorf(bot.Conflict, provider, "create payment order", "order of %d cents, not %d", p.Amount.Cents, amount.Cents)
 	}
-	body := map[string]any{"paymentMean": b.c.set.PaymentMean, "paymentMeanId": b.c.set.PaymentMeanID}
-	if err := b.c.call(ctx, http.MethodPost, "/me/order/"+p.Order+"/payWithRegisteredPaymentMean", body, nil, "pay order"); err != nil {
-		p.Link = bot.NewSecret(o.URL)
+	body := map[string]any{"paymentMethod": map[string]int64{"id": m.ID}}
+	if err := b.c.call(ctx, http.MethodPost, "/me/order/"+p.Order+"/pay", body, nil, "pay order"); err != nil {
 		return p, err
 	}
-	p.Paid = true
+	// The payment is made: a status that cannot be read leaves it empty.
+	_ = b.c.call(ctx, http.MethodGet, "/me/order/"+p.Order+"/status", nil, &p.Status, "read order status")
+	if p.Paid = p.Status != "notPaid"; p.Paid {
+		p.Link = bot.Secret{}
+	}
 	return p, nil
 }

@@ -1,15 +1,3 @@
-// Package ovh is the client of the OVHcloud API v1 (support tickets, bills
-// and debts of the association's OVH account).
-//
-// Requests go through the shared resty client of adapters/internal/rest, so
-// reads are retried (timeouts, 5xx, 429) and writes never are. Signing is
-// github.com/ovh/go-ovh's: a pre-request hook, run on every attempt, asks
-// go-ovh to build the same request (method, exact URL, exact body bytes),
-// which fetches the server clock from /auth/time once and computes the
-// X-Ovh-Timestamp and X-Ovh-Signature headers; the hook checks that go-ovh
-// signed byte for byte what resty sends and copies the headers over. go-ovh
-// itself never sends a business request: it cannot retry, and it would
-// rewrite the timeout of the caller's *http.Client.
 package ovh
 
 import (
@@ -49,11 +37,9 @@ type Options struct {
 	// Product and ServiceName describe the service tickets are about (the
 	// Dolibarr server: "vps", "vps-1a2b3c4d.vps.ovh.net"); both optional.
 	Product, ServiceName string
-	// PaymentMean and PaymentMeanID name a registered means of payment
-	// ("bankAccount", 123). When empty, paying a bill creates the payment
-	// order and leaves it to a person (its link goes by private message).
-	PaymentMean   string
-	PaymentMeanID int64
+	// PaymentMethod is the paymentMethodId bills are paid with (optional:
+	// the account's default valid method).
+	PaymentMethod int64
 	// Now is the clock used for the twelve-month bill window (default time.Now).
 	Now func() time.Time
 	// HTTPClient is the caller's and is not modified (nil: a client with a

@@ -217,8 +217,7 @@ func demoHosting(d *demoEnv) {
 	s := &d.cfg.sections
 	d.closers = append(d.closers, o.Close, ph.Close, sink.Close)
 	s.OVH = &ovhConfig{Endpoint: o.URL(), ApplicationKey: ovhtest.DemoAppKey, ApplicationSecret: demoSecret(ovhtest.DemoAppSecret),
-		ConsumerKey: demoSecret(ovhtest.DemoConsumerKey), Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net",
-		PaymentMean: ovhtest.DemoPaymentMean, PaymentMeanID: ovhtest.DemoPaymentID}
+		ConsumerKey: demoSecret(ovhtest.DemoConsumerKey), Product: "vps", ServiceName: "vps-1a2b3c4d.vps.ovh.net"}
 	s.PlanetHoster = &planethosterConfig{URL: ph.URL(), User: planethostertest.DemoUser, Key: demoSecret(planethostertest.DemoKey),
 		Support: "support@planethoster.test", Domains: []string{"anopex.test"}}
 	s.SMTP = &smtpConfig{Host: sink.Host(), Port: sink.Port(), User: "opsbot@anopex.test", Password: demoSecret("demo-smtp-password"),

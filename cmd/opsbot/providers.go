@@ -215,10 +215,9 @@ type ovhConfig struct {
 	ApplicationKey    string `yaml:"application_key"` // not a secret on its own
 	ApplicationSecret secret `yaml:"application_secret"`
 	ConsumerKey       secret `yaml:"consumer_key"`
-	Product           string `yaml:"product"`      // what tickets are about (optional)
-	ServiceName       string `yaml:"service_name"` // vps-1a2b3c4d.vps.ovh.net
-	PaymentMean       string `yaml:"payment_mean"` // absent: the order link goes privately to the requester
-	PaymentMeanID     int64  `yaml:"payment_mean_id"`
+	Product           string `yaml:"product"`        // what tickets are about (optional)
+	ServiceName       string `yaml:"service_name"`   // vps-1a2b3c4d.vps.ovh.net
+	PaymentMethod     int64  `yaml:"payment_method"` // paymentMethodId; absent: the account's default one
 }
 
 func (s *sections) checkOVH() error {
@@ -231,8 +230,8 @@ func (s *sections) checkOVH() error {
 func wireOVH(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
 	o := s.OVH
 	cl, err := ovh.New(ovh.Options{Endpoint: o.Endpoint, AppKey: o.ApplicationKey, AppSecret: o.ApplicationSecret.Secret,
-		ConsumerKey: o.ConsumerKey.Secret, Product: o.Product, ServiceName: o.ServiceName, PaymentMean: o.PaymentMean,
-		PaymentMeanID: o.PaymentMeanID, Now: a.now, HTTPClient: hc, Log: a.log})
+		ConsumerKey: o.ConsumerKey.Secret, Product: o.Product, ServiceName: o.ServiceName, PaymentMethod: o.PaymentMethod,
+		Now: a.now, HTTPClient: hc, Log: a.log})
 	if err != nil {
 		return nil, err
 	}

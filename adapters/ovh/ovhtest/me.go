@@ -33,7 +33,11 @@ type order struct {
 	paid     bool
 }
 
-var paymentMeans = []string{"bankAccount", "creditCard", "paypal", "ovhAccount", "fidelityAccount", "deferredPaymentAccount"}
+type method struct {
+	id                  int64
+	kind, label, status string
+	def                 bool
+}
 
 func (s *Server) meRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /1.0/me/bill", s.auth(s.listBills))
@@ -42,7 +46,11 @@ func (s *Server) meRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /1.0/me/debtAccount/debt", s.auth(s.listDebts))
 	mux.HandleFunc("GET /1.0/me/debtAccount/debt/{debtId}", s.auth(s.showDebt))
 	mux.HandleFunc("POST /1.0/me/debtAccount/debt/{debtId}/pay", s.auth(s.payDebt))
-	mux.HandleFunc("POST /1.0/me/order/{orderId}/payWithRegisteredPaymentMean", s.auth(s.payOrder))
+	mux.HandleFunc("GET /1.0/me/order/{orderId}", s.auth(s.showOrder))
+	mux.HandleFunc("GET /1.0/me/order/{orderId}/status", s.auth(s.orderStatus))
+	mux.HandleFunc("POST /1.0/me/order/{orderId}/pay", s.auth(s.payOrder))
+	mux.HandleFunc("GET /1.0/me/payment/method", s.auth(s.listMethods))
+	mux.HandleFunc("GET /1.0/me/payment/method/{id}", s.auth(s.showMethod))
 }
 
 // AddBill stores a bill of cents (with tax, 20 % VAT included) for order
@@ -53,10 +61,17 @@ func (s *Server) AddBill(id string, date time.Time, orderID int64, category stri
 	defer s.mu.Unlock()
 	s.bills[id] = &bill{id: id, date: date, orderID: orderID, category: category, cents: cents, password: "pw" + strconv.FormatInt(orderID%9973, 10)}
 	if !unpaid {
+		s.orders[orderID] = &order{id: orderID, date: date, cents: cents, password: "ord" + strconv.FormatInt(orderID%9973, 10), paid: true}
 		return 0
 	}
+	return s.addDebt(orderID, date, cents)
+}
+
+// addDebt opens a debt of cents on order orderID, which awaits payment.
+func (s *Server) addDebt(orderID int64, date time.Time, cents int64) int64 {
 	d := &debt{id: int64(len(s.debts) + 1001), orderID: orderID, date: date, amount: cents, due: cents}
 	s.debts[d.id] = d
+	s.orders[orderID] = &order{id: orderID, debtID: d.id, date: date, cents: cents, password: "ord" + strconv.FormatInt(orderID%9973, 10)}
 	return d.id
 }
 
@@ -64,9 +79,7 @@ func (s *Server) AddBill(id string, date time.Time, orderID int64, category stri
 func (s *Server) AddDebt(orderID int64, date time.Time, cents int64) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &debt{id: int64(len(s.debts) + 1001), orderID: orderID, date: date, amount: cents, due: cents}
-	s.debts[d.id] = d
-	return d.id
+	return s.addDebt(orderID, date, cents)
 }
 
 // Due returns what remains due on order orderID.
@@ -80,17 +93,6 @@ func (s *Server) Due(orderID int64) int64 {
 		}
 	}
 	return c
-}
-
-// Orders returns the payment orders created, with whether each was paid.
-func (s *Server) Orders() map[int64]bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := map[int64]bool{}
-	for id, o := range s.orders {
-		out[id] = o.paid
-	}
-	return out
 }
 
 // price renders an order.Price.
@@ -228,38 +230,72 @@ func (s *Server) payDebt(w http.ResponseWriter, r *http.Request) {
 	o := &order{id: s.nextOrder, debtID: d.id, date: now, cents: d.due, password: "ord" + strconv.FormatInt(s.nextOrder%9973, 10)}
 	s.nextOrder++
 	s.orders[o.id] = o
+	writeJSON(w, http.StatusOK, s.orderJSON(o))
+}
+
+// orderJSON renders a billing.Order; the caller holds s.mu.
+func (s *Server) orderJSON(o *order) map[string]any {
 	ht := o.cents * 100 / 120
-	writeJSON(w, http.StatusOK, map[string]any{"orderId": o.id, "date": s.date(now), "expirationDate": s.date(now.AddDate(0, 0, 14)),
+	return map[string]any{"orderId": o.id, "date": s.date(o.date), "expirationDate": s.date(o.date.AddDate(0, 0, 14)),
 		"retractionDate": nil, "password": o.password,
 		"pdfUrl":          fmt.Sprintf("https://www.ovh.com/cgi-bin/order/bon-de-commande.pdf?reference=%d&passwd=%s", o.id, o.password),
 		"url":             fmt.Sprintf("https://www.ovh.com/cgi-bin/order/display-order.cgi?orderId=%d&orderPassword=%s", o.id, o.password),
-		"priceWithoutTax": price(ht), "tax": price(o.cents - ht), "priceWithTax": price(o.cents)})
+		"priceWithoutTax": price(ht), "tax": price(o.cents - ht), "priceWithTax": price(o.cents)}
 }
 
-func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		PaymentMean   string `json:"paymentMean"`
-		PaymentMeanID *int64 `json:"paymentMeanId"`
-	}
-	if err := decode(r, &in); err != nil {
-		s.fail(w, http.StatusBadRequest, "", "Invalid JSON body: "+err.Error())
-		return
-	}
-	if !slices.Contains(paymentMeans, in.PaymentMean) {
-		s.fail(w, http.StatusBadRequest, "", "Invalid value for parameter paymentMean")
-		return
-	}
+// orderOf returns the order of the request's path, or answers 404; the
+// caller holds s.mu.
+func (s *Server) orderOf(w http.ResponseWriter, r *http.Request) *order {
 	id, err := strconv.ParseInt(r.PathValue("orderId"), 10, 64)
+	if o := s.orders[id]; err == nil && o != nil {
+		return o
+	}
+	s.fail(w, http.StatusNotFound, "", "The requested object (orderId = "+r.PathValue("orderId")+") does not exist")
+	return nil
+}
+
+func (s *Server) showOrder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orders[id]
+	if o := s.orderOf(w, r); o != nil {
+		writeJSON(w, http.StatusOK, s.orderJSON(o))
+	}
+}
+
+// orderStatus answers billing.order.OrderStatusEnum: a paid order is
+// delivered at once here.
+func (s *Server) orderStatus(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orderOf(w, r); o != nil {
+		writeJSON(w, http.StatusOK, map[bool]string{true: "delivered", false: "notPaid"}[o.paid])
+	}
+}
+
+// payOrder pays an order with a registered payment method, which must be
+// VALID (the refusal texts are the fake's own).
+func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		PaymentMethod *struct {
+			ID *int64 `json:"id"`
+		} `json:"paymentMethod"`
+	}
+	if err := decode(r, &in); err != nil || in.PaymentMethod == nil || in.PaymentMethod.ID == nil {
+		s.fail(w, http.StatusBadRequest, "", "Missing parameter paymentMethod")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orderOf(w, r)
+	m := s.methods[*in.PaymentMethod.ID]
 	switch {
-	case err != nil || o == nil:
-		s.fail(w, http.StatusNotFound, "", "The requested object (orderId = "+r.PathValue("orderId")+") does not exist")
+	case o == nil:
+	case m == nil:
+		s.fail(w, http.StatusNotFound, "", fmt.Sprintf("The requested object (paymentMethodId = %d) does not exist", *in.PaymentMethod.ID))
+	case m.status != "VALID":
+		s.fail(w, http.StatusBadRequest, "", "This payment method is not valid")
 	case o.paid:
 		s.fail(w, http.StatusConflict, "", "This order is already paid")
-	case in.PaymentMean != s.meanKind || in.PaymentMeanID == nil || *in.PaymentMeanID != s.meanID:
-		s.fail(w, http.StatusBadRequest, "", "This payment mean is not registered on your account")
 	default:
 		o.paid = true
 		if d := s.debts[o.debtID]; d != nil {
@@ -269,10 +305,51 @@ func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// SetPaymentMean registers the account's means of payment (kind and ID),
-// the only one payWithRegisteredPaymentMean accepts.
-func (s *Server) SetPaymentMean(kind string, id int64) {
+// listMethods answers the ids of the payment methods, filtered on default,
+// paymentType and status.
+func (s *Server) listMethods(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
 	s.mu.Lock()
-	s.meanKind, s.meanID = kind, id
+	ids := []int64{}
+	for id, m := range s.methods {
+		switch {
+		case q.Has("default") && strconv.FormatBool(m.def) != q.Get("default"),
+			q.Has("paymentType") && m.kind != q.Get("paymentType"), q.Has("status") && m.status != q.Get("status"):
+			continue
+		}
+		ids = append(ids, id)
+	}
 	s.mu.Unlock()
+	slices.Sort(ids)
+	writeJSON(w, http.StatusOK, ids)
+}
+
+// showMethod answers a me.payment.PaymentMethod.
+func (s *Server) showMethod(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	s.mu.Lock()
+	m := s.methods[id]
+	var out map[string]any
+	if m != nil {
+		out = map[string]any{"paymentMethodId": m.id, "paymentType": m.kind, "status": m.status, "default": m.def,
+			"label": m.label, "description": nil, "expirationDate": s.date(s.now().AddDate(2, 0, 0)), "creationDate": s.date(s.now())}
+	}
+	s.mu.Unlock()
+	if m == nil {
+		s.fail(w, http.StatusNotFound, "", "The requested object (paymentMethodId = "+r.PathValue("id")+") does not exist")
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// AddPaymentMethod registers a payment method (kind "CREDIT_CARD", label
+// "4970********1234", status "VALID", "EXPIRED"…); a default one takes the
+// default from the others.
+func (s *Server) AddPaymentMethod(id int64, kind, label, status string, def bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.methods {
+		m.def = m.def && !def
+	}
+	s.methods[id] = &method{id: id, kind: kind, label: label, status: status, def: def}
 }

@@ -7,14 +7,13 @@ const (
 	DemoAppKey      = "demo-ovh-ak"
 	DemoAppSecret   = "demo-ovh-as"
 	DemoConsumerKey = "demo-ovh-ck"
-	DemoPaymentMean = "bankAccount"
-	DemoPaymentID   = 4242
+	DemoPaymentID   = 4242 // the default payment method: a card
 )
 
 // SeedDemo fills the account of a small association: two open tickets about
 // the Dolibarr VPS (one answered by the support), a closed one, the yearly
 // VPS renewal already paid, a domain renewal and last month's VPS bill still
-// due, and a registered bank account to pay them with.
+// due, and a registered card to pay them with.
 func (s *Server) SeedDemo() {
 	now := s.clock()
 	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
@@ -26,5 +25,5 @@ func (s *Server) SeedDemo() {
 	s.AddBill("FR56012345", day(200), 201234567, "autorenew", 8388, false)
 	s.AddBill("FR56098765", day(20), 201250001, "autorenew", 1439, true)
 	s.AddBill("FR56099001", day(3), 201260002, "purchase-web", 2399, true)
-	s.SetPaymentMean(DemoPaymentMean, DemoPaymentID)
+	s.AddPaymentMethod(DemoPaymentID, "CREDIT_CARD", "4970********1234", "VALID", true)
 }

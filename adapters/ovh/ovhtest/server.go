@@ -1,7 +1,8 @@
 // Package ovhtest is an in-memory OVH API v1 for tests and the demo: the
 // server clock (/auth/time), request signatures checked as OVH checks them,
-// the consumer key's access rules, support tickets, bills, the debt account
-// and payment orders, with OVH's error bodies and an X-Ovh-QueryID header on
+// the consumer key's access rules, support tickets, bills, the debt account,
+// payment orders and payment methods (the retired /me/paymentMean/* and
+// payWithRegisteredPaymentMean routes answer OVH's 404), with OVH's error bodies and an X-Ovh-QueryID header on
 // every answer. It shares no type with the client.
 package ovhtest
 
@@ -53,8 +54,7 @@ type Server struct {
 	debts               map[int64]*debt
 	orders              map[int64]*order
 	nextOrder           int64
-	meanKind            string
-	meanID              int64
+	methods             map[int64]*method
 }
 
 // New starts a fake OVH API that accepts the given application key, secret
@@ -64,7 +64,7 @@ func New(appKey, appSecret, consumerKey string) *Server {
 	s := &Server{
 		Fault: &fault.Injector{}, appKey: appKey, appSecret: appSecret, consumerKey: consumerKey,
 		loc: paris, now: time.Now, tickets: map[int64]*ticket{}, nextTicket: 8123456, nextNum: 4455667, nextMsg: 9988776,
-		bills: map[string]*bill{}, debts: map[int64]*debt{}, orders: map[int64]*order{}, nextOrder: 201299999,
+		bills: map[string]*bill{}, debts: map[int64]*debt{}, orders: map[int64]*order{}, nextOrder: 201299999, methods: map[int64]*method{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /1.0/auth/time", s.authTime)

@@ -146,4 +146,6 @@ type NoChange struct {
 func (e *NoChange) Error() string { return "nothing to change: " + e.EN }
 
 // Unchanged builds a NoChange; fr and en are format strings sharing args.
-func Unchanged(fr, en string, args ...any) *NoChange { return &NoChange{UserError: *Userf(fr, en, args...)} }
+func Unchanged(fr, en string, args ...any) *NoChange {
+	return &NoChange{UserError: *Userf(fr, en, args...)}
+}

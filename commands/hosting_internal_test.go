@@ -259,7 +259,9 @@ func TestPaymentLinkOnlyInPrivate(t *testing.T) {
 func TestPaymentStaleWhenMethodChanges(t *testing.T) {
 	for name, change := range map[string]func(w *hostWorld){
 		"new default": func(w *hostWorld) { w.ovh.AddPaymentMethod(5151, "CREDIT_CARD", "5131********9876", "VALID", true) },
-		"expired":     func(w *hostWorld) { w.ovh.AddPaymentMethod(ovhtest.DemoPaymentID, "CREDIT_CARD", "4970********1234", "EXPIRED", true) },
+		"expired": func(w *hostWorld) {
+			w.ovh.AddPaymentMethod(ovhtest.DemoPaymentID, "CREDIT_CARD", "4970********1234", "EXPIRED", true)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := newHostWorld(t, nil, true)

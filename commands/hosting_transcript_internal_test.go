@@ -2,7 +2,6 @@ package commands
 
 import (
 	"testing"
-
 )
 
 func TestHostTranscript(t *testing.T) {

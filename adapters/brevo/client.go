@@ -1,15 +1,3 @@
-// Package brevo is the client of Brevo's API v3 (ex-Sendinblue) for
-// newsletter contacts and lists, following reference/providers/brevo.md: the
-// api-key header, {code, message} error bodies, offset pagination with a
-// total count, per-endpoint page maxima, rate-limit headers
-// (x-sib-ratelimit-limit, -remaining, -reset) and 429 answers that carry no
-// Retry-After: reads wait x-sib-ratelimit-reset seconds and try again.
-//
-// Lists are read with the largest page size (1000 on /contacts), one page
-// after the other until the count the answers tell, paced to RatePerSecond
-// (Brevo's general tier allows 10 requests a second on /contacts), with a cap
-// on pages and contacts (paging.Read). Writes go in batches of 150, one after
-// the other, never retried.
 package brevo
 
 import (
@@ -34,7 +22,8 @@ const provider = "brevo"
 
 // Page and batch maxima of the API (reference §7, §5.7).
 const (
-	MaxContactsPage = 1000 // GET /contacts
+	MaxContactsPage     = 1000 // GET /contacts
+	MaxListContactsPage = 500  // GET /contacts/lists/{id}/contacts
 	MaxListsPage    = 50   // GET /contacts/lists
 	MaxBatch        = 150  // POST /contacts/lists/{id}/contacts/add and /remove
 )

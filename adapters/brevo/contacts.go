@@ -48,17 +48,16 @@ func attr(a map[string]json.RawMessage, names []string) (string, error) {
 	return "", nil
 }
 
-// contacts reads every contact of GET /contacts with extra query params,
-// page after page, sorted by creation ascending so that a contact created
+// contacts reads every contact of path (GET /contacts or a list's contacts)
+// with extra query params, size per page, page after page, sorted by creation ascending so that a contact created
 // meanwhile cannot shift the pages. The count of the answers ends the read
 // (an empty page too); paging.Read caps it.
-func (c *Client) contacts(ctx context.Context, op string, q map[string]string) ([]bot.Contact, error) {
-	size := c.o.PageSize
+func (c *Client) contacts(ctx context.Context, op, path string, size int, q map[string]string) ([]bot.Contact, error) {
 	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[bot.Contact], error) {
 		var pg paging.Page[bot.Contact]
 		var page contactsJSON
 		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
-			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}), resty.MethodGet, "/contacts", op, &page)
+			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}), resty.MethodGet, path, op, &page)
 		if err != nil {
 			return pg, fmt.Errorf("page %d: %w", p, err)
 		}
@@ -96,30 +95,22 @@ func (c *Client) contacts(ctx context.Context, op string, q map[string]string) (
 	return out, nil
 }
 
-// ListContacts returns every contact of list listID. It reads GET /contacts
-// filtered by listIds, whose pages hold 1000 contacts (twice the 500 of
-// /contacts/lists/{id}/contacts); an empty answer is checked against
-// GET /contacts/lists/{id} so that an unknown list is NotFound.
-// API: GET /contacts?listIds=…&limit=1000&offset=…&sort=asc (reference §5.1).
+// ListContacts returns every contact of list listID, 500 a page; an
+// unknown list is NotFound. Not GET /contacts?listIds=: its count can be
+// the account's, not the list's (reference §5.7, confirmed 2026-12).
+// API: GET /contacts/lists/{listId}/contacts?limit=500&offset=…&sort=asc (reference §5.4).
 func (c *Client) ListContacts(ctx context.Context, listID int) ([]bot.Contact, error) {
 	const op = "list contacts of list"
 	if listID <= 0 {
 		return nil, bot.Errorf(bot.Invalid, provider, op, "bad list id %d", listID)
 	}
-	out, err := c.contacts(ctx, op, map[string]string{"listIds": strconv.Itoa(listID)})
-	if err != nil || len(out) > 0 {
-		return out, err
-	}
-	if _, err := c.list(ctx, listID); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c.contacts(ctx, op, "/contacts/lists/"+strconv.Itoa(listID)+"/contacts", min(c.o.PageSize, MaxListContactsPage), nil)
 }
 
 // AllContacts returns every contact of the account.
 // API: GET /contacts?limit=1000&offset=…&sort=asc (reference §5.1).
 func (c *Client) AllContacts(ctx context.Context) ([]bot.Contact, error) {
-	return c.contacts(ctx, "list contacts", nil)
+	return c.contacts(ctx, "list contacts", "/contacts", c.o.PageSize, nil)
 }
 
 // Contact returns the contact whose address is email.

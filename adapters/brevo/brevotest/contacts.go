@@ -1,6 +1,7 @@
 package brevotest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -287,8 +288,8 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// writePage answers {"contacts":[…],"count":n} for the page of idx.
-func (s *Server) writePage(w http.ResponseWriter, idx []int32, limit, offset int, asc bool) {
+// writePage answers {"contacts":[…],"count":count} for the page of idx.
+func (s *Server) writePage(w http.ResponseWriter, idx []int32, count, limit, offset int, asc bool) {
 	total := len(idx)
 	lo := min(offset, total)
 	hi := min(lo+limit, total)
@@ -306,7 +307,7 @@ func (s *Server) writePage(w http.ResponseWriter, idx []int32, limit, offset int
 		b = s.render(b, idx[k], false, &st)
 	}
 	b = append(b, `],"count":`...)
-	b = strconv.AppendInt(b, int64(total), 10)
+	b = strconv.AppendInt(b, int64(count), 10)
 	b = append(b, '}')
 	writeRaw(w, http.StatusOK, b)
 }
@@ -358,6 +359,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	idx := s.order
+	count := 0
 	if ids := q["listIds"]; len(ids) > 0 {
 		var want []int
 		for _, v := range ids {
@@ -371,10 +373,11 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		idx = s.inLists(want)
+		count = len(s.order) // the account's, as Brevo's can be (reference §5.7)
 	}
 	idx, ok = s.since(w, r, idx)
 	if ok {
-		s.writePage(w, idx, limit, offset, asc)
+		s.writePage(w, idx, cmp.Or(count, len(idx)), limit, offset, asc)
 	}
 }
 

@@ -76,7 +76,7 @@ func (s *Server) listListContacts(w http.ResponseWriter, r *http.Request) {
 	}
 	idx, ok := s.since(w, r, l.members)
 	if ok {
-		s.writePage(w, idx, limit, offset, asc)
+		s.writePage(w, idx, len(idx), limit, offset, asc)
 	}
 }
 

@@ -24,8 +24,8 @@ const provider = "brevo"
 const (
 	MaxContactsPage     = 1000 // GET /contacts
 	MaxListContactsPage = 500  // GET /contacts/lists/{id}/contacts
-	MaxListsPage    = 50   // GET /contacts/lists
-	MaxBatch        = 150  // POST /contacts/lists/{id}/contacts/add and /remove
+	MaxListsPage        = 50   // GET /contacts/lists
+	MaxBatch            = 150  // POST /contacts/lists/{id}/contacts/add and /remove
 )
 
 // DefaultRatePerSecond is Brevo's general tier on /v3/contacts.

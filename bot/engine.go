@@ -137,13 +137,9 @@ func (e *Engine) Specs() []Spec {
 
 // Allowed returns the commands p may run or request, sorted by path.
 func (e *Engine) Allowed(p Person) []Spec {
-	var out []Spec
-	for _, s := range e.Specs() {
-		if p.Has(s.Roles...) || (s.Self != nil && p.Has(s.Self.Roles...)) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return slices.DeleteFunc(e.Specs(), func(s Spec) bool {
+		return !p.Has(s.Roles...) && (s.Self == nil || !p.Has(s.Self.Roles...))
+	})
 }
 
 // Locale returns the configured locale.

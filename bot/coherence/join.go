@@ -22,15 +22,12 @@ type address struct {
 // It does no I/O; the report's At and Sources are left for the caller.
 func Join(d Data, cfg Config) Report {
 	var rep Report
+	missing := func(s Source) bool { return slices.Contains(d.Missing, s) }
 	for _, c := range Codes {
-		for _, s := range c.needs() {
-			if slices.Contains(d.Missing, s) {
-				rep.Skipped = append(rep.Skipped, c)
-				break
-			}
+		if slices.ContainsFunc(c.needs(), missing) {
+			rep.Skipped = append(rep.Skipped, c)
 		}
 	}
-	missing := func(s Source) bool { return slices.Contains(d.Missing, s) }
 
 	n := len(d.Members) + len(d.Contacts) + len(d.WPUsers)
 	order := make([]address, 0, n) // in order of first appearance

@@ -18,12 +18,9 @@ var _ bot.Store = (*DB)(nil)
 // for the same action is refused.
 var bucketRequestPending = []byte("request_pending")
 
-// CreateRequest stores cr under the next request number and sets cr.ID, and
-// cr.CreatedAt and cr.UpdatedAt when they are zero. If cr already has a
-// MessageID it is indexed; a message that already belongs to another
-// request is a Conflict and nothing is stored. A pending cr whose action
-// (ActionKey) is that of another pending request is refused with a
-// *bot.Duplicate naming it: the check and the write are one transaction.
+// CreateRequest stores cr under the next request number, sets cr.ID (and
+// CreatedAt, UpdatedAt when zero) and indexes its MessageID and its pending
+// action in the same transaction, refusing them as doc.go's invariants say.
 func (db *DB) CreateRequest(_ context.Context, cr *bot.ChangeRequest) error {
 	err := insert(db, "create request", bucketRequests, cr, func(tx *bolt.Tx, cr *bot.ChangeRequest, n uint64) error {
 		now := db.now()
@@ -82,17 +79,11 @@ func (db *DB) RequestByMessage(_ context.Context, platform, messageID string) (b
 	return cr, internal(op, err)
 }
 
-// UpdateRequest runs fn on request id inside one write transaction and
-// saves what fn leaves, with UpdatedAt set from the clock. If fn returns an
-// error nothing is saved and that very error is returned, so callers test
-// it with errors.Is or errors.As. fn runs while the file's single write lock
-// is held: it must not do I/O. fn cannot change the ID. A changed MessageID
-// (or Platform) moves the request's index entry; a message that belongs to
-// another request is a Conflict and nothing is saved.
-//
-// Two callers racing on the same request run one after the other, each
-// seeing the other's result: a test of the state inside fn is a safe
-// compare-and-swap (pending → executing happens once).
+// UpdateRequest runs fn on request id and saves what fn leaves, with
+// UpdatedAt set from the clock, in one write transaction (a safe
+// compare-and-swap: doc.go, "Invariants"). An error from fn saves nothing
+// and comes back as it is; fn must not do I/O and cannot change the ID. A
+// changed MessageID or Platform moves the request's index entry.
 func (db *DB) UpdateRequest(_ context.Context, id int64, fn func(*bot.ChangeRequest) error) (bot.ChangeRequest, error) {
 	return update(db, "update request", bucketRequests, idKey(id), noRequest(id), fn, func(tx *bolt.Tx, old, cr *bot.ChangeRequest) error {
 		cr.ID = old.ID

@@ -40,19 +40,11 @@ type CycleConfig struct {
 
 // Cycle is the alert life cycle (DESIGN.md, "Alerts"). Report reconciles
 // what a check sees with the stored states and posts to the alerts channel:
-//
-//   - a key that starts firing is posted once, with its severity;
-//   - while it lasts nothing is posted, except a change of severity (a new
-//     post, which also clears the acknowledgement) and a reminder once per
-//     Remind unless someone acknowledged it with 👀;
-//   - a key the check no longer reports has recovered: a recovery post if
-//     its start was posted, and the state is closed;
-//   - a muted key is tracked but not posted, except its recovery.
-//
-// Every change is saved before the next key is looked at, so a restart
-// neither loses nor repeats an alert. A post that fails is retried by the
-// next Report: the state keeps no trace of it. Cycle is safe for
-// concurrent use; calls are serialised.
+// a start, a change of severity, a reminder once per Remind until a 👀, a
+// recovery; a muted key is tracked but only its recovery is posted. Every
+// change is saved before the next key is looked at, so a restart neither
+// loses nor repeats an alert; a post that fails leaves no trace and is
+// retried by the next Report. Calls are serialised.
 type Cycle struct {
 	cfg CycleConfig
 	log zerolog.Logger

@@ -9,8 +9,10 @@ import (
 
 // Evolution is a feature request or bug fix ordered from the maintenance
 // contractor (CF2D) once the treasurer or the president agreed to the
-// spending. It is stored (storage's evolutions bucket) from the moment the
-// approved request runs, with the Message-ID of the formal e-mail.
+// spending, or an incident (Kind "incident") reported under the support
+// contract, without budget, once an admin or a board member agreed. It is
+// stored (storage's evolutions bucket) from the moment the approved request
+// runs, with the Message-ID of the formal e-mail.
 type Evolution struct {
 	ID            int64     `json:"id"`
 	RequestID     int64     `json:"request_id"` // the change request that approved it
@@ -28,10 +30,18 @@ type Evolution struct {
 	Created       time.Time `json:"created"`
 	Updated       time.Time `json:"updated"`
 	ClosedBy      string    `json:"closed_by,omitempty"`
+	Kind          string    `json:"kind,omitempty"`  // "incident"; "" for an evolution
+	Alert         string    `json:"alert,omitempty"` // the alert it was reported for, if any
 }
 
-// Code is the evolution's number as the contractor sees it ("EVO-3").
-func (e Evolution) Code() string { return fmt.Sprintf("EVO-%d", e.ID) }
+// Code is the evolution's number as the contractor sees it ("EVO-3", or
+// "INC-3" for an incident; the numbers are shared).
+func (e Evolution) Code() string {
+	if e.Kind == "incident" {
+		return fmt.Sprintf("INC-%d", e.ID)
+	}
+	return fmt.Sprintf("EVO-%d", e.ID)
+}
 
 // Evolutions keeps contractor requests. Errors: NotFound for a missing
 // evolution, Internal otherwise.
@@ -49,28 +59,35 @@ type Evolutions interface {
 
 // Letter renders the formal e-mail to the contractor, in French (the
 // contractor's language): the association, its reference number, what is
-// asked, the budget, who asked, who approved and when.
+// asked (or, for an incident, reported under the support contract), the
+// budget, who asked, who approved and when.
 func (e Evolution) Letter(association string, cc []string) Email {
-	budget := "à chiffrer : merci de nous adresser un devis avant toute réalisation"
-	if !e.Budget.Zero() {
-		budget = e.Budget.Format(FR) + " TTC au plus"
-	}
 	date := func(t time.Time) string { return t.Format("02/01/2006") }
+	what, intro, approved := "Demande d'évolution", "vous confie la demande d'évolution suivante", "Dépense approuvée par"
+	if e.Kind == "incident" {
+		what, intro, approved = "Incident", "vous signale l'incident suivant, au titre du contrat de support", "Signalement approuvé par"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Madame, Monsieur,\n\n")
-	fmt.Fprintf(&b, "L'association %s (référence %s) vous confie la demande d'évolution suivante.\n\n", association, e.Reference)
+	fmt.Fprintf(&b, "L'association %s (référence %s) %s.\n\n", association, e.Reference, intro)
 	fmt.Fprintf(&b, "Référence de la demande : %s\n", e.Code())
 	fmt.Fprintf(&b, "Date : %s\n", date(e.ApprovedAt))
 	fmt.Fprintf(&b, "Intitulé : %s\n", e.Title)
-	fmt.Fprintf(&b, "Budget : %s\n", budget)
+	if e.Kind != "incident" {
+		budget := "à chiffrer : merci de nous adresser un devis avant toute réalisation"
+		if !e.Budget.Zero() {
+			budget = e.Budget.Format(FR) + " TTC au plus"
+		}
+		fmt.Fprintf(&b, "Budget : %s\n", budget)
+	}
 	fmt.Fprintf(&b, "Demandée par : %s\n", e.RequesterName)
-	fmt.Fprintf(&b, "Dépense approuvée par : %s, le %s\n\n", strings.Join(e.Approvers, ", "), date(e.ApprovedAt))
+	fmt.Fprintf(&b, "%s : %s, le %s\n\n", approved, strings.Join(e.Approvers, ", "), date(e.ApprovedAt))
 	fmt.Fprintf(&b, "Description :\n%s\n\n", strings.TrimSpace(e.Description))
 	fmt.Fprintf(&b, "Merci de rappeler la référence %s dans toute correspondance.\n\n", e.Code())
 	fmt.Fprintf(&b, "Veuillez agréer, Madame, Monsieur, nos salutations distinguées.\n\n%s\n", association)
 	return Email{
 		To: []string{e.To}, Cc: cc, MessageID: e.MessageID,
-		Subject: fmt.Sprintf("[%s] Demande d'évolution %s : %s", e.Reference, e.Code(), e.Title),
+		Subject: fmt.Sprintf("[%s] %s %s : %s", e.Reference, what, e.Code(), e.Title),
 		Body:    b.String(),
 	}
 }

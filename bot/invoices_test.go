@@ -55,3 +55,20 @@ func TestEvolutionLetter(t *testing.T) {
 		t.Errorf("budget line missing:\n%s", l.Body)
 	}
 }
+
+// An incident is reported under the support contract: no budget line, its
+// own code and subject.
+func TestIncidentLetter(t *testing.T) {
+	e := bot.Evolution{ID: 4, Kind: "incident", Title: "Alerte wp:core", Description: "Le site est en erreur.", RequesterName: "Sam Admin",
+		Approvers: []string{"Camille"}, ApprovedAt: time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC), Reference: "W751234567", To: "contact@cf2d.test"}
+	l := e.Letter("Anopex", nil)
+	for _, want := range []string{"vous signale l'incident suivant, au titre du contrat de support", "Référence de la demande : INC-4",
+		"Signalement approuvé par : Camille, le 28/11/2026", "Merci de rappeler la référence INC-4"} {
+		if !strings.Contains(l.Body, want) {
+			t.Errorf("letter lacks %q:\n%s", want, l.Body)
+		}
+	}
+	if strings.Contains(l.Body, "Budget") || l.Subject != "[W751234567] Incident INC-4 : Alerte wp:core" {
+		t.Errorf("incident letter: subject %q, body:\n%s", l.Subject, l.Body)
+	}
+}

@@ -84,6 +84,9 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 				fmt.Fprintf(&b, c.T(" — prise en charge par %s", " — taken by %s"), s.AckedByName)
 			}
 		}
+		if s.Ticket != "" {
+			fmt.Fprintf(&b, " — ticket %s", s.Ticket)
+		}
 		if s.Muted(now) {
 			fmt.Fprintf(&b, c.T(" — muette encore %s (%s)", " — muted for %s more (%s)"), alerts.Age(c.Locale, s.MutedUntil.Sub(now)), s.MutedBy)
 		}

@@ -28,6 +28,9 @@ type Deps struct {
 	// Members are Dolibarr, Brevo and WordPress: the doli, wp and coherence families.
 	Members Members
 	Alerts  AlertDesk // the alert scheduler: the alerts family
+	// AlertTickets, with alerts.tickets, turn alerts into tickets
+	// (/ticket alert, /evolution incident's alert).
+	AlertTickets *AlertTickets
 	// Hosting are the host, ticket, invoice and evolution families.
 	Hosting HostingDeps
 	// Delegates maps a function (a key of Members.Functions) to what
@@ -62,9 +65,9 @@ func All(d Deps) []bot.Spec {
 		mailCommands{boxes: d.Mail, domain: d.MailDomain}.specs(),
 		alertCommands{desk: d.Alerts}.specs(),
 		hostCommands(orZero(d.Hosting.Host)).specs(),
-		ticketCommands{providers: d.Hosting.Tickets}.specs(),
+		ticketCommands{providers: d.Hosting.Tickets, alarms: d.AlertTickets}.specs(),
 		invoiceCommands{bills: d.Hosting.Invoices}.specs(),
-		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine}.specs(),
+		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine, alarms: d.AlertTickets}.specs(),
 		doliCommands(d.Members).specs(),
 		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),
 		newCoherenceCommands(d.Members).specs(),

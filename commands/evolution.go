@@ -24,9 +24,13 @@ type Contractor struct {
 	Now         func() time.Time // required
 }
 
-// argEvolution is an evolution number: "EVO-3", "#3" or "3".
+// argEvolution is an evolution or incident number: "EVO-3", "INC-4", "#3"
+// or "3".
 var argEvolution = bot.ArgType{Name: "evolution", Example: "EVO-3", Check: func(s string) (string, error) {
-	t := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "#"), "evo-")
+	t := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "#")
+	if p, n, ok := strings.Cut(t, "-"); ok && (p == "evo" || p == "inc") {
+		t = n
+	}
 	n, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || n < 1 || strings.HasPrefix(t, "+") {
 		return "", bot.Userf("numéro d'évolution invalide « %s » : écrivez par exemple EVO-3", "invalid evolution number %q: write e.g. EVO-3", s)
@@ -42,6 +46,7 @@ var budgetLine = regexp.MustCompile(`(?i)\n\s*budget\s*:?\s*([0-9][0-9  .,]*\s*(
 type evolutionCommands struct {
 	Contractor
 	engine Approvals
+	alarms *AlertTickets // nil without alerts.tickets
 }
 
 func (k evolutionCommands) specs() []bot.Spec {
@@ -58,6 +63,15 @@ func (k evolutionCommands) specs() []bot.Spec {
 		Preview: k.preview, Apply: k.send,
 		Verify:    "evolution list",
 		Financial: true, Approvers: payers,
+	}, {
+		Path: "evolution incident", Help: "Signale un dysfonctionnement à CF2D (contrat de support, sans budget) : /evolution incident \"Titre\" [alerte] -- description.",
+		HelpEN: "Reports a malfunction to CF2D (support contract, no budget): /evolution incident \"Title\" [alert] -- description.",
+		Roles:  readers,
+		Args: []bot.Arg{{Name: "titre", Type: argSubject}, {Name: "alerte", Type: bot.ArgWord, Optional: true},
+			{Name: "description", Type: argBody, After: true}},
+		Preview: k.previewIncident, Apply: k.sendIncident,
+		Verify:    "evolution list",
+		Approvers: readers,
 	}, {
 		Path: "evolution list", Help: "Liste les demandes d'évolution (envoyées, en attente d'approbation, closes).",
 		HelpEN: "Lists the change requests to the contractor (sent, waiting for approval, closed).",
@@ -88,6 +102,14 @@ func evolutionArgs(c bot.Call) (string, bot.Money, error) {
 	return desc, budget, err
 }
 
+// costText is an evolution's budget, or what an incident costs: nothing.
+func costText(c bot.Call, ev bot.Evolution) string {
+	if ev.Kind == "incident" {
+		return c.T("contrat de support, sans budget", "support contract, no budget")
+	}
+	return budgetText(c, ev.Budget)
+}
+
 func budgetText(c bot.Call, m bot.Money) string {
 	if m.Zero() {
 		return c.T("à chiffrer (devis demandé)", "to be quoted (estimate asked)")
@@ -103,22 +125,64 @@ func (k evolutionCommands) preview(_ context.Context, c bot.Call) (string, error
 	text := fmt.Sprintf(c.T("Demande d'évolution à CF2D (%s), référence association %s\nIntitulé : %s\nBudget : %s\nDescription :\n%s\nÀ l'approbation, un e-mail formel part à CF2D",
 		"Change request to CF2D (%s), association reference %s\nTitle: %s\nBudget: %s\nDescription:\n%s\nOnce approved, a formal e-mail goes to CF2D"),
 		k.To, k.Reference, c.Args.Get("titre"), budgetText(c, budget), desc)
-	if len(k.Cc) > 0 { // the preview names everyone the letter goes to
-		text += fmt.Sprintf(c.T(", en copie à %s", ", copied to %s"), strings.Join(k.Cc, ", "))
-	}
-	return text + ".", nil
+	return text + k.copies(c), nil
 }
 
-// send records the evolution, then sends the letter: a letter that
-// could not be sent stays recorded as "failed", never lost.
+// copies names everyone else the letter goes to: the preview names them all.
+func (k evolutionCommands) copies(c bot.Call) string {
+	if len(k.Cc) == 0 {
+		return "."
+	}
+	return fmt.Sprintf(c.T(", en copie à %s.", ", copied to %s."), strings.Join(k.Cc, ", "))
+}
+
+func (k evolutionCommands) previewIncident(ctx context.Context, c bot.Call) (string, error) {
+	text := fmt.Sprintf(c.T("Incident signalé à CF2D (%s) au titre du contrat de support, référence association %s : sans budget\nIntitulé : %s\nDescription :\n%s",
+		"Incident reported to CF2D (%s) under the support contract, association reference %s: no budget\nTitle: %s\nDescription:\n%s"),
+		k.To, k.Reference, c.Args.Get("titre"), c.Args.Get("description"))
+	if key := c.Args.Get("alerte"); key != "" {
+		if k.alarms == nil {
+			return "", bot.Userf("Les alertes ne sont pas configurées : pas d'alerte « %s ».", "Alerts are not configured: no alert %q.", key)
+		}
+		if _, err := k.alarms.unticketed(ctx, key); err != nil {
+			return "", err
+		}
+		text += fmt.Sprintf(c.T("\nLié à l'alerte `%s` : son rétablissement sera signalé ici.", "\nLinked to alert `%s`: its recovery will be posted here."), key)
+	}
+	return text + c.T("\nÀ l'approbation, un e-mail formel part à CF2D", "\nOnce approved, a formal e-mail goes to CF2D") + k.copies(c), nil
+}
+
+func (k evolutionCommands) sendIncident(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+	ev, err := k.record(ctx, c, bot.Evolution{Kind: "incident", Title: c.Args.Get("titre"), Description: c.Args.Get("description"), Alert: c.Args.Get("alerte")})
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	text := fmt.Sprintf(c.T("Incident %s signalé à CF2D (%s)", "Incident %s reported to CF2D (%s)"), ev.Code(), k.To)
+	if ev.Alert != "" {
+		text += k.alarms.link(ctx, c, ev.Alert, ev.Code())
+	}
+	return bot.Outcome{Text: text}, nil
+}
+
 func (k evolutionCommands) send(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	desc, budget, err := evolutionArgs(c)
 	if err != nil {
 		return bot.Outcome{}, err
 	}
+	ev, err := k.record(ctx, c, bot.Evolution{Title: c.Args.Get("titre"), Description: desc, Budget: budget})
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Demande %s envoyée à CF2D (%s), budget %s", "Request %s sent to CF2D (%s), budget %s"),
+		ev.Code(), k.To, budgetText(c, budget))}, nil
+}
+
+// record records ev, approved by the request c, then sends its letter: a
+// letter that could not be sent stays recorded as "failed", never lost.
+func (k evolutionCommands) record(ctx context.Context, c bot.Call, ev bot.Evolution) (bot.Evolution, error) {
 	now := k.Now()
-	ev := bot.Evolution{Title: c.Args.Get("titre"), Description: desc, Budget: budget, RequesterID: c.Caller.ID, RequesterName: c.Caller.Name,
-		ApprovedAt: now, Reference: k.Reference, To: k.To, MessageID: bot.NewMessageID(k.From, now), State: "sending", Created: now, Updated: now}
+	ev.RequesterID, ev.RequesterName, ev.ApprovedAt, ev.Reference, ev.To = c.Caller.ID, c.Caller.Name, now, k.Reference, k.To
+	ev.MessageID, ev.State, ev.Created, ev.Updated = bot.NewMessageID(k.From, now), "sending", now, now
 	if c.Request != nil {
 		ev.RequestID = c.Request.ID
 		for _, v := range c.Request.Votes {
@@ -128,7 +192,7 @@ func (k evolutionCommands) send(ctx context.Context, c bot.Call) (bot.Outcome, e
 		}
 	}
 	if err := k.Store.CreateEvolution(ctx, &ev); err != nil {
-		return bot.Outcome{}, fmt.Errorf("record evolution: %w", err)
+		return ev, fmt.Errorf("record evolution: %w", err)
 	}
 	_, sendErr := k.Mail.Send(ctx, ev.Letter(k.Association, k.Cc))
 	state := "sent"
@@ -139,13 +203,12 @@ func (k evolutionCommands) send(ctx context.Context, c bot.Call) (bot.Outcome, e
 		e.State, e.Updated = state, k.Now()
 		return nil
 	}); err != nil && sendErr == nil {
-		return bot.Outcome{}, fmt.Errorf("evolution %s sent, but: %w", ev.Code(), err)
+		return ev, fmt.Errorf("evolution %s sent, but: %w", ev.Code(), err)
 	}
 	if sendErr != nil {
-		return bot.Outcome{}, fmt.Errorf("send evolution %s: %w", ev.Code(), sendErr)
+		return ev, fmt.Errorf("send evolution %s: %w", ev.Code(), sendErr)
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Demande %s envoyée à CF2D (%s), budget %s", "Request %s sent to CF2D (%s), budget %s"),
-		ev.Code(), k.To, budgetText(c, budget))}, nil
+	return ev, nil
 }
 
 var evolutionStates = map[string][2]string{"sending": {"en cours d'envoi", "sending"}, "sent": {"envoyée", "sent"},
@@ -170,13 +233,13 @@ func (k evolutionCommands) list(ctx context.Context, c bot.Call) (bot.Reply, err
 			return bot.Reply{}, fmt.Errorf("list pending requests: %w", err)
 		}
 		for _, cr := range pending {
-			if cr.Path == "evolution request" {
+			if cr.Path == "evolution request" || cr.Path == "evolution incident" {
 				lines = append(lines, fmt.Sprintf(c.T("demande n°%d — %s — en attente d'approbation", "request #%d — %s — waiting for approval"), cr.ID, cr.Args.Get("titre")))
 			}
 		}
 	}
 	for _, ev := range list {
-		lines = append(lines, fmt.Sprintf("%s — %s — %s — %s — %s", ev.Code(), ev.Created.Format("02/01/2006"), ev.Title, budgetText(c, ev.Budget), stateText(c, ev.State)))
+		lines = append(lines, fmt.Sprintf("%s — %s — %s — %s — %s", ev.Code(), ev.Created.Format("02/01/2006"), ev.Title, costText(c, ev), stateText(c, ev.State)))
 	}
 	if len(lines) == 0 {
 		return bot.Reply{Text: c.T("Aucune demande d'évolution.", "No change request to the contractor.")}, nil
@@ -197,10 +260,13 @@ func (k evolutionCommands) show(ctx context.Context, c bot.Call) (bot.Reply, err
 	}
 	text := fmt.Sprintf(c.T("%s — %s\nÉtat : %s\nBudget : %s\nDemandée par %s, approuvée par %s le %s (demande n°%d)\nEnvoyée à %s (Message-ID %s)\nDescription :\n%s",
 		"%s — %s\nState: %s\nBudget: %s\nRequested by %s, approved by %s on %s (request #%d)\nSent to %s (Message-ID %s)\nDescription:\n%s"),
-		ev.Code(), ev.Title, stateText(c, ev.State), budgetText(c, ev.Budget), ev.RequesterName, strings.Join(ev.Approvers, ", "),
+		ev.Code(), ev.Title, stateText(c, ev.State), costText(c, ev), ev.RequesterName, strings.Join(ev.Approvers, ", "),
 		ev.ApprovedAt.Format("02/01/2006"), ev.RequestID, ev.To, ev.MessageID, ev.Description)
 	if ev.ClosedBy != "" {
 		text += fmt.Sprintf(c.T("\nClose par %s le %s", "\nClosed by %s on %s"), ev.ClosedBy, ev.Updated.Format("02/01/2006"))
+	}
+	if ev.Alert != "" && k.alarms != nil {
+		text += alertLine(ctx, c, k.alarms.Links, ev.Code())
 	}
 	return bot.Reply{Text: text}, nil
 }

@@ -22,7 +22,9 @@ import (
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/bottest"
+	"github.com/anopex/opsbot/internal/testlog"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -39,7 +41,14 @@ type hostWorld struct {
 	cp     *cpaneltest.Server
 	ovh    *ovhtest.Server
 	smtp   *mailertest.Server
+	alerts *alerts.Cycle // on the same chat and store, its 🎫 turned into tickets by hostTicketRules
+	clock  *testlog.Clock
 }
+
+// hostTicketRules are the alerts.tickets of the tests: the OVH server's
+// site to OVH, the rest of the PlanetHoster server to PlanetHoster,
+// WordPress to CF2D.
+var hostTicketRules = []TicketRule{{Check: "http", Server: "ovh", To: "ovh"}, {Server: "planethoster", To: "planethoster"}, {Key: "wp:", To: "cf2d"}}
 
 var hostPeople = map[bot.Role]string{bot.Admin: "u-admin", bot.Board: "u-board", bot.Delegate: "u-delegate", bot.Treasurer: "u-treasurer", bot.President: "u-president"}
 
@@ -94,10 +103,23 @@ func newHostWorld(t *testing.T, approvals map[string]int, pay bool) *hostWorld {
 	var specs []bot.Spec
 	specs = append(specs, hostCommands(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },
 		Protected: []netip.Prefix{netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("198.51.100.0/24")}}).specs()...)
-	specs = append(specs, ticketCommands{providers: map[string]bot.Tickets{"ovh": oc.Support, "planethoster": ph}}.specs()...)
+	alarms := &AlertTickets{Rules: hostTicketRules}
+	w.clock = testlog.NewClock(hostingNow)
+	if w.alerts, err = alerts.NewCycle(alerts.CycleConfig{Chat: w.chat, Store: db, Channel: "alertes", Platform: "test", Now: w.clock.Now,
+		Log: zerolog.Nop(), Ticket: alarms.Hook(w.engine, w.chat, bot.FR)}); err != nil {
+		t.Fatal(err)
+	}
+	alarms.Links = w.alerts
+	w.engine.Watch(w.alerts.React)
+	desk, err := alerts.NewScheduler(alerts.SchedulerConfig{Alerts: w.alerts, Now: w.clock.Now, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs = append(specs, alertCommands{desk: desk}.specs()...)
+	specs = append(specs, ticketCommands{providers: map[string]bot.Tickets{"ovh": oc.Support, "planethoster": ph}, alarms: alarms}.specs()...)
 	specs = append(specs, invoiceCommands{bills: oc.Billing}.specs()...)
 	specs = append(specs, evolutionCommands{Contractor: Contractor{Mail: mc, Store: db, To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"},
-		From: "opsbot@anopex.test", Reference: "W751234567", Association: "Anopex", Now: func() time.Time { return hostingNow }}, engine: w.engine}.specs()...)
+		From: "opsbot@anopex.test", Reference: "W751234567", Association: "Anopex", Now: func() time.Time { return hostingNow }}, engine: w.engine, alarms: alarms}.specs()...)
 	if err := w.engine.Register(specs...); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,11 @@
 package commands
 
 import (
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/anopex/opsbot/bot/alerts"
 )
 
 func TestHostTranscript(t *testing.T) {
@@ -84,4 +88,63 @@ func TestEvolutionTranscript(t *testing.T) {
 		u-board: /evolution list
 	`)
 	golden(t, "evolution", w.chat)
+}
+
+// TestAlertTicketTranscript follows alarms that become tickets: 🎫 on the
+// OVH server's site down prepares an OVH ticket for the admin (a board
+// member's 🎫 is refused), the treasurer approves, the ticket is opened and
+// linked both ways; the recovery is posted in the request's thread and its
+// 🎫 prepares the closing reply. A WordPress error goes to CF2D as an
+// incident, approved by the board, and closed from its recovery.
+func TestAlertTicketTranscript(t *testing.T) {
+	w := newHostWorld(t, nil, true)
+	ctx := t.Context()
+	report := func(check string, firing ...alerts.Alert) {
+		t.Helper()
+		if err := w.alerts.Report(ctx, check, firing); err != nil {
+			t.Fatal(err)
+		}
+	}
+	site := alerts.Alert{Key: "http:https://gestion.anopex.test/", Severity: alerts.Critical, Server: "ovh",
+		Title: "https://gestion.anopex.test/ ne répond pas", Detail: "connexion refusée"}
+	report("http", site)
+	down := w.chat.LastID()
+	w.sess.Play(ctx, t, `
+		u-board: react `+down+` 🎫
+		u-admin: react `+down+` :ticket:
+		u-treasurer: approve
+		u-admin: react `+down+` 🎫
+		u-board: /alerts list
+	`)
+	linked, _, err := w.alerts.Alert(ctx, site.Key)
+	if err != nil || !strings.HasPrefix(linked.Ticket, "ovh-") {
+		t.Fatalf("alert after approval = %+v, %v; want an OVH ticket", linked, err)
+	}
+	w.sess.Play(ctx, t, "u-board: /ticket show "+linked.Ticket)
+	w.clock.Add(2 * time.Hour)
+	report("http")
+	w.sess.Play(ctx, t, `
+		u-admin: react `+w.chat.LastID()+` 🎫
+		u-president: approve
+	`)
+	plugin := alerts.Alert{Key: "wp:plugin:contact-form-7", Severity: alerts.Warning, Title: "extension contact-form-7 en retard : 5.9 → 6.0"}
+	report("versions", plugin)
+	w.sess.Play(ctx, t, `
+		u-admin: react `+w.chat.LastID()+` 🎫
+		u-board: approve
+		u-board: /evolution show INC-1
+	`)
+	report("versions")
+	w.sess.Play(ctx, t, `
+		u-admin: react `+w.chat.LastID()+` 🎫
+		u-admin: /evolution list
+	`)
+	dns := alerts.Alert{Key: "dns:anopex.test:MX", Severity: alerts.Critical, Title: "MX absent"}
+	report("dns", dns)
+	w.sess.Play(ctx, t, `
+		# an alert no rule sends anywhere
+		u-admin: react `+w.chat.LastID()+` 🎫
+		u-admin: /ticket alert dns:anopex.test:MX -- Bonjour
+	`)
+	golden(t, "alert_ticket", w.chat)
 }

@@ -17,6 +17,7 @@ var providerNames = map[string]string{"ovh": "OVH", "planethoster": "PlanetHoste
 // ("ovh", "planethoster" → their bot.Tickets).
 type ticketCommands struct {
 	providers map[string]bot.Tickets
+	alarms    *AlertTickets // nil without alerts.tickets
 }
 
 func (t ticketCommands) specs() []bot.Spec {
@@ -25,7 +26,7 @@ func (t ticketCommands) specs() []bot.Spec {
 	}
 	names := slices.Sorted(maps.Keys(t.providers))
 	id := bot.Arg{Name: "ticket", Type: argTicketID}
-	return []bot.Spec{{
+	return append(t.alertTicketSpec(), []bot.Spec{{
 		Path: "ticket open", Help: "Ouvre un ticket chez un hébergeur : /ticket open ovh Objet du ticket -- texte.",
 		HelpEN: "Opens a ticket with a host: /ticket open ovh Subject -- text.",
 		Roles:  admins,
@@ -54,7 +55,7 @@ func (t ticketCommands) specs() []bot.Spec {
 		Roles:  admins, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
 		Preview: t.previewReply, Apply: t.applyReply,
 		Verify: "ticket show {ticket}",
-	}}
+	}}...)
 }
 
 // of resolves a ticket reference to its provider's Tickets.
@@ -143,6 +144,9 @@ func (t ticketCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, c.T("Ticket %s — %s\nÉtat : %s", "Ticket %s — %s\nState: %s"), ref, tk.Subject, tk.State)
+	if t.alarms != nil {
+		b.WriteString(alertLine(ctx, c, t.alarms.Links, ref))
+	}
 	if tk.Link != "" {
 		fmt.Fprintf(&b, c.T("\nSuivi et réponses du support : %s", "\nFollow-up and support answers: %s"), tk.Link)
 	}

@@ -406,8 +406,7 @@ func (a *Cycle) closingText(s State) string {
 	if a.cfg.Ticket == nil {
 		return ""
 	}
-	return fmt.Sprintf(a.cfg.Locale.Pick("\nTicket %s : réagissez 🎫 pour demander sa réponse de clôture.",
-		"\nTicket %s: react 🎫 to request its closing reply."), s.Ticket)
+	return fmt.Sprintf(a.cfg.Locale.Pick("\nTicket %s : réagissez 🎫 pour le clore.", "\nTicket %s: react 🎫 to close it."), s.Ticket)
 }
 
 func (a *Cycle) body(s State) string {

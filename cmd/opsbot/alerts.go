@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -36,6 +38,9 @@ type alertsConfig struct {
 	Invoices  *invoicesAlerts `yaml:"invoices"`
 	Coherence *schedule       `yaml:"coherence"`
 	Versions  *versionAlerts  `yaml:"versions"`
+	// Tickets send an alert's 🎫 to a recipient; the first rule that
+	// matches wins. Without rules the alerts offer no 🎫.
+	Tickets []commands.TicketRule `yaml:"tickets"`
 }
 
 // schedule is the part every check section shares.
@@ -257,10 +262,22 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	if err != nil {
 		return nil, nil, err
 	}
-	lc, err := alerts.NewCycle(alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
-		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store})
+	cc := alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
+		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store}
+	var at *commands.AlertTickets
+	if len(c.Tickets) > 0 {
+		if err := a.checkTicketRules(c.Tickets); err != nil {
+			return nil, nil, err
+		}
+		at = &commands.AlertTickets{Rules: c.Tickets}
+		cc.Ticket = at.Hook(a.engine, chat, a.cfg.locale())
+	}
+	lc, err := alerts.NewCycle(cc)
 	if err != nil {
 		return nil, nil, err
+	}
+	if at != nil {
+		at.Links, a.deps.AlertTickets = lc, at
 	}
 	sc := alerts.SchedulerConfig{Alerts: lc, Jobs: jobs, Location: a.cfg.location(), Log: a.log, Now: a.now, FailAfter: c.FailAfter}
 	if a.metrics != nil {
@@ -273,6 +290,23 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	}
 	a.runners = append(a.runners, s.Run)
 	return lc, s, nil
+}
+
+// checkTicketRules refuses a rule whose recipient is unknown or not
+// configured (fail closed): its 🎫 would lead nowhere.
+func (a *app) checkTicketRules(rules []commands.TicketRule) error {
+	var errs []error
+	for i, r := range rules {
+		switch {
+		case !slices.Contains(commands.Recipients, r.To):
+			errs = append(errs, fmt.Errorf("alerts.tickets[%d].to: %q is not one of %s", i, r.To, strings.Join(commands.Recipients, ", ")))
+		case r.To == "cf2d" && a.deps.Hosting.Contractor == nil:
+			errs = append(errs, fmt.Errorf("alerts.tickets[%d]: cf2d needs the cf2d section", i))
+		case r.To != "cf2d" && a.deps.Hosting.Tickets[r.To] == nil:
+			errs = append(errs, fmt.Errorf("alerts.tickets[%d]: %s needs its section", i, r.To))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // wireOps adds the operations listener to the runners: /healthz checks the

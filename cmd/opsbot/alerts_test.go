@@ -15,6 +15,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/coherence"
@@ -199,5 +200,28 @@ func TestCoherenceDigest(t *testing.T) {
 	text, err = jobs[0].Digest.Digest(t.Context())
 	if !errors.Is(err, coherence.ErrIncomplete) || !strings.Contains(text, "⚠️") {
 		t.Errorf("digest with Brevo down = %q, %v; want the summary naming the failure and ErrIncomplete", text, err)
+	}
+}
+
+// A ticket rule whose recipient is unknown or not configured stops the
+// start: its 🎫 would lead nowhere.
+func TestTicketRules(t *testing.T) {
+	a := &app{deps: commands.Deps{Hosting: commands.HostingDeps{Tickets: map[string]bot.Tickets{"ovh": &mailer.Tickets{}}}}}
+	tests := []struct {
+		name string
+		rule commands.TicketRule
+		ok   bool
+	}{
+		{"configured host", commands.TicketRule{Check: "http", To: "ovh"}, true},
+		{"unknown recipient", commands.TicketRule{To: "aws"}, false},
+		{"host not configured", commands.TicketRule{To: "planethoster"}, false},
+		{"no cf2d section", commands.TicketRule{Key: "version:", To: "cf2d"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := a.checkTicketRules([]commands.TicketRule{tt.rule}); (err == nil) != tt.ok {
+				t.Errorf("checkTicketRules(%+v) = %v, want ok %v", tt.rule, err, tt.ok)
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/anopex/opsbot/adapters/releases/releasestest"
 	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/commands"
 	demoworld "github.com/anopex/opsbot/internal/demo"
 )
 
@@ -103,6 +104,7 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 	if err == nil {
 		d.closers = append(d.closers, stop)
 		c.Versions = d.versions
+		c.Tickets = demoTicketRules
 		d.cfg.Alerts = c
 		err = d.cfg.check()
 	}
@@ -112,6 +114,10 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 	}
 	return d, nil
 }
+
+// demoTicketRules send the demo's certificate to PlanetHoster and its
+// outdated plugin to CF2D.
+var demoTicketRules = []commands.TicketRule{{Check: "http", Server: "ovh", To: "ovh"}, {Key: "version:", To: "cf2d"}, {To: "planethoster"}}
 
 func (d *demoEnv) close() {
 	for i := len(d.closers) - 1; i >= 0; i-- {

@@ -190,6 +190,7 @@ func TestCommandReference(t *testing.T) {
 	}
 	defer a.close()
 	a.deps.Alerts = (*alerts.Scheduler)(nil) // set when the engine starts: only its specs are read here
+	a.deps.AlertTickets = &commands.AlertTickets{Rules: demoTicketRules}
 	var b strings.Builder
 	b.WriteString("# opsbot commands\n\nGenerated from the command specs by `go test ./cmd/opsbot -run TestCommandReference -update`.\n")
 	b.WriteString("A change goes through a change request approved by the roles shown; a role in *italics* may run the command only on their own mailbox or member record.\n\n")
@@ -201,7 +202,10 @@ func TestCommandReference(t *testing.T) {
 		"A request that would change nothing is refused when it is made, and so is a second pending request for the same action (the answer names the first).\n\n" +
 		"A request in steps (`/delegate onboard`, `/delegate offboard`) previews every step, each with the preview of the command it runs, those already done included, and runs them in order. " +
 		"The first step that fails stops the others: the request is `failed` or `unknown` as that step is, and its outcome lists the steps done and those left (passwords of the steps done still arrive privately). " +
-		"Asking again resumes: the steps done preview as done and are skipped. What each function gives (WordPress role, mail lists, Brevo list, forwarder to the personal address) is the configuration's `delegates` section.\n\n")
+		"Asking again resumes: the steps done preview as done and are skipped. What each function gives (WordPress role, mail lists, Brevo list, forwarder to the personal address) is the configuration's `delegates` section.\n\n" +
+		"An alert becomes a ticket in one reaction. With `alerts.tickets` configured, every alert post offers 🎫 (`:ticket:` in the console): an admin's 🎫 makes the change request of the ticket, prefilled with the alert's key, server, first failure and last detail, for the recipient of the first rule that matches the alert's check, server and key: " +
+		"`/ticket alert` for OVH or PlanetHoster, `/evolution incident` with the alert's key for CF2D. Once opened the ticket is linked: `/alerts list` shows its number, `/ticket show` and `/evolution show` the alert. " +
+		"The alert's recovery is posted in the request's thread, where 🎫 makes the closing reply (`/ticket reply`) or closes the incident (`/evolution close`).\n\n")
 	b.WriteString("| command | what it does | who may run it | approval | outcome unknown? check with |\n| --- | --- | --- | --- | --- |\n")
 	specs := commands.All(a.deps)
 	sort.Slice(specs, func(i, j int) bool { return specs[i].Path < specs[j].Path })

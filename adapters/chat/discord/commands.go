@@ -23,9 +23,6 @@ const (
 	maxCommands    = 100
 )
 
-// English localisations are given for both English locales Discord has.
-var englishLocales = []discordgo.Locale{discordgo.EnglishUS, discordgo.EnglishGB}
-
 // validName reports whether s is a valid command or option name:
 // ^[-_'\p{L}\p{N}]{1,32}$. A loop, not a regexp: compiling that class at
 // start-up allocated 1.2 MB, a twentieth of the idle demo's memory.
@@ -85,21 +82,19 @@ func Commands(specs []bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommand
 		}
 		n.spec = s
 	}
-	names := slices.Sorted(maps.Keys(root.kids))
-	if len(names) > maxCommands {
-		return nil, fmt.Errorf("discord: %d commands, Discord allows %d", len(names), maxCommands)
+	if len(root.kids) > maxCommands {
+		return nil, fmt.Errorf("discord: %d commands, Discord allows %d", len(root.kids), maxCommands)
+	}
+	// Each first word is a command, with what its subcommand would hold.
+	top, err := root.options("", mailboxes)
+	if err != nil {
+		return nil, err
 	}
 	guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	var out []*discordgo.ApplicationCommand
-	for _, name := range names {
-		n := root.kids[name]
-		fr, en := n.describe(name)
-		opts, err := n.options(name, mailboxes)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, &discordgo.ApplicationCommand{Name: name, Type: discordgo.ChatApplicationCommand, Contexts: &guildOnly,
-			Description: fr, DescriptionLocalizations: localized(en), Options: opts})
+	for _, o := range top {
+		out = append(out, &discordgo.ApplicationCommand{Name: o.Name, Type: discordgo.ChatApplicationCommand, Contexts: &guildOnly,
+			Description: o.Description, DescriptionLocalizations: &o.DescriptionLocalizations, Options: o.Options})
 	}
 	return out, nil
 }
@@ -124,14 +119,14 @@ func (n *tree) options(path string, mailboxes bool) ([]*discordgo.ApplicationCom
 	if n.spec != nil {
 		return options(n.spec, mailboxes)
 	}
-	if len(n.kids) > maxOptions {
+	if path != "" && len(n.kids) > maxOptions {
 		return nil, fmt.Errorf("discord: command %q has %d subcommands, Discord allows %d", path, len(n.kids), maxOptions)
 	}
 	var out []*discordgo.ApplicationCommandOption
 	for _, name := range slices.Sorted(maps.Keys(n.kids)) {
-		k := n.kids[name]
-		fr, en := k.describe(path + " " + name)
-		opts, err := k.options(path+" "+name, mailboxes)
+		k, sub := n.kids[name], strings.TrimPrefix(path+" "+name, " ")
+		fr, en := k.describe(sub)
+		opts, err := k.options(sub, mailboxes)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +135,7 @@ func (n *tree) options(path string, mailboxes bool) ([]*discordgo.ApplicationCom
 			typ = discordgo.ApplicationCommandOptionSubCommandGroup
 		}
 		out = append(out, &discordgo.ApplicationCommandOption{Type: typ, Name: name,
-			Description: fr, DescriptionLocalizations: *localized(en), Options: opts})
+			Description: fr, DescriptionLocalizations: localized(en), Options: opts})
 	}
 	return out, nil
 }
@@ -164,7 +159,7 @@ func options(s *bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommandOption
 		}
 		fr, en := describeArg(a)
 		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
-			Description: fr, DescriptionLocalizations: *localized(en), Required: !a.Optional,
+			Description: fr, DescriptionLocalizations: localized(en), Required: !a.Optional,
 			Autocomplete: autocompleted(a, mailboxes)}
 		for _, c := range a.Choices {
 			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(c), Value: c})
@@ -207,12 +202,9 @@ func describeArg(a bot.Arg) (fr, en string) {
 	return truncate(fr), truncate(en)
 }
 
-func localized(en string) *map[discordgo.Locale]string {
-	m := map[discordgo.Locale]string{}
-	for _, l := range englishLocales {
-		m[l] = en
-	}
-	return &m
+// localized gives en to both English locales Discord has.
+func localized(en string) map[discordgo.Locale]string {
+	return map[discordgo.Locale]string{discordgo.EnglishUS: en, discordgo.EnglishGB: en}
 }
 
 // truncate cuts s to Discord's 100 characters for descriptions and choices.

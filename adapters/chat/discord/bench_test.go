@@ -17,6 +17,7 @@ func (replier) Handle(ctx context.Context, inv bot.Invocation) {
 	inv.Respond.Respond(ctx, bot.Reply{Text: "ok"})
 }
 func (replier) React(context.Context, bot.Reaction) {}
+func (replier) Specs() []bot.Spec                   { return testSpecs() }
 
 // benchmarkAck measures, for each slash command, the time from the fake's
 // dispatch of INTERACTION_CREATE to its receipt of the deferred

@@ -30,8 +30,9 @@ type specsOnly struct{ bot.Mail }
 func TestRegisteredCommandsGolden(t *testing.T) {
 	t.Parallel()
 	specs := commands.All(commands.Deps{Mail: specsOnly{}, MailDomain: "anopex.test"})
-	f := start(t, newRecorder(), func(_ *discordtest.Options, c *Config) {
-		c.Specs = func() []bot.Spec { return specs }
+	h := newRecorder()
+	h.specs = specs
+	f := start(t, h, func(_ *discordtest.Options, c *Config) {
 		c.Mailboxes = func(context.Context, string) []string { return nil }
 	})
 	var out bytes.Buffer

@@ -47,9 +47,6 @@ type Config struct {
 	// Policy maps users and their role IDs (Policy.PlatformRoles("discord"))
 	// to bot roles; Run checks every mapped role ID exists in the guild.
 	Policy *bot.Policy
-	// Specs returns the commands to register; nil means the handler's own
-	// Specs method (*bot.Engine has one).
-	Specs func() []bot.Spec
 	// Mailboxes suggests mailbox addresses starting with prefix, for the
 	// autocompletion of e-mail arguments; nil turns it off.
 	Mailboxes func(ctx context.Context, prefix string) []string
@@ -157,10 +154,11 @@ func (c *Chat) me() string { return c.botID.Load().(string) }
 // channel or role the guild does not have, when the registration is
 // refused or when the first connection fails.
 func (c *Chat) Run(ctx context.Context, h bot.Handler) error {
-	specs, err := c.specList(h)
-	if err != nil {
-		return err
+	src, ok := h.(interface{ Specs() []bot.Spec })
+	if !ok {
+		return errors.New("discord: no command to register (give a handler with a Specs method, as *bot.Engine has)")
 	}
+	specs := src.Specs()
 	cmds, err := Commands(specs, c.cfg.Mailboxes != nil)
 	if err != nil {
 		return err
@@ -214,16 +212,6 @@ func guard[E any](c *Chat, event string, f func(*discordgo.Session, E)) func(*di
 		}()
 		f(s, e)
 	}
-}
-
-func (c *Chat) specList(h bot.Handler) ([]bot.Spec, error) {
-	if c.cfg.Specs != nil {
-		return c.cfg.Specs(), nil
-	}
-	if src, ok := h.(interface{ Specs() []bot.Spec }); ok {
-		return src.Specs(), nil
-	}
-	return nil, errors.New("discord: no command to register (set Config.Specs or give a handler with a Specs method)")
 }
 
 // Permissions are what the bot needs in the approvals and alerts channels:

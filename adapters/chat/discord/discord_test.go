@@ -52,7 +52,7 @@ func TestRunFailsClosed(t *testing.T) {
 			srv := discordtest.New(discordtest.Options{})
 			defer srv.Close()
 			cfg := Config{Token: bot.NewSecret(srv.Token()), ApplicationID: discordtest.AppID, GuildID: discordtest.GuildID,
-				ApprovalsChannel: discordtest.ApprovalsChannel, Policy: testPolicy(t), Specs: testSpecs, APIURL: srv.URL()}
+				ApprovalsChannel: discordtest.ApprovalsChannel, Policy: testPolicy(t), APIURL: srv.URL()}
 			tt.cfg(&cfg)
 			c, err := New(cfg)
 			if err != nil {
@@ -209,6 +209,7 @@ func (p panicky) Handle(context.Context, bot.Invocation) {
 	}
 }
 func (panicky) React(context.Context, bot.Reaction) {}
+func (panicky) Specs() []bot.Spec                   { return testSpecs() }
 
 func TestFailingHandlerStillGetsAFollowUp(t *testing.T) {
 	t.Parallel()

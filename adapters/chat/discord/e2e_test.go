@@ -40,7 +40,6 @@ func newWorld(t testing.TB) *world {
 	}
 	f := setup(t, func(_ *discordtest.Options, c *Config) {
 		c.Policy = policy
-		c.Specs = nil // the engine's own
 	})
 	log := zerolog.New(f.logs)
 	cp := cpaneltest.New("anopex", "cp-token")

@@ -55,11 +55,20 @@ func testSpecs() []bot.Spec {
 }
 
 // recorder is a bot.Handler that records what it hears and answers with
-// reply (default: the command line it got).
+// reply (default: the command line it got). Its commands are specs
+// (default: testSpecs).
 type recorder struct {
 	invs   chan bot.Invocation
 	reacts chan bot.Reaction
 	reply  func(inv bot.Invocation) bot.Reply
+	specs  []bot.Spec
+}
+
+func (r *recorder) Specs() []bot.Spec {
+	if r.specs != nil {
+		return r.specs
+	}
+	return testSpecs()
 }
 
 func newRecorder() *recorder {
@@ -129,7 +138,7 @@ func setup(t testing.TB, opts ...setupOpt) *fixture {
 	cfg := Config{
 		ApplicationID: discordtest.AppID, GuildID: discordtest.GuildID,
 		ApprovalsChannel: discordtest.ApprovalsChannel, AlertsChannel: discordtest.AlertsChannel,
-		Policy: testPolicy(t), Specs: testSpecs, Log: zerolog.New(logs),
+		Policy: testPolicy(t), Log: zerolog.New(logs),
 	}
 	for _, o := range opts {
 		o(&fo, &cfg)

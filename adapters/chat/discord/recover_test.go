@@ -19,7 +19,7 @@ import (
 // adapter: the person reads "erreur interne" and the next command works.
 func TestPanickingCommandThroughEngine(t *testing.T) {
 	t.Parallel()
-	f := setup(t, func(_ *discordtest.Options, c *Config) { c.Specs = nil })
+	f := setup(t)
 	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -48,3 +48,17 @@ func TestNames(t *testing.T) {
 		t.Errorf("InList wrong for %v", c.ListIDs)
 	}
 }
+
+// A mailbox written with a capital, blanks or decomposed accents is still the
+// person's: a delegate's self-service must not be refused over it.
+func TestSameEmail(t *testing.T) {
+	p := Person{Mailboxes: []string{" Délégué75@Anopex.fr "}}
+	for _, a := range []string{"délégué75@anopex.fr", "de\u0301le\u0301gue\u030175@anopex.fr", "DÉLÉGUÉ75@ANOPEX.FR"} {
+		if !p.Owns(a) || !SameEmail(a, " Délégué75@Anopex.fr ") {
+			t.Errorf("Owns(%q) = false, want true", a)
+		}
+	}
+	if p.Owns("delegue75@anopex.fr") || SameEmail("a@x.fr", "b@x.fr") {
+		t.Errorf("different addresses taken for one")
+	}
+}

@@ -46,9 +46,9 @@ func (p Person) Has(roles ...Role) bool {
 	return slices.ContainsFunc(roles, func(r Role) bool { return slices.Contains(p.Roles, r) })
 }
 
-// Owns reports whether address is one of p's mailboxes (case-insensitive).
+// Owns reports whether address is one of p's mailboxes (SameEmail).
 func (p Person) Owns(address string) bool {
-	return slices.ContainsFunc(p.Mailboxes, func(m string) bool { return strings.EqualFold(m, address) })
+	return slices.ContainsFunc(p.Mailboxes, func(m string) bool { return SameEmail(m, address) })
 }
 
 // Member describes one configured person: their roles, their mailboxes and

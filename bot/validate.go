@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Argument types the chat adapters know by name (Discord completes ArgEmail
@@ -39,6 +41,12 @@ func checkText(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// SameEmail reports whether a and b are one address as providers store it:
+// trimmed, lower-cased, in Unicode normal form C.
+func SameEmail(a, b string) bool { return emailKey(a) == emailKey(b) }
+
+func emailKey(s string) string { return norm.NFC.String(strings.ToLower(strings.TrimSpace(s))) }
 
 // NormalizeEmail trims and lower-cases an address and checks its shape: one
 // "@", a local part of at most 64 characters from the usual set, and a domain

@@ -225,7 +225,7 @@ func (d delegateCommands) onboard(ctx context.Context, c bot.Call) (*planner, er
 		p.add("doli user create", bot.Values{"identifiant": login, "adresse": box, "fonction": fn, "nom": name})
 	case err != nil:
 		return nil, fmt.Errorf("get user: %w", err)
-	case !strings.EqualFold(strings.TrimSpace(u.Email), box):
+	case !bot.SameEmail(u.Email, box):
 		return nil, homonym("Dolibarr", login, u.Email)
 	default:
 		if !u.Active {
@@ -307,7 +307,7 @@ func (d delegateCommands) offboard(ctx context.Context, c bot.Call) (*planner, e
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	if i := slices.IndexFunc(users, func(u bot.StaffUser) bool { return strings.EqualFold(strings.TrimSpace(u.Email), box) }); i >= 0 {
+	if i := slices.IndexFunc(users, func(u bot.StaffUser) bool { return bot.SameEmail(u.Email, box) }); i >= 0 {
 		p.add("doli user disable", bot.Values{"identifiant": users[i].Login})
 	} else {
 		p.done = append(p.done, fmt.Sprintf(c.T("aucun compte Dolibarr n'a l'adresse %s", "no Dolibarr account has the address %s"), box))

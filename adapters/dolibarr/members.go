@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -69,12 +70,12 @@ func (c *Client) Adherents(ctx context.Context) ([]bot.Adherent, error) {
 	return c.members(ctx, "list members", map[string]string{})
 }
 
-// AdherentsByEmail returns the members whose e-mail equals email, compared
-// case-insensitively (several means a duplicate; none is an empty slice).
-// One request: a sqlfilters equality on t.email, or a like pattern where
-// characters the filter syntax cannot carry (' ( ) % _ …) are wildcards,
-// the exact match being made here.
-// API: GET /members?sqlfilters=(t.email:=:'…') (reference §4).
+// AdherentsByEmail returns the members whose e-mail is email (bot.SameEmail:
+// trimmed, lower-cased, NFC on both sides; several means a duplicate, none
+// an empty slice). One request: a sqlfilters like pattern wide enough for
+// what the server's own comparison would miss (see doc.go), the exact match
+// being made here.
+// API: GET /members?sqlfilters=(t.email:like:'%…%') (reference §4).
 func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adherent, error) {
 	const op = "find member by email"
 	email = strings.TrimSpace(email)
@@ -87,28 +88,31 @@ func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adhe
 	}
 	out := all[:0]
 	for _, a := range all {
-		if strings.EqualFold(a.Email, email) {
+		if bot.SameEmail(a.Email, email) {
 			out = append(out, a)
 		}
 	}
 	return out, nil
 }
 
-// emailFilter returns the sqlfilters criterion matching email. LIKE's "_"
-// stands for one character, not one byte, so the replacement goes rune by rune.
+// emailFilter returns a sqlfilters like pattern that every spelling of email
+// matches: blanks around it and any run of characters the filter syntax
+// cannot carry (' ( ) % _, and every non-ASCII one, whose NFC and NFD forms
+// differ in length; the address is put in NFC first, so that an accented
+// letter is one "%") are "%".
 func emailFilter(email string) string {
-	plain := true
 	var b strings.Builder
-	for _, ch := range strings.ToLower(email) {
-		if ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+' {
+	b.WriteByte('%')
+	for _, ch := range norm.NFC.String(strings.ToLower(email)) {
+		switch {
+		case ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+':
 			b.WriteRune(ch)
-			continue
+		case !strings.HasSuffix(b.String(), "%"):
+			b.WriteByte('%')
 		}
-		b.WriteByte('_')
-		plain = false
 	}
-	if plain {
-		return "(t.email:=:'" + b.String() + "')"
+	if !strings.HasSuffix(b.String(), "%") {
+		b.WriteByte('%')
 	}
 	return "(t.email:like:'" + b.String() + "')"
 }

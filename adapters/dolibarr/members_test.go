@@ -138,6 +138,8 @@ func TestAdherentsByEmail(t *testing.T) {
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "o'brienzx@example.org", LastName: "decoy for _"})
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "a+b@example.org", LastName: "D"})
 	srv.AddAdherent(dolibarrtest.Adherent{Email: "Jérôme@example.org", LastName: "E"})
+	srv.AddAdherent(dolibarrtest.Adherent{Email: " Marc.Martin@Example.org ", LastName: "F"})      // blanks around, as typed
+	srv.AddAdherent(dolibarrtest.Adherent{Email: "He\u0301le\u0300ne@example.org", LastName: "G"}) // NFD, as pasted
 	cases := []struct {
 		email string
 		want  []string // last names
@@ -147,6 +149,9 @@ func TestAdherentsByEmail(t *testing.T) {
 		{email: "o'brien_x@example.org", want: []string{"C"}},
 		{email: "a+b@example.org", want: []string{"D"}},
 		{email: "jérôme@example.org", want: []string{"E"}},
+		{email: "marc.martin@example.org", want: []string{"F"}},
+		{email: "hélène@example.org", want: []string{"G"}},
+		{email: "je\u0301ro\u0302me@example.org", want: []string{"E"}},
 		{email: "nobody@example.org", want: []string{}},
 	}
 	for _, tc := range cases {

@@ -177,17 +177,18 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 		}
 	}
 	i := 0
-	for _, a := range s.Args {
+	for k, a := range s.Args {
 		var raw string
 		var given bool
 		switch {
 		case a.After:
 			raw, given = after, hasAfter && after != ""
 			hasAfter = false
-		case a.Rest:
+		case a.Rest, k > 0 && s.Args[k-1].Rest: // the tail a Rest argument left
 			if i < len(words) {
-				raw, given = strings.Join(words[i:], " "), true
-				i = len(words)
+				end := restEnd(s.Args[k+1:], words, i)
+				raw, given = strings.Join(words[i:end], " "), true
+				i = end
 			}
 		case i < len(words):
 			raw, given = words[i], true
@@ -212,6 +213,25 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 		return nil, usage(Userf("cette commande n'accepte pas de texte après « -- »", "this command takes no text after \"--\""))
 	}
 	return v, nil
+}
+
+// restEnd returns where the words of a Rest argument starting at i end:
+// before the longest tail the next argument accepts, if there is one, at
+// least one word left. A lone number after several words stays in the text
+// ("Refonte 2026").
+func restEnd(next []Arg, words []string, i int) int {
+	if len(next) == 0 || next[0].After || next[0].Type.Check == nil {
+		return len(words)
+	}
+	for j := i + 1; j < len(words); j++ {
+		if j == len(words)-1 && j > i+1 && strings.Trim(words[j], "0123456789") == "" {
+			break
+		}
+		if _, err := next[0].Type.Check(strings.Join(words[j:], " ")); err == nil {
+			return j
+		}
+	}
+	return len(words)
 }
 
 func checkArg(a Arg, raw string) (string, *UserError) {

@@ -82,6 +82,7 @@ func TestParseArgs(t *testing.T) {
 	}}
 	text := &Spec{Path: "t", Args: []Arg{{Name: "sujet", Type: ArgText}, {Name: "corps", Type: ArgText, After: true}}}
 	rest := &Spec{Path: "r", Args: []Arg{{Name: "quoi", Type: ArgText, Rest: true}}}
+	restOpt := &Spec{Path: "e", Args: []Arg{{Name: "quoi", Type: ArgText, Rest: true}, {Name: "quota", Type: argSize, Optional: true}}}
 	choice := &Spec{Path: "c", Args: []Arg{{Name: "qui", Choices: []string{"ovh", "planethoster"}}}}
 	tests := []struct {
 		name    string
@@ -100,6 +101,8 @@ func TestParseArgs(t *testing.T) {
 		{name: "after missing", spec: text, line: "Objet", wantErr: "manquant"},
 		{name: "after not taken", spec: spec, line: "a@b.fr -- texte", wantErr: "--"},
 		{name: "rest", spec: rest, line: "un deux  trois", want: Values{"quoi": "un deux trois"}},
+		{name: "rest then its tail", spec: restOpt, line: "un deux 2G", want: Values{"quoi": "un deux", "quota": "2048"}},
+		{name: "rest without its tail", spec: restOpt, line: "un deux 3G", want: Values{"quoi": "un deux 3G"}},
 		{name: "choice", spec: choice, line: "OVH", want: Values{"qui": "ovh"}},
 		{name: "bad choice", spec: choice, line: "gandi", wantErr: "ovh, planethoster"},
 	}

@@ -39,7 +39,7 @@ var argEvolution = bot.ArgType{Name: "evolution", Example: "EVO-3", Check: func(
 }}
 
 // budgetLine is a last description line giving the budget: "budget : 1 500 €".
-var budgetLine = regexp.MustCompile(`(?i)\n\s*budget\s*:?\s*([0-9][0-9  .,]*\s*(€|eur)?)\s*$`)
+var budgetLine = regexp.MustCompile(`(?i)\n\s*budget[ \t\x{a0}\x{2009}\x{202f}]*:?[ \t\x{a0}\x{2009}\x{202f}]*([0-9][0-9 \x{a0}\x{2009}\x{202f}.,]*(€|eur)?)\s*$`)
 
 // evolutionCommands are the contractor family; the engine gives the
 // requests still waiting for approval.
@@ -55,10 +55,10 @@ func (k evolutionCommands) specs() []bot.Spec {
 	}
 	id := bot.Arg{Name: "numero", Type: argEvolution}
 	return []bot.Spec{{
-		Path: "evolution request", Help: "Demande une évolution au prestataire CF2D : /evolution request \"Titre\" [budget] -- description.",
-		HelpEN: "Asks the contractor CF2D for a change: /evolution request \"Title\" [budget] -- description.",
+		Path: "evolution request", Help: "Demande une évolution au prestataire CF2D : /evolution request Titre [1 500 €] -- description.",
+		HelpEN: "Asks the contractor CF2D for a change: /evolution request Title [1500 €] -- description.",
 		Roles:  readers,
-		Args: []bot.Arg{{Name: "titre", Type: argSubject}, {Name: "budget", Type: argAmount, Optional: true},
+		Args: []bot.Arg{{Name: "titre", Type: argSubject, Rest: true}, {Name: "budget", Type: argAmount, Optional: true},
 			{Name: "description", Type: argBody, After: true}},
 		Preview: k.preview, Apply: k.send,
 		Verify:    "evolution list",

@@ -13,7 +13,8 @@ import (
 // called: parsing a line reads only the specs.
 func formSpecs() []bot.Spec {
 	tickets := map[string]bot.Tickets{"ovh": struct{ bot.Tickets }{}, "planethoster": struct{ bot.Tickets }{}}
-	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Hosting: HostingDeps{Tickets: tickets}})
+	contractor := &Contractor{Mail: struct{ bot.MailSender }{}, Store: struct{ bot.Evolutions }{}}
+	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Hosting: HostingDeps{Tickets: tickets, Contractor: contractor}})
 }
 
 // parseLine parses a command line as the engine does: tokenize, find the
@@ -56,6 +57,14 @@ func TestForms(t *testing.T) {
 		{"ticket open ovh « Panne d’accès » -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Panne d’accès", "texte": "Bonjour"}},
 		{"ticket open ovh «\u00a0Panne\u00a0» depuis “hier soir” -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Panne depuis hier soir", "texte": "Bonjour"}},
 		{"ticket open ovh 'Disque plein' -- Bonjour", bot.Values{"fournisseur": "ovh", "objet": "Disque plein", "texte": "Bonjour"}},
+		{"evolution request Export des adhérents -- Un export CSV", bot.Values{"titre": "Export des adhérents", "description": "Un export CSV"}},
+		{"evolution request Export des adhérents 1 500 € -- x", bot.Values{"titre": "Export des adhérents", "budget": "1500.00", "description": "x"}},
+		{"evolution request Export des adhérents 1\u202f500,50\u00a0€ -- x", bot.Values{"titre": "Export des adhérents", "budget": "1500.50", "description": "x"}},
+		{"evolution request \"Export des adhérents\" 1500 -- x", bot.Values{"titre": "Export des adhérents", "budget": "1500.00", "description": "x"}},
+		{"evolution request Export 1500 -- x", bot.Values{"titre": "Export", "budget": "1500.00", "description": "x"}},
+		{"evolution request Refonte 2026 du site -- x", bot.Values{"titre": "Refonte 2026 du site", "description": "x"}},
+		{"evolution request Refonte du site 2026 -- x", bot.Values{"titre": "Refonte du site 2026", "description": "x"}},
+		{"evolution request Module d'adhésion en ligne -- x", bot.Values{"titre": "Module d'adhésion en ligne", "description": "x"}},
 	}
 	for _, tt := range accepted {
 		path, got, err := parseLine(specs, tt.line)

@@ -125,8 +125,8 @@ func clip(s string) string {
 }
 
 // argFunction accepts one of the configured functions, written with or
-// without accents, in any case ("delegue", "Membre du CA"), and returns it
-// as configured.
+// without accents, in any case, in the feminine ("déléguée", "tresoriere",
+// "Membre du CA"), and returns it as configured.
 func argFunction(functions map[string][]string) bot.ArgType {
 	names := slices.Sorted(maps.Keys(functions))
 	example := "délégué"
@@ -134,12 +134,27 @@ func argFunction(functions map[string][]string) bot.ArgType {
 		example = names[0]
 	}
 	return bot.ArgType{Name: "function", Example: example, Check: func(s string) (string, error) {
-		key := coherence.NameKey(s)
-		if i := slices.IndexFunc(names, func(n string) bool { return key != "" && coherence.NameKey(n) == key }); i >= 0 {
+		key := functionKey(s)
+		if i := slices.IndexFunc(names, func(n string) bool { return key != "" && functionKey(n) == key }); i >= 0 {
 			return names[i], nil
 		}
 		return "", bot.Userf("fonction inconnue « %s » ; choisissez parmi : %s", "unknown function %q; choose one of: %s", clip(s), strings.Join(names, ", "))
 	}}
+}
+
+// functionKey folds a function's name: no case, no accents, and the
+// feminine endings as the masculine ones ("présidente" as "président").
+func functionKey(s string) string {
+	words := strings.Fields(coherence.NameKey(s))
+	for i, w := range words {
+		for _, f := range [][2]string{{"iere", "ier"}, {"euse", "eur"}, {"trice", "teur"}, {"ee", "e"}, {"te", "t"}, {"ale", "al"}} {
+			if t, ok := strings.CutSuffix(w, f[0]); ok {
+				words[i] = t + f[1]
+				break
+			}
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {

@@ -14,7 +14,10 @@ import (
 func formSpecs() []bot.Spec {
 	tickets := map[string]bot.Tickets{"ovh": struct{ bot.Tickets }{}, "planethoster": struct{ bot.Tickets }{}}
 	contractor := &Contractor{Mail: struct{ bot.MailSender }{}, Store: struct{ bot.Evolutions }{}}
-	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Hosting: HostingDeps{Tickets: tickets, Contractor: contractor}})
+	members := Members{Staff: struct{ bot.StaffUsers }{}, StaffAdmin: struct{ bot.StaffAdmin }{}, Functions: map[string][]string{
+		"délégué": {"Délégués"}, "adjoint": {"Délégués"}, "membre du CA": {"CA"}, "trésorier": {"CA"}, "président": {"CA"}}}
+	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Members: members,
+		Hosting: HostingDeps{Tickets: tickets, Contractor: contractor}})
 }
 
 // parseLine parses a command line as the engine does: tokenize, find the
@@ -65,6 +68,12 @@ func TestForms(t *testing.T) {
 		{"evolution request Refonte 2026 du site -- x", bot.Values{"titre": "Refonte 2026 du site", "description": "x"}},
 		{"evolution request Refonte du site 2026 -- x", bot.Values{"titre": "Refonte du site 2026", "description": "x"}},
 		{"evolution request Module d'adhésion en ligne -- x", bot.Values{"titre": "Module d'adhésion en ligne", "description": "x"}},
+		{"doli user function j.dupont déléguée", bot.Values{"identifiant": "j.dupont", "fonction": "délégué"}},
+		{"doli user function j.dupont tresoriere", bot.Values{"identifiant": "j.dupont", "fonction": "trésorier"}},
+		{"doli user function j.dupont Présidente", bot.Values{"identifiant": "j.dupont", "fonction": "président"}},
+		{"doli user function j.dupont presidente", bot.Values{"identifiant": "j.dupont", "fonction": "président"}},
+		{"doli user function j.dupont membre du CA", bot.Values{"identifiant": "j.dupont", "fonction": "membre du CA"}},
+		{"doli user function j.dupont adjointe", bot.Values{"identifiant": "j.dupont", "fonction": "adjoint"}},
 	}
 	for _, tt := range accepted {
 		path, got, err := parseLine(specs, tt.line)
@@ -85,6 +94,7 @@ func TestForms(t *testing.T) {
 		{"mail quota delegue75 beaucoup", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
 		{"mail quota delegue75 0 Mo", []string{"moins de 1 Mo", "500 Mo, 2 Go, 1,5 Go ou illimité"}},
 		{"mail quota delegue75 2 To", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
+		{"doli user function j.dupont pape", []string{"adjoint, délégué, membre du CA, président, trésorier"}},
 		{"ticket open ovh “Panne d'accès -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
 		{"ticket open ovh « Panne -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
 	}

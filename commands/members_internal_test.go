@@ -55,6 +55,7 @@ func TestFunctionArg(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"délégué", "délégué"}, {"DELEGUE", "délégué"}, {"Membre du CA", "membre du CA"}, {"membre-du-ca", "membre du CA"},
 		{"tresorier", "trésorier"}, {"président", ""}, {"", ""}, {"---", ""},
+		{"déléguée", "délégué"}, {"Déléguée", "délégué"}, {"tresoriere", "trésorier"}, {"Trésorière", "trésorier"}, {"présidente", ""},
 	} {
 		got, err := check(tt.in)
 		if got != tt.want || (err == nil) != (tt.want != "") {

@@ -11,6 +11,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -36,6 +37,10 @@ type Deps struct {
 	// Delegates maps a function (a key of Members.Functions) to what
 	// /delegate onboard gives besides its Dolibarr groups.
 	Delegates map[string]DelegateFunction
+	// People are the configured people with their opsbot roles, and Rights
+	// what the rights review compares with.
+	People []bot.Member
+	Rights Rights
 }
 
 // HostingDeps are the capabilities of the hosting families: host (cPanel
@@ -71,9 +76,22 @@ func All(d Deps) []bot.Spec {
 		doliCommands(d.Members).specs(),
 		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),
 		newCoherenceCommands(d.Members).specs(),
+		d.rights().specs(),
 	)
 	return append(specs, newDelegateCommands(d, specs).specs()...)
 }
+
+// rights returns the rights review on d's sources.
+func (d Deps) rights() rightsCommands {
+	r := rightsCommands{m: d.Members, people: d.People, cfg: d.Rights, domain: d.MailDomain}
+	if d.Mail != nil {
+		r.boxes = d.Mail
+	}
+	return r
+}
+
+// ReviewRights runs the rights review (the scheduled one).
+func ReviewRights(ctx context.Context, d Deps) (RightsReport, error) { return d.rights().Review(ctx) }
 
 // found returns v and err, but notFound (a sentence for people) when err is
 // of kind NotFound, and any other error wrapped with op.

@@ -262,6 +262,12 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	if err != nil {
 		return nil, nil, err
 	}
+	approvals, _ := a.channels(platform)
+	if j, err := a.rightsJob(platform, approvals, chat); err != nil {
+		return nil, nil, err
+	} else if j != nil {
+		jobs = append(jobs, *j)
+	}
 	cc := alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
 		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store}
 	var at *commands.AlertTickets

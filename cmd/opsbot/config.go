@@ -33,8 +33,10 @@ type Config struct {
 	Discord    *discordConfig    `yaml:"discord"`
 	Mattermost *mattermostConfig `yaml:"mattermost"`
 	Alerts     *alertsConfig     `yaml:"alerts"`
-	Ops        *opsConfig        `yaml:"ops"`
-	Console    consoleConfig     `yaml:"console"`
+	// RightsReview is what /rights review compares with and its schedule.
+	RightsReview *rightsReviewConfig `yaml:"rights_review"`
+	Ops          *opsConfig          `yaml:"ops"`
+	Console      consoleConfig       `yaml:"console"`
 
 	sections `yaml:",inline"` // the providers' sections (providers.go)
 }

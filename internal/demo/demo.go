@@ -101,16 +101,18 @@ func Seed(f Fakes, now time.Time) coherence.Config {
 		person{first: "Robert", last: "Vidal", email: "robert.vidal@exemple.fr", end: up, contact: 1, wpRole: "adherent", wpFirst: "Bob", wpLast: "Ledoux"},
 	)
 	seed(f, list, people)
-	seedStaff(f.Dolibarr)
+	seedStaff(f.Dolibarr, now)
 	return coherence.Config{NewsletterList: list, MembersOnlyRoles: MembersOnlyRoles}
 }
 
-// seedStaff adds the board's and delegates' Dolibarr accounts.
-func seedStaff(d *dolibarrtest.Server) {
+// seedStaff adds the board's and delegates' Dolibarr accounts; Dominique
+// Petit last logged in 200 days ago and Camille Leroy never did.
+func seedStaff(d *dolibarrtest.Server, now time.Time) {
+	day := 24 * time.Hour
 	for _, u := range []dolibarrtest.User{
-		{Login: "t.martin", Email: "tresoriere@anopex.test", FirstName: "Thérèse", LastName: "Martin", Groups: Functions["trésorier"]},
-		{Login: "p.president", Email: "president@anopex.test", FirstName: "Paul", LastName: "Président", Groups: Functions["président"]},
-		{Login: "d.petit", Email: "delegue75@anopex.test", FirstName: "Dominique", LastName: "Petit", Groups: Functions["délégué"]},
+		{Login: "t.martin", Email: "tresoriere@anopex.test", FirstName: "Thérèse", LastName: "Martin", Groups: Functions["trésorier"], LastLogin: now.Add(-2 * day)},
+		{Login: "p.president", Email: "president@anopex.test", FirstName: "Paul", LastName: "Président", Groups: Functions["président"], LastLogin: now.Add(-10 * day)},
+		{Login: "d.petit", Email: "delegue75@anopex.test", FirstName: "Dominique", LastName: "Petit", Groups: Functions["délégué"], LastLogin: now.Add(-200 * day)},
 		{Login: "c.leroy", Email: "ca-membre@anopex.test", FirstName: "Camille", LastName: "Leroy", Groups: Functions["membre du CA"]},
 		{Login: "a.ancien", Email: "ancien.delegue@exemple.fr", FirstName: "Albert", LastName: "Ancien", Disabled: true, Groups: Functions["délégué"]},
 	} {

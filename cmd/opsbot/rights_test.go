@@ -46,7 +46,7 @@ func TestScheduledRightsReview(t *testing.T) {
 	}
 	id := posts[0].ID
 	for _, r := range []bot.Reaction{
-		{MessageID: id, Emoji: "✅", User: bot.Person{ID: "sysadmin", Roles: []bot.Role{bot.Admin}}},       // not the president
+		{MessageID: id, Emoji: "✅", User: bot.Person{ID: "sysadmin", Roles: []bot.Role{bot.Admin}}},      // not the president
 		{MessageID: id, Emoji: "👀", User: bot.Person{ID: "president", Roles: []bot.Role{bot.President}}}, // not ✅
 	} {
 		d.react(t.Context(), r)

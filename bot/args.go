@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strconv"
@@ -198,7 +199,7 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 			if a.Optional {
 				continue
 			}
-			return nil, usage(Userf("argument manquant : %s (par exemple %s)", "missing argument: %s (for example %s)", a.Name, a.Type.Example))
+			return nil, usage(Userf("argument manquant : %s (par exemple %s)", "missing argument: %s (for example %s)", a.Name, cmp.Or(a.Type.Example, strings.Join(a.Choices, ", "))))
 		}
 		val, err := checkArg(a, raw)
 		if err != nil {

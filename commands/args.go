@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"net/netip"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ var (
 	argRecordValue = bot.ArgType{Name: "record-value", Example: "\"v=spf1 mx ~all\"", Check: checkRecordText}
 	// argTTL is a record's time to live in seconds ("3600", "1h").
 	argTTL = bot.ArgType{Name: "ttl", Example: "3600", Check: checkTTL}
+	// argHomePath is a directory of a hosting account's home, relative to it.
+	argHomePath = bot.ArgType{Name: "home-path", Example: "public_html/wp-content", Check: checkHomePath}
 	// argSubject is a one-line subject (tickets, e-mails).
 	argSubject = bot.ArgType{Name: "subject", Example: "\"Serveur injoignable\"", Check: checkSubject}
 	// argBody is a multi-line message body.
@@ -365,6 +368,27 @@ func checkSubject(s string) (string, error) {
 		return "", bot.Userf("objet trop long (%d caractères au plus)", "subject too long (%d characters at most)", maxSubject)
 	}
 	return s, nil
+}
+
+// checkHomePath reads a directory of the home as people write it
+// ("public_html/", "~/mail", "/tmp") into a clean relative path. cPanel
+// itself drops ".." and reads a leading "/" as the home: both are refused
+// here rather than answered with another directory.
+func checkHomePath(s string) (string, error) {
+	p := path.Clean(strings.TrimPrefix(strings.TrimSpace(s), "~/"))
+	p = strings.TrimPrefix(p, "/")
+	switch {
+	case !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl):
+		return "", bot.Userf("caractère de contrôle ou texte qui n'est pas de l'UTF-8", "a control character or text that is not UTF-8")
+	case strings.Contains(s, ".."):
+		return "", bot.Userf("« .. » n'est pas accepté ; donnez un dossier de l'hébergement, par exemple public_html/wp-content",
+			"\"..\" is not accepted; give a directory of the hosting account, e.g. public_html/wp-content")
+	case len(p) > 1024:
+		return "", bot.Userf("trop long (1024 caractères au plus)", "too long (1024 characters at most)")
+	case p == ".":
+		return "", nil
+	}
+	return p, nil
 }
 
 // checkBody normalises line ends of a message body to "\n", trims it, and

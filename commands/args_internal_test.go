@@ -439,3 +439,30 @@ func FuzzCheckPersonName(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckHomePath(t *testing.T) {
+	for in, want := range map[string]string{"": "", "/": "", "~/": "", ".": "", "public_html/": "public_html", "~/mail": "mail",
+		"/tmp": "tmp", "a//b/./c": "a/b/c", " public_html/wp-content ": "public_html/wp-content",
+		"..": "!", "../etc": "!", "a/../../b": "!", "a..b": "!", "a\x00b": "!", strings.Repeat("a", 1025): "!"} {
+		got, err := checkHomePath(in)
+		if (err != nil) != (want == "!") || err == nil && got != want {
+			t.Errorf("checkHomePath(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+func FuzzCheckHomePath(f *testing.F) {
+	for _, s := range []string{"public_html", "~/mail/", "/a//b", "..", "a/../b", "\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := checkHomePath(s)
+		if err != nil {
+			return
+		}
+		if strings.Contains(out, "..") || strings.HasPrefix(out, "/") || strings.HasSuffix(out, "/") || strings.Contains(out, "//") ||
+			strings.ContainsFunc(out, unicode.IsControl) || len(out) > 1024 {
+			t.Fatalf("checkHomePath(%q) = %q", s, out)
+		}
+	})
+}

@@ -126,6 +126,7 @@ func (p dnsPlan) text(c bot.Call) string {
 
 // plan reads the zone and computes the change the call asks for.
 func (h hostCommands) plan(ctx context.Context, c bot.Call, set bool) (dnsPlan, error) {
+	h = h.at(c)
 	z, err := h.Zones.Zone(ctx, h.Zone)
 	if err != nil {
 		return dnsPlan{}, fmt.Errorf("read zone: %w", err)
@@ -222,6 +223,7 @@ func (p *dnsPlan) delete(c bot.Call) error {
 }
 
 func (h hostCommands) listDNS(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	h = h.at(c)
 	z, err := h.Zones.Zone(ctx, h.Zone)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("read zone: %w", err)
@@ -255,7 +257,7 @@ func (d dnsChange) preview(ctx context.Context, c bot.Call) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p.text(c), nil
+	return d.h.at(c).onServer(c, p.text(c)), nil
 }
 
 // apply re-reads the zone for its serial and the edit to make: the
@@ -263,7 +265,7 @@ func (d dnsChange) preview(ctx context.Context, c bot.Call) (string, error) {
 // what the approvers saw (the same preview), and the serial read now guards
 // the edit against a change in between.
 func (d dnsChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	h := d.h
+	h := d.h.at(c)
 	p, err := h.plan(ctx, c, d.set)
 	if err != nil {
 		return bot.Outcome{}, err

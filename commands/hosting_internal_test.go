@@ -56,6 +56,13 @@ var hostPeople = map[bot.Role]string{bot.Admin: "u-admin", bot.Board: "u-board",
 // account's only payment method has expired.
 func newHostWorld(t *testing.T, approvals map[string]int, pay bool) *hostWorld {
 	t.Helper()
+	return newHostWorldWith(t, approvals, pay, nil)
+}
+
+// newHostWorldWith is newHostWorld with the host commands' Hosting changed
+// by edit first (nil: as it is).
+func newHostWorldWith(t *testing.T, approvals map[string]int, pay bool, edit func(w *hostWorld, h *Hosting)) *hostWorld {
+	t.Helper()
 	var members []bot.Member
 	for r, id := range hostPeople {
 		members = append(members, bot.Member{Name: "N-" + string(r), Roles: []bot.Role{r}, IDs: map[string]string{"test": id}})
@@ -100,9 +107,13 @@ func newHostWorld(t *testing.T, approvals map[string]int, pay bool) *hostWorld {
 	}
 	ph := &mailer.Tickets{Provider: "planethoster", Ref: "ph", From: "opsbot@anopex.test", To: "support@planethoster.test", Link: "https://my.planethoster.com",
 		Mail: mc, Store: db, Now: func() time.Time { return hostingNow }}
+	h := Hosting{Server: Server{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test"}, Now: func() time.Time { return hostingNow },
+		Protected: []netip.Prefix{netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("198.51.100.0/24")}}
+	if edit != nil {
+		edit(w, &h)
+	}
 	var specs []bot.Spec
-	specs = append(specs, hostCommands(Hosting{Blocks: cp, Certs: cp, Zones: cp, Zone: "anopex.test", Now: func() time.Time { return hostingNow },
-		Protected: []netip.Prefix{netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("198.51.100.0/24")}}).specs()...)
+	specs = append(specs, hostCommands(h).specs()...)
 	alarms := &AlertTickets{Rules: hostTicketRules}
 	w.clock = testlog.NewClock(hostingNow)
 	if w.alerts, err = alerts.NewCycle(alerts.CycleConfig{Chat: w.chat, Store: db, Channel: "alertes", Platform: "test", Now: w.clock.Now,
@@ -413,7 +424,7 @@ func TestSSLCommand(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(ts.Certificate())
 	cp := testCPanel(t, w.cp.URL())
-	h := Hosting{Certs: cp, TLS: probe.Prober{Roots: pool, Timeout: 5 * time.Second}, Now: func() time.Time { return hostingNow },
+	h := Hosting{Server: Server{Certs: cp}, TLS: probe.Prober{Roots: pool, Timeout: 5 * time.Second}, Now: func() time.Time { return hostingNow },
 		TLSHosts: []string{strings.TrimPrefix(ts.URL, "https://"), "127.0.0.1:1"}}
 	out, err := hostCommands(h).ssl(t.Context(), bot.Call{Locale: bot.FR})
 	if err != nil {

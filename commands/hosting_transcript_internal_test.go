@@ -21,7 +21,7 @@ func TestHostTranscript(t *testing.T) {
 		u-admin: /host ip unblock 192.0.2.0/24
 		u-president: approve
 		u-board: /host ip list
-		u-board: /host ssl
+		u-board: /host ssl list
 		u-board: /host dns list mail
 		u-admin: /host dns set _dmarc TXT "v=DMARC1; p=reject" 1h
 		u-treasurer: approve

@@ -35,7 +35,7 @@ func TestDisk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := probe.NewDisk(account{u: tt.u}, 0, probe.Options{}).Run(t.Context())
+			got, err := probe.NewDisk(account{u: tt.u}, "", 0, probe.Options{}).Run(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +45,15 @@ func TestDisk(t *testing.T) {
 		})
 	}
 	down := account{err: &bot.Error{Provider: "cpanel", Kind: bot.Denied}}
-	if _, err := probe.NewDisk(down, 0, probe.Options{}).Run(t.Context()); bot.KindOf(err) != bot.Denied {
+	if _, err := probe.NewDisk(down, "", 0, probe.Options{}).Run(t.Context()); bot.KindOf(err) != bot.Denied {
 		t.Errorf("Run with cPanel refusing: error %v, want kind Denied", err)
+	}
+}
+
+// With several servers the key and the title name the server.
+func TestDiskOfAServer(t *testing.T) {
+	got, err := probe.NewDisk(account{u: bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}}, "ovh", 0, probe.Options{}).Run(t.Context())
+	if err != nil || len(got) != 1 || got[0].Key != "disk:ovh" || got[0].Title != "Serveur ovh : L'espace disque de l'hébergement est occupé à 95 % (9,3 Go sur 9,8 Go)" {
+		t.Errorf("Run = %+v, %v", got, err)
 	}
 }

@@ -12,7 +12,8 @@
 //	dns:dmarc:DOMAIN     a TXT "v=DMARC1 …" must exist at _dmarc.DOMAIN
 //	dns:a:NAME, dns:aaaa:NAME   the addresses must be the configured ones
 //	quota:ADDRESS        mailbox over its quota threshold (default 90 %)
-//	disk:account         hosting account disk usage over its threshold
+//	disk:account         hosting account disk usage over its threshold (disk:SERVER with several)
+//	autossl:DOMAIN       a domain of the AutoSSL problems log (autossl:SERVER:DOMAIN with several)
 //	invoice:PROVIDER:ID  a bill with something left to pay
 //	version:wordpress, version:plugin:SLUG, version:dolibarr   behind the latest release
 //

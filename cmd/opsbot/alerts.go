@@ -34,7 +34,8 @@ type alertsConfig struct {
 	HTTP      *httpAlerts     `yaml:"http"`
 	DNS       *dnsAlerts      `yaml:"dns"`
 	Quota     *percentAlerts  `yaml:"quota"`
-	Disk      *percentAlerts  `yaml:"disk"`
+	Disk      *percentAlerts  `yaml:"disk"`    // every cPanel server's
+	AutoSSL   *schedule       `yaml:"autossl"` // every cPanel server's AutoSSL problems log
 	Invoices  *invoicesAlerts `yaml:"invoices"`
 	Coherence *schedule       `yaml:"coherence"`
 	Versions  *versionAlerts  `yaml:"versions"`
@@ -184,13 +185,10 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 		})
 	}
 	if d := c.Disk; d != nil {
-		add("disk", d.schedule, func() (alerts.Check, error) {
-			q, ok := a.deps.Mail.(bot.AccountQuota)
-			if !ok {
-				return nil, errors.New("the disk usage check needs the cpanel section")
-			}
-			return probe.NewDisk(q, d.Percent, o), nil
-		})
+		perServer(a, "disk", d.schedule, &errs, add, func(cp namedCPanel) alerts.Check { return probe.NewDisk(cp.c, cp.name, d.Percent, o) })
+	}
+	if s := c.AutoSSL; s != nil {
+		perServer(a, "autossl", *s, &errs, add, func(cp namedCPanel) alerts.Check { return probe.NewAutoSSL(cp.c, cp.name, o) })
 	}
 	if i := c.Invoices; i != nil {
 		add("invoices", i.schedule, func() (alerts.Check, error) {
@@ -230,6 +228,21 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 		}
 	}
 	return jobs, errors.Join(errs...)
+}
+
+// perServer adds the check build makes of each cPanel server, named by the
+// server when there are several.
+func perServer(a *app, name string, s schedule, errs *[]error, add func(string, schedule, func() (alerts.Check, error)),
+	build func(namedCPanel) alerts.Check) {
+	if len(a.cpanels) == 0 {
+		*errs = append(*errs, fmt.Errorf("alerts.%s: the check needs the cpanel section", name))
+	}
+	for _, cp := range a.cpanels {
+		if len(a.cpanels) == 1 {
+			cp.name = ""
+		}
+		add(name, s, func() (alerts.Check, error) { return build(cp), nil })
+	}
 }
 
 // coherenceDigest sweeps the three sources and posts the summary the

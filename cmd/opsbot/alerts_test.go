@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 	"go.yaml.in/yaml/v3"
 
@@ -118,6 +119,52 @@ dns:
 	}
 }
 
+// TestServerAlertsOnTwoCPanelFakes: with two servers, the disk and AutoSSL
+// checks run on each, named and keyed by the server.
+func TestServerAlertsOnTwoCPanelFakes(t *testing.T) {
+	a := alertsApp(t)
+	var names []string
+	for i, name := range []string{"planethoster", "ovh"} {
+		srv := cpaneltest.New("anopex", "tok")
+		t.Cleanup(srv.Close)
+		srv.SeedDemo()
+		if i == 1 {
+			srv.AddAutoSSLProblem("gestion.anopex.test", "DNS DCV: no local authority", time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))
+		}
+		cl, err := cpanel.New(cpanel.Options{URL: srv.URL(), User: "anopex", Token: bot.NewSecret("tok"), HTTPClient: srv.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.cpanels = append(a.cpanels, namedCPanel{name, cl})
+	}
+	c := alertsConfig{Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5},
+		AutoSSL: &schedule{Every: duration(6 * time.Hour)}}
+	jobs, err := c.checks(a)
+	if err != nil {
+		t.Fatalf("checks: %v", err)
+	}
+	var keys []string
+	for _, j := range jobs {
+		names = append(names, j.Check.Name())
+		got, err := j.Check.Run(t.Context())
+		if err != nil {
+			t.Fatalf("%s: %v", j.Check.Name(), err)
+		}
+		for _, al := range got {
+			keys = append(keys, al.Key)
+			if !strings.Contains(al.Title, "ovh") && !strings.Contains(al.Title, "planethoster") {
+				t.Errorf("%s: title %q does not name the server", al.Key, al.Title)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"disk:planethoster", "disk:ovh", "autossl:planethoster", "autossl:ovh"}, names); diff != "" {
+		t.Errorf("check names (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"disk:planethoster", "disk:ovh", "autossl:ovh:gestion.anopex.test"}, keys); diff != "" {
+		t.Errorf("alert keys (-want +got):\n%s", diff)
+	}
+}
+
 // TestMailAlertsOnTheCPanelFake runs the quota and disk checks through the
 // real cPanel client against its fake seeded like the demo: delegue13@ is
 // over 90 %, the account is not.
@@ -130,7 +177,7 @@ func TestMailAlertsOnTheCPanelFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.deps.Mail = mail
+	a.deps.Mail, a.cpanels = mail, []namedCPanel{{"", mail}}
 	c := alertsConfig{Quota: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}},
 		Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5}}
 	jobs, err := c.checks(a)

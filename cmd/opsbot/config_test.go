@@ -12,7 +12,7 @@ import (
 
 // setEnv gives every ${VAR} of the sample a value.
 func setEnv(t *testing.T) {
-	for _, v := range []string{"CPANEL_TOKEN", "DISCORD_BOT_TOKEN", "MATTERMOST_BOT_TOKEN", "OPSBOT_MATTERMOST_TOKEN_MAIL",
+	for _, v := range []string{"CPANEL_TOKEN", "CPANEL_OVH_TOKEN", "DISCORD_BOT_TOKEN", "MATTERMOST_BOT_TOKEN", "OPSBOT_MATTERMOST_TOKEN_MAIL",
 		"DOLIBARR_KEY", "BREVO_KEY", "WP_APP_PASSWORD", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY",
 		"PLANETHOSTER_API_KEY", "SMTP_PASSWORD"} {
 		t.Setenv(v, "value-of-"+v)
@@ -29,7 +29,7 @@ func TestSampleConfigLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opsbot.example.yaml: %v", err)
 	}
-	if cfg.CPanel.Token.Reveal() != "value-of-CPANEL_TOKEN" || cfg.Discord == nil || cfg.Mattermost == nil ||
+	if len(cfg.CPanel) != 2 || cfg.CPanel[1].Name != "ovh" || cfg.CPanel[0].Token.Reveal() != "value-of-CPANEL_TOKEN" || cfg.Discord == nil || cfg.Mattermost == nil ||
 		cfg.Dolibarr == nil || cfg.OVH == nil || cfg.Alerts == nil || cfg.Ops == nil || cfg.CF2D == nil {
 		t.Errorf("sample not read as expected: %+v", cfg)
 	}
@@ -69,6 +69,12 @@ func TestConfigRefusals(t *testing.T) {
 		{"unknown chat", base + "chat: slack\n", "not a supported platform"},
 		{"bad duration", base + "requests: {expiry: soon}\n", "not a duration"},
 		{"bad domain", base + "cpanel: {url: https://x:2083, user: u, domain: 'a b', token: '${CPANEL_TOKEN}'}\n", "cpanel.domain"},
+		{"unknown cpanel key", base + "cpanel: {url: https://x:2083, user: u, domian: a.fr, token: '${CPANEL_TOKEN}'}\n", "field domian not found"},
+		{"unknown key of a server", base + "cpanel: [{name: a, url: https://x:2083, user: u, domain: a.fr, tokn: x}]\n", "line 3: field tokn not found"},
+		{"servers without names", base + "cpanel: [{url: https://x:2083, user: u, domain: a.fr, token: '${CPANEL_TOKEN}'}, " +
+			"{url: https://y:2083, user: v, domain: b.fr, token: '${CPANEL_TOKEN}'}]\n", "cpanel[0].name: \"\": with several servers each needs its own name"},
+		{"servers with one name", base + "cpanel: [{name: ovh, url: https://x:2083, user: u, domain: a.fr, token: '${CPANEL_TOKEN}'}, " +
+			"{name: ovh, url: https://y:2083, user: v, domain: b.fr, token: '${CPANEL_TOKEN}'}]\n", "cpanel[1].name: \"ovh\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

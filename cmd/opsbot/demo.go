@@ -34,9 +34,10 @@ type demoEnv struct {
 	banner  []string // one line per fake, printed at start
 	now     func() time.Time
 
-	cpanel   *cpaneltest.Server
-	smtp     *mailertest.Server
-	versions *versionAlerts // the version check, on the fake release sources
+	cpanel    *cpaneltest.Server // planethoster: the site and the mail
+	cpanelOVH *cpaneltest.Server // ovh: Dolibarr
+	smtp      *mailertest.Server
+	versions  *versionAlerts // the version check, on the fake release sources
 }
 
 // The demo people: every role is held by someone, the console name is the ID.
@@ -51,13 +52,19 @@ var demoPeople = []personConfig{
 // demoSecret is the fakes' credential: a demo value, not a real secret.
 func demoSecret(v string) secret { return secret{Secret: bot.NewSecret(v), Env: "DEMO"} }
 
+// demoCPanel starts the two cPanel servers: PlanetHoster's (the site and
+// the mail) and OVH's (Dolibarr), each with its own data.
 func demoCPanel(d *demoEnv) {
 	srv := cpaneltest.New("anopex", "demo-cpanel-token")
 	srv.SeedDemo()
-	d.cpanel = srv
-	d.closers = append(d.closers, srv.Close)
-	d.cfg.CPanel = &cpanelConfig{URL: srv.URL(), User: "anopex", Token: demoSecret("demo-cpanel-token"), Domain: "anopex.test"}
-	d.banner = append(d.banner, "cPanel (fake) "+srv.URL())
+	ovh := cpaneltest.New("anopexovh", "demo-cpanel-ovh-token")
+	d.cpanel, d.cpanelOVH = srv, ovh
+	d.closers = append(d.closers, srv.Close, ovh.Close)
+	d.cfg.CPanel = cpanelServers{
+		{Name: "planethoster", URL: srv.URL(), User: "anopex", Token: demoSecret("demo-cpanel-token"), Domain: "anopex.test"},
+		{Name: "ovh", URL: ovh.URL(), User: "anopexovh", Token: demoSecret("demo-cpanel-ovh-token"), Domain: "gestion.anopex.test"},
+	}
+	d.banner = append(d.banner, "cPanel planethoster (fake) "+srv.URL(), "cPanel ovh (fake) "+ovh.URL())
 }
 
 func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -105,6 +112,7 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 		d.closers = append(d.closers, stop)
 		c.Versions = d.versions
 		c.Tickets = demoTicketRules
+		c.AutoSSL = &schedule{Every: duration(6 * time.Hour)} // then the AutoSSL failure of the OVH server
 		d.cfg.Alerts = c
 		err = d.cfg.check()
 	}
@@ -213,6 +221,9 @@ func demoHosting(d *demoEnv) {
 	now := d.now()
 	if d.cpanel != nil {
 		d.cpanel.SeedHostDemo("anopex.test", now)
+	}
+	if d.cpanelOVH != nil {
+		d.cpanelOVH.SeedDolibarrDemo("gestion.anopex.test", now)
 	}
 	o := ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey)
 	o.SetClock(func() time.Time { return d.now() })

@@ -156,6 +156,7 @@ type app struct {
 	// so the seeded certificate alert comes first and always at the same place).
 	checkFirst bool
 	invoices   bot.Invoices   // for the unpaid-invoice check, when a provider has them
+	cpanels    []namedCPanel  // the cPanel servers, for their disk and AutoSSL checks
 	mail       *mailer.Client // the SMTP client, for e-mail tickets and letters
 }
 

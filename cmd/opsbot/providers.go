@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/cpanel"
@@ -29,7 +32,7 @@ import (
 // (opsbot.example.yaml shows each). Each is optional: a command family
 // exists when its provider is configured.
 type sections struct {
-	CPanel       *cpanelConfig       `yaml:"cpanel"`
+	CPanel       cpanelServers       `yaml:"cpanel"`
 	Hosting      *hostingConfig      `yaml:"hosting"`
 	OVH          *ovhConfig          `yaml:"ovh"`
 	SMTP         *smtpConfig         `yaml:"smtp"`
@@ -64,7 +67,7 @@ type provider struct {
 // providers in wiring order: planethoster and cf2d use the smtp client,
 // planethoster adds to cpanel's host commands.
 var providers = []provider{
-	{"cpanel", func(s *sections) bool { return s.CPanel != nil }, (*sections).checkCPanel, wireCPanel},
+	{"cpanel", func(s *sections) bool { return len(s.CPanel) > 0 }, (*sections).checkCPanel, wireCPanel},
 	{"hosting", func(s *sections) bool { return s.Hosting != nil }, (*sections).checkHosting, noWire}, // read by wireCPanel
 	{"ovh", func(s *sections) bool { return s.OVH != nil }, (*sections).checkOVH, wireOVH},
 	{"smtp", func(s *sections) bool { return s.SMTP != nil }, (*sections).checkSMTP, wireSMTP},
@@ -118,30 +121,79 @@ func needEmail(errs *[]error, field, v string) {
 	}
 }
 
-// cpanelConfig is the `cpanel:` section (mailboxes) and hostingConfig the
-// `hosting:` one (host commands on the same cPanel account).
+// cpanelConfig is one server of the `cpanel:` section and hostingConfig
+// the `hosting:` one (host commands on the same accounts).
 type cpanelConfig struct {
+	Name   string `yaml:"name"`   // given to the host commands (required with several servers)
 	URL    string `yaml:"url"`    // https://HOST:2083
 	User   string `yaml:"user"`   // cPanel account name
 	Token  secret `yaml:"token"`  // ${CPANEL_TOKEN}
-	Domain string `yaml:"domain"` // the association's mail domain
+	Domain string `yaml:"domain"` // the account's domain: its DNS zone; the first server's is the mail domain
+}
+
+// cpanelServers is the `cpanel:` section: a list of servers, or the one
+// server of the older form.
+type cpanelServers []cpanelConfig
+
+// UnmarshalYAML checks the keys itself: a node decoded here no longer
+// refuses unknown fields as the configuration's decoder does.
+func (l *cpanelServers) UnmarshalYAML(n *yaml.Node) error {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	*l = make(cpanelServers, len(items))
+	for i, it := range items {
+		for k := 0; it.Kind == yaml.MappingNode && k < len(it.Content); k += 2 {
+			if key := it.Content[k]; !slices.Contains([]string{"name", "url", "user", "token", "domain"}, key.Value) {
+				return fmt.Errorf("line %d: field %s not found in cpanel", key.Line, key.Value)
+			}
+		}
+		if err := it.Decode(&(*l)[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type hostingConfig struct {
-	Zone     string   `yaml:"zone"`      // DNS zone of host dns (default cpanel.domain)
-	TLSHosts []string `yaml:"tls_hosts"` // checked live by host ssl
+	Zone     string   `yaml:"zone"`      // DNS zone of host dns on the first server (default its domain)
+	TLSHosts []string `yaml:"tls_hosts"` // checked live by host ssl list
 	Allow    []string `yaml:"allow"`     // never blocked, beside this machine's own addresses
 }
 
 func (s *sections) checkCPanel() error {
 	var errs []error
-	if c := s.CPanel; c.URL == "" || c.User == "" {
-		errs = append(errs, errors.New("cpanel: url and user are required"))
-	}
-	if _, err := bot.NormalizeDomain(s.CPanel.Domain); err != nil {
-		errs = append(errs, fmt.Errorf("cpanel.domain: %q is not a domain", s.CPanel.Domain))
+	names := map[string]bool{}
+	for i, c := range s.CPanel {
+		field := "cpanel"
+		if len(s.CPanel) > 1 {
+			field = fmt.Sprintf("cpanel[%d]", i)
+		}
+		if c.URL == "" || c.User == "" {
+			errs = append(errs, fmt.Errorf("%s: url and user are required", field))
+		}
+		if _, err := bot.NormalizeDomain(c.Domain); err != nil {
+			errs = append(errs, fmt.Errorf("%s.domain: %q is not a domain", field, c.Domain))
+		}
+		if len(s.CPanel) > 1 && (!validServerName(c.Name) || names[c.Name]) {
+			errs = append(errs, fmt.Errorf("%s.name: %q: with several servers each needs its own name (lower-case letters, digits, -)", field, c.Name))
+		}
+		names[c.Name] = true
 	}
 	return errors.Join(errs...)
+}
+
+// namedCPanel is a cPanel server's client, for its disk and AutoSSL alerts.
+type namedCPanel struct {
+	name string
+	c    *cpanel.Client
+}
+
+// validServerName reports whether a server name can be typed as a command
+// argument and offered as a choice on Discord.
+func validServerName(n string) bool {
+	return n != "" && len(n) <= 32 && strings.Trim(n, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
 func (s *sections) checkHosting() error {
@@ -152,17 +204,25 @@ func (s *sections) checkHosting() error {
 // noWire is the wiring of a section another entry reads.
 func noWire(*app, *sections, *http.Client) (func(context.Context) error, error) { return nil, nil }
 
-// wireCPanel builds the one cPanel client: the mail commands, the host
-// commands and the quota and disk alerts use it.
+// wireCPanel builds one client per cPanel server: the host commands use
+// each, the mail commands and the mailbox quota alerts the first.
 func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
-	c := s.CPanel
-	cl, err := cpanel.New(cpanel.Options{URL: c.URL, User: c.User, Token: c.Token.Secret, HTTPClient: hc, Log: a.log})
-	if err != nil {
-		return nil, err
+	h := &commands.Hosting{TLS: probe.Prober{Timeout: 10 * time.Second}, Protected: ownAddresses(), Now: a.now}
+	var checks []func(context.Context) error
+	for i, c := range s.CPanel {
+		cl, err := cpanel.New(cpanel.Options{URL: c.URL, User: c.User, Token: c.Token.Secret, HTTPClient: hc, Log: a.log})
+		if err != nil {
+			return nil, fmt.Errorf("cpanel %s: %w", c.Name, err)
+		}
+		srv := commands.Server{Name: c.Name, Blocks: cl, Certs: cl, AutoSSL: cl, Files: cl, Zones: cl, Zone: c.Domain}
+		a.cpanels = append(a.cpanels, namedCPanel{c.Name, cl})
+		checks = append(checks, cl.Check)
+		if i == 0 {
+			a.deps.Mail, a.deps.MailDomain, h.Server = cl, c.Domain, srv
+		} else {
+			h.Others = append(h.Others, srv)
+		}
 	}
-	a.deps.Mail, a.deps.MailDomain = cl, c.Domain
-	h := &commands.Hosting{Blocks: cl, Certs: cl, Zones: cl, TLS: probe.Prober{Timeout: 10 * time.Second},
-		Zone: c.Domain, Protected: ownAddresses(), Now: a.now}
 	if hs := s.Hosting; hs != nil {
 		allow, _ := hs.protected() // checked by checkHosting
 		h.Protected = append(h.Protected, allow...)
@@ -170,7 +230,18 @@ func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) err
 		h.Zone = cmp.Or(hs.Zone, h.Zone)
 	}
 	a.deps.Hosting.Host = h
-	return cl.Check, nil
+	if len(checks) == 1 {
+		return checks[0], nil
+	}
+	return func(ctx context.Context) error {
+		var errs []error
+		for i, check := range checks {
+			if err := check(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.CPanel[i].Name, err))
+			}
+		}
+		return errors.Join(errs...)
+	}, nil
 }
 
 // protected returns the allow-listed ranges.

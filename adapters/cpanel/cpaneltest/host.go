@@ -395,5 +395,26 @@ func (s *Server) SeedHostDemo(domain string, now time.Time) {
 	s.AddCertificate([]string{"mail." + domain}, now.Add(12*day).Truncate(time.Second), false, "mail."+domain)
 	s.mu.Lock()
 	s.host.blocked = append(s.host.blocked, "198.51.100.23", "192.0.2.0/24")
+	for d, mb := range map[string]int64{"public_html": 40, "public_html/wp-content/uploads": 2300, "public_html/wp-content/plugins": 180,
+		"mail/" + domain: 900, "backups": 1200, "tmp": 35} {
+		s.host.dirs[d] = mb << 20
+	}
+	s.mu.Unlock()
+}
+
+// SeedDolibarrDemo fills a second account for the demo at now, unlike the
+// first: the Dolibarr server's zone for domain, its certificate due in 4
+// days that AutoSSL failed to renew (its problems log says why), one
+// blocked IP and the directories of a Dolibarr installation.
+func (s *Server) SeedDolibarrDemo(domain string, now time.Time) {
+	s.AddZone(domain, 2025110402, domain+". 14400 A 198.51.100.40", "www 14400 CNAME "+domain+".")
+	s.AddCertificate([]string{domain, "www." + domain}, now.Add(4*24*time.Hour).Truncate(time.Second), true, domain)
+	s.AddAutoSSLProblem("www."+domain, "DNS DCV: The domain “www."+domain+"” resolved to an IP address “192.0.2.80” that does not exist on this server.", now.Add(-9*time.Hour))
+	s.mu.Lock()
+	s.host.blocked = append(s.host.blocked, "203.0.113.66")
+	for d, mb := range map[string]int64{"public_html/htdocs": 310, "dolibarr_documents/facture": 820, "dolibarr_documents/adherent": 1500,
+		"dolibarr_documents/admin/backup": 4200, "logs": 95} {
+		s.host.dirs[d] = mb << 20
+	}
 	s.mu.Unlock()
 }

@@ -87,7 +87,15 @@ func New(o Options) (*Client, error) {
 		SetHeader("api-key", key).
 		SetHeader("Accept", "application/json").
 		SetHeader("Content-Type", "application/json")
-	c.r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error { return c.pace.wait(req.Context()) })
+	c.r.OnBeforeRequest(func(_ *resty.Client, req *resty.Request) error {
+		return c.pace.wait(req.Context(), req.Method != resty.MethodGet)
+	})
+	c.r.OnAfterResponse(func(_ *resty.Client, r *resty.Response) error {
+		if d, ok := rest.WaitFor(r.Header(), []string{"x-sib-ratelimit-reset"}); ok && r.Header().Get("x-sib-ratelimit-remaining") == "0" {
+			c.pace.hold(d)
+		}
+		return nil
+	})
 	return c, nil
 }
 
@@ -109,11 +117,14 @@ func names(configured string, fallbacks ...string) []string {
 	return out
 }
 
-// pacer spaces requests at least 1/rate apart, all callers together.
+// pacer spaces requests at least 1/rate apart, all callers together, and
+// holds writes while the account's bucket is empty: Brevo's bucket is shared
+// by every key of the account, and a write is never retried after a 429.
 type pacer struct {
 	mu    sync.Mutex
 	every time.Duration
 	next  time.Time
+	until time.Time // writes wait for it (x-sib-ratelimit-remaining 0)
 }
 
 func newPacer(rate float64) *pacer {
@@ -123,11 +134,15 @@ func newPacer(rate float64) *pacer {
 	return &pacer{every: time.Duration(float64(time.Second) / rate)}
 }
 
+// hold makes writes wait d, a little more so that the window has turned.
+func (p *pacer) hold(d time.Duration) {
+	p.mu.Lock()
+	p.until = time.Now().Add(d + 20*time.Millisecond)
+	p.mu.Unlock()
+}
+
 // wait blocks until the caller's slot or the context's end.
-func (p *pacer) wait(ctx context.Context) error {
-	if p.every == 0 {
-		return nil
-	}
+func (p *pacer) wait(ctx context.Context, write bool) error {
 	p.mu.Lock()
 	now := time.Now()
 	slot := p.next
@@ -135,6 +150,9 @@ func (p *pacer) wait(ctx context.Context) error {
 		slot = now
 	}
 	p.next = slot.Add(p.every)
+	if write && p.until.After(slot) {
+		slot = p.until
+	}
 	p.mu.Unlock()
 	d := slot.Sub(now)
 	if d <= 0 {

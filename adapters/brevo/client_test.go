@@ -231,3 +231,24 @@ func TestHang(t *testing.T) {
 		t.Errorf("Lists() = %v, want Unavailable", err)
 	}
 }
+
+// TestWriteWaitsForEmptyBucket: once an answer says the account's bucket is
+// empty, a write (never retried) waits x-sib-ratelimit-reset instead of
+// meeting a 429, even with the client's own pacing off.
+func TestWriteWaitsForEmptyBucket(t *testing.T) {
+	srv, c := setup(t, brevo.Options{RatePerSecond: -1})
+	l := srv.AddList("L")
+	srv.AddContact(brevotest.Contact{Email: "a@example.org"})
+	srv.SetRateLimit(1, 50*time.Millisecond)
+	if _, err := c.ListContacts(t.Context(), l); err != nil { // takes the bucket's only request
+		t.Fatal(err)
+	}
+	before := srv.Requests()
+	got, err := c.AddToList(t.Context(), l, []string{"a@example.org"})
+	if err != nil || len(got.Done) != 1 {
+		t.Fatalf("AddToList() = %+v, %v; want a@example.org added", got, err)
+	}
+	if n := srv.Requests() - before; n != 1 {
+		t.Errorf("%d requests for one batch, want 1 (no 429 first)", n)
+	}
+}

@@ -18,5 +18,8 @@
 // (reference/providers/brevo.md §5.7, confirmed 2026-12): a reader trusting
 // it would take the list for a page capped by the server. Rate limits:
 // https://developers.brevo.com/docs/api-limits (contacts: 10 requests a
-// second on the general tier) and /docs/limit-headers.
+// second on the general tier) and /docs/limit-headers: the bucket is the
+// account's, shared by all its keys, so an answer with
+// x-sib-ratelimit-remaining 0 holds the next writes (never retried) for
+// x-sib-ratelimit-reset seconds; reads retry their 429s.
 package brevo

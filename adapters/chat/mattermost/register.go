@@ -121,10 +121,10 @@ func setCommand(cmd *command, specs []bot.Spec, url string, l bot.Locale) {
 				subs = append(subs, w[0])
 			}
 		case strings.EqualFold(w[0], trigger) && len(w) > 1:
-			subs = append(subs, strings.TrimSpace(strings.TrimPrefix(s.Usage(), w[0])))
+			subs = append(subs, strings.TrimSpace(strings.TrimPrefix(hintUsage(s), w[0])))
 		case strings.EqualFold(w[0], trigger):
 			help = s.HelpIn(l)
-			if u := strings.TrimSpace(strings.TrimPrefix(s.Usage(), w[0])); u != "" {
+			if u := strings.TrimSpace(strings.TrimPrefix(hintUsage(s), w[0])); u != "" {
 				subs = append(subs, u)
 			}
 		}
@@ -144,6 +144,22 @@ func setCommand(cmd *command, specs []bot.Spec, url string, l bot.Locale) {
 	cmd.Method, cmd.URL, cmd.Username, cmd.IconURL = "P", url, "", "" // P: POST
 	cmd.DisplayName, cmd.Description = clip(name, 64), clip(desc, 128)
 	cmd.AutoComplete, cmd.AutoCompleteDesc, cmd.AutoCompleteHint = true, clip(desc, 128), clip(hint, 256)
+}
+
+// hintUsage is s's usage with the values of a choice argument in place of
+// its name ("host ip list planethoster|ovh"): the only completion
+// Mattermost offers a custom command is this text.
+func hintUsage(s bot.Spec) string {
+	words := strings.Fields(s.Usage())
+	for _, a := range s.Args {
+		name := strings.ToUpper(a.Name)
+		for i, w := range words {
+			if len(a.Choices) > 0 && strings.Trim(w, "[]…") == name {
+				words[i] = strings.Replace(w, name, strings.Join(a.Choices, "|"), 1)
+			}
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // first returns the first word of each sub-command.

@@ -180,3 +180,20 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// A choice argument (the cPanel server) is completed by its values in the hint.
+func TestHintNamesChoices(t *testing.T) {
+	servers := []string{"planethoster", "ovh"}
+	for _, tt := range []struct {
+		spec bot.Spec
+		want string
+	}{
+		{bot.Spec{Path: "host ip list", Args: []bot.Arg{{Name: "serveur", Choices: servers}}}, "host ip list planethoster|ovh"},
+		{bot.Spec{Path: "host ssl list", Args: []bot.Arg{{Name: "serveur", Choices: servers, Optional: true}}}, "host ssl list [planethoster|ovh]"},
+		{bot.Spec{Path: "host dns list", Args: []bot.Arg{{Name: "serveur", Choices: servers}, {Name: "nom", Optional: true}}}, "host dns list planethoster|ovh [NOM]"},
+	} {
+		if got := hintUsage(tt.spec); got != tt.want {
+			t.Errorf("hintUsage(%s) = %q, want %q", tt.spec.Path, got, tt.want)
+		}
+	}
+}

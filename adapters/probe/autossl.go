@@ -30,7 +30,7 @@ func NewAutoSSL(a bot.AutoSSL, server string, o Options) alerts.Check {
 				title += fmt.Sprintf(l.Pick(" (serveur %s)", " (server %s)"), server)
 				renew += " " + server
 			}
-			out = append(out, alerts.Alert{Key: withServer("autossl", server) + ":" + p.Domain, Severity: alerts.Warning, Title: title,
+			out = append(out, alerts.Alert{Key: withServer("autossl", server) + ":" + p.Domain, Severity: alerts.Warning, Title: title, Server: server,
 				Detail: fmt.Sprintf(l.Pick("cPanel, le %s : %s\nUne fois la cause corrigée, %s relance le renouvellement.",
 					"cPanel, on %s: %s\nOnce the cause is fixed, %s starts the renewal again."),
 					p.Time.In(o.Location).Format("02/01/2006 15:04"), p.Problem, renew)})

@@ -27,7 +27,7 @@ func TestAutoSSL(t *testing.T) {
 	at := time.Date(2026, 12, 1, 5, 30, 0, 0, time.UTC)
 	log := autoSSL{problems: []bot.AutoSSLProblem{{Domain: "www.gestion.anopex.test", Problem: "DNS DCV: no local authority", Time: at}}}
 	got, err := probe.NewAutoSSL(log, "ovh", probe.Options{}).Run(t.Context())
-	want := []alerts.Alert{{Key: "autossl:ovh:www.gestion.anopex.test", Severity: alerts.Warning,
+	want := []alerts.Alert{{Key: "autossl:ovh:www.gestion.anopex.test", Severity: alerts.Warning, Server: "ovh",
 		Title:  "AutoSSL n'a pas pu renouveler le certificat de www.gestion.anopex.test (serveur ovh)",
 		Detail: "cPanel, le 01/12/2026 05:30 : DNS DCV: no local authority\nUne fois la cause corrigée, /host ssl renew ovh relance le renouvellement."}}
 	if diff := cmp.Diff(want, got); err != nil || diff != "" {

@@ -37,7 +37,7 @@ func NewDisk(q bot.AccountQuota, server string, percent float64, o Options) aler
 		if server != "" {
 			key, title = "disk:"+server, fmt.Sprintf(l.Pick("Serveur %s : ", "Server %s: "), server)+title
 		}
-		return []alerts.Alert{{Key: key, Severity: sev, Title: title,
+		return []alerts.Alert{{Key: key, Severity: sev, Title: title, Server: server,
 			Detail: l.Pick("Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir.",
 				"Mail, sites and databases share this space: one full mailbox or a forgotten backup is enough to fill it.")}}, nil
 	}}

@@ -53,7 +53,7 @@ func TestDisk(t *testing.T) {
 // With several servers the key and the title name the server.
 func TestDiskOfAServer(t *testing.T) {
 	got, err := probe.NewDisk(account{u: bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}}, "ovh", 0, probe.Options{}).Run(t.Context())
-	if err != nil || len(got) != 1 || got[0].Key != "disk:ovh" || got[0].Title != "Serveur ovh : L'espace disque de l'hébergement est occupé à 95 % (9,3 Go sur 9,8 Go)" {
+	if err != nil || len(got) != 1 || got[0].Key != "disk:ovh" || got[0].Server != "ovh" || got[0].Title != "Serveur ovh : L'espace disque de l'hébergement est occupé à 95 % (9,3 Go sur 9,8 Go)" {
 		t.Errorf("Run = %+v, %v", got, err)
 	}
 }

@@ -19,8 +19,9 @@ import (
 // omitted) is the host name the certificate must cover and the alert key;
 // Addr, when set, is where to connect instead (a test server, a given IP).
 type Target struct {
-	Name string
-	Addr string
+	Name   string
+	Addr   string
+	Server string // the hosting server it runs on, given to its alerts ("": unknown)
 }
 
 // TLSConfig configures the certificate check.
@@ -89,7 +90,13 @@ func (c *TLS) Name() string { return "tls" }
 // that cannot be reached is held, then raises a warning after
 // Options.Failures runs in a row.
 func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
-	return collect(len(c.cfg.Targets), func(i int) *alerts.Alert { return c.probe(ctx, c.cfg.Targets[i]) }), nil
+	return collect(len(c.cfg.Targets), func(i int) *alerts.Alert {
+		a := c.probe(ctx, c.cfg.Targets[i])
+		if a != nil {
+			a.Server = c.cfg.Targets[i].Server
+		}
+		return a
+	}), nil
 }
 
 func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {

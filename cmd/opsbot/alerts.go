@@ -76,10 +76,12 @@ type tlsAlerts struct {
 	roots *x509.CertPool
 }
 
-// tlsTarget is "host[:port]" or {name: host[:port], connect: ip:port}.
+// tlsTarget is "host[:port]" or {name: host[:port], connect: ip:port,
+// server: the cPanel server's name}.
 type tlsTarget struct {
 	Name    string `yaml:"name"`
 	Connect string `yaml:"connect"`
+	Server  string `yaml:"server"`
 }
 
 func (t *tlsTarget) UnmarshalYAML(n *yaml.Node) error {
@@ -155,7 +157,10 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 		add("tls", t.schedule, func() (alerts.Check, error) {
 			var ts []probe.Target
 			for _, x := range t.Targets {
-				ts = append(ts, probe.Target{Name: x.Name, Addr: x.Connect})
+				if x.Server != "" && !slices.ContainsFunc(a.cpanels, func(c namedCPanel) bool { return c.name == x.Server }) {
+					return nil, fmt.Errorf("target %s: server %q is not a name of the cpanel section", x.Name, x.Server)
+				}
+				ts = append(ts, probe.Target{Name: x.Name, Addr: x.Connect, Server: x.Server})
 			}
 			return probe.NewTLS(probe.TLSConfig{Targets: ts, Roots: t.roots,
 				Warning: time.Duration(t.WarningDays) * 24 * time.Hour, Critical: time.Duration(t.CriticalDays) * 24 * time.Hour}, o)

@@ -137,6 +137,10 @@ func TestServerAlertsOnTwoCPanelFakes(t *testing.T) {
 		}
 		a.cpanels = append(a.cpanels, namedCPanel{name, cl})
 	}
+	bad := alertsConfig{TLS: &tlsAlerts{schedule: schedule{Every: duration(time.Hour)}, Targets: []tlsTarget{{Name: "www.anopex.test", Server: "nowhere"}}}}
+	if _, err := bad.checks(a); err == nil || !strings.Contains(err.Error(), `server "nowhere" is not a name of the cpanel section`) {
+		t.Errorf("a TLS target on an unknown server: %v", err)
+	}
 	c := alertsConfig{Disk: &percentAlerts{schedule: schedule{Every: duration(time.Hour)}, Percent: 5},
 		AutoSSL: &schedule{Every: duration(6 * time.Hour)}}
 	jobs, err := c.checks(a)

@@ -113,6 +113,7 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 		c.Versions = d.versions
 		c.Tickets = demoTicketRules
 		c.AutoSSL = &schedule{Every: duration(6 * time.Hour)} // then the AutoSSL failure of the OVH server
+		c.TLS.Targets[0].Server = "planethoster"
 		d.cfg.Alerts = c
 		err = d.cfg.check()
 	}

@@ -206,7 +206,9 @@ func TestKeptPlan(t *testing.T) {
 // recorded, audited and reported in its thread (on a fresh context).
 func TestOutcomeAfterDeadline(t *testing.T) {
 	v := newEnv(t, func(c *bot.EngineConfig, specs *[]bot.Spec) {
-		c.Timeout = 20 * time.Millisecond
+		// Long enough for the request and the recomputed preview on a loaded
+		// machine; Apply alone waits for the deadline.
+		c.Timeout = 500 * time.Millisecond
 		*specs = append(*specs, bot.Spec{
 			Path: "slow", Help: "lent", Roles: []bot.Role{bot.Admin},
 			Preview: func(context.Context, bot.Call) (string, error) { return "lent", nil },

@@ -66,6 +66,10 @@ type Adherents interface {
 	// (case-insensitively); several means a duplicate, none is an empty
 	// slice and a nil error. A constant number of requests.
 	AdherentsByEmail(ctx context.Context, email string) ([]Adherent, error)
+	// AdherentsByName returns the adherents whose first or last name may
+	// hold every word of name (case, accents and punctuation aside): a
+	// wide match the caller narrows. Invalid for a name without a letter.
+	AdherentsByName(ctx context.Context, name string) ([]Adherent, error)
 	// Adherent returns one adherent by register id: NotFound if there is
 	// none, Invalid if id is not a decimal number.
 	Adherent(ctx context.Context, id string) (Adherent, error)

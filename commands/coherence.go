@@ -41,8 +41,9 @@ type Members struct {
 // Brevo (WordPress is optional: without it its checks are skipped), and
 // Brevo's changes for the fix.
 type coherenceCommands struct {
-	chk   *coherence.Checker
-	admin bot.ContactAdmin
+	chk     *coherence.Checker
+	admin   bot.ContactAdmin
+	members bot.Adherents // a name's members
 }
 
 // newCoherenceCommands builds the checker over the members' systems; nil
@@ -52,7 +53,7 @@ func newCoherenceCommands(m Members) coherenceCommands {
 		return coherenceCommands{}
 	}
 	src := coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}
-	return coherenceCommands{chk: coherence.New(src, m.Coherence, m.Now), admin: m.ContactAdmin}
+	return coherenceCommands{chk: coherence.New(src, m.Coherence, m.Now), admin: m.ContactAdmin, members: m.Adherents}
 }
 
 func (k coherenceCommands) specs() []bot.Spec {
@@ -60,9 +61,9 @@ func (k coherenceCommands) specs() []bot.Spec {
 		return nil
 	}
 	specs := []bot.Spec{{
-		Path: "coherence member", Help: "Compare une personne (adresse ou numéro d'adhérent) dans Dolibarr, Brevo et WordPress.",
-		HelpEN: "Compares one person (address or member number) across Dolibarr, Brevo and WordPress.",
-		Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
+		Path: "coherence member", Help: "Compare une personne (nom, adresse ou numéro d'adhérent) dans Dolibarr, Brevo et WordPress.",
+		HelpEN: "Compares one person (name, address or member number) across Dolibarr, Brevo and WordPress.",
+		Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberQuery, Rest: true}},
 		Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
 		Read: k.member,
 	}, {
@@ -84,6 +85,13 @@ func (k coherenceCommands) specs() []bot.Spec {
 
 func (k coherenceCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	ref := c.Args.Get("adherent")
+	if isName(ref) {
+		id, choice, err := namedMember(ctx, k.members, c, ref, "coherence member")
+		if err != nil || choice != nil {
+			return *cmp.Or(choice, &bot.Reply{}), err
+		}
+		ref = id
+	}
 	p, err := k.chk.Member(ctx, ref)
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("coherence member: %w", err)

@@ -24,9 +24,9 @@ func (d doliCommands) specs() []bot.Spec {
 	var specs []bot.Spec
 	if d.Adherents != nil {
 		specs = append(specs, bot.Spec{
-			Path: "doli member", Help: "Affiche la fiche d'adhérent (adresse ou numéro) : statut, cotisation, type.",
-			HelpEN: "Shows a member record (address or number): status, subscription, type.",
-			Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberRef}},
+			Path: "doli member", Help: "Affiche la fiche d'adhérent (nom, adresse ou numéro) : statut, cotisation, type.",
+			HelpEN: "Shows a member record (name, address or number): status, subscription, type.",
+			Roles:  readers, Args: []bot.Arg{{Name: "adherent", Type: argMemberQuery, Rest: true}},
 			Self: &bot.SelfService{Roles: []bot.Role{bot.Delegate}, Arg: "adherent"},
 			Read: d.member,
 		})
@@ -84,7 +84,67 @@ var (
 	argLogin = bot.ArgType{Name: "login", Example: "j.dupont", Check: checkLogin}
 	// argMemberRef is a member's address or register number.
 	argMemberRef = bot.ArgType{Name: "adherent", Example: "jeanne.martin@anopex.test", Check: checkMemberRef, Personal: true}
+	// argMemberQuery is a member's register number, address or name.
+	argMemberQuery = bot.ArgType{Name: "adherent", Example: "Jeanne Dupont", Check: checkMemberQuery, Personal: true}
 )
+
+// checkMemberQuery accepts what checkMemberRef does, or a name ("Jeanne Dupont").
+func checkMemberQuery(s string) (string, error) {
+	ref, err := checkMemberRef(s)
+	if err == nil || strings.Contains(s, "@") {
+		return ref, err
+	}
+	if name := strings.Join(strings.Fields(s), " "); coherence.NameKey(name) != "" && utf8.RuneCountInString(name) <= 100 {
+		return name, nil
+	}
+	return "", bot.Userf("« %s » n'est ni un nom, ni une adresse e-mail ni un numéro d'adhérent ; écrivez par exemple Jeanne Dupont, jeanne.martin@anopex.test ou 42",
+		"%q is neither a name, an e-mail address nor a member number; write e.g. Jeanne Dupont, jeanne.martin@anopex.test or 42", clip(s))
+}
+
+// isName reports whether a checked member query is a name.
+func isName(ref string) bool {
+	return !strings.Contains(ref, "@") && strings.Trim(ref, "0123456789") != ""
+}
+
+// membersNamed returns the adherents whose name holds every word of name,
+// case, accents and punctuation aside.
+func membersNamed(ctx context.Context, a bot.Adherents, name string) ([]bot.Adherent, error) {
+	all, err := a.AdherentsByName(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("find member by name: %w", err)
+	}
+	words := strings.Fields(coherence.NameKey(name))
+	return slices.DeleteFunc(all, func(m bot.Adherent) bool {
+		key := coherence.NameKey(m.FirstName + " " + m.LastName)
+		return slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(key, w) })
+	}), nil
+}
+
+// namedMember finds the one member a name designates and returns their
+// number; several make a reply listing them, to pick one with cmd.
+func namedMember(ctx context.Context, a bot.Adherents, c bot.Call, name, cmd string) (string, *bot.Reply, error) {
+	list, err := membersNamed(ctx, a, name)
+	switch {
+	case err != nil:
+		return "", nil, err
+	case len(list) == 0:
+		return "", nil, bot.Userf("Aucun adhérent ne s'appelle « %s » dans Dolibarr.", "No member is called %q in Dolibarr.", name)
+	case len(list) == 1:
+		return list[0].ID, nil, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, c.T("%d adhérents correspondent à « %s » ; choisissez avec /%s NUMÉRO :", "%d members match %q; pick one with /%s NUMBER:"), len(list), name, cmd)
+	for _, m := range list[:min(len(list), maxChoices)] {
+		fmt.Fprintf(&b, c.T("\nn°%s — %s <%s> — %s", "\n#%s — %s <%s> — %s"), m.ID, m.Name(), m.Email, statusText(c, m))
+	}
+	if len(list) > maxChoices {
+		fmt.Fprintf(&b, c.T("\n… et %d autres : précisez le nom.", "\n… and %d more: give more of the name."), len(list)-maxChoices)
+	}
+	return "", &bot.Reply{Text: b.String()}, nil
+}
+
+// maxChoices is how many members a name's list shows.
+const maxChoices = 20
 
 func checkLogin(s string) (string, error) {
 	bad := func(why, whyEN string) (string, error) {
@@ -159,6 +219,13 @@ func functionKey(s string) string {
 
 func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	ref := c.Args.Get("adherent")
+	if isName(ref) {
+		id, choice, err := namedMember(ctx, d.Adherents, c, ref, "doli member")
+		if err != nil || choice != nil {
+			return *cmp.Or(choice, &bot.Reply{}), err
+		}
+		ref = id
+	}
 	var list []bot.Adherent
 	if strings.Contains(ref, "@") {
 		var err error

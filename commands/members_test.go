@@ -149,7 +149,11 @@ func TestCoherenceMemberCommand(t *testing.T) {
 		{"unknown number", rolePeople[bot.Admin], "coherence member 9999", []string{"Il n'y a pas d'adhérent n°9999"}},
 		{"delegate on their own mailbox", rolePeople[bot.Delegate], "coherence member delegue75@anopex.test", []string{"Dominique Petit"}},
 		{"delegate on another address", rolePeople[bot.Delegate], "coherence member jeanne.dupont@exemple.fr", []string{"que pour votre propre boîte"}},
-		{"bad argument", rolePeople[bot.Admin], "coherence member jeanne", []string{"ni une adresse e-mail ni un numéro d'adhérent", "Usage"}},
+		{"bad argument", rolePeople[bot.Admin], "coherence member ---", []string{"ni une adresse e-mail ni un numéro d'adhérent", "Usage"}},
+		{"by name", rolePeople[bot.Admin], "coherence member Jeanne Dupont", []string{"jeanne.dupont@exemple.fr", "n°1 Jeanne Dupont"}},
+		{"by name without accents", rolePeople[bot.Admin], "coherence member robert VIDAL", []string{"robert.vidal@exemple.fr", "Robert Vidal"}},
+		{"by a name several have", rolePeople[bot.Admin], "coherence member durand", []string{"2 adhérents correspondent à « durand »", "/coherence member NUMÉRO", "n°4 — Louis Durand", "n°59 — Mauricette Durand"}},
+		{"by a name nobody has", rolePeople[bot.Admin], "coherence member Zébulon", []string{"Aucun adhérent ne s'appelle « Zébulon »"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -121,6 +121,9 @@ func TestDoliTranscript(t *testing.T) {
 		u-treasurer: approve
 		u-admin: /doli user passwd personne
 		u-board: /doli users
+		u-admin: /doli member durand
+		u-admin: /doli member Mauricette Durand
+		u-admin: /doli member Zébulon
 	`)
 	commands.Golden(t, "doli", w.chat)
 }

@@ -96,14 +96,18 @@ func (c *Client) AdherentsByEmail(ctx context.Context, email string) ([]bot.Adhe
 }
 
 // emailFilter returns a sqlfilters like pattern that every spelling of email
-// matches: blanks around it and any run of characters the filter syntax
-// cannot carry (' ( ) % _, and every non-ASCII one, whose NFC and NFD forms
-// differ in length; the address is put in NFC first, so that an accented
-// letter is one "%") are "%".
-func emailFilter(email string) string {
+// matches (see likePattern).
+func emailFilter(email string) string { return "(t.email:like:'" + likePattern(email) + "')" }
+
+// likePattern returns a like pattern every spelling of s matches: blanks
+// around it and any run of characters the filter syntax cannot carry
+// (' ( ) : % _, and every non-ASCII one, whose NFC and NFD forms differ in
+// length; s is put in NFC first, so that an accented letter is one "%")
+// are "%".
+func likePattern(s string) string {
 	var b strings.Builder
 	b.WriteByte('%')
-	for _, ch := range norm.NFC.String(strings.ToLower(email)) {
+	for _, ch := range norm.NFC.String(strings.ToLower(s)) {
 		switch {
 		case ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '-' || ch == '+':
 			b.WriteRune(ch)
@@ -114,7 +118,25 @@ func emailFilter(email string) string {
 	if !strings.HasSuffix(b.String(), "%") {
 		b.WriteByte('%')
 	}
-	return "(t.email:like:'" + b.String() + "')"
+	return b.String()
+}
+
+// AdherentsByName returns the members whose first or last name holds each
+// word of name as the server's like compares them (likePattern): a wide
+// match, which the caller narrows. One request.
+// API: GET /members?sqlfilters=((t.lastname:like:'%dup%') or (t.firstname:like:'%dup%')) and … (reference §4).
+func (c *Client) AdherentsByName(ctx context.Context, name string) ([]bot.Adherent, error) {
+	const op = "find member by name"
+	var terms []string
+	for _, w := range strings.Fields(name) {
+		if p := likePattern(w); p != "%" {
+			terms = append(terms, "((t.lastname:like:'"+p+"') or (t.firstname:like:'"+p+"'))")
+		}
+	}
+	if len(terms) == 0 || len(name) > 200 {
+		return nil, invalid(op, "a name needs a letter and at most 200 bytes")
+	}
+	return c.members(ctx, op, map[string]string{"sqlfilters": strings.Join(terms, " and ")})
 }
 
 // Adherent returns the member with register id id.

@@ -315,3 +315,22 @@ func TestPaginationCaps(t *testing.T) {
 		})
 	}
 }
+
+func TestAdherentsByName(t *testing.T) {
+	srv, c := setup(t, dolibarr.Options{})
+	srv.AddAdherent(dolibarrtest.Adherent{FirstName: "Jeanne", LastName: "Dupont", Email: "a@example.org"})
+	srv.AddAdherent(dolibarrtest.Adherent{FirstName: "Paul", LastName: "Dupont", Email: "b@example.org"})
+	srv.AddAdherent(dolibarrtest.Adherent{FirstName: "Hélène", LastName: "d'Artagnan (fille)", Email: "c@example.org"})
+	for _, tc := range []struct {
+		name string
+		want int
+	}{{"dupont", 2}, {"Jeanne DUPONT", 1}, {"hélène d'artagnan", 1}, {"(fille)", 1}, {"Zébulon", 0}} {
+		got, err := c.AdherentsByName(t.Context(), tc.name)
+		if err != nil || len(got) != tc.want {
+			t.Errorf("AdherentsByName(%q) = %d members, %v; want %d", tc.name, len(got), err, tc.want)
+		}
+	}
+	if _, err := c.AdherentsByName(t.Context(), "' ( )"); bot.KindOf(err) != bot.Invalid {
+		t.Errorf("AdherentsByName without a letter: %v, want Invalid", err)
+	}
+}

@@ -339,3 +339,7 @@ func TestMemberRefusesGarbage(t *testing.T) {
 		t.Errorf("Member(garbage) = %v, want an invalid-input error", err)
 	}
 }
+
+func (m *memMembers) AdherentsByName(context.Context, string) ([]bot.Adherent, error) {
+	return nil, nil
+}

@@ -276,3 +276,5 @@ func TestTicketRules(t *testing.T) {
 		})
 	}
 }
+
+func (a adherents) AdherentsByName(context.Context, string) ([]bot.Adherent, error) { return nil, nil }

@@ -90,6 +90,7 @@ func TestListShapes(t *testing.T) {
 		{"no pagination data legacy", "/members?limit=1&pagination_data=true&properties=id", true, 200, `[{"id":"1"}]`},
 		{"bad limit", "/members?limit=x", false, 400, `{"debug"`},
 		{"bad filter", "/members?sqlfilters=(t.email:=:", false, 400, `{"debug"`},
+		{"parenthesis in a value", "/members?sqlfilters=(t.lastname:like:'a(b')", false, 400, `{"debug"`},
 		{"unknown column", "/members?sqlfilters=(t.nope:=:1)", false, 503, `{"debug"`},
 		{"unknown sort", "/members?sortfield=t.nope", false, 503, `{"debug"`},
 		{"sort desc", "/members?sortfield=t.email&sortorder=DESC&properties=id&limit=1", false, 200, `[{"id":"2"}]`},

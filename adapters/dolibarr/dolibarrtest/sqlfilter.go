@@ -202,6 +202,9 @@ func (p *parser) criterion() (criterion, int, bool) {
 			return criterion{}, 0, false
 		}
 		c.str, c.quote, n = v[1:end+1], true, end+3
+		if strings.ContainsAny(c.str, "()") { // Dolibarr's criterion is [^()]+
+			return criterion{}, 0, false
+		}
 	} else {
 		end := strings.IndexByte(v, ')')
 		if end <= 0 {

@@ -116,11 +116,7 @@ func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
 			job{"dns:dmarc:" + d, "_dmarc." + d, dns.TypeTXT, func(a answer) *alerts.Alert { return c.dmarc(d, a) }})
 	}
 	for _, f := range c.cfg.Fixed {
-		t := dns.TypeA
-		if f.Type == "AAAA" {
-			t = dns.TypeAAAA
-		}
-		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, t, func(a answer) *alerts.Alert { return c.fixed(f, a) }})
+		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, dns.StringToType[f.Type], func(a answer) *alerts.Alert { return c.fixed(f, a) }})
 	}
 	var answered atomic.Int32
 	var lastErr atomic.Value
@@ -162,9 +158,7 @@ func (c *DNS) ask(ctx context.Context, name string, qtype uint16) (answer, error
 	if err != nil {
 		return answer{failed: true}, fmt.Errorf("query %s %s: %w", name, dns.TypeToString[qtype], err)
 	}
-	switch r.Rcode {
-	case dns.RcodeSuccess, dns.RcodeNameError:
-	default:
+	if r.Rcode != dns.RcodeSuccess && r.Rcode != dns.RcodeNameError {
 		return answer{failed: true}, nil
 	}
 	var a answer

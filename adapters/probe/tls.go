@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,17 +56,14 @@ func NewTLS(cfg TLSConfig, o Options) (*TLS, error) {
 	if cfg.Critical <= 0 {
 		cfg.Critical = 7 * 24 * time.Hour
 	}
-	ts := make([]Target, 0, len(cfg.Targets))
-	for _, t := range cfg.Targets {
+	cfg.Targets = slices.Clone(cfg.Targets)
+	for i, t := range cfg.Targets {
 		name, err := hostPort(t.Name, "443")
 		if err != nil {
 			return nil, fmt.Errorf("tls check: %w", err)
 		}
-		t.Name = name
-		t.Addr = cmp.Or(t.Addr, name)
-		ts = append(ts, t)
+		cfg.Targets[i].Name, cfg.Targets[i].Addr = name, cmp.Or(t.Addr, name)
 	}
-	cfg.Targets = ts
 	return &TLS{cfg: cfg, o: o.defaults()}, nil
 }
 

@@ -9,12 +9,15 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
+// register is bot.Adherents under a name that is not one of its methods.
+type register = bot.Adherents
+
 // formSpecs are the catalogue's specs with providers that are never
 // called: parsing a line reads only the specs.
 func formSpecs() []bot.Spec {
 	tickets := map[string]bot.Tickets{"ovh": struct{ bot.Tickets }{}, "planethoster": struct{ bot.Tickets }{}}
 	contractor := &Contractor{Mail: struct{ bot.MailSender }{}, Store: struct{ bot.Evolutions }{}}
-	members := Members{Staff: struct{ bot.StaffUsers }{}, StaffAdmin: struct{ bot.StaffAdmin }{}, Functions: map[string][]string{
+	members := Members{Adherents: struct{ register }{}, Contacts: struct{ bot.Contacts }{}, Staff: struct{ bot.StaffUsers }{}, StaffAdmin: struct{ bot.StaffAdmin }{}, Functions: map[string][]string{
 		"délégué": {"Délégués"}, "adjoint": {"Délégués"}, "membre du CA": {"CA"}, "trésorier": {"CA"}, "président": {"CA"}}}
 	return All(Deps{Mail: struct{ bot.Mail }{}, MailDomain: "anopex.test", Members: members,
 		Hosting: HostingDeps{Tickets: tickets, Contractor: contractor}})
@@ -74,6 +77,12 @@ func TestForms(t *testing.T) {
 		{"doli user function j.dupont presidente", bot.Values{"identifiant": "j.dupont", "fonction": "président"}},
 		{"doli user function j.dupont membre du CA", bot.Values{"identifiant": "j.dupont", "fonction": "membre du CA"}},
 		{"doli user function j.dupont adjointe", bot.Values{"identifiant": "j.dupont", "fonction": "adjoint"}},
+		{"doli member Jeanne  Dupont", bot.Values{"adherent": "Jeanne Dupont"}},
+		{"doli member dupont", bot.Values{"adherent": "dupont"}},
+		{"coherence member Jeanne Dupont", bot.Values{"adherent": "Jeanne Dupont"}},
+		{"coherence member d’Artagnan", bot.Values{"adherent": "d’Artagnan"}},
+		{"coherence member #42", bot.Values{"adherent": "42"}},
+		{"doli member Jeanne.Dupont@Exemple.fr", bot.Values{"adherent": "jeanne.dupont@exemple.fr"}},
 	}
 	for _, tt := range accepted {
 		path, got, err := parseLine(specs, tt.line)
@@ -94,6 +103,8 @@ func TestForms(t *testing.T) {
 		{"mail quota delegue75 beaucoup", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
 		{"mail quota delegue75 0 Mo", []string{"moins de 1 Mo", "500 Mo, 2 Go, 1,5 Go ou illimité"}},
 		{"mail quota delegue75 2 To", []string{"500 Mo, 2 Go, 1,5 Go ou illimité"}},
+		{"doli member ---", []string{"Jeanne Dupont, jeanne.martin@anopex.test ou 42"}},
+		{"coherence member jeanne@", []string{"jeanne.martin@anopex.test"}},
 		{"doli user function j.dupont pape", []string{"adjoint, délégué, membre du CA, président, trésorier"}},
 		{"ticket open ovh “Panne d'accès -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
 		{"ticket open ovh « Panne -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},

@@ -84,12 +84,12 @@ func TestCheckRole(t *testing.T) {
 // value only in its normal form (checking it again gives it back), and
 // refuse with a *bot.UserError whose text is valid UTF-8.
 func FuzzValidators(f *testing.F) {
-	for _, s := range []string{"j.dupont", "#42", "42", "Jeanne@X.fr", "délégué", "Membre du CA", "rédacteur", "editor", "\xff", "", "  ", "a@b@c"} {
+	for _, s := range []string{"j.dupont", "#42", "42", "Jeanne@X.fr", "délégué", "Membre du CA", "rédacteur", "editor", "\xff", "", "  ", "a@b@c", "Jeanne  Dupont", "Trésorière", "d’Artagnan"} {
 		f.Add(s)
 	}
 	roles := append(bot.WPCoreRoles, "adherent")
 	checks := map[string]func(string) (string, error){
-		"login": checkLogin, "member": checkMemberRef, "function": argFunction(testFunctions).Check,
+		"login": checkLogin, "member": checkMemberRef, "member query": checkMemberQuery, "function": argFunction(testFunctions).Check,
 		"role": func(s string) (string, error) { return checkRole(roles, s) },
 	}
 	f.Fuzz(func(t *testing.T, s string) {

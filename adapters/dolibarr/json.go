@@ -28,24 +28,25 @@ func (s *str) UnmarshalJSON(b []byte) error {
 }
 
 // parseScalar returns the text of a JSON scalar; objects and arrays are refused.
+// A number is its literal text (as json.Number gives it). It decodes no more
+// than a string itself: it runs for every field of every member read.
 func parseScalar(b []byte) (string, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil || d.More() {
+	b = bytes.Trim(b, " \t\r\n") // JSON's white space
+	if !json.Valid(b) {
 		return "", fmt.Errorf("not one JSON value: %.20q", b)
 	}
-	switch v := v.(type) {
-	case string:
-		return v, nil
-	case json.Number:
-		return v.String(), nil
-	case bool:
-		if v {
-			return "1", nil
-		}
+	switch c := b[0]; {
+	case c == '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		return s, err
+	case c == '-' || c >= '0' && c <= '9':
+		return string(b), nil
+	case c == 't':
+		return "1", nil
+	case c == 'f':
 		return "0", nil
-	case nil:
+	case c == 'n':
 		return "", nil
 	}
 	return "", fmt.Errorf("want a string, number, boolean or null, got %.20q", b)

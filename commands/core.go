@@ -125,9 +125,13 @@ func (k coreCommands) audit(ctx context.Context, c bot.Call) (bot.Reply, error) 
 	var b strings.Builder
 	fmt.Fprintf(&b, c.T("Les %d dernières entrées du journal d'audit :", "The latest %d audit log entries:"), len(recs))
 	for _, r := range recs {
-		fmt.Fprintf(&b, "\n%s %s %s (%s)", r.At.Format("02/01 15:04"), r.Kind, r.ActorName, r.ActorID)
+		kind := r.Kind
+		if fr, ok := auditKindsFR[kind]; ok {
+			kind = c.T(fr, kind)
+		}
+		fmt.Fprintf(&b, "\n%s %s %s (%s)", r.At.Format("02/01 15:04"), kind, r.ActorName, r.ActorID)
 		if r.RequestID != 0 {
-			fmt.Fprintf(&b, " n°%d", r.RequestID)
+			fmt.Fprintf(&b, c.T(" n°%d", " #%d"), r.RequestID)
 		}
 		if r.Command != "" {
 			fmt.Fprintf(&b, " /%s", r.Command)
@@ -202,4 +206,13 @@ func (k coreCommands) cancel(ctx context.Context, c bot.Call) (bot.Reply, error)
 		return bot.Reply{}, err
 	}
 	return bot.Reply{Text: fmt.Sprintf(c.T("Demande n°%d annulée.", "Request #%d cancelled."), cr.ID)}, nil
+}
+
+// auditKindsFR names the audit log's record kinds in French (the English
+// answer shows the kind as stored).
+var auditKindsFR = map[string]string{
+	"read": "lecture", "act": "action", "request": "demande", "vote": "vote", "unvote": "vote retiré",
+	"cancelled": "annulée", "rejected": "refusée", "expired": "expirée", "outcome": "résultat",
+	"denied": "refusé", "self": "libre-service", "unknown": "inconnu", "alert-ack": "alerte vue",
+	"incident": "incident", "rights-review": "revue des droits",
 }

@@ -29,10 +29,15 @@ var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 // returns the transcript, the logs and the demo (its fakes are still open).
 func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
 	t.Helper()
+	return playDemoIn(t, "fr", script)
+}
+
+func playDemoIn(t *testing.T, locale, script string) (string, string, *demoEnv) {
+	t.Helper()
 	dir := t.TempDir()
 	logs := &testlog.Buffer{}
 	log := zerolog.New(logs).Level(zerolog.DebugLevel)
-	d, err := newDemo(t.Context(), dir, "fr", log, func() time.Time { return demoClock })
+	d, err := newDemo(t.Context(), dir, locale, log, func() time.Time { return demoClock })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +98,7 @@ react last :white_check_mark:
 	if strings.Contains(out, "[redacted]") {
 		t.Error("a redacted secret was printed somewhere")
 	}
-	for _, want := range []string{"ne compte pas", "Demande n°1 approuvée par Thérèse Trésorière et exécutée", "envoyé en message privé à Dominique Délégué 75", "outcome"} {
+	for _, want := range []string{"ne compte pas", "Demande n°1 approuvée par Thérèse Trésorière et exécutée", "envoyé en message privé à Dominique Délégué 75", "résultat"} { // "résultat": the audit's outcome record
 		if !strings.Contains(out, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, out)
 		}

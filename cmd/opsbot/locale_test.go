@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -128,4 +129,22 @@ func literal(e ast.Expr) (string, bool) {
 		return l + r, ok1 && ok2 && e.Op == token.ADD
 	}
 	return "", false
+}
+
+// The whole demo script played in English shows no French sentence: every
+// answer, preview, outcome and alert the script reaches is translated (the
+// members' names, the providers' ticket subjects and the letters opsbot
+// writes to French providers, in French on purpose, are data, not text).
+func TestDemoInEnglishHasNoFrench(t *testing.T) {
+	script, err := os.ReadFile("testdata/demo.script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := playDemoIn(t, "en", string(script))
+	french := regexp.MustCompile(`(?i)\b(demande|approuvée?|aperçu|réservée?|rien n'a|mot de passe|privé|échouée?|refaites|boîte|adhérent|vérifie[rz]?|aujourd'hui|n°)\b`)
+	for i, line := range strings.Split(out, "\n") {
+		if m := french.FindString(line); m != "" && !strings.Contains(line, "] mail to ") {
+			t.Errorf("line %d in English holds French %q: %s", i+1, m, line)
+		}
+	}
 }

@@ -86,6 +86,27 @@ func TestConfigRefusals(t *testing.T) {
 	}
 }
 
+// Every URL opsbot cannot use is named at once, and a password written in
+// one is never shown.
+func TestEveryBadURLAtOnce(t *testing.T) {
+	setEnv(t)
+	_, err := parseConfig([]byte("locale: fr\ndata: /tmp/x\n" +
+		"cpanel: {url: 'x:2083', user: u, domain: a.fr, token: '${CPANEL_TOKEN}'}\n" +
+		"brevo: {url: 'https://me:hunter2@api.brevo.test/v3', key: '${BREVO_KEY}'}\n" +
+		"wordpress: {url: 'ftp://www.a.fr', user: bot, app_password: '${WP_APP_PASSWORD}'}\n"))
+	if err == nil {
+		t.Fatal("three bad URLs accepted")
+	}
+	for _, want := range []string{"cpanel[0].url", "brevo.url", "wordpress.url", "https://host[:port]"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("the URL's password is shown: %v", err)
+	}
+}
+
 // audit.keep takes days; the records older than it are deleted at start.
 func TestAuditKeep(t *testing.T) {
 	cfg, err := parseConfig([]byte("data: /tmp/x\naudit: {keep: 400d}\n"))

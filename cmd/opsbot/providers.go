@@ -6,9 +6,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -80,13 +82,41 @@ var providers = []provider{
 	{"delegates", func(s *sections) bool { return s.Delegates != nil }, (*sections).checkDelegates, wireDelegates},
 }
 
-// check validates every present section.
+// check validates every present section, the URLs of all of them at once.
 func (s *sections) check() error {
 	var errs []error
 	for _, p := range providers {
 		if p.present(s) {
 			errs = append(errs, p.check(s))
 		}
+	}
+	urls := map[string]string{}
+	for i, c := range s.CPanel {
+		urls[fmt.Sprintf("cpanel[%d].url", i)] = c.URL
+	}
+	if s.PlanetHoster != nil {
+		urls["planethoster.url"] = s.PlanetHoster.URL
+	}
+	if s.Dolibarr != nil {
+		urls["dolibarr.url"] = s.Dolibarr.URL
+	}
+	if s.Brevo != nil {
+		urls["brevo.url"] = s.Brevo.URL
+	}
+	if s.WordPress != nil {
+		urls["wordpress.url"] = s.WordPress.URL
+	}
+	for _, field := range slices.Sorted(maps.Keys(urls)) {
+		u, err := url.Parse(urls[field])
+		if urls[field] == "" || err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil {
+			continue
+		}
+		shown := "(unreadable)"
+		if err == nil {
+			u.User = nil // never print a password
+			shown = u.String()
+		}
+		errs = append(errs, fmt.Errorf("%s: %q is not a URL opsbot can use: write https://host[:port][/path], without a user or password in it", field, shown))
 	}
 	return errors.Join(errs...)
 }

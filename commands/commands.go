@@ -48,10 +48,13 @@ type Deps struct {
 // PlanetHoster), invoice (OVH bills) and evolution (the contractor). A nil
 // or empty member leaves its family out.
 type HostingDeps struct {
-	Host       *Hosting
-	Tickets    map[string]bot.Tickets // "ovh", "planethoster"
-	Invoices   bot.Invoices
-	Contractor *Contractor
+	Host     *Hosting
+	Tickets  map[string]bot.Tickets // "ovh", "planethoster"
+	Invoices bot.Invoices
+	// PlanetHosterBills is PlanetHoster's client area, where its invoices
+	// are (its API has none); empty without PlanetHoster.
+	PlanetHosterBills string
+	Contractor        *Contractor
 }
 
 // Who may run what, shared by the families.
@@ -71,7 +74,7 @@ func All(d Deps) []bot.Spec {
 		alertCommands{desk: d.Alerts}.specs(),
 		hostCommands(orZero(d.Hosting.Host)).specs(),
 		ticketCommands{providers: d.Hosting.Tickets, alarms: d.AlertTickets}.specs(),
-		invoiceCommands{bills: d.Hosting.Invoices}.specs(),
+		invoiceCommands{bills: d.Hosting.Invoices, elsewhere: d.Hosting.PlanetHosterBills}.specs(),
 		evolutionCommands{Contractor: orZero(d.Hosting.Contractor), engine: d.Engine, alarms: d.AlertTickets}.specs(),
 		doliCommands(d.Members).specs(),
 		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),

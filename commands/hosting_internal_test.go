@@ -128,7 +128,7 @@ func newHostWorldWith(t *testing.T, approvals map[string]int, pay bool, edit fun
 	}
 	specs = append(specs, alertCommands{desk: desk}.specs()...)
 	specs = append(specs, ticketCommands{providers: map[string]bot.Tickets{"ovh": oc.Support, "planethoster": ph}, alarms: alarms}.specs()...)
-	specs = append(specs, invoiceCommands{bills: oc.Billing}.specs()...)
+	specs = append(specs, invoiceCommands{bills: oc.Billing, elsewhere: "https://my.planethoster.example"}.specs()...)
 	specs = append(specs, evolutionCommands{Contractor: Contractor{Mail: mc, Store: db, To: "contact@cf2d.test", Cc: []string{"tresoriere@anopex.test"},
 		From: "opsbot@anopex.test", Reference: "W751234567", Association: "Anopex", Now: func() time.Time { return hostingNow }}, engine: w.engine, alarms: alarms}.specs()...)
 	if err := w.engine.Register(specs...); err != nil {
@@ -552,7 +552,8 @@ func TestEvolutionLetter(t *testing.T) {
 func TestInvoiceList(t *testing.T) {
 	w := newHostWorld(t, nil, false)
 	out := w.run(t, "u-treasurer", "invoice list impayées")
-	for _, want := range []string{"2 facture(s) OVH, total dû 38,38 €", "FR56099001 — 25/11/2026 — purchase-web — 23,99 € — reste dû 23,99 €"} {
+	for _, want := range []string{"2 facture(s) OVH, total dû 38,38 €", "FR56099001 — 25/11/2026 — purchase-web — 23,99 € — reste dû 23,99 €",
+		"Factures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, https://my.planethoster.example » Facturation et paiements » Historique."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("invoice list unpaid lacks %q:\n%s", want, out)
 		}

@@ -13,9 +13,11 @@ import (
 // payers approve payments: the treasurer or the president, never anyone else.
 var payers = []bot.Role{bot.Treasurer, bot.President}
 
-// invoiceCommands are the bills family (OVH).
+// invoiceCommands are the bills family (OVH). elsewhere, when set, is
+// where PlanetHoster's invoices are read and paid: its API has none.
 type invoiceCommands struct {
-	bills bot.Invoices
+	bills     bot.Invoices
+	elsewhere string
 }
 
 func (iv invoiceCommands) specs() []bot.Spec {
@@ -44,8 +46,13 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list bills: %w", err)
 	}
+	ph := ""
+	if iv.elsewhere != "" {
+		ph = fmt.Sprintf(c.T("\nFactures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, %s » Facturation et paiements » Historique.",
+			"\nPlanetHoster invoices: its API has none; read and pay them in its client area, %s » Billing & Payments » History."), iv.elsewhere)
+	}
 	if len(list) == 0 {
-		return bot.Reply{Text: c.T("Aucune facture.", "No bill.")}, nil
+		return bot.Reply{Text: c.T("Aucune facture OVH.", "No OVH bill.") + ph}, nil
 	}
 	var lines []string
 	due := bot.Money{Currency: "EUR"}
@@ -58,7 +65,7 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 		due.Cents += i.Due.Cents
 	}
 	return bot.Reply{Text: fmt.Sprintf(c.T("%d facture(s) OVH, total dû %s :\n%s", "%d OVH bill(s), total due %s:\n%s"),
-		len(list), due.Format(c.Locale), strings.Join(lines, "\n"))}, nil
+		len(list), due.Format(c.Locale), strings.Join(lines, "\n")) + ph}, nil
 }
 
 // payPlan is what an approved payment runs with: the means of payment

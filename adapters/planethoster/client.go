@@ -1,7 +1,3 @@
-// Package planethoster is the client of the PlanetHoster API (reseller and
-// World families for the account, N0C for disk use): account credit, hosting
-// accounts, domain registration. PlanetHoster has no ticket API; tickets go
-// by e-mail (mailer.Tickets) and people follow them in the client area.
 package planethoster
 
 import (

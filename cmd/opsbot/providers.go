@@ -418,6 +418,7 @@ func wirePlanetHoster(a *app, s *sections, hc *http.Client) (func(context.Contex
 	if h := a.deps.Hosting.Host; h != nil {
 		h.Account, h.Domains = cl, p.Domains
 	}
+	a.deps.Hosting.PlanetHosterBills = planethoster.ClientArea
 	if p.Support != "" && a.mail != nil {
 		sign := ""
 		if s.CF2D != nil {

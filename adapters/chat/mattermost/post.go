@@ -41,9 +41,9 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 }
 
 // fit sends a text longer than bot.MaxReplyMessages posts as a file. A
-// post takes about 10 files (file_ids is at most model.PostFileidsMaxRunes,
-// 300 characters of JSON), each up to the server's FileSettings.MaxFileSize
-// (100 MB by default).
+// post takes at most 5 files (API reference, create post: file_ids), each up
+// to the server's FileSettings.MaxFileSize (100 MB by default); opsbot sends
+// one or two.
 func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
 	return relay.Fit(c.cfg.Locale, text, len(split(text, maxPostRunes)), files)
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -80,6 +81,7 @@ func All(d Deps) []bot.Spec {
 		wpCommands{accounts: d.Members.WPUsers, admin: d.Members.WPAdmin, roles: wpRoleNames(d.Members), self: d.Members.WPLogin}.specs(),
 		newCoherenceCommands(d.Members).specs(),
 		d.rights().specs(),
+		d.report().specs(),
 	)
 	return append(specs, newDelegateCommands(d, specs).specs()...)
 }
@@ -89,6 +91,18 @@ func (d Deps) rights() rightsCommands {
 	r := rightsCommands{m: d.Members, people: d.People, cfg: d.Rights, domain: d.MailDomain}
 	if d.Mail != nil {
 		r.boxes = d.Mail
+	}
+	return r
+}
+
+// report returns the monthly summary on d's sources.
+func (d Deps) report() reportCommands {
+	r := reportCommands{log: d.Audit, alarms: d.Alerts, now: time.Now}
+	if d.Alerts != nil {
+		r.now = d.Alerts.Now
+	}
+	if d.Hosting.Contractor != nil {
+		r.evos = d.Hosting.Contractor.Store
 	}
 	return r
 }

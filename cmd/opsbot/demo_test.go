@@ -195,6 +195,7 @@ func TestCommandReference(t *testing.T) {
 	}
 	defer a.close()
 	a.deps.Alerts = (*alerts.Scheduler)(nil) // set when the engine starts: only its specs are read here
+	a.deps.Audit = a.store
 	a.deps.AlertTickets = &commands.AlertTickets{Rules: demoTicketRules}
 	var b strings.Builder
 	b.WriteString("# opsbot commands\n\nGenerated from the command specs by `go test ./cmd/opsbot -run TestCommandReference -update`.\n")

@@ -1,0 +1,164 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
+)
+
+// reportCommands are the board's monthly picture: the requests' outcomes
+// from the audit log, the alerts' episodes and the evolutions approved.
+type reportCommands struct {
+	log    bot.AuditLog
+	alarms AlertDesk
+	evos   bot.Evolutions
+	now    func() time.Time
+}
+
+// argMonth is a month, AAAA-MM.
+var argMonth = bot.ArgType{Name: "month", Example: "2026-11", Check: func(s string) (string, error) {
+	if _, err := time.Parse("2006-01", s); err != nil {
+		return "", bot.Userf("mois invalide « %s » : écrivez AAAA-MM, par exemple 2026-11", "invalid month %q: write YYYY-MM, for example 2026-11", s)
+	}
+	return s, nil
+}}
+
+// reportStates are the final states counted, in the report's order.
+var reportStates = []struct {
+	state  bot.State
+	fr, en string
+}{{bot.Done, "exécutée(s)", "done"}, {bot.Failed, "échouée(s)", "failed"}, {bot.Rejected, "refusée(s)", "rejected"},
+	{bot.Stale, "périmée(s)", "stale"}, {bot.Expired, "expirée(s)", "expired"}, {bot.Cancelled, "annulée(s)", "cancelled"},
+	{bot.Unknown, "au résultat inconnu", "unknown"}}
+
+func (r reportCommands) specs() []bot.Spec {
+	if r.log == nil {
+		return nil
+	}
+	return []bot.Spec{{
+		Path: "report month", Help: "Le bilan d'un mois pour le bureau (le mois dernier par défaut) : demandes, alertes, tickets, argent.",
+		HelpEN: "A month's summary for the board (last month by default): requests, alerts, tickets, money.",
+		Roles:  staff, Args: []bot.Arg{{Name: "mois", Type: argMonth, Optional: true}},
+		Read: r.month,
+	}}
+}
+
+func (r reportCommands) month(ctx context.Context, c bot.Call) (bot.Reply, error) {
+	start := time.Date(r.now().Year(), r.now().Month()-1, 1, 0, 0, 0, 0, time.Local)
+	if c.Args.Has("mois") {
+		start, _ = time.ParseInLocation("2006-01", c.Args.Get("mois"), time.Local)
+	}
+	text, err := r.Month(ctx, c.Locale, start)
+	return bot.Reply{Text: text}, err
+}
+
+// Month returns the summary of the month starting at start.
+func (r reportCommands) Month(ctx context.Context, l bot.Locale, start time.Time) (string, error) {
+	end := start.AddDate(0, 1, 0)
+	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
+	recs, err := r.log.Audit(ctx, math.MaxInt)
+	if err != nil {
+		return "", fmt.Errorf("report: audit: %w", err)
+	}
+	byFamily := map[string]map[string]int{}
+	var opened, paid int
+	for _, rec := range recs {
+		if !in(rec.At) || rec.Command == "" {
+			continue
+		}
+		state := rec.Kind
+		switch rec.Kind {
+		case "outcome":
+			state, _, _ = strings.Cut(rec.Detail, ":")
+		case "rejected", "expired", "cancelled", "unknown":
+		default:
+			continue
+		}
+		family, _, _ := strings.Cut(rec.Command, " ")
+		if byFamily[family] == nil {
+			byFamily[family] = map[string]int{}
+		}
+		byFamily[family][state]++
+		if state == string(bot.Done) {
+			switch rec.Command {
+			case "ticket open", "ticket alert", "evolution incident":
+				opened++
+			case "invoice pay":
+				paid++
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, l.Pick("📊 Bilan du mois %s", "📊 Summary of %s"), start.Format("2006-01"))
+	if len(byFamily) == 0 {
+		b.WriteString(l.Pick("\nDemandes : aucune.", "\nRequests: none."))
+	}
+	for _, f := range slices.Sorted(maps.Keys(byFamily)) {
+		var parts []string
+		for _, s := range reportStates {
+			if n := byFamily[f][string(s.state)]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, l.Pick(s.fr, s.en)))
+			}
+		}
+		fmt.Fprintf(&b, l.Pick("\n/%s : %s", "\n/%s: %s"), f, strings.Join(parts, ", "))
+	}
+	if err := r.alerts(ctx, l, &b, in); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(&b, l.Pick("\nTickets et incidents ouverts : %d", "\nTickets and incidents opened: %d"), opened)
+	fmt.Fprintf(&b, l.Pick("\nFactures payées : %d", "\nInvoices paid: %d"), paid)
+	if r.evos != nil {
+		evs, err := r.evos.ListEvolutions(ctx)
+		if err != nil {
+			return "", fmt.Errorf("report: evolutions: %w", err)
+		}
+		approved, closed, budget := 0, 0, bot.Money{Currency: "EUR"}
+		for _, ev := range evs {
+			if ev.Kind != "incident" && in(ev.ApprovedAt) {
+				approved++
+				budget.Cents += ev.Budget.Cents
+			}
+			if ev.State == "closed" && in(ev.Updated) {
+				closed++
+			}
+		}
+		fmt.Fprintf(&b, l.Pick("\nÉvolutions approuvées : %d (budget %s) ; évolutions et incidents clos : %d",
+			"\nChange requests approved: %d (budget %s); change requests and incidents closed: %d"), approved, budget.Format(l), closed)
+	}
+	return b.String(), nil
+}
+
+// alerts writes the alert episodes that started in the month, with how
+// long they lasted (the store keeps each alert's last episode).
+func (r reportCommands) alerts(ctx context.Context, l bot.Locale, b *strings.Builder, in func(time.Time) bool) error {
+	if r.alarms == nil {
+		return nil
+	}
+	all, err := r.alarms.List(ctx)
+	if err != nil {
+		return fmt.Errorf("report: alerts: %w", err)
+	}
+	var lines []string
+	for _, s := range all {
+		if !in(s.Since) {
+			continue
+		}
+		if s.Open {
+			lines = append(lines, fmt.Sprintf(l.Pick("%s `%s` — en cours depuis %s", "%s `%s` — open for %s"), s.Severity.Emoji(), s.Key, alerts.Age(l, r.now().Sub(s.Since))))
+		} else {
+			lines = append(lines, fmt.Sprintf(l.Pick("%s `%s` — a duré %s", "%s `%s` — lasted %s"), s.Severity.Emoji(), s.Key, alerts.Age(l, s.Ended.Sub(s.Since))))
+		}
+	}
+	fmt.Fprintf(b, l.Pick("\nAlertes déclenchées : %d", "\nAlerts raised: %d"), len(lines))
+	for _, line := range lines {
+		b.WriteString("\n  " + line)
+	}
+	return nil
+}

@@ -56,7 +56,15 @@ func (r reportCommands) month(ctx context.Context, c bot.Call) (bot.Reply, error
 		start, _ = time.ParseInLocation("2006-01", c.Args.Get("mois"), time.Local)
 	}
 	text, err := r.Month(ctx, c.Locale, start)
-	return bot.Reply{Text: text}, err
+	if err != nil || r.evos == nil {
+		return bot.Reply{Text: text}, err
+	}
+	evs, err := r.evos.ListEvolutions(ctx)
+	if err != nil {
+		return bot.Reply{}, fmt.Errorf("report: evolutions: %w", err)
+	}
+	chart, err := costChart(c.Locale, start, evs)
+	return bot.Reply{Text: text, Attachments: []bot.Attachment{chart}}, err
 }
 
 // Month returns the summary of the month starting at start.

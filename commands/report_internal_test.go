@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,6 +82,14 @@ func TestReportMonth(t *testing.T) {
 	}, "\n")
 	if got.Text != want {
 		t.Errorf("report:\n%s\nwant:\n%s", got.Text, want)
+	}
+
+	if len(got.Attachments) != 1 || !bytes.HasPrefix(got.Attachments[0].Data, []byte("\x89PNG")) || got.Attachments[0].Name != "bilan-2026-11.png" {
+		t.Errorf("chart: %d attachment(s)", len(got.Attachments))
+	}
+	img, err := png.Decode(bytes.NewReader(got.Attachments[0].Data))
+	if err != nil || img.Bounds().Dx() < 400 {
+		t.Errorf("chart not a PNG of the expected size: %v", err)
 	}
 
 	dec, err := r.month(ctx, bot.Call{Locale: bot.EN, Args: bot.Values{"mois": "2026-12"}})

@@ -55,7 +55,17 @@ func (r reportCommands) month(ctx context.Context, c bot.Call) (bot.Reply, error
 	if c.Args.Has("mois") {
 		start, _ = time.ParseInLocation("2006-01", c.Args.Get("mois"), time.Local)
 	}
-	text, err := r.Month(ctx, c.Locale, start)
+	return r.reply(ctx, c.Locale, start)
+}
+
+// MonthReport returns the summary and chart of the month starting at start
+// (the scheduled post on the 1st).
+func MonthReport(ctx context.Context, d Deps, l bot.Locale, start time.Time) (bot.Reply, error) {
+	return d.report().reply(ctx, l, start)
+}
+
+func (r reportCommands) reply(ctx context.Context, l bot.Locale, start time.Time) (bot.Reply, error) {
+	text, err := r.Month(ctx, l, start)
 	if err != nil || r.evos == nil {
 		return bot.Reply{Text: text}, err
 	}
@@ -63,11 +73,11 @@ func (r reportCommands) month(ctx context.Context, c bot.Call) (bot.Reply, error
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("report: evolutions: %w", err)
 	}
-	chart, err := costChart(c.Locale, start, evs)
+	chart, err := costChart(l, start, evs)
 	return bot.Reply{Text: text, Attachments: []bot.Attachment{chart}}, err
 }
 
-// Month returns the summary of the month starting at start.
+// Month returns the text of the summary of the month starting at start.
 func (r reportCommands) Month(ctx context.Context, l bot.Locale, start time.Time) (string, error) {
 	end := start.AddDate(0, 1, 0)
 	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }

@@ -286,6 +286,11 @@ func (a *app) wireAlerts(c *alertsConfig, platform, channel string, chat bot.Cha
 	} else if j != nil {
 		jobs = append(jobs, *j)
 	}
+	if j, err := a.reportJob(approvals, chat); err != nil {
+		return nil, nil, err
+	} else if j != nil {
+		jobs = append(jobs, *j)
+	}
 	cc := alerts.CycleConfig{Chat: chat, Store: a.store, Channel: channel, Platform: platform,
 		Locale: a.cfg.locale(), Log: a.log, Now: a.now, Remind: time.Duration(c.Remind), Audit: a.store}
 	var at *commands.AlertTickets

@@ -35,8 +35,10 @@ type Config struct {
 	Alerts     *alertsConfig     `yaml:"alerts"`
 	// RightsReview is what /rights review compares with and its schedule.
 	RightsReview *rightsReviewConfig `yaml:"rights_review"`
-	Ops          *opsConfig          `yaml:"ops"`
-	Console      consoleConfig       `yaml:"console"`
+	// Report posts the monthly summary on the 1st.
+	Report  *reportConfig `yaml:"report"`
+	Ops     *opsConfig    `yaml:"ops"`
+	Console consoleConfig `yaml:"console"`
 
 	sections `yaml:",inline"` // the providers' sections (providers.go)
 }

@@ -147,3 +147,16 @@ type DirUsage struct {
 type DirUsages interface {
 	DirUsage(ctx context.Context, path string) ([]DirUsage, error)
 }
+
+// Share is one permission that can edit a shared folder (Google Drive).
+type Share struct {
+	Email string // empty for type anyone or domain
+	Role  string // writer, fileOrganizer, organizer or owner
+	Type  string // user, group, domain or anyone
+}
+
+// FolderEditors lists who can edit the media folder, for the rights
+// review. Errors: Unavailable, Denied, NotFound.
+type FolderEditors interface {
+	Editors(ctx context.Context) ([]Share, error)
+}

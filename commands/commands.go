@@ -42,6 +42,8 @@ type Deps struct {
 	// what the rights review compares with.
 	People []bot.Member
 	Rights Rights
+	// Drive is who can edit the Google Drive media folder (rights review).
+	Drive bot.FolderEditors
 }
 
 // HostingDeps are the capabilities of the hosting families: host (cPanel
@@ -88,7 +90,7 @@ func All(d Deps) []bot.Spec {
 
 // rights returns the rights review on d's sources.
 func (d Deps) rights() rightsCommands {
-	r := rightsCommands{m: d.Members, people: d.People, cfg: d.Rights, domain: d.MailDomain}
+	r := rightsCommands{m: d.Members, drive: d.Drive, people: d.People, cfg: d.Rights, domain: d.MailDomain}
 	if d.Mail != nil {
 		r.boxes = d.Mail
 	}

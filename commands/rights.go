@@ -26,13 +26,14 @@ const (
 	Unused          = "unused"            // a Dolibarr account unused for more than UnusedDays
 	WPAdminUnlisted = "wp_admin_unlisted" // a WordPress administrator the configuration does not name
 	MailboxUnowned  = "mailbox_unowned"   // a mailbox nobody holds
+	DriveUnlisted   = "drive_unlisted"    // an editor of the Drive media folder no person's mailbox names
 )
 
-var rightsFlags = []string{NotMember, Unused, WPAdminUnlisted, MailboxUnowned}
+var rightsFlags = []string{NotMember, Unused, WPAdminUnlisted, MailboxUnowned, DriveUnlisted}
 
 // RightsRow is one account holding rights somewhere.
 type RightsRow struct {
-	System    string // "dolibarr", "wordpress", "mail", "opsbot"
+	System    string // "dolibarr", "wordpress", "mail", "opsbot", "drive"
 	Account   string
 	Name      string
 	Email     string
@@ -52,13 +53,14 @@ type RightsReport struct {
 type rightsCommands struct {
 	m      Members
 	boxes  bot.Mailboxes
+	drive  bot.FolderEditors
 	people []bot.Member
 	cfg    Rights
 	domain string
 }
 
 func (r rightsCommands) specs() []bot.Spec {
-	if r.m.Staff == nil && r.m.WPUsers == nil && r.boxes == nil {
+	if r.m.Staff == nil && r.m.WPUsers == nil && r.boxes == nil && r.drive == nil {
 		return nil
 	}
 	return []bot.Spec{{Path: "rights review",
@@ -167,6 +169,27 @@ func (r rightsCommands) Review(ctx context.Context) (RightsReport, error) {
 		rep.Rows = append(rep.Rows, RightsRow{System: "opsbot", Account: strings.Join(p.Mailboxes, " "), Name: p.Name,
 			Rights: strings.Join(roles, ", ")})
 	}
+	if r.drive != nil {
+		eds, err := r.drive.Editors(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("rights review: drive: %w", err)
+		}
+		named := map[string]bool{}
+		for _, p := range r.people {
+			for _, b := range p.Mailboxes {
+				e, _ := coherence.NormalizeEmail(b)
+				named[e] = true
+			}
+		}
+		for _, s := range eds {
+			row := RightsRow{System: "drive", Account: cmp.Or(s.Email, s.Type), Email: s.Email, Rights: s.Role}
+			// The owner is the association's own account.
+			if e, _ := coherence.NormalizeEmail(s.Email); s.Role != "owner" && !named[e] {
+				row.Flags = append(row.Flags, DriveUnlisted)
+			}
+			rep.Rows = append(rep.Rows, row)
+		}
+	}
 	if r.boxes != nil {
 		boxes, err := r.boxes.Mailboxes(ctx)
 		if err != nil {
@@ -205,7 +228,16 @@ func (rep *RightsReport) Summary(l bot.Locale) string {
 		"Rights review of %s: %d Dolibarr account(s), %d WordPress administrator or editor account(s), %d mailbox(es), %d person(s) with an opsbot role.\n"+
 			"To decide: %d right(s) held outside an active membership, %d Dolibarr account(s) unused for more than %d days, %d WordPress administrator(s) not named in the configuration, %d mailbox(es) without a holder."),
 		rep.At.Format("02/01/2006"), n["dolibarr"], n["wordpress"], n["mail"], n["opsbot"],
-		n[NotMember], n[Unused], rep.UnusedDays, n[WPAdminUnlisted], n[MailboxUnowned])
+		n[NotMember], n[Unused], rep.UnusedDays, n[WPAdminUnlisted], n[MailboxUnowned]) + rep.driveSummary(l, n)
+}
+
+// driveSummary counts the Drive media folder's editors, when it was read.
+func (rep *RightsReport) driveSummary(l bot.Locale, n map[string]int) string {
+	if !slices.ContainsFunc(rep.Rows, func(r RightsRow) bool { return r.System == "drive" }) {
+		return ""
+	}
+	return fmt.Sprintf(l.Pick("\nDossier Google Drive des médias : %d accès en modification, dont %d non nommé(s) dans la configuration.",
+		"\nGoogle Drive media folder: %d edit access(es), %d of them not named in the configuration."), n["drive"], n[DriveUnlisted])
 }
 
 // Proposals returns the offboarding command of each flagged person (a

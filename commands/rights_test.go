@@ -7,8 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/drive"
+	"github.com/anopex/opsbot/adapters/drive/drivetest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/internal/demo"
@@ -76,5 +80,41 @@ func TestReviewRights(t *testing.T) {
 	csv := string(reply.Attachments[0].Data)
 	if !strings.Contains(csv, "dolibarr;d.petit;Dominique Petit;delegue75@anopex.test;") || !strings.Contains(csv, ";jamais;not_member unused") {
 		t.Errorf("CSV misses d.petit or c.leroy's never:\n%s", csv)
+	}
+}
+
+// The Drive media folder's editors, read through the real client: only who
+// can edit is listed, and an editor no person's mailbox names is flagged.
+func TestReviewRightsDrive(t *testing.T) {
+	f := drivetest.New("tok")
+	t.Cleanup(f.Close)
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "asso@gmail.com", Role: "owner", Type: "user"},
+		{EmailAddress: "Sysadmin@anopex.test", Role: "writer", Type: "user"}, {EmailAddress: "ancien@gmail.com", Role: "writer", Type: "user"},
+		{EmailAddress: "lecteur@gmail.com", Role: "reader", Type: "user"}, {Role: "writer", Type: "anyone"}}
+	cl, err := drive.New(drive.Options{Tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}), Folder: "media", Endpoint: f.Endpoint(), HTTPClient: f.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := commands.Deps{Drive: cl, People: []bot.Member{{Name: "Sam Admin", Roles: []bot.Role{bot.Admin}, Mailboxes: []string{"sysadmin@anopex.test"}}}}
+	rep, err := commands.ReviewRights(t.Context(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Rows {
+		if r.System == "drive" {
+			got = append(got, r.Account+" "+r.Rights+" "+strings.Join(r.Flags, " "))
+		}
+	}
+	want := []string{"asso@gmail.com owner ", "Sysadmin@anopex.test writer ", "ancien@gmail.com writer drive_unlisted", "anyone writer drive_unlisted"}
+	if !slices.Equal(got, want) {
+		t.Errorf("drive rows = %q, want %q", got, want)
+	}
+	if s := rep.Summary(bot.FR); !strings.Contains(s, "Dossier Google Drive des médias : 4 accès en modification, dont 2 non nommé(s)") || strings.Contains(s, "@") {
+		t.Errorf("summary %q", s)
+	}
+	d.Drive, _ = drive.New(drive.Options{Tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "other"}), Folder: "media", Endpoint: f.Endpoint(), HTTPClient: f.Client()})
+	if _, err := commands.ReviewRights(t.Context(), d); bot.KindOf(err) != bot.Denied {
+		t.Errorf("a refused token is not the review's error: %v", err)
 	}
 }

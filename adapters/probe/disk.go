@@ -15,22 +15,15 @@ import (
 // limit is never over it. A provider error fails the run and leaves the
 // disk alert as it is.
 func NewDisk(q bot.AccountQuota, server string, percent float64, o Options) alerts.Check {
-	if percent <= 0 {
-		percent = 90
-	}
 	l := o.defaults().Locale
 	return check{withServer("disk", server), func(ctx context.Context) ([]alerts.Alert, error) {
 		u, err := q.AccountQuota(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("disk check: %w", err)
 		}
-		p := u.UsedPercent()
-		if u.LimitMB <= 0 || p <= percent {
+		p, sev, over := overQuota(u, percent)
+		if !over {
 			return nil, nil
-		}
-		sev := alerts.Warning
-		if p >= 98 {
-			sev = alerts.Critical
 		}
 		key, title := "disk:account", fmt.Sprintf(l.Pick("L'espace disque de l'hébergement est occupé à %.0f %% (%s sur %s)",
 			"The hosting disk space is %.0f%% used (%s of %s)"), p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB))
@@ -41,6 +34,41 @@ func NewDisk(q bot.AccountQuota, server string, percent float64, o Options) aler
 			Detail: l.Pick("Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir.",
 				"Mail, sites and databases share this space: one full mailbox or a forgotten backup is enough to fill it.")}}, nil
 	}}
+}
+
+// NewDriveQuota returns the "drive" check: it raises "drive:quota" when the
+// Google Drive storage used is over percent of the account's quota, with
+// the thresholds of NewDisk.
+func NewDriveQuota(q bot.AccountQuota, percent float64, o Options) alerts.Check {
+	l := o.defaults().Locale
+	return check{"drive", func(ctx context.Context) ([]alerts.Alert, error) {
+		u, err := q.AccountQuota(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("drive check: %w", err)
+		}
+		p, sev, over := overQuota(u, percent)
+		if !over {
+			return nil, nil
+		}
+		return []alerts.Alert{{Key: "drive:quota", Severity: sev,
+			Title: fmt.Sprintf(l.Pick("Le stockage Google Drive est occupé à %.0f %% (%s sur %s)", "Google Drive storage is %.0f%% used (%s of %s)"),
+				p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB)),
+			Detail: l.Pick("Drive, Gmail et Photos partagent ce quota : les médias en double ou la corbeille suffisent à le remplir.",
+				"Drive, Gmail and Photos share this quota: duplicated media or the trash are enough to fill it.")}}, nil
+	}}
+}
+
+// overQuota returns the share of u's limit in use and its severity when it
+// is over percent (<= 0 means 90): a warning, critical from 98 %.
+func overQuota(u bot.DiskUsage, percent float64) (float64, alerts.Severity, bool) {
+	if percent <= 0 {
+		percent = 90
+	}
+	p, sev := u.UsedPercent(), alerts.Warning
+	if p >= 98 {
+		sev = alerts.Critical
+	}
+	return p, sev, u.LimitMB > 0 && p > percent
 }
 
 // withServer names a check or a key after its server, when there are several.

@@ -57,3 +57,23 @@ func TestDiskOfAServer(t *testing.T) {
 		t.Errorf("Run = %+v, %v", got, err)
 	}
 }
+
+func TestDriveQuota(t *testing.T) {
+	for _, tt := range []struct {
+		u    bot.DiskUsage
+		want alerts.Severity
+	}{{bot.DiskUsage{UsedMB: 8000, LimitMB: 10000}, ""}, {bot.DiskUsage{UsedMB: 90000}, ""},
+		{bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}, alerts.Warning}, {bot.DiskUsage{UsedMB: 9900, LimitMB: 10000}, alerts.Critical}} {
+		got, err := probe.NewDriveQuota(account{u: tt.u}, 0, probe.Options{}).Run(t.Context())
+		if err != nil || tt.want == "" && len(got) != 0 || tt.want != "" && (len(got) != 1 || got[0].Key != "drive:quota" || got[0].Severity != tt.want) {
+			t.Errorf("%+v: %+v, %v", tt.u, got, err)
+		}
+	}
+	got, _ := probe.NewDriveQuota(account{u: bot.DiskUsage{UsedMB: 9500, LimitMB: 10000}}, 0, probe.Options{}).Run(t.Context())
+	if len(got) == 1 && got[0].Title != "Le stockage Google Drive est occupé à 95 % (9,3 Go sur 9,8 Go)" {
+		t.Errorf("title %q", got[0].Title)
+	}
+	if _, err := probe.NewDriveQuota(account{err: bot.Errorf(bot.Denied, "drive", "about", "401")}, 0, probe.Options{}).Run(t.Context()); bot.KindOf(err) != bot.Denied {
+		t.Errorf("a refusal is not the run's error: %v", err)
+	}
+}

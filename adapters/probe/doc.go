@@ -13,6 +13,7 @@
 //	dns:a:NAME, dns:aaaa:NAME   the addresses must be the configured ones
 //	quota:ADDRESS        mailbox over its quota threshold (default 90 %)
 //	disk:account         hosting account disk usage over its threshold (disk:SERVER with several)
+//	drive:quota          Google Drive storage used over its threshold
 //	autossl:DOMAIN       a domain of the AutoSSL problems log (autossl:SERVER:DOMAIN with several)
 //	invoice:PROVIDER:ID  a bill with something left to pay
 //	version:wordpress, version:plugin:SLUG, version:dolibarr   behind the latest release

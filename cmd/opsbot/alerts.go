@@ -35,6 +35,7 @@ type alertsConfig struct {
 	DNS       *dnsAlerts      `yaml:"dns"`
 	Quota     *percentAlerts  `yaml:"quota"`
 	Disk      *percentAlerts  `yaml:"disk"`    // every cPanel server's
+	Drive     *percentAlerts  `yaml:"drive"`   // the Google Drive storage quota
 	AutoSSL   *schedule       `yaml:"autossl"` // every cPanel server's AutoSSL problems log
 	Invoices  *invoicesAlerts `yaml:"invoices"`
 	Coherence *schedule       `yaml:"coherence"`
@@ -191,6 +192,14 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 	}
 	if d := c.Disk; d != nil {
 		perServer(a, "disk", d.schedule, &errs, add, func(cp namedCPanel) alerts.Check { return probe.NewDisk(cp.c, cp.name, d.Percent, o) })
+	}
+	if d := c.Drive; d != nil {
+		add("drive", d.schedule, func() (alerts.Check, error) {
+			if a.drive == nil {
+				return nil, errors.New("the Google Drive quota check needs the drive section")
+			}
+			return probe.NewDriveQuota(a.drive, d.Percent, o), nil
+		})
 	}
 	if s := c.AutoSSL; s != nil {
 		perServer(a, "autossl", *s, &errs, add, func(cp namedCPanel) alerts.Check { return probe.NewAutoSSL(cp.c, cp.name, o) })

@@ -102,6 +102,7 @@ dns:
 		{"quota without cpanel", "quota:\n  every: 1h\n", 0, false},
 		{"disk without cpanel", "disk:\n  every: 1h\n", 0, false},
 		{"invoices without ovh", "invoices:\n  daily: \"09:00\"\n", 0, false},
+		{"drive without its section", "drive:\n  every: 6h\n", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,15 +11,18 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/oauth2"
 
 	"github.com/anopex/opsbot/adapters/brevo"
 	"github.com/anopex/opsbot/adapters/cpanel"
 	"github.com/anopex/opsbot/adapters/dolibarr"
+	"github.com/anopex/opsbot/adapters/drive"
 	"github.com/anopex/opsbot/adapters/mailer"
 	"github.com/anopex/opsbot/adapters/ovh"
 	"github.com/anopex/opsbot/adapters/planethoster"
@@ -44,6 +47,7 @@ type sections struct {
 	Brevo        *brevoConfig        `yaml:"brevo"`
 	WordPress    *wordpressConfig    `yaml:"wordpress"`
 	Coherence    *coherenceConfig    `yaml:"coherence"`
+	Drive        *driveConfig        `yaml:"drive"`
 	// Delegates maps a function of dolibarr.functions to what /delegate
 	// onboard gives besides its groups.
 	Delegates map[string]delegateConfig `yaml:"delegates"`
@@ -80,6 +84,7 @@ var providers = []provider{
 	{"wordpress", func(s *sections) bool { return s.WordPress != nil }, (*sections).checkWordPress, wireWordPress},
 	{"coherence", func(*sections) bool { return true }, (*sections).checkCoherence, wireCoherence},
 	{"delegates", func(s *sections) bool { return s.Delegates != nil }, (*sections).checkDelegates, wireDelegates},
+	{"drive", func(s *sections) bool { return s.Drive != nil }, (*sections).checkDrive, wireDrive},
 }
 
 // check validates every present section, the URLs of all of them at once.
@@ -623,4 +628,38 @@ func wireDelegates(a *app, s *sections, _ *http.Client) (func(context.Context) e
 		a.deps.Delegates[f] = commands.DelegateFunction{WPRole: role, MailLists: lists, BrevoList: d.BrevoList, Forward: d.Forward}
 	}
 	return nil, nil
+}
+
+// driveConfig is the `drive:` section: the Google account holding the media.
+type driveConfig struct {
+	Credentials string `yaml:"credentials"` // a service account key or an OAuth authorized_user JSON file
+	Folder      string `yaml:"folder"`      // the media folder's ID (its URL's last part)
+	// tokens and endpoint point the demo at its fake; never read from the file.
+	tokens   oauth2.TokenSource
+	endpoint string
+}
+
+func (s *sections) checkDrive() error {
+	if s.Drive.Folder == "" || s.Drive.Credentials == "" && s.Drive.tokens == nil {
+		return errors.New("drive: credentials and folder are required")
+	}
+	return nil
+}
+
+func wireDrive(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
+	d := s.Drive
+	o := drive.Options{Tokens: d.tokens, Folder: d.Folder, Endpoint: d.endpoint, HTTPClient: hc}
+	if d.tokens == nil {
+		b, err := os.ReadFile(d.Credentials)
+		if err != nil {
+			return nil, fmt.Errorf("drive.credentials: %w", err)
+		}
+		o.Credentials = b
+	}
+	cl, err := drive.New(o)
+	if err != nil {
+		return nil, err
+	}
+	a.drive, a.deps.Drive = cl, cl
+	return cl.Check, nil
 }

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/oauth2"
 
 	"github.com/anopex/opsbot/adapters/chat/console"
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
+	"github.com/anopex/opsbot/adapters/drive/drivetest"
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/adapters/planethoster/planethostertest"
@@ -107,6 +109,7 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 	demoCPanel(d)
 	demoMembers(d)
 	demoHosting(d)
+	demoDrive(d)
 	c, stop, err := demoAlertsConfig(now())
 	if err == nil {
 		d.closers = append(d.closers, stop)
@@ -269,6 +272,18 @@ func demoMembers(d *demoEnv) {
 	}
 	d.banner = append(d.banner, "Dolibarr (fake) "+e.Dolibarr.URL(), "Brevo (fake) "+e.Brevo.URL(), "WordPress (fake) "+e.WordPress.URL())
 	demoVersions(d, e)
+}
+
+// demoDrive shares the media folder with the admin and a former delegate
+// (flagged by /rights review).
+func demoDrive(d *demoEnv) {
+	f := drivetest.New("demo-drive-token")
+	d.closers = append(d.closers, f.Close)
+	f.Usage, f.Limit = 12_400_000_000, 16_106_127_360
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "anopex.asso@gmail.com", Role: "owner", Type: "user"},
+		{EmailAddress: "sysadmin@anopex.test", Role: "writer", Type: "user"}, {EmailAddress: "ancien.delegue@gmail.com", Role: "writer", Type: "user"}}
+	d.cfg.Drive = &driveConfig{Folder: "media", tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: f.Token}), endpoint: f.Endpoint()}
+	d.banner = append(d.banner, "Google Drive (fake) "+f.URL)
 }
 
 // demoVersions seeds the site's plugins, one of them behind WordPress.org's

@@ -27,6 +27,23 @@ var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 
 // playDemo runs the demo on script with a fixed clock and debug logs, and
 // returns the transcript, the logs and the demo (its fakes are still open).
+// demoApp is the demo's world and an app opened on its configuration, both
+// closed when the test ends.
+func demoApp(t *testing.T) (*demoEnv, *app) {
+	t.Helper()
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.close)
+	a, err := open(d.cfg, zerolog.Nop(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.close)
+	return d, a
+}
+
 func playDemo(t *testing.T, script string) (string, string, *demoEnv) {
 	t.Helper()
 	return playDemoIn(t, "fr", script)
@@ -149,16 +166,7 @@ func TestDemoTranscript(t *testing.T) {
 // check-config's credential checks pass against the demo's fakes, and a
 // provider that refuses the token fails its check.
 func TestProviderChecks(t *testing.T) {
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	d, a := demoApp(t)
 	var names []string
 	for _, c := range a.checks {
 		names = append(names, c.name)
@@ -184,16 +192,7 @@ func TestProviderChecks(t *testing.T) {
 // The command reference in docs/commands.md is generated from the specs of
 // the demo (every family): it cannot drift from the code.
 func TestCommandReference(t *testing.T) {
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	_, a := demoApp(t)
 	a.deps.Alerts = (*alerts.Scheduler)(nil) // set when the engine starts: only its specs are read here
 	a.deps.Audit = a.store
 	a.deps.AlertTickets = &commands.AlertTickets{Rules: demoTicketRules}

@@ -12,9 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/commands"
@@ -96,16 +93,7 @@ func TestEveryMessageInBothLocales(t *testing.T) {
 		t.Errorf("only %d message pairs found: is the walk reading the code?", pairs)
 	}
 
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	_, a := demoApp(t)
 	a.deps.Alerts = (*alerts.Scheduler)(nil)
 	for _, s := range commands.All(a.deps) {
 		if s.Help == "" || s.HelpEN == "" || s.Help == s.HelpEN {

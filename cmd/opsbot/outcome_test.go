@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
@@ -17,16 +14,7 @@ import (
 // an unknown outcome): a read command of the catalogue, whose placeholders
 // are arguments of the change; the password changes name their recipient.
 func TestChangesNameTheirVerification(t *testing.T) {
-	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.close)
-	a, err := open(d.cfg, zerolog.Nop(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	_, a := demoApp(t)
 	specs := commands.All(a.deps)
 	reads := map[string]bool{}
 	for _, s := range specs {

@@ -2,6 +2,7 @@ package probe_test
 
 import (
 	"crypto/x509"
+	"github.com/anopex/opsbot/adapters/internal/fault"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -206,8 +207,7 @@ func TestProbeTLS(t *testing.T) {
 	if err != nil || lc.Verified || lc.VerifyErr == nil || lc.NotAfter.IsZero() {
 		t.Errorf("ProbeTLS untrusted = %+v, %v; want read but not verified", lc, err)
 	}
-	ts.Close()
-	if _, err := trusted.ProbeTLS(t.Context(), host); bot.KindOf(err) != bot.Unavailable {
+	if _, err := trusted.ProbeTLS(t.Context(), fault.Hangup(t)); bot.KindOf(err) != bot.Unavailable {
 		t.Errorf("ProbeTLS of a closed port = %v, want kind unavailable", err)
 	}
 }

@@ -3,6 +3,7 @@ package releases_test
 import (
 	"testing"
 
+	"github.com/anopex/opsbot/adapters/internal/fault"
 	"github.com/anopex/opsbot/adapters/releases"
 	"github.com/anopex/opsbot/adapters/releases/releasestest"
 	"github.com/anopex/opsbot/bot"
@@ -34,8 +35,11 @@ func TestLatest(t *testing.T) {
 			t.Errorf("%s: Latest = %+v, %v, %v; want %+v, %v", tc.name, got, ok, err, tc.want, tc.ok)
 		}
 	}
-	srv.Close()
-	if _, _, err := c.Latest(t.Context(), bot.Component{Product: "dolibarr"}); bot.KindOf(err) != bot.Unavailable {
+	down, err := releases.New(releases.Options{WordPressURL: "http://" + fault.Hangup(t), DolibarrURL: "http://" + fault.Hangup(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := down.Latest(t.Context(), bot.Component{Product: "dolibarr"}); bot.KindOf(err) != bot.Unavailable {
 		t.Errorf("Latest with the source down = %v, want Unavailable", err)
 	}
 }

@@ -3,6 +3,7 @@ package mattermost
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/anopex/opsbot/adapters/internal/fault"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -227,12 +228,11 @@ func TestWireRespond(t *testing.T) {
 // TestRespondUnreachable: a response_url is a credential, so a transport
 // error names neither it nor its hook ID.
 func TestRespondUnreachable(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	srv.Close()
+	url := "http://" + fault.Hangup(t)
 	e, _ := newEnv(t)
-	rs := &responder{c: e.chat, url: srv.URL + "/hooks/commands/hookhookhookhookhookhookho", channel: "c", user: "u"}
+	rs := &responder{c: e.chat, url: url + "/hooks/commands/hookhookhookhookhookhookho", channel: "c", user: "u"}
 	err := rs.Respond(t.Context(), bot.Reply{Text: "fait"})
-	if bot.KindOf(err) != bot.Unavailable || strings.Contains(err.Error(), "hookhook") || strings.Contains(err.Error(), srv.URL) {
+	if bot.KindOf(err) != bot.Unavailable || strings.Contains(err.Error(), "hookhook") || strings.Contains(err.Error(), url) {
 		t.Errorf("Respond to a closed server = %v, want Unavailable without the URL", err)
 	}
 }

@@ -40,7 +40,7 @@ func TestCheckConfigDiscord(t *testing.T) {
 		setup func(w *discordWorld)
 	}{
 		{name: "all good", want: "discord        ok", ok: true},
-		{name: "bad token", want: "bot token does not work", setup: func(*discordWorld) { t.Setenv("OPSBOT_TEST_DISCORD_TOKEN", "wrong") }},
+		{name: "bad token", want: "bot token does not work", setup: func(w *discordWorld) { os.Setenv(w.tokenVar, "wrong") }},
 		{name: "other application", want: "not this bot's application: write " + discordtest.AppID,
 			edit: func(_ *discordWorld, c string) string {
 				return strings.Replace(c, `application_id: "`+discordtest.AppID, `application_id: "1233445566778899999`, 1)

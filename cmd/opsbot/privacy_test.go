@@ -26,12 +26,9 @@ func membersSections(t *testing.T) string {
 	e := demoworld.Start(time.Now())
 	t.Cleanup(e.Close)
 	e.Seed()
-	t.Setenv("OPSBOT_TEST_DOLI", demoworld.DolibarrKey)
-	t.Setenv("OPSBOT_TEST_BREVO", demoworld.BrevoKey)
-	t.Setenv("OPSBOT_TEST_WP", demoworld.WPPassword)
-	return "dolibarr: {url: " + e.Dolibarr.URL() + ", key: '${OPSBOT_TEST_DOLI}'}\n" +
-		"brevo: {url: " + e.Brevo.URL() + ", key: '${OPSBOT_TEST_BREVO}', rate_per_second: -1}\n" +
-		"wordpress: {url: " + e.WordPress.URL() + ", user: " + demoworld.WPUser + ", app_password: '${OPSBOT_TEST_WP}'}\n" +
+	return "dolibarr: {url: " + e.Dolibarr.URL() + ", key: '" + secretEnv(t, "OPSBOT_TEST_DOLI", demoworld.DolibarrKey) + "'}\n" +
+		"brevo: {url: " + e.Brevo.URL() + ", key: '" + secretEnv(t, "OPSBOT_TEST_BREVO", demoworld.BrevoKey) + "', rate_per_second: -1}\n" +
+		"wordpress: {url: " + e.WordPress.URL() + ", user: " + demoworld.WPUser + ", app_password: '" + secretEnv(t, "OPSBOT_TEST_WP", demoworld.WPPassword) + "'}\n" +
 		"coherence: {newsletter_list: " + fmt.Sprint(e.Config.NewsletterList) + "}\n"
 }
 

@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,20 +17,36 @@ import (
 	"github.com/anopex/opsbot/adapters/cpanel/cpaneltest"
 )
 
-// `opsbot run -config` with discord.api_url pointed at the fake Discord: the
-// real binary's wiring connects, registers the commands and answers a slash
-// command with the cPanel data.
 // discordWorld is a fake Discord and a fake cPanel with the demo data, and
 // a configuration file for `opsbot run` pointed at them.
 type discordWorld struct {
 	dc   *discordtest.Server
 	cp   *cpaneltest.Server
 	path string // the configuration file
+	// tokenVar is the environment variable the file reads the bot token from.
+	tokenVar string
 }
 
 const sam = "900000000000000001" // an administrator
 
+// envs numbers the variables secretEnv sets.
+var envs atomic.Int32
+
+// secretEnv sets a variable of its own to value for t's duration and returns
+// the config's reference to it, "${NAME_n}": unlike t.Setenv, it lets t run
+// in parallel with other tests using the same secret.
+func secretEnv(t *testing.T, name, value string) string {
+	k := name + "_" + strconv.Itoa(int(envs.Add(1)))
+	os.Setenv(k, value)
+	t.Cleanup(func() { os.Unsetenv(k) })
+	return "${" + k + "}"
+}
+
+// newDiscordWorld marks t parallel: its Chat's close waits a second in
+// discordgo (see adapters/chat/discord/main_test.go), idle time the
+// package's other tests can use.
 func newDiscordWorld(t *testing.T) *discordWorld {
+	t.Parallel()
 	dc := discordtest.New(discordtest.Options{})
 	t.Cleanup(dc.Close)
 	dc.SeedDemo()
@@ -36,17 +54,16 @@ func newDiscordWorld(t *testing.T) *discordWorld {
 	cp := cpaneltest.New("anopex", "cp-token")
 	t.Cleanup(cp.Close)
 	cp.SeedDemo()
-	t.Setenv("OPSBOT_TEST_DISCORD_TOKEN", dc.Token())
-	t.Setenv("OPSBOT_TEST_CPANEL_TOKEN", "cp-token")
+	tokenRef := secretEnv(t, "OPSBOT_TEST_DISCORD_TOKEN", dc.Token())
 	dir := t.TempDir()
 	cfg := `locale: fr
 data: ` + filepath.Join(dir, "data") + `
 chat: discord
 people:
   - {name: Sam Admin, roles: [admin], discord: "` + sam + `"}
-cpanel: {url: "` + cp.URL() + `", user: anopex, token: "${OPSBOT_TEST_CPANEL_TOKEN}", domain: anopex.test}
+cpanel: {url: "` + cp.URL() + `", user: anopex, token: "` + secretEnv(t, "OPSBOT_TEST_CPANEL_TOKEN", "cp-token") + `", domain: anopex.test}
 discord:
-  token: ${OPSBOT_TEST_DISCORD_TOKEN}
+  token: ` + tokenRef + `
   application_id: "` + discordtest.AppID + `"
   guild_id: "` + discordtest.GuildID + `"
   approvals_channel: "` + discordtest.ApprovalsChannel + `"
@@ -58,7 +75,7 @@ discord:
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &discordWorld{dc: dc, cp: cp, path: path}
+	return &discordWorld{dc: dc, cp: cp, path: path, tokenVar: strings.Trim(tokenRef, "${}")}
 }
 
 // start runs `opsbot run -config` until the returned stop is called (stop

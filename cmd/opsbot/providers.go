@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -62,11 +61,11 @@ type provider struct {
 	// present says whether the configuration has the provider's section.
 	present func(s *sections) bool
 	// check validates the section without the network (and what it needs
-	// of the other sections).
+	// of the other sections); nil: nothing to check.
 	check func(s *sections) error
 	// wire builds the client on hc (measured as name's in /metrics) and
 	// hands it to the commands; it returns the credential check of
-	// check-config (nil: none).
+	// check-config (nil: none). nil: a section another entry reads.
 	wire func(a *app, s *sections, hc *http.Client) (func(context.Context) error, error)
 }
 
@@ -74,54 +73,26 @@ type provider struct {
 // planethoster adds to cpanel's host commands.
 var providers = []provider{
 	{"cpanel", func(s *sections) bool { return len(s.CPanel) > 0 }, (*sections).checkCPanel, wireCPanel},
-	{"hosting", func(s *sections) bool { return s.Hosting != nil }, (*sections).checkHosting, noWire}, // read by wireCPanel
+	{"hosting", func(s *sections) bool { return s.Hosting != nil }, (*sections).checkHosting, nil}, // read by wireCPanel
 	{"ovh", func(s *sections) bool { return s.OVH != nil }, (*sections).checkOVH, wireOVH},
 	{"smtp", func(s *sections) bool { return s.SMTP != nil }, (*sections).checkSMTP, wireSMTP},
 	{"planethoster", func(s *sections) bool { return s.PlanetHoster != nil }, (*sections).checkPlanetHoster, wirePlanetHoster},
 	{"cf2d", func(s *sections) bool { return s.CF2D != nil }, (*sections).checkCF2D, wireCF2D},
 	{"dolibarr", func(s *sections) bool { return s.Dolibarr != nil }, (*sections).checkDolibarr, wireDolibarr},
-	{"brevo", func(s *sections) bool { return s.Brevo != nil }, func(*sections) error { return nil }, wireBrevo},
+	{"brevo", func(s *sections) bool { return s.Brevo != nil }, func(s *sections) error { return badURL("brevo.url", s.Brevo.URL) }, wireBrevo},
 	{"wordpress", func(s *sections) bool { return s.WordPress != nil }, (*sections).checkWordPress, wireWordPress},
 	{"coherence", func(*sections) bool { return true }, (*sections).checkCoherence, wireCoherence},
 	{"delegates", func(s *sections) bool { return s.Delegates != nil }, (*sections).checkDelegates, wireDelegates},
 	{"drive", func(s *sections) bool { return s.Drive != nil }, (*sections).checkDrive, wireDrive},
 }
 
-// check validates every present section, the URLs of all of them at once.
+// check validates every present section: every problem is named at once.
 func (s *sections) check() error {
 	var errs []error
 	for _, p := range providers {
-		if p.present(s) {
+		if p.present(s) && p.check != nil {
 			errs = append(errs, p.check(s))
 		}
-	}
-	urls := map[string]string{}
-	for i, c := range s.CPanel {
-		urls[fmt.Sprintf("cpanel[%d].url", i)] = c.URL
-	}
-	if s.PlanetHoster != nil {
-		urls["planethoster.url"] = s.PlanetHoster.URL
-	}
-	if s.Dolibarr != nil {
-		urls["dolibarr.url"] = s.Dolibarr.URL
-	}
-	if s.Brevo != nil {
-		urls["brevo.url"] = s.Brevo.URL
-	}
-	if s.WordPress != nil {
-		urls["wordpress.url"] = s.WordPress.URL
-	}
-	for _, field := range slices.Sorted(maps.Keys(urls)) {
-		u, err := url.Parse(urls[field])
-		if urls[field] == "" || err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil {
-			continue
-		}
-		shown := "(unreadable)"
-		if err == nil {
-			u.User = nil // never print a password
-			shown = u.String()
-		}
-		errs = append(errs, fmt.Errorf("%s: %q is not a URL opsbot can use: write https://host[:port][/path], without a user or password in it", field, shown))
 	}
 	return errors.Join(errs...)
 }
@@ -131,7 +102,7 @@ func (s *sections) check() error {
 func (s *sections) wire(a *app) error {
 	a.deps.Hosting.Tickets = map[string]bot.Tickets{} // filled by ovh and planethoster
 	for _, p := range providers {
-		if !p.present(s) {
+		if !p.present(s) || p.wire == nil {
 			continue
 		}
 		hc := a.hc
@@ -149,11 +120,27 @@ func (s *sections) wire(a *app) error {
 	return nil
 }
 
-// needEmail adds an error to errs when v is not an e-mail address.
-func needEmail(errs *[]error, field, v string) {
+// badEmail says why v is not an e-mail address (nil: it is one).
+func badEmail(field, v string) error {
 	if _, err := bot.NormalizeEmail(v); err != nil {
-		*errs = append(*errs, fmt.Errorf("%s: %q is not an e-mail address", field, v))
+		return fmt.Errorf("%s: %q is not an e-mail address", field, v)
 	}
+	return nil
+}
+
+// badURL says why v, when given, is not a URL opsbot can use (nil: it is
+// one); a password in it is never shown.
+func badURL(field, v string) error {
+	u, err := url.Parse(v)
+	if v == "" || err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil {
+		return nil
+	}
+	shown := "(unreadable)"
+	if err == nil {
+		u.User = nil
+		shown = u.String()
+	}
+	return fmt.Errorf("%s: %q is not a URL opsbot can use: write https://host[:port][/path], without a user or password in it", field, shown)
 }
 
 // cpanelConfig is one server of the `cpanel:` section and hostingConfig
@@ -208,6 +195,7 @@ func (s *sections) checkCPanel() error {
 		if c.URL == "" || c.User == "" {
 			errs = append(errs, fmt.Errorf("%s: url and user are required", field))
 		}
+		errs = append(errs, badURL(fmt.Sprintf("cpanel[%d].url", i), c.URL))
 		if _, err := bot.NormalizeDomain(c.Domain); err != nil {
 			errs = append(errs, fmt.Errorf("%s.domain: %q is not a domain", field, c.Domain))
 		}
@@ -235,9 +223,6 @@ func (s *sections) checkHosting() error {
 	_, err := s.Hosting.protected()
 	return err
 }
-
-// noWire is the wiring of a section another entry reads.
-func noWire(*app, *sections, *http.Client) (func(context.Context) error, error) { return nil, nil }
 
 // wireCPanel builds one client per cPanel server: the host commands use
 // each, the mail commands and the mailbox quota alerts the first.
@@ -367,7 +352,7 @@ func (s *sections) checkSMTP() error {
 	if s.SMTP.Host == "" {
 		errs = append(errs, errors.New("smtp: host is required"))
 	}
-	needEmail(&errs, "smtp.from", s.SMTP.From)
+	errs = append(errs, badEmail("smtp.from", s.SMTP.From))
 	return errors.Join(errs...)
 }
 
@@ -400,8 +385,9 @@ func (s *sections) checkPlanetHoster() error {
 	if p.URL == "" || p.User == "" {
 		errs = append(errs, errors.New("planethoster: url and user are required"))
 	}
+	errs = append(errs, badURL("planethoster.url", p.URL))
 	if p.Support != "" {
-		needEmail(&errs, "planethoster.support", p.Support)
+		errs = append(errs, badEmail("planethoster.support", p.Support))
 		if s.SMTP == nil {
 			errs = append(errs, errors.New("planethoster.support: tickets go by e-mail, configure smtp"))
 		}
@@ -448,9 +434,9 @@ type cf2dConfig struct {
 func (s *sections) checkCF2D() error {
 	var errs []error
 	c := s.CF2D
-	needEmail(&errs, "cf2d.to", c.To)
+	errs = append(errs, badEmail("cf2d.to", c.To))
 	for _, cc := range c.Cc {
-		needEmail(&errs, "cf2d.cc", cc)
+		errs = append(errs, badEmail("cf2d.cc", cc))
 	}
 	if c.Reference == "" || c.Association == "" {
 		errs = append(errs, errors.New("cf2d: reference and association are required"))
@@ -482,6 +468,7 @@ func (s *sections) checkDolibarr() error {
 	if s.Dolibarr.URL == "" {
 		errs = append(errs, errors.New("dolibarr.url is required"))
 	}
+	errs = append(errs, badURL("dolibarr.url", s.Dolibarr.URL))
 	for f, groups := range s.Dolibarr.Functions {
 		if coherence.NameKey(f) == "" || len(groups) == 0 {
 			errs = append(errs, fmt.Errorf("dolibarr.functions: %q needs a name and at least one group", f))
@@ -548,7 +535,7 @@ func (s *sections) checkWordPress() error {
 	if s.WordPress.URL == "" || s.WordPress.User == "" {
 		return errors.New("wordpress: url and user are required")
 	}
-	return nil
+	return badURL("wordpress.url", s.WordPress.URL)
 }
 
 func wireWordPress(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {

@@ -348,22 +348,21 @@ func (a *app) checkTicketRules(rules []commands.TicketRule) error {
 }
 
 // wireOps adds the operations listener to the runners: /healthz checks the
-// store and chatHealth (nil: the chat is not checked), /metrics serves
+// store and the chat when it says whether it is healthy, /metrics serves
 // a.metrics, which exists only with the listener.
-func (a *app) wireOps(chatHealth func(ctx context.Context) error) error {
+func (a *app) wireOps(chat bot.Chat) {
 	if a.metrics == nil {
-		return nil
+		return
 	}
 	a.metrics.CollectRequests(a.store)
 	health := []ops.Health{{Name: "store", Check: func(ctx context.Context) error {
 		_, err := a.store.ListRequests(ctx, bot.Pending)
 		return err
 	}}}
-	if chatHealth != nil {
-		health = append(health, ops.Health{Name: "chat", Check: chatHealth})
+	if h, ok := chat.(interface{ Healthy(context.Context) error }); ok {
+		health = append(health, ops.Health{Name: "chat", Check: h.Healthy})
 	}
 	a.runners = append(a.runners, ops.NewServer(a.cfg.Ops.Listen, a.metrics, health, a.log).Run)
-	return nil
 }
 
 // demoAlertsConfig starts the demo's TLS site — www.anopex.test, whose

@@ -84,20 +84,13 @@ func (c *Config) platformRoles() map[string]map[string]bot.Role {
 }
 
 // checkChat validates the chat section the configuration names.
+// Console and check-config need no chat.
 func (c *Config) checkChat() error {
-	switch c.Chat {
-	case "":
-		return nil // console and check-config need no chat
-	case "discord":
-		if c.Discord == nil {
-			return fmt.Errorf("chat: discord, but there is no discord: section")
-		}
-	case "mattermost":
-		if c.Mattermost == nil {
-			return fmt.Errorf("chat: mattermost, but there is no mattermost: section")
-		}
-	default:
-		return fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", c.Chat)
+	switch {
+	case c.Chat == "" || c.Chat == "discord" && c.Discord != nil || c.Chat == "mattermost" && c.Mattermost != nil:
+		return nil
+	case c.Chat == "discord" || c.Chat == "mattermost":
+		return fmt.Errorf("chat: %s, but there is no %s: section", c.Chat, c.Chat)
 	}
-	return nil
+	return fmt.Errorf("chat: %q is not a supported platform (write discord or mattermost)", c.Chat)
 }

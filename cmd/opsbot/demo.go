@@ -32,14 +32,13 @@ import (
 type demoEnv struct {
 	cfg     *Config
 	log     zerolog.Logger
-	closers []func()
+	closers
 	banner  []string // one line per fake, printed at start
 	now     func() time.Time
 
-	cpanel    *cpaneltest.Server // planethoster: the site and the mail
-	cpanelOVH *cpaneltest.Server // ovh: Dolibarr
-	smtp      *mailertest.Server
-	versions  *versionAlerts // the version check, on the fake release sources
+	cpanel   *cpaneltest.Server // planethoster: the site and the mail
+	smtp     *mailertest.Server
+	versions *versionAlerts // the version check, on the fake release sources
 }
 
 // The demo people: every role is held by someone, the console name is the ID.
@@ -59,8 +58,10 @@ func demoSecret(v string) secret { return secret{Secret: bot.NewSecret(v), Env: 
 func demoCPanel(d *demoEnv) {
 	srv := cpaneltest.New("anopex", "demo-cpanel-token")
 	srv.SeedDemo()
+	srv.SeedHostDemo("anopex.test", d.now())
 	ovh := cpaneltest.New("anopexovh", "demo-cpanel-ovh-token")
-	d.cpanel, d.cpanelOVH = srv, ovh
+	ovh.SeedDolibarrDemo("gestion.anopex.test", d.now())
+	d.cpanel = srv
 	d.closers = append(d.closers, srv.Close, ovh.Close)
 	d.cfg.CPanel = cpanelServers{
 		{Name: "planethoster", URL: srv.URL(), User: "anopex", Token: demoSecret("demo-cpanel-token"), Domain: "anopex.test"},
@@ -130,13 +131,6 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 // demoTicketRules send the demo's certificate to PlanetHoster and its
 // outdated plugin to CF2D.
 var demoTicketRules = []commands.TicketRule{{Check: "http", Server: "ovh", To: "ovh"}, {Key: "version:", To: "cf2d"}, {To: "planethoster"}}
-
-func (d *demoEnv) close() {
-	for i := len(d.closers) - 1; i >= 0; i-- {
-		d.closers[i]()
-	}
-	d.closers = nil
-}
 
 // run plays the console session until the input ends.
 func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
@@ -219,16 +213,8 @@ func newConsole(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer, 
 }
 
 // demoHosting starts the fake OVH API, the fake PlanetHoster API and the
-// SMTP sink (d.smtp), seeds them and the cPanel fake's hosting side, and
-// fills the configuration.
+// SMTP sink (d.smtp), seeds them, and fills the configuration.
 func demoHosting(d *demoEnv) {
-	now := d.now()
-	if d.cpanel != nil {
-		d.cpanel.SeedHostDemo("anopex.test", now)
-	}
-	if d.cpanelOVH != nil {
-		d.cpanelOVH.SeedDolibarrDemo("gestion.anopex.test", now)
-	}
 	o := ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey)
 	o.SetClock(func() time.Time { return d.now() })
 	o.SeedDemo()

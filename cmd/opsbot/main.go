@@ -62,14 +62,12 @@ commands:
 `
 
 // run runs the sub-command args names; its -h prints its flags and is no error.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if err := command(ctx, args, stdin, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return nil
-}
-
-func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if errors.Is(err, flag.ErrHelp) {
+			err = nil
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usageText)
 		return errors.New("no command given")
@@ -150,7 +148,7 @@ type app struct {
 	// warnings are the approval rules that may deadlock (checkApprovals):
 	// run logs them, check-config prints them.
 	warnings []string
-	closers  []func()
+	closers
 	metrics  *ops.Metrics
 	// checkFirst runs every check once before the chat listens (the demo,
 	// so the seeded certificate alert comes first and always at the same place).
@@ -166,10 +164,14 @@ type namedCheck struct {
 	run  func(ctx context.Context) error
 }
 
-func (a *app) close() {
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		a.closers[i]()
+// closers are what to stop when done, in reverse order.
+type closers []func()
+
+func (c *closers) close() {
+	for i := len(*c) - 1; i >= 0; i-- {
+		(*c)[i]()
 	}
+	*c = nil
 }
 
 // newLogger builds the root logger: JSON on w, or the console writer for people.
@@ -198,27 +200,24 @@ func open(cfg *Config, log zerolog.Logger, now func() time.Time) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := openWith(cfg, log, now, db)
-	if err != nil {
-		db.Close()
-	}
-	return a, err
+	return openWith(cfg, log, now, db)
 }
 
 // openWith builds the app on db (nil for check-config when the data file
 // is in use or does not exist yet; nothing it checks writes to the store).
+// On error, db is closed.
 func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage.DB) (*app, error) {
-	policy, err := cfg.policy()
-	if err != nil {
-		return nil, err
+	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), store: db}
+	if db != nil {
+		a.closers = append(a.closers, func() { db.Close() })
 	}
-	a := &app{cfg: cfg, log: log, now: now, hc: httpClient(), policy: policy}
 	if cfg.Ops != nil && cfg.Ops.Listen != "" {
 		a.metrics = ops.NewMetrics() // read by /metrics only: not built without the listener
 	}
-	if db != nil {
-		a.store = db
-		a.closers = append(a.closers, func() { db.Close() })
+	var err error
+	if a.policy, err = cfg.policy(); err != nil {
+		a.close()
+		return nil, err
 	}
 	if err := cfg.sections.wire(a); err != nil {
 		a.close()
@@ -226,7 +225,7 @@ func openWith(cfg *Config, log zerolog.Logger, now func() time.Time, db *storage
 	}
 	// The catalogue only (no engine yet): the approval rules are checked
 	// against the commands this configuration has.
-	if a.warnings, err = checkApprovals(cfg, policy.Members(), commands.All(a.deps)); err != nil {
+	if a.warnings, err = checkApprovals(cfg, a.policy.Members(), commands.All(a.deps)); err != nil {
 		a.close()
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -273,13 +272,7 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		a.deps.Alerts = scheduler
 		a.engine.Watch(cycle.React)
 	}
-	var chatHealth func(context.Context) error
-	if h, ok := chat.(interface{ Healthy(context.Context) error }); ok {
-		chatHealth = h.Healthy
-	}
-	if err := a.wireOps(chatHealth); err != nil {
-		return err
-	}
+	a.wireOps(chat)
 	if err := a.engine.Register(commands.All(a.deps)...); err != nil {
 		return err
 	}
@@ -395,9 +388,6 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	a, err := openWith(cfg, newLogger(io.Discard, "error", false), time.Now, db)
 	if err != nil {
-		if db != nil {
-			db.Close()
-		}
 		return err
 	}
 	defer a.close()

@@ -67,6 +67,7 @@ func TestBuildHostingOnDemoFakes(t *testing.T) {
 	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 	cp := cpaneltest.New("anopex", "tok")
 	t.Cleanup(cp.Close)
+	cp.SeedHostDemo("anopex.test", now)
 	d := &demoEnv{cfg: &Config{sections: sections{CPanel: cpanelServers{{URL: cp.URL(), User: "anopex", Token: demoSecret("tok"), Domain: "anopex.test"}}}},
 		now: func() time.Time { return now }, cpanel: cp}
 	t.Cleanup(d.close)

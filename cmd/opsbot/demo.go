@@ -30,11 +30,11 @@ import (
 // demoEnv is what the demo providers fill: the in-memory configuration
 // pointing at the fakes, and how to stop them.
 type demoEnv struct {
-	cfg     *Config
-	log     zerolog.Logger
+	cfg *Config
+	log zerolog.Logger
 	closers
-	banner  []string // one line per fake, printed at start
-	now     func() time.Time
+	banner []string // one line per fake, printed at start
+	now    func() time.Time
 
 	cpanel   *cpaneltest.Server // planethoster: the site and the mail
 	smtp     *mailertest.Server

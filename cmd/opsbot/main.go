@@ -149,7 +149,7 @@ type app struct {
 	// run logs them, check-config prints them.
 	warnings []string
 	closers
-	metrics  *ops.Metrics
+	metrics *ops.Metrics
 	// checkFirst runs every check once before the chat listens (the demo,
 	// so the seeded certificate alert comes first and always at the same place).
 	checkFirst bool

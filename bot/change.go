@@ -117,45 +117,18 @@ func (cr *ChangeRequest) Command() string {
 // selfService runs a change a person makes on their own mailbox at once,
 // without approval, and audits it like an executed request.
 func (e *Engine) selfService(ctx context.Context, inv Invocation, spec *Spec, call Call, answer func(Reply)) {
-	l := e.cfg.Locale
-	outcome := func(ctx context.Context, s State, detail string) {
-		e.audit(ctx, AuditRecord{Kind: "outcome", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
-			Command: spec.Path, Args: call.Args, Detail: string(s) + ": " + detail})
+	rec := AuditRecord{Kind: "self", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name, Command: spec.Path, Args: call.Args}
+	e.audit(ctx, rec)
+	s, text, unreachable := e.apply(ctx, spec, call, 0, new(bool))
+	rec.Kind, rec.Detail = "outcome", string(s)+": "+text
+	e.audit(ctx, rec)
+	e.observeEnd(spec.Path, s)
+	if unreachable != "" {
+		text = fmt.Sprintf(e.cfg.Locale.Pick(
+			"Je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe : rien n'a été modifié. Autorisez les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis recommencez.",
+			"I cannot write privately to %s, who must receive the password: nothing was changed. Allow direct messages from server members (the server's privacy settings), then try again."), unreachable)
 	}
-	e.audit(ctx, AuditRecord{Kind: "self", Platform: inv.Platform, ActorID: inv.Caller.ID, ActorName: inv.Caller.Name,
-		Command: spec.Path, Args: call.Args})
-	if to, ok := e.recipient(spec, inv.Platform, call.Args, inv.Caller.ID); ok {
-		if err := e.notifyRecipient(ctx, to, call.Args.Get(spec.Recipient), 0); err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("to", to).Msg("recipient unreachable privately: change not run")
-			outcome(ctx, Failed, "recipient unreachable privately")
-			e.observe(spec.Path, "error")
-			who := e.cfg.Policy.Person(inv.Platform, to, to, nil, false).Name
-			answer(Reply{Text: fmt.Sprintf(l.Pick(
-				"Je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe : rien n'a été modifié. Autorisez les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis recommencez.",
-				"I cannot write privately to %s, who must receive the password: nothing was changed. Allow direct messages from server members (the server's privacy settings), then try again."), who)})
-			return
-		}
-	}
-	out, err := spec.Apply(ctx, call)
-	rctx, cancel := reportContext(ctx)
-	defer cancel()
-	if err != nil {
-		if !Refused(err) {
-			zerolog.Ctx(ctx).Error().Err(err).Str("kind", KindOf(err).String()).Msg("self-service change: outcome unknown")
-			text := e.unknownText(spec, call.Args, err, inv.ID)
-			outcome(rctx, Unknown, text)
-			e.observe(spec.Path, "unknown")
-			answer(Reply{Text: text})
-			return
-		}
-		outcome(rctx, Failed, KindOf(err).String())
-		e.fail(rctx, spec.Path, err, inv.ID, answer)
-		return
-	}
-	note := e.deliver(rctx, inv.Platform, inv.Caller.ID, out.Private)
-	outcome(rctx, Done, out.Text+note)
-	e.observe(spec.Path, "ok")
-	answer(Reply{Text: out.Text + note})
+	answer(Reply{Text: text})
 }
 
 // deliver sends the private messages of an outcome. Each goes to the chat

@@ -32,13 +32,17 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	ctx, cancel := context.WithTimeout(log.WithContext(context.WithoutCancel(ctx)), e.cfg.Timeout)
 	defer cancel()
 	l := e.cfg.Locale
-	approvers := cr.approvedBy()
 	spec := e.specs[cr.Path]
 	applying := false
 	defer e.recoverExecution(ctx, cr, by, spec, &applying)
+	// end ends the request in state s with outcome, and posts in its thread
+	// format filled with the request's number, who approved it and args.
+	end := func(s State, outcome, format string, args ...any) {
+		e.end(ctx, cr, by, s, outcome, fmt.Sprintf(format, append([]any{cr.ID, cr.approvedBy()}, args...)...))
+	}
 	if spec == nil {
-		e.end(ctx, cr, by, Failed, "command no longer exists", fmt.Sprintf(l.Pick("La commande /%s n'existe plus : demande n°%d échouée.",
-			"Command /%s no longer exists: request #%d failed."), cr.Path, cr.ID))
+		end(Failed, "command no longer exists", l.Pick("La commande /%[3]s n'existe plus : demande n°%[1]d échouée.",
+			"Command /%[3]s no longer exists: request #%[1]d failed."), cr.Path)
 		return
 	}
 	call := Call{Invocation: fmt.Sprintf("cr%d", cr.ID), Platform: cr.Platform, Caller: cr.Requester, Args: cr.Args, Locale: l, Request: &cr}
@@ -47,62 +51,70 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 	case err != nil:
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("preview not recomputed")
 		text := ErrorText(l, err, call.Invocation)
-		e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
-			"⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
-			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"),
-			cr.ID, approvers, text, cr.Command()))
+		end(Failed, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
+			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"), text, cr.Command())
 		return
 	case stale:
 		log.Info().Msg("change request stale: the preview changed since the approval")
 		outcome := fmt.Sprintf(l.Pick("Aperçu approuvé : %s\nAujourd'hui : %s", "Approved preview: %s\nToday: %s"), cr.Preview, today)
-		e.end(ctx, cr, by, Stale, outcome, fmt.Sprintf(l.Pick(
-			"⏸️ Demande n°%d approuvée par %s mais non exécutée : la situation a changé depuis l'aperçu approuvé.\n%s\nRien n'a été modifié. Pour demander ce changement tel qu'il est aujourd'hui, refaites la demande : /%s",
-			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"),
-			cr.ID, approvers, outcome, cr.Command()))
+		end(Stale, outcome, l.Pick("⏸️ Demande n°%d approuvée par %s mais non exécutée : la situation a changé depuis l'aperçu approuvé.\n%s\nRien n'a été modifié. Pour demander ce changement tel qu'il est aujourd'hui, refaites la demande : /%s",
+			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"), outcome, cr.Command())
 		return
 	}
-	if to, ok := e.recipient(spec, cr.Platform, cr.Args, cr.Requester.ID); ok {
-		if err := e.notifyRecipient(ctx, to, cr.Args.Get(spec.Recipient), cr.ID); err != nil {
+	switch s, text, unreachable := e.apply(ctx, spec, call, cr.ID, &applying); {
+	case unreachable != "":
+		end(s, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais non exécutée : je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe. Rien n'a été modifié. %[3]s doit autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis refaites la demande : /%s",
+			"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %[3]s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"), unreachable, cr.Command())
+	case s == Done:
+		end(s, text, l.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s", "✅ Request #%d approved by %s and done: %s"), text)
+	case s == Failed:
+		end(s, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
+			"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"), text, cr.Command())
+	default:
+		e.end(ctx, cr, by, s, text, unknownPost(l, &cr, text))
+	}
+}
+
+// apply runs a change whose preview is settled, for execute and
+// selfService. Once a private message reaches the recipient of its
+// password (Spec.Recipient), it runs Apply and delivers the private
+// messages of the outcome, those of the steps done before a failure too.
+// It returns the final state (done; failed when the provider refused;
+// unknown when nobody can tell) and the outcome text; or, when no private
+// message reaches the recipient, nothing runs, the state is failed and
+// unreachable names that person. id is the request's number (0 for a
+// self-service change); applying is set while Apply runs.
+func (e *Engine) apply(ctx context.Context, spec *Spec, call Call, id int64, applying *bool) (s State, text, unreachable string) {
+	log := zerolog.Ctx(ctx)
+	if to, ok := e.recipient(spec, call.Platform, call.Args, call.Caller.ID); ok {
+		if err := e.notifyRecipient(ctx, to, call.Args.Get(spec.Recipient), id); err != nil {
 			log.Warn().Err(err).Str("to", to).Msg("recipient unreachable privately: change not run")
-			who := e.cfg.Policy.Person(cr.Platform, to, to, nil, false).Name
-			e.end(ctx, cr, by, Failed, "recipient unreachable privately", fmt.Sprintf(l.Pick(
-				"⚠️ Demande n°%d approuvée par %s mais non exécutée : je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe. Rien n'a été modifié. %s doit autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis refaites la demande : /%s",
-				"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"),
-				cr.ID, approvers, who, who, cr.Command()))
-			return
+			return Failed, "recipient unreachable privately", e.cfg.Policy.Person(call.Platform, to, to, nil, false).Name
 		}
 	}
 	log.Info().Msg("executing change request")
-	applying = true
+	*applying = true
 	out, err := spec.Apply(ctx, call)
-	applying = false
-	if err != nil {
+	*applying = false
+	rctx, cancel := reportContext(ctx)
+	defer cancel()
+	note := e.deliver(rctx, call.Platform, call.Caller.ID, out.Private)
+	switch {
+	case err == nil:
+		log.Info().Msg("change request done")
+		return Done, out.Text + note, ""
+	case Refused(err):
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed")
-		note := "" // the secrets of what was done before the failure (a change in steps)
-		if len(out.Private) > 0 {
-			rctx, rcancel := reportContext(ctx)
-			note = e.deliver(rctx, cr.Platform, cr.Requester.ID, out.Private)
-			rcancel()
-		}
-		if Refused(err) {
-			text := ErrorText(l, err, call.Invocation) + note
-			e.end(ctx, cr, by, Failed, text, fmt.Sprintf(l.Pick(
-				"⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
-				"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"),
-				cr.ID, approvers, text, cr.Command()))
-			return
-		}
-		text := e.unknownText(spec, cr.Args, err, call.Invocation) + note
-		e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
-			"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, approvers, text))
-		return
+		return Failed, ErrorText(e.cfg.Locale, err, call.Invocation) + note, ""
 	}
-	rctx, rcancel := reportContext(ctx)
-	note := e.deliver(rctx, cr.Platform, cr.Requester.ID, out.Private)
-	rcancel()
-	log.Info().Msg("change request done")
-	e.end(ctx, cr, by, Done, out.Text+note, fmt.Sprintf(l.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s%s", "✅ Request #%d approved by %s and done: %s%s"),
-		cr.ID, approvers, out.Text, note))
+	log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("change request failed: outcome unknown")
+	return Unknown, e.unknownText(spec, call.Args, err, call.Invocation) + note, ""
+}
+
+// unknownPost is the thread post of a request whose outcome is unknown.
+func unknownPost(l Locale, cr *ChangeRequest, text string) string {
+	return fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
+		"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, cr.approvedBy(), text)
 }
 
 // recoverExecution is deferred by execute: a panic in the recomputed
@@ -126,8 +138,7 @@ func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Pers
 	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",
 		"opsbot internal error during the change: it may have been applied; ") + e.verifyHint(spec, cr.Args, "") +
 		fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
-	e.end(ctx, cr, by, Unknown, text, fmt.Sprintf(l.Pick("❓ Demande n°%d approuvée par %s : résultat inconnu. %s",
-		"❓ Request #%d approved by %s: outcome unknown. %s"), cr.ID, cr.approvedBy(), text))
+	e.end(ctx, cr, by, Unknown, text, unknownPost(l, &cr, text))
 }
 
 // reportContext returns the short context an outcome is written with,
@@ -261,15 +272,14 @@ func (e *Engine) end(ctx context.Context, cr ChangeRequest, by Person, s State, 
 	e.finish(ctx, cr.ID, s, outcome)
 	e.audit(ctx, AuditRecord{Kind: "outcome", RequestID: cr.ID, Platform: cr.Platform, ActorID: by.ID, ActorName: by.Name,
 		Command: cr.Path, Args: cr.Args, Detail: string(s) + ": " + outcome})
-	observed := string(s) // stale, unknown
-	switch s {
-	case Done:
-		observed = "ok"
-	case Failed:
-		observed = "error"
-	}
-	e.observe(cr.Path, observed)
+	e.observeEnd(cr.Path, s)
 	e.thread(ctx, cr.ID, post)
+}
+
+// observeEnd tells Observe how a change ended: "ok" when done, "error" when
+// failed, else the state (stale, unknown).
+func (e *Engine) observeEnd(path string, s State) {
+	e.observe(path, cmp.Or(map[State]string{Done: "ok", Failed: "error"}[s], string(s)))
 }
 
 // finish records a final state.

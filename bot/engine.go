@@ -17,7 +17,8 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// EngineConfig holds what the engine needs. Chat, Store and Policy are required.
+// EngineConfig holds what the engine needs. Chat, Store and Policy are
+// required; a zero duration takes its default (none is negative).
 type EngineConfig struct {
 	Chat             Chat
 	Store            Store
@@ -65,15 +66,9 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Expiry <= 0 {
-		cfg.Expiry = 72 * time.Hour
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 60 * time.Second
-	}
-	if cfg.SweepEvery <= 0 {
-		cfg.SweepEvery = time.Minute
-	}
+	cfg.Expiry = cmp.Or(cfg.Expiry, 72*time.Hour)
+	cfg.Timeout = cmp.Or(cfg.Timeout, 60*time.Second)
+	cfg.SweepEvery = cmp.Or(cfg.SweepEvery, time.Minute)
 	cfg.Locale = cmp.Or(cfg.Locale, FR)
 	return &Engine{cfg: cfg, log: cfg.Log.With().Str("component", "engine").Logger(), specs: map[string]*Spec{}}, nil
 }

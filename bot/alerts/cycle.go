@@ -30,7 +30,7 @@ type CycleConfig struct {
 	Locale   bot.Locale
 	Log      zerolog.Logger
 	Now      func() time.Time // default time.Now
-	Remind   time.Duration    // reminder of an unacknowledged alert (default 24 h)
+	Remind   time.Duration    // reminder of an unacknowledged alert (zero: 24 h; never negative)
 	// Audit, when set, records every acknowledgement (kind "alert-ack").
 	Audit bot.AuditLog
 	// Ticket, when set, gets every 🎫 a person (not a bot) adds to one of
@@ -62,9 +62,7 @@ func NewCycle(cfg CycleConfig) (*Cycle, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Remind <= 0 {
-		cfg.Remind = 24 * time.Hour
-	}
+	cfg.Remind = cmp.Or(cfg.Remind, 24*time.Hour)
 	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
 	return &Cycle{cfg: cfg, log: cfg.Log.With().Str("component", "alerts").Logger()}, nil
 }
@@ -446,27 +444,20 @@ func Age(l bot.Locale, d time.Duration) string {
 	if d < time.Minute {
 		return l.Pick("moins d'une minute", "less than a minute")
 	}
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	unit := func(n int, fr, en string) string {
-		if l == bot.EN {
-			return fmt.Sprintf("%d%s", n, en)
-		}
-		return fmt.Sprintf("%d %s", n, fr)
+	units := []struct {
+		d      time.Duration
+		fr, en string
+	}{{24 * time.Hour, " j", "d"}, {time.Hour, " h", "h"}, {time.Minute, " min", "m"}}
+	i := 0
+	for d < units[i].d {
+		i++
 	}
-	var parts []string
-	switch {
-	case days > 0:
-		parts = append(parts, unit(days, "j", "d"))
-		if hours > 0 {
-			parts = append(parts, unit(hours, "h", "h"))
+	// The largest unit, then the next one when it is not zero.
+	parts := []string{fmt.Sprint(int(d/units[i].d)) + l.Pick(units[i].fr, units[i].en)}
+	if next := i + 1; next < len(units) {
+		if n := int(d % units[i].d / units[next].d); n > 0 {
+			parts = append(parts, fmt.Sprint(n)+l.Pick(units[next].fr, units[next].en))
 		}
-	case hours > 0:
-		parts = append(parts, unit(hours, "h", "h"))
-		if mins > 0 {
-			parts = append(parts, unit(mins, "min", "m"))
-		}
-	default:
-		parts = append(parts, unit(mins, "min", "m"))
 	}
 	return strings.Join(parts, " ")
 }

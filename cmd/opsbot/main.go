@@ -174,6 +174,10 @@ func (c *closers) close() {
 	*c = nil
 }
 
+// defaultLogger sets zerolog.DefaultContextLogger once per process, to the
+// first root logger (a process builds one; tests build one per run, side by side).
+var defaultLogger sync.Once
+
 // newLogger builds the root logger: JSON on w, or the console writer for people.
 func newLogger(w io.Writer, level string, pretty bool) zerolog.Logger {
 	lvl, err := zerolog.ParseLevel(level)
@@ -184,7 +188,7 @@ func newLogger(w io.Writer, level string, pretty bool) zerolog.Logger {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05"}
 	}
 	l := zerolog.New(w).Level(lvl).With().Timestamp().Logger()
-	zerolog.DefaultContextLogger = &l
+	defaultLogger.Do(func() { zerolog.DefaultContextLogger = &l })
 	return l
 }
 

@@ -103,7 +103,7 @@ func New(o Options) (*Client, error) {
 // API: GET /contacts/lists?limit=1 (reference §8: the contacts bucket, not
 // /account's 100 requests an hour)
 func (c *Client) Check(ctx context.Context) error {
-	_, err := call(c.r.R().SetContext(ctx).SetQueryParam("limit", "1"), resty.MethodGet, "/contacts/lists", "check credentials", nil)
+	_, err := api.Do(c.r.R().SetContext(ctx).SetQueryParam("limit", "1"), resty.MethodGet, "/contacts/lists", "check credentials", nil)
 	return err
 }
 
@@ -177,45 +177,19 @@ type errorJSON struct {
 	} `json:"metadata"`
 }
 
-// call sends req as method to path and decodes a successful answer into
-// out (nil: not read). Reads only are retried (rest.Retryable), so writes
-// share the client.
-func call(req *resty.Request, method, path, op string, out any) (*resty.Response, error) {
-	resp, err := req.Execute(method, path)
-	if err := check(resp, err, op); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return resp, nil
-	}
-	return resp, rest.Decode(provider, op, resp, out)
-}
-
-// check maps a response to nil or a *bot.Error (reference §8): 400 with
-// duplicate_identifiers or code duplicate_parameter is Conflict, 402 (no
-// credits) Unavailable, other statuses as rest.StatusKind says.
-func check(resp *resty.Response, err error, op string) error {
-	if err != nil {
-		return rest.Unreachable(provider, op, err)
-	}
-	s := resp.StatusCode()
-	if s >= 200 && s < 300 {
-		return nil
-	}
+// api maps Brevo's answers (reference §8): 400 with duplicate_identifiers
+// or code duplicate_parameter is Conflict, 402 (no credits) Unavailable,
+// other statuses as rest.StatusKind says; the text is "code: message".
+var api = rest.API{Provider: provider, Refusal: func(resp *resty.Response, kind bot.Kind) (bot.Kind, string) {
 	var e errorJSON
-	msg := http.StatusText(s)
-	if json.Unmarshal(resp.Body(), &e) == nil && (e.Code != "" || e.Message != "") {
-		msg = e.Code + ": " + e.Message
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
+	if json.Unmarshal(resp.Body(), &e) != nil || e.Code == "" && e.Message == "" {
+		return kind, ""
 	}
-	kind := rest.StatusKind(s)
 	switch {
-	case s == http.StatusBadRequest && (len(e.Metadata.DuplicateIdentifiers) > 0 || e.Code == "duplicate_parameter"):
+	case resp.StatusCode() == http.StatusBadRequest && (len(e.Metadata.DuplicateIdentifiers) > 0 || e.Code == "duplicate_parameter"):
 		kind = bot.Conflict
-	case s == http.StatusPaymentRequired:
+	case resp.StatusCode() == http.StatusPaymentRequired:
 		kind = bot.Unavailable
 	}
-	return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: s, Err: errors.New(msg)}
-}
+	return kind, e.Code + ": " + e.Message
+}}

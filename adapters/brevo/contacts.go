@@ -48,15 +48,15 @@ func attr(a map[string]json.RawMessage, names []string) (string, error) {
 	return "", nil
 }
 
-// contacts reads every contact of path (GET /contacts or a list's contacts)
-// with extra query params, size per page, page after page, sorted by creation ascending so that a contact created
+// contacts reads every contact of path (GET /contacts or a list's contacts),
+// size per page, page after page, sorted by creation ascending so that a contact created
 // meanwhile cannot shift the pages. The count of the answers ends the read
 // (an empty page too); paging.Read caps it.
-func (c *Client) contacts(ctx context.Context, op, path string, size int, q map[string]string) ([]bot.Contact, error) {
+func (c *Client) contacts(ctx context.Context, op, path string, size int) ([]bot.Contact, error) {
 	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[bot.Contact], error) {
 		var pg paging.Page[bot.Contact]
 		var page contactsJSON
-		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(q).SetQueryParams(map[string]string{
+		resp, err := api.Do(c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
 			"limit": strconv.Itoa(size), "offset": strconv.Itoa(p * size), "sort": "asc"}), resty.MethodGet, path, op, &page)
 		if err != nil {
 			return pg, fmt.Errorf("page %d: %w", p, err)
@@ -104,13 +104,13 @@ func (c *Client) ListContacts(ctx context.Context, listID int) ([]bot.Contact, e
 	if listID <= 0 {
 		return nil, bot.Errorf(bot.Invalid, provider, op, "bad list id %d", listID)
 	}
-	return c.contacts(ctx, op, "/contacts/lists/"+strconv.Itoa(listID)+"/contacts", min(c.o.PageSize, MaxListContactsPage), nil)
+	return c.contacts(ctx, op, "/contacts/lists/"+strconv.Itoa(listID)+"/contacts", min(c.o.PageSize, MaxListContactsPage))
 }
 
 // AllContacts returns every contact of the account.
 // API: GET /contacts?limit=1000&offset=…&sort=asc (reference §5.1).
 func (c *Client) AllContacts(ctx context.Context) ([]bot.Contact, error) {
-	return c.contacts(ctx, "list contacts", "/contacts", c.o.PageSize, nil)
+	return c.contacts(ctx, "list contacts", "/contacts", c.o.PageSize)
 }
 
 // Contact returns the contact whose address is email.
@@ -123,7 +123,7 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 		return bot.Contact{}, bot.Errorf(bot.Invalid, provider, op, "not an address")
 	}
 	var j contactJSON
-	if _, err := call(c.r.R().SetContext(ctx).SetRawPathParam("identifier", url.QueryEscape(email)),
+	if _, err := api.Do(c.r.R().SetContext(ctx).SetRawPathParam("identifier", url.QueryEscape(email)),
 		resty.MethodGet, "/contacts/{identifier}", op, &j); err != nil {
 		return bot.Contact{}, err
 	}
@@ -132,13 +132,6 @@ func (c *Client) Contact(ctx context.Context, email string) (bot.Contact, error)
 		return bot.Contact{}, &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
 	}
 	return ct, nil
-}
-
-// list reads one list. API: GET /contacts/lists/{listId}.
-func (c *Client) list(ctx context.Context, id int) (bot.ContactList, error) {
-	var l listJSON
-	_, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(id)), resty.MethodGet, "/contacts/lists/{id}", "get list", &l)
-	return l.toBot(), err
 }
 
 func (l listJSON) toBot() bot.ContactList {
@@ -151,7 +144,7 @@ func (c *Client) Lists(ctx context.Context) ([]bot.ContactList, error) {
 	const op = "list lists"
 	all, err := paging.Read(ctx, provider, op, c.limits, func(ctx context.Context, p int) (paging.Page[listJSON], error) {
 		var out listsJSON
-		resp, err := call(c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
+		resp, err := api.Do(c.r.R().SetContext(ctx).SetQueryParams(map[string]string{
 			"limit": strconv.Itoa(MaxListsPage), "offset": strconv.Itoa(p * MaxListsPage), "sort": "asc"}),
 			resty.MethodGet, "/contacts/lists", op, &out)
 		if err != nil {
@@ -197,7 +190,7 @@ func (c *Client) batch(ctx context.Context, op, verb string, listID int, emails 
 	for i := 0; i < len(clean); i += MaxBatch {
 		part := clean[i:min(i+MaxBatch, len(clean))]
 		var ch changeJSON
-		_, err := call(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).SetBody(map[string][]string{"emails": part}),
+		_, err := api.Do(c.r.R().SetContext(ctx).SetPathParam("id", strconv.Itoa(listID)).SetBody(map[string][]string{"emails": part}),
 			resty.MethodPost, "/contacts/lists/{id}/contacts/"+verb, op, &ch)
 		if noneChanged(err) {
 			// Nothing of this batch changed: read which addresses were
@@ -272,6 +265,6 @@ func (c *Client) SaveContact(ctx context.Context, ct bot.Contact) error {
 	if len(ct.ListIDs) > 0 {
 		body["listIds"] = ct.ListIDs
 	}
-	_, err := call(c.r.R().SetContext(ctx).SetBody(body), resty.MethodPost, "/contacts", op, nil)
+	_, err := api.Do(c.r.R().SetContext(ctx).SetBody(body), resty.MethodPost, "/contacts", op, nil)
 	return err
 }

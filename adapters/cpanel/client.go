@@ -105,49 +105,44 @@ func (c *Client) post(ctx context.Context, op, fn string, params url.Values, out
 
 func (c *Client) decode(resp *resty.Response, err error, op string, out any) error {
 	data, err := c.check(resp, err, op)
-	if err != nil || out == nil || len(data) == 0 || string(data) == "null" {
+	if err != nil || out == nil || len(data) == 0 {
 		return err
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
-			Err: fmt.Errorf("decode data: %w", err)}
-	}
-	return nil
+	return api.Decode(op, resp.StatusCode(), data, out)
 }
+
+// api maps the statuses: 401/403 Denied (the token), 429 RateLimited, 5xx
+// Unavailable, any other that is not 2xx Internal (a wrong URL or port).
+var api = rest.API{Provider: provider, Refusal: func(_ *resty.Response, kind bot.Kind) (bot.Kind, string) {
+	switch kind {
+	case bot.Denied:
+		return kind, "authentication refused: check the cpanel user and api token"
+	case bot.RateLimited, bot.Unavailable:
+		return kind, ""
+	}
+	return bot.Internal, "unexpected http status (wrong url or port?)"
+}}
 
 // check maps an answer to an error of reference §8 and returns the
 // envelope's data when status is 1. A body that is not a UAPI envelope (a
 // login page) is Denied; status 0 is classified by its text (kindOf). No
 // body is ever copied into an error except the envelope's errors.
 func (c *Client) check(resp *resty.Response, err error, op string) (json.RawMessage, error) {
-	if err != nil { // no answer: timeout, refused connection, cPHulk block
-		return nil, rest.Unreachable(provider, op, err)
-	}
-	status := resp.StatusCode()
-	fail := func(k bot.Kind, format string, args ...any) (json.RawMessage, error) {
-		return nil, &bot.Error{Provider: provider, Op: op, Kind: k, Status: status, Err: fmt.Errorf(format, args...)}
-	}
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fail(bot.Denied, "authentication refused: check the cpanel user and api token")
-	case status == http.StatusTooManyRequests:
-		return fail(bot.RateLimited, "too many requests")
-	case status >= 500:
-		return fail(bot.Unavailable, "server error")
-	case status < 200 || status > 299:
-		return fail(bot.Internal, "unexpected http status (wrong url or port?)")
+	if err := api.Check(resp, err, op); err != nil { // no answer (a cPHulk block too), or a refusing status
+		return nil, err
 	}
 	var env envelopeJSON
 	if err := json.Unmarshal(resp.Body(), &env); err != nil || !env.Status.ok {
 		// cPanel answers a login page, not JSON, when it does not accept
 		// the credentials on this port.
 		ct, _, _ := mime.ParseMediaType(resp.Header().Get("Content-Type"))
-		return fail(bot.Denied, "answer is not a uapi envelope (content type %q): wrong credentials or port?", ct)
+		return nil, &bot.Error{Provider: provider, Op: op, Kind: bot.Denied, Status: resp.StatusCode(),
+			Err: fmt.Errorf("answer is not a uapi envelope (content type %q): wrong credentials or port?", ct)}
 	}
 	if env.Status.v == 1 {
 		return env.Data, nil
 	}
-	return nil, refused(op, status, cmp.Or(strings.Join(stringsOf(env.Errors), "; "), "status 0 without an error message"))
+	return nil, refused(op, resp.StatusCode(), cmp.Or(strings.Join(stringsOf(env.Errors), "; "), "status 0 without an error message"))
 }
 
 // refused is the error of a function cPanel refused with text.
@@ -179,8 +174,7 @@ func (c *Client) api2(ctx context.Context, op, module, fn string, params url.Val
 		q[k] = v
 	}
 	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).Get("/json-api/cpanel")
-	if err != nil || resp.StatusCode() != 200 { // check maps the status; a 200 body is API 2's, not UAPI's
-		_, err = c.check(resp, err, op)
+	if err := api.Check(resp, err, op); err != nil { // a 2xx body is API 2's, not UAPI's
 		return err
 	}
 	var env api2JSON
@@ -194,10 +188,7 @@ func (c *Client) api2(ctx context.Context, op, module, fn string, params url.Val
 	if len(env.Result.Data) == 0 || string(env.Result.Data) == "null" {
 		return nil
 	}
-	if err := json.Unmarshal(env.Result.Data, out); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: fmt.Errorf("decode data: %w", err)}
-	}
-	return nil
+	return api.Decode(op, resp.StatusCode(), env.Result.Data, out)
 }
 
 // explain names what the administrator must change for the errors that are

@@ -1,7 +1,6 @@
 package dolibarr
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,55 +101,23 @@ type errorJSON struct {
 	} `json:"error"`
 }
 
-// message returns the provider's error message, or "" if the body is not a
-// Restler error. It is cut to 300 bytes: it goes to operators' logs only.
-func message(body []byte) string {
-	var e errorJSON
-	if json.Unmarshal(body, &e) != nil {
-		return ""
-	}
-	m := e.Error.Message
-	if len(m) > 300 {
-		m = m[:300] + "…"
-	}
-	return m
-}
-
 // call sends req as method to path and decodes a successful answer into
-// out (nil: not read).
-func call(req *resty.Request, method, path, op string, out any) (*resty.Response, error) {
-	resp, err := req.Execute(method, path)
-	if err := check(resp, err, op); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return resp, nil
-	}
-	return resp, rest.Decode(provider, op, resp, out)
-}
-
-// check maps a response to nil or a *bot.Error: a 500 is Conflict when the
-// message says a value already exists and Internal otherwise (Dolibarr's
-// answer to a bug or a duplicate), other statuses as rest.StatusKind says.
-func check(resp *resty.Response, err error, op string) error {
-	if err != nil {
-		return rest.Unreachable(provider, op, err)
-	}
-	s := resp.StatusCode()
-	if s >= 200 && s < 300 {
-		return nil
-	}
-	msg := cmp.Or(message(resp.Body()), http.StatusText(s))
-	e := &bot.Error{Provider: provider, Op: op, Kind: rest.StatusKind(s), Status: s, Err: errors.New(msg)}
-	if s == http.StatusInternalServerError {
-		m := strings.ToLower(msg)
-		e.Kind = bot.Internal
+// out (nil: not read): rest.API.Do with Restler's error body read. A 500 is
+// Conflict when the message says a value already exists and Internal
+// otherwise (Dolibarr's answer to a bug or a duplicate); other statuses are
+// as rest.StatusKind says.
+var call = rest.API{Provider: provider, Refusal: func(resp *resty.Response, kind bot.Kind) (bot.Kind, string) {
+	var e errorJSON
+	_ = json.Unmarshal(resp.Body(), &e) // not a Restler error: no message
+	m := strings.ToLower(e.Error.Message)
+	if resp.StatusCode() == http.StatusInternalServerError {
+		kind = bot.Internal
 		if strings.Contains(m, "alreadyexist") || strings.Contains(m, "already exist") || strings.Contains(m, "duplicate") {
-			e.Kind = bot.Conflict
+			kind = bot.Conflict
 		}
 	}
-	return e
-}
+	return kind, e.Error.Message
+}}.Do
 
 // endOfList reports whether err is the v14–v18 "no more items" 404 of a
 // list (Not Found: No member found), which means an empty page.

@@ -195,32 +195,18 @@ func statusKind(status int, code string) bot.Kind {
 	return k
 }
 
-// check maps a response or a transport error to a *bot.Error. The query ID
-// OVH's support asks for goes into the operator's error text.
-func (c *Client) check(resp *resty.Response, err error, op string) error {
-	if err != nil {
-		var be *bot.Error
-		if errors.As(err, &be) {
-			if be.Op == "sign" || be.Op == "read server time" {
-				be.Op = op + ": " + be.Op
-			}
-			return be
-		}
-		return rest.Unreachable(provider, op, err)
-	}
-	s := resp.StatusCode()
-	if s >= 200 && s < 300 {
-		return nil
-	}
+// api maps an answer to a *bot.Error with statusKind. The query ID OVH's
+// support asks for goes into the operator's error text. A failure of the
+// signer (its own *bot.Error) comes back named after op.
+var api = rest.API{Provider: provider, Refusal: func(resp *resty.Response, _ bot.Kind) (bot.Kind, string) {
 	var e errorJSON
 	_ = json.Unmarshal(resp.Body(), &e) // a non-JSON body leaves e empty
-	msg := cmp.Or(e.Message, http.StatusText(s))
-	return &bot.Error{Provider: provider, Op: op, Kind: statusKind(s, e.ErrorCode), Status: s,
-		Err: fmt.Errorf("%s %s (query %s)", e.ErrorCode, msg, resp.Header().Get("X-Ovh-QueryID"))}
-}
+	s := resp.StatusCode()
+	return statusKind(s, e.ErrorCode), fmt.Sprintf("%s %s (query %s)", e.ErrorCode, cmp.Or(e.Message, http.StatusText(s)), resp.Header().Get("X-Ovh-QueryID"))
+}}
 
 // call sends one request. body, when not nil, is sent as JSON; out, when not
-// nil, receives the JSON answer (numbers as json.Number).
+// nil, receives the JSON answer (an empty answer leaves it as it is).
 func (c *Client) call(ctx context.Context, method, path string, body, out any, op string) error {
 	req := c.r.R().SetContext(ctx).SetHeader("Accept", "application/json")
 	if body != nil {
@@ -231,19 +217,10 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 		req.SetBody(b).SetHeader("Content-Type", "application/json;charset=utf-8")
 	}
 	resp, err := req.Execute(method, path)
-	if err := c.check(resp, err, op); err != nil {
+	if err := api.Check(resp, err, op); err != nil || out == nil || len(bytes.TrimSpace(resp.Body())) == 0 {
 		return err
 	}
-	raw := resp.Body()
-	if out == nil || len(bytes.TrimSpace(raw)) == 0 {
-		return nil
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	if err := d.Decode(out); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(), Err: fmt.Errorf("decode answer: %w", err)}
-	}
-	return nil
+	return api.Decode(op, resp.StatusCode(), resp.Body(), out)
 }
 
 // Check tests the credentials with a read-only call: GET /auth/currentCredential

@@ -1,7 +1,6 @@
 package planethoster
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,8 +63,7 @@ func New(o Options) (*Client, error) {
 
 // errorJSON is the reseller/World error body; n0cJSON the N0C envelope.
 type errorJSON struct {
-	Error     string `json:"error"`
-	ErrorCode any    `json:"error_code"`
+	Error string `json:"error"`
 }
 
 type n0cJSON struct {
@@ -74,33 +72,21 @@ type n0cJSON struct {
 	Errors  []string        `json:"errors"`
 }
 
-// check maps a response to a *bot.Error (reference §9): rest.StatusKind,
-// and Invalid for any other refusal.
-func (c *Client) check(resp *resty.Response, err error, op string) error {
-	if err != nil {
-		return rest.Unreachable(provider, op, err)
-	}
-	s := resp.StatusCode()
-	if s >= 200 && s < 300 {
-		return nil
-	}
+// api maps an answer to a *bot.Error (reference §9): rest.StatusKind, and
+// Invalid for any other refusal, with the body's error text.
+var api = rest.API{Provider: provider, Refusal: func(resp *resty.Response, kind bot.Kind) (bot.Kind, string) {
 	var e errorJSON
 	_ = json.Unmarshal(resp.Body(), &e)
-	kind := rest.StatusKind(s)
 	if kind == bot.Internal {
 		kind = bot.Invalid
 	}
-	msg := cmp.Or(e.Error, http.StatusText(s))
-	return &bot.Error{Provider: provider, Op: op, Kind: kind, Status: s, Err: fmt.Errorf("%s", msg)}
-}
+	return kind, e.Error
+}}
 
 // get reads a flat (reseller/World) answer into out.
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any, op string) error {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).Get(path)
-	if err := c.check(resp, err, op); err != nil {
-		return err
-	}
-	return rest.Decode(provider, op, resp, out)
+	_, err := api.Do(c.r.R().SetContext(ctx).SetQueryParamsFromValues(q), resty.MethodGet, path, op, out)
+	return err
 }
 
 // n0c reads an N0C answer: the parameters go both in the query and as the
@@ -110,21 +96,15 @@ func (c *Client) n0c(ctx context.Context, path string, params map[string]any, ou
 	for k, v := range params {
 		q.Set(k, fmt.Sprint(v))
 	}
-	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).SetBody(params).Get(path)
-	if err := c.check(resp, err, op); err != nil {
-		return err
-	}
 	var env n0cJSON
-	if err := rest.Decode(provider, op, resp, &env); err != nil {
+	resp, err := api.Do(c.r.R().SetContext(ctx).SetQueryParamsFromValues(q).SetBody(params), resty.MethodGet, path, op, &env)
+	if err != nil {
 		return err
 	}
 	if !env.Success {
 		return &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Status: resp.StatusCode(), Err: fmt.Errorf("%s", strings.Join(env.Errors, "; "))}
 	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(), Err: fmt.Errorf("decode data: %w", err)}
-	}
-	return nil
+	return api.Decode(op, resp.StatusCode(), env.Data, out)
 }
 
 // Check tests the credentials and the IP whitelist.

@@ -110,13 +110,8 @@ func (c *Client) Latest(ctx context.Context, comp bot.Component) (bot.Release, b
 	return bot.Release{}, false, nil
 }
 
+// get reads url (relative to the WordPress base, or absolute) into out.
 func (c *Client) get(ctx context.Context, url string, q map[string]string, out any, op string) error {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParams(q).SetHeader("Accept", "application/json").Get(url)
-	if err != nil {
-		return rest.Unreachable(provider, op, err)
-	}
-	if s := resp.StatusCode(); s < 200 || s >= 300 {
-		return &bot.Error{Provider: provider, Op: op, Kind: rest.StatusKind(s), Status: s, Err: fmt.Errorf("status %d", s)}
-	}
-	return rest.Decode(provider, op, resp, out)
+	_, err := rest.API{Provider: provider}.Do(c.r.R().SetContext(ctx).SetQueryParams(q).SetHeader("Accept", "application/json"), resty.MethodGet, url, op, out)
+	return err
 }

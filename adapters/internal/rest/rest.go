@@ -2,9 +2,9 @@
 // the caller's *http.Client, retries of reads only (timeouts, 5xx, 429 with
 // its wait header) with the one policy of Retry, a wire log that never shows
 // credentials, and URL scrubbing for error strings. It also holds the pieces
-// of error mapping every adapter shares (Unreachable, StatusKind, Decode);
-// each adapter's check reads its provider's error body. Metrics wrap the
-// *http.Client's transport (adapters/ops).
+// of error mapping every adapter shares (Unreachable, StatusKind) and API,
+// the one request helper: each adapter's Refusal reads its provider's error
+// body. Metrics wrap the *http.Client's transport (adapters/ops).
 package rest
 
 import (
@@ -251,12 +251,61 @@ func StatusKind(s int) bot.Kind {
 	return bot.Internal
 }
 
-// Decode unmarshals a successful answer's body into v; a body that does not
-// decode is an Internal error of provider's op.
-func Decode(provider, op string, resp *resty.Response, v any) error {
-	if err := json.Unmarshal(resp.Body(), v); err != nil {
-		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Status: resp.StatusCode(),
-			Err: fmt.Errorf("decode answer: %w", err)}
+// API is one provider's request helper and error mapping: every adapter
+// sends through Do (or Check) and reads its provider's error body in Refusal.
+type API struct {
+	Provider string
+	// Refusal, when set, reads an answer that is not 2xx: it gets the kind
+	// StatusKind gives and returns the kind and the text for operators
+	// ("": the status text). The text is cut to 300 bytes: it goes to
+	// operators' logs only, never to people.
+	Refusal func(resp *resty.Response, kind bot.Kind) (bot.Kind, string)
+}
+
+// Check maps an answer to nil (2xx) or a *bot.Error: Unreachable when there
+// is none, the hook's own *bot.Error (a request signer's) with op before its
+// op, else the refusal.
+func (a API) Check(resp *resty.Response, err error, op string) error {
+	if be := (*bot.Error)(nil); errors.As(err, &be) {
+		be.Op = op + ": " + be.Op
+		return be
+	}
+	if err != nil {
+		return Unreachable(a.Provider, op, err)
+	}
+	s := resp.StatusCode()
+	if s >= 200 && s < 300 {
+		return nil
+	}
+	kind, msg := StatusKind(s), ""
+	if a.Refusal != nil {
+		kind, msg = a.Refusal(resp, kind)
+	}
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return &bot.Error{Provider: a.Provider, Op: op, Kind: kind, Status: s, Err: errors.New(cmp.Or(msg, http.StatusText(s)))}
+}
+
+// Do sends req as method to path, checks the answer and decodes a
+// successful body into out (nil: not read). Reads only are retried
+// (Retryable), so writes share the client.
+func (a API) Do(req *resty.Request, method, path, op string, out any) (*resty.Response, error) {
+	resp, err := req.Execute(method, path)
+	if err := a.Check(resp, err, op); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return resp, nil
+	}
+	return resp, a.Decode(op, resp.StatusCode(), resp.Body(), out)
+}
+
+// Decode unmarshals data (a successful answer's body, or the data of its
+// envelope) into v; what does not decode is an Internal error of op.
+func (a API) Decode(op string, status int, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return &bot.Error{Provider: a.Provider, Op: op, Kind: bot.Internal, Status: status, Err: fmt.Errorf("decode answer: %w", err)}
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package dolibarr_test
 
 import (
 	"context"
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"net/http"
 	"os"
 	"strings"
@@ -202,7 +202,7 @@ func TestHangEndsWithContext(t *testing.T) {
 }
 
 func TestTransportErrorIsUnavailable(t *testing.T) {
-	c := newClient(t, "http://"+fault.Hangup(t), bot.NewSecret(testKey), &http.Client{Timeout: time.Second}, zerolog.Nop(), dolibarr.Options{})
+	c := newClient(t, "http://"+faulttest.Hangup(t), bot.NewSecret(testKey), &http.Client{Timeout: time.Second}, zerolog.Nop(), dolibarr.Options{})
 	_, err := c.Adherents(t.Context())
 	if bot.KindOf(err) != bot.Unavailable {
 		t.Errorf("Adherents() on a closed server = %v, want Unavailable", err)

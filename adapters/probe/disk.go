@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -16,24 +18,14 @@ import (
 // disk alert as it is.
 func NewDisk(q bot.AccountQuota, server string, percent float64, o Options) alerts.Check {
 	l := o.defaults().Locale
-	return check{withServer("disk", server), func(ctx context.Context) ([]alerts.Alert, error) {
-		u, err := q.AccountQuota(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("disk check: %w", err)
-		}
-		p, sev, over := overQuota(u, percent)
-		if !over {
-			return nil, nil
-		}
-		key, title := "disk:account", fmt.Sprintf(l.Pick("L'espace disque de l'hébergement est occupé à %.0f %% (%s sur %s)",
-			"The hosting disk space is %.0f%% used (%s of %s)"), p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB))
-		if server != "" {
-			key, title = "disk:"+server, fmt.Sprintf(l.Pick("Serveur %s : ", "Server %s: "), server)+title
-		}
-		return []alerts.Alert{{Key: key, Severity: sev, Title: title, Server: server,
-			Detail: l.Pick("Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir.",
-				"Mail, sites and databases share this space: one full mailbox or a forgotten backup is enough to fill it.")}}, nil
-	}}
+	title := l.Pick("L'espace disque de l'hébergement est occupé à %.0f %% (%s sur %s)", "The hosting disk space is %.0f%% used (%s of %s)")
+	if server != "" {
+		// The server name is escaped: title is a format.
+		title = strings.ReplaceAll(fmt.Sprintf(l.Pick("Serveur %s : ", "Server %s: "), server), "%", "%%") + title
+	}
+	return usage(withServer("disk", server), "disk:"+cmp.Or(server, "account"), server, q, percent, l, title,
+		l.Pick("Courrier, sites et bases de données partagent cet espace : une boîte pleine ou une sauvegarde oubliée suffit à le remplir.",
+			"Mail, sites and databases share this space: one full mailbox or a forgotten backup is enough to fill it."))
 }
 
 // NewDriveQuota returns the "drive" check: it raises "drive:quota" when the
@@ -41,34 +33,34 @@ func NewDisk(q bot.AccountQuota, server string, percent float64, o Options) aler
 // the thresholds of NewDisk.
 func NewDriveQuota(q bot.AccountQuota, percent float64, o Options) alerts.Check {
 	l := o.defaults().Locale
-	return check{"drive", func(ctx context.Context) ([]alerts.Alert, error) {
-		u, err := q.AccountQuota(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("drive check: %w", err)
-		}
-		p, sev, over := overQuota(u, percent)
-		if !over {
-			return nil, nil
-		}
-		return []alerts.Alert{{Key: "drive:quota", Severity: sev,
-			Title: fmt.Sprintf(l.Pick("Le stockage Google Drive est occupé à %.0f %% (%s sur %s)", "Google Drive storage is %.0f%% used (%s of %s)"),
-				p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB)),
-			Detail: l.Pick("Drive, Gmail et Photos partagent ce quota : les médias en double ou la corbeille suffisent à le remplir.",
-				"Drive, Gmail and Photos share this quota: duplicated media or the trash are enough to fill it.")}}, nil
-	}}
+	return usage("drive", "drive:quota", "", q, percent, l,
+		l.Pick("Le stockage Google Drive est occupé à %.0f %% (%s sur %s)", "Google Drive storage is %.0f%% used (%s of %s)"),
+		l.Pick("Drive, Gmail et Photos partagent ce quota : les médias en double ou la corbeille suffisent à le remplir.",
+			"Drive, Gmail and Photos share this quota: duplicated media or the trash are enough to fill it."))
 }
 
-// overQuota returns the share of u's limit in use and its severity when it
-// is over percent (<= 0 means 90): a warning, critical from 98 %.
-func overQuota(u bot.DiskUsage, percent float64) (float64, alerts.Severity, bool) {
+// usage is the check name raising key when q's usage is over percent of its
+// limit (<= 0 means 90): a warning, critical from 98 %. title formats the
+// share, the use and the limit.
+func usage(name, key, server string, q bot.AccountQuota, percent float64, l bot.Locale, title, detail string) alerts.Check {
 	if percent <= 0 {
 		percent = 90
 	}
-	p, sev := u.UsedPercent(), alerts.Warning
-	if p >= 98 {
-		sev = alerts.Critical
-	}
-	return p, sev, u.LimitMB > 0 && p > percent
+	return check{name, func(ctx context.Context) ([]alerts.Alert, error) {
+		u, err := q.AccountQuota(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s check: %w", name, err)
+		}
+		p, sev := u.UsedPercent(), alerts.Warning
+		if u.LimitMB <= 0 || p <= percent {
+			return nil, nil
+		}
+		if p >= 98 {
+			sev = alerts.Critical
+		}
+		return []alerts.Alert{{Key: key, Severity: sev, Server: server, Detail: detail,
+			Title: fmt.Sprintf(title, p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB))}}, nil
+	}}
 }
 
 // withServer names a check or a key after its server, when there are several.

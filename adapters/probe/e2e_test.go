@@ -15,7 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -41,7 +41,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 		site(t, ca, "adherents.anopex.test", 60*day),
 		site(t, ca, "intranet.anopex.test", 60*day, "other.anopex.test"),
 	}
-	inj := &fault.Injector{}
+	inj := &faulttest.Injector{}
 	web := httptest.NewServer(inj.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
 	t.Cleanup(web.Close)
 	z := zone(t)

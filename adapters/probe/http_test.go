@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/probe"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -21,7 +21,7 @@ import (
 // hung past the client's timeout, then 404) raises a critical alert on the
 // third failure only; one good answer recovers it.
 func TestHTTPFailThenRecover(t *testing.T) {
-	inj := &fault.Injector{}
+	inj := &faulttest.Injector{}
 	srv := httptest.NewServer(inj.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/gone" {
 			http.NotFound(w, r)

@@ -2,7 +2,7 @@ package probe_test
 
 import (
 	"crypto/x509"
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -207,7 +207,7 @@ func TestProbeTLS(t *testing.T) {
 	if err != nil || lc.Verified || lc.VerifyErr == nil || lc.NotAfter.IsZero() {
 		t.Errorf("ProbeTLS untrusted = %+v, %v; want read but not verified", lc, err)
 	}
-	if _, err := trusted.ProbeTLS(t.Context(), fault.Hangup(t)); bot.KindOf(err) != bot.Unavailable {
+	if _, err := trusted.ProbeTLS(t.Context(), faulttest.Hangup(t)); bot.KindOf(err) != bot.Unavailable {
 		t.Errorf("ProbeTLS of a closed port = %v, want kind unavailable", err)
 	}
 }

@@ -3,7 +3,7 @@ package releases_test
 import (
 	"testing"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/releases"
 	"github.com/anopex/opsbot/adapters/releases/releasestest"
 	"github.com/anopex/opsbot/bot"
@@ -35,7 +35,7 @@ func TestLatest(t *testing.T) {
 			t.Errorf("%s: Latest = %+v, %v, %v; want %+v, %v", tc.name, got, ok, err, tc.want, tc.ok)
 		}
 	}
-	down, err := releases.New(releases.Options{WordPressURL: "http://" + fault.Hangup(t), DolibarrURL: "http://" + fault.Hangup(t)})
+	down, err := releases.New(releases.Options{WordPressURL: "http://" + faulttest.Hangup(t), DolibarrURL: "http://" + faulttest.Hangup(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,14 +21,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Server is a fake Brevo. Its methods are safe for concurrent use.
 type Server struct {
 	// Fault injects latency and failures in front of every route (behind
 	// the rate-limit bucket).
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv      *httptest.Server
 	requests atomic.Int64
@@ -56,7 +56,7 @@ type Server struct {
 // bucket of 36,000 requests an hour (Brevo's general tier on contacts).
 func New(key string) *Server {
 	s := &Server{
-		Fault:     &fault.Injector{},
+		Fault:     &faulttest.Injector{},
 		key:       key,
 		now:       time.Now,
 		firstAttr: "PRENOM",

@@ -3,7 +3,7 @@ package mattermost
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -228,7 +228,7 @@ func TestWireRespond(t *testing.T) {
 // TestRespondUnreachable: a response_url is a credential, so a transport
 // error names neither it nor its hook ID.
 func TestRespondUnreachable(t *testing.T) {
-	url := "http://" + fault.Hangup(t)
+	url := "http://" + faulttest.Hangup(t)
 	e, _ := newEnv(t)
 	rs := &responder{c: e.chat, url: url + "/hooks/commands/hookhookhookhookhookhookho", channel: "c", user: "u"}
 	err := rs.Respond(t.Context(), bot.Reply{Text: "fait"})

@@ -29,13 +29,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Server is the fake. Its methods may be called while it serves.
 type Server struct {
 	// Fault injects latency, 5xx, 429 and hangs in front of every function.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv         *httptest.Server
 	user, token string
@@ -74,7 +74,7 @@ const RequiredStrength = 65
 // domain until a mailbox is added (or SeedDemo is called).
 func New(user, token string) *Server {
 	s := &Server{
-		Fault: &fault.Injector{}, user: user, token: token,
+		Fault: &faulttest.Injector{}, user: user, token: token,
 		boxes: map[string]*box{}, strength: RequiredStrength,
 	}
 	mux := http.NewServeMux()

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Prefix is the API path under the server's root.
@@ -40,7 +40,7 @@ const (
 // Server is a fake Dolibarr. Its methods are safe for concurrent use.
 type Server struct {
 	// Fault injects latency and failures in front of every route and counts requests.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv *httptest.Server
 
@@ -69,7 +69,7 @@ type apiKey struct {
 // "admin". Close it with Close.
 func New(key string) *Server {
 	s := &Server{
-		Fault:   &fault.Injector{},
+		Fault:   &faulttest.Injector{},
 		keys:    map[string]*apiKey{},
 		now:     time.Now,
 		version: "18.0.4",

@@ -19,7 +19,7 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/internal/rest"
 )
 
@@ -217,7 +217,7 @@ func TestScrubErrorAndCleanError(t *testing.T) {
 // by method.
 type server struct {
 	*httptest.Server
-	fault *fault.Injector
+	fault *faulttest.Injector
 	mu    sync.Mutex
 	seen  map[string]int
 	auth  []string
@@ -225,7 +225,7 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	s := &server{fault: &fault.Injector{}, seen: map[string]int{}}
+	s := &server{fault: &faulttest.Injector{}, seen: map[string]int{}}
 	s.Server = httptest.NewServer(s.fault.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.seen[r.Method]++
@@ -251,19 +251,19 @@ func TestNewRetriesReadsOnly(t *testing.T) {
 	tests := []struct {
 		name     string
 		method   string
-		inject   func(*fault.Injector)
+		inject   func(*faulttest.Injector)
 		requests int64
 		status   int
 	}{
-		{"GET two 503", http.MethodGet, func(f *fault.Injector) { f.FailNext(2, 503, "") }, 3, 200},
-		{"GET four 500", http.MethodGet, func(f *fault.Injector) { f.FailNext(4, 500, "") }, 4, 500},
-		{"GET 429", http.MethodGet, func(f *fault.Injector) { f.RateLimitNext(1, "Retry-After", "0") }, 2, 200},
-		{"GET 404", http.MethodGet, func(f *fault.Injector) { f.FailNext(1, 404, "") }, 1, 404},
-		{"HEAD 502", http.MethodHead, func(f *fault.Injector) { f.FailNext(1, 502, "") }, 2, 200},
-		{"POST 503", http.MethodPost, func(f *fault.Injector) { f.FailNext(1, 503, "") }, 1, 503},
-		{"POST 429", http.MethodPost, func(f *fault.Injector) { f.RateLimitNext(1, "Retry-After", "0") }, 1, 429},
-		{"PUT 500", http.MethodPut, func(f *fault.Injector) { f.FailNext(1, 500, "") }, 1, 500},
-		{"DELETE 503", http.MethodDelete, func(f *fault.Injector) { f.FailNext(1, 503, "") }, 1, 503},
+		{"GET two 503", http.MethodGet, func(f *faulttest.Injector) { f.FailNext(2, 503, "") }, 3, 200},
+		{"GET four 500", http.MethodGet, func(f *faulttest.Injector) { f.FailNext(4, 500, "") }, 4, 500},
+		{"GET 429", http.MethodGet, func(f *faulttest.Injector) { f.RateLimitNext(1, "Retry-After", "0") }, 2, 200},
+		{"GET 404", http.MethodGet, func(f *faulttest.Injector) { f.FailNext(1, 404, "") }, 1, 404},
+		{"HEAD 502", http.MethodHead, func(f *faulttest.Injector) { f.FailNext(1, 502, "") }, 2, 200},
+		{"POST 503", http.MethodPost, func(f *faulttest.Injector) { f.FailNext(1, 503, "") }, 1, 503},
+		{"POST 429", http.MethodPost, func(f *faulttest.Injector) { f.RateLimitNext(1, "Retry-After", "0") }, 1, 429},
+		{"PUT 500", http.MethodPut, func(f *faulttest.Injector) { f.FailNext(1, 500, "") }, 1, 500},
+		{"DELETE 503", http.MethodDelete, func(f *faulttest.Injector) { f.FailNext(1, 503, "") }, 1, 503},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // MaxSkew is how far a request's X-Ovh-Timestamp may be from the server
@@ -36,7 +36,7 @@ type Rule struct{ Method, Path string }
 // Server is the fake. Its methods may be called while it serves.
 type Server struct {
 	// Fault injects latency, 5xx, 429 and hangs in front of every route.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv                 *httptest.Server
 	appKey, appSecret   string
@@ -62,7 +62,7 @@ type Server struct {
 func New(appKey, appSecret, consumerKey string) *Server {
 	paris := time.FixedZone("CET", 3600)
 	s := &Server{
-		Fault: &fault.Injector{}, appKey: appKey, appSecret: appSecret, consumerKey: consumerKey,
+		Fault: &faulttest.Injector{}, appKey: appKey, appSecret: appSecret, consumerKey: consumerKey,
 		loc: paris, now: time.Now, tickets: map[int64]*ticket{}, nextTicket: 8123456, nextNum: 4455667, nextMsg: 9988776,
 		bills: map[string]*bill{}, debts: map[int64]*debt{}, orders: map[int64]*order{}, nextOrder: 201299999, methods: map[int64]*method{},
 	}

@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Demo credentials of the fake.
@@ -27,7 +27,7 @@ const (
 // Server is the fake.
 type Server struct {
 	// Fault injects latency, 5xx, 429 and hangs in front of every route.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv       *httptest.Server
 	user, key string
@@ -50,7 +50,7 @@ type account struct {
 
 // New starts a fake accepting user and key.
 func New(user, key string) *Server {
-	s := &Server{Fault: &fault.Injector{}, user: user, key: key, domains: map[string]domain{}}
+	s := &Server{Fault: &faulttest.Injector{}, user: user, key: key, domains: map[string]domain{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /reseller-api/test-connection", s.auth(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"message": "Connection successful.", "successful_connection": true})

@@ -39,13 +39,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Server is a fake WordPress site. Its methods are safe for concurrent use.
 type Server struct {
 	// Fault injects latency and failures in front of every request.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv      *httptest.Server
 	requests atomic.Int64
@@ -83,7 +83,7 @@ type cached struct {
 // "abcd efgh …" form or without spaces).
 func New(admin, appPassword string) *Server {
 	s := &Server{
-		Fault:       &fault.Injector{},
+		Fault:       &faulttest.Injector{},
 		now:         time.Now,
 		users:       map[int]*user{},
 		byLogin:     map[string]*user{},

@@ -25,7 +25,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // IDs of the seeded guild, from the reference payloads.
@@ -142,7 +142,7 @@ type Request struct {
 // Server is a fake Discord. Its methods are safe for concurrent use.
 type Server struct {
 	// Fault injects latency, 5xx and hangs in front of every REST route.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	opts Options
 	srv  *httptest.Server
@@ -193,7 +193,7 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		Fault:        &fault.Injector{},
+		Fault:        &faulttest.Injector{},
 		opts:         opts,
 		changed:      make(chan struct{}),
 		channels:     map[string]map[string]any{},

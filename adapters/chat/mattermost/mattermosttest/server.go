@@ -25,13 +25,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // Server is a fake Mattermost. Its methods are safe for concurrent use.
 type Server struct {
 	// Fault injects latency and failures in front of every route.
-	Fault *fault.Injector
+	Fault *faulttest.Injector
 
 	srv *httptest.Server
 	out *http.Client // outgoing slash-command and action requests
@@ -64,7 +64,7 @@ type Server struct {
 // no user. Close it with Close (tests: t.Cleanup(s.Close)).
 func New() *Server {
 	s := &Server{
-		Fault: &fault.Injector{},
+		Fault: &faulttest.Injector{},
 		// OutgoingIntegrationRequestsTimeout defaults to 30 s; connections to
 		// the bot are kept alive as a long-running server's would be.
 		out:         &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200, IdleConnTimeout: 90 * time.Second}},

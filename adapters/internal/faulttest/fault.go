@@ -1,10 +1,12 @@
-// Package fault injects failures into the fake provider servers: latency,
+// Package faulttest injects failures into the fake provider servers: latency,
 // a response time that grows with the answer's size, 5xx answers, 429
 // answers with a wait header, hangs that last until the client gives up,
 // connections dropped after the server did the work, and broken servers (a
 // page parameter ignored, an answer rewritten). Every fake wraps its mux
 // with a *Injector, so tests, benchmarks and the demo turn the same knobs.
-package fault
+// Like the fakes, it is test support (hence the name, as net/http/httptest),
+// never part of what opsbot runs against a provider.
+package faulttest
 
 import (
 	"bytes"

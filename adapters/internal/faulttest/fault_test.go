@@ -1,4 +1,4 @@
-package fault_test
+package faulttest_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/anopex/opsbot/adapters/internal/fault"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 )
 
 // backend is the wrapped handler: it counts its calls and echoes the body.
@@ -40,7 +40,7 @@ func serve(h http.Handler, method string) *httptest.ResponseRecorder {
 }
 
 func TestZeroValuePassesThrough(t *testing.T) {
-	var f fault.Injector
+	var f faulttest.Injector
 	b := &backend{}
 	h := f.Wrap(b)
 	for range 3 {
@@ -66,7 +66,7 @@ func TestFailNext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &fault.Injector{}
+			f := &faulttest.Injector{}
 			b := &backend{}
 			h := f.Wrap(b)
 			f.FailNext(2, tt.status, tt.body)
@@ -90,7 +90,7 @@ func TestFailNext(t *testing.T) {
 }
 
 func TestRateLimitNext(t *testing.T) {
-	f := &fault.Injector{}
+	f := &faulttest.Injector{}
 	b := &backend{}
 	h := f.Wrap(b)
 	f.RateLimitNext(1, "Retry-After", "3")
@@ -137,7 +137,7 @@ func isDone(c <-chan struct{}) bool {
 
 func TestHangNext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		b := &backend{}
 		h := f.Wrap(b)
 		f.HangNext(1)
@@ -160,7 +160,7 @@ func TestHangNext(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		b := &backend{}
 		h := f.Wrap(b)
 		f.SetLatency(time.Second)
@@ -197,7 +197,7 @@ func TestLatency(t *testing.T) {
 // hangs must end when the client gives up, which net/http only notices
 // once the request body has been read.
 func TestHangEndsWhenClientTimesOut(t *testing.T) {
-	f := &fault.Injector{}
+	f := &faulttest.Injector{}
 	ended := make(chan struct{}, 4)
 	h := f.Wrap(&backend{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +231,7 @@ func TestHangEndsWhenClientTimesOut(t *testing.T) {
 
 func TestOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		b := &backend{}
 		h := f.Wrap(b)
 		f.Only(func(r *http.Request) bool { return r.Method == http.MethodPost })
@@ -267,7 +267,7 @@ func TestOnly(t *testing.T) {
 // rate-limited, then fails.
 func TestPriority(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		h := f.Wrap(&backend{})
 		f.FailNext(1, 500, "")
 		f.RateLimitNext(1, "Retry-After", "1")
@@ -290,7 +290,7 @@ func TestPriority(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	f := &fault.Injector{}
+	f := &faulttest.Injector{}
 	h := f.Wrap(&backend{})
 	serve(h, http.MethodGet)
 	f.SetLatency(time.Hour)
@@ -309,7 +309,7 @@ func TestReset(t *testing.T) {
 
 // TestKnobsWhileServing turns knobs while requests run; run it with -race.
 func TestKnobsWhileServing(t *testing.T) {
-	f := &fault.Injector{}
+	f := &faulttest.Injector{}
 	h := f.Wrap(&backend{})
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -368,7 +368,7 @@ func answeredAt(t *testing.T, what string, done <-chan struct{}, d time.Duration
 
 func TestResponseTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		b := &slowBackend{work: 300 * time.Millisecond}
 		h := f.Wrap(b)
 		f.SetResponseTime(time.Second)
@@ -429,7 +429,7 @@ func (b sizedBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestTimePerKB: the answer leaves base + size × cost after its request.
 func TestTimePerKB(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &fault.Injector{}
+		f := &faulttest.Injector{}
 		h := f.Wrap(sizedBackend{n: 10 << 10})
 		f.SetResponseTime(20 * time.Millisecond)
 		f.SetTimePerKB(time.Millisecond)
@@ -447,7 +447,7 @@ func TestTimePerKB(t *testing.T) {
 }
 
 func TestIgnoreQueryAndRewrite(t *testing.T) {
-	f := &fault.Injector{}
+	f := &faulttest.Injector{}
 	h := f.Wrap(sizedBackend{n: 3})
 	f.IgnoreQuery("page", "offset")
 	f.Rewrite(func(hd http.Header, body []byte) []byte {
@@ -474,7 +474,7 @@ func TestIgnoreQueryAndRewrite(t *testing.T) {
 // client gets no answer at all, only a broken connection; the next request
 // is answered.
 func TestDropNext(t *testing.T) {
-	var f fault.Injector
+	var f faulttest.Injector
 	b := &backend{}
 	srv := httptest.NewServer(f.Wrap(b))
 	defer srv.Close()

@@ -14,6 +14,9 @@ import (
 )
 
 // The emoji names the bot seeds on a change request, and the button IDs.
+// The names are Mattermost's system emoji (server/public/model/emoji_data.go,
+// SystemEmojis): "ticket" is 1f3ab 🎫, while "tickets" and
+// "admission_tickets" are 1f39f 🎟, another emoji.
 const (
 	emojiApprove  = "white_check_mark"
 	emojiReject   = "x"

@@ -40,6 +40,9 @@ type RightsRow struct {
 	Rights    string
 	LastLogin time.Time
 	Flags     []string
+	// Own marks the account opsbot itself acts as (its Dolibarr API key's,
+	// its WordPress login): never flagged, shown as opsbot's.
+	Own bool
 }
 
 // RightsReport is a rights review: every row, in the order read.
@@ -47,6 +50,12 @@ type RightsReport struct {
 	At         time.Time
 	UnusedDays int
 	Rows       []RightsRow
+}
+
+// apiUser is what the Dolibarr client says of its API key's account (GET
+// /users/info), so that the review shows it as opsbot's own.
+type apiUser interface {
+	APIUser(ctx context.Context) (bot.StaffUser, error)
 }
 
 // rightsCommands is /rights review.
@@ -117,6 +126,14 @@ func (r rightsCommands) Review(ctx context.Context) (RightsReport, error) {
 		if err != nil {
 			return rep, fmt.Errorf("rights review: dolibarr users: %w", err)
 		}
+		self := ""
+		if a, ok := r.m.Staff.(apiUser); ok {
+			u, err := a.APIUser(ctx)
+			if err != nil {
+				return rep, fmt.Errorf("rights review: dolibarr api user: %w", err)
+			}
+			self = u.Login
+		}
 		for _, u := range users {
 			if !u.Active {
 				continue
@@ -126,11 +143,11 @@ func (r rightsCommands) Review(ctx context.Context) (RightsReport, error) {
 			if u.Admin {
 				rights = strings.TrimSuffix("admin, "+rights, ", ")
 			}
-			row := RightsRow{System: "dolibarr", Account: u.Login, Name: u.Name(), Email: u.Email, Rights: rights, LastLogin: u.LastLogin}
-			if !member(u.Email, u.MemberID) {
+			row := RightsRow{System: "dolibarr", Account: u.Login, Name: u.Name(), Email: u.Email, Rights: rights, LastLogin: u.LastLogin, Own: u.Login == self}
+			if !row.Own && !member(u.Email, u.MemberID) {
 				row.Flags = append(row.Flags, NotMember)
 			}
-			if now.Sub(u.LastLogin) > time.Duration(rep.UnusedDays)*24*time.Hour {
+			if !row.Own && now.Sub(u.LastLogin) > time.Duration(rep.UnusedDays)*24*time.Hour {
 				row.Flags = append(row.Flags, Unused)
 			}
 			rep.Rows = append(rep.Rows, row)
@@ -144,13 +161,11 @@ func (r rightsCommands) Review(ctx context.Context) (RightsReport, error) {
 			}
 			for _, u := range users {
 				own(u.Email)
-				row := RightsRow{System: "wordpress", Account: u.Username, Name: u.Name, Email: u.Email, Rights: role}
-				switch {
-				case strings.EqualFold(u.Username, r.m.WPLogin): // the bot's own account
-				case !member(u.Email, ""):
+				row := RightsRow{System: "wordpress", Account: u.Username, Name: u.Name, Email: u.Email, Rights: role, Own: strings.EqualFold(u.Username, r.m.WPLogin)}
+				if !row.Own && !member(u.Email, "") {
 					row.Flags = append(row.Flags, NotMember)
 				}
-				if role == "administrator" && !strings.EqualFold(u.Username, r.m.WPLogin) &&
+				if role == "administrator" && !row.Own &&
 					!slices.ContainsFunc(r.cfg.WPAdmins, func(l string) bool { return strings.EqualFold(l, u.Username) }) {
 					row.Flags = append(row.Flags, WPAdminUnlisted)
 				}
@@ -276,7 +291,11 @@ func (rep *RightsReport) Private(l bot.Locale, domain string) (bot.Reply, error)
 		} else if r.System == "dolibarr" {
 			last = l.Pick("jamais", "never")
 		}
-		row := []string{r.System, r.Account, r.Name, r.Email, r.Rights, last, strings.Join(r.Flags, " ")}
+		decide := strings.Join(r.Flags, " ")
+		if r.Own {
+			decide = l.Pick("compte de l'API d'opsbot", "opsbot's API account")
+		}
+		row := []string{r.System, r.Account, r.Name, r.Email, r.Rights, last, decide}
 		for i := range row {
 			row[i] = coherence.SafeCell(row[i])
 		}

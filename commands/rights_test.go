@@ -52,6 +52,7 @@ func TestReviewRights(t *testing.T) {
 		want            []string
 	}{
 		{"dolibarr", "t.martin", nil},
+		{"dolibarr", "admin", nil},                                             // the API key's, never logged in and no member
 		{"dolibarr", "d.petit", []string{commands.Unused}},                     // 200 days
 		{"dolibarr", "c.leroy", []string{commands.NotMember, commands.Unused}}, // not a member, never logged in
 		{"wordpress", "p.president", []string{commands.WPAdminUnlisted}},
@@ -80,6 +81,13 @@ func TestReviewRights(t *testing.T) {
 	csv := string(reply.Attachments[0].Data)
 	if !strings.Contains(csv, "dolibarr;d.petit;Dominique Petit;delegue75@anopex.test;") || !strings.Contains(csv, ";jamais;not_member unused") {
 		t.Errorf("CSV misses d.petit or c.leroy's never:\n%s", csv)
+	}
+	lines := strings.Split(csv, "\r\n")
+	for _, own := range []string{"dolibarr;admin;", "wordpress;" + demo.WPUser + ";"} {
+		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, own) })
+		if i < 0 || !strings.HasSuffix(lines[i], ";compte de l'API d'opsbot") {
+			t.Errorf("CSV does not show %s as opsbot's API account:\n%s", own, csv)
+		}
 	}
 }
 

@@ -157,6 +157,26 @@ func (c *Client) User(ctx context.Context, login string) (bot.StaffUser, error) 
 	return u.toBot(c.now(), names), nil
 }
 
+// APIUser returns the user of the API key, with its groups: the account
+// opsbot acts as in Dolibarr.
+// API: GET /users/info (api_users.class.php getInfo: needs user/self/creer,
+// user/user/lire or admin, else 403 "Not allowed", Denied; the user's
+// groups in user_group_list).
+func (c *Client) APIUser(ctx context.Context) (bot.StaffUser, error) {
+	var u struct {
+		userJSON
+		Groups []groupJSON `json:"user_group_list"`
+	}
+	if _, err := call(c.r.R().SetContext(ctx), resty.MethodGet, "/users/info", "get api user", &u); err != nil {
+		return bot.StaffUser{}, err
+	}
+	names := make([]string, 0, len(u.Groups))
+	for _, g := range u.Groups {
+		names = append(names, g.toBot().Name)
+	}
+	return u.toBot(c.now(), names), nil
+}
+
 func (c *Client) userByLogin(ctx context.Context, op, login string) (userJSON, error) {
 	login = strings.TrimSpace(login)
 	if login == "" || len(login) > 50 || strings.ContainsAny(login, "/\\?#") {

@@ -106,6 +106,41 @@ func TestUser(t *testing.T) {
 	}
 }
 
+// TestAPIUser reads the key's own account, groups included, and is denied
+// to a key with none of the rights getInfo asks.
+func TestAPIUser(t *testing.T) {
+	srv, c := setup(t, dolibarr.Options{})
+	seedStaff(srv)
+	srv.AddKey("self", "jdupont", false, dolibarrtest.RightSelfWrite)
+	srv.AddKey("members-only", "mmartin", false, dolibarrtest.RightMembersRead)
+	for _, tc := range []struct {
+		name string
+		c    *dolibarr.Client
+		want bot.StaffUser
+		kind bot.Kind
+	}{
+		{name: "admin key", c: c, want: wantStaff[0]},
+		{name: "user/self/creer", c: newClient(t, srv.URL(), bot.NewSecret("self"), nil, zerolog0(), dolibarr.Options{Now: func() time.Time { return now }}), want: wantStaff[1]},
+		{name: "no right", c: newClient(t, srv.URL(), bot.NewSecret("members-only"), nil, zerolog0(), dolibarr.Options{}), kind: bot.Denied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.c.APIUser(t.Context())
+			if tc.kind != bot.Internal {
+				if bot.KindOf(err) != tc.kind {
+					t.Fatalf("APIUser() = %v, want %v", err, tc.kind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("APIUser() = %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("APIUser() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestGroups(t *testing.T) {
 	want := []bot.StaffGroup{{ID: "1", Name: "Bureau"}, {ID: "2", Name: "Délégués"}, {ID: "3", Name: "Vide"}}
 	for _, size := range []int{1, 3, 100} { // 3: the last page is full, the next one ends the list

@@ -35,6 +35,9 @@ const (
 	RightUsersWrite  = "user/user/creer"
 	// RightUsersPassword lets a key's user set other users' passwords.
 	RightUsersPassword = "user/user/password"
+	// RightSelfWrite lets a key's user edit its own account (and read it
+	// through /users/info).
+	RightSelfWrite = "user/self/creer"
 )
 
 // Server is a fake Dolibarr. Its methods are safe for concurrent use.

@@ -309,8 +309,14 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, k *apiKey) {
 	s.writeUser(w, u)
 }
 
-// userInfo serves GET /users/info: the key's own user.
+// userInfo serves GET /users/info: the key's own user with its groups in
+// user_group_list, for a key with user/self/creer, user/user/lire or admin
+// (api_users.class.php getInfo: else 403 "Not allowed").
 func (s *Server) userInfo(w http.ResponseWriter, r *http.Request, k *apiKey) {
+	if !k.can(RightUsersRead) && !k.rights[RightSelfWrite] {
+		fail(w, http.StatusForbidden, "Not allowed")
+		return
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u := s.userByLogin(k.login)
@@ -318,7 +324,29 @@ func (s *Server) userInfo(w http.ResponseWriter, r *http.Request, k *apiKey) {
 		fail(w, http.StatusNotFound, "User not found")
 		return
 	}
-	s.writeUser(w, u)
+	var o obj
+	s.renderUser(&o, u)
+	o.b = o.b[:len(o.b)-1] // reopened for one more field
+	o.key("user_group_list")
+	o.b = s.appendGroupsOf(o.b, u)
+	o.close()
+	writeRaw(w, http.StatusOK, o.b)
+}
+
+// appendGroupsOf appends the JSON array of u's groups.
+func (s *Server) appendGroupsOf(b []byte, u *user) []byte {
+	o := obj{b: append(b, '[')}
+	n := 0
+	for _, g := range s.groups {
+		if g.users[u.id] {
+			if n > 0 {
+				o.b = append(o.b, ',')
+			}
+			n++
+			s.renderGroup(&o, g, false)
+		}
+	}
+	return append(o.b, ']')
 }
 
 // userPair serves the two-segment routes that Go's mux cannot tell apart
@@ -356,19 +384,7 @@ func (s *Server) userPair(w http.ResponseWriter, r *http.Request, k *apiKey) {
 			fail(w, http.StatusNotFound, "User not found")
 			return
 		}
-		o := obj{b: []byte{'['}}
-		n := 0
-		for _, g := range s.groups {
-			if g.users[u.id] {
-				if n > 0 {
-					o.b = append(o.b, ',')
-				}
-				n++
-				s.renderGroup(&o, g, false)
-			}
-		}
-		o.b = append(o.b, ']')
-		writeRaw(w, http.StatusOK, o.b)
+		writeRaw(w, http.StatusOK, s.appendGroupsOf(nil, u))
 	default:
 		fail(w, http.StatusNotFound, "")
 	}

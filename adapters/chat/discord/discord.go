@@ -82,7 +82,6 @@ type Chat struct {
 	mu      sync.Mutex
 	dms     map[string]string // user ID → DM channel ID
 	members map[string]member // user ID → last known member
-	earlier map[string]bool   // messages watched by WatchApproval, re-read at the first READY
 
 	votes relay.Watch // the ✅ and ❌ on the change requests posted
 	queue relay.Queue
@@ -139,8 +138,7 @@ func New(cfg Config) (*Chat, error) {
 	c := &Chat{
 		cfg: cfg, s: s, log: log,
 		specs: map[string]*bot.Spec{}, dms: map[string]string{}, members: map[string]member{},
-		earlier: map[string]bool{},
-		votes:   relay.Watch{Keep: func(e string) bool { return slices.Contains(voteEmoji, e) }},
+		votes: relay.Watch{Keep: func(e string) bool { return slices.Contains(voteEmoji, e) }},
 	}
 	c.botID.Store(cfg.ApplicationID) // a bot user's ID is its application's until READY says otherwise
 	return c, nil
@@ -301,17 +299,12 @@ func (c *Chat) onReady(_ *discordgo.Session, e *discordgo.Ready) {
 	if e.User != nil && e.User.ID != "" {
 		c.botID.Store(e.User.ID)
 	}
-	c.mu.Lock()
-	only := c.earlier // nil from the second READY on: every watched message
-	c.earlier = nil
-	c.mu.Unlock()
-	again := only == nil
 	c.up.Store(true)
-	c.log.Info().Bool("new_session", again).Msg("gateway ready")
+	c.log.Info().Msg("gateway ready")
 	// A new session: the events of the gap (a lost session, or opsbot
 	// stopped) are lost. The re-read (two REST calls a message) runs off the
 	// gateway's read loop.
-	c.wg.Go(func() { c.resync(only) })
+	c.wg.Go(c.resync)
 }
 
 func (c *Chat) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -72,54 +71,33 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 var voteEmoji = []string{bot.EmojiApprove, bot.EmojiReject}
 
 // WatchApproval watches a change-request message posted before a restart
-// (bot.ApprovalWatcher): its ✅ and ❌ are read at the first READY and the
+// (bot.ApprovalWatcher): its ✅ and ❌ are read at each READY and the
 // reactions found are delivered as added. Call it before Run.
-func (c *Chat) WatchApproval(channel, messageID string) {
-	c.votes.Add(messageID, channel)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.earlier != nil { // before the first READY
-		c.earlier[messageID] = true
-	}
-}
+func (c *Chat) WatchApproval(channel, messageID string) { c.votes.Add(messageID, channel) }
 
-// resync re-reads the ✅ and ❌ of the watched messages (only those in
-// only, when it is not nil) and hands the handler the reactions added or
-// removed while no session was open. It runs after a READY: for a session
-// that replaced a lost one, on every watched message; for the first
-// session, on the messages of requests pending from before a restart (the
-// messages posted since are followed by the events of this session).
-func (c *Chat) resync(only map[string]bool) {
+// resync re-reads the ✅ and ❌ of the watched messages (relay.Watch.Resync)
+// and hands the handler the reactions added or removed while no session was
+// open. It runs after a READY, a session that replaced a lost one or the
+// first after a restart.
+func (c *Chat) resync() {
 	ctx := c.base
-	watched := c.votes.List()
-	if only != nil {
-		watched = slices.DeleteFunc(watched, func(w relay.Watched) bool { return !only[w.ID] })
-	}
-	defer func() { c.log.Info().Int("messages", len(watched)).Msg("votes re-read") }()
-	for _, w := range watched {
-		changes, err := c.votes.Sync(w.ID, func() ([]relay.Vote, error) {
-			var now []relay.Vote
-			for _, emoji := range voteEmoji {
-				users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
-				if err != nil {
-					return nil, check(err, "read reactions")
-				}
-				for _, u := range users {
-					if u.ID != c.me() {
-						now = append(now, relay.Vote{User: u.ID, Emoji: emoji})
-					}
+	n := c.votes.Resync(ctx, c.log, c.h, Platform, func(w relay.Watched) ([]relay.Vote, error) {
+		var now []relay.Vote
+		for _, emoji := range voteEmoji {
+			users, err := c.s.MessageReactions(w.Channel, w.ID, emoji, 100, "", "", discordgo.WithContext(ctx))
+			if err != nil {
+				return nil, check(err, "read reactions")
+			}
+			for _, u := range users {
+				if u.ID != c.me() {
+					now = append(now, relay.Vote{User: u.ID, Emoji: emoji})
 				}
 			}
-			return now, nil
-		})
-		if err != nil {
-			c.log.Warn().Err(err).Str("message", w.ID).Msg("votes not re-read")
-			continue
 		}
-		for _, ch := range changes {
-			c.log.Info().Str("message", w.ID).Str("user", ch.User).Bool("removed", ch.Removed).Msg("reaction changed during the gateway gap")
-			c.react(discordgo.MessageReaction{UserID: ch.User, MessageID: w.ID, ChannelID: w.Channel,
-				GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: ch.Emoji}}, ch.Removed)
-		}
-	}
+		return now, nil
+	}, func(w relay.Watched, ch relay.Change) {
+		c.react(discordgo.MessageReaction{UserID: ch.User, MessageID: w.ID, ChannelID: w.Channel,
+			GuildID: c.cfg.GuildID, Emoji: discordgo.Emoji{Name: ch.Emoji}}, ch.Removed)
+	})
+	c.log.Info().Int("messages", n).Msg("votes re-read")
 }

@@ -58,7 +58,7 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 	}
 }
 
-// body returns the body of a POST of at most MaxBody bytes; it answers
+// body returns the body of a POST of at most maxBody bytes; it answers
 // anything else itself (405, 413, 400) and returns false.
 func (c *Chat) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if r.Method != http.MethodPost {
@@ -66,7 +66,7 @@ func (c *Chat) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

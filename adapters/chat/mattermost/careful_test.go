@@ -196,7 +196,3 @@ func TestResyncPendingOnlyAndPaced(t *testing.T) {
 		t.Error("the 429 was not met")
 	}
 }
-
-// The engine tells the adapter which requests are pending: if it stopped
-// matching pendingLister, resync would silently re-read every watched post.
-var _ pendingLister = (*bot.Engine)(nil)

@@ -60,12 +60,6 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
-	// MaxBody caps a slash-command or action request body (default 64 KiB).
-	MaxBody int64
-	// ReadTimeout bounds reading one request (default 10 s).
-	ReadTimeout time.Duration
-	// PersonTTL is how long a resolved person is cached (default 1 min).
-	PersonTTL time.Duration
 	// MinBackoff and MaxBackoff bound the websocket reconnection delay
 	// (defaults 1 s and 1 min).
 	MinBackoff, MaxBackoff time.Duration
@@ -94,6 +88,13 @@ type Chat struct {
 	queue relay.Queue
 	wg    sync.WaitGroup // in-flight invocations and reactions
 }
+
+// Limits of the HTTP surface and of the person cache.
+const (
+	maxBody     = 64 << 10         // a slash-command or action request body
+	readTimeout = 10 * time.Second // reading one request
+	personTTL   = time.Minute      // how long a resolved person is cached
+)
 
 type cachedPerson struct {
 	p       bot.Person
@@ -134,9 +135,6 @@ func New(cfg Config) (*Chat, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
-	cfg.MaxBody = cmp.Or(cfg.MaxBody, 64<<10)
-	cfg.ReadTimeout = cmp.Or(cfg.ReadTimeout, 10*time.Second)
-	cfg.PersonTTL = cmp.Or(cfg.PersonTTL, time.Minute)
 	cfg.MinBackoff = cmp.Or(cfg.MinBackoff, time.Second)
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(time.Minute, cfg.MinBackoff)
@@ -209,7 +207,7 @@ func (c *Chat) Check(ctx context.Context, channelIDs ...string) error {
 // Person resolves a Mattermost user through the policy: their configured
 // roles by user ID, plus the roles mapped from their Mattermost system roles
 // (system_admin…) and team roles (team_admin…). Results are cached for
-// PersonTTL. The error is of kind NotFound for an unknown user and
+// a minute. The error is of kind NotFound for an unknown user and
 // Unavailable when the server cannot be reached.
 func (c *Chat) Person(ctx context.Context, userID string) (bot.Person, error) {
 	return c.person(ctx, userID, false)
@@ -242,7 +240,7 @@ func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Perso
 	}
 	p := c.cfg.Policy.Person(Platform, userID, u.Username, roles, u.IsBot)
 	c.mu.Lock()
-	c.people[userID] = cachedPerson{p: p, expires: now.Add(c.cfg.PersonTTL)}
+	c.people[userID] = cachedPerson{p: p, expires: now.Add(personTTL)}
 	c.mu.Unlock()
 	return p, nil
 }

@@ -33,8 +33,8 @@ func (c *Chat) Serve(ctx context.Context, h bot.Handler, ln net.Listener) error 
 	srv := &http.Server{
 		Handler:           c.routes(ctx, h),
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       c.cfg.ReadTimeout,
-		WriteTimeout:      c.cfg.ReadTimeout + 5*time.Second,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      readTimeout + 5*time.Second,
 		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    16 << 10,
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -192,51 +191,23 @@ func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 // and those found are delivered as added. Call it before Run.
 func (c *Chat) WatchApproval(channel, postID string) { c.watch.Add(postID, channel) }
 
-// pendingLister is what the engine offers to tell which change requests
-// still take votes (bot.Engine.Pending).
-type pendingLister interface {
-	Pending(ctx context.Context) ([]bot.ChangeRequest, error)
-}
-
 // resync re-reads the reactions of the watched change-request posts after a
-// (re)connection, since the server does not replay the events missed, and
-// delivers the differences: removals first, then additions. Only the posts
-// of requests still pending are read when h can tell which (a vote on an
-// ended request changes nothing), and a 429 is waited out (Retry-After) and
-// the same post asked again, so that no vote given meanwhile is lost.
+// (re)connection (relay.Watch.Resync) and delivers the differences. A 429
+// is waited out (Retry-After) and the same post asked again, so that no
+// vote given meanwhile is lost.
 func (c *Chat) resync(ctx context.Context, h bot.Handler, botID string) {
-	posts := c.watch.List()
-	if pl, ok := h.(pendingLister); ok {
-		if pending, err := pl.Pending(ctx); err != nil {
-			c.log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched post")
-		} else {
-			posts = slices.DeleteFunc(posts, func(wp relay.Watched) bool {
-				return !slices.ContainsFunc(pending, func(cr bot.ChangeRequest) bool {
-					return cr.MessageID == wp.ID && (cr.Platform == Platform || cr.Platform == "")
-				})
-			})
-		}
-	}
-	for _, wp := range posts {
-		changes, err := c.watch.Sync(wp.ID, func() ([]relay.Vote, error) {
-			rs, err := c.reactions(ctx, wp.ID)
-			var now []relay.Vote
-			for _, r := range rs {
-				if r.UserID != botID {
-					now = append(now, relay.Vote{User: r.UserID, Emoji: r.EmojiName})
-				}
+	c.watch.Resync(ctx, c.log, h, Platform, func(wp relay.Watched) ([]relay.Vote, error) {
+		rs, err := c.reactions(ctx, wp.ID)
+		var now []relay.Vote
+		for _, r := range rs {
+			if r.UserID != botID {
+				now = append(now, relay.Vote{User: r.UserID, Emoji: r.EmojiName})
 			}
-			return now, err
-		})
-		if err != nil {
-			c.log.Warn().Err(err).Str("post", wp.ID).Msg("reactions not re-read after reconnection")
-			continue
 		}
-		for _, ch := range changes {
-			c.log.Info().Str("post", wp.ID).Str("user", ch.User).Bool("removed", ch.Removed).Msg("reaction missed while disconnected delivered")
-			c.deliver(ctx, h, reactionEvent{UserID: ch.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: ch.Emoji, Removed: ch.Removed})
-		}
-	}
+		return now, err
+	}, func(wp relay.Watched, ch relay.Change) {
+		c.deliver(ctx, h, reactionEvent{UserID: ch.User, PostID: wp.ID, ChannelID: wp.Channel, Emoji: ch.Emoji, Removed: ch.Removed})
+	})
 }
 
 // maxRateLimited is how many 429 answers in a row reactions waits out for

@@ -8,6 +8,7 @@ package relay
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"net/http"
@@ -169,6 +170,48 @@ func (w *Watch) Sync(id string, read func() ([]Vote, error)) ([]Change, error) {
 		}
 	}
 	return changes, nil
+}
+
+// pendingLister is what the engine offers to tell which change requests
+// still take votes (bot.Engine.Pending).
+type pendingLister interface {
+	Pending(ctx context.Context) ([]bot.ChangeRequest, error)
+}
+
+// Resync re-reads (read) the votes of the watched messages h still counts
+// votes on, since the platform does not replay the events of a gap in the
+// connection, and hands deliver what changed meanwhile: per message, the
+// votes that disappeared, then those that appeared. When h can tell
+// (bot.Engine.Pending) only the messages of its change requests still
+// pending on platform are read: a vote on an ended request changes nothing.
+// A message that cannot be read is logged and skipped. It returns how many
+// messages it read.
+func (w *Watch) Resync(ctx context.Context, log zerolog.Logger, h bot.Handler, platform string,
+	read func(Watched) ([]Vote, error), deliver func(Watched, Change)) int {
+	watched := w.List()
+	if pl, ok := h.(pendingLister); ok {
+		if pending, err := pl.Pending(ctx); err != nil {
+			log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched message")
+		} else {
+			watched = slices.DeleteFunc(watched, func(m Watched) bool {
+				return !slices.ContainsFunc(pending, func(cr bot.ChangeRequest) bool {
+					return cr.MessageID == m.ID && (cr.Platform == platform || cr.Platform == "")
+				})
+			})
+		}
+	}
+	for _, m := range watched {
+		changes, err := w.Sync(m.ID, func() ([]Vote, error) { return read(m) })
+		if err != nil {
+			log.Warn().Err(err).Str("message", m.ID).Msg("votes not re-read")
+			continue
+		}
+		for _, ch := range changes {
+			log.Info().Str("message", m.ID).Str("user", ch.User).Bool("removed", ch.Removed).Msg("vote changed while disconnected delivered")
+			deliver(m, ch)
+		}
+	}
+	return len(watched)
 }
 
 // Split cuts text into pieces of at most limit characters, at the last line

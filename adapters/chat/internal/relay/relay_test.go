@@ -7,7 +7,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/anopex/opsbot/bot"
 )
+
+// The engine tells the adapters which requests are pending: if it stopped
+// matching pendingLister, Resync would silently re-read every watched message.
+var _ pendingLister = (*bot.Engine)(nil)
 
 func TestQueueKeepsOrderPerKey(t *testing.T) {
 	var q Queue

@@ -37,12 +37,13 @@ type Console struct {
 	dir     string // where attachments are written
 	current string // who is typing: Run's alone
 
+	out    io.Writer
+	errw   io.Writer  // where panics are logged (stderr)
+	locale bot.Locale // set before Run
+
 	mu          sync.Mutex
-	out         io.Writer
-	errw        io.Writer // where panics are logged (stderr)
 	seq         int
 	lastRequest string
-	locale      bot.Locale
 }
 
 var _ bot.Chat = (*Console)(nil)
@@ -114,10 +115,7 @@ func (c *Console) fit(text string, att []bot.Attachment) (string, []bot.Attachme
 	if strings.Count(strings.TrimRight(text, "\n"), "\n") < maxLines {
 		return text, att
 	}
-	c.mu.Lock()
-	l := c.locale
-	c.mu.Unlock()
-	short, f := bot.LongText(l, text)
+	short, f := bot.LongText(c.locale, text)
 	return short, append([]bot.Attachment{f}, att...)
 }
 
@@ -151,16 +149,11 @@ func (c *Console) person(id string) bot.Person {
 	return c.policy.Person(Platform, id, id, nil, false)
 }
 
-// SetLocale sets the language of the console's own notes (French by default).
-func (c *Console) SetLocale(l bot.Locale) { c.mu.Lock(); c.locale = l; c.mu.Unlock() }
+// SetLocale sets the language of the console's own notes (French by
+// default). Call it before Run.
+func (c *Console) SetLocale(l bot.Locale) { c.locale = l }
 
-func (c *Console) tr(fr, en string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.locale.Pick(fr, en)
-}
-
-// Say prints a note from the console itself (not from the bot).
+// say prints a note from the console itself (not from the bot).
 func (c *Console) say(text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -208,11 +201,8 @@ func (c *Console) Run(ctx context.Context, h bot.Handler) error {
 func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.mu.Lock()
-			l, errw := c.locale, c.errw
-			c.mu.Unlock()
-			fmt.Fprintf(errw, "console: line %q panicked: %v\n%s", line, p, debug.Stack())
-			c.say(bot.PanicText(l, "console"))
+			fmt.Fprintf(c.errw, "console: line %q panicked: %v\n%s", line, p, debug.Stack())
+			c.say(bot.PanicText(c.locale, "console"))
 		}
 	}()
 	switch {
@@ -237,7 +227,7 @@ func (c *Console) line(ctx context.Context, h bot.Handler, line string) (quit bo
 				return err
 			})})
 	default:
-		c.say(c.tr("ligne non comprise : commencez par /commande, /as NOM ou react ID EMOJI (/help pour l'aide)",
+		c.say(c.locale.Pick("ligne non comprise : commencez par /commande, /as NOM ou react ID EMOJI (/help pour l'aide)",
 			"line not understood: start with /command, /as NAME or react ID EMOJI (/help for help)"))
 	}
 	return false
@@ -252,17 +242,17 @@ func (c *Console) as(name string) {
 	}
 	slices.Sort(known)
 	if !slices.Contains(known, name) {
-		c.say(fmt.Sprintf(c.tr("personne inconnue « %s » ; choisissez parmi : %s", "unknown person %q; choose one of: %s"), name, strings.Join(known, ", ")))
+		c.say(fmt.Sprintf(c.locale.Pick("personne inconnue « %s » ; choisissez parmi : %s", "unknown person %q; choose one of: %s"), name, strings.Join(known, ", ")))
 		return
 	}
 	c.current = name
-	c.say(c.tr("vous êtes maintenant ", "you are now ") + name)
+	c.say(c.locale.Pick("vous êtes maintenant ", "you are now ") + name)
 }
 
 func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	f := strings.Fields(line)
 	if len(f) != 3 {
-		c.say(c.tr("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, 👀, 🎫 ou leur nom : :white_check_mark:, :x:, :eyes:, :ticket:)",
+		c.say(c.locale.Pick("écrivez : react ID EMOJI (ID est un numéro de message ou last ; EMOJI est ✅, ❌, 👀, 🎫 ou leur nom : :white_check_mark:, :x:, :eyes:, :ticket:)",
 			"write: react ID EMOJI (ID is a message number or last; EMOJI is ✅, ❌, 👀, 🎫 or their name: :white_check_mark:, :x:, :eyes:, :ticket:)"))
 		return
 	}
@@ -275,7 +265,7 @@ func (c *Console) react(ctx context.Context, h bot.Handler, line string) {
 	valid := err == nil && n >= 1 && n <= c.seq
 	c.mu.Unlock()
 	if !valid {
-		c.say(fmt.Sprintf(c.tr("message inconnu « %s » : donnez le numéro entre crochets, ou last", "unknown message %q: give the number in brackets, or last"), f[1]))
+		c.say(fmt.Sprintf(c.locale.Pick("message inconnu « %s » : donnez le numéro entre crochets, ou last", "unknown message %q: give the number in brackets, or last"), f[1]))
 		return
 	}
 	h.React(ctx, bot.Reaction{Platform: Platform, Channel: "console", MessageID: id, User: c.person(c.current), Emoji: f[2], Removed: f[0] == "unreact"})

@@ -5,9 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
@@ -187,3 +189,66 @@ func (c *Chat) directChannel(ctx context.Context, userID string) (string, error)
 }
 
 func split(text string, limit int) []string { return relay.Split(text, limit, false) }
+
+// mention is an @ that Mattermost would read as a mention: at the start or
+// after a character that cannot end a username (so an e-mail address's @ is
+// not one), followed by a username character. @channel, @all, @here and
+// @someone in text the bot echoes (a preview, a ticket's body) would notify
+// the channel or that person.
+var mention = regexp.MustCompile(`(^|[^\p{L}\p{N}_.\-])@([\p{L}\p{N}_.\-])`)
+
+// noMentions puts a zero-width space after each such @: the text reads the
+// same, and Mattermost, whose mention parser splits words on white space and
+// punctuation (U+200B is neither), finds no mention in "@\u200bchannel".
+// Discord's allowed_mentions does the same job there.
+func noMentions(s string) string {
+	return mention.ReplaceAllString(s, "$1@\u200b$2")
+}
+
+// parseAction decodes a button's integration request (reference §6) and
+// checks its signed context: a click becomes the ✅ or ❌ reaction of the
+// clicking user. It returns ok false for anything that was not produced by
+// one of the bot's own buttons.
+func (c *Chat) parseAction(body []byte) (reactionEvent, bool) {
+	var req struct { // model.PostActionIntegrationRequest
+		UserID    string         `json:"user_id"`
+		ChannelID string         `json:"channel_id"`
+		PostID    string         `json:"post_id"`
+		Context   map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return reactionEvent{}, false
+	}
+	action, _ := req.Context["action"].(string)
+	sig, _ := req.Context["sig"].(string)
+	emoji := map[string]string{actionApprove: emojiApprove, actionReject: emojiReject}[action]
+	if req.UserID == "" || req.PostID == "" || req.ChannelID == "" || emoji == "" || !c.verify(req.PostID, req.ChannelID, action, sig) {
+		return reactionEvent{}, false
+	}
+	return reactionEvent{UserID: req.UserID, ChannelID: req.ChannelID, PostID: req.PostID, Emoji: emoji}, true
+}
+
+// serveAction is the buttons' endpoint. A click with a valid signature
+// becomes a bot.Reaction (✅ or ❌) from the clicking user, handled in the
+// post's queue like an emoji; the person sees an ephemeral acknowledgement.
+// A forged or tampered request gets 401 and nothing happens.
+func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, ok := c.body(w, r)
+		if !ok {
+			return
+		}
+		re, ok := c.parseAction(body)
+		if !ok {
+			c.log.Warn().Str("remote", r.RemoteAddr).Msg("button action with a bad signature refused")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		ack := c.t("Votre refus est transmis.", "Your rejection was sent.")
+		if re.Emoji == emojiApprove {
+			ack = c.t("Votre approbation est transmise.", "Your approval was sent.")
+		}
+		writeJSON(w, map[string]any{"ephemeral_text": ack, "skip_slack_parsing": true}) // model.PostActionIntegrationResponse
+		c.deliver(ctx, h, re)
+	}
+}

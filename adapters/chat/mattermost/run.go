@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -70,4 +71,47 @@ func (c *Chat) routes(ctx context.Context, h bot.Handler) http.Handler {
 	m.Handle(CommandPath, c.serveCommand(ctx, h))
 	m.Handle(ActionPath, c.serveAction(ctx, h))
 	return c.recovered(m)
+}
+
+// Every goroutine that serves a person recovers a panic, logs it with what
+// it was serving and tells the person "erreur interne": the HTTP handlers
+// (recovered), each slash command (answered through its response_url), each
+// reaction or button click (told privately, relay.RecoverReaction), and the
+// websocket session (the connection is dropped and opened again, like after
+// a network error).
+
+// recovered wraps the HTTP surface: a panicking handler is logged with the
+// request's path and answered 500, and the server goes on.
+func (c *Chat) recovered(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				log := c.log.With().Str("path", r.URL.Path).Str("remote", r.RemoteAddr).Logger()
+				bot.LogPanic(&log, p, "http handler")
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// body returns the body of a POST of at most maxBody bytes; it answers
+// anything else itself (405, 413, 400) and returns false.
+func (c *Chat) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+	case err != nil:
+		http.Error(w, "bad request", http.StatusBadRequest)
+	default:
+		return body, true
+	}
+	return nil, false
 }

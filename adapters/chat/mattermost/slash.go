@@ -204,3 +204,17 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(v) // the adapter's response types always encode
 }
+
+// recoverInvocation, deferred by invoke, answers a panic while serving a
+// slash command through its responder.
+func (c *Chat) recoverInvocation(ctx context.Context, sc slashCommand, rs *responder) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	log := c.log.With().Str("trigger", sc.Trigger).Str("user", sc.UserID).Str("channel", sc.ChannelID).Logger()
+	bot.LogPanic(&log, p, "slash command")
+	if err := rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger)}); err != nil {
+		log.Warn().Err(err).Msg("panic notice not delivered")
+	}
+}

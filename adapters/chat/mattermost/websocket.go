@@ -245,3 +245,21 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// voteEmoji is the emoji name a Mattermost reaction is handed to the engine
+// as. Mattermost names a reaction by name only (reference §4) and a custom
+// emoji may take any name but a system one's, so only the exact names the
+// bot offers vote (and eyes acknowledges, ticket asks for a ticket); "check"
+// or "cross_mark", which the engine's aliases would read as ✅ and ❌, are
+// marked custom.
+func voteEmoji(name string) string {
+	switch name {
+	case emojiApprove, emojiReject, emojiAck, emojiTicket:
+		return name // the engine reads them as ✅, ❌, 👀 and 🎫
+	}
+	switch bot.NormalizeEmoji(name) {
+	case bot.EmojiApprove, bot.EmojiReject, bot.EmojiAck, bot.EmojiTicket:
+		return name + ":mattermost"
+	}
+	return name
+}

@@ -59,10 +59,11 @@ type Config struct {
 	// HTTPClient carries the REST calls (nil: a client with a 20 s timeout).
 	HTTPClient *http.Client
 	Log        zerolog.Logger
-	// AckTimeout bounds the acknowledgement of an interaction (default 2.5 s,
-	// inside Discord's 3 s).
-	AckTimeout time.Duration
 }
+
+// ackTimeout bounds the acknowledgement of an interaction, inside Discord's
+// three seconds.
+const ackTimeout = 2500 * time.Millisecond
 
 // Chat is the Discord adapter: a bot.Chat for the engine, and with Run the
 // gateway connection that feeds a bot.Handler.
@@ -109,23 +110,18 @@ func New(cfg Config) (*Chat, error) {
 		return nil, errors.New("discord: a policy is required")
 	}
 	cfg.Locale = cmp.Or(cfg.Locale, bot.FR)
-	cfg.AckTimeout = cmp.Or(cfg.AckTimeout, 2500*time.Millisecond)
 	rt, err := newRewriter(cfg.APIURL, cfg.GatewayURL, cfg.HTTPClient)
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Timeout: 20 * time.Second}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		hc = &c
-	}
+	hc := *cmp.Or(cfg.HTTPClient, &http.Client{Timeout: 20 * time.Second}) // a copy: the caller's keeps its transport
 	hc.Transport = rt
 
 	s, err := discordgo.New("Bot " + cfg.Token.Reveal())
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
-	s.Client = hc
+	s.Client = &hc
 	s.Identify.Intents = Intents
 	s.SyncEvents = true // handlers only enqueue; order is kept
 	s.StateEnabled = false

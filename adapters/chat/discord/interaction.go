@@ -14,10 +14,10 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// member is a guild member (with its User) the adapter remembers, for the
-// events that carry none (reaction removals).
+// member is the person a guild member was resolved to, remembered for the
+// events that carry no member (reaction removals).
 type member struct {
-	*discordgo.Member
+	bot.Person
 	at time.Time
 }
 
@@ -42,32 +42,30 @@ func (c *Chat) onInteraction(_ *discordgo.Session, e *discordgo.InteractionCreat
 func (c *Chat) person(i *discordgo.Interaction) bot.Person {
 	switch {
 	case i.Member != nil && i.Member.User != nil:
-		c.remember(i.Member)
-		return c.personOf(i.Member)
+		return c.remember(i.Member)
 	case i.User != nil:
 		return c.cfg.Policy.Person(Platform, i.User.ID, i.User.DisplayName(), nil, i.User.Bot)
 	}
 	return bot.Person{}
 }
 
-func (c *Chat) personOf(m *discordgo.Member) bot.Person {
-	return c.cfg.Policy.Person(Platform, m.User.ID, m.DisplayName(), m.Roles, m.User.Bot)
-}
-
-func (c *Chat) remember(m *discordgo.Member) {
+// remember resolves a guild member (with its User) and remembers the person.
+func (c *Chat) remember(m *discordgo.Member) bot.Person {
+	p := c.cfg.Policy.Person(Platform, m.User.ID, m.DisplayName(), m.Roles, m.User.Bot)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.members) > 5000 {
 		clear(c.members) // a guild of a few hundred people never gets here
 	}
-	c.members[m.User.ID] = member{m, time.Now()}
+	c.members[m.User.ID] = member{p, time.Now()}
+	return p
 }
 
 // command acknowledges a slash command with a deferred ephemeral response,
 // then hands it to the handler. It runs in its own goroutine.
 func (c *Chat) command(i *discordgo.Interaction) {
 	ctx := c.base
-	actx, cancel := context.WithTimeout(ctx, c.cfg.AckTimeout)
+	actx, cancel := context.WithTimeout(ctx, ackTimeout)
 	ackErr := c.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
@@ -225,7 +223,7 @@ func (c *Chat) autocomplete(i *discordgo.Interaction) {
 			bot.LogPanic(&log, p, "autocomplete")
 		}
 	}()
-	ctx, cancel := context.WithTimeout(c.base, c.cfg.AckTimeout)
+	ctx, cancel := context.WithTimeout(c.base, ackTimeout)
 	defer cancel()
 	path, opts := invocationPath(i.ApplicationCommandData())
 	var choices []*discordgo.ApplicationCommandOptionChoice

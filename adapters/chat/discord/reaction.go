@@ -52,7 +52,7 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 	m, ok := c.members[userID]
 	c.mu.Unlock()
 	if ok && time.Since(m.at) <= memberTTL {
-		return c.personOf(m.Member)
+		return m.Person
 	}
 	if guildID == "" {
 		guildID = c.cfg.GuildID
@@ -64,8 +64,7 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 	if err != nil || gm.User == nil {
 		return c.cfg.Policy.Person(Platform, userID, "", nil, false) // stale roles must not approve (fail closed)
 	}
-	c.remember(gm)
-	return c.personOf(gm)
+	return c.remember(gm)
 }
 
 var voteEmoji = []string{bot.EmojiApprove, bot.EmojiReject}

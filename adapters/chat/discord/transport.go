@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/anopex/opsbot/adapters/internal/rest"
 )
 
 // discordHost is the host discordgo's endpoint variables point at; they are
@@ -30,11 +32,10 @@ func newRewriter(apiURL, gatewayURL string, hc *http.Client) (*rewriter, error) 
 		rt.next = hc.Transport
 	}
 	if apiURL != "" {
-		u, err := url.Parse(strings.TrimRight(apiURL, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("discord: api_url %q is not an http(s) URL", apiURL)
+		if err := rest.CheckURL(apiURL); err != nil {
+			return nil, fmt.Errorf("discord: api_url: %w", err)
 		}
-		rt.base = u
+		rt.base, _ = url.Parse(strings.TrimRight(apiURL, "/"))
 	}
 	if gatewayURL != "" {
 		u, err := url.Parse(gatewayURL)

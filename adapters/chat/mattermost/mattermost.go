@@ -128,9 +128,7 @@ func New(cfg Config) (*Chat, error) {
 			return nil, fmt.Errorf("mattermost: %w", err)
 		}
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
+	cfg.HTTPClient = cmp.Or(cfg.HTTPClient, &http.Client{Timeout: 30 * time.Second})
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

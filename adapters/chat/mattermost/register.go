@@ -120,30 +120,25 @@ func setCommand(cmd *command, specs []bot.Spec, url string, l bot.Locale) {
 			if !slices.Contains(subs, w[0]) {
 				subs = append(subs, w[0])
 			}
-		case strings.EqualFold(w[0], trigger) && len(w) > 1:
-			subs = append(subs, strings.TrimSpace(strings.TrimPrefix(hintUsage(s), w[0])))
 		case strings.EqualFold(w[0], trigger):
-			help = s.HelpIn(l)
+			if len(w) == 1 {
+				help = s.HelpIn(l)
+			}
 			if u := strings.TrimSpace(strings.TrimPrefix(hintUsage(s), w[0])); u != "" {
 				subs = append(subs, u)
 			}
 		}
 	}
-	desc := help
-	if desc == "" {
+	name, desc := "opsbot "+trigger, help
+	switch {
+	case trigger == Umbrella:
+		name, desc = Umbrella, l.Pick("Toutes les commandes d'opsbot (help pour la liste)", "Every opsbot command (help for the list)")
+	case desc == "":
 		desc = l.Pick("opsbot, commandes « ", "opsbot, \"") + trigger + l.Pick(" » : ", "\" commands: ") + strings.Join(first(subs), ", ")
-		if trigger == Umbrella {
-			desc = l.Pick("Toutes les commandes d'opsbot (help pour la liste)", "Every opsbot command (help for the list)")
-		}
-	}
-	hint := strings.Join(subs, " | ")
-	name := "opsbot " + trigger
-	if trigger == Umbrella {
-		name = "opsbot"
 	}
 	cmd.Method, cmd.URL, cmd.Username, cmd.IconURL = "P", url, "", "" // P: POST
 	cmd.DisplayName, cmd.Description = clip(name, 64), clip(desc, 128)
-	cmd.AutoComplete, cmd.AutoCompleteDesc, cmd.AutoCompleteHint = true, clip(desc, 128), clip(hint, 256)
+	cmd.AutoComplete, cmd.AutoCompleteDesc, cmd.AutoCompleteHint = true, clip(desc, 128), clip(strings.Join(subs, " | "), 256)
 }
 
 // hintUsage is s's usage with the values of a choice argument in place of

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +61,6 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 	// A reaction may arrive before the message ID is stored: React waits for
 	// posts in flight before it decides a message is not a request.
 	e.posting.RLock()
-	e.inflight.Add(1)
 	msgID, err := e.cfg.Chat.Post(ctx, e.cfg.ApprovalsChannel, Message{Text: e.requestText(cr), Approval: true})
 	if err == nil {
 		// Without its message ID no reaction could reach the request:
@@ -71,8 +69,6 @@ func (e *Engine) request(ctx context.Context, inv Invocation, spec *Spec, call C
 			log.Error().Err(err).Int64("request", cr.ID).Msg("request message not recorded")
 		}
 	}
-	e.posted.Add(1)
-	e.inflight.Add(-1)
 	e.posting.RUnlock()
 	if err != nil {
 		log.Error().Err(err).Int64("request", cr.ID).Msg("change request not posted")
@@ -94,24 +90,7 @@ func (e *Engine) requestText(cr *ChangeRequest) string {
 	return fmt.Sprintf(l.Pick(
 		"Demande n°%d — /%s\nDemandée par %s\n%s\nIl faut %s. Réagissez ✅ pour approuver, ❌ pour refuser (expire le %s).",
 		"Request #%d — /%s\nRequested by %s\n%s\nNeeds %s. React ✅ to approve, ❌ to reject (expires %s)."),
-		cr.ID, cr.Command(), cr.Requester.Name, cr.Preview, need, cr.ExpiresAt.Format("02/01/2006 15:04"))
-}
-
-// Command renders the stored action as the command line that asked for it;
-// a request stored without one gets its arguments by name, in order.
-func (cr *ChangeRequest) Command() string {
-	if cr.Line != "" {
-		return cr.Line
-	}
-	b := []string{cr.Path}
-	for _, k := range slices.Sorted(maps.Keys(cr.Args)) {
-		v := cr.Args[k]
-		if strings.ContainsAny(v, " \t\n") {
-			v = fmt.Sprintf("%q", v)
-		}
-		b = append(b, k+"="+v)
-	}
-	return strings.Join(b, " ")
+		cr.ID, cr.Line, cr.Requester.Name, cr.Preview, need, cr.ExpiresAt.Format("02/01/2006 15:04"))
 }
 
 // selfService runs a change a person makes on their own mailbox at once,
@@ -199,10 +178,9 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 	log := e.log.With().Str("platform", r.Platform).Str("user", r.User.ID).Str("message_id", r.MessageID).Logger()
 	ctx = log.WithContext(ctx)
 	// A post in flight when we look, or one finished since, may be this
-	// message: then wait for the posts in flight and look again.
-	inflight, posted := e.inflight.Load(), e.posted.Load()
+	// message: wait for the posts in flight (none: at once) and look again.
 	cr, err := e.cfg.Store.RequestByMessage(ctx, r.Platform, r.MessageID)
-	if KindOf(err) == NotFound && (inflight > 0 || e.posted.Load() != posted) {
+	if KindOf(err) == NotFound {
 		e.posting.Lock() // waits for the change requests being posted to record their message IDs
 		e.posting.Unlock()
 		cr, err = e.cfg.Store.RequestByMessage(ctx, r.Platform, r.MessageID)
@@ -467,7 +445,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 		e.audit(ctx, AuditRecord{Kind: "unknown", RequestID: cr.ID, Platform: cr.Platform, ActorID: sys.ID, ActorName: sys.Name, Command: cr.Path, Args: cr.Args})
 		text := fmt.Sprintf(e.cfg.Locale.Pick(
 			"⚠️ La demande n°%d (/%s) était en cours d'exécution quand opsbot s'est arrêté. Elle ne sera pas relancée : vérifiez à la main si le changement a eu lieu.",
-			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.Command())
+			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.Line)
 		if spec := e.specs[cr.Path]; spec != nil && spec.Verify != "" {
 			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.verifyLine(cr.Args))
 		}

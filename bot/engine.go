@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -50,9 +49,7 @@ type Engine struct {
 	mu       sync.Mutex
 	watchers []func(context.Context, Reaction) bool
 
-	posting  sync.RWMutex // read-held while a change request is posted and its message ID stored
-	inflight atomic.Int64 // how many are
-	posted   atomic.Int64 // how many have been (a generation count)
+	posting sync.RWMutex // read-held while a change request is posted and its message ID stored
 }
 
 // NewEngine checks cfg and returns an engine with no command.

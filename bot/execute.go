@@ -52,24 +52,24 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 		log.Error().Err(err).Str("kind", KindOf(err).String()).Msg("preview not recomputed")
 		text := ErrorText(l, err, call.Invocation)
 		end(Failed, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais non exécutée : l'état actuel n'a pas pu être relu pour vérifier l'aperçu (%s). Rien n'a été modifié ; refaites la demande plus tard : /%s",
-			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"), text, cr.Command())
+			"⚠️ Request #%d approved by %s but not run: the current state could not be read to check the preview (%s). Nothing was changed; ask again later: /%s"), text, cr.Line)
 		return
 	case stale:
 		log.Info().Msg("change request stale: the preview changed since the approval")
 		outcome := fmt.Sprintf(l.Pick("Aperçu approuvé : %s\nAujourd'hui : %s", "Approved preview: %s\nToday: %s"), cr.Preview, today)
 		end(Stale, outcome, l.Pick("⏸️ Demande n°%d approuvée par %s mais non exécutée : la situation a changé depuis l'aperçu approuvé.\n%s\nRien n'a été modifié. Pour demander ce changement tel qu'il est aujourd'hui, refaites la demande : /%s",
-			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"), outcome, cr.Command())
+			"⏸️ Request #%d approved by %s but not run: the situation changed since the approved preview.\n%s\nNothing was changed. To ask for this change as it stands today, ask again: /%s"), outcome, cr.Line)
 		return
 	}
 	switch s, text, unreachable := e.apply(ctx, spec, call, cr.ID, &applying); {
 	case unreachable != "":
 		end(s, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais non exécutée : je ne peux pas écrire en privé à %s, qui doit recevoir le mot de passe. Rien n'a été modifié. %[3]s doit autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur), puis refaites la demande : /%s",
-			"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %[3]s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"), unreachable, cr.Command())
+			"⚠️ Request #%d approved by %s but not run: I cannot write privately to %s, who must receive the password. Nothing was changed. %[3]s must allow direct messages from server members (the server's privacy settings), then ask again: /%s"), unreachable, cr.Line)
 	case s == Done:
 		end(s, text, l.Pick("✅ Demande n°%d approuvée par %s et exécutée : %s", "✅ Request #%d approved by %s and done: %s"), text)
 	case s == Failed:
 		end(s, text, l.Pick("⚠️ Demande n°%d approuvée par %s mais échouée : %s\nLe fournisseur a refusé le changement. Vous pouvez corriger et réessayer : /%s",
-			"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"), text, cr.Command())
+			"⚠️ Request #%d approved by %s but failed: %s\nThe provider refused the change. You may correct it and try again: /%s"), text, cr.Line)
 	default:
 		e.end(ctx, cr, by, s, text, unknownPost(l, &cr, text))
 	}
@@ -132,7 +132,7 @@ func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Pers
 		e.end(ctx, cr, by, Failed, "panic before the change", fmt.Sprintf(l.Pick(
 			"⚠️ Demande n°%d approuvée par %s mais non exécutée : %s Rien n'a été modifié ; refaites la demande : /%s",
 			"⚠️ Request #%d approved by %s but not run: %s Nothing was changed; ask again: /%s"),
-			cr.ID, cr.approvedBy(), PanicText(l, ref), cr.Command()))
+			cr.ID, cr.approvedBy(), PanicText(l, ref), cr.Line))
 		return
 	}
 	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",

@@ -165,7 +165,7 @@ func (k coreCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	fmt.Fprintf(&b, c.T("%d demande(s) en attente :", "%d pending request(s):"), len(crs))
 	for _, cr := range crs {
 		fmt.Fprintf(&b, c.T("\nn°%d /%s — par %s, %d/%d approbation(s), expire le %s", "\n#%d /%s — by %s, %d/%d approval(s), expires %s"),
-			cr.ID, cr.Command(), cr.Requester.Name, cr.ApprovalCount(), cr.Approvals, cr.ExpiresAt.Format("02/01 15:04"))
+			cr.ID, cr.Line, cr.Requester.Name, cr.ApprovalCount(), cr.Approvals, cr.ExpiresAt.Format("02/01 15:04"))
 	}
 	return bot.Reply{Text: b.String()}, nil
 }
@@ -183,7 +183,7 @@ func (k coreCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, c.T("Demande n°%d — /%s\nÉtat : %s\nDemandée par %s le %s\n%s", "Request #%d — /%s\nState: %s\nRequested by %s on %s\n%s"),
-		cr.ID, cr.Command(), cr.State.Label(c.Locale), cr.Requester.Name, cr.CreatedAt.Format("02/01/2006 15:04"), cr.Preview)
+		cr.ID, cr.Line, cr.State.Label(c.Locale), cr.Requester.Name, cr.CreatedAt.Format("02/01/2006 15:04"), cr.Preview)
 	for _, v := range cr.Votes {
 		verb := c.T("approuvé", "approved")
 		if !v.Approve {

@@ -6,13 +6,14 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// address is what the three sources hold at one normalised address, as
-// indexes into Data's slices: its members in register order, its first
-// contact and its first account (-1 for none).
+// address is what the three sources hold at one normalised address, in
+// Data's slices: its members in register order, its first contact and its
+// first account (nil for none).
 type address struct {
-	email            string
-	members          []int
-	contact, account int
+	email   string
+	members []*bot.Adherent
+	contact *bot.Contact
+	account *bot.WPUser
 }
 
 // Join joins the sources on the normalised address and returns the findings,
@@ -41,7 +42,7 @@ func Join(d Data, cfg Config) Report {
 		if !ok {
 			i = len(order)
 			byEmail[key] = i
-			order = append(order, address{email: key, contact: -1, account: -1})
+			order = append(order, address{email: key})
 		}
 		return &order[i]
 	}
@@ -53,7 +54,7 @@ func Join(d Data, cfg Config) Report {
 				rep.Stats.Active++
 			}
 			if a := at(m.Email); a != nil {
-				a.members = append(a.members, i)
+				a.members = append(a.members, m)
 			} else {
 				rep.Stats.NoEmail++
 			}
@@ -66,8 +67,8 @@ func Join(d Data, cfg Config) Report {
 			if c.InList(cfg.NewsletterList) {
 				rep.Stats.InList++
 			}
-			if a := at(c.Email); a != nil && a.contact < 0 {
-				a.contact = i
+			if a := at(c.Email); a != nil && a.contact == nil {
+				a.contact = c
 			}
 		}
 	}
@@ -78,13 +79,13 @@ func Join(d Data, cfg Config) Report {
 			if membersOnly(u.Roles, cfg.MembersOnlyRoles) {
 				rep.Stats.WPMembersOnly++
 			}
-			if a := at(u.Email); a != nil && a.account < 0 {
-				a.account = i
+			if a := at(u.Email); a != nil && a.account == nil {
+				a.account = u
 			}
 		}
 	}
 
-	j := judge{d: &d, cfg: cfg, skipped: rep.Skipped}
+	j := judge{cfg: cfg, skipped: rep.Skipped}
 	for i := range order {
 		j.address(&order[i])
 	}
@@ -95,7 +96,6 @@ func Join(d Data, cfg Config) Report {
 
 // judge applies the rules to each address.
 type judge struct {
-	d       *Data
 	cfg     Config
 	skipped []Code
 	out     []Finding
@@ -104,25 +104,15 @@ type judge struct {
 // address judges the records of one address.
 func (j *judge) address(a *address) {
 	// The address's member is its first active member, else its latest record.
-	var (
-		pm       *bot.Adherent
-		isActive bool
-		ct       *bot.Contact
-		wp       *bot.WPUser
-	)
-	for _, i := range a.members {
-		pm = &j.d.Members[i]
+	var pm *bot.Adherent
+	isActive := false
+	for _, pm = range a.members {
 		if pm.Active {
 			isActive = true
 			break
 		}
 	}
-	if a.contact >= 0 {
-		ct = &j.d.Contacts[a.contact]
-	}
-	if a.account >= 0 {
-		wp = &j.d.WPUsers[a.account]
-	}
+	ct, wp := a.contact, a.account
 	add := func(c Code, reason Reason) { j.out = append(j.out, j.finding(a, c, reason, pm, ct, wp)) }
 	run := func(c Code) bool { return !slices.Contains(j.skipped, c) }
 
@@ -162,8 +152,8 @@ func (j *judge) address(a *address) {
 // contact and account (nil when it has none).
 func (j *judge) finding(a *address, c Code, reason Reason, pm *bot.Adherent, ct *bot.Contact, wp *bot.WPUser) Finding {
 	f := Finding{Code: c, Reason: reason, Email: a.email}
-	for _, i := range a.members {
-		f.MemberIDs = append(f.MemberIDs, j.d.Members[i].ID)
+	for _, m := range a.members {
+		f.MemberIDs = append(f.MemberIDs, m.ID)
 	}
 	if ct != nil {
 		f.ContactName, f.ContactEmail, f.HasContact = ct.Name(), ct.Email, true

@@ -116,12 +116,7 @@ func (e *Engine) selfService(ctx context.Context, inv Invocation, spec *Spec, ca
 func (e *Engine) deliver(ctx context.Context, platform, fallback string, ps []Private) string {
 	var notes []string
 	for _, p := range ps {
-		to := fallback
-		if p.Mailbox != "" {
-			if id, ok := e.cfg.Policy.ownerOf(platform, p.Mailbox); ok {
-				to = id
-			}
-		}
+		to := e.cfg.Policy.owner(platform, p.Mailbox, fallback)
 		who := e.cfg.Policy.Person(platform, to, to, nil, false).Name
 		if err := e.cfg.Chat.Direct(ctx, to, Message{Text: p.Text, Secret: p.Secret}); err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Str("to", to).Msg("private message not delivered")

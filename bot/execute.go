@@ -243,10 +243,7 @@ func (e *Engine) recipient(spec *Spec, platform string, args Values, fallback st
 	if spec.Recipient == "" {
 		return "", false
 	}
-	if id, ok := e.cfg.Policy.ownerOf(platform, args.Get(spec.Recipient)); ok {
-		return id, true
-	}
-	return fallback, true
+	return e.cfg.Policy.owner(platform, args.Get(spec.Recipient), fallback), true
 }
 
 // notifyRecipient tells the recipient privately that a password is coming.

@@ -117,14 +117,15 @@ func (p *Policy) Person(platform, userID, displayName string, platformRoles []st
 	return out
 }
 
-// ownerOf returns the user ID on platform of the person who owns mailbox.
-func (p *Policy) ownerOf(platform, mailbox string) (string, bool) {
+// owner returns the user ID on platform of the person who owns mailbox,
+// else fallback (for an empty mailbox too).
+func (p *Policy) owner(platform, mailbox, fallback string) string {
 	for _, m := range p.members {
-		if (Person{Mailboxes: m.Mailboxes}).Owns(mailbox) && m.IDs[platform] != "" {
-			return m.IDs[platform], true
+		if mailbox != "" && (Person{Mailboxes: m.Mailboxes}).Owns(mailbox) && m.IDs[platform] != "" {
+			return m.IDs[platform]
 		}
 	}
-	return "", false
+	return fallback
 }
 
 // holders returns the user IDs on platform of the configured people holding role.

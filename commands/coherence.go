@@ -35,6 +35,9 @@ type Members struct {
 	Functions map[string][]string
 	// Now is the clock of the reports (default time.Now).
 	Now func() time.Time
+	// Sweeps records the summary of every complete sweep (counts only), for
+	// /report month; nil records none.
+	Sweeps SweepLog
 }
 
 // coherenceCommands are the coherence commands; they need Dolibarr and
@@ -52,7 +55,7 @@ func newCoherenceCommands(m Members) coherenceCommands {
 	if m.Adherents == nil || m.Contacts == nil {
 		return coherenceCommands{}
 	}
-	src := coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}
+	src := coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers, Log: m.Sweeps}
 	return coherenceCommands{chk: coherence.New(src, m.Coherence, m.Now), admin: m.ContactAdmin, members: m.Adherents}
 }
 

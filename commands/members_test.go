@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ func newMembersWorld(t *testing.T) *membersWorld {
 	m := commands.Members{
 		Adherents: env.Members, Staff: env.Members, StaffAdmin: env.Members,
 		Contacts: env.Contacts, ContactAdmin: env.Contacts, WPUsers: env.WPClient, WPAdmin: env.WPClient, WPLogin: demo.WPUser,
-		Coherence: env.Config, Functions: demo.Functions, Now: func() time.Time { return membersNow },
+		Coherence: env.Config, Functions: demo.Functions, Now: func() time.Time { return membersNow }, Sweeps: db,
 	}
 	if err := w.engine.Register(commands.All(commands.Deps{Engine: w.engine, Audit: db, Members: m})...); err != nil {
 		t.Fatal(err)
@@ -128,6 +129,23 @@ func TestCoherenceSweepCommand(t *testing.T) {
 	}
 	if len(rows) != total+1 {
 		t.Errorf("CSV has %d rows, want %d findings and a header", len(rows), total)
+	}
+	// The sweep's summary is stored for /report month: its counts, and
+	// none of the people the CSV names (address, names, login).
+	sums, err := w.store.Sweeps(t.Context())
+	if err != nil || len(sums) != 1 || sums[0].Total() != total || sums[0].Counts[coherence.NameMismatch] != demo.Findings[coherence.NameMismatch] {
+		t.Fatalf("stored sweeps = %+v, %v; want one with the findings' counts", sums, err)
+	}
+	file, err := os.ReadFile(w.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range []string{row[1], row[3], row[4], row[5], row[6]} {
+			if cell = strings.TrimSpace(cell); len(cell) > 2 && bytes.Contains(file, []byte(cell)) {
+				t.Errorf("the data file holds %q of a finding", cell)
+			}
+		}
 	}
 	if got := w.run(t, rolePeople[bot.Delegate], "coherence sweep").Text; !strings.Contains(got, "réservé") {
 		t.Errorf("a delegate ran the sweep: %s", got)

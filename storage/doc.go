@@ -19,6 +19,9 @@ bot type needs no migration (old records decode with its zero value).
 	alerts               alert key → alerts.State (storage/alerts.go)
 	tickets              ticket number → bot.Ticket (tickets sent by e-mail: PlanetHoster)
 	evolutions           evolution number → bot.Evolution (requests to the contractor CF2D)
+	sweeps               day "2006-01-02" → coherence.Summary, counts only (storage/sweeps.go)
+	jobs                 "monthly_report" → the last month whose report was posted (storage/jobs.go)
+	rights_reviews       platform + "\x00" + message ID → time posted, of a rights review awaiting its ✅
 
 # Invariants
 

@@ -8,18 +8,21 @@ import (
 )
 
 // MessageIDs returns every chat message ID the file records on platform:
-// the posts of change requests (request_by_message) and of alerts. A chat
+// the posts of change requests (request_by_message), of alerts and of the
+// rights reviews awaiting a ✅ (rights_reviews). A chat
 // whose IDs are not unique by themselves (the console numbers its messages
 // from 1) starts after these, so a new message never takes the ID of one a
 // vote or a 👀 would be counted on.
 func (db *DB) MessageIDs(_ context.Context, platform string) ([]string, error) {
 	var out []string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if idx := tx.Bucket(bucketRequestByMessage); idx != nil {
-			prefix := messageKey(platform, "")
-			c := idx.Cursor()
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				out = append(out, string(k[len(prefix):]))
+		prefix := messageKey(platform, "")
+		for _, name := range [][]byte{bucketRequestByMessage, bucketRightsReviews} {
+			if idx := tx.Bucket(name); idx != nil {
+				c := idx.Cursor()
+				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+					out = append(out, string(k[len(prefix):]))
+				}
 			}
 		}
 		return nil

@@ -12,12 +12,14 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// Sources are the clients a Checker reads. Members and Contacts are
-// required; a nil WordPress leaves its codes out (reported as skipped).
+// Sources are the clients a Checker reads, and where it records its
+// sweeps. Members and Contacts are required; a nil WordPress leaves its
+// codes out (reported as skipped), a nil Log records nothing.
 type Sources struct {
 	Members   bot.Adherents
 	Contacts  bot.Contacts
 	WordPress bot.WPUsers
+	Log       Recorder
 }
 
 // Checker runs sweeps and one-person checks. It is safe for concurrent use.
@@ -68,7 +70,9 @@ func (e *IncompleteError) Unwrap() []error {
 // joins them (Join). When a source fails, the others are still read to the
 // end; the report says which source failed and how far it got, holds the
 // findings that do not need it, and the error is an *IncompleteError. Sweep
-// never returns partial data as if it were whole.
+// never returns partial data as if it were whole. A complete sweep's
+// Summary goes to the Log: an incomplete one is not recorded, as its counts
+// leave out the codes it could not check and the trend would dip.
 func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 	var d Data
 	sources := c.sources(c.src.Members != nil)
@@ -91,6 +95,11 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 	rep.At, rep.Sources = c.now(), sources
 	if failed := rep.Failed(); len(failed) > 0 {
 		return rep, &IncompleteError{Failed: failed}
+	}
+	if c.src.Log != nil {
+		if err := c.src.Log.SaveSweep(ctx, rep.Summary()); err != nil {
+			return rep, fmt.Errorf("sweep: record summary: %w", err)
+		}
 	}
 	return rep, nil
 }

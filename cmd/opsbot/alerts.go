@@ -266,7 +266,7 @@ func coherenceDigest(m commands.Members, l bot.Locale) (alerts.Digest, error) {
 	if m.Adherents == nil || m.Contacts == nil {
 		return nil, errors.New("the coherence summary needs the dolibarr and brevo sections")
 	}
-	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers}, m.Coherence, m.Now)
+	chk := coherence.New(coherence.Sources{Members: m.Adherents, Contacts: m.Contacts, WordPress: m.WPUsers, Log: m.Sweeps}, m.Coherence, m.Now)
 	return alerts.DigestFunc("coherence", func(ctx context.Context) (string, error) {
 		r, err := chk.Sweep(ctx)
 		if err != nil && !errors.Is(err, coherence.ErrIncomplete) {

@@ -265,7 +265,7 @@ func (a *app) start(ctx context.Context, platform string, chat bot.Chat, listen 
 		return err
 	}
 	a.deps.Engine = a.engine
-	a.deps.Audit = a.store
+	a.deps.Audit, a.deps.Members.Sweeps = a.store, a.store
 	a.deps.People, a.deps.Rights = a.policy.Members(), a.cfg.RightsReview.rights()
 	var scheduler *alerts.Scheduler
 	if a.cfg.Alerts != nil {

@@ -99,7 +99,7 @@ func (d Deps) rights() rightsCommands {
 
 // report returns the monthly summary on d's sources.
 func (d Deps) report() reportCommands {
-	r := reportCommands{log: d.Audit, alarms: d.Alerts, now: time.Now}
+	r := reportCommands{log: d.Audit, alarms: d.Alerts, bills: d.Hosting.Invoices, elsewhere: d.Hosting.PlanetHosterBills, sweeps: d.Members.Sweeps, now: time.Now}
 	if d.Alerts != nil {
 		r.now = d.Alerts.Now
 	}

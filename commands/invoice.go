@@ -46,11 +46,7 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("list bills: %w", err)
 	}
-	ph := ""
-	if iv.elsewhere != "" {
-		ph = fmt.Sprintf(c.T("\nFactures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, %s » Facturation et paiements » Historique.",
-			"\nPlanetHoster invoices: its API has none; read and pay them in its client area, %s » Billing & Payments » History."), iv.elsewhere)
-	}
+	ph := planetHosterBills(c.Locale, iv.elsewhere)
 	if len(list) == 0 {
 		return bot.Reply{Text: c.T("Aucune facture OVH.", "No OVH bill.") + ph}, nil
 	}
@@ -66,6 +62,16 @@ func (iv invoiceCommands) list(ctx context.Context, c bot.Call) (bot.Reply, erro
 	}
 	return bot.Reply{Text: fmt.Sprintf(c.T("%d facture(s) OVH, total dû %s :\n%s", "%d OVH bill(s), total due %s:\n%s"),
 		len(list), due.Format(c.Locale), strings.Join(lines, "\n")) + ph}, nil
+}
+
+// planetHosterBills says where PlanetHoster's invoices are, its client
+// area (url): its API has none. "" without PlanetHoster (url empty).
+func planetHosterBills(l bot.Locale, url string) string {
+	if url == "" {
+		return ""
+	}
+	return fmt.Sprintf(l.Pick("\nFactures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, %s » Facturation et paiements » Historique.",
+		"\nPlanetHoster invoices: its API has none; read and pay them in its client area, %s » Billing & Payments » History."), url)
 }
 
 // payPlan is what an approved payment runs with: the means of payment

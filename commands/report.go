@@ -11,15 +11,29 @@ import (
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/bot/coherence"
 )
 
 // reportCommands are the board's monthly picture: the requests' outcomes
-// from the audit log, the alerts' episodes and the evolutions approved.
+// from the audit log, the alerts' episodes, the OVH bills due, the
+// evolutions approved and the coherence sweeps' trend.
 type reportCommands struct {
-	log    bot.AuditLog
-	alarms AlertDesk
-	evos   bot.Evolutions
-	now    func() time.Time
+	log       bot.AuditLog
+	alarms    AlertDesk
+	evos      bot.Evolutions
+	bills     bot.Invoices
+	elsewhere string // PlanetHoster's client area, where its bills are
+	sweeps    SweepLog
+	now       func() time.Time
+}
+
+// SweepLog keeps the coherence sweeps' summaries, counts only (storage.DB):
+// the checker records every complete sweep, the report reads them.
+type SweepLog interface {
+	coherence.Recorder
+	// Sweeps returns the summaries, oldest first, one per day at most; an
+	// error is of kind bot.Internal.
+	Sweeps(ctx context.Context) ([]coherence.Summary, error)
 }
 
 // argMonth is a month, AAAA-MM.
@@ -65,20 +79,29 @@ func MonthReport(ctx context.Context, d Deps, l bot.Locale, start time.Time) (bo
 }
 
 func (r reportCommands) reply(ctx context.Context, l bot.Locale, start time.Time) (bot.Reply, error) {
-	text, err := r.Month(ctx, l, start)
-	if err != nil || r.evos == nil {
+	var evs []bot.Evolution
+	var sums []coherence.Summary
+	var err error
+	if r.evos != nil {
+		if evs, err = r.evos.ListEvolutions(ctx); err != nil {
+			return bot.Reply{}, fmt.Errorf("report: evolutions: %w", err)
+		}
+	}
+	if r.sweeps != nil {
+		if sums, err = r.sweeps.Sweeps(ctx); err != nil {
+			return bot.Reply{}, fmt.Errorf("report: sweeps: %w", err)
+		}
+	}
+	text, err := r.text(ctx, l, start, evs, sums)
+	if err != nil || r.evos == nil && r.sweeps == nil {
 		return bot.Reply{Text: text}, err
 	}
-	evs, err := r.evos.ListEvolutions(ctx)
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("report: evolutions: %w", err)
-	}
-	chart, err := costChart(l, start, evs)
+	chart, err := r.chart(l, start, sums, evs)
 	return bot.Reply{Text: text, Attachments: []bot.Attachment{chart}}, err
 }
 
-// Month returns the text of the summary of the month starting at start.
-func (r reportCommands) Month(ctx context.Context, l bot.Locale, start time.Time) (string, error) {
+// text returns the summary of the month starting at start.
+func (r reportCommands) text(ctx context.Context, l bot.Locale, start time.Time, evs []bot.Evolution, sums []coherence.Summary) (string, error) {
 	end := start.AddDate(0, 1, 0)
 	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
 	recs, err := r.log.Audit(ctx, math.MaxInt)
@@ -132,11 +155,10 @@ func (r reportCommands) Month(ctx context.Context, l bot.Locale, start time.Time
 	}
 	fmt.Fprintf(&b, l.Pick("\nTickets et incidents ouverts : %d", "\nTickets and incidents opened: %d"), opened)
 	fmt.Fprintf(&b, l.Pick("\nFactures payées : %d", "\nInvoices paid: %d"), paid)
+	if err := r.due(ctx, l, &b); err != nil {
+		return "", err
+	}
 	if r.evos != nil {
-		evs, err := r.evos.ListEvolutions(ctx)
-		if err != nil {
-			return "", fmt.Errorf("report: evolutions: %w", err)
-		}
 		approved, closed, budget := 0, 0, bot.Money{Currency: "EUR"}
 		for _, ev := range evs {
 			if ev.Kind != "incident" && in(ev.ApprovedAt) {
@@ -149,6 +171,9 @@ func (r reportCommands) Month(ctx context.Context, l bot.Locale, start time.Time
 		}
 		fmt.Fprintf(&b, l.Pick("\nÉvolutions approuvées : %d (budget %s) ; évolutions et incidents clos : %d",
 			"\nChange requests approved: %d (budget %s); change requests and incidents closed: %d"), approved, budget.Format(l), closed)
+	}
+	if r.sweeps != nil {
+		findings(l, &b, start, sums)
 	}
 	return b.String(), nil
 }
@@ -179,4 +204,53 @@ func (r reportCommands) alerts(ctx context.Context, l bot.Locale, b *strings.Bui
 		b.WriteString("\n  " + line)
 	}
 	return nil
+}
+
+// due writes the OVH bills unpaid today, from the list /invoice list reads,
+// and where PlanetHoster's are, as its API has none.
+func (r reportCommands) due(ctx context.Context, l bot.Locale, b *strings.Builder) error {
+	if r.bills != nil {
+		list, err := r.bills.List(ctx, true)
+		if err != nil {
+			return fmt.Errorf("report: unpaid bills: %w", err)
+		}
+		due := bot.Money{Currency: "EUR"}
+		for _, i := range list {
+			due.Cents += i.Due.Cents
+		}
+		fmt.Fprintf(b, l.Pick("\nFactures OVH impayées à ce jour : %d (total dû %s)", "\nOVH bills unpaid today: %d (total due %s)"), len(list), due.Format(l))
+	}
+	b.WriteString(planetHosterBills(l, r.elsewhere))
+	return nil
+}
+
+// findings writes the coherence findings of the month's last sweep, code by
+// code, with the change since the previous month's last sweep.
+func findings(l bot.Locale, b *strings.Builder, start time.Time, sums []coherence.Summary) {
+	last := lastSweeps(sums, start.AddDate(0, -1, 0), 2)
+	prev, cur := last[0], last[1]
+	if cur == nil {
+		b.WriteString(l.Pick("\nCohérence : aucun relevé complet ce mois-ci.", "\nCoherence: no complete sweep this month."))
+		return
+	}
+	fmt.Fprintf(b, l.Pick("\nCohérence : %d constat(s) au relevé du %s (%d adhérents)", "\nCoherence: %d finding(s) in the sweep of %s (%d members)"),
+		cur.Total(), cur.At.Format("02/01/2006"), cur.Members)
+	if prev == nil {
+		fmt.Fprintf(b, l.Pick(", aucun relevé en %s", ", no sweep in %s"), start.AddDate(0, -1, 0).Format("2006-01"))
+	} else {
+		fmt.Fprintf(b, l.Pick(", %+d depuis %s", ", %+d since %s"), cur.Total()-prev.Total(), start.AddDate(0, -1, 0).Format("2006-01"))
+	}
+	for _, code := range coherence.Codes {
+		n, was := cur.Counts[code], 0
+		if prev != nil {
+			was = prev.Counts[code]
+		}
+		switch {
+		case n == 0 && was == 0:
+		case prev == nil:
+			fmt.Fprintf(b, "\n  %s : %d", code, n)
+		default:
+			fmt.Fprintf(b, "\n  %s : %d (%+d)", code, n, n-was)
+		}
+	}
 }

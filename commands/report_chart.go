@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"slices"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -16,27 +16,66 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
 )
 
-// costChart draws the evolution budgets approved in each of the twelve
-// months ending with the one starting at start, as a PNG.
-func costChart(l bot.Locale, start time.Time, evs []bot.Evolution) (bot.Attachment, error) {
+// panel is one chart of the report's picture: a value per month, NaN for a
+// month without one (a gap, not a zero), drawn as bars or as a line.
+type panel struct {
+	title  string
+	values []float64
+	line   bool
+}
+
+// chart draws, for the twelve months ending with the one starting at
+// start, the coherence findings of each month's last sweep (with the
+// sweeps' log) above the evolution budgets approved (with the
+// evolutions), as one PNG.
+func (r reportCommands) chart(l bot.Locale, start time.Time, sums []coherence.Summary, evs []bot.Evolution) (bot.Attachment, error) {
 	first := start.AddDate(0, -11, 0)
-	costs := make([]float64, 12)
 	labels := make([]string, 12)
 	for i := range labels {
 		labels[i] = first.AddDate(0, i, 0).Format("01/06")
 	}
-	for _, ev := range evs {
-		if ev.Kind == "incident" || ev.ApprovedAt.Before(first) || !ev.ApprovedAt.Before(start.AddDate(0, 1, 0)) {
-			continue
+	var panels []panel
+	if r.sweeps != nil {
+		findings := make([]float64, 12)
+		for i, s := range lastSweeps(sums, first, 12) {
+			findings[i] = math.NaN()
+			if s != nil {
+				findings[i] = float64(s.Total())
+			}
 		}
-		at := ev.ApprovedAt.In(first.Location())
-		i := (at.Year()-first.Year())*12 + int(at.Month()-first.Month())
-		costs[i] += float64(ev.Budget.Cents) / 100
+		panels = append(panels, panel{l.Pick("Constats de cohérence (dernier relevé du mois)", "Coherence findings (the month's last sweep)"), findings, true})
 	}
-	return drawBars(l.Pick("Évolutions approuvées (€) par mois", "Change requests approved (€) by month"), labels, costs,
-		"bilan-"+start.Format("2006-01")+".png")
+	if r.evos != nil {
+		costs := make([]float64, 12)
+		for _, ev := range evs {
+			if i := monthIndex(first, ev.ApprovedAt); ev.Kind != "incident" && i >= 0 && i < 12 {
+				costs[i] += float64(ev.Budget.Cents) / 100
+			}
+		}
+		panels = append(panels, panel{l.Pick("Évolutions approuvées (€) par mois", "Change requests approved (€) by month"), costs, false})
+	}
+	return drawChart(labels, "bilan-"+start.Format("2006-01")+".png", panels)
+}
+
+// monthIndex returns how many months after the month starting at first t is.
+func monthIndex(first, t time.Time) int {
+	t = t.In(first.Location())
+	return (t.Year()-first.Year())*12 + int(t.Month()-first.Month())
+}
+
+// lastSweeps returns the last summary of each of the n months from the one
+// starting at first, nil for a month without a sweep; sums are oldest first.
+func lastSweeps(sums []coherence.Summary, first time.Time, n int) []*coherence.Summary {
+	out := make([]*coherence.Summary, n)
+	for i := range sums {
+		if m := monthIndex(first, sums[i].At); m >= 0 && m < n {
+			out[m] = &sums[i]
+		}
+	}
+	return out
 }
 
 // chartFonts holds the Go font alone, parsed on the first chart. Not
@@ -51,34 +90,61 @@ var chartFonts = sync.OnceValue(func() *font.Cache {
 	return font.NewCache(font.Collection{{Font: font.Font{Typeface: "Go"}, Face: f}})
 })
 
-// drawBars draws a titled bar chart of values under their labels, with the
-// largest value written at the top of the scale, as a PNG (gonum's vg
-// canvas, 6 × 3 inches at its default resolution).
-func drawBars(title string, labels []string, values []float64, name string) (bot.Attachment, error) {
+// drawChart draws the panels one above the other, each titled, its values
+// under the months' labels and its largest value written at the top of its
+// scale, as a PNG (gonum's vg canvas, 6 inches wide and 3 high per panel at
+// its default resolution).
+func drawChart(labels []string, name string, panels []panel) (bot.Attachment, error) {
 	const w, h, margin = 6 * vg.Inch, 3 * vg.Inch, 0.35 * vg.Inch
-	c := vgimg.New(w, h)
+	c := vgimg.New(w, h*vg.Length(len(panels)))
 	face := chartFonts().Lookup(font.Font{Typeface: "Go"}, 10)
-	c.SetColor(color.Black)
-	c.FillString(face, vg.Point{X: margin, Y: h - margin/1.5}, title)
-	top := slices.Max(values)
-	c.FillString(face, vg.Point{X: 4, Y: h - margin - 10}, strconv.FormatFloat(top, 'f', 0, 64))
-	slot := (w - 2*margin) / vg.Length(len(values))
-	for i, v := range values {
-		x := margin + vg.Length(i)*slot
+	blue := color.RGBA{R: 0x35, G: 0x5f, B: 0x9e, A: 0xff}
+	slot := (w - 2*margin) / vg.Length(len(labels))
+	for k, p := range panels {
+		y0 := h * vg.Length(len(panels)-1-k)
 		c.SetColor(color.Black)
-		c.FillString(face, vg.Point{X: x + slot/2 - face.Width(labels[i])/2, Y: margin / 3}, labels[i])
-		if top <= 0 || v <= 0 {
-			continue
+		c.FillString(face, vg.Point{X: margin, Y: y0 + h - margin/1.5}, p.title)
+		top := 0.0
+		for _, v := range p.values {
+			if v > top { // false for NaN
+				top = v
+			}
 		}
-		bar := vg.Length(v/top) * (h - 2*margin - 10)
-		var path vg.Path
-		path.Move(vg.Point{X: x + slot/5, Y: margin})
-		path.Line(vg.Point{X: x + slot*4/5, Y: margin})
-		path.Line(vg.Point{X: x + slot*4/5, Y: margin + bar})
-		path.Line(vg.Point{X: x + slot/5, Y: margin + bar})
-		path.Close()
-		c.SetColor(color.RGBA{R: 0x35, G: 0x5f, B: 0x9e, A: 0xff})
-		c.Fill(path)
+		c.FillString(face, vg.Point{X: 4, Y: y0 + h - margin - 10}, strconv.FormatFloat(top, 'f', 0, 64))
+		scale := max(top, 1) // all zeros: a line on the axis, no bar
+		// at is where value i sits: the middle of its slot, at its height.
+		at := func(i int) vg.Point {
+			return vg.Point{X: margin + (vg.Length(i)+0.5)*slot, Y: y0 + margin + vg.Length(p.values[i]/scale)*(h-2*margin-10)}
+		}
+		for i, v := range p.values {
+			c.SetColor(color.Black)
+			c.FillString(face, vg.Point{X: margin + vg.Length(i)*slot + slot/2 - face.Width(labels[i])/2, Y: y0 + margin/3}, labels[i])
+			if math.IsNaN(v) || !p.line && v <= 0 {
+				continue
+			}
+			c.SetColor(blue)
+			pt := at(i)
+			if p.line {
+				var dot vg.Path
+				dot.Arc(pt, 3, 0, 2*math.Pi)
+				c.Fill(dot)
+				if i+1 < len(p.values) && !math.IsNaN(p.values[i+1]) {
+					var seg vg.Path
+					seg.Move(pt)
+					seg.Line(at(i + 1))
+					c.SetLineWidth(1.5)
+					c.Stroke(seg)
+				}
+				continue
+			}
+			var path vg.Path
+			path.Move(vg.Point{X: pt.X - slot*3/10, Y: y0 + margin})
+			path.Line(vg.Point{X: pt.X + slot*3/10, Y: y0 + margin})
+			path.Line(vg.Point{X: pt.X + slot*3/10, Y: pt.Y})
+			path.Line(vg.Point{X: pt.X - slot*3/10, Y: pt.Y})
+			path.Close()
+			c.Fill(path)
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {

@@ -5,12 +5,16 @@ import (
 	"context"
 	"image/png"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/anopex/opsbot/adapters/ovh"
+	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -88,8 +92,8 @@ func TestReportMonth(t *testing.T) {
 		t.Errorf("chart: %d attachment(s)", len(got.Attachments))
 	}
 	img, err := png.Decode(bytes.NewReader(got.Attachments[0].Data))
-	if err != nil || img.Bounds().Dx() < 400 {
-		t.Errorf("chart not a PNG of the expected size: %v", err)
+	if err != nil || img.Bounds().Dx() < 400 || img.Bounds().Dy()*2 != img.Bounds().Dx() {
+		t.Errorf("chart not a PNG of the expected size (one panel, the costs): %v", err)
 	}
 
 	dec, err := r.month(ctx, bot.Call{Locale: bot.EN, Args: bot.Values{"mois": "2026-12"}})
@@ -101,5 +105,90 @@ func TestReportMonth(t *testing.T) {
 	}
 	if _, err := argMonth.Check("2026-13"); err == nil {
 		t.Error("month 2026-13 accepted")
+	}
+}
+
+// The report gives the month's last sweep with its change since the
+// previous month's, the OVH bills due today and where PlanetHoster's are,
+// and its chart has the findings' panel; a month without a sweep is a gap.
+func TestReportTrend(t *testing.T) {
+	ctx := t.Context()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "opsbot.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 3, 0, 0, 0, time.Local) }
+	counts := func(kv ...int) map[coherence.Code]int {
+		m := map[coherence.Code]int{}
+		for i := 0; i < len(kv); i += 2 {
+			m[coherence.Codes[kv[i]]] = kv[i+1]
+		}
+		return m
+	}
+	for _, s := range []coherence.Summary{
+		{At: at(8, 31), Members: 110, Counts: counts(0, 9)},
+		{At: at(10, 10), Members: 118, Counts: counts(0, 9)},
+		{At: at(10, 28), Members: 119, Counts: counts(0, 4, 5, 3)}, // October's last: 7
+		{At: at(11, 30), Members: 120, Counts: counts(0, 5, 3, 1)},
+		{At: at(12, 1), Members: 121, Counts: counts(0, 5)},
+	} {
+		if err := db.SaveSweep(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := ovhtest.New(ovhtest.DemoAppKey, ovhtest.DemoAppSecret, ovhtest.DemoConsumerKey)
+	t.Cleanup(srv.Close)
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.Local)
+	srv.SetClock(func() time.Time { return now })
+	srv.AddBill("FR1", at(11, 2), 1, "autorenew", 1200, true)
+	srv.AddBill("FR2", at(11, 3), 2, "purchase", 2350, true)
+	srv.AddBill("FR3", at(10, 3), 3, "autorenew", 9900, false)
+	oc, err := ovh.New(ovh.Options{Endpoint: srv.URL(), AppKey: ovhtest.DemoAppKey, AppSecret: bot.NewSecret(ovhtest.DemoAppSecret),
+		ConsumerKey: bot.NewSecret(ovhtest.DemoConsumerKey), HTTPClient: srv.Client(), Product: "vps", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Deps{Audit: db, Alerts: reportDesk{now: now}, Members: Members{Sweeps: db},
+		Hosting: HostingDeps{Invoices: oc.Billing, PlanetHosterBills: "https://my.planethoster.example"}}.report()
+	got, err := r.month(ctx, bot.Call{Locale: bot.FR, Args: bot.Values{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{
+		"Factures payées : 0",
+		"Factures OVH impayées à ce jour : 2 (total dû 35,50 €)",
+		"Factures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, https://my.planethoster.example » Facturation et paiements » Historique.",
+		"Cohérence : 6 constat(s) au relevé du 30/11/2026 (120 adhérents), -1 depuis 2026-10",
+		"  missing_in_newsletter : 5 (+1)",
+		"  duplicate_email : 1 (+1)",
+		"  name_mismatch : 0 (-3)",
+	}, "\n")
+	if !strings.HasSuffix(got.Text, "\n"+want) {
+		t.Errorf("report:\n%s\nwant it to end with:\n%s", got.Text, want)
+	}
+	if len(got.Attachments) != 1 {
+		t.Fatalf("%d attachments, want the chart", len(got.Attachments))
+	}
+	img, err := png.Decode(bytes.NewReader(got.Attachments[0].Data))
+	if err != nil || img.Bounds().Dy()*2 != img.Bounds().Dx() {
+		t.Errorf("chart: %v, %v; want one panel (the findings: no evolutions here)", err, img.Bounds())
+	}
+	for _, c := range []struct{ month, want string }{
+		{"2026-10", "\nCoherence: 7 finding(s) in the sweep of 28/10/2026 (119 members), no sweep in 2026-09\n  missing_in_newsletter : 4\n  name_mismatch : 3"},
+		{"2026-09", "\nCoherence: no complete sweep this month."},
+	} {
+		got, err := r.month(ctx, bot.Call{Locale: bot.EN, Args: bot.Values{"mois": c.month}})
+		if err != nil || !strings.HasSuffix(got.Text, c.want) {
+			t.Errorf("report of %s = %q, %v; want it to end with %q", c.month, got.Text, err, c.want)
+		}
+	}
+	sums, _ := db.Sweeps(ctx)
+	var line []bool
+	for _, s := range lastSweeps(sums, time.Date(2026, 1, 1, 0, 0, 0, 0, time.Local), 12) {
+		line = append(line, s != nil)
+	}
+	if want := []bool{false, false, false, false, false, false, false, true, false, true, true, true}; !slices.Equal(line, want) {
+		t.Errorf("months with a sweep in 2026 = %v, want %v (September a gap)", line, want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,6 +19,11 @@ type reportConfig struct {
 	Daily   string `yaml:"daily"`
 }
 
+// reportJob posts last month's report at the first daily run on or after
+// the 1st that finds it not posted: the store records the month posted, so
+// a restart on the 1st does not post it again, and a bot down at that time
+// posts it at the next day's run. A data file that never recorded one (a
+// new one, or an upgrade) starts on a 1st: last month's may be out already.
 func (a *app) reportJob(channel string, chat bot.Chat) (*alerts.Job, error) {
 	c := a.cfg.Report
 	if c == nil || !c.Monthly {
@@ -33,15 +39,18 @@ func (a *app) reportJob(channel string, chat bot.Chat) (*alerts.Job, error) {
 	j := s.job()
 	j.Digest = alerts.DigestFunc("report", func(ctx context.Context) (string, error) {
 		now := a.now()
-		if now.Day() != 1 {
-			return "", nil
-		}
-		rep, err := commands.MonthReport(ctx, a.deps, a.cfg.locale(), time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.Local))
-		if err != nil {
+		start := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.Local)
+		month := start.Format("2006-01")
+		prev, ok, err := a.store.ClaimMonthlyReport(ctx, month)
+		if err != nil || !ok || prev == "" && now.Day() != 1 {
 			return "", err
 		}
-		if _, err := chat.Post(ctx, channel, bot.Message{Text: rep.Text, Attachments: rep.Attachments}); err != nil {
-			return "", fmt.Errorf("monthly report: post: %w", err)
+		rep, err := commands.MonthReport(ctx, a.deps, a.cfg.locale(), start)
+		if err == nil {
+			_, err = chat.Post(ctx, channel, bot.Message{Text: rep.Text, Attachments: rep.Attachments})
+		}
+		if err != nil { // not posted: the next run tries again
+			return "", errors.Join(fmt.Errorf("monthly report: %w", err), a.store.ReleaseMonthlyReport(context.WithoutCancel(ctx), month, prev))
 		}
 		return "", nil
 	})

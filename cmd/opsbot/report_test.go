@@ -1,16 +1,20 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/internal/bottest"
+	"github.com/anopex/opsbot/storage"
 )
 
 // TestMonthlyReport: with report.monthly the job posts last month's
-// summary and chart in the approvals channel on the 1st only.
+// summary and chart in the approvals channel on the 1st, once whatever the
+// restarts, and at the next run when it could not.
 func TestMonthlyReport(t *testing.T) {
 	a := alertsApp(t)
 	a.deps.Audit = a.store
@@ -30,14 +34,53 @@ func TestMonthlyReport(t *testing.T) {
 	if err != nil || j.Daily != "08:00" {
 		t.Fatalf("job = %+v, %v", j, err)
 	}
-	for _, day := range []int{2, 1} {
-		a.now = func() time.Time { return time.Date(2026, 12, day, 8, 0, 0, 0, time.Local) }
+	run := func(j *alerts.Job, m time.Month, day int) {
+		t.Helper()
+		a.now = func() time.Time { return time.Date(2026, m, day, 8, 0, 0, 0, time.Local) }
 		if text, err := j.Digest.Digest(t.Context()); text != "" || err != nil {
 			t.Fatalf("digest = %q, %v; want nothing for the alerts channel", text, err)
 		}
 	}
+	// A data file that never recorded a post starts on a 1st: October's
+	// report may have gone out already.
+	run(j, 11, 2)
+	run(j, 12, 1)
+	// A restart on the 1st: the store knows November's is out.
+	a.store = reopenStore(t, a.store)
+	a.deps.Audit = a.store
+	if j, err = a.reportJob("approbations", chat); err != nil {
+		t.Fatal(err)
+	}
+	run(j, 12, 1)
+	run(j, 12, 2)
 	posts := chat.Messages(bottest.Post)
 	if len(posts) != 1 || posts[0].To != "approbations" || !strings.Contains(posts[0].Text, "Bilan du mois 2026-11") || !strings.Contains(posts[0].Text, "/mail : 1 refusée(s)") {
 		t.Fatalf("posts = %+v, want November's report once, on the 1st", posts)
 	}
+	// Down on January 1st, or the chat refusing then: the next run posts December's.
+	chat.Fail(errors.New("chat down"))
+	a.now = func() time.Time { return time.Date(2027, 1, 1, 8, 0, 0, 0, time.Local) }
+	if _, err := j.Digest.Digest(t.Context()); err == nil {
+		t.Fatal("a report the chat refused counts as posted")
+	}
+	chat.Fail(nil)
+	run(j, 13, 2) // January 2027
+	run(j, 13, 3)
+	if posts = chat.Messages(bottest.Post); len(posts) != 2 || !strings.Contains(posts[1].Text, "Bilan du mois 2026-12") {
+		t.Fatalf("posts = %+v, want December's report once, on the 2nd", posts)
+	}
+}
+
+// reopenStore closes db and opens its file again, as a restart does.
+func reopenStore(t *testing.T, db *storage.DB) *storage.DB {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(db.Path(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -29,15 +28,12 @@ func (r *rightsReviewConfig) rights() commands.Rights {
 // rightsDesk posts the scheduled review's summary (counts only) in the
 // approvals channel, sends the full list and the offboarding proposals
 // privately to the admins, and takes the president's ✅ on the summary as
-// the review's confirmation, audited. The posts awaiting it are kept in
-// memory: after a restart the next review asks again.
+// the review's confirmation, audited, once. The store records the
+// summaries awaiting it, so a ✅ given after a restart confirms too.
 type rightsDesk struct {
 	a                 *app
 	chat              bot.Chat
 	platform, channel string
-
-	mu      sync.Mutex
-	pending map[string]bool // summary message IDs not yet confirmed
 }
 
 func (a *app) rightsJob(platform, channel string, chat bot.Chat) (*alerts.Job, error) {
@@ -48,7 +44,7 @@ func (a *app) rightsJob(platform, channel string, chat bot.Chat) (*alerts.Job, e
 	if err := c.schedule.check("rights_review"); err != nil {
 		return nil, err
 	}
-	d := &rightsDesk{a: a, chat: chat, platform: platform, channel: channel, pending: map[string]bool{}}
+	d := &rightsDesk{a: a, chat: chat, platform: platform, channel: channel}
 	a.engine.Watch(d.react)
 	j := c.job()
 	j.Digest = alerts.DigestFunc("rights_review", d.post)
@@ -68,9 +64,9 @@ func (d *rightsDesk) post(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("rights review: post: %w", err)
 	}
-	d.mu.Lock()
-	d.pending[id] = true
-	d.mu.Unlock()
+	if err := d.a.store.AwaitRightsReview(ctx, d.platform, id, d.a.now()); err != nil {
+		return "", fmt.Errorf("rights review: %w", err)
+	}
 	private, err := rep.Private(l, d.a.deps.MailDomain)
 	if err != nil {
 		return "", err
@@ -90,16 +86,22 @@ func (d *rightsDesk) react(ctx context.Context, r bot.Reaction) bool {
 	if r.Removed || r.User.Bot || bot.NormalizeEmoji(r.Emoji) != bot.EmojiApprove {
 		return false
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.pending[r.MessageID] {
+	if ok, err := d.a.store.RightsReviewAwaited(ctx, d.platform, r.MessageID); err != nil || !ok {
+		if err != nil {
+			d.a.log.Error().Err(err).Msg("rights review not read")
+		}
 		return false
 	}
-	l := d.a.cfg.locale()
 	if !r.User.Has(bot.President) {
 		return true
 	}
-	delete(d.pending, r.MessageID)
+	if ok, err := d.a.store.ConfirmRightsReview(context.WithoutCancel(ctx), d.platform, r.MessageID); err != nil || !ok {
+		if err != nil {
+			d.a.log.Error().Err(err).Msg("rights review confirmation not recorded")
+		}
+		return true // another ✅ confirmed it at the same time
+	}
+	l := d.a.cfg.locale()
 	rec := bot.AuditRecord{At: d.a.now(), Kind: "rights-review", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Detail: "confirmed"}
 	if err := d.a.store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
 		d.a.log.Error().Err(err).Msg("audit record lost")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 
 // The scheduled review posts counts only in the approvals channel, sends
 // the list privately to the admins alone, and only the president's ✅
-// confirms it, once, audited.
+// confirms it, once, audited, even after a restart.
 func TestScheduledRightsReview(t *testing.T) {
 	a := alertsApp(t)
 	srv := cpaneltest.New("anopex", "tok")
@@ -33,7 +34,7 @@ func TestScheduledRightsReview(t *testing.T) {
 	}
 	a.deps.People = members
 	chat := &bottest.Chat{}
-	d := &rightsDesk{a: a, chat: chat, platform: "console", channel: "approbations", pending: map[string]bool{}}
+	d := &rightsDesk{a: a, chat: chat, platform: "console", channel: "approbations"}
 	if text, err := d.post(t.Context()); err != nil || text != "" {
 		t.Fatalf("post = %q, %v; want nothing for the alerts channel", text, err)
 	}
@@ -53,6 +54,12 @@ func TestScheduledRightsReview(t *testing.T) {
 	}
 	if recs, _ := a.store.Audit(t.Context(), 10); len(recs) != 0 {
 		t.Fatalf("audit = %+v before the president's ✅", recs)
+	}
+	// A restart before the president's ✅: the store still awaits it.
+	a.store = reopenStore(t, a.store)
+	d = &rightsDesk{a: a, chat: chat, platform: "console", channel: "approbations"}
+	if ids, err := a.store.MessageIDs(t.Context(), "console"); err != nil || !slices.Contains(ids, id) {
+		t.Errorf("message IDs = %q, %v; want the awaited summary's %s (the console numbers after them)", ids, err, id)
 	}
 	ok := bot.Reaction{Platform: "console", MessageID: id, Emoji: "white_check_mark", User: bot.Person{ID: "president", Name: "Paul Président", Roles: []bot.Role{bot.President}}}
 	if !d.react(t.Context(), ok) {

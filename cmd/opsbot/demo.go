@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/anopex/opsbot/adapters/releases/releasestest"
 	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
 	"github.com/anopex/opsbot/bot"
+	"github.com/anopex/opsbot/bot/coherence"
 	"github.com/anopex/opsbot/commands"
 	demoworld "github.com/anopex/opsbot/internal/demo"
 )
@@ -128,6 +130,27 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 	return d, nil
 }
 
+// demoSweeps stores the summaries (counts only) of the nightly sweeps of
+// the eleven months before now's, as if opsbot had run them on each
+// month's last day, so /report month draws a trend: more findings the
+// further back, down to what the demo's association has now, and no sweep
+// four months ago (a gap on the chart).
+func demoSweeps(ctx context.Context, a *app, now time.Time) error {
+	for k := 1; k <= 11; k++ {
+		if k == 4 {
+			continue
+		}
+		counts := maps.Clone(demoworld.Findings)
+		counts[coherence.MissingInNewsletter] += k
+		counts[coherence.NotMemberInNewsletter] += k / 2
+		end := time.Date(now.Year(), now.Month()-time.Month(k)+1, 0, 3, 0, 0, 0, time.Local)
+		if err := a.store.SaveSweep(ctx, coherence.Summary{At: end, Members: 60 - k/3, Counts: counts}); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}
+
 // demoTicketRules send the demo's certificate to PlanetHoster and its
 // outdated plugin to CF2D.
 var demoTicketRules = []commands.TicketRule{{Check: "http", Server: "ovh", To: "ovh"}, {Key: "version:", To: "cf2d"}, {To: "planethoster"}}
@@ -140,6 +163,9 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	}
 	defer a.close()
 	a.checkFirst = true
+	if err := demoSweeps(ctx, a, d.now()); err != nil {
+		return err
+	}
 	con, err := newConsole(ctx, a, stdin, stdout, "sysadmin")
 	if err != nil {
 		return err

@@ -57,8 +57,8 @@ func (r reportCommands) specs() []bot.Spec {
 		return nil
 	}
 	return []bot.Spec{{
-		Path: "report month", Help: "Le bilan d'un mois pour le bureau (le mois dernier par défaut) : demandes, alertes, tickets, argent.",
-		HelpEN: "A month's summary for the board (last month by default): requests, alerts, tickets, money.",
+		Path: "report month", Help: "Le bilan d'un mois pour le bureau (le mois dernier par défaut) : demandes, alertes, tickets, argent, cohérence.",
+		HelpEN: "A month's summary for the board (last month by default): requests, alerts, tickets, money, coherence.",
 		Roles:  staff, Args: []bot.Arg{{Name: "mois", Type: argMonth, Optional: true}},
 		Read: r.month,
 	}}

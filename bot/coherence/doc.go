@@ -25,5 +25,6 @@
 // partial data.
 //
 // WriteCSV renders a report for a spreadsheet, every cell made safe against
-// formula injection.
+// formula injection. A complete sweep's Summary (its counts per code, no
+// person) goes to Sources.Log, for the monthly report's trend.
 package coherence

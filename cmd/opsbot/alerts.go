@@ -259,7 +259,8 @@ func perServer(a *app, name string, s schedule, errs *[]error, add func(string, 
 	}
 }
 
-// coherenceDigest sweeps the three sources and posts the summary the
+// coherenceDigest sweeps the three sources (the checker stores a complete
+// sweep's counts for /report month) and posts the summary the
 // /coherence sweep command answers. An incomplete sweep is posted too (it
 // names the source that failed) and counts as a failed run.
 func coherenceDigest(m commands.Members, l bot.Locale) (alerts.Digest, error) {

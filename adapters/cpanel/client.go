@@ -238,28 +238,18 @@ func kindOf(text string) bot.Kind {
 // stringsOf reads an errors/messages field: an array of strings, a single
 // string, or null. Other shapes are rendered as raw JSON.
 func stringsOf(raw json.RawMessage) []string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		list = []json.RawMessage{raw}
 	}
-	var list []any
-	if err := json.Unmarshal(raw, &list); err != nil {
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			return []string{one}
-		}
-		return []string{string(raw)}
-	}
-	out := make([]string, 0, len(list))
+	var out []string
 	for _, v := range list {
-		switch v := v.(type) {
-		case string:
-			if v != "" {
-				out = append(out, v)
-			}
-		case nil:
-		default:
-			b, _ := json.Marshal(v)
-			out = append(out, string(b))
+		var s string // null: ""
+		if json.Unmarshal(v, &s) != nil {
+			s = string(v)
+		}
+		if s != "" {
+			out = append(out, s)
 		}
 	}
 	return out

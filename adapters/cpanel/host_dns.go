@@ -97,27 +97,16 @@ type recordJSON struct {
 func (c *Client) EditZone(ctx context.Context, zone, serial string, edit bot.ZoneEdit) (string, error) {
 	const op = "edit zone"
 	p := url.Values{"zone": {zone}, "serial": {serial}}
-	item := func(r bot.DNSRecord, line bool) (string, error) {
-		j := recordJSON{DName: absolute(r.Name, zone), TTL: r.TTL, Type: r.Type, Data: r.Data}
-		if line {
-			j.LineIndex = &r.Line
-		}
-		b, err := json.Marshal(j)
-		return string(b), err
+	item := func(r bot.DNSRecord, line *int) string {
+		// Marshal cannot fail: strings, numbers and a list of strings.
+		b, _ := json.Marshal(recordJSON{LineIndex: line, DName: absolute(r.Name, zone), TTL: r.TTL, Type: r.Type, Data: r.Data})
+		return string(b)
 	}
 	for _, r := range edit.Add {
-		s, err := item(r, false)
-		if err != nil {
-			return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
-		}
-		p.Add("add", s)
+		p.Add("add", item(r, nil))
 	}
 	for _, r := range edit.Edit {
-		s, err := item(r, true)
-		if err != nil {
-			return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
-		}
-		p.Add("edit", s)
+		p.Add("edit", item(r, &r.Line))
 	}
 	for _, l := range edit.Remove {
 		p.Add("remove", strconv.Itoa(l))

@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/textproto"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -212,25 +213,19 @@ func (c *Client) message(e bot.Email) (*mail.Msg, string, error) {
 	if id == "" {
 		id = bot.NewMessageID(c.set.From, c.set.Now())
 	}
-	if !validID(id) {
-		return nil, "", fmt.Errorf("malformed Message-ID %q", id)
+	ids := append([]string{id}, e.References...)
+	if e.InReplyTo != "" {
+		ids = append(ids, e.InReplyTo)
+	}
+	if i := slices.IndexFunc(ids, func(s string) bool { return !validID(s) }); i >= 0 {
+		return nil, "", fmt.Errorf("malformed Message-ID, In-Reply-To or reference %q", ids[i])
 	}
 	m.SetMessageIDWithValue(id)
 	if e.InReplyTo != "" {
-		if !validID(e.InReplyTo) {
-			return nil, "", fmt.Errorf("malformed In-Reply-To %q", e.InReplyTo)
-		}
 		m.SetGenHeader(mail.HeaderInReplyTo, "<"+e.InReplyTo+">")
 	}
 	if len(e.References) > 0 {
-		refs := make([]string, 0, len(e.References))
-		for _, r := range e.References {
-			if !validID(r) {
-				return nil, "", fmt.Errorf("malformed reference %q", r)
-			}
-			refs = append(refs, "<"+r+">")
-		}
-		m.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+		m.SetGenHeader(mail.HeaderReferences, "<"+strings.Join(e.References, "> <")+">")
 	}
 	m.SetDateWithValue(c.set.Now())
 	m.SetBodyString(mail.TypeTextPlain, e.Body)

@@ -158,59 +158,53 @@ type RequestLister interface {
 // CollectRequests adds opsbot_change_requests{state}, counted from r at
 // each scrape (every state, zero included).
 func (m *Metrics) CollectRequests(r RequestLister) {
-	desc := prometheus.NewDesc("opsbot_change_requests", "Change requests in the store by state.", []string{"state"}, nil)
-	m.reg.MustRegister(&storeCollector{desc: desc, collect: func(ctx context.Context, ch chan<- prometheus.Metric) error {
-		all, err := r.ListRequests(ctx)
-		if err != nil {
-			return err
-		}
-		n := map[bot.State]int{}
-		for _, cr := range all {
-			n[cr.State]++
-		}
-		for _, s := range []bot.State{bot.Pending, bot.Approved, bot.Executing, bot.Done, bot.Failed, bot.Rejected, bot.Expired, bot.Cancelled, bot.Unknown, bot.Stale} {
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n[s]), string(s))
-		}
-		return nil
-	}})
+	m.reg.MustRegister(&storeGauge[bot.ChangeRequest, bot.State]{
+		desc: prometheus.NewDesc("opsbot_change_requests", "Change requests in the store by state.", []string{"state"}, nil),
+		keys: []bot.State{bot.Pending, bot.Approved, bot.Executing, bot.Done, bot.Failed, bot.Rejected, bot.Expired, bot.Cancelled, bot.Unknown, bot.Stale},
+		list: func(ctx context.Context) ([]bot.ChangeRequest, error) { return r.ListRequests(ctx) },
+		key:  func(cr bot.ChangeRequest) (bot.State, bool) { return cr.State, true },
+	})
 }
 
 // CollectAlerts adds opsbot_alerts_open{severity}, counted from s at each
 // scrape.
 func (m *Metrics) CollectAlerts(s alerts.Store) {
-	desc := prometheus.NewDesc("opsbot_alerts_open", "Open alerts by severity.", []string{"severity"}, nil)
-	m.reg.MustRegister(&storeCollector{desc: desc, collect: func(ctx context.Context, ch chan<- prometheus.Metric) error {
-		all, err := s.Alerts(ctx)
-		if err != nil {
-			return err
-		}
-		n := map[alerts.Severity]int{}
-		for _, a := range all {
-			if a.Open {
-				n[a.Severity]++
-			}
-		}
-		for _, sev := range []alerts.Severity{alerts.Info, alerts.Warning, alerts.Critical} {
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n[sev]), string(sev))
-		}
-		return nil
-	}})
+	m.reg.MustRegister(&storeGauge[alerts.State, alerts.Severity]{
+		desc: prometheus.NewDesc("opsbot_alerts_open", "Open alerts by severity.", []string{"severity"}, nil),
+		keys: []alerts.Severity{alerts.Info, alerts.Warning, alerts.Critical},
+		list: s.Alerts,
+		key:  func(a alerts.State) (alerts.Severity, bool) { return a.Severity, a.Open },
+	})
 }
 
-// storeCollector reads a gauge family from the store at scrape time. A
-// store error is reported as an invalid metric: the scrape still serves the
-// other metrics.
-type storeCollector struct {
-	desc    *prometheus.Desc
-	collect func(ctx context.Context, ch chan<- prometheus.Metric) error
+// storeGauge is a gauge family read from the store at scrape time: how
+// many of the listed items have each key (key's false: not counted), every
+// key reported, zero included. A store error is reported as an invalid
+// metric: the scrape still serves the other metrics.
+type storeGauge[T any, K ~string] struct {
+	desc *prometheus.Desc
+	keys []K
+	list func(ctx context.Context) ([]T, error)
+	key  func(T) (K, bool)
 }
 
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (g *storeGauge[T, K]) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
 
-func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+func (g *storeGauge[T, K]) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := c.collect(ctx, ch); err != nil {
-		ch <- prometheus.NewInvalidMetric(c.desc, err)
+	all, err := g.list(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(g.desc, err)
+		return
+	}
+	n := map[K]int{}
+	for _, it := range all {
+		if k, ok := g.key(it); ok {
+			n[k]++
+		}
+	}
+	for _, k := range g.keys {
+		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, float64(n[k]), string(k))
 	}
 }

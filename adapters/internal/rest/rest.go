@@ -70,7 +70,7 @@ func New(o Options) *resty.Client {
 		SetBaseURL(strings.TrimRight(o.BaseURL, "/")).
 		SetRetryCount(p.Retries).
 		SetRetryWaitTime(p.MinWait).
-		SetRetryMaxWaitTime(p.MaxWait).
+		SetRetryMaxWaitTime(4 * p.MaxWait). // resty cuts every wait to it: the 429 cap; backoff stops at MaxWait
 		SetDisableWarn(true).
 		SetLogger(quiet{}).
 		AddRetryCondition(Retryable)

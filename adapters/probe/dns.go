@@ -36,21 +36,19 @@ type DNSConfig struct {
 	Timeout time.Duration
 }
 
-// DNS checks, against the configured resolver, that the mail records exist
+// dnsCheck checks, against the configured resolver, that the mail records exist
 // and that the sites' addresses did not change. A query the resolver cannot
 // answer (timeout, SERVFAIL, REFUSED) holds its key; if no query at all is
 // answered, Run fails (kind Unavailable) and every DNS alert stays as it is.
 // An answer without the record (NXDOMAIN or empty) is a missing record.
-type DNS struct {
+type dnsCheck struct {
 	cfg    DNSConfig
 	o      Options
 	client *dns.Client
 }
 
-var _ alerts.Check = (*DNS)(nil)
-
 // NewDNS checks cfg and returns the DNS check.
-func NewDNS(cfg DNSConfig, o Options) (*DNS, error) {
+func NewDNS(cfg DNSConfig, o Options) (alerts.Check, error) {
 	r, err := hostPort(cfg.Resolver, "53")
 	if err != nil {
 		return nil, fmt.Errorf("dns check: resolver: %w", err)
@@ -88,11 +86,9 @@ func NewDNS(cfg DNSConfig, o Options) (*DNS, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	return &DNS{cfg: cfg, o: o.defaults(), client: &dns.Client{Net: "udp", Timeout: cfg.Timeout}}, nil
+	c := &dnsCheck{cfg: cfg, o: o.defaults(), client: &dns.Client{Net: "udp", Timeout: cfg.Timeout}}
+	return check{"dns", c.run}, nil
 }
-
-// Name returns "dns".
-func (c *DNS) Name() string { return "dns" }
 
 // answer is what one query got: the records of the asked type, or why not.
 type answer struct {
@@ -100,8 +96,8 @@ type answer struct {
 	failed bool // no usable answer: hold the key
 }
 
-// Run asks every question at once.
-func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
+// run asks every question at once.
+func (c *dnsCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 	type job struct {
 		key   string
 		name  string
@@ -146,7 +142,7 @@ func (c *DNS) Run(ctx context.Context) ([]alerts.Alert, error) {
 
 // ask sends one recursive query, over TCP again when the UDP answer was
 // truncated. err is set only when the resolver did not answer at all.
-func (c *DNS) ask(ctx context.Context, name string, qtype uint16) (answer, error) {
+func (c *dnsCheck) ask(ctx context.Context, name string, qtype uint16) (answer, error) {
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
 	m.SetEdns0(1232, false)
@@ -170,7 +166,7 @@ func (c *DNS) ask(ctx context.Context, name string, qtype uint16) (answer, error
 	return a, nil
 }
 
-func (c *DNS) mx(domain string, a answer) *alerts.Alert {
+func (c *dnsCheck) mx(domain string, a answer) *alerts.Alert {
 	if len(a.rrs) > 0 {
 		return nil
 	}
@@ -193,7 +189,7 @@ func txt(a answer, prefix string) []string {
 	return out
 }
 
-func (c *DNS) spf(domain string, a answer) *alerts.Alert {
+func (c *dnsCheck) spf(domain string, a answer) *alerts.Alert {
 	l := c.o.Locale
 	switch n := len(txt(a, "v=spf1")); n {
 	case 1:
@@ -209,7 +205,7 @@ func (c *DNS) spf(domain string, a answer) *alerts.Alert {
 	}
 }
 
-func (c *DNS) dmarc(domain string, a answer) *alerts.Alert {
+func (c *dnsCheck) dmarc(domain string, a answer) *alerts.Alert {
 	if len(txt(a, "v=DMARC1")) > 0 {
 		return nil
 	}
@@ -218,7 +214,7 @@ func (c *DNS) dmarc(domain string, a answer) *alerts.Alert {
 		"Domain %s has no DMARC record (TXT \"v=DMARC1 …\" at _dmarc.%s)"), domain, domain)}
 }
 
-func (c *DNS) fixed(f Fixed, a answer) *alerts.Alert {
+func (c *dnsCheck) fixed(f Fixed, a answer) *alerts.Alert {
 	var got []string
 	for _, rr := range a.rrs {
 		switch r := rr.(type) {

@@ -35,7 +35,7 @@ func zone(t *testing.T) *probetest.DNS {
 	return d
 }
 
-func newDNSCheck(t *testing.T, resolver string) *probe.DNS {
+func newDNSCheck(t *testing.T, resolver string) alerts.Check {
 	t.Helper()
 	c, err := probe.NewDNS(probe.DNSConfig{Resolver: resolver, MailDomains: []string{"anopex.test"}, Fixed: []probe.Fixed{
 		{Name: "www.anopex.test", Type: "A", Values: []string{"192.0.2.10"}},

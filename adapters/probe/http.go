@@ -27,12 +27,12 @@ type HTTPConfig struct {
 	Observe func(url string, status int, d time.Duration)
 }
 
-// HTTP checks that pages answer, and answer fast enough. A page is down when
+// httpCheck checks that pages answer, and answer fast enough. A page is down when
 // it does not answer or answers with a status of 400 or more: after
 // Options.Failures such probes in a row it raises a critical alert. A page
 // slower than Slow as many times in a row raises a warning. One good answer
 // recovers it. Keys are "http:URL".
-type HTTP struct {
+type httpCheck struct {
 	cfg   HTTPConfig
 	o     Options
 	down  streaks
@@ -40,11 +40,9 @@ type HTTP struct {
 	agent string
 }
 
-var _ alerts.Check = (*HTTP)(nil)
-
 // NewHTTP returns the availability check. It refuses a URL that is not
 // absolute http or https.
-func NewHTTP(cfg HTTPConfig, o Options) (*HTTP, error) {
+func NewHTTP(cfg HTTPConfig, o Options) (alerts.Check, error) {
 	for _, s := range cfg.URLs {
 		if err := rest.CheckURL(s); err != nil {
 			return nil, fmt.Errorf("http check: %w", err)
@@ -54,18 +52,16 @@ func NewHTTP(cfg HTTPConfig, o Options) (*HTTP, error) {
 	if cfg.Slow <= 0 {
 		cfg.Slow = 10 * time.Second
 	}
-	return &HTTP{cfg: cfg, o: o.defaults(), agent: "opsbot-probe"}, nil
+	c := &httpCheck{cfg: cfg, o: o.defaults(), agent: "opsbot-probe"}
+	return check{"http", c.run}, nil
 }
 
-// Name returns "http".
-func (c *HTTP) Name() string { return "http" }
-
-// Run probes every URL at once; it never fails as a whole.
-func (c *HTTP) Run(ctx context.Context) ([]alerts.Alert, error) {
+// run probes every URL at once; it never fails as a whole.
+func (c *httpCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 	return collect(len(c.cfg.URLs), func(i int) *alerts.Alert { return c.probe(ctx, c.cfg.URLs[i]) }), nil
 }
 
-func (c *HTTP) probe(ctx context.Context, u string) *alerts.Alert {
+func (c *httpCheck) probe(ctx context.Context, u string) *alerts.Alert {
 	// What people, the data file and /metrics see is the URL scrubbed of
 	// credential-like query parameters; only the request uses it whole.
 	shown := rest.Scrub(u)
@@ -104,7 +100,7 @@ func (c *HTTP) probe(ctx context.Context, u string) *alerts.Alert {
 }
 
 // get fetches u and returns its status and latency by the check's clock.
-func (c *HTTP) get(ctx context.Context, u string) (int, time.Duration, error) {
+func (c *httpCheck) get(ctx context.Context, u string) (int, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, 0, err

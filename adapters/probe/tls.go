@@ -36,20 +36,18 @@ type TLSConfig struct {
 	Warning, Critical time.Duration
 }
 
-// TLS checks the certificates of TLS endpoints (implicit TLS: HTTPS, IMAPS,
+// tlsCheck checks the certificates of TLS endpoints (implicit TLS: HTTPS, IMAPS,
 // SMTPS): a chain to a trusted root, the host name, and the earliest expiry
 // of the chain against the check's clock. Keys are "tls:HOST:PORT".
-type TLS struct {
+type tlsCheck struct {
 	cfg     TLSConfig
 	o       Options
 	streaks streaks
 }
 
-var _ alerts.Check = (*TLS)(nil)
-
 // NewTLS returns the certificate check. It refuses a target whose name is
 // not host or host:port.
-func NewTLS(cfg TLSConfig, o Options) (*TLS, error) {
+func NewTLS(cfg TLSConfig, o Options) (alerts.Check, error) {
 	if cfg.Warning <= 0 {
 		cfg.Warning = 21 * 24 * time.Hour
 	}
@@ -64,7 +62,8 @@ func NewTLS(cfg TLSConfig, o Options) (*TLS, error) {
 		}
 		cfg.Targets[i].Name, cfg.Targets[i].Addr = name, cmp.Or(t.Addr, name)
 	}
-	return &TLS{cfg: cfg, o: o.defaults()}, nil
+	c := &tlsCheck{cfg: cfg, o: o.defaults()}
+	return check{"tls", c.run}, nil
 }
 
 // hostPort normalises "host" or "host:port" to "host:port" with a lower-case host.
@@ -81,13 +80,10 @@ func hostPort(s, port string) (string, error) {
 	return net.JoinHostPort(host, p), nil
 }
 
-// Name returns "tls".
-func (c *TLS) Name() string { return "tls" }
-
-// Run probes every target at once. It never fails as a whole: an endpoint
+// run probes every target at once. It never fails as a whole: an endpoint
 // that cannot be reached is held, then raises a warning after
 // Options.Failures runs in a row.
-func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
+func (c *tlsCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 	return collect(len(c.cfg.Targets), func(i int) *alerts.Alert {
 		a := c.probe(ctx, c.cfg.Targets[i])
 		if a != nil {
@@ -97,7 +93,7 @@ func (c *TLS) Run(ctx context.Context) ([]alerts.Alert, error) {
 	}), nil
 }
 
-func (c *TLS) probe(ctx context.Context, t Target) *alerts.Alert {
+func (c *tlsCheck) probe(ctx context.Context, t Target) *alerts.Alert {
 	l, key := c.o.Locale, "tls:"+t.Name
 	host, _, _ := net.SplitHostPort(t.Name)
 	certs, err := dialTLS(ctx, t.Addr, host)
@@ -179,7 +175,7 @@ func (p Prober) ProbeTLS(ctx context.Context, hostport string) (bot.LiveCert, er
 
 // judge verifies the chain the server sent and returns the alert it calls
 // for, or nil.
-func (c *TLS) judge(key, name, host string, certs []*x509.Certificate) *alerts.Alert {
+func (c *tlsCheck) judge(key, name, host string, certs []*x509.Certificate) *alerts.Alert {
 	l, now := c.o.Locale, c.o.Now()
 	crit := func(title string, args ...any) *alerts.Alert {
 		return &alerts.Alert{Key: key, Severity: alerts.Critical, Title: fmt.Sprintf(title, args...)}

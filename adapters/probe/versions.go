@@ -9,30 +9,26 @@ import (
 	"github.com/anopex/opsbot/bot/alerts"
 )
 
-// Versions raises "version:wordpress", "version:plugin:SLUG" and
+// versionsCheck raises "version:wordpress", "version:plugin:SLUG" and
 // "version:dolibarr" for a component older than its publisher's latest
 // release: a warning, critical when the publisher marks it a security
 // matter. A component the source does not know raises nothing.
-type Versions struct {
+type versionsCheck struct {
 	systems  []bot.Installed
 	releases bot.Releases
 	o        Options
 }
 
-var _ alerts.Check = (*Versions)(nil)
-
 // NewVersions returns the version check of systems (the WordPress site,
 // Dolibarr) against releases.
-func NewVersions(releases bot.Releases, o Options, systems ...bot.Installed) *Versions {
-	return &Versions{systems: systems, releases: releases, o: o.defaults()}
+func NewVersions(releases bot.Releases, o Options, systems ...bot.Installed) alerts.Check {
+	c := &versionsCheck{systems: systems, releases: releases, o: o.defaults()}
+	return check{"versions", c.run}
 }
 
-// Name returns "versions".
-func (c *Versions) Name() string { return "versions" }
-
-// Run reads every system's components and their latest releases. A system
+// run reads every system's components and their latest releases. A system
 // or a source that fails fails the run, so its alerts stay as they are.
-func (c *Versions) Run(ctx context.Context) ([]alerts.Alert, error) {
+func (c *versionsCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 	var (
 		out  []alerts.Alert
 		errs []error

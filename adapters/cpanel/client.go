@@ -84,10 +84,9 @@ func New(o Options) (*Client, error) {
 
 // envelopeJSON is the flat UAPI answer of /execute (reference §2).
 type envelopeJSON struct {
-	Status   flexNum         `json:"status"`
-	Data     json.RawMessage `json:"data"`
-	Errors   json.RawMessage `json:"errors"`
-	Messages json.RawMessage `json:"messages"`
+	Status flexNum         `json:"status"`
+	Data   json.RawMessage `json:"data"`
+	Errors json.RawMessage `json:"errors"`
 }
 
 // get calls a read function (module/function, e.g. "Email/list_pops") with

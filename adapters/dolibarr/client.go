@@ -96,8 +96,7 @@ func (c *Client) Check(ctx context.Context) error {
 // errorJSON is Restler's error body.
 type errorJSON struct {
 	Error struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
+		Message string `json:"message"`
 	} `json:"error"`
 }
 

@@ -16,7 +16,6 @@ import (
 // priceJSON mirrors order.Price.
 type priceJSON struct {
 	CurrencyCode string      `json:"currencyCode"`
-	Text         string      `json:"text"`
 	Value        json.Number `json:"value"`
 }
 

@@ -172,9 +172,7 @@ func (c *Client) signError(err error) error {
 // errorJSON is OVH's error body; not every error has every field.
 type errorJSON struct {
 	ErrorCode string `json:"errorCode"`
-	HTTPCode  string `json:"httpCode"`
 	Message   string `json:"message"`
-	Class     string `json:"class"`
 }
 
 // statusKind maps an HTTP status and OVH error code to a kind (reference

@@ -15,7 +15,6 @@ import (
 
 	"github.com/anopex/opsbot/adapters/ops"
 	"github.com/anopex/opsbot/adapters/probe"
-	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/adapters/releases"
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -364,22 +363,4 @@ func (a *app) wireOps(chat bot.Chat) {
 		health = append(health, ops.Health{Name: "chat", Check: h.Healthy})
 	}
 	a.runners = append(a.runners, ops.NewServer(a.cfg.Ops.Listen, a.metrics, health, a.log).Run)
-}
-
-// demoAlertsConfig starts the demo's TLS site — www.anopex.test, whose
-// certificate expires in 5 days — and returns the alerts section that
-// probes it at start and every hour: the first seconds of `opsbot demo`
-// post a critical alert (under 7 days) in the console's alerts channel. The site stops with
-// closers.
-func demoAlertsConfig(now time.Time) (*alertsConfig, func(), error) {
-	site, err := probetest.NewDemo(now)
-	if err != nil {
-		return nil, nil, err
-	}
-	c := &alertsConfig{Channel: "alertes", TLS: &tlsAlerts{
-		schedule: schedule{Every: duration(time.Hour)},
-		Targets:  []tlsTarget{{Name: probetest.DemoName, Connect: site.Site.Addr()}},
-		roots:    site.CA.Roots(),
-	}}
-	return c, site.Close, nil
 }

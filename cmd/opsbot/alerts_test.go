@@ -40,11 +40,14 @@ func alertsApp(t *testing.T) *app {
 func TestDemoCertificateAlert(t *testing.T) {
 	a := alertsApp(t)
 	a.now = func() time.Time { return time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC) } // the demo test's clock
-	c, stop, err := demoAlertsConfig(a.now())
+	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), a.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	defer d.close()
+	tls := *d.cfg.Alerts.TLS
+	tls.Targets = []tlsTarget{{Name: tls.Targets[0].Name, Connect: tls.Targets[0].Connect}} // a has no cPanel server
+	c := &alertsConfig{Channel: d.cfg.Alerts.Channel, TLS: &tls}
 	posts := &bottest.Chat{}
 	a.metrics = ops.NewMetrics()
 	_, scheduler, err := a.wireAlerts(c, "console", "", posts)

@@ -21,6 +21,7 @@ import (
 	"github.com/anopex/opsbot/adapters/mailer/mailertest"
 	"github.com/anopex/opsbot/adapters/ovh/ovhtest"
 	"github.com/anopex/opsbot/adapters/planethoster/planethostertest"
+	"github.com/anopex/opsbot/adapters/probe/probetest"
 	"github.com/anopex/opsbot/adapters/releases/releasestest"
 	"github.com/anopex/opsbot/adapters/wordpress/wordpresstest"
 	"github.com/anopex/opsbot/bot"
@@ -38,9 +39,8 @@ type demoEnv struct {
 	banner []string // one line per fake, printed at start
 	now    func() time.Time
 
-	cpanel   *cpaneltest.Server // planethoster: the site and the mail
-	smtp     *mailertest.Server
-	versions *versionAlerts // the version check, on the fake release sources
+	cpanel *cpaneltest.Server // planethoster: the site and the mail
+	smtp   *mailertest.Server
 }
 
 // The demo people: every role is held by someone, the console name is the ID.
@@ -105,22 +105,22 @@ func demo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // newDemo starts each provider's fake on loopback, seeded relative to now,
 // and points the in-memory configuration at it: the real clients talk HTTP
 // to the fakes, so the demo runs the production code. The demo's TLS site,
-// whose certificate expires in 5 days, is probed at start: its alert is the
-// first thing the demo posts.
+// whose certificate expires in 5 days, is probed at start and every hour:
+// its critical alert (under 7 days) is the first thing the demo posts, in
+// the console's alerts channel; then comes the AutoSSL failure of the OVH
+// server.
 func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func() time.Time) (*demoEnv, error) {
 	d := &demoEnv{cfg: &Config{Locale: locale, Data: dir, People: demoPeople}, log: log, now: now}
-	demoCPanel(d)
-	demoMembers(d)
-	demoHosting(d)
-	demoDrive(d)
-	c, stop, err := demoAlertsConfig(now())
+	site, err := probetest.NewDemo(now())
 	if err == nil {
-		d.closers = append(d.closers, stop)
-		c.Versions = d.versions
-		c.Tickets = demoTicketRules
-		c.AutoSSL = &schedule{Every: duration(6 * time.Hour)} // then the AutoSSL failure of the OVH server
-		c.TLS.Targets[0].Server = "planethoster"
-		d.cfg.Alerts = c
+		d.closers = append(d.closers, site.Close)
+		d.cfg.Alerts = &alertsConfig{Channel: "alertes", Tickets: demoTicketRules, AutoSSL: &schedule{Every: duration(6 * time.Hour)},
+			TLS: &tlsAlerts{schedule: schedule{Every: duration(time.Hour)}, roots: site.CA.Roots(),
+				Targets: []tlsTarget{{Name: probetest.DemoName, Connect: site.Site.Addr(), Server: "planethoster"}}}}
+		demoCPanel(d)
+		demoMembers(d)
+		demoHosting(d)
+		demoDrive(d)
 		err = d.cfg.check()
 	}
 	if err != nil {
@@ -308,7 +308,7 @@ func demoVersions(d *demoEnv, e *demoworld.Env) {
 	rel := releasestest.New()
 	rel.Plugins["contact-form-7"] = "5.9.8"
 	d.closers = append(d.closers, rel.Close)
-	d.versions = &versionAlerts{schedule: schedule{Every: duration(24 * time.Hour)},
+	d.cfg.Alerts.Versions = &versionAlerts{schedule: schedule{Every: duration(24 * time.Hour)},
 		WordPressOrg: rel.WordPressURL(), DolibarrReleases: rel.DolibarrURL()}
 	d.banner = append(d.banner, "WordPress.org / GitHub releases (fake) "+rel.WordPressURL())
 }

@@ -175,7 +175,7 @@ coherence:
 // family is there and every credential check passes.
 func TestWireMembersOnDemoFakes(t *testing.T) {
 	now := time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
-	d := &demoEnv{cfg: &Config{}, now: func() time.Time { return now }}
+	d := &demoEnv{cfg: &Config{Alerts: &alertsConfig{}}, now: func() time.Time { return now }}
 	t.Cleanup(d.close)
 	demoMembers(d)
 	if err := d.cfg.sections.check(); err != nil {

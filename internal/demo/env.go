@@ -26,12 +26,14 @@ const (
 
 // Env is the three fakes with a real client on each.
 type Env struct {
-	Fakes
-	Members  *dolibarr.Client
-	Contacts *brevo.Client
-	WPClient *wordpress.Client
-	Config   coherence.Config
-	Now      time.Time
+	Dolibarr  *dolibarrtest.Server
+	Brevo     *brevotest.Server
+	WordPress *wordpresstest.Server
+	Members   *dolibarr.Client
+	Contacts  *brevo.Client
+	WPClient  *wordpress.Client
+	Config    coherence.Config
+	Now       time.Time
 }
 
 // Start starts the three fakes on loopback and a client on each (Brevo
@@ -73,6 +75,3 @@ func (e *Env) Close() {
 func (e *Env) Checker() *coherence.Checker {
 	return coherence.New(coherence.Sources{Members: e.Members, Contacts: e.Contacts, WordPress: e.WPClient}, e.Config, func() time.Time { return e.Now })
 }
-
-// Seed seeds the demo association (see Seed) and keeps its configuration.
-func (e *Env) Seed() { e.Config = Seed(e.Fakes, e.Now) }

@@ -25,17 +25,15 @@ func (e *Env) Requests() (dolibarr, brevo, wordpress int64) {
 	return e.Dolibarr.Requests(), e.Brevo.Requests(), e.WordPress.Requests()
 }
 
-// Generate seeds n generated members (see Generate) and keeps the configuration.
-func (e *Env) Generate(n int) { e.Config = Generate(e.Fakes, n, e.Now) }
-
 // Generate seeds n member records for the benchmarks, relative to now,
 // with the contacts and website accounts that go with them: every tenth
 // person has a WordPress account, and one person in twenty is a finding
 // (resigned but still in the list, missing from it, blacklisted, sharing
 // an address with the previous record, or named differently in Brevo).
-// It adds the newsletter list and returns the matching configuration.
-func Generate(f Fakes, n int, now time.Time) coherence.Config {
-	list := f.Brevo.AddList("Lettre d'information des adhérents")
+// It adds the newsletter list and keeps the matching configuration.
+func (e *Env) Generate(n int) {
+	now := e.Now
+	list := e.Brevo.AddList("Lettre d'information des adhérents")
 	up := now.AddDate(0, 6, 0)
 	people := make([]person, n)
 	for i := range people {
@@ -58,6 +56,5 @@ func Generate(f Fakes, n int, now time.Time) coherence.Config {
 			p.contactLast = "Autrenom"
 		}
 	}
-	seed(f, list, people)
-	return coherence.Config{NewsletterList: list, MembersOnlyRoles: MembersOnlyRoles}
+	e.seed(list, people)
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -162,20 +163,15 @@ func (c *Config) check() error {
 	if c.Data == "" {
 		errs = append(errs, errors.New("data: the data directory is required"))
 	}
-	if err := c.checkChat(); err != nil {
-		errs = append(errs, err)
-	}
+	errs = append(errs, c.checkChat())
 	if c.Discord != nil {
 		errs = append(errs, c.Discord.check())
 	}
 	if c.Mattermost != nil {
 		errs = append(errs, c.Mattermost.check())
 	}
-	errs = append(errs, c.sections.check())
-	if _, err := c.policy(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	_, err := c.policy()
+	return errors.Join(append(errs, c.sections.check(), err)...)
 }
 
 // policy builds the role policy from the people and the platform role maps.
@@ -234,3 +230,69 @@ func (c *Config) locale() bot.Locale {
 }
 
 func (c *Config) selfService() bool { return c.Requests.SelfService == nil || *c.Requests.SelfService }
+
+// checkApprovals checks requests.approvals against the commands of this
+// configuration and its people, so approval rules fail closed: a key must
+// name a financial change command (the engine raises no other), its count
+// must be at least 1 and at most the number of people who may approve it.
+// When the approvers are exactly as many as a command needs, one of them
+// who asks for it cannot get enough approvals from the others (nobody
+// approves their own request): that is a warning, naming the command and
+// the people. A chat platform whose role map grants an approver role makes
+// the number of approvers unknowable from the file: no count is checked
+// then.
+func checkApprovals(c *Config, people []bot.Member, specs []bot.Spec) (warnings []string, err error) {
+	byPath := map[string]*bot.Spec{}
+	for i := range specs {
+		byPath[specs[i].Path] = &specs[i]
+	}
+	var errs []error
+	for _, path := range slices.Sorted(maps.Keys(c.Requests.Approvals)) {
+		n := c.Requests.Approvals[path]
+		s := byPath[path]
+		switch {
+		case s == nil:
+			errs = append(errs, fmt.Errorf("requests.approvals.%s: not a command of this configuration", path))
+		case !s.IsChange():
+			errs = append(errs, fmt.Errorf("requests.approvals.%s: not a change command, it is never approved", path))
+		case !s.Financial:
+			errs = append(errs, fmt.Errorf("requests.approvals.%s: only a financial command's approvals are set here", path))
+		case n < 1:
+			errs = append(errs, fmt.Errorf("requests.approvals.%s: %d, want at least 1", path, n))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for _, s := range specs {
+		if !s.Financial || !s.IsChange() || c.grantsOnPlatform(s.ApproverRoles()) {
+			continue
+		}
+		need := max(s.Approvals, 1, c.Requests.Approvals[s.Path])
+		var approvers []string
+		asks := false // one of them may ask for it
+		for _, m := range people {
+			if slices.ContainsFunc(m.Roles, func(r bot.Role) bool { return slices.Contains(s.ApproverRoles(), r) }) {
+				approvers = append(approvers, m.Name)
+				asks = asks || slices.ContainsFunc(m.Roles, func(r bot.Role) bool { return slices.Contains(s.Roles, r) })
+			}
+		}
+		switch who := strings.Join(approvers, ", "); {
+		case len(approvers) < need:
+			if _, set := c.Requests.Approvals[s.Path]; set {
+				errs = append(errs, fmt.Errorf("requests.approvals.%s: %d approvals, but only %d people may approve it (%s)", s.Path, need, len(approvers), who))
+			} else {
+				warnings = append(warnings, fmt.Sprintf("%s needs %d approval(s), but only %d people may approve it (%s)", s.Path, need, len(approvers), who))
+			}
+		case len(approvers) == need && asks:
+			warnings = append(warnings, fmt.Sprintf("%s needs %d approval(s) from %s: when one of them asks for it, the others are too few to approve it", s.Path, need, who))
+		}
+	}
+	return warnings, errors.Join(errs...)
+}
+
+// grantsOnPlatform reports whether the configured chat platform's role map
+// grants one of roles: anyone given that platform role may approve.
+func (c *Config) grantsOnPlatform(roles []bot.Role) bool {
+	return slices.ContainsFunc(slices.Collect(maps.Values(c.platformRoles()[c.Chat])), func(r bot.Role) bool { return slices.Contains(roles, r) })
+}

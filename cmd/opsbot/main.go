@@ -1,6 +1,7 @@
 // Command opsbot is the association's chat-ops bot: `opsbot help` lists
 // its sub-commands (usageText). main.go opens the store and starts the
-// parts, providers.go wires the providers, config.go reads opsbot.yaml.
+// parts, providers.go wires the providers, chat.go the chat platforms,
+// config.go reads opsbot.yaml and checks its approval rules.
 package main
 
 import (

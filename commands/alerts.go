@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,14 +145,13 @@ func worst(as []alerts.Alert) alerts.Severity {
 	return slices.MaxFunc(as, func(a, b alerts.Alert) int { return cmp.Compare(a.Severity.Rank(), b.Severity.Rank()) }).Severity
 }
 
-// muteUnits are the units of a mute duration, longest spellings first.
-var muteUnits = []struct {
-	name string
-	d    time.Duration
-}{
-	{"min", time.Minute}, {"sem", 7 * 24 * time.Hour}, {"m", time.Minute}, {"h", time.Hour},
-	{"j", 24 * time.Hour}, {"d", 24 * time.Hour}, {"w", 7 * 24 * time.Hour},
-}
+// muteTerm is one number-unit pair of a mute duration; "min" is tried
+// before "m".
+var muteTerm = regexp.MustCompile(`^([0-9]{1,5})(min|sem|m|h|j|d|w)`)
+
+// muteUnits are the units of a mute duration.
+var muteUnits = map[string]time.Duration{"min": time.Minute, "m": time.Minute, "h": time.Hour,
+	"j": 24 * time.Hour, "d": 24 * time.Hour, "sem": 7 * 24 * time.Hour, "w": 7 * 24 * time.Hour}
 
 // ParseMuteDuration reads a mute duration: one or more number-unit pairs
 // (30m, 2h, 3j or 3d, 1sem or 1w, 1j12h), or 0 to lift a mute. It refuses
@@ -160,37 +160,24 @@ func ParseMuteDuration(s string) (time.Duration, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	bad := bot.Userf("« %s » n'est pas une durée : écrivez par exemple 30m, 2h, 3j ou 1sem (0 pour réactiver l'alerte)",
 		"%q is not a duration: write e.g. 30m, 2h, 3d or 1w (0 to unmute the alert)", s)
-	if s == "0" {
+	switch s {
+	case "0":
 		return 0, nil
-	}
-	if s == "" {
+	case "":
 		return 0, bad
 	}
 	var total time.Duration
-	for s != "" {
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == 0 || i > 5 {
+	for rest := s; rest != ""; {
+		m := muteTerm.FindStringSubmatch(rest)
+		if m == nil {
 			return 0, bad
 		}
-		n, _ := strconv.Atoi(s[:i])
-		s = s[i:]
-		unit := time.Duration(0)
-		for _, u := range muteUnits {
-			if strings.HasPrefix(s, u.name) {
-				unit, s = u.d, s[len(u.name):]
-				break
-			}
-		}
-		if unit == 0 {
-			return 0, bad
-		}
-		total += time.Duration(n) * unit
+		n, _ := strconv.Atoi(m[1])
+		total += time.Duration(n) * muteUnits[m[2]]
 		if total > MaxMute {
 			return 0, bot.Userf("durée trop longue : 30 jours au plus", "duration too long: 30 days at most")
 		}
+		rest = rest[len(m[0]):]
 	}
 	return total, nil
 }

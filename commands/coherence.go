@@ -87,13 +87,9 @@ func (k coherenceCommands) specs() []bot.Spec {
 }
 
 func (k coherenceCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
-	ref := c.Args.Get("adherent")
-	if isName(ref) {
-		id, choice, err := namedMember(ctx, k.members, c, ref, "coherence member")
-		if err != nil || choice != nil {
-			return *cmp.Or(choice, &bot.Reply{}), err
-		}
-		ref = id
+	ref, choice, err := memberRef(ctx, k.members, c, "coherence member")
+	if err != nil || choice != nil {
+		return *cmp.Or(choice, &bot.Reply{}), err
 	}
 	p, err := k.chk.Member(ctx, ref)
 	if err != nil {

@@ -124,6 +124,15 @@ func found[T any](v T, err error, op string, notFound error) (T, error) {
 	return v, nil
 }
 
+// applied is the outcome of a change that one provider call makes: err
+// wrapped with op, else the sentence fr or en with args.
+func applied(c bot.Call, err error, op, fr, en string, args ...any) (bot.Outcome, error) {
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return bot.Outcome{Text: fmt.Sprintf(c.T(fr, en), args...)}, nil
+}
+
 // orZero returns *p, or the zero value (a family with nothing to offer)
 // when p is nil.
 func orZero[T any](p *T) T {

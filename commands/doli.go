@@ -58,13 +58,13 @@ func (d doliCommands) specs() []bot.Spec {
 			Path: "doli user disable", Help: "Désactive un compte Dolibarr (il n'est pas supprimé).",
 			HelpEN: "Disables a Dolibarr account (it is not deleted).",
 			Roles:  admins, Args: []bot.Arg{login}, Idempotent: true,
-			Preview: d.previewDisable, Apply: d.applyDisable,
+			Preview: accountChange{d, false}.preview, Apply: accountChange{d, false}.apply,
 			Verify: "doli users",
 		}, bot.Spec{
 			Path: "doli user enable", Help: "Réactive un compte Dolibarr désactivé.",
 			HelpEN: "Enables a disabled Dolibarr account.",
 			Roles:  admins, Args: []bot.Arg{login}, Idempotent: true,
-			Preview: d.previewEnable, Apply: d.applyEnable,
+			Preview: accountChange{d, true}.preview, Apply: accountChange{d, true}.apply,
 			Verify: "doli users",
 		}, bot.Spec{
 			Path: "doli user passwd", Help: "Donne un nouveau mot de passe à un compte Dolibarr ; il arrive en message privé au demandeur.",
@@ -101,32 +101,25 @@ func checkMemberQuery(s string) (string, error) {
 		"%q is neither a name, an e-mail address nor a member number; write e.g. Jeanne Dupont, jeanne.martin@anopex.test or 42", clip(s))
 }
 
-// isName reports whether a checked member query is a name.
-func isName(ref string) bool {
-	return !strings.Contains(ref, "@") && strings.Trim(ref, "0123456789") != ""
-}
-
-// membersNamed returns the adherents whose name holds every word of name,
-// case, accents and punctuation aside.
-func membersNamed(ctx context.Context, a bot.Adherents, name string) ([]bot.Adherent, error) {
-	all, err := a.AdherentsByName(ctx, name)
+// memberRef returns the call's checked member query ("adherent") as an
+// address or a number. A name is looked up: the one member whose name holds
+// every word of it (case, accents and punctuation aside) gives their
+// number; several make a reply listing them, to pick one with cmd.
+func memberRef(ctx context.Context, a bot.Adherents, c bot.Call, cmd string) (string, *bot.Reply, error) {
+	name := c.Args.Get("adherent")
+	if strings.Contains(name, "@") || strings.Trim(name, "0123456789") == "" {
+		return name, nil, nil
+	}
+	list, err := a.AdherentsByName(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("find member by name: %w", err)
+		return "", nil, fmt.Errorf("find member by name: %w", err)
 	}
 	words := strings.Fields(coherence.NameKey(name))
-	return slices.DeleteFunc(all, func(m bot.Adherent) bool {
+	list = slices.DeleteFunc(list, func(m bot.Adherent) bool {
 		key := coherence.NameKey(m.FirstName + " " + m.LastName)
 		return slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(key, w) })
-	}), nil
-}
-
-// namedMember finds the one member a name designates and returns their
-// number; several make a reply listing them, to pick one with cmd.
-func namedMember(ctx context.Context, a bot.Adherents, c bot.Call, name, cmd string) (string, *bot.Reply, error) {
-	list, err := membersNamed(ctx, a, name)
+	})
 	switch {
-	case err != nil:
-		return "", nil, err
 	case len(list) == 0:
 		return "", nil, bot.Userf("Aucun adhérent ne s'appelle « %s » dans Dolibarr.", "No member is called %q in Dolibarr.", name)
 	case len(list) == 1:
@@ -218,17 +211,12 @@ func functionKey(s string) string {
 }
 
 func (d doliCommands) member(ctx context.Context, c bot.Call) (bot.Reply, error) {
-	ref := c.Args.Get("adherent")
-	if isName(ref) {
-		id, choice, err := namedMember(ctx, d.Adherents, c, ref, "doli member")
-		if err != nil || choice != nil {
-			return *cmp.Or(choice, &bot.Reply{}), err
-		}
-		ref = id
+	ref, choice, err := memberRef(ctx, d.Adherents, c, "doli member")
+	if err != nil || choice != nil {
+		return *cmp.Or(choice, &bot.Reply{}), err
 	}
 	var list []bot.Adherent
 	if strings.Contains(ref, "@") {
-		var err error
 		if list, err = d.Adherents.AdherentsByEmail(ctx, ref); err != nil {
 			return bot.Reply{}, fmt.Errorf("find member: %w", err)
 		}
@@ -451,44 +439,35 @@ func (d doliCommands) applyFunction(ctx context.Context, c bot.Call) (bot.Outcom
 	return bot.Outcome{Text: text}, nil
 }
 
-func (d doliCommands) previewDisable(ctx context.Context, c bot.Call) (string, error) {
-	u, err := staffUser(ctx, d.Staff, c.Args.Get("identifiant"))
-	if err != nil {
+// accountChange is doli user enable (enable) or doli user disable.
+type accountChange struct {
+	d      doliCommands
+	enable bool
+}
+
+func (a accountChange) preview(ctx context.Context, c bot.Call) (string, error) {
+	u, err := staffUser(ctx, a.d.Staff, c.Args.Get("identifiant"))
+	switch {
+	case err != nil:
 		return "", err
-	}
-	if !u.Active {
+	case u.Active && a.enable:
+		return "", bot.Unchanged("Le compte Dolibarr %s est déjà actif.", "Dolibarr account %s is already enabled.", u.Login)
+	case !u.Active && !a.enable:
 		return "", bot.Unchanged("Le compte Dolibarr %s est déjà désactivé.", "Dolibarr account %s is already disabled.", u.Login)
+	case a.enable:
+		return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : désactivé → actif ; groupes : %s.", "Dolibarr account %s (%s): disabled → enabled; groups: %s."),
+			u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
 	}
 	return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : actif → désactivé ; ses groupes (%s) sont conservés.", "Dolibarr account %s (%s): active → disabled; its groups (%s) are kept."),
 		u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
 }
 
-func (d doliCommands) applyDisable(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+func (a accountChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	login := c.Args.Get("identifiant")
-	if err := d.StaffAdmin.DisableUser(ctx, login); err != nil {
-		return bot.Outcome{}, fmt.Errorf("disable user: %w", err)
+	if a.enable {
+		return applied(c, a.d.StaffAdmin.EnableUser(ctx, login), "enable user", "Compte Dolibarr %s réactivé", "Dolibarr account %s enabled", login)
 	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s désactivé", "Dolibarr account %s disabled"), login)}, nil
-}
-
-func (d doliCommands) previewEnable(ctx context.Context, c bot.Call) (string, error) {
-	u, err := staffUser(ctx, d.Staff, c.Args.Get("identifiant"))
-	if err != nil {
-		return "", err
-	}
-	if u.Active {
-		return "", bot.Unchanged("Le compte Dolibarr %s est déjà actif.", "Dolibarr account %s is already enabled.", u.Login)
-	}
-	return fmt.Sprintf(c.T("Compte Dolibarr %s (%s) : désactivé → actif ; groupes : %s.", "Dolibarr account %s (%s): disabled → enabled; groups: %s."),
-		u.Login, u.Name(), strings.Join(u.Groups, ", ")), nil
-}
-
-func (d doliCommands) applyEnable(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	login := c.Args.Get("identifiant")
-	if err := d.StaffAdmin.EnableUser(ctx, login); err != nil {
-		return bot.Outcome{}, fmt.Errorf("enable user: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Compte Dolibarr %s réactivé", "Dolibarr account %s enabled"), login)}, nil
+	return applied(c, a.d.StaffAdmin.DisableUser(ctx, login), "disable user", "Compte Dolibarr %s désactivé", "Dolibarr account %s disabled", login)
 }
 
 func (d doliCommands) previewPasswd(ctx context.Context, c bot.Call) (string, error) {

@@ -217,10 +217,7 @@ func (i ipChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 		return bot.Outcome{}, err
 	}
 	if !i.block {
-		if err := i.h.at(c).Blocks.UnblockIP(ctx, ip); err != nil {
-			return bot.Outcome{}, fmt.Errorf("unblock ip: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("%s débloquée", "%s unblocked"), ip)}, nil
+		return applied(c, i.h.at(c).Blocks.UnblockIP(ctx, ip), "unblock ip", "%s débloquée", "%s unblocked", ip)
 	}
 	got, err := i.h.at(c).Blocks.BlockIP(ctx, ip)
 	if err != nil {
@@ -306,11 +303,8 @@ func (h hostCommands) previewRenew(ctx context.Context, c bot.Call) (string, err
 }
 
 func (h hostCommands) applyRenew(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	if err := h.at(c).AutoSSL.StartAutoSSL(ctx); err != nil {
-		return bot.Outcome{}, fmt.Errorf("start autossl check: %w", err)
-	}
-	return bot.Outcome{Text: c.T("vérification AutoSSL lancée ; /host ssl list dans quelques minutes montre les certificats renouvelés",
-		"AutoSSL check started; /host ssl list in a few minutes shows the renewed certificates")}, nil
+	return applied(c, h.at(c).AutoSSL.StartAutoSSL(ctx), "start autossl check", "vérification AutoSSL lancée ; /host ssl list dans quelques minutes montre les certificats renouvelés",
+		"AutoSSL check started; /host ssl list in a few minutes shows the renewed certificates")
 }
 
 // filesUsage lists the largest entries of a directory of the home.

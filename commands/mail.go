@@ -277,10 +277,7 @@ func (m mailCommands) previewQuota(ctx context.Context, c bot.Call) (string, err
 
 func (m mailCommands) applyQuota(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr, q := c.Args.Get("boite"), c.Args.Int("taille")
-	if err := m.boxes.SetQuota(ctx, addr, q); err != nil {
-		return bot.Outcome{}, fmt.Errorf("set quota: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Quota de %s fixé à %s", "Quota of %s set to %s"), addr, bot.FormatQuota(c.Locale, q))}, nil
+	return applied(c, m.boxes.SetQuota(ctx, addr, q), "set quota", "Quota de %s fixé à %s", "Quota of %s set to %s", addr, bot.FormatQuota(c.Locale, q))
 }
 
 // loginChange is mail suspend (suspend) or mail unsuspend.
@@ -306,24 +303,15 @@ func (l loginChange) preview(ctx context.Context, c bot.Call) (string, error) {
 
 func (l loginChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr := c.Args.Get("boite")
-	if !l.suspend {
-		if err := l.m.boxes.UnsuspendLogin(ctx, addr); err != nil {
-			return bot.Outcome{}, fmt.Errorf("unsuspend login: %w", err)
-		}
-		return bot.Outcome{Text: fmt.Sprintf(c.T("Connexion à %s rétablie.", "Login to %s restored."), addr)}, nil
+	if l.suspend {
+		return applied(c, l.m.boxes.SuspendLogin(ctx, addr), "suspend login", "Connexion à %s suspendue.", "Login to %s suspended.", addr)
 	}
-	if err := l.m.boxes.SuspendLogin(ctx, addr); err != nil {
-		return bot.Outcome{}, fmt.Errorf("suspend login: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Connexion à %s suspendue.", "Login to %s suspended."), addr)}, nil
+	return applied(c, l.m.boxes.UnsuspendLogin(ctx, addr), "unsuspend login", "Connexion à %s rétablie.", "Login to %s restored.", addr)
 }
 
 func (m mailCommands) applyDelete(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr := c.Args.Get("boite")
-	if err := m.boxes.DeleteMailbox(ctx, addr); err != nil {
-		return bot.Outcome{}, fmt.Errorf("delete mailbox: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Boîte %s supprimée.", "Mailbox %s deleted."), addr)}, nil
+	return applied(c, m.boxes.DeleteMailbox(ctx, addr), "delete mailbox", "Boîte %s supprimée.", "Mailbox %s deleted.", addr)
 }
 
 func (m mailCommands) listForwards(ctx context.Context, c bot.Call) (bot.Reply, error) {

@@ -178,10 +178,7 @@ func (t ticketCommands) applyReply(ctx context.Context, c bot.Call) (bot.Outcome
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	if err := tk.Reply(ctx, id, c.Args.Get("texte")); err != nil {
-		return bot.Outcome{}, fmt.Errorf("reply to ticket: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Réponse envoyée au ticket %s", "Reply sent to ticket %s"), ref)}, nil
+	return applied(c, tk.Reply(ctx, id, c.Args.Get("texte")), "reply to ticket", "Réponse envoyée au ticket %s", "Reply sent to ticket %s", ref)
 }
 
 // resender is a ticket provider whose sending may fail and be retried
@@ -214,8 +211,6 @@ func (t ticketCommands) applyResend(ctx context.Context, c bot.Call) (bot.Outcom
 	if err != nil {
 		return bot.Outcome{}, err
 	}
-	if err := tk.(resender).Resend(ctx, id); err != nil { // the preview checked it is one
-		return bot.Outcome{}, fmt.Errorf("resend ticket: %w", err)
-	}
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Ticket %s envoyé", "Ticket %s sent"), ref)}, nil
+	// The preview checked that tk is a resender.
+	return applied(c, tk.(resender).Resend(ctx, id), "resend ticket", "Ticket %s envoyé", "Ticket %s sent", ref)
 }

@@ -149,11 +149,11 @@ func reportContext(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // approvedBy names who approved the request ("Trésorière, Président").
 func (cr *ChangeRequest) approvedBy() string {
-	return cmp.Or(strings.Join(cr.approverNames(), ", "), "opsbot")
+	return cmp.Or(strings.Join(cr.ApproverNames(), ", "), "opsbot")
 }
 
-// approverNames lists the names on the approving votes.
-func (cr *ChangeRequest) approverNames() []string {
+// ApproverNames lists the names on the approving votes.
+func (cr *ChangeRequest) ApproverNames() []string {
 	var names []string
 	for _, v := range cr.Votes {
 		if v.Approve {

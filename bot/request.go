@@ -96,7 +96,7 @@ func (d *Duplicate) Error() string {
 }
 
 // ApprovalCount counts the approving votes.
-func (cr *ChangeRequest) ApprovalCount() int { return len(cr.approverNames()) }
+func (cr *ChangeRequest) ApprovalCount() int { return len(cr.ApproverNames()) }
 
 // voteOf returns the index of userID's vote, or -1.
 func (cr *ChangeRequest) voteOf(userID string) int {

@@ -133,6 +133,20 @@ func applied(c bot.Call, err error, op, fr, en string, args ...any) (bot.Outcome
 	return bot.Outcome{Text: fmt.Sprintf(c.T(fr, en), args...)}, nil
 }
 
+// withPassword runs set with a new password. The outcome says text, and
+// sends the password privately, after intro, to the owner of mailbox (to
+// the requester when it is "" or has no owner).
+func withPassword(set func(bot.Secret) error, op, mailbox, text, intro string) (bot.Outcome, error) {
+	pw, err := bot.NewPassword()
+	if err != nil {
+		return bot.Outcome{}, err
+	}
+	if err := set(pw); err != nil {
+		return bot.Outcome{}, fmt.Errorf("%s: %w", op, err)
+	}
+	return bot.Outcome{Text: text, Private: []bot.Private{{Mailbox: mailbox, Text: intro, Secret: pw}}}, nil
+}
+
 // orZero returns *p, or the zero value (a family with nothing to offer)
 // when p is nil.
 func orZero[T any](p *T) T {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -111,11 +112,7 @@ func (coreCommands) whoami(_ context.Context, c bot.Call) (bot.Reply, error) {
 }
 
 func (k coreCommands) audit(ctx context.Context, c bot.Call) (bot.Reply, error) {
-	n := 20
-	if c.Args.Has("nombre") {
-		n = c.Args.Int("nombre")
-	}
-	recs, err := k.log.Audit(ctx, n)
+	recs, err := k.log.Audit(ctx, cmp.Or(c.Args.Int("nombre"), 20)) // a count given is at least 1
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("audit: %w", err)
 	}

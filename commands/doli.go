@@ -485,17 +485,9 @@ func (d doliCommands) previewPasswd(ctx context.Context, c bot.Call) (string, er
 
 func (d doliCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	login := c.Args.Get("identifiant")
-	pw, err := bot.NewPassword()
-	if err != nil {
-		return bot.Outcome{}, err
-	}
-	if err := d.StaffAdmin.SetUserPassword(ctx, login, pw); err != nil {
-		return bot.Outcome{}, fmt.Errorf("set user password: %w", err)
-	}
-	return bot.Outcome{
-		Text:    fmt.Sprintf(c.T("Mot de passe du compte Dolibarr %s changé", "Password of Dolibarr account %s changed"), login),
-		Private: []bot.Private{{Text: fmt.Sprintf(c.T("Nouveau mot de passe du compte Dolibarr %s :", "New password of Dolibarr account %s:"), login), Secret: pw}},
-	}, nil
+	return withPassword(func(pw bot.Secret) error { return d.StaffAdmin.SetUserPassword(ctx, login, pw) }, "set user password", "",
+		fmt.Sprintf(c.T("Mot de passe du compte Dolibarr %s changé", "Password of Dolibarr account %s changed"), login),
+		fmt.Sprintf(c.T("Nouveau mot de passe du compte Dolibarr %s :", "New password of Dolibarr account %s:"), login))
 }
 
 // partialError is a change that stopped half-way: people read what was done

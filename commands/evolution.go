@@ -184,12 +184,7 @@ func (k evolutionCommands) record(ctx context.Context, c bot.Call, ev bot.Evolut
 	ev.RequesterID, ev.RequesterName, ev.ApprovedAt, ev.Reference, ev.To = c.Caller.ID, c.Caller.Name, now, k.Reference, k.To
 	ev.MessageID, ev.State, ev.Created, ev.Updated = bot.NewMessageID(k.From, now), "sending", now, now
 	if c.Request != nil {
-		ev.RequestID = c.Request.ID
-		for _, v := range c.Request.Votes {
-			if v.Approve {
-				ev.Approvers = append(ev.Approvers, v.Name)
-			}
-		}
+		ev.RequestID, ev.Approvers = c.Request.ID, c.Request.ApproverNames()
 	}
 	if err := k.Store.CreateEvolution(ctx, &ev); err != nil {
 		return ev, fmt.Errorf("record evolution: %w", err)

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -205,17 +206,9 @@ func quotaArg(c bot.Call) int {
 
 func (m mailCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr := c.Args.Get("boite")
-	pw, err := bot.NewPassword()
-	if err != nil {
-		return bot.Outcome{}, err
-	}
-	if err := m.boxes.CreateMailbox(ctx, addr, pw, quotaArg(c)); err != nil {
-		return bot.Outcome{}, fmt.Errorf("create mailbox: %w", err)
-	}
-	return bot.Outcome{
-		Text:    fmt.Sprintf(c.T("Boîte %s créée", "Mailbox %s created"), addr),
-		Private: []bot.Private{{Mailbox: addr, Text: fmt.Sprintf(c.T("Mot de passe de la nouvelle boîte %s :", "Password of the new mailbox %s:"), addr), Secret: pw}},
-	}, nil
+	return withPassword(func(pw bot.Secret) error { return m.boxes.CreateMailbox(ctx, addr, pw, quotaArg(c)) }, "create mailbox", addr,
+		fmt.Sprintf(c.T("Boîte %s créée", "Mailbox %s created"), addr),
+		fmt.Sprintf(c.T("Mot de passe de la nouvelle boîte %s :", "Password of the new mailbox %s:"), addr))
 }
 
 func (m mailCommands) previewPasswd(ctx context.Context, c bot.Call) (string, error) {
@@ -234,17 +227,9 @@ func (m mailCommands) previewPasswd(ctx context.Context, c bot.Call) (string, er
 
 func (m mailCommands) applyPasswd(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	addr := c.Args.Get("boite")
-	pw, err := bot.NewPassword()
-	if err != nil {
-		return bot.Outcome{}, err
-	}
-	if err := m.boxes.SetPassword(ctx, addr, pw); err != nil {
-		return bot.Outcome{}, fmt.Errorf("set password: %w", err)
-	}
-	return bot.Outcome{
-		Text:    fmt.Sprintf(c.T("Mot de passe de %s changé", "Password of %s changed"), addr),
-		Private: []bot.Private{{Mailbox: addr, Text: fmt.Sprintf(c.T("Nouveau mot de passe de %s :", "New password of %s:"), addr), Secret: pw}},
-	}, nil
+	return withPassword(func(pw bot.Secret) error { return m.boxes.SetPassword(ctx, addr, pw) }, "set password", addr,
+		fmt.Sprintf(c.T("Mot de passe de %s changé", "Password of %s changed"), addr),
+		fmt.Sprintf(c.T("Nouveau mot de passe de %s :", "New password of %s:"), addr))
 }
 
 func (m mailCommands) previewDelete(ctx context.Context, c bot.Call) (string, error) {
@@ -391,15 +376,6 @@ func members(ctx context.Context, m bot.Mail, addr string) ([]string, error) {
 	return dests, nil
 }
 
-// forwarder returns the address of a forwarder or list command: its
-// argument "adresse" or "liste".
-func (mailCommands) forwarder(c bot.Call) string {
-	if c.Args.Has("adresse") {
-		return c.Args.Get("adresse")
-	}
-	return c.Args.Get("liste")
-}
-
 // forwardChange adds (add) or removes forwarders: mail forward add or
 // remove (one destination), mail list-add or list-remove (one or more,
 // separated by spaces).
@@ -411,7 +387,7 @@ type forwardChange struct {
 // change returns the address, the destinations asked, the current ones and
 // those that would change (in the order asked).
 func (f forwardChange) change(ctx context.Context, c bot.Call) (addr string, cur, todo []string, err error) {
-	addr = f.m.forwarder(c)
+	addr = cmp.Or(c.Args.Get("adresse"), c.Args.Get("liste")) // a forwarder's or a list's
 	asked := strings.Fields(c.Args.Get("destination"))
 	if slices.ContainsFunc(asked, func(d string) bool { return strings.EqualFold(addr, d) }) {
 		return "", nil, nil, bot.Userf("Une adresse ne peut pas être redirigée vers elle-même.", "An address cannot forward to itself.")

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -162,32 +163,27 @@ func (p *dnsPlan) set(c bot.Call, others []bot.DNSRecord) error {
 	case p.typ != "CNAME" && slices.ContainsFunc(others, func(r bot.DNSRecord) bool { return r.Type == "CNAME" }):
 		return bot.Userf("%s est un CNAME : supprimez-le avant d'y ajouter un %s.", "%s is a CNAME: delete it before adding a %s.", rel, p.typ)
 	}
-	// Which existing records the new one replaces.
+	// Which existing records the new one replaces: all of them for A, AAAA
+	// and CNAME, else those of the same value or the same kind of TXT.
 	var replaced []bot.DNSRecord
-	switch p.typ {
-	case "A", "AAAA", "CNAME":
-		replaced = p.before
-	default:
-		for _, r := range p.before {
-			if sameData(p.typ, r.Data, data) || p.typ == "TXT" && txtKey(data) != "" && txtKey(r.Data) == txtKey(data) {
-				replaced = append(replaced, r)
-			}
+	whole := p.typ == "A" || p.typ == "AAAA" || p.typ == "CNAME"
+	for _, r := range p.before {
+		if whole || sameData(p.typ, r.Data, data) || p.typ == "TXT" && txtKey(data) != "" && txtKey(r.Data) == txtKey(data) {
+			replaced = append(replaced, r)
+		} else {
+			p.after = append(p.after, r)
 		}
 	}
 	ttl := defaultTTL
 	if len(replaced) > 0 {
 		ttl = replaced[0].TTL
 	}
-	if c.Args.Has("ttl") {
-		ttl = c.Args.Int("ttl")
-	}
+	ttl = cmp.Or(c.Args.Int("ttl"), ttl) // a TTL given is at least 60
 	rec := bot.DNSRecord{Name: p.name, TTL: ttl, Type: p.typ, Data: data}
 	if len(replaced) == 1 && replaced[0].TTL == ttl && sameData(p.typ, replaced[0].Data, data) {
 		return bot.Unchanged("%s %s vaut déjà %s.", "%s %s is already %s.", rel, p.typ, norm)
 	}
-	p.after = append(slices.DeleteFunc(slices.Clone(p.before), func(r bot.DNSRecord) bool {
-		return slices.ContainsFunc(replaced, func(x bot.DNSRecord) bool { return x.Line == r.Line })
-	}), rec)
+	p.after = append(p.after, rec)
 	if len(replaced) == 0 {
 		p.edit.Add = []bot.DNSRecord{rec}
 		return nil

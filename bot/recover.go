@@ -21,6 +21,14 @@ var errPanicked = errors.New("panic")
 // command.
 func PanicText(l Locale, ref string) string { return ErrorText(l, errPanicked, ref) }
 
+// ReactionPanicText is what a person reads when opsbot panicked while
+// handling their reaction shown: it may not have been counted, and ref finds
+// the log line.
+func ReactionPanicText(l Locale, shown, ref string) string {
+	return fmt.Sprintf(l.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s",
+		"Your %s reaction may not have been counted. %s"), shown, PanicText(l, ref))
+}
+
 // LogPanic logs a recovered panic p at error level with its stack, under
 // the fields the caller put on log (the request being served).
 func LogPanic(log *zerolog.Logger, p any, what string) {
@@ -70,9 +78,7 @@ func (e *Engine) recoverReaction(ctx context.Context, r *Reaction) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	text := e.cfg.Locale.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s",
-		"Your %s reaction may not have been counted. %s")
-	if err := e.cfg.Chat.Direct(ctx, r.User.ID, Message{Text: fmt.Sprintf(text, r.Emoji, PanicText(e.cfg.Locale, ref))}); err != nil {
+	if err := e.cfg.Chat.Direct(ctx, r.User.ID, Message{Text: ReactionPanicText(e.cfg.Locale, r.Emoji, ref)}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}
 }

@@ -115,8 +115,7 @@ func (c *Chat) handle(ctx context.Context, inv bot.Invocation, r *responder, log
 		text := c.cfg.Locale.Pick("La commande n'a rien répondu ; l'administrateur trouvera le détail dans le journal.",
 			"The command gave no answer; the administrator will find the details in the log.")
 		if p != nil {
-			text = c.cfg.Locale.Pick("Erreur interne d'opsbot pendant la commande ; rien n'est garanti, l'administrateur trouvera le détail dans le journal.",
-				"opsbot internal error during the command; nothing is guaranteed, the administrator will find the details in the log.")
+			text = bot.PanicText(c.cfg.Locale, "discord/"+r.i.ID)
 		}
 		if err := r.Respond(ctx, bot.Reply{Text: text}); err != nil {
 			log.Warn().Err(err).Msg("failure notice not delivered")

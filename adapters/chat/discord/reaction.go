@@ -36,9 +36,8 @@ func (c *Chat) react(r discordgo.MessageReaction, removed bool) {
 	ctx := c.base
 	c.queue.Do(&c.wg, r.MessageID, func() {
 		log := c.log.With().Str("message_id", r.MessageID).Str("user", r.UserID).Str("emoji", emoji).Logger()
-		defer relay.RecoverReaction(log, c.cfg.Locale, r.Emoji.Name, r.MessageID+"/"+r.UserID, func(m bot.Message) error {
-			return c.Direct(ctx, r.UserID, m)
-		})
+		defer relay.Recover(log, "reaction handler", bot.ReactionPanicText(c.cfg.Locale, r.Emoji.Name, r.MessageID+"/"+r.UserID),
+			func(m bot.Message) error { return c.Direct(ctx, r.UserID, m) })
 		c.h.React(ctx, bot.Reaction{Platform: Platform, Channel: r.ChannelID, MessageID: r.MessageID,
 			User: c.reactor(ctx, r.GuildID, r.UserID), Emoji: emoji, Removed: removed})
 	})

@@ -76,7 +76,7 @@ func (c *Chat) routes(ctx context.Context, h bot.Handler) http.Handler {
 // Every goroutine that serves a person recovers a panic, logs it with what
 // it was serving and tells the person "erreur interne": the HTTP handlers
 // (recovered), each slash command (answered through its response_url), each
-// reaction or button click (told privately, relay.RecoverReaction), and the
+// reaction or button click (told privately; relay.Recover for both), and the
 // websocket session (the connection is dropped and opened again, like after
 // a network error).
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -152,7 +153,10 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 // invoke resolves the caller and hands the invocation to the engine.
 func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
 	rs := &responder{c: c, url: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID}
-	defer c.recoverInvocation(ctx, sc, rs)
+	log := c.log.With().Str("trigger", sc.Trigger).Str("user", sc.UserID).Str("channel", sc.ChannelID).Logger()
+	defer relay.Recover(log, "slash command", bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger), func(m bot.Message) error {
+		return rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: m.Text})
+	})
 	p, err := c.Person(ctx, sc.UserID)
 	if err != nil {
 		c.log.Warn().Err(err).Str("user", sc.UserID).Msg("caller not resolved; configured roles only")
@@ -203,18 +207,4 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(v) // the adapter's response types always encode
-}
-
-// recoverInvocation, deferred by invoke, answers a panic while serving a
-// slash command through its responder.
-func (c *Chat) recoverInvocation(ctx context.Context, sc slashCommand, rs *responder) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	log := c.log.With().Str("trigger", sc.Trigger).Str("user", sc.UserID).Str("channel", sc.ChannelID).Logger()
-	bot.LogPanic(&log, p, "slash command")
-	if err := rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger)}); err != nil {
-		log.Warn().Err(err).Msg("panic notice not delivered")
-	}
 }

@@ -173,9 +173,8 @@ func (c *Chat) session(ctx context.Context, h bot.Handler) (connected bool, err 
 func (c *Chat) deliver(ctx context.Context, h bot.Handler, re reactionEvent) {
 	c.queue.Do(&c.wg, re.PostID, func() {
 		log := c.log.With().Str("post", re.PostID).Str("user", re.UserID).Str("emoji", re.Emoji).Logger()
-		defer relay.RecoverReaction(log, c.cfg.Locale, ":"+re.Emoji+":", re.PostID, func(m bot.Message) error {
-			return c.Direct(context.WithoutCancel(ctx), re.UserID, m)
-		})
+		defer relay.Recover(log, "reaction handler", bot.ReactionPanicText(c.cfg.Locale, ":"+re.Emoji+":", re.PostID),
+			func(m bot.Message) error { return c.Direct(context.WithoutCancel(ctx), re.UserID, m) })
 		p, err := c.person(ctx, re.UserID, true)
 		if err != nil {
 			c.log.Warn().Err(err).Str("user", re.UserID).Str("post", re.PostID).Msg("reaction dropped: user not resolved")

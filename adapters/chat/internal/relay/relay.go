@@ -9,7 +9,6 @@ package relay
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -274,18 +273,16 @@ func Fit(l bot.Locale, text string, pieces int, files []bot.Attachment) (string,
 	return short, append([]bot.Attachment{f}, files...)
 }
 
-// RecoverReaction, deferred around the handling of one reaction, logs a
-// panic to log and tells the person (through tell) that their reaction
-// shown may not have counted; ref identifies it in the log. The message's
-// queue goes on with the next reaction.
-func RecoverReaction(log zerolog.Logger, l bot.Locale, shown, ref string, tell func(bot.Message) error) {
+// Recover, deferred around serving a person, logs a panic to log (what
+// names what panicked) and tells the person text through tell (their
+// reaction: bot.ReactionPanicText; their command: bot.PanicText). The
+// goroutine, a message's queue or a connection, goes on with what comes next.
+func Recover(log zerolog.Logger, what, text string, tell func(bot.Message) error) {
 	p := recover()
 	if p == nil {
 		return
 	}
-	bot.LogPanic(&log, p, "reaction handler")
-	text := fmt.Sprintf(l.Pick("Votre réaction %s n'a peut-être pas été prise en compte. %s", "Your %s reaction may not have been counted. %s"),
-		shown, bot.PanicText(l, ref))
+	bot.LogPanic(&log, p, what)
 	if err := tell(bot.Message{Text: text}); err != nil {
 		log.Warn().Err(err).Msg("panic notice not delivered")
 	}

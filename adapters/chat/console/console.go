@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -110,13 +111,9 @@ func (c *Console) save(id string, a bot.Attachment) (string, error) {
 // attachment, and the console prints its first line and the file's path.
 const maxLines = 100
 
-// fit applies maxLines (bot.LongText makes the file).
+// fit applies maxLines.
 func (c *Console) fit(text string, att []bot.Attachment) (string, []bot.Attachment) {
-	if strings.Count(strings.TrimRight(text, "\n"), "\n") < maxLines {
-		return text, att
-	}
-	short, f := bot.LongText(c.locale, text)
-	return short, append([]bot.Attachment{f}, att...)
+	return relay.Fit(c.locale, text, strings.Count(strings.TrimRight(text, "\n"), "\n") >= maxLines, att)
 }
 
 // Post prints m as a channel post and returns its ID.

@@ -73,7 +73,7 @@ func (c *Chat) Direct(ctx context.Context, userID string, m bot.Message) error {
 // Discord takes 10 files of up to 10 MiB on a message (API reference,
 // "Uploading Files").
 func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
-	return relay.Fit(c.cfg.Locale, text, len(split(text, maxMessage)), files)
+	return relay.Fit(c.cfg.Locale, text, len(split(text, maxMessage)) > bot.MaxReplyMessages, files)
 }
 
 var errEmpty = errors.New("empty message")

@@ -50,7 +50,7 @@ func (c *Chat) Post(ctx context.Context, channel string, m bot.Message) (string,
 // to the server's FileSettings.MaxFileSize (100 MB by default); opsbot sends
 // one or two.
 func (c *Chat) fit(text string, files []bot.Attachment) (string, []bot.Attachment) {
-	return relay.Fit(c.cfg.Locale, text, len(split(text, maxPostRunes)), files)
+	return relay.Fit(c.cfg.Locale, text, len(split(text, maxPostRunes)) > bot.MaxReplyMessages, files)
 }
 
 // Direct sends m privately to userID in the direct channel between the bot

@@ -262,11 +262,11 @@ func Kind(status int) bot.Kind {
 	return bot.Unavailable
 }
 
-// Fit keeps a text to bot.MaxReplyMessages messages: one that would take
-// more (pieces says how many) becomes its first line and one attached file
-// holding it whole (bot.LongText), before the message's own files.
-func Fit(l bot.Locale, text string, pieces int, files []bot.Attachment) (string, []bot.Attachment) {
-	if pieces <= bot.MaxReplyMessages {
+// Fit sends a text too long for the platform's messages (long) as its
+// first line and one attached file holding it whole (bot.LongText), before
+// the message's own files; a text that fits is left alone.
+func Fit(l bot.Locale, text string, long bool, files []bot.Attachment) (string, []bot.Attachment) {
+	if !long {
 		return text, files
 	}
 	short, f := bot.LongText(l, text)

@@ -32,8 +32,8 @@
 //     the user's DM channel and is the only place a secret is revealed.
 //   - Resilience. discordgo resumes the gateway session after a dropped
 //     connection or a RECONNECT, and the gateway replays what was missed.
-//     When the session could not be resumed (INVALID_SESSION), Run re-reads
-//     the ✅ and ❌ of the change requests it posted and hands the handler
+//     At each new session (INVALID_SESSION, a restart) Run re-reads the ✅
+//     and ❌ of the change requests still pending and hands the handler
 //     the reactions added or removed meanwhile. A REST 429 is waited out by
 //     discordgo's rate limiter.
 //   - Endpoints. discordgo's URLs are fixed when it loads; APIURL redirects

@@ -69,7 +69,7 @@ type Options struct {
 // SMTP session.
 type Client struct {
 	set  Options
-	pass string
+	opts []mail.Option // of every session's go-mail client, the password in them
 	log  zerolog.Logger
 }
 
@@ -89,14 +89,17 @@ func New(s Options) (*Client, error) {
 	if strings.ContainsFunc(s.FromName, unicode.IsControl) {
 		return nil, errors.New("mailer: the sender name holds a control character")
 	}
+	var policy mail.Option
 	switch s.TLS {
-	case "":
-		s.TLS = "starttls"
-	case "starttls", "tls":
+	case "", "starttls":
+		s.TLS, policy = "starttls", mail.WithTLSPolicy(mail.TLSMandatory)
+	case "tls":
+		policy = mail.WithSSL()
 	case "none":
 		if ip := net.ParseIP(s.Host); s.Host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 			return nil, fmt.Errorf("mailer: tls none is only for a loopback server, not %s", s.Host)
 		}
+		policy = mail.WithTLSPolicy(mail.NoTLS)
 	default:
 		return nil, fmt.Errorf("mailer: tls %q: write starttls, tls or none", s.TLS)
 	}
@@ -125,31 +128,18 @@ func New(s Options) (*Client, error) {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	return &Client{set: s, pass: s.Password.Reveal(), log: s.Log.With().Str("component", provider).Logger()}, nil
+	opts := []mail.Option{mail.WithPort(s.Port), mail.WithTimeout(s.Timeout), policy}
+	if s.TLSConfig != nil {
+		opts = append(opts, mail.WithTLSConfig(s.TLSConfig))
+	}
+	if s.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(s.Username), mail.WithPassword(s.Password.Reveal()))
+	}
+	return &Client{set: s, opts: opts, log: s.Log.With().Str("component", provider).Logger()}, nil
 }
 
 // From returns the sending address.
 func (c *Client) From() string { return c.set.From }
-
-// client builds a go-mail client for one session.
-func (c *Client) client() (*mail.Client, error) {
-	opts := []mail.Option{mail.WithPort(c.set.Port), mail.WithTimeout(c.set.Timeout)}
-	switch c.set.TLS {
-	case "starttls":
-		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
-	case "tls":
-		opts = append(opts, mail.WithSSL())
-	case "none":
-		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	}
-	if c.set.TLSConfig != nil {
-		opts = append(opts, mail.WithTLSConfig(c.set.TLSConfig))
-	}
-	if c.set.Username != "" {
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(c.set.Username), mail.WithPassword(c.pass))
-	}
-	return mail.NewClient(c.set.Host, opts...)
-}
 
 // Send delivers e and returns its Message-ID. Bad headers (a subject with a
 // line break, a malformed Message-ID) are refused before any connection,
@@ -160,7 +150,7 @@ func (c *Client) Send(ctx context.Context, e bot.Email) (string, error) {
 	if err != nil {
 		return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Invalid, Err: err}
 	}
-	cl, err := c.client()
+	cl, err := mail.NewClient(c.set.Host, c.opts...)
 	if err != nil {
 		return "", &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
 	}
@@ -325,7 +315,7 @@ func (c *Client) fail(ctx context.Context, op string, err error) error {
 // Check tests the settings and the credentials: it connects, negotiates TLS,
 // authenticates and quits without sending anything.
 func (c *Client) Check(ctx context.Context) error {
-	cl, err := c.client()
+	cl, err := mail.NewClient(c.set.Host, c.opts...)
 	if err != nil {
 		return &bot.Error{Provider: provider, Op: "check", Kind: bot.Internal, Err: err}
 	}

@@ -59,7 +59,7 @@ type Client struct {
 	o      Options
 	limits paging.Limits
 	pace   *pacer
-	first  []string // attribute names tried for the first name, in order
+	first  []string // attribute names tried for the first name, in order (the configured one may come twice)
 	last   []string
 }
 
@@ -82,7 +82,7 @@ func New(o Options) (*Client, error) {
 	o.Key = bot.Secret{} // the key lives in the header only
 	log := o.Log.With().Str("component", provider).Logger()
 	c := &Client{o: o, pace: newPacer(o.RatePerSecond), limits: paging.Limits{Pages: o.MaxPages, Items: o.MaxItems},
-		first: names(o.FirstNameAttribute, "PRENOM", "FIRSTNAME"), last: names(o.LastNameAttribute, "NOM", "LASTNAME")}
+		first: []string{o.FirstNameAttribute, "PRENOM", "FIRSTNAME"}, last: []string{o.LastNameAttribute, "NOM", "LASTNAME"}}
 	c.r = rest.New(rest.Options{BaseURL: o.URL, HTTPClient: o.HTTPClient, Log: log, WaitHeaders: []string{"x-sib-ratelimit-reset"}}).
 		SetHeader("api-key", key).
 		SetHeader("Accept", "application/json").
@@ -105,16 +105,6 @@ func New(o Options) (*Client, error) {
 func (c *Client) Check(ctx context.Context) error {
 	_, err := api.Do(c.r.R().SetContext(ctx).SetQueryParam("limit", "1"), resty.MethodGet, "/contacts/lists", "check credentials", nil)
 	return err
-}
-
-func names(configured string, fallbacks ...string) []string {
-	out := []string{configured}
-	for _, f := range fallbacks {
-		if f != configured {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // pacer spaces requests at least 1/rate apart, all callers together, and

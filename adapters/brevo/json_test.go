@@ -104,7 +104,7 @@ func FuzzContactsPage(f *testing.F) {
 	for _, s := range contactPages {
 		f.Add(s)
 	}
-	c := &Client{first: names("PRENOM", "PRENOM", "FIRSTNAME"), last: names("NOM", "NOM", "LASTNAME")}
+	c := &Client{first: []string{"PRENOM", "PRENOM", "FIRSTNAME"}, last: []string{"NOM", "NOM", "LASTNAME"}}
 	f.Fuzz(func(t *testing.T, in string) {
 		var page contactsJSON
 		if json.Unmarshal([]byte(in), &page) != nil {

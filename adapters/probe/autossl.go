@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/anopex/opsbot/bot"
@@ -17,24 +16,16 @@ import (
 func NewAutoSSL(a bot.AutoSSL, server string, o Options) alerts.Check {
 	o = o.defaults()
 	l := o.Locale
-	return check{withServer("autossl", server), func(ctx context.Context) ([]alerts.Alert, error) {
-		problems, err := a.AutoSSLProblems(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("autossl check: %w", err)
+	return reading(withServer("autossl", server), a.AutoSSLProblems, func(p bot.AutoSSLProblem) *alerts.Alert {
+		title := fmt.Sprintf(l.Pick("AutoSSL n'a pas pu renouveler le certificat de %s", "AutoSSL could not renew the certificate of %s"), p.Domain)
+		renew := "/host ssl renew"
+		if server != "" {
+			title += fmt.Sprintf(l.Pick(" (serveur %s)", " (server %s)"), server)
+			renew += " " + server
 		}
-		var out []alerts.Alert
-		for _, p := range problems {
-			title := fmt.Sprintf(l.Pick("AutoSSL n'a pas pu renouveler le certificat de %s", "AutoSSL could not renew the certificate of %s"), p.Domain)
-			renew := "/host ssl renew"
-			if server != "" {
-				title += fmt.Sprintf(l.Pick(" (serveur %s)", " (server %s)"), server)
-				renew += " " + server
-			}
-			out = append(out, alerts.Alert{Key: withServer("autossl", server) + ":" + p.Domain, Severity: alerts.Warning, Title: title, Server: server,
-				Detail: fmt.Sprintf(l.Pick("cPanel, le %s : %s\nUne fois la cause corrigée, %s relance le renouvellement.",
-					"cPanel, on %s: %s\nOnce the cause is fixed, %s starts the renewal again."),
-					p.Time.In(o.Location).Format("02/01/2006 15:04"), p.Problem, renew)})
-		}
-		return out, nil
-	}}
+		return &alerts.Alert{Key: withServer("autossl", server) + ":" + p.Domain, Severity: alerts.Warning, Title: title, Server: server,
+			Detail: fmt.Sprintf(l.Pick("cPanel, le %s : %s\nUne fois la cause corrigée, %s relance le renouvellement.",
+				"cPanel, on %s: %s\nOnce the cause is fixed, %s starts the renewal again."),
+				p.Time.In(o.Location).Format("02/01/2006 15:04"), p.Problem, renew)}
+	})
 }

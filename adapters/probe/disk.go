@@ -46,21 +46,21 @@ func usage(name, key, server string, q bot.AccountQuota, percent float64, l bot.
 	if percent <= 0 {
 		percent = 90
 	}
-	return check{name, func(ctx context.Context) ([]alerts.Alert, error) {
+	read := func(ctx context.Context) ([]bot.DiskUsage, error) {
 		u, err := q.AccountQuota(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s check: %w", name, err)
-		}
+		return []bot.DiskUsage{u}, err
+	}
+	return reading(name, read, func(u bot.DiskUsage) *alerts.Alert {
 		p, sev := u.UsedPercent(), alerts.Warning
 		if u.LimitMB <= 0 || p <= percent {
-			return nil, nil
+			return nil
 		}
 		if p >= 98 {
 			sev = alerts.Critical
 		}
-		return []alerts.Alert{{Key: key, Severity: sev, Server: server, Detail: detail,
-			Title: fmt.Sprintf(title, p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB))}}, nil
-	}}
+		return &alerts.Alert{Key: key, Severity: sev, Server: server, Detail: detail,
+			Title: fmt.Sprintf(title, p, bot.FormatMB(l, u.UsedMB), bot.FormatMB(l, u.LimitMB))}
+	})
 }
 
 // withServer names a check or a key after its server, when there are several.

@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -114,16 +113,11 @@ func (c *dnsCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 	for _, f := range c.cfg.Fixed {
 		jobs = append(jobs, job{"dns:" + strings.ToLower(f.Type) + ":" + f.Name, f.Name, dns.StringToType[f.Type], func(a answer) *alerts.Alert { return c.fixed(f, a) }})
 	}
-	var answered atomic.Int32
-	var lastErr atomic.Value
+	errs := make([]error, len(jobs)) // nil: the resolver answered
 	out := collect(len(jobs), func(i int) *alerts.Alert {
 		j := jobs[i]
-		a, err := c.ask(ctx, j.name, j.qtype)
-		if err != nil {
-			lastErr.Store(err)
-		} else {
-			answered.Add(1)
-		}
+		var a answer
+		a, errs[i] = c.ask(ctx, j.name, j.qtype)
 		if a.failed {
 			return &alerts.Alert{Key: j.key, Hold: true}
 		}
@@ -133,9 +127,8 @@ func (c *dnsCheck) run(ctx context.Context) ([]alerts.Alert, error) {
 		}
 		return al
 	})
-	if len(jobs) > 0 && answered.Load() == 0 {
-		err, _ := lastErr.Load().(error)
-		return nil, &bot.Error{Provider: "dns", Op: "query " + c.cfg.Resolver, Kind: bot.Unavailable, Err: err}
+	if len(jobs) > 0 && !slices.Contains(errs, nil) {
+		return nil, &bot.Error{Provider: "dns", Op: "query " + c.cfg.Resolver, Kind: bot.Unavailable, Err: errs[0]}
 	}
 	return out, nil
 }

@@ -27,6 +27,7 @@ package probe
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -111,3 +112,22 @@ type check struct {
 
 func (c check) Name() string                                    { return c.name }
 func (c check) Run(ctx context.Context) ([]alerts.Alert, error) { return c.run(ctx) }
+
+// reading is the check name that reads a list and raises, for each item,
+// the alert alert gives (nil: none). A read error fails the run (its kind is
+// the provider's) and leaves the check's alerts as they are.
+func reading[T any](name string, read func(ctx context.Context) ([]T, error), alert func(T) *alerts.Alert) alerts.Check {
+	return check{name, func(ctx context.Context) ([]alerts.Alert, error) {
+		items, err := read(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s check: %w", name, err)
+		}
+		var out []alerts.Alert
+		for _, it := range items {
+			if a := alert(it); a != nil {
+				out = append(out, *a)
+			}
+		}
+		return out, nil
+	}}
+}

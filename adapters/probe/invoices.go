@@ -21,29 +21,21 @@ func NewInvoices(inv bot.Invoices, overdue time.Duration, o Options) alerts.Chec
 		overdue = 15 * 24 * time.Hour
 	}
 	o = o.defaults()
-	return check{"invoices", func(ctx context.Context) ([]alerts.Alert, error) {
-		bills, err := inv.List(ctx, true)
-		if err != nil {
-			return nil, fmt.Errorf("invoices check: %w", err)
+	l := o.Locale
+	unpaid := func(ctx context.Context) ([]bot.Invoice, error) { return inv.List(ctx, true) }
+	return reading("invoices", unpaid, func(b bot.Invoice) *alerts.Alert {
+		if !b.Unpaid() {
+			return nil
 		}
-		l, now := o.Locale, o.Now()
-		var out []alerts.Alert
-		for _, b := range bills {
-			if !b.Unpaid() {
-				continue
-			}
-			sev := alerts.Warning
-			if now.Sub(b.Date) > overdue {
-				sev = alerts.Critical
-			}
-			provider := strings.ToLower(b.Provider)
-			name := cmp.Or(providerNames[provider], b.Provider)
-			out = append(out, alerts.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
-				Title: fmt.Sprintf(l.Pick("Facture %s %s du %s : %s restent à payer (sur %s)", "%s invoice %s of %s: %s left to pay (of %s)"),
-					name, b.ID, o.date(b.Date), b.Due.Format(l), b.Total.Format(l))})
+		sev := alerts.Warning
+		if o.Now().Sub(b.Date) > overdue {
+			sev = alerts.Critical
 		}
-		return out, nil
-	}}
+		provider := strings.ToLower(b.Provider)
+		return &alerts.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
+			Title: fmt.Sprintf(l.Pick("Facture %s %s du %s : %s restent à payer (sur %s)", "%s invoice %s of %s: %s left to pay (of %s)"),
+				cmp.Or(providerNames[provider], b.Provider), b.ID, o.date(b.Date), b.Due.Format(l), b.Total.Format(l))}
+	})
 }
 
 var providerNames = map[string]string{"ovh": "OVH", "planethoster": "PlanetHoster"}

@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/anopex/opsbot/bot"
@@ -18,25 +17,17 @@ func NewQuota(m bot.Mailboxes, percent float64, o Options) alerts.Check {
 		percent = 90
 	}
 	l := o.defaults().Locale
-	return check{"quota", func(ctx context.Context) ([]alerts.Alert, error) {
-		boxes, err := m.Mailboxes(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("quota check: %w", err)
+	return reading("quota", m.Mailboxes, func(mb bot.Mailbox) *alerts.Alert {
+		p := mb.UsedPercent()
+		if mb.QuotaMB <= 0 || p <= percent {
+			return nil
 		}
-		var out []alerts.Alert
-		for _, mb := range boxes {
-			p := mb.UsedPercent()
-			if mb.QuotaMB <= 0 || p <= percent {
-				continue
-			}
-			sev := alerts.Warning
-			if p >= 100 {
-				sev = alerts.Critical
-			}
-			out = append(out, alerts.Alert{Key: "quota:" + mb.Address, Severity: sev,
-				Title: fmt.Sprintf(l.Pick("La boîte %s est pleine à %.0f %% (%s sur %s)", "Mailbox %s is %.0f%% full (%s of %s)"),
-					mb.Address, p, bot.FormatMB(l, mb.UsedMB), bot.FormatMB(l, float64(mb.QuotaMB)))})
+		sev := alerts.Warning
+		if p >= 100 {
+			sev = alerts.Critical
 		}
-		return out, nil
-	}}
+		return &alerts.Alert{Key: "quota:" + mb.Address, Severity: sev,
+			Title: fmt.Sprintf(l.Pick("La boîte %s est pleine à %.0f %% (%s sur %s)", "Mailbox %s is %.0f%% full (%s of %s)"),
+				mb.Address, p, bot.FormatMB(l, mb.UsedMB), bot.FormatMB(l, float64(mb.QuotaMB)))}
+	})
 }

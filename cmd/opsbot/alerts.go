@@ -168,8 +168,7 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 	}
 	if h := c.HTTP; h != nil {
 		add("http", h.schedule, func() (alerts.Check, error) {
-			hc := &http.Client{Timeout: 20 * time.Second}
-			cfg := probe.HTTPConfig{URLs: h.URLs, Client: hc, Slow: time.Duration(h.Slow)}
+			cfg := probe.HTTPConfig{URLs: h.URLs, Client: &http.Client{Timeout: 20 * time.Second}, Slow: time.Duration(h.Slow)}
 			if a.metrics != nil {
 				cfg.Observe = a.metrics.ProbeHTTP
 			}
@@ -205,10 +204,10 @@ func (c *alertsConfig) checks(a *app) ([]alerts.Job, error) {
 	}
 	if i := c.Invoices; i != nil {
 		add("invoices", i.schedule, func() (alerts.Check, error) {
-			if a.invoices == nil {
+			if a.deps.Hosting.Invoices == nil {
 				return nil, errors.New("the invoice check needs the ovh section")
 			}
-			return probe.NewInvoices(a.invoices, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
+			return probe.NewInvoices(a.deps.Hosting.Invoices, time.Duration(i.OverdueDays)*24*time.Hour, o), nil
 		})
 	}
 	if v := c.Versions; v != nil {

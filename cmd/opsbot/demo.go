@@ -170,9 +170,7 @@ func (d *demoEnv) run(ctx context.Context, stdin io.Reader, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	if d.smtp != nil {
-		d.smtp.OnMessage(func(m mailertest.Message) { con.Note(mailLine(m)) })
-	}
+	d.smtp.OnMessage(func(m mailertest.Message) { con.Note(mailLine(m)) })
 	con.SetLocale(d.cfg.locale())
 	fmt.Fprintf(stdout, d.cfg.locale().Pick(
 		"-- opsbot demo : vous êtes sysadmin. /help pour l'aide, /as NOM pour changer d'identité (%s), react ID ✅ pour approuver.\n",

@@ -154,7 +154,6 @@ type app struct {
 	// checkFirst runs every check once before the chat listens (the demo,
 	// so the seeded certificate alert comes first and always at the same place).
 	checkFirst bool
-	invoices   bot.Invoices     // for the unpaid-invoice check, when a provider has them
 	cpanels    []namedCPanel    // the cPanel servers, for their disk and AutoSSL checks
 	drive      bot.AccountQuota // the Google Drive quota, for its check
 	mail       *mailer.Client   // the SMTP client, for e-mail tickets and letters

@@ -327,7 +327,7 @@ func wireOVH(a *app, s *sections, hc *http.Client) (func(context.Context) error,
 		return nil, err
 	}
 	a.deps.Hosting.Tickets["ovh"] = cl.Support
-	a.deps.Hosting.Invoices, a.invoices = cl.Billing, cl.Billing
+	a.deps.Hosting.Invoices = cl.Billing
 	return cl.Check, nil
 }
 

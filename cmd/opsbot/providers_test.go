@@ -87,7 +87,7 @@ func TestBuildHostingOnDemoFakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	deps := a.deps.Hosting
-	if deps.Host == nil || deps.Host.Account == nil || deps.Contractor == nil || deps.Invoices == nil || len(deps.Tickets) != 2 || a.invoices == nil {
+	if deps.Host == nil || deps.Host.Account == nil || deps.Contractor == nil || deps.Invoices == nil || len(deps.Tickets) != 2 {
 		t.Fatalf("deps %+v, want every hosting family", deps)
 	}
 	var names []string

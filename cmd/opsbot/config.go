@@ -87,10 +87,7 @@ func (d *duration) UnmarshalYAML(n *yaml.Node) error {
 
 // secret reads "${NAME}" from the environment. A literal secret in the file
 // is refused, so none ends up in a repository or a backup of the config.
-type secret struct {
-	bot.Secret
-	Env string
-}
+type secret struct{ bot.Secret }
 
 var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 
@@ -101,7 +98,6 @@ func (s *secret) UnmarshalYAML(n *yaml.Node) error {
 	if m == nil {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a secret must be written as ${ENV_VAR}, not in clear in the file", n.Line)}}
 	}
-	s.Env = m[1]
 	v, ok := os.LookupEnv(m[1])
 	if !ok || v == "" {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: environment variable %s is not set", n.Line, m[1])}}

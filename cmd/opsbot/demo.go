@@ -53,7 +53,7 @@ var demoPeople = []personConfig{
 }
 
 // demoSecret is the fakes' credential: a demo value, not a real secret.
-func demoSecret(v string) secret { return secret{Secret: bot.NewSecret(v), Env: "DEMO"} }
+func demoSecret(v string) secret { return secret{bot.NewSecret(v)} }
 
 // demoCPanel starts the two cPanel servers: PlanetHoster's (the site and
 // the mail) and OVH's (Dolibarr), each with its own data.

@@ -464,7 +464,9 @@ const maxAmountCents = 100_000_000
 func parseAmount(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(t, "€"), "EUR"), "eur"))
-	t = strings.ReplaceAll(dropSpaces(t), "_", "")
+	// Every space goes, the thin and non-breaking ones that French
+	// typography puts inside numbers ("1 500 €") included: Fields splits on them.
+	t = strings.ReplaceAll(strings.Join(strings.Fields(t), ""), "_", "")
 	bad := func() (int64, error) {
 		return 0, bot.Userf("montant invalide « %s » : écrivez un montant en euros, par exemple 1500, 1 500 € ou 1 500,50 €", "invalid amount %q: write an amount in euros, e.g. 1500, €1,500 or €1,500.50", s)
 	}
@@ -482,17 +484,6 @@ func parseAmount(s string) (int64, error) {
 		return 0, bot.Userf("montant hors limites « %s » : entre 0,01 € et 1 000 000 €", "amount out of range %q: between €0.01 and €1,000,000", s)
 	}
 	return cents, nil
-}
-
-// dropSpaces removes every space, the thin and non-breaking ones that
-// French typography puts inside numbers ("1 500 €") included.
-func dropSpaces(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 func formatCents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
@@ -529,31 +520,26 @@ func checkID(s string) (string, error) {
 // maxQuotaMB is the largest mailbox quota accepted (100 GB).
 const maxQuotaMB = 100 * 1024
 
+// quotaUnits are the units a mailbox size may end with, in megabytes.
+var quotaUnits = map[string]float64{"": 1, "m": 1, "mo": 1, "mb": 1, "g": 1024, "go": 1024, "gb": 1024}
+
 // parseQuota reads a mailbox size: a number of megabytes ("500"), or a number
 // with a unit M/Mo/MB or G/Go/GB ("2G", "1,5 Go"), or "illimité"/"unlimited"
 // (0). The result is in megabytes.
 func parseQuota(s string) (int, error) {
-	t := strings.ToLower(dropSpaces(s))
+	t := strings.ToLower(strings.Join(strings.Fields(s), "")) // no space, as in parseAmount
 	switch t {
 	case "illimité", "illimite", "unlimited", "0":
 		return 0, nil
 	}
-	mult := 1.0
-	for _, u := range []struct {
-		suffix string
-		m      float64
-	}{{"gb", 1024}, {"go", 1024}, {"g", 1024}, {"mb", 1}, {"mo", 1}, {"m", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSuffix(t, u.suffix), u.m
-			break
-		}
-	}
-	t = strings.Replace(t, ",", ".", 1)
+	num := strings.TrimRight(t, "abcdefghijklmnopqrstuvwxyz")
+	mult, unit := quotaUnits[t[len(num):]]
+	t = strings.Replace(num, ",", ".", 1)
 	f, err := strconv.ParseFloat(t, 64)
 	bad := func(why, whyEN string) (int, error) {
 		return 0, bot.Userf("taille invalide « %[1]s » : %[2]s ; écrivez par exemple 500 Mo, 2 Go, 1,5 Go ou illimité", "invalid size %[1]q: %[3]s; write e.g. 500 MB, 2 GB, 1.5 GB or unlimited", s, why, whyEN)
 	}
-	if err != nil || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
+	if err != nil || !unit || t == "" || strings.ContainsAny(t, "+-eEnNiI_x") {
 		return bad("ce n'est pas un nombre", "not a number")
 	}
 	mb := f * mult

@@ -91,7 +91,7 @@ func NormalizeWPRole(s string) (string, error) {
 	r := strings.ToLower(strings.TrimSpace(s))
 	if r == "" || len(r) > 64 || strings.Trim(r, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
 		return "", Userf("« %s » n'est pas un rôle WordPress : écrivez son identifiant, par exemple %s",
-			"%q is not a WordPress role: write its slug, for example %s", clip(s, 40), strings.Join(WPCoreRoles, ", "))
+			"%q is not a WordPress role: write its slug, for example %s", Clip(s, 40), strings.Join(WPCoreRoles, ", "))
 	}
 	return r, nil
 }
@@ -107,13 +107,13 @@ func NormalizeWPLogin(s string) (string, error) {
 		return unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || r == unicode.ReplacementChar
 	}) >= 0 {
 		return "", Userf("« %s » n'est pas un identifiant WordPress : écrivez le numéro ou l'identifiant de connexion du compte, par exemple 12 ou j.dupont",
-			"%q is not a WordPress account: write its number or its login, for example 12 or j.dupont", clip(s, 40))
+			"%q is not a WordPress account: write its number or its login, for example 12 or j.dupont", Clip(s, 40))
 	}
 	return l, nil
 }
 
-// clip shortens s to n runes for an error message, invalid UTF-8 replaced.
-func clip(s string, n int) string {
+// Clip shortens s to n runes for an error message, invalid UTF-8 replaced.
+func Clip(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	r := []rune(s)
 	if len(r) <= n {

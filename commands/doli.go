@@ -168,14 +168,7 @@ func checkMemberRef(s string) (string, error) {
 }
 
 // clip shortens what a person typed before it is quoted back.
-func clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) <= 60 {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:60]) + "…"
-}
+func clip(s string) string { return bot.Clip(s, 60) }
 
 // argFunction accepts one of the configured functions, written with or
 // without accents, in any case, in the feminine ("déléguée", "tresoriere",

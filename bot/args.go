@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -20,6 +21,11 @@ type ArgType struct {
 	// Personal marks a member's address or name: the audit log keeps it
 	// masked (auditArgs), a member number as it is.
 	Personal bool
+	// Known marks values taken from a known list (the configured
+	// functions): a Rest argument of the type, followed by another one, is
+	// cut where Check accepts its words and the next argument the rest;
+	// two such cuts are refused as ambiguous.
+	Known bool
 }
 
 // Arg is one positional argument of a command.
@@ -187,7 +193,10 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 			hasAfter = false
 		case a.Rest, k > 0 && s.Args[k-1].Rest: // the tail a Rest argument left
 			if i < len(words) {
-				end := restEnd(s.Args[k+1:], words, i)
+				end, err := restEnd(a, s.Args[k+1:], words, i)
+				if err != nil {
+					return nil, usage(err)
+				}
 				raw, given = strings.Join(words[i:end], " "), true
 				i = end
 			}
@@ -216,23 +225,64 @@ func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, er
 	return v, nil
 }
 
-// restEnd returns where the words of a Rest argument starting at i end:
-// before the longest tail the next argument accepts, if there is one, at
-// least one word left. A lone number after several words stays in the text
-// ("Refonte 2026").
-func restEnd(next []Arg, words []string, i int) int {
+// restEnd returns where the words of the Rest argument a starting at i
+// end: before the longest tail the next argument accepts, if there is one,
+// at least one word left. A lone number after several words stays in the
+// text ("Refonte 2026"). A Known type is cut where both accept their words
+// (knownEnd).
+func restEnd(a Arg, next []Arg, words []string, i int) (int, *UserError) {
 	if len(next) == 0 || next[0].After || next[0].Type.Check == nil {
-		return len(words)
+		return len(words), nil
+	}
+	if a.Type.Known && a.Type.Check != nil {
+		if end, err := knownEnd(a, next[0], words, i); end > 0 || err != nil {
+			return end, err
+		}
 	}
 	for j := i + 1; j < len(words); j++ {
 		if j == len(words)-1 && j > i+1 && strings.Trim(words[j], "0123456789") == "" {
 			break
 		}
 		if _, err := next[0].Type.Check(strings.Join(words[j:], " ")); err == nil {
-			return j
+			return j, nil
 		}
 	}
-	return len(words)
+	return len(words), nil
+}
+
+// knownEnd returns the one cut of words[i:] where a's Check accepts the
+// words before it and next's the words after (none after, when next is
+// optional): "membre du CA jean" is the function « membre du CA » and the
+// mailbox jean. It returns 0 when no cut fits (restEnd then cuts as for any
+// text, so that the error names the wrong words), and refuses two cuts.
+func knownEnd(a, next Arg, words []string, i int) (int, *UserError) {
+	var ends []int
+	var fr, en []string // each cut, read aloud
+	for j := i + 1; j <= len(words); j++ {
+		v, err := a.Type.Check(strings.Join(words[i:j], " "))
+		if err != nil || j == len(words) && !next.Optional {
+			continue
+		}
+		rFR, rEN := fmt.Sprintf("%s « %s »", a.Name, v), fmt.Sprintf("%s %q", a.Name, v)
+		if j < len(words) {
+			w, err := next.Type.Check(strings.Join(words[j:], " "))
+			if err != nil {
+				continue
+			}
+			rFR += fmt.Sprintf(" et %s « %s »", next.Name, w)
+			rEN += fmt.Sprintf(" and %s %q", next.Name, w)
+		}
+		ends, fr, en = append(ends, j), append(fr, rFR), append(en, rEN)
+	}
+	switch len(ends) {
+	case 0:
+		return 0, nil
+	case 1:
+		return ends[0], nil
+	}
+	return 0, Userf("« %[1]s » se lit de plusieurs façons : %[2]s. Mettez l'argument %[4]s entre guillemets, ou écrivez l'argument %[5]s en entier.",
+		"%[1]q reads in more than one way: %[3]s. Quote the argument %[4]s, or write the argument %[5]s in full.",
+		strings.Join(words[i:], " "), strings.Join(fr, " ; ou "), strings.Join(en, "; or "), a.Name, next.Name)
 }
 
 func checkArg(a Arg, raw string) (string, *UserError) {

@@ -84,6 +84,7 @@ func TestParseArgs(t *testing.T) {
 	rest := &Spec{Path: "r", Args: []Arg{{Name: "quoi", Type: ArgText, Rest: true}}}
 	restOpt := &Spec{Path: "e", Args: []Arg{{Name: "quoi", Type: ArgText, Rest: true}, {Name: "quota", Type: argSize, Optional: true}}}
 	choice := &Spec{Path: "c", Args: []Arg{{Name: "qui", Choices: []string{"ovh", "planethoster"}}}}
+	known := &Spec{Path: "k", Args: []Arg{{Name: "fonction", Type: argFunctionTest, Rest: true}, {Name: "boite", Type: argLocal, Optional: true}}}
 	tests := []struct {
 		name    string
 		spec    *Spec
@@ -105,6 +106,13 @@ func TestParseArgs(t *testing.T) {
 		{name: "rest without its tail", spec: restOpt, line: "un deux 3G", want: Values{"quoi": "un deux 3G"}},
 		{name: "choice", spec: choice, line: "OVH", want: Values{"qui": "ovh"}},
 		{name: "bad choice", spec: choice, line: "gandi", wantErr: "ovh, planethoster"},
+		{name: "known unquoted", spec: known, line: "membre du CA", want: Values{"fonction": "membre du CA"}},
+		{name: "known then its tail", spec: known, line: "Membre du CA jean", want: Values{"fonction": "membre du CA", "boite": "jean@x.test"}},
+		{name: "known alone before a tail", spec: known, line: "délégué jean", want: Values{"fonction": "délégué", "boite": "jean@x.test"}},
+		{name: "known quoted", spec: known, line: `"trésorier adjoint"`, want: Values{"fonction": "trésorier adjoint"}},
+		{name: "known tail in full", spec: known, line: "trésorier adjoint@x.test", want: Values{"fonction": "trésorier", "boite": "adjoint@x.test"}},
+		{name: "known ambiguous", spec: known, line: "trésorier adjoint", wantErr: "se lit de plusieurs façons : fonction « trésorier » et boite « adjoint@x.test » ; ou fonction « trésorier adjoint »"},
+		{name: "known unknown", spec: known, line: "pape jean", wantErr: "« pape »"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,6 +162,56 @@ func TestNormalizeEmail(t *testing.T) {
 			t.Errorf("NormalizeEmail(%q) message %q does not say how to write it", in, err.(*UserError).FR)
 		}
 	}
+}
+
+// argFunctionTest stands for commands.argFunction: a few known names, in
+// any case; argLocal for a mailbox whose bare local part gets a domain.
+var (
+	argFunctionTest = ArgType{Name: "function", Known: true, Check: func(s string) (string, error) {
+		for _, n := range []string{"délégué", "membre du CA", "trésorier", "trésorier adjoint"} {
+			if strings.EqualFold(n, strings.Join(strings.Fields(s), " ")) {
+				return n, nil
+			}
+		}
+		return "", Userf("fonction inconnue « %s »", "unknown function %q", s)
+	}}
+	argLocal = ArgType{Name: "email", Check: func(s string) (string, error) {
+		if !strings.Contains(s, "@") {
+			s += "@x.test"
+		}
+		return NormalizeEmail(s)
+	}}
+)
+
+// FuzzParseKnown: a Rest argument of a Known type followed by an optional
+// one either parses into values both checks accept, or is refused with a
+// *UserError; never a panic.
+func FuzzParseKnown(f *testing.F) {
+	for _, s := range []string{"membre du CA", "membre du CA jean", "trésorier adjoint", "trésorier adjoint x", `"trésorier" adjoint`, "délégué", "", "a b c d e"} {
+		f.Add(s)
+	}
+	known := &Spec{Path: "k", Args: []Arg{{Name: "fonction", Type: argFunctionTest, Rest: true}, {Name: "boite", Type: argLocal, Optional: true}}}
+	f.Fuzz(func(t *testing.T, line string) {
+		words, after, has, err := Tokenize(line)
+		if err != nil {
+			return
+		}
+		v, err := ParseArgs(known, words, after, has)
+		if err != nil {
+			if _, ok := err.(*UserError); !ok {
+				t.Fatalf("ParseArgs(%q) error %T, want *UserError", line, err)
+			}
+			return
+		}
+		if _, err := argFunctionTest.Check(v.Get("fonction")); err != nil {
+			t.Fatalf("ParseArgs(%q) = %v: the function does not check", line, v)
+		}
+		if b, ok := v["boite"]; ok {
+			if _, err := argLocal.Check(b); err != nil {
+				t.Fatalf("ParseArgs(%q) = %v: the mailbox does not check", line, v)
+			}
+		}
+	})
 }
 
 func FuzzTokenize(f *testing.F) {

@@ -442,7 +442,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 			"⚠️ La demande n°%d (/%s) était en cours d'exécution quand opsbot s'est arrêté. Elle ne sera pas relancée : vérifiez à la main si le changement a eu lieu.",
 			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.Line)
 		if spec := e.specs[cr.Path]; spec != nil && spec.Verify != "" {
-			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.verifyLine(cr.Args))
+			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.VerifyLine(cr.Args))
 		}
 		e.thread(ctx, cr.ID, text)
 		for _, admin := range e.cfg.Policy.holders(cr.Platform, Admin) {

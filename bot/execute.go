@@ -86,7 +86,7 @@ func (e *Engine) execute(ctx context.Context, cr ChangeRequest, by Person) {
 // self-service change); applying is set while Apply runs.
 func (e *Engine) apply(ctx context.Context, spec *Spec, call Call, id int64, applying *bool) (s State, text, unreachable string) {
 	log := zerolog.Ctx(ctx)
-	if to, ok := e.recipient(spec, call.Platform, call.Args, call.Caller.ID); ok {
+	if to, ok := e.recipient(spec, call); ok {
 		if err := e.notifyRecipient(ctx, to, call.Args.Get(spec.Recipient), id); err != nil {
 			log.Warn().Err(err).Str("to", to).Msg("recipient unreachable privately: change not run")
 			return Failed, "recipient unreachable privately", e.cfg.Policy.Person(call.Platform, to, to, nil, false).Name
@@ -136,7 +136,7 @@ func (e *Engine) recoverExecution(ctx context.Context, cr ChangeRequest, by Pers
 		return
 	}
 	text := l.Pick("erreur interne d'opsbot pendant le changement : il a peut-être été appliqué ; ",
-		"opsbot internal error during the change: it may have been applied; ") + e.verifyHint(spec, cr.Args, "") +
+		"opsbot internal error during the change: it may have been applied; ") + e.verifyHint(spec.VerifyLine(cr.Args), "") +
 		fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
 	e.end(ctx, cr, by, Unknown, text, unknownPost(l, &cr, text))
 }
@@ -206,7 +206,7 @@ func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) str
 	l := e.cfg.Locale
 	name := providerName(l, err)
 	text := fmt.Sprintf(l.Pick("%s ne répond pas ou la connexion a été coupée (délai dépassé, erreur du serveur) : le changement a peut-être été appliqué ; ",
-		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name) + e.verifyHint(spec, args, name)
+		"%s does not answer or the connection dropped (timeout, server error): the change may have been applied; "), name) + e.verifyHint(verifyLine(spec, args, err), name)
 	var ue *UserError
 	if errors.As(err, &ue) {
 		text += " (" + ue.Text(l) + ")"
@@ -214,11 +214,21 @@ func (e *Engine) unknownText(spec *Spec, args Values, err error, ref string) str
 	return text + fmt.Sprintf(l.Pick(" (réf. %s)", " (ref. %s)"), ref)
 }
 
-// verifyHint says how to check what a change did: its spec's read command,
-// else the state at provider (the provider's name, "" for the provider).
-func (e *Engine) verifyHint(spec *Spec, args Values, provider string) string {
+// verifyLine is the read command that shows what the change ended by err
+// did: the one err names (a step's), else the spec's.
+func verifyLine(spec *Spec, args Values, err error) string {
+	var v interface{ VerifyLine() string }
+	if errors.As(err, &v) {
+		return v.VerifyLine()
+	}
+	return spec.VerifyLine(args)
+}
+
+// verifyHint says how to check what a change did: the read command v, else
+// the state at provider (the provider's name, "" for the provider).
+func (e *Engine) verifyHint(v, provider string) string {
 	l := e.cfg.Locale
-	if v := spec.verifyLine(args); v != "" {
+	if v != "" {
 		return fmt.Sprintf(l.Pick("vérifiez avec /%s avant de refaire la demande.", "check with /%s before asking again."), v)
 	}
 	if provider == "" {
@@ -227,9 +237,9 @@ func (e *Engine) verifyHint(spec *Spec, args Values, provider string) string {
 	return fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), provider)
 }
 
-// verifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
+// VerifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
 // the spec names no read command).
-func (s *Spec) verifyLine(args Values) string {
+func (s *Spec) VerifyLine(args Values) string {
 	v := s.Verify
 	for k, val := range args {
 		v = strings.ReplaceAll(v, "{"+k+"}", val)
@@ -237,13 +247,13 @@ func (s *Spec) verifyLine(args Values) string {
 	return v
 }
 
-// recipient returns who receives the private message of a change whose spec
-// names a Recipient: the chat user owning that mailbox, else fallback.
-func (e *Engine) recipient(spec *Spec, platform string, args Values, fallback string) (string, bool) {
-	if spec.Recipient == "" {
+// recipient returns who receives the password of call's change, when it
+// sends one: the chat user owning the Recipient mailbox, else the caller.
+func (e *Engine) recipient(spec *Spec, call Call) (string, bool) {
+	if !spec.SendsSecret(call) {
 		return "", false
 	}
-	return e.cfg.Policy.owner(platform, args.Get(spec.Recipient), fallback), true
+	return e.cfg.Policy.owner(call.Platform, call.Args.Get(spec.Recipient), call.Caller.ID), true
 }
 
 // notifyRecipient tells the recipient privately that a password is coming.

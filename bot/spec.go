@@ -42,13 +42,24 @@ type Spec struct {
 
 	// Verify is the read command that shows whether the change happened,
 	// with {arg} standing for an argument: "mail show {boite}". The engine
-	// names it when an outcome is unknown (a write that timed out).
+	// names it when an outcome is unknown (a write that timed out). An
+	// Apply error with a method VerifyLine() string (a step of a change in
+	// steps) names its own instead ("": the provider's state).
 	Verify string
 	// Recipient names the argument holding the mailbox whose owner receives
 	// the change's private message (a new password); the requester receives
 	// it when no chat user owns that mailbox. The engine makes sure a private
 	// message reaches that person before Apply runs, and runs nothing if not.
 	Recipient string
+	// Secret, with Recipient, tells whether this call's change sends a
+	// password (a change in steps, some of which do); nil means it always
+	// does. No password, no private message checked or announced.
+	Secret func(c Call) bool
+}
+
+// SendsSecret reports whether c's change sends a password privately.
+func (s *Spec) SendsSecret(c Call) bool {
+	return s.Recipient != "" && (s.Secret == nil || s.Secret(c))
 }
 
 // SelfService describes the self-service exception of a spec.

@@ -71,9 +71,9 @@ func (d delegateCommands) specs() []bot.Spec {
 		HelpEN: "Onboards a delegate in one request: mailbox, Dolibarr account and groups, WordPress role, the lists of their function.",
 		Roles:  admins,
 		Args: []bot.Arg{{Name: "nom", Type: argPersonName}, {Name: "adresse", Type: bot.ArgEmail},
-			{Name: "fonction", Type: argFunction(d.m.Functions)}, {Name: "boite", Type: argMailbox(d.domain), Optional: true}},
+			{Name: "fonction", Type: argFunction(d.m.Functions), Rest: true}, {Name: "boite", Type: argMailbox(d.domain), Optional: true}},
 		Preview: d.preview(d.onboard), Apply: d.apply,
-		Verify: "doli users", Recipient: "nom",
+		Verify: "doli users", Recipient: "nom", Secret: d.secret,
 	}, {
 		Path: "delegate offboard", Help: "Départ d'un délégué en une demande : boîte suspendue (ou redirigée vers le successeur), Dolibarr désactivé, WordPress abonné, hors des listes.",
 		HelpEN:  "Offboards a delegate in one request: mailbox suspended (or forwarded to the successor), Dolibarr disabled, WordPress subscriber, out of the lists.",
@@ -139,6 +139,29 @@ func (d delegateCommands) preview(p plan) func(ctx context.Context, c bot.Call) 
 	}
 }
 
+// secret reports whether a step of the kept plan sends a password, so that
+// the engine announces one only then.
+func (d delegateCommands) secret(c bot.Call) bool {
+	var todo []step
+	if c.Kept(&todo) != nil {
+		return true // the request holds no plan: Apply will say so
+	}
+	return slices.ContainsFunc(todo, func(s step) bool {
+		spec := d.steps[s.Path]
+		return spec.SendsSecret(subCall(c, s))
+	})
+}
+
+// stepError is the failure of a step: when its outcome is unknown, the
+// engine names the step's own read command, not the request's.
+type stepError struct {
+	error
+	verify string
+}
+
+func (e stepError) Unwrap() error      { return e.error }
+func (e stepError) VerifyLine() string { return e.verify }
+
 // apply runs the kept steps in order. A failing step ends the request with
 // what was done and what remains; the passwords of the steps done still go
 // privately (Outcome.Private with the error).
@@ -150,15 +173,16 @@ func (d delegateCommands) apply(ctx context.Context, c bot.Call) (bot.Outcome, e
 	var out bot.Outcome
 	var done []string
 	for i, s := range todo {
-		o, err := d.steps[s.Path].Apply(ctx, subCall(c, s))
+		spec := d.steps[s.Path]
+		o, err := spec.Apply(ctx, subCall(c, s))
 		if err != nil {
 			var left []string
 			for _, r := range todo[i+1:] {
 				left = append(left, d.line(r))
 			}
-			return out, partial(c, err, "étape %d (%s) échouée. Faites : %s. Restantes : %s. Refaites la demande pour reprendre : les étapes faites seront sautées.",
+			return out, stepError{partial(c, err, "étape %d (%s) échouée. Faites : %s. Restantes : %s. Refaites la demande pour reprendre : les étapes faites seront sautées.",
 				"step %d (%s) failed. Done: %s. Left: %s. Ask again to resume: the steps done will be skipped.",
-				i+1, d.line(s), orNone(done), orNone(left))
+				i+1, d.line(s), orNone(done), orNone(left)), spec.VerifyLine(s.Args)}
 		}
 		done = append(done, o.Text)
 		out.Private = append(out.Private, o.Private...)

@@ -3,6 +3,7 @@ package commands_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,8 @@ func TestDelegateTranscript(t *testing.T) {
 		u-treasurer: approve
 		# a homonym's Dolibarr account is not taken over
 		u-admin: /delegate onboard "Dominique Petit" d.petit@exemple.fr délégué
+		# a function of several words needs no quotes
+		u-admin: /delegate onboard "Lucie Neuve" lucie@exemple.fr membre du CA lucie.n
 	`)
 	commands.Golden(t, "delegate", w.chat)
 }
@@ -118,12 +121,13 @@ func TestOnboardStepFails(t *testing.T) {
 		// applied: the failing step took effect (the connection dropped
 		// after the write), so asking again finds it done.
 		applied bool
+		verify  string // what an unknown outcome says to check
 	}{
-		{name: "mailbox", step: 1, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "mailbox", step: 1, state: bot.Unknown, verify: "/mail show jean.nouveau@anopex.test", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/add_pop", 1))
 			w.cpanel.Fault.FailNext(1, 500, "")
 		}},
-		{name: "forwarder", step: 2, state: bot.Unknown, applied: true, fail: func(w *delegateWorld) {
+		{name: "forwarder", step: 2, state: bot.Unknown, applied: true, verify: "/mail forward list jean.nouveau@anopex.test", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/add_forwarder", 1))
 			w.cpanel.Fault.DropNext(1)
 		}},
@@ -131,11 +135,11 @@ func TestOnboardStepFails(t *testing.T) {
 			w.env.Dolibarr.Fault.Only(match("POST", "/users", 1))
 			w.env.Dolibarr.Fault.FailNext(1, 403, `{"error":{"code":403,"message":"Forbidden"}}`)
 		}},
-		{name: "wordpress account", step: 4, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "wordpress account", step: 4, state: bot.Unknown, verify: "/wp users", fail: func(w *delegateWorld) {
 			w.env.WordPress.Fault.Only(match("POST", "/wp/v2/users", 1))
 			w.env.WordPress.Fault.FailNext(1, 502, "<html>Bad Gateway</html>")
 		}},
-		{name: "mail list", step: 5, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "mail list", step: 5, state: bot.Unknown, verify: "/mail list-members delegues@anopex.test", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/add_forwarder", 2))
 			w.cpanel.Fault.FailNext(1, 503, "")
 		}},
@@ -154,6 +158,9 @@ func TestOnboardStepFails(t *testing.T) {
 				t.Fatalf("state %s, want %s: %s", cr.State, tc.state, cr.Outcome)
 			}
 			contains(t, "outcome", cr.Outcome, "étape "+string(rune('0'+tc.step)), "Refaites la demande pour reprendre")
+			if tc.verify != "" {
+				contains(t, "outcome", cr.Outcome, "vérifiez avec "+tc.verify+" avant")
+			}
 			if secrets := w.secrets(); (tc.step > 1) != (secrets > 0) {
 				t.Errorf("%d passwords delivered after step %d failed", secrets, tc.step)
 			}
@@ -216,21 +223,22 @@ func TestOffboardStepFails(t *testing.T) {
 		step    int
 		state   bot.State
 		applied bool
+		verify  string // what an unknown outcome says to check
 		fail    func(w *delegateWorld)
 	}{
-		{name: "personal forwarder", step: 1, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "personal forwarder", step: 1, state: bot.Unknown, verify: "vérifiez avec /mail forward list delegue75@anopex.test avant", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/delete_forwarder", 1))
 			w.cpanel.Fault.FailNext(1, 500, "")
 		}},
-		{name: "successor", step: 2, state: bot.Unknown, applied: true, fail: func(w *delegateWorld) {
+		{name: "successor", step: 2, state: bot.Unknown, applied: true, verify: "vérifiez avec /mail forward list delegue75@anopex.test avant", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/add_forwarder", 1))
 			w.cpanel.Fault.DropNext(1)
 		}},
-		{name: "login", step: 3, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "login", step: 3, state: bot.Unknown, verify: "vérifiez avec /mail show delegue75@anopex.test avant", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/suspend_login", 1))
 			w.cpanel.Fault.FailNext(1, 502, "")
 		}},
-		{name: "dolibarr", step: 4, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "dolibarr", step: 4, state: bot.Unknown, verify: "vérifiez avec /doli users avant", fail: func(w *delegateWorld) {
 			w.env.Dolibarr.Fault.Only(match("PUT", "/users/", 1))
 			w.env.Dolibarr.Fault.FailNext(1, 500, "")
 		}},
@@ -238,11 +246,11 @@ func TestOffboardStepFails(t *testing.T) {
 			w.env.WordPress.Fault.Only(match("POST", "/wp/v2/users/", 1))
 			w.env.WordPress.Fault.FailNext(1, 403, `{"code":"rest_cannot_edit_roles","message":"Sorry, you are not allowed to edit roles of this user.","data":{"status":403}}`)
 		}},
-		{name: "mail list", step: 6, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "mail list", step: 6, state: bot.Unknown, verify: "vérifiez avec /mail list-members delegues@anopex.test avant", fail: func(w *delegateWorld) {
 			w.cpanel.Fault.Only(match("POST", "/Email/delete_forwarder", 2))
 			w.cpanel.Fault.FailNext(1, 500, "")
 		}},
-		{name: "brevo list", step: 7, state: bot.Unknown, fail: func(w *delegateWorld) {
+		{name: "brevo list", step: 7, state: bot.Unknown, verify: "vérifiez l'état chez Brevo avant", fail: func(w *delegateWorld) {
 			w.env.Brevo.Fault.Only(match("POST", "/contacts/remove", 1))
 			w.env.Brevo.Fault.FailNext(1, 500, "")
 		}},
@@ -261,7 +269,7 @@ func TestOffboardStepFails(t *testing.T) {
 			if cr.State != tc.state {
 				t.Fatalf("state %s, want %s: %s", cr.State, tc.state, cr.Outcome)
 			}
-			contains(t, "outcome", cr.Outcome, "étape "+string(rune('0'+tc.step)), "Refaites la demande pour reprendre")
+			contains(t, "outcome", cr.Outcome, "étape "+string(rune('0'+tc.step)), "Refaites la demande pour reprendre", tc.verify)
 			done := tc.step - 1
 			if tc.applied {
 				done++
@@ -298,5 +306,28 @@ func TestOnboardStale(t *testing.T) {
 	}
 	if _, ok := w.env.Dolibarr.User("j.nouveau"); ok || w.secrets() != 0 {
 		t.Errorf("a step ran on a stale request (Dolibarr account: %v, passwords: %d)", ok, w.secrets())
+	}
+}
+
+// TestOnboardWithoutPassword: when no step makes a password (the mailbox
+// exists, no WordPress role), nobody is told a password is coming.
+func TestOnboardWithoutPassword(t *testing.T) {
+	w := newDelegateWorld(t, "")
+	w.cpanel.AddMailbox("jean.nouveau@anopex.test", 1024, 0)
+	w.run(t, rolePeople[bot.Admin], onboard)
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("state %s, want done: %s", cr.State, cr.Outcome)
+	}
+	for _, m := range w.chat.Messages(bottest.Direct) {
+		if strings.Contains(m.Msg.Text, "🔑") || !m.Msg.Secret.Empty() {
+			t.Errorf("a password announced or sent with no step making one: %q", m.Msg.Text)
+		}
+	}
+	// The same arrival with the mailbox to create announces its password.
+	w = newDelegateWorld(t, "")
+	w.run(t, rolePeople[bot.Admin], onboard)
+	w.approve(t)
+	if !slices.ContainsFunc(w.chat.Messages(bottest.Direct), func(m bottest.Message) bool { return strings.Contains(m.Msg.Text, "🔑") }) {
+		t.Error("no password announced for the mailbox created")
 	}
 }

@@ -179,7 +179,7 @@ func argFunction(functions map[string][]string) bot.ArgType {
 	if len(names) > 0 {
 		example = names[0]
 	}
-	return bot.ArgType{Name: "function", Example: example, Check: func(s string) (string, error) {
+	return bot.ArgType{Name: "function", Example: example, Known: true, Check: func(s string) (string, error) {
 		key := functionKey(s)
 		if i := slices.IndexFunc(names, func(n string) bool { return key != "" && functionKey(n) == key }); i >= 0 {
 			return names[i], nil

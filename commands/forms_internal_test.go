@@ -77,6 +77,10 @@ func TestForms(t *testing.T) {
 		{"doli user function j.dupont presidente", bot.Values{"identifiant": "j.dupont", "fonction": "président"}},
 		{"doli user function j.dupont membre du CA", bot.Values{"identifiant": "j.dupont", "fonction": "membre du CA"}},
 		{"doli user function j.dupont adjointe", bot.Values{"identifiant": "j.dupont", "fonction": "adjoint"}},
+		{`delegate onboard "Jean Nouveau" jean@exemple.fr membre du CA`, bot.Values{"nom": "Jean Nouveau", "adresse": "jean@exemple.fr", "fonction": "membre du CA"}},
+		{`delegate onboard "Jean Nouveau" jean@exemple.fr Membre du CA jean.n`, bot.Values{"nom": "Jean Nouveau", "adresse": "jean@exemple.fr", "fonction": "membre du CA", "boite": "jean.n@anopex.test"}},
+		{`delegate onboard "Jean Nouveau" jean@exemple.fr "membre du CA" jean.n`, bot.Values{"nom": "Jean Nouveau", "adresse": "jean@exemple.fr", "fonction": "membre du CA", "boite": "jean.n@anopex.test"}},
+		{`delegate onboard "Jean Nouveau" jean@exemple.fr déléguée delegue80`, bot.Values{"nom": "Jean Nouveau", "adresse": "jean@exemple.fr", "fonction": "délégué", "boite": "delegue80@anopex.test"}},
 		{"doli member Jeanne  Dupont", bot.Values{"adherent": "Jeanne Dupont"}},
 		{"doli member dupont", bot.Values{"adherent": "dupont"}},
 		{"coherence member Jeanne Dupont", bot.Values{"adherent": "Jeanne Dupont"}},
@@ -106,6 +110,7 @@ func TestForms(t *testing.T) {
 		{"doli member ---", []string{"Jeanne Dupont, jeanne.martin@anopex.test ou 42"}},
 		{"coherence member jeanne@", []string{"jeanne.martin@anopex.test"}},
 		{"doli user function j.dupont pape", []string{"adjoint, délégué, membre du CA, président, trésorier"}},
+		{`delegate onboard "Jean Nouveau" jean@exemple.fr membre du bureau`, []string{"« membre du »", "adjoint, délégué, membre du CA, président, trésorier"}},
 		{"ticket open ovh “Panne d'accès -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
 		{"ticket open ovh « Panne -- Bonjour", []string{"non refermé", `"Jean Dupont"`}},
 	}

@@ -113,15 +113,7 @@ func (b *Billing) List(ctx context.Context, unpaid bool) ([]bot.Invoice, error) 
 
 // bills lists bill ids at path and reads each bill.
 func (b *Billing) bills(ctx context.Context, path string) ([]billJSON, error) {
-	var ids []string
-	if err := b.c.call(ctx, http.MethodGet, path, nil, &ids, "list bills"); err != nil {
-		return nil, err
-	}
-	out := make([]billJSON, len(ids))
-	err := each(ctx, "list bills", len(ids), func(ctx context.Context, i int) error {
-		return b.c.call(ctx, http.MethodGet, "/me/bill/"+url.PathEscape(ids[i]), nil, &out[i], "read bill")
-	})
-	return out, err
+	return list[string, billJSON](ctx, b.c, "list bills", path, "read bill", func(id string) string { return "/me/bill/" + url.PathEscape(id) })
 }
 
 // billsOfOrders returns the bills of the orders in due.
@@ -139,15 +131,8 @@ func (b *Billing) billsOfOrders(ctx context.Context, due map[string]debtJSON) ([
 
 // debts reads every debt of the debt account.
 func (b *Billing) debts(ctx context.Context) ([]debtJSON, error) {
-	var ids []json.Number
-	if err := b.c.call(ctx, http.MethodGet, "/me/debtAccount/debt", nil, &ids, "list debts"); err != nil {
-		return nil, err
-	}
-	out := make([]debtJSON, len(ids))
-	err := each(ctx, "list debts", len(ids), func(ctx context.Context, i int) error {
-		return b.c.call(ctx, http.MethodGet, "/me/debtAccount/debt/"+ids[i].String(), nil, &out[i], "read debt")
-	})
-	return out, err
+	return list[json.Number, debtJSON](ctx, b.c, "list debts", "/me/debtAccount/debt", "read debt",
+		func(id json.Number) string { return "/me/debtAccount/debt/" + id.String() })
 }
 
 // paymentMethodJSON mirrors me.payment.PaymentMethod.
@@ -164,14 +149,8 @@ type paymentMethodJSON struct {
 // "…" ("4970…1234").
 // API: GET /me/payment/method?status=VALID, GET /me/payment/method/{paymentMethodId}
 func (b *Billing) Method(ctx context.Context) (bot.PaymentMethod, error) {
-	var ids []int64
-	if err := b.c.call(ctx, http.MethodGet, "/me/payment/method?status=VALID", nil, &ids, "list payment methods"); err != nil {
-		return bot.PaymentMethod{}, err
-	}
-	ms := make([]paymentMethodJSON, len(ids))
-	err := each(ctx, "list payment methods", len(ids), func(ctx context.Context, i int) error {
-		return b.c.call(ctx, http.MethodGet, "/me/payment/method/"+strconv.FormatInt(ids[i], 10), nil, &ms[i], "read payment method")
-	})
+	ms, err := list[int64, paymentMethodJSON](ctx, b.c, "list payment methods", "/me/payment/method?status=VALID", "read payment method",
+		func(id int64) string { return "/me/payment/method/" + strconv.FormatInt(id, 10) })
 	if err != nil {
 		return bot.PaymentMethod{}, err
 	}

@@ -240,12 +240,21 @@ func (c *Client) Check(ctx context.Context) error {
 // return ids only, each object is one more call).
 const workers = 4
 
-// each runs read(ctx, 0) … read(ctx, n-1) with paging.Each, workers at a
-// time. More than paging.Default.Pages ids is refused before any read
-// (Internal): each id is one request, as a page is.
-func each(ctx context.Context, op string, n int, read func(ctx context.Context, i int) error) error {
-	if n > paging.Default.Pages {
-		return bot.Errorf(bot.Internal, provider, op, "%d ids listed, beyond the %d opsbot reads one by one", n, paging.Default.Pages)
+// list reads the ids at path (OVH lists return ids only), then the object
+// of each id at at(id) into a T, workers at a time. More than
+// paging.Default.Pages ids is refused before any read (Internal): each id
+// is one request, as a page is.
+func list[I, T any](ctx context.Context, c *Client, op, path, readOp string, at func(I) string) ([]T, error) {
+	var ids []I
+	if err := c.call(ctx, http.MethodGet, path, nil, &ids, op); err != nil {
+		return nil, err
 	}
-	return paging.Each(ctx, n, workers, read)
+	if len(ids) > paging.Default.Pages {
+		return nil, bot.Errorf(bot.Internal, provider, op, "%d ids listed, beyond the %d opsbot reads one by one", len(ids), paging.Default.Pages)
+	}
+	out := make([]T, len(ids))
+	err := paging.Each(ctx, len(ids), workers, func(ctx context.Context, i int) error {
+		return c.call(ctx, http.MethodGet, at(ids[i]), nil, &out[i], readOp)
+	})
+	return out, err
 }

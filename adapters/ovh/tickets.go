@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -84,17 +83,14 @@ func (s *Support) Open(ctx context.Context, subject, body string) (bot.Ticket, e
 // tickets are then read a few at a time.
 // API: GET /support/tickets?status=open, then GET /support/tickets/{ticketId}
 func (s *Support) List(ctx context.Context) ([]bot.Ticket, error) {
-	var ids []json.Number
-	q := url.Values{"status": {"open"}}
-	if err := s.c.call(ctx, http.MethodGet, "/support/tickets?"+q.Encode(), nil, &ids, "list tickets"); err != nil {
+	ts, err := list[json.Number, ticketJSON](ctx, s.c, "list tickets", "/support/tickets?status=open", "read ticket",
+		func(id json.Number) string { return "/support/tickets/" + id.String() })
+	if err != nil {
 		return nil, err
 	}
-	out := make([]bot.Ticket, len(ids))
-	if err := each(ctx, "list tickets", len(ids), func(ctx context.Context, i int) (err error) {
-		out[i], err = s.ticket(ctx, ids[i].String())
-		return err
-	}); err != nil {
-		return nil, err
+	out := make([]bot.Ticket, len(ts))
+	for i, t := range ts {
+		out[i] = t.toBot()
 	}
 	slices.SortFunc(out, func(a, b bot.Ticket) int { return b.Created.Compare(a.Created) })
 	return out, nil

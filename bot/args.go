@@ -47,14 +47,11 @@ type Values map[string]string
 // stays, an address keeps its first letter and its domain ("j…@exemple.fr"),
 // a name its first letter.
 func (s *Spec) auditArgs(v Values) Values {
-	var out Values
+	out := maps.Clone(v)
 	for _, a := range s.Args {
 		val, ok := v[a.Name]
 		if !ok || !a.Type.Personal || strings.Trim(val, "0123456789") == "" {
 			continue
-		}
-		if out == nil {
-			out = maps.Clone(v)
 		}
 		local, domain, at := strings.Cut(val, "@")
 		r, _ := utf8.DecodeRuneInString(local)
@@ -62,9 +59,6 @@ func (s *Spec) auditArgs(v Values) Values {
 		if at {
 			out[a.Name] += "@" + domain
 		}
-	}
-	if out == nil {
-		return v
 	}
 	return out
 }

@@ -215,7 +215,7 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 		e.unvote(ctx, cr, r, approve)
 		return
 	}
-	e.vote(ctx, cr.ID, r, approve)
+	e.vote(ctx, cr, r, approve)
 }
 
 func (e *Engine) tell(ctx context.Context, userID string, v verdict, id int64) {
@@ -236,11 +236,12 @@ func (e *Engine) tell(ctx context.Context, userID string, v verdict, id int64) {
 	}
 }
 
-func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
+func (e *Engine) vote(ctx context.Context, cr ChangeRequest, r Reaction, approve bool) {
 	log := zerolog.Ctx(ctx)
+	id := cr.ID
 	now := e.cfg.Now()
 	expired := false
-	cr, err := e.cfg.Store.UpdateRequest(ctx, id, func(c *ChangeRequest) error {
+	got, err := e.cfg.Store.UpdateRequest(ctx, id, func(c *ChangeRequest) error {
 		if c.State != Pending {
 			return errNotPending{c.State}
 		}
@@ -270,7 +271,7 @@ func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
 	case errors.As(err, &np):
 		log.Info().Int64("request", id).Str("state", string(np.state)).Msg("vote on a closed request")
 		if e.noticeOnce(ctx, id, r.User.ID) {
-			e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("La demande n°%d est déjà %s : la réaction de %s ne change rien.",
+			e.thread(ctx, cr, fmt.Sprintf(e.cfg.Locale.Pick("La demande n°%d est déjà %s : la réaction de %s ne change rien.",
 				"Request #%d is already %s: %s's reaction changes nothing."), id, np.state.Label(e.cfg.Locale), r.User.Name))
 		}
 		return
@@ -281,22 +282,22 @@ func (e *Engine) vote(ctx context.Context, id int64, r Reaction, approve bool) {
 		return
 	}
 	if expired {
-		e.expired(ctx, cr)
+		e.expired(ctx, got)
 		return
 	}
 	e.audit(ctx, AuditRecord{Kind: "vote", RequestID: id, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name,
-		Command: cr.Path, Detail: map[bool]string{true: "approve", false: "reject"}[approve]})
-	log.Info().Int64("request", id).Bool("approve", approve).Str("state", string(cr.State)).Msg("vote recorded")
-	switch cr.State {
+		Command: got.Path, Detail: map[bool]string{true: "approve", false: "reject"}[approve]})
+	log.Info().Int64("request", id).Bool("approve", approve).Str("state", string(got.State)).Msg("vote recorded")
+	switch got.State {
 	case Rejected:
-		e.audit(ctx, AuditRecord{Kind: "rejected", RequestID: id, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Command: cr.Path})
-		e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("❌ Demande n°%d refusée par %s. Rien n'a été exécuté.",
+		e.audit(ctx, AuditRecord{Kind: "rejected", RequestID: id, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Command: got.Path})
+		e.thread(ctx, got, fmt.Sprintf(e.cfg.Locale.Pick("❌ Demande n°%d refusée par %s. Rien n'a été exécuté.",
 			"❌ Request #%d rejected by %s. Nothing was run."), id, r.User.Name))
 	case Executing:
-		e.execute(ctx, cr, r.User)
+		e.execute(ctx, got, r.User)
 	default:
-		e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("Approbation de %s enregistrée (%d/%d).", "Approval by %s recorded (%d/%d)."),
-			r.User.Name, cr.ApprovalCount(), cr.Approvals))
+		e.thread(ctx, got, fmt.Sprintf(e.cfg.Locale.Pick("Approbation de %s enregistrée (%d/%d).", "Approval by %s recorded (%d/%d)."),
+			r.User.Name, got.ApprovalCount(), got.Approvals))
 	}
 }
 
@@ -318,7 +319,7 @@ func (e *Engine) unvote(ctx context.Context, cr ChangeRequest, r Reaction, appro
 		if !e.noticeOnce(ctx, cr.ID, r.User.ID) {
 			return
 		}
-		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick(
+		e.thread(ctx, cr, fmt.Sprintf(e.cfg.Locale.Pick(
 			"%s a retiré sa réaction, mais la demande n°%d est déjà %s : cela ne change rien.",
 			"%s removed their reaction, but request #%d is already %s: this changes nothing."), r.User.Name, cr.ID, np.state.Label(e.cfg.Locale)))
 		return
@@ -328,27 +329,22 @@ func (e *Engine) unvote(ctx context.Context, cr ChangeRequest, r Reaction, appro
 	}
 	if withdrawn {
 		e.audit(ctx, AuditRecord{Kind: "unvote", RequestID: cr.ID, Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Command: got.Path})
-		e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("%s a retiré son approbation (%d/%d).", "%s withdrew their approval (%d/%d)."),
+		e.thread(ctx, got, fmt.Sprintf(e.cfg.Locale.Pick("%s a retiré son approbation (%d/%d).", "%s withdrew their approval (%d/%d)."),
 			r.User.Name, got.ApprovalCount(), got.Approvals))
 	}
 }
 
-// thread posts text in the thread of request id's message.
-func (e *Engine) thread(ctx context.Context, id int64, text string) {
-	cr, err := e.cfg.Store.Request(ctx, id)
-	if err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Msg("thread post: request unreadable")
-		return
-	}
+// thread posts text in the thread of cr's message.
+func (e *Engine) thread(ctx context.Context, cr ChangeRequest, text string) {
 	if _, err := e.cfg.Chat.Post(ctx, cmp.Or(cr.Channel, e.cfg.ApprovalsChannel), Message{Text: text, ReplyTo: cr.MessageID}); err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Int64("request", id).Msg("thread post failed")
+		zerolog.Ctx(ctx).Warn().Err(err).Int64("request", cr.ID).Msg("thread post failed")
 	}
 }
 
 func (e *Engine) expired(ctx context.Context, cr ChangeRequest) {
 	e.audit(ctx, AuditRecord{Kind: "expired", RequestID: cr.ID, Platform: cr.Platform, ActorID: "opsbot", ActorName: "opsbot", Command: cr.Path})
 	zerolog.Ctx(ctx).Info().Int64("request", cr.ID).Msg("change request expired")
-	e.thread(ctx, cr.ID, fmt.Sprintf(e.cfg.Locale.Pick("⌛ Demande n°%d expirée sans approbation ; rien n'a été exécuté.",
+	e.thread(ctx, cr, fmt.Sprintf(e.cfg.Locale.Pick("⌛ Demande n°%d expirée sans approbation ; rien n'a été exécuté.",
 		"⌛ Request #%d expired without approval; nothing was run."), cr.ID))
 }
 
@@ -444,7 +440,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 		if spec := e.specs[cr.Path]; spec != nil && spec.Verify != "" {
 			text += fmt.Sprintf(e.cfg.Locale.Pick(" (/%s le montre)", " (/%s shows it)"), spec.VerifyLine(cr.Args))
 		}
-		e.thread(ctx, cr.ID, text)
+		e.thread(ctx, cr, text)
 		for _, admin := range e.cfg.Policy.holders(cr.Platform, Admin) {
 			if err := e.cfg.Chat.Direct(ctx, admin, Message{Text: text}); err != nil {
 				e.log.Warn().Err(err).Msg("admin not told about unknown request")
@@ -515,6 +511,6 @@ func (e *Engine) Cancel(ctx context.Context, id int64, by Person) (ChangeRequest
 		return cr, err
 	}
 	e.audit(ctx, AuditRecord{Kind: "cancelled", RequestID: id, Platform: cr.Platform, ActorID: by.ID, ActorName: by.Name, Command: cr.Path})
-	e.thread(ctx, id, fmt.Sprintf(e.cfg.Locale.Pick("🚫 Demande n°%d annulée par %s.", "🚫 Request #%d cancelled by %s."), id, by.Name))
+	e.thread(ctx, cr, fmt.Sprintf(e.cfg.Locale.Pick("🚫 Demande n°%d annulée par %s.", "🚫 Request #%d cancelled by %s."), id, by.Name))
 	return cr, nil
 }

@@ -280,7 +280,7 @@ func (e *Engine) end(ctx context.Context, cr ChangeRequest, by Person, s State, 
 	e.audit(ctx, AuditRecord{Kind: "outcome", RequestID: cr.ID, Platform: cr.Platform, ActorID: by.ID, ActorName: by.Name,
 		Command: cr.Path, Args: cr.Args, Detail: string(s) + ": " + outcome})
 	e.observeEnd(cr.Path, s)
-	e.thread(ctx, cr.ID, post)
+	e.thread(ctx, cr, post)
 }
 
 // observeEnd tells Observe how a change ended: "ok" when done, "error" when

@@ -185,10 +185,7 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 			log.Error().Err(err).Msg("reaction lookup failed")
 			return
 		}
-		e.mu.Lock()
-		ws := slices.Clone(e.watchers)
-		e.mu.Unlock()
-		for _, w := range ws {
+		for _, w := range e.watchers {
 			if w(ctx, r) {
 				return
 			}

@@ -41,12 +41,11 @@ type EngineConfig struct {
 
 // Engine turns invocations and reactions into reads, change requests,
 // executions and audit records. It is safe for concurrent use once every
-// spec is registered.
+// spec and watcher is registered.
 type Engine struct {
 	cfg      EngineConfig
 	log      zerolog.Logger
 	specs    map[string]*Spec
-	mu       sync.Mutex
 	watchers []func(context.Context, Reaction) bool
 
 	posting sync.RWMutex // read-held while a change request is posted and its message ID stored
@@ -88,12 +87,10 @@ func (e *Engine) Register(specs ...Spec) error {
 		case len(s.Roles) == 0 && s.Self == nil:
 			return fmt.Errorf("engine: register %q: no role may run it", s.Path)
 		}
-		if n, ok := e.cfg.Approvals[s.Path]; ok && s.Financial && n > s.Approvals {
-			s.Approvals = n
+		if s.Financial {
+			s.Approvals = max(s.Approvals, e.cfg.Approvals[s.Path])
 		}
-		if s.Approvals <= 0 {
-			s.Approvals = 1
-		}
+		s.Approvals = max(s.Approvals, 1)
 		e.specs[s.Path] = &s
 	}
 	return nil
@@ -111,11 +108,10 @@ func handlers(s Spec) int {
 }
 
 // Watch registers fn for reactions on messages that are not change requests
-// (alerts use it for 👀). fn returns true when it handled the reaction.
+// (alerts use it for 👀). fn returns true when it handled the reaction. Like
+// Register, it is called before the engine handles anything.
 func (e *Engine) Watch(fn func(ctx context.Context, r Reaction) bool) {
-	e.mu.Lock()
 	e.watchers = append(e.watchers, fn)
-	e.mu.Unlock()
 }
 
 // Specs returns every registered command, sorted by path.

@@ -413,7 +413,6 @@ func (e *Engine) Recover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("recover: %w", err)
 	}
-	sys := Person{ID: "opsbot", Name: "opsbot"}
 	for _, cr := range stuck {
 		if cr.Idempotent {
 			e.log.Warn().Int64("request", cr.ID).Msg("re-running interrupted idempotent request")
@@ -430,7 +429,7 @@ func (e *Engine) Recover(ctx context.Context) error {
 			return fmt.Errorf("recover request %d: %w", cr.ID, err)
 		}
 		e.log.Warn().Int64("request", cr.ID).Str("command", cr.Path).Msg("interrupted request marked unknown")
-		e.audit(ctx, AuditRecord{Kind: "unknown", RequestID: cr.ID, Platform: cr.Platform, ActorID: sys.ID, ActorName: sys.Name, Command: cr.Path, Args: cr.Args})
+		e.audit(ctx, AuditRecord{Kind: "unknown", RequestID: cr.ID, Platform: cr.Platform, ActorID: "opsbot", ActorName: "opsbot", Command: cr.Path, Args: cr.Args})
 		text := fmt.Sprintf(e.cfg.Locale.Pick(
 			"⚠️ La demande n°%d (/%s) était en cours d'exécution quand opsbot s'est arrêté. Elle ne sera pas relancée : vérifiez à la main si le changement a eu lieu.",
 			"⚠️ Request #%d (/%s) was executing when opsbot stopped. It will not run again: check by hand whether the change happened."), cr.ID, cr.Line)

@@ -47,13 +47,13 @@ func (t ticketCommands) specs() []bot.Spec {
 		Path: "ticket resend", Help: "Renvoie un ticket dont l'e-mail n'est pas parti (« envoi échoué » dans /ticket list).",
 		HelpEN: "Sends again a ticket whose e-mail did not go (\"sending failed\" in /ticket list).",
 		Roles:  admins, Args: []bot.Arg{id},
-		Preview: t.previewResend, Apply: t.applyResend,
+		Preview: ticketChange{t, true}.preview, Apply: ticketChange{t, true}.apply,
 		Verify: "ticket list",
 	}, {
 		Path: "ticket reply", Help: "Répond à un ticket : /ticket reply ovh-8123456 -- texte.",
 		HelpEN: "Replies to a ticket: /ticket reply ovh-8123456 -- text.",
 		Roles:  admins, Args: []bot.Arg{id, {Name: "texte", Type: argBody, After: true}},
-		Preview: t.previewReply, Apply: t.applyReply,
+		Preview: ticketChange{t, false}.preview, Apply: ticketChange{t, false}.apply,
 		Verify: "ticket show {ticket}",
 	}}...)
 }
@@ -160,57 +160,47 @@ func (t ticketCommands) show(ctx context.Context, c bot.Call) (bot.Reply, error)
 	return bot.Reply{Text: b.String()}, nil
 }
 
-func (t ticketCommands) previewReply(ctx context.Context, c bot.Call) (string, error) {
-	ref := c.Args.Get("ticket")
-	tk, err := t.read(ctx, ref)
-	if err != nil {
-		return "", err
-	}
-	if tk.State != "open" {
-		return "", bot.Userf("Le ticket %s est %s : il n'accepte plus de réponse.", "Ticket %s is %s: it takes no more replies.", ref, tk.State)
-	}
-	return fmt.Sprintf(c.T("Réponse au ticket %s (%s) :\n%s", "Reply to ticket %s (%s):\n%s"), ref, tk.Subject, c.Args.Get("texte")), nil
-}
-
-func (t ticketCommands) applyReply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
-	ref := c.Args.Get("ticket")
-	tk, id, err := t.of(ref)
-	if err != nil {
-		return bot.Outcome{}, err
-	}
-	return applied(c, tk.Reply(ctx, id, c.Args.Get("texte")), "reply to ticket", "Réponse envoyée au ticket %s", "Reply sent to ticket %s", ref)
-}
-
 // resender is a ticket provider whose sending may fail and be retried
 // (the e-mail ones: mailer.Tickets).
 type resender interface {
 	Resend(ctx context.Context, id string) error
 }
 
-// previewResend: sending again is a change (an e-mail to the provider),
-// approved as the opening was.
-func (t ticketCommands) previewResend(ctx context.Context, c bot.Call) (string, error) {
+// ticketChange is ticket resend (resend) or ticket reply. Sending again is a
+// change (an e-mail to the provider), approved as the opening was.
+type ticketChange struct {
+	t      ticketCommands
+	resend bool
+}
+
+func (k ticketChange) preview(ctx context.Context, c bot.Call) (string, error) {
 	ref := c.Args.Get("ticket")
-	tk, err := t.read(ctx, ref)
-	if err != nil {
+	tk, err := k.t.read(ctx, ref)
+	_, resends := k.t.providers[tk.Provider].(resender)
+	switch {
+	case err != nil:
 		return "", err
-	}
-	if _, ok := t.providers[tk.Provider].(resender); !ok {
+	case !k.resend && tk.State != "open":
+		return "", bot.Userf("Le ticket %s est %s : il n'accepte plus de réponse.", "Ticket %s is %s: it takes no more replies.", ref, tk.State)
+	case !k.resend:
+		return fmt.Sprintf(c.T("Réponse au ticket %s (%s) :\n%s", "Reply to ticket %s (%s):\n%s"), ref, tk.Subject, c.Args.Get("texte")), nil
+	case !resends:
 		return "", bot.Userf("Les tickets %s ne se renvoient pas.", "%s tickets cannot be sent again.", providerNames[tk.Provider])
-	}
-	if tk.State != "failed" {
+	case tk.State != "failed":
 		return "", bot.Unchanged("Le ticket %s est %s : rien à renvoyer.", "Ticket %s is %s: nothing to send again.", ref, tk.State)
 	}
 	return fmt.Sprintf(c.T("Renvoi du ticket %s à %s (par e-mail au support)\nObjet : %s", "Ticket %s sent again to %s (by e-mail to the support)\nSubject: %s"),
 		ref, providerNames[tk.Provider], tk.Subject), nil
 }
 
-func (t ticketCommands) applyResend(ctx context.Context, c bot.Call) (bot.Outcome, error) {
+func (k ticketChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	ref := c.Args.Get("ticket")
-	tk, id, err := t.of(ref)
-	if err != nil {
+	tk, id, err := k.t.of(ref)
+	switch {
+	case err != nil:
 		return bot.Outcome{}, err
+	case k.resend: // the preview checked that tk is a resender
+		return applied(c, tk.(resender).Resend(ctx, id), "resend ticket", "Ticket %s envoyé", "Ticket %s sent", ref)
 	}
-	// The preview checked that tk is a resender.
-	return applied(c, tk.(resender).Resend(ctx, id), "resend ticket", "Ticket %s envoyé", "Ticket %s sent", ref)
+	return applied(c, tk.Reply(ctx, id, c.Args.Get("texte")), "reply to ticket", "Réponse envoyée au ticket %s", "Reply sent to ticket %s", ref)
 }

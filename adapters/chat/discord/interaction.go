@@ -170,15 +170,15 @@ func (r *responder) Respond(ctx context.Context, rep bot.Reply) error {
 		if k == len(chunks)-1 {
 			files = rep.Attachments
 		}
-		var err error
 		if !rep.InChannel && !r.edited {
 			r.edited = true
-			if err = r.edit(ctx, chunk, files); err == nil {
+			err := r.edit(ctx, chunk, files)
+			if err == nil {
 				continue
 			}
 			r.c.log.Warn().Err(err).Str("interaction", r.i.ID).Msg("interaction response not edited; following up")
 		}
-		if err = r.followup(ctx, chunk, files, !rep.InChannel); err != nil {
+		if err := r.followup(ctx, chunk, files, !rep.InChannel); err != nil {
 			// The token expired or Discord refused: the rest goes privately.
 			r.c.log.Warn().Err(err).Str("interaction", r.i.ID).Msg("interaction reply failed; answering privately")
 			r.direct = true

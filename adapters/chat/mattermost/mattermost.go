@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -76,7 +77,7 @@ type Chat struct {
 	log       zerolog.Logger
 	actionKey []byte
 	cmdTokens map[string][]byte
-	siteURL   string
+	site      *url.URL    // where a slash command's response_url must lead
 	up        atomic.Bool // the websocket is authenticated and listening
 
 	mu     sync.Mutex
@@ -140,7 +141,7 @@ func New(cfg Config) (*Chat, error) {
 	cfg.PingTimeout = cmp.Or(cfg.PingTimeout, 65*time.Second) // model.WebSocketClient's 60 s + 5
 	cfg.ServerURL = strings.TrimRight(cfg.ServerURL, "/")
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	site := cmp.Or(strings.TrimRight(cfg.SiteURL, "/"), cfg.ServerURL)
+	site, _ := url.Parse(cmp.Or(strings.TrimRight(cfg.SiteURL, "/"), cfg.ServerURL)) // checked above
 
 	// The action key is derived from the bot token: stable across restarts,
 	// known only to whoever holds the token, and never sent anywhere.
@@ -157,7 +158,7 @@ func New(cfg Config) (*Chat, error) {
 	return &Chat{
 		cfg: cfg, api: client{cfg.ServerURL + "/api/v4", cfg.Token.Reveal(), cfg.HTTPClient},
 		log:       cfg.Log.With().Str("component", "mattermost").Logger(),
-		actionKey: mac.Sum(nil), cmdTokens: tokens, siteURL: site,
+		actionKey: mac.Sum(nil), cmdTokens: tokens, site: site,
 		people: map[string]cachedPerson{}, dms: map[string]string{},
 	}, nil
 }

@@ -83,18 +83,14 @@ func requestToken(header http.Header, form url.Values) string {
 // site's path, /hooks/commands/ and one ID. The adapter posts answers (and
 // their text) there, so a forged form must not send them elsewhere.
 func (c *Chat) responseURLOK(u string) bool {
-	site, err := url.Parse(c.siteURL)
-	if err != nil {
-		return false
-	}
 	p, err := url.Parse(u)
 	if err != nil || p.User != nil || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" {
 		return false
 	}
-	if !strings.EqualFold(p.Scheme, site.Scheme) || !strings.EqualFold(p.Host, site.Host) {
+	if !strings.EqualFold(p.Scheme, c.site.Scheme) || !strings.EqualFold(p.Host, c.site.Host) {
 		return false
 	}
-	prefix := strings.TrimRight(site.Path, "/") + "/hooks/commands/"
+	prefix := strings.TrimRight(c.site.Path, "/") + "/hooks/commands/"
 	id, ok := strings.CutPrefix(p.Path, prefix)
 	return ok && path.Clean(p.Path) == p.Path && id != "" && !strings.Contains(id, "/")
 }

@@ -118,13 +118,6 @@ func (w *Watch) Observe(id, user, emoji string, removed bool) bool {
 	return true
 }
 
-// List returns the watched messages, oldest first.
-func (w *Watch) List() []Watched {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.order)
-}
-
 // Change is a vote that appeared or disappeared during a gap in the events.
 type Change struct {
 	Vote
@@ -187,7 +180,9 @@ type pendingLister interface {
 // messages it read.
 func (w *Watch) Resync(ctx context.Context, log zerolog.Logger, h bot.Handler, platform string,
 	read func(Watched) ([]Vote, error), deliver func(Watched, Change)) int {
-	watched := w.List()
+	w.mu.Lock()
+	watched := slices.Clone(w.order) // oldest first
+	w.mu.Unlock()
 	if pl, ok := h.(pendingLister); ok {
 		if pending, err := pl.Pending(ctx); err != nil {
 			log.Warn().Err(err).Msg("pending requests unknown; re-reading every watched message")

@@ -67,7 +67,7 @@ func TestWatch(t *testing.T) {
 	for i := range maxWatched {
 		w.Add(strconv.Itoa(i), "c")
 	}
-	if l := w.List(); len(l) != maxWatched || l[0].ID != "0" {
+	if l := w.order; len(l) != maxWatched || l[0].ID != "0" {
 		t.Errorf("watched = %d from %v, want the last %d", len(l), l[0], maxWatched)
 	}
 }

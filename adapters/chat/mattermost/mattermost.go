@@ -203,18 +203,13 @@ func (c *Chat) Check(ctx context.Context, channelIDs ...string) error {
 	return nil
 }
 
-// Person resolves a Mattermost user through the policy: their configured
+// person resolves a Mattermost user through the policy: their configured
 // roles by user ID, plus the roles mapped from their Mattermost system roles
-// (system_admin…) and team roles (team_admin…). Results are cached for
-// a minute. The error is of kind NotFound for an unknown user and
-// Unavailable when the server cannot be reached.
-func (c *Chat) Person(ctx context.Context, userID string) (bot.Person, error) {
-	return c.person(ctx, userID, false)
-}
-
-// person is Person, read from the server when fresh: the roles that count a
-// vote are the approver's at the moment it is counted (a treasurer removed
-// from the team a minute ago no longer approves).
+// (system_admin…) and team roles (team_admin…). Results are cached for a
+// minute; fresh reads the server anyway: the roles that count a vote are the
+// approver's at the moment it is counted (a treasurer removed from the team
+// a minute ago no longer approves). The error is of kind NotFound for an
+// unknown user and Unavailable when the server cannot be reached.
 func (c *Chat) person(ctx context.Context, userID string, fresh bool) (bot.Person, error) {
 	now := c.cfg.Now()
 	c.mu.Lock()
@@ -258,9 +253,6 @@ func teamRoles(tm teamMember) []string {
 	}
 	return roles
 }
-
-// t picks the adapter's own message in its locale.
-func (c *Chat) t(fr, en string) string { return c.cfg.Locale.Pick(fr, en) }
 
 // Healthy reports whether the websocket that brings reactions is up, for
 // /healthz: an error of kind Unavailable while it is down or reconnecting.

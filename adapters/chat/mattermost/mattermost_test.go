@@ -64,7 +64,7 @@ func TestPerson(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := e.chat.Person(t.Context(), tt.id)
+			got, err := e.chat.person(t.Context(), tt.id, false)
 			if tt.kind != 0 {
 				if bot.KindOf(err) != tt.kind {
 					t.Fatalf("Person error = %v, want kind %v", err, tt.kind)
@@ -83,18 +83,18 @@ func TestPerson(t *testing.T) {
 
 func TestPersonCache(t *testing.T) {
 	e, _ := newEnv(t)
-	p, err := e.chat.Person(t.Context(), e.dan)
+	p, err := e.chat.person(t.Context(), e.dan, false)
 	if err != nil || len(p.Roles) != 0 {
 		t.Fatalf("Person = %+v, %v", p, err)
 	}
 	e.mm.SetTeamRoles(e.dan, "team_user team_admin")
 	e.mm.Fault.FailNext(10, http.StatusInternalServerError, "") // a cached person needs no request
-	if p, err = e.chat.Person(t.Context(), e.dan); err != nil || len(p.Roles) != 0 {
+	if p, err = e.chat.person(t.Context(), e.dan, false); err != nil || len(p.Roles) != 0 {
 		t.Errorf("within the TTL: %+v, %v; want the cached person", p, err)
 	}
 	e.mm.Fault.Reset()
 	e.now.Add(2 * time.Minute)
-	if p, err = e.chat.Person(t.Context(), e.dan); err != nil || !p.Has(bot.Admin) {
+	if p, err = e.chat.person(t.Context(), e.dan, false); err != nil || !p.Has(bot.Admin) {
 		t.Errorf("after the TTL: %+v, %v; want admin", p, err)
 	}
 }

@@ -135,10 +135,10 @@ func (c *Chat) offerVote(ctx context.Context, channel, postID string) {
 	c.seed(ctx, postID, emojiApprove, emojiReject)
 	// A message attachment with two buttons (reference §6).
 	props := map[string]any{"attachments": []map[string]any{{
-		"fallback": c.t("Approuver ou refuser la demande", "Approve or reject the request"),
+		"fallback": c.cfg.Locale.Pick("Approuver ou refuser la demande", "Approve or reject the request"),
 		"actions": []map[string]any{
-			c.button(actionApprove, c.t("Approuver", "Approve"), "success", postID, channel),
-			c.button(actionReject, c.t("Refuser", "Reject"), "danger", postID, channel),
+			c.button(actionApprove, c.cfg.Locale.Pick("Approuver", "Approve"), "success", postID, channel),
+			c.button(actionReject, c.cfg.Locale.Pick("Refuser", "Reject"), "danger", postID, channel),
 		},
 	}}}
 	if _, err := c.api.do(ctx, "patch post", http.MethodPut, "/posts/"+postID+"/patch", map[string]any{"props": props}, nil); err != nil {
@@ -244,9 +244,9 @@ func (c *Chat) serveAction(ctx context.Context, h bot.Handler) http.HandlerFunc 
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		ack := c.t("Votre refus est transmis.", "Your rejection was sent.")
+		ack := c.cfg.Locale.Pick("Votre refus est transmis.", "Your rejection was sent.")
 		if re.Emoji == emojiApprove {
-			ack = c.t("Votre approbation est transmise.", "Your approval was sent.")
+			ack = c.cfg.Locale.Pick("Votre approbation est transmise.", "Your approval was sent.")
 		}
 		writeJSON(w, map[string]any{"ephemeral_text": ack, "skip_slack_parsing": true}) // model.PostActionIntegrationResponse
 		c.deliver(ctx, h, re)

@@ -138,10 +138,10 @@ func (c *Chat) serveCommand(ctx context.Context, h bot.Handler) http.HandlerFunc
 			// another one (a token copied there) runs nothing.
 			c.log.Warn().Str("trigger", trigger).Str("team", sc.TeamID).Str("user", sc.UserID).Msg("slash command from another team refused")
 			writeJSON(w, commandResponse{ResponseType: "ephemeral", SkipSlackParsing: true,
-				Text: c.t("opsbot ne répond pas aux commandes de cette équipe.", "opsbot does not answer commands in this team.")})
+				Text: c.cfg.Locale.Pick("opsbot ne répond pas aux commandes de cette équipe.", "opsbot does not answer commands in this team.")})
 			return
 		}
-		writeJSON(w, commandResponse{ResponseType: "ephemeral", Text: c.t("en cours…", "working…"), SkipSlackParsing: true})
+		writeJSON(w, commandResponse{ResponseType: "ephemeral", Text: c.cfg.Locale.Pick("en cours…", "working…"), SkipSlackParsing: true})
 		c.wg.Go(func() { c.invoke(ctx, h, sc) })
 	}
 }
@@ -153,7 +153,7 @@ func (c *Chat) invoke(ctx context.Context, h bot.Handler, sc slashCommand) {
 	defer relay.Recover(log, "slash command", bot.PanicText(c.cfg.Locale, "mattermost/"+sc.Trigger), func(m bot.Message) error {
 		return rs.Respond(context.WithoutCancel(ctx), bot.Reply{Text: m.Text})
 	})
-	p, err := c.Person(ctx, sc.UserID)
+	p, err := c.person(ctx, sc.UserID, false)
 	if err != nil {
 		c.log.Warn().Err(err).Str("user", sc.UserID).Msg("caller not resolved; configured roles only")
 		p = c.cfg.Policy.Person(Platform, sc.UserID, sc.UserName, nil, false)
@@ -185,7 +185,7 @@ func (rs *responder) Respond(ctx context.Context, r bot.Reply) error {
 		if err := c.Direct(ctx, rs.user, m); err != nil {
 			return err
 		}
-		text = c.t("Le résultat et son fichier vous sont envoyés en message privé.", "The result and its file were sent to you privately.")
+		text = c.cfg.Locale.Pick("Le résultat et son fichier vous sont envoyés en message privé.", "The result and its file were sent to you privately.")
 	}
 	typ := "ephemeral"
 	if r.InChannel {

@@ -156,7 +156,7 @@ func TestWireRESTAgainstModel(t *testing.T) {
 	}
 	ctx := t.Context()
 
-	p, err := c.Person(ctx, "u1")
+	p, err := c.person(ctx, "u1", false)
 	if err != nil || p.ID != "u1" || p.Name != "alice" || p.Bot {
 		t.Errorf("Person = %+v, %v", p, err)
 	}

@@ -17,6 +17,7 @@
 package mailer
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -122,9 +123,7 @@ func New(s Options) (*Client, error) {
 			s.Port = 465
 		}
 	}
-	if s.Timeout <= 0 {
-		s.Timeout = 30 * time.Second
-	}
+	s.Timeout = cmp.Or(s.Timeout, 30*time.Second)
 	if s.Now == nil {
 		s.Now = time.Now
 	}

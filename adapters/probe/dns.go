@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -82,9 +83,7 @@ func NewDNS(cfg DNSConfig, o Options) (alerts.Check, error) {
 		f.Values = slices.Compact(vals)
 		cfg.Fixed[i] = f
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 5 * time.Second
-	}
+	cfg.Timeout = cmp.Or(cfg.Timeout, 5*time.Second)
 	c := &dnsCheck{cfg: cfg, o: o.defaults(), client: &dns.Client{Net: "udp", Timeout: cfg.Timeout}}
 	return check{"dns", c.run}, nil
 }

@@ -49,9 +49,7 @@ func NewHTTP(cfg HTTPConfig, o Options) (alerts.Check, error) {
 		}
 	}
 	cfg.Client = cmp.Or(cfg.Client, &http.Client{Timeout: 20 * time.Second})
-	if cfg.Slow <= 0 {
-		cfg.Slow = 10 * time.Second
-	}
+	cfg.Slow = cmp.Or(cfg.Slow, 10*time.Second)
 	c := &httpCheck{cfg: cfg, o: o.defaults(), agent: "opsbot-probe"}
 	return check{"http", c.run}, nil
 }

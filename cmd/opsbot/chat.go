@@ -45,28 +45,25 @@ func (a *app) chat(context.Context) (string, bot.Chat, func(context.Context, bot
 // the token may register the slash commands (a warning: an administrator
 // may have registered them with their own token).
 func (a *app) chatChecks() (checks, warnings []namedCheck) {
-	switch a.cfg.Chat {
-	case "discord":
-		return []namedCheck{{"discord", func(ctx context.Context) error {
-			ch, err := newDiscord(*a.cfg.Discord, a.policy, nil, a.cfg.locale(), a.hc, a.log)
-			if err != nil {
-				return err
-			}
-			return ch.Check(ctx)
-		}}}, nil
-	case "mattermost":
-		c := a.cfg.Mattermost
-		return []namedCheck{{"mattermost", func(ctx context.Context) error {
-				ch, _, err := newMattermost(c, a.policy, a.cfg.locale(), a.hc, a.log)
-				if err != nil {
-					return err
-				}
-				return ch.Check(ctx, c.channels()...)
-			}}}, []namedCheck{{"mm register", func(ctx context.Context) error {
-				return mattermost.CheckRegister(ctx, c.registration(a.hc, a.cfg.locale()))
-			}}}
+	if a.cfg.Chat == "" {
+		return nil, nil
 	}
-	return nil, nil
+	checks = []namedCheck{{a.cfg.Chat, func(ctx context.Context) error {
+		_, ch, _, err := a.chat(ctx)
+		if err != nil {
+			return err
+		}
+		if mm, ok := ch.(*mattermost.Chat); ok {
+			return mm.Check(ctx, a.cfg.Mattermost.channels()...)
+		}
+		return ch.(*discord.Chat).Check(ctx)
+	}}}
+	if c := a.cfg.Mattermost; a.cfg.Chat == "mattermost" {
+		warnings = []namedCheck{{"mm register", func(ctx context.Context) error {
+			return mattermost.CheckRegister(ctx, c.registration(a.hc, a.cfg.locale()))
+		}}}
+	}
+	return checks, warnings
 }
 
 // channels returns the approvals and alerts channels of platform.

@@ -228,7 +228,6 @@ func (s *sections) checkHosting() error {
 // each, the mail commands and the mailbox quota alerts the first.
 func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
 	h := &commands.Hosting{TLS: probe.Prober{Timeout: 10 * time.Second}, Protected: ownAddresses(), Now: a.now}
-	var checks []func(context.Context) error
 	for i, c := range s.CPanel {
 		cl, err := cpanel.New(cpanel.Options{URL: c.URL, User: c.User, Token: c.Token.Secret, HTTPClient: hc, Log: a.log})
 		if err != nil {
@@ -236,7 +235,6 @@ func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) err
 		}
 		srv := commands.Server{Name: c.Name, Blocks: cl, Certs: cl, AutoSSL: cl, Files: cl, Zones: cl, Zone: c.Domain}
 		a.cpanels = append(a.cpanels, namedCPanel{c.Name, cl})
-		checks = append(checks, cl.Check)
 		if i == 0 {
 			a.deps.Mail, a.deps.MailDomain, h.Server = cl, c.Domain, srv
 		} else {
@@ -250,14 +248,14 @@ func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) err
 		h.Zone = cmp.Or(hs.Zone, h.Zone)
 	}
 	a.deps.Hosting.Host = h
-	if len(checks) == 1 {
-		return checks[0], nil
+	if len(a.cpanels) == 1 {
+		return a.cpanels[0].c.Check, nil
 	}
 	return func(ctx context.Context) error {
 		var errs []error
-		for i, check := range checks {
-			if err := check(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", s.CPanel[i].Name, err))
+		for _, cp := range a.cpanels {
+			if err := cp.c.Check(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", cp.name, err))
 			}
 		}
 		return errors.Join(errs...)
@@ -410,7 +408,7 @@ func wirePlanetHoster(a *app, s *sections, hc *http.Client) (func(context.Contex
 		h.Account, h.Domains = cl, p.Domains
 	}
 	a.deps.Hosting.PlanetHosterBills = planethoster.ClientArea
-	if p.Support != "" && a.mail != nil {
+	if p.Support != "" { // checkPlanetHoster: then smtp is wired before
 		sign := ""
 		if s.CF2D != nil {
 			sign = s.CF2D.Association

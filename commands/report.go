@@ -235,22 +235,18 @@ func findings(l bot.Locale, b *strings.Builder, start time.Time, sums []coherenc
 	}
 	fmt.Fprintf(b, l.Pick("\nCohérence : %d constat(s) au relevé du %s (%d adhérents)", "\nCoherence: %d finding(s) in the sweep of %s (%d members)"),
 		cur.Total(), cur.At.Format("02/01/2006"), cur.Members)
+	before := start.AddDate(0, -1, 0).Format("2006-01")
 	if prev == nil {
-		fmt.Fprintf(b, l.Pick(", aucun relevé en %s", ", no sweep in %s"), start.AddDate(0, -1, 0).Format("2006-01"))
+		fmt.Fprintf(b, l.Pick(", aucun relevé en %s", ", no sweep in %s"), before)
 	} else {
-		fmt.Fprintf(b, l.Pick(", %+d depuis %s", ", %+d since %s"), cur.Total()-prev.Total(), start.AddDate(0, -1, 0).Format("2006-01"))
+		fmt.Fprintf(b, l.Pick(", %+d depuis %s", ", %+d since %s"), cur.Total()-prev.Total(), before)
 	}
 	for _, code := range coherence.Codes {
-		n, was := cur.Counts[code], 0
-		if prev != nil {
-			was = prev.Counts[code]
-		}
-		switch {
-		case n == 0 && was == 0:
-		case prev == nil:
+		switch n := cur.Counts[code]; {
+		case prev == nil && n > 0:
 			fmt.Fprintf(b, "\n  %s : %d", code, n)
-		default:
-			fmt.Fprintf(b, "\n  %s : %d (%+d)", code, n, n-was)
+		case prev != nil && (n > 0 || prev.Counts[code] > 0):
+			fmt.Fprintf(b, "\n  %s : %d (%+d)", code, n, n-prev.Counts[code])
 		}
 	}
 }

@@ -35,13 +35,7 @@ func (db *DB) SaveAlert(_ context.Context, s alerts.State) error {
 	if s.Key == "" {
 		return bot.Errorf(bot.Invalid, "storage", "save alert", "empty alert key")
 	}
-	return internal("save alert", db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketAlerts)
-		if err != nil {
-			return err
-		}
-		return putJSON(b, []byte(s.Key), s)
-	}))
+	return change(db, "save alert", bucketAlerts, func(b *bolt.Bucket) error { return putJSON(b, []byte(s.Key), s) })
 }
 
 // Alerts returns every stored alert state in key order.

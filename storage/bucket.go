@@ -25,6 +25,18 @@ func writeBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	return b, nil
 }
 
+// change runs fn on bucket name in a write transaction (writeBucket), and
+// wraps what fails as internal does.
+func change(db *DB, op string, name []byte, fn func(b *bolt.Bucket) error) error {
+	return internal(op, db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := writeBucket(tx, name)
+		if err != nil {
+			return err
+		}
+		return fn(b)
+	}))
+}
+
 // seqKey encodes n big-endian so that keys sort in numeric order.
 func seqKey(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), n)

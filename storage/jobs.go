@@ -24,48 +24,34 @@ var keyMonthlyReport = []byte("monthly_report")
 // written), in one transaction: of two runs, one posts. prev is the month
 // recorded before ("" for none), for ReleaseMonthlyReport.
 func (db *DB) ClaimMonthlyReport(_ context.Context, month string) (prev string, ok bool, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketJobs)
-		if err != nil {
-			return err
-		}
+	err = change(db, "claim monthly report", bucketJobs, func(b *bolt.Bucket) (err error) {
 		if prev, _, err = getJSON[string](b, keyMonthlyReport); err != nil || prev >= month {
 			return err
 		}
 		ok = true
 		return putJSON(b, keyMonthlyReport, month)
 	})
-	return prev, ok, internal("claim monthly report", err)
+	return prev, ok, err
 }
 
 // ReleaseMonthlyReport gives back the claim on month after its post failed:
 // prev becomes the last month posted again, so the next run posts month.
 func (db *DB) ReleaseMonthlyReport(_ context.Context, month, prev string) error {
-	return internal("release monthly report", db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketJobs)
-		if err != nil {
+	return change(db, "release monthly report", bucketJobs, func(b *bolt.Bucket) error {
+		switch cur, _, err := getJSON[string](b, keyMonthlyReport); {
+		case err != nil || cur != month:
 			return err
-		}
-		if cur, _, err := getJSON[string](b, keyMonthlyReport); err != nil || cur != month {
-			return err
-		}
-		if prev == "" {
+		case prev == "":
 			return b.Delete(keyMonthlyReport)
 		}
 		return putJSON(b, keyMonthlyReport, prev)
-	}))
+	})
 }
 
 // AwaitRightsReview records the rights review summary posted as message id
 // on platform as awaiting the president's ✅.
 func (db *DB) AwaitRightsReview(_ context.Context, platform, id string, at time.Time) error {
-	return internal("await rights review", db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketRightsReviews)
-		if err != nil {
-			return err
-		}
-		return putJSON(b, messageKey(platform, id), at)
-	}))
+	return change(db, "await rights review", bucketRightsReviews, func(b *bolt.Bucket) error { return putJSON(b, messageKey(platform, id), at) })
 }
 
 // RightsReviewAwaited reports whether message id on platform is a rights
@@ -82,15 +68,11 @@ func (db *DB) RightsReviewAwaited(_ context.Context, platform, id string) (ok bo
 // reports whether it was awaited, in one transaction: of two simultaneous
 // ✅, one confirms.
 func (db *DB) ConfirmRightsReview(_ context.Context, platform, id string) (ok bool, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketRightsReviews)
-		if err != nil {
-			return err
-		}
+	err = change(db, "confirm rights review", bucketRightsReviews, func(b *bolt.Bucket) error {
 		if ok = b.Get(messageKey(platform, id)) != nil; ok {
 			return b.Delete(messageKey(platform, id))
 		}
 		return nil
 	})
-	return ok, internal("confirm rights review", err)
+	return ok, err
 }

@@ -19,13 +19,7 @@ var bucketSweeps = []byte("sweeps")
 
 // SaveSweep stores s as the summary of its day, replacing the day's earlier one.
 func (db *DB) SaveSweep(_ context.Context, s coherence.Summary) error {
-	return internal("save sweep", db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := writeBucket(tx, bucketSweeps)
-		if err != nil {
-			return err
-		}
-		return putJSON(b, []byte(s.At.Format("2006-01-02")), s)
-	}))
+	return change(db, "save sweep", bucketSweeps, func(b *bolt.Bucket) error { return putJSON(b, []byte(s.At.Format("2006-01-02")), s) })
 }
 
 // Sweeps returns every stored summary, oldest first.

@@ -131,12 +131,12 @@ func newDemo(_ context.Context, dir, locale string, log zerolog.Logger, now func
 }
 
 // demoSweeps stores the summaries (counts only) of the nightly sweeps of
-// the eleven months before now's, as if opsbot had run them on each
+// the twelve months before now's, as if opsbot had run them on each
 // month's last day, so /report month draws a trend: more findings the
 // further back, down to what the demo's association has now, and no sweep
 // four months ago (a gap on the chart).
 func demoSweeps(ctx context.Context, a *app, now time.Time) error {
-	for k := 1; k <= 11; k++ {
+	for k := 1; k <= 12; k++ {
 		if k == 4 {
 			continue
 		}

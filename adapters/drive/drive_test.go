@@ -1,14 +1,32 @@
 package drive_test
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"os"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
 	"golang.org/x/oauth2"
 
 	"github.com/anopex/opsbot/adapters/drive"
 	"github.com/anopex/opsbot/adapters/drive/drivetest"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
+
+func TestMain(m *testing.M) {
+	rest.Retry = rest.Policy{Retries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond} // no real backoff sleeps
+	os.Exit(m.Run())
+}
 
 func client(t *testing.T, f *drivetest.Server, token, folder string) *drive.Client {
 	t.Helper()
@@ -41,19 +59,130 @@ func TestQuotaAndEditors(t *testing.T) {
 	}
 }
 
+// Editors follows nextPageToken to the last page, and reads a folder of a
+// shared drive (supportsAllDrives).
+func TestEditorsAcrossPages(t *testing.T) {
+	f := drivetest.New("tok")
+	defer f.Close()
+	var want []bot.Share
+	for i, r := range []string{"writer", "reader", "owner", "commenter", "fileOrganizer", "organizer", "writer"} {
+		p := drivetest.Permission{EmailAddress: string(rune('a'+i)) + "@example.org", Role: r, Type: "user"}
+		f.Permissions["media"] = append(f.Permissions["media"], p)
+		if r != "reader" && r != "commenter" {
+			want = append(want, bot.Share{Email: p.EmailAddress, Role: r, Type: "user"})
+		}
+	}
+	f.PageMax, f.Shared["media"] = 2, true
+	got, err := client(t, f, "tok", "media").Editors(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("editors (-want +got):\n%s", d)
+	}
+	if n := f.Fault.Requests(); n != 4 {
+		t.Errorf("%d requests for 7 permissions at 2 a page, want 4", n)
+	}
+}
+
 func TestRefusals(t *testing.T) {
 	f := drivetest.New("tok")
 	defer f.Close()
-	if err := client(t, f, "bad", "media").Check(t.Context()); bot.KindOf(err) != bot.Denied {
-		t.Fatalf("bad token: %v", err)
-	}
-	if _, err := client(t, f, "bad", "media").AccountQuota(t.Context()); bot.KindOf(err) != bot.Denied {
-		t.Fatalf("bad token quota: %v", err)
-	}
-	if err := client(t, f, "tok", "nope").Check(t.Context()); bot.KindOf(err) != bot.NotFound {
-		t.Fatalf("unknown folder: %v", err)
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "asso@gmail.com", Role: "owner", Type: "user"}}
+	for _, tc := range []struct {
+		name           string
+		token, folder  string
+		status, failed int // injected: the next failed requests answer status
+		reason         string
+		want           bot.Kind
+	}{
+		{name: "bad token", token: "bad", folder: "media", want: bot.Denied},
+		{name: "unknown folder", token: "tok", folder: "nope", want: bot.NotFound},
+		{name: "no right on the folder", token: "tok", folder: "media", status: 403, failed: 1, reason: "insufficientFilePermissions", want: bot.Denied},
+		{name: "user rate limit, still after the retries", token: "tok", folder: "media", status: 403, failed: 9, reason: "userRateLimitExceeded", want: bot.RateLimited},
+		{name: "project rate limit", token: "tok", folder: "media", status: 403, failed: 9, reason: "rateLimitExceeded", want: bot.RateLimited},
+		{name: "429", token: "tok", folder: "media", status: 429, failed: 9, reason: "rateLimitExceeded", want: bot.RateLimited},
+		{name: "backend error", token: "tok", folder: "media", status: 503, failed: 9, reason: "backendError", want: bot.Unavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := client(t, f, tc.token, tc.folder)
+			calls := map[string]func() error{"check": func() error { return c.Check(t.Context()) }}
+			if tc.folder != "nope" { // about reads no folder
+				calls["quota"] = func() error { _, err := c.AccountQuota(t.Context()); return err }
+			}
+			for name, call := range calls {
+				f.Fault.Reset()
+				if tc.status != 0 {
+					f.FailNext(tc.failed, tc.status, tc.reason)
+				}
+				if err := call(); bot.KindOf(err) != tc.want {
+					t.Errorf("%s: kind of %v = %v, want %v", name, err, bot.KindOf(err), tc.want)
+				}
+			}
+		})
 	}
 	if _, err := drive.New(drive.Options{Credentials: []byte(`{"type":"external_account"}`), Folder: "media"}); err == nil {
 		t.Fatal("an external account credential was accepted")
+	}
+}
+
+// A 403 userRateLimitExceeded is retried as Google asks: one of them does
+// not fail the read.
+func TestUserRateLimitRetried(t *testing.T) {
+	f := drivetest.New("tok")
+	defer f.Close()
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "asso@gmail.com", Role: "owner", Type: "user"}}
+	f.FailNext(1, http.StatusForbidden, "userRateLimitExceeded")
+	if eds, err := client(t, f, "tok", "media").Editors(t.Context()); err != nil || len(eds) != 1 {
+		t.Fatalf("editors after one rate limit: %v, %v", eds, err)
+	}
+	if n := f.Fault.Requests(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// A service account key gets its token from the key's token_uri; a key the
+// token endpoint refuses is Denied, and neither the key nor the token
+// reaches the wire log or an error.
+func TestServiceAccountToken(t *testing.T) {
+	const token = "ya29.secret-access-token"
+	f := drivetest.New(token)
+	defer f.Close()
+	f.Usage = 1_000_000
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "asso@gmail.com", Role: "owner", Type: "user"}}
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	creds, _ := json.Marshal(map[string]string{"type": "service_account", "client_email": "opsbot@asso.iam.gserviceaccount.com",
+		"private_key_id": "k1", "private_key": keyPEM, "token_uri": f.URL + "/token"})
+	var log bytes.Buffer
+	c, err := drive.New(drive.Options{Credentials: creds, Folder: "media", Endpoint: f.Endpoint(), HTTPClient: f.Client(),
+		Log: zerolog.New(&log).Level(zerolog.DebugLevel)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := c.AccountQuota(t.Context()); err != nil || u.UsedMB != 1 {
+		t.Fatalf("quota with a service account: %+v, %v", u, err)
+	}
+	f.RefuseGrants = true
+	c, _ = drive.New(drive.Options{Credentials: creds, Folder: "media", Endpoint: f.Endpoint(), HTTPClient: f.Client(),
+		Log: zerolog.New(&log).Level(zerolog.DebugLevel)})
+	err = c.Check(t.Context())
+	if bot.KindOf(err) != bot.Denied {
+		t.Fatalf("refused key: kind of %v = %v, want Denied", err, bot.KindOf(err))
+	}
+	f.RefuseGrants = false
+	bad := client(t, f, "ya29.wrong-token", "media")
+	errBad := bad.Check(t.Context())
+	for _, s := range []string{token, "ya29.wrong-token", "PRIVATE KEY", keyPEM[40:80]} {
+		if strings.Contains(log.String(), s) || strings.Contains(err.Error(), s) || strings.Contains(errBad.Error(), s) {
+			t.Errorf("%q in the log or an error:\n%s\n%v\n%v", s, log.String(), err, errBad)
+		}
+	}
+	if log.Len() == 0 {
+		t.Error("no wire log: the search for secrets proves nothing")
 	}
 }

@@ -633,7 +633,7 @@ func (s *sections) checkDrive() error {
 
 func wireDrive(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
 	d := s.Drive
-	o := drive.Options{Tokens: d.tokens, Folder: d.Folder, Endpoint: d.endpoint, HTTPClient: hc}
+	o := drive.Options{Tokens: d.tokens, Folder: d.Folder, Endpoint: d.endpoint, HTTPClient: hc, Log: a.log}
 	if d.tokens == nil {
 		b, err := os.ReadFile(d.Credentials)
 		if err != nil {

@@ -73,8 +73,8 @@ func (r rightsCommands) specs() []bot.Spec {
 		return nil
 	}
 	return []bot.Spec{{Path: "rights review",
-		Help:   "Revue des droits : qui détient des droits (WordPress, Dolibarr, boîtes, opsbot) et ce qui est à décider ; CSV en privé.",
-		HelpEN: "Rights review: who holds rights (WordPress, Dolibarr, mailboxes, opsbot) and what needs a decision; CSV privately.",
+		Help:   "Revue des droits : qui détient des droits (WordPress, Dolibarr, boîtes, opsbot, Google Drive) et ce qui est à décider ; CSV en privé.",
+		HelpEN: "Rights review: who holds rights (WordPress, Dolibarr, mailboxes, opsbot, Google Drive) and what needs a decision; CSV privately.",
 		Roles:  []bot.Role{bot.Admin, bot.President},
 		Read:   r.review,
 	}}

@@ -87,7 +87,7 @@ type Chat struct {
 
 	watch relay.Watch
 	queue relay.Queue
-	wg    sync.WaitGroup // in-flight invocations and reactions
+	wg    sync.WaitGroup // the websocket, in-flight invocations and reactions
 }
 
 // Limits of the HTTP surface and of the person cache.

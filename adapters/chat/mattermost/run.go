@@ -41,11 +41,7 @@ func (c *Chat) Serve(ctx context.Context, h bot.Handler, ln net.Listener) error 
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	listened := make(chan struct{})
-	go func() {
-		defer close(listened)
-		c.listen(ctx, h)
-	}()
+	c.wg.Go(func() { c.listen(ctx, h) }) // Wait below waits for it too
 	c.log.Info().Str("addr", ln.Addr().String()).Msg("mattermost endpoint listening")
 
 	var err error
@@ -60,7 +56,6 @@ func (c *Chat) Serve(ctx context.Context, h bot.Handler, ln net.Listener) error 
 	if serr := srv.Shutdown(sctx); serr != nil {
 		c.log.Warn().Err(serr).Msg("http shutdown")
 	}
-	<-listened
 	c.wg.Wait()
 	return err
 }

@@ -105,9 +105,12 @@ type tree struct {
 	kids map[string]*tree
 }
 
+// describe returns the French and English descriptions of the word: its
+// spec's help (its path when it has none), or the list of the next words.
 func (n *tree) describe(path string) (fr, en string) {
-	if n.spec != nil {
-		return describe(n.spec)
+	if s := n.spec; s != nil {
+		fr = cmp.Or(s.Help, "/"+s.Path)
+		return truncate(fr), truncate(cmp.Or(s.HelpEN, fr))
 	}
 	names := strings.Join(slices.Sorted(maps.Keys(n.kids)), ", ")
 	return truncate("Commandes " + path + " : " + names), truncate(path + " commands: " + names)
@@ -171,11 +174,6 @@ func options(s *bot.Spec, mailboxes bool) ([]*discordgo.ApplicationCommandOption
 		}
 	}
 	return append(req, opt...), nil
-}
-
-func describe(s *bot.Spec) (fr, en string) {
-	fr = cmp.Or(s.Help, "/"+s.Path)
-	return truncate(fr), truncate(cmp.Or(s.HelpEN, fr))
 }
 
 // typeLabels names argument types for people, in French and English.

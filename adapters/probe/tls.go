@@ -240,23 +240,14 @@ func days(l bot.Locale, d time.Duration) string {
 	return fmt.Sprintf(l.Pick("%d jours", "%d days"), n)
 }
 
-func issuer(c *x509.Certificate) string {
-	if c.Issuer.CommonName != "" {
-		return c.Issuer.CommonName
-	}
-	return c.Issuer.String()
-}
+func issuer(c *x509.Certificate) string { return cmp.Or(c.Issuer.CommonName, c.Issuer.String()) }
 
+// covered lists the names a certificate covers: its DNS names and IP
+// addresses, else its subject's common name.
 func covered(c *x509.Certificate) string {
-	names := append([]string(nil), c.DNSNames...)
+	names := slices.Clone(c.DNSNames)
 	for _, ip := range c.IPAddresses {
 		names = append(names, ip.String())
 	}
-	if len(names) == 0 && c.Subject.CommonName != "" {
-		names = append(names, c.Subject.CommonName)
-	}
-	if len(names) == 0 {
-		return "-"
-	}
-	return strings.Join(names, ", ")
+	return cmp.Or(strings.Join(names, ", "), c.Subject.CommonName, "-")
 }

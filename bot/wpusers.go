@@ -76,6 +76,9 @@ type WPUsers interface {
 type WPUserAdmin interface {
 	// CreateWPUser creates the account with one role and returns its ID.
 	CreateWPUser(ctx context.Context, login, email, name, role string, password Secret) (int, error)
+	// SendWPPasswordReset has WordPress mail the account the link to
+	// choose its password; Invalid when WordPress did not send it.
+	SendWPPasswordReset(ctx context.Context, login string) error
 }
 
 // WPCoreRoles are WordPress's own role slugs, from most to least powerful.

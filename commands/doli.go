@@ -491,7 +491,7 @@ type partialError struct {
 }
 
 func (e *partialError) Error() string   { return e.done.EN + ": " + e.err.Error() }
-func (e *partialError) Unwrap() []error { return []error{e.err, e.done} }
+func (e *partialError) Unwrap() []error { return []error{e.done, e.err} }
 
 // partial builds a partialError; fr and en share args. A refusal's text
 // (which may suggest trying again) is added; when the outcome is unknown the

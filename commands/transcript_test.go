@@ -6,6 +6,7 @@ import (
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/commands"
+	"github.com/anopex/opsbot/internal/bottest"
 )
 
 // The golden transcripts hold what people read, command by command, one
@@ -149,8 +150,58 @@ func TestWPTranscript(t *testing.T) {
 		u-treasurer: approve
 		u-admin: /wp user disable j.nouveau
 		u-board: /wp users editor
+		# WordPress mails the link itself: no password goes privately
+		u-admin: /wp user create l.lien lucie.lien@anopex.test author mail
+		u-treasurer: approve
 	`)
 	commands.Golden(t, "wp", w.chat)
+}
+
+// TestWPUserCreateByMail: with mail, no password goes privately, and the
+// outcome says what WordPress did with its mail: sent; refused (the site
+// cannot send mail: failed, the account created); or no answer (unknown).
+func TestWPUserCreateByMail(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(w *membersWorld)
+		state bot.State
+		says  []string
+		mails int
+	}{
+		{name: "sent", state: bot.Done, mails: 1, says: []string{"Compte WordPress l.lien créé, rôle author ; WordPress a envoyé à lucie.lien@anopex.test le lien"}},
+		{name: "site cannot send mail", state: bot.Failed, setup: func(w *membersWorld) { w.env.WordPress.SetMailBroken(true) },
+			says: []string{"Compte WordPress l.lien créé, rôle author, mais WordPress n'a pas envoyé le mail"}},
+		{name: "no answer", state: bot.Unknown, setup: func(w *membersWorld) {
+			w.env.WordPress.Fault.Only(match("POST", "/wp-login.php", 1))
+			w.env.WordPress.Fault.FailNext(1, 502, "<html>Bad Gateway</html>")
+		}, says: []string{"le mail pour choisir son mot de passe est peut-être parti", "vérifiez avec /wp users"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newMembersWorld(t)
+			if tc.setup != nil {
+				tc.setup(w)
+			}
+			preview := w.run(t, rolePeople[bot.Admin], "wp user create l.lien lucie.lien@anopex.test author mail").Text
+			contains(t, "preview", preview, "WordPress enverra lui-même à lucie.lien@anopex.test le lien")
+			cr := w.approve(t)
+			if cr.State != tc.state {
+				t.Fatalf("state %s, want %s: %s", cr.State, tc.state, cr.Outcome)
+			}
+			contains(t, "outcome", cr.Outcome, tc.says...)
+			if _, ok := w.env.WordPress.UserByLogin("l.lien"); !ok {
+				t.Error("the account was not created")
+			}
+			if n := len(w.env.WordPress.Mails()); n != tc.mails {
+				t.Errorf("%d mails sent, want %d", n, tc.mails)
+			}
+			for _, m := range w.chat.Messages(bottest.Direct) {
+				if !m.Msg.Secret.Empty() || strings.Contains(m.Msg.Text, "🔑") {
+					t.Errorf("a password announced or sent privately: %q", m.Msg.Text)
+				}
+			}
+		})
+	}
 }
 
 func TestCoherenceTranscript(t *testing.T) {

@@ -48,12 +48,13 @@ func (w wpCommands) specs() []bot.Spec {
 	}}
 	if w.admin != nil {
 		specs = append(specs, bot.Spec{
-			Path: "wp user create", Help: "Crée un compte WordPress avec un rôle ; son mot de passe arrive en message privé.",
-			HelpEN:  "Creates a WordPress account with a role; its password arrives by private message.",
-			Roles:   admins,
-			Args:    []bot.Arg{{Name: "identifiant", Type: argLogin}, {Name: "adresse", Type: bot.ArgEmail}, {Name: "role", Type: argRole(w.roles)}},
+			Path: "wp user create", Help: "Crée un compte WordPress avec un rôle ; son mot de passe arrive en message privé, ou, avec « mail », WordPress envoie lui-même à l'adresse le lien pour le choisir.",
+			HelpEN: "Creates a WordPress account with a role; its password arrives by private message, or, with \"mail\", WordPress itself mails the address the link to choose it.",
+			Roles:  admins,
+			Args: []bot.Arg{{Name: "identifiant", Type: argLogin}, {Name: "adresse", Type: bot.ArgEmail}, {Name: "role", Type: argRole(w.roles)},
+				{Name: "mail", Choices: []string{"mail"}, Optional: true}},
 			Preview: w.previewCreate, Apply: w.applyCreate,
-			Verify: "wp users", Recipient: "adresse",
+			Verify: "wp users", Recipient: "adresse", Secret: func(c bot.Call) bool { return !c.Args.Has("mail") },
 		})
 	}
 	return specs
@@ -206,10 +207,18 @@ func (w wpCommands) previewCreate(ctx context.Context, c bot.Call) (string, erro
 	if n := c.Args.Get("nom"); n != "" { // given by /delegate onboard
 		who += " (" + n + ")"
 	}
+	if c.Args.Has("mail") {
+		return fmt.Sprintf(c.T("Création du compte WordPress %s, rôle %s ; WordPress enverra lui-même à %s le lien pour choisir son mot de passe (son formulaire « Mot de passe oublié »).",
+			"Create WordPress account %s, role %s; WordPress itself will mail %s the link to choose its password (its \"Lost your password\" form)."), who, role, addr), nil
+	}
 	return fmt.Sprintf(c.T("Création du compte WordPress %s, rôle %s ; le mot de passe sera envoyé en message privé.",
 		"Create WordPress account %s, role %s; the password will be sent by private message."), who, role), nil
 }
 
+// applyCreate creates the account with a new password, sent privately; with
+// mail, nobody sees that password, and WordPress mails the link that
+// replaces it (its lost-password form). A mail WordPress refused leaves
+// the account created, which the outcome says.
 func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, error) {
 	login, addr, role := c.Args.Get("identifiant"), c.Args.Get("adresse"), c.Args.Get("role")
 	pw, err := bot.NewPassword()
@@ -219,8 +228,20 @@ func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, e
 	if _, err := w.admin.CreateWPUser(ctx, login, addr, cmp.Or(c.Args.Get("nom"), login), role, pw); err != nil {
 		return bot.Outcome{}, fmt.Errorf("create wordpress user: %w", err)
 	}
-	return bot.Outcome{
-		Text:    fmt.Sprintf(c.T("Compte WordPress %s créé, rôle %s", "WordPress account %s created, role %s"), login, role),
-		Private: []bot.Private{{Mailbox: addr, Text: fmt.Sprintf(c.T("Mot de passe du nouveau compte WordPress %s :", "Password of the new WordPress account %s:"), login), Secret: pw}},
-	}, nil
+	text := fmt.Sprintf(c.T("Compte WordPress %s créé, rôle %s", "WordPress account %s created, role %s"), login, role)
+	if !c.Args.Has("mail") {
+		return bot.Outcome{Text: text, Private: []bot.Private{{Mailbox: addr,
+			Text: fmt.Sprintf(c.T("Mot de passe du nouveau compte WordPress %s :", "Password of the new WordPress account %s:"), login), Secret: pw}}}, nil
+	}
+	switch err := w.admin.SendWPPasswordReset(ctx, login); {
+	case err == nil:
+		return bot.Outcome{Text: text + fmt.Sprintf(c.T(" ; WordPress a envoyé à %s le lien pour choisir son mot de passe", "; WordPress mailed %s the link to choose its password"), addr)}, nil
+	case bot.Refused(err):
+		return bot.Outcome{}, &partialError{err: err, done: bot.Userf(
+			"Compte WordPress %s créé, rôle %s, mais WordPress n'a pas envoyé le mail pour choisir son mot de passe (son site n'envoie sans doute pas de courrier) : personne ne connaît ce mot de passe. Une fois l'envoi réparé, « Mot de passe oublié » sur la page de connexion du site enverra le lien.",
+			"WordPress account %s created, role %s, but WordPress did not send the mail to choose its password (the site probably cannot send mail): nobody knows that password. Once sending works, \"Lost your password\" on the site's login page will send the link.", login, role)}
+	default:
+		return bot.Outcome{}, partial(c, err, "Compte WordPress %s créé, rôle %s ; le mail pour choisir son mot de passe est peut-être parti.",
+			"WordPress account %s created, role %s; the mail to choose its password may have gone.", login, role)
+	}
 }

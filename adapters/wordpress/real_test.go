@@ -136,6 +136,21 @@ func TestRealWordPress(t *testing.T) {
 		}
 	})
 
+	t.Run("a reset mail the site cannot send is reported not sent", func(t *testing.T) {
+		// Debian's WordPress has no MTA: wp_mail fails, retrieve_password
+		// answers retrieve_password_email_failure; the account is untouched.
+		sam := find(t, all, "sam.subscriber")
+		if err := admin.SendWPPasswordReset(ctx, sam.Username); bot.KindOf(err) != bot.Invalid {
+			t.Errorf("SendWPPasswordReset(%s) = %v, want invalid (not sent)", sam.Username, err)
+		}
+		if got, err := admin.WPUser(ctx, sam.Username); err != nil || !cmp.Equal(got, sam) {
+			t.Errorf("after the reset: %+v, %v; want %+v", got, err, sam)
+		}
+		if err := admin.SendWPPasswordReset(ctx, "no.such.account"); bot.KindOf(err) != bot.Invalid {
+			t.Errorf("SendWPPasswordReset(no such account) = %v, want invalid", err)
+		}
+	})
+
 	t.Run("bad credentials are denied", func(t *testing.T) {
 		bad := map[string]*wordpress.Client{
 			"wrong application password": client(peer.User, "wrong password 0000", wordpress.Options{}),

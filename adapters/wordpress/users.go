@@ -1,9 +1,13 @@
 package wordpress
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +16,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/anopex/opsbot/adapters/internal/paging"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -260,4 +265,48 @@ func (c *Client) CreateWPUser(ctx context.Context, login, email, name, role stri
 		return 0, bot.Errorf(bot.Internal, provider, op, "answer holds no account id")
 	}
 	return u.ID, nil
+}
+
+// SendWPPasswordReset has WordPress mail the account login the link that
+// lets its holder choose a password, as the site's lost-password form does:
+// the REST API's POST /wp/v2/users sends no notification. WordPress answers
+// a redirect to wp-login.php?checkemail=confirm once wp_mail took the mail;
+// the form again, with #login_error, when retrieve_password refused
+// (retrieve_password_email_failure on a site that cannot send mail,
+// invalidcombo for no such account): the mail was not sent, Invalid. A
+// missing form (404: a plugin moved the login page) is NotFound; anything
+// else Unavailable. The form is anonymous: no credential goes with it, and
+// the POST is never retried, nor its redirect followed.
+// API: POST /wp-login.php?action=lostpassword, user_login=LOGIN as a form
+// (WordPress 6.1 wp-login.php case 'lostpassword'; wp-includes/user.php
+// retrieve_password).
+func (c *Client) SendWPPasswordReset(ctx context.Context, login string) error {
+	const op = "send password reset"
+	hc := *c.r.GetClient()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	form := url.Values{"user_login": {login}, "wp-submit": {"Get New Password"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.r.BaseURL+"/wp-login.php?action=lostpassword", strings.NewReader(form.Encode()))
+	if err != nil {
+		return &bot.Error{Provider: provider, Op: op, Kind: bot.Internal, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return rest.Unreachable(provider, op, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	s := resp.StatusCode
+	switch {
+	case s >= 300 && s < 400 && strings.Contains(resp.Header.Get("Location"), "checkemail=confirm"):
+		return nil
+	case err != nil:
+		return rest.Unreachable(provider, op, err)
+	case s == http.StatusOK && bytes.Contains(body, []byte(`id="login_error"`)):
+		return bot.Errorf(bot.Invalid, provider, op, "the lost-password form answered an error: the mail was not sent")
+	case s == http.StatusNotFound:
+		return bot.Errorf(bot.NotFound, provider, op, "no lost-password form at /wp-login.php")
+	}
+	return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Status: s,
+		Err: fmt.Errorf("the lost-password form answered neither its redirect nor its error (%s)", resp.Header.Get("Content-Type"))}
 }

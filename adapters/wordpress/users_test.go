@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -406,6 +407,77 @@ func TestPaginationCaps(t *testing.T) {
 			}
 			if srv.Requests() != tt.requests {
 				t.Errorf("%d requests, want %d", srv.Requests(), tt.requests)
+			}
+		})
+	}
+}
+
+// TestSendWPPasswordReset posts the lost-password form: sent when WordPress
+// redirects to checkemail=confirm; not sent (Invalid) when the form comes
+// back with its error, as on a site that cannot send mail.
+func TestSendWPPasswordReset(t *testing.T) {
+	cases := []struct {
+		name, login string
+		broken      bool
+		kind        bot.Kind
+		sent        []wordpresstest.Mail
+	}{
+		{name: "sent", login: "eve.editor", sent: []wordpresstest.Mail{{To: "eve.editor@example.test", Login: "eve.editor"}}},
+		{name: "by address", login: "Eve.Editor@example.test", sent: []wordpresstest.Mail{{To: "eve.editor@example.test", Login: "eve.editor"}}},
+		{name: "site cannot send mail", login: "eve.editor", broken: true, kind: bot.Invalid},
+		{name: "no such account", login: "nobody", kind: bot.Invalid},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := setup(t, wordpress.Options{})
+			srv.SetMailBroken(tc.broken)
+			err := c.SendWPPasswordReset(t.Context(), tc.login)
+			if bot.KindOf(err) != tc.kind || tc.kind == 0 && err != nil {
+				t.Fatalf("SendWPPasswordReset(%q) = %v, want kind %v", tc.login, err, tc.kind)
+			}
+			if diff := cmp.Diff(tc.sent, srv.Mails()); diff != "" {
+				t.Errorf("mails (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSendWPPasswordResetAnswers: the form is posted anonymously and its
+// redirect not followed; a missing form is NotFound, a server error
+// Unavailable (the mail may have gone).
+func TestSendWPPasswordResetAnswers(t *testing.T) {
+	cases := []struct {
+		name   string
+		status int
+		kind   bot.Kind
+	}{
+		{name: "redirect", status: http.StatusFound},
+		{name: "login page moved", status: http.StatusNotFound, kind: bot.NotFound},
+		{name: "server error", status: http.StatusBadGateway, kind: bot.Unavailable},
+		{name: "a page without the error", status: http.StatusOK, kind: bot.Unavailable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reqs := make(chan *http.Request, 1)
+			mux := http.NewServeMux()
+			mux.HandleFunc("POST /wp-login.php", func(w http.ResponseWriter, r *http.Request) {
+				r.ParseForm()
+				reqs <- r
+				if tc.status == http.StatusFound {
+					w.Header().Set("Location", "wp-login.php?checkemail=confirm")
+				}
+				w.WriteHeader(tc.status)
+			})
+			mux.HandleFunc("GET /wp-login.php", func(w http.ResponseWriter, r *http.Request) { t.Error("the redirect was followed") })
+			ts := httptest.NewServer(mux)
+			t.Cleanup(ts.Close)
+			c := newClient(t, ts.URL, "admin", bot.NewSecret(adminPw), zerolog.Nop(), wordpress.Options{})
+			if err := c.SendWPPasswordReset(t.Context(), "eve.editor"); bot.KindOf(err) != tc.kind || tc.kind == 0 && err != nil {
+				t.Fatalf("SendWPPasswordReset() = %v, want kind %v", err, tc.kind)
+			}
+			got := <-reqs
+			if got.URL.Query().Get("action") != "lostpassword" || got.PostForm.Get("user_login") != "eve.editor" || got.Header.Get("Authorization") != "" {
+				t.Errorf("request %+v: want the anonymous form with user_login", got)
 			}
 		})
 	}

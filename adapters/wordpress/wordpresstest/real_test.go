@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,6 +221,25 @@ func TestFakeAgainstRealWordPress(t *testing.T) {
 			}
 			for _, d := range diffJSON("body", want, got, nil, norm) {
 				t.Error(d)
+			}
+		})
+	}
+
+	// The lost-password form of a site that cannot send mail (Debian's
+	// WordPress has no MTA): the same status, redirect and error.
+	fake.SetMailBroken(true)
+	loginError := regexp.MustCompile(`(?s)<div id="login_error">.*?</div>`)
+	for _, login := range []string{"sam.subscriber", "Sam.Subscriber", "nobody.here", ""} {
+		t.Run("lost password "+login, func(t *testing.T) {
+			const path, form = "/wp-login.php?action=lostpassword", "application/x-www-form-urlencoded"
+			body := "user_login=" + url.QueryEscape(login) + "&wp-submit=Get+New+Password"
+			wr, wb := do(peer.URL, "POST", path, "", form, body)
+			gr, gb := do(fake.URL(), "POST", path, "", form, body)
+			if gr.StatusCode != wr.StatusCode || gr.Header.Get("Location") != wr.Header.Get("Location") {
+				t.Fatalf("fake %d %q, real %d %q", gr.StatusCode, gr.Header.Get("Location"), wr.StatusCode, wr.Header.Get("Location"))
+			}
+			if w, g := loginError.Find(wb), loginError.Find(gb); string(w) != string(g) {
+				t.Errorf("error: fake %q, real %q", g, w)
 			}
 		})
 	}

@@ -21,6 +21,8 @@
 //     (reassign required, force=true) on /wp/v2/users/{id} and /users/me;
 //     POST /wp/v2/users (201 + Location, 500 existing_user_login/email);
 //     POST /wp/v2/users/{id}/application-passwords;
+//   - the lost-password form, wp-login.php?action=lostpassword (login.go),
+//     with a site that cannot send mail (SetMailBroken);
 //   - the error bodies {"code","message","data":{"status"}}, the Allow header
 //     computed from the caller's permissions, the no-cache headers for a
 //     logged-in caller and Vary: Origin for an anonymous GET.
@@ -63,6 +65,8 @@ type Server struct {
 	stripAuth   bool
 	plugins     []Plugin
 	coreVersion string
+	mailBroken  bool   // wp_mail fails (SetMailBroken)
+	mails       []Mail // the password-reset mails sent
 
 	eps []endpoint // the REST routes, built once
 
@@ -144,6 +148,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		route = q.get("rest_route")
 	case r.URL.Path == "/" && q.get("feed") == "rss2":
 		s.feed(w)
+		return
+	case r.URL.Path == "/wp-login.php" && (q.get("action") == "lostpassword" || q.get("action") == "retrievepassword"):
+		s.lostPassword(w, r)
 		return
 	default:
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")

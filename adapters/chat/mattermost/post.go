@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
 	"github.com/anopex/opsbot/bot"
@@ -194,15 +195,16 @@ func split(text string, limit int) []string { return relay.Split(text, limit, fa
 // after a character that cannot end a username (so an e-mail address's @ is
 // not one), followed by a username character. @channel, @all, @here and
 // @someone in text the bot echoes (a preview, a ticket's body) would notify
-// the channel or that person.
-var mention = regexp.MustCompile(`(^|[^\p{L}\p{N}_.\-])@([\p{L}\p{N}_.\-])`)
+// the channel or that person. Compiled on first use: its Unicode classes
+// allocate 57 KB at every start (GODEBUG=inittrace=1), Mattermost configured or not.
+var mention = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[^\p{L}\p{N}_.\-])@([\p{L}\p{N}_.\-])`) })
 
 // noMentions puts a zero-width space after each such @: the text reads the
 // same, and Mattermost, whose mention parser splits words on white space and
 // punctuation (U+200B is neither), finds no mention in "@\u200bchannel".
 // Discord's allowed_mentions does the same job there.
 func noMentions(s string) string {
-	return mention.ReplaceAllString(s, "$1@\u200b$2")
+	return mention().ReplaceAllString(s, "$1@\u200b$2")
 }
 
 // parseAction decodes a button's integration request (reference §6) and

@@ -125,6 +125,11 @@ func closingReply(s alerts.State) string {
 		s.Key, s.Ended.Format("02/01/2006 à 15:04"))
 }
 
+// noAlert says there is no alert key.
+func noAlert(key string) error {
+	return bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
+}
+
 // unticketed returns the open alert key, which has no ticket yet: the
 // alert a ticket is asked for.
 func (t *AlertTickets) unticketed(ctx context.Context, key string) (alerts.State, error) {
@@ -133,7 +138,7 @@ func (t *AlertTickets) unticketed(ctx context.Context, key string) (alerts.State
 	case err != nil:
 		return s, fmt.Errorf("read alert %s: %w", key, err)
 	case !ok:
-		return s, bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
+		return s, noAlert(key)
 	case !s.Open:
 		return s, bot.Unchanged("L'alerte `%s` est rétablie : pas de ticket à ouvrir.", "Alert `%s` has recovered: no ticket to open.", key)
 	case s.Ticket != "":

@@ -98,12 +98,9 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	key := c.Args.Get("cle")
 	dur, _ := time.ParseDuration(c.Args.Get("duree")) // argMuteDuration wrote it with Duration.String
-	_, err := a.desk.Mute(ctx, key, dur, c.Caller)
-	if bot.KindOf(err) == bot.NotFound {
-		return bot.Reply{}, bot.Userf("Aucune alerte « %s ». /alerts list montre les clés des alertes.", "No alert %q. /alerts list shows the alert keys.", key)
-	}
-	if err != nil {
-		return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
+	s, err := a.desk.Mute(ctx, key, dur, c.Caller)
+	if _, err = found(s, err, "mute "+key, noAlert(key)); err != nil {
+		return bot.Reply{}, err
 	}
 	if dur == 0 {
 		return bot.Reply{Text: fmt.Sprintf(c.T("L'alerte `%s` n'est plus muette.", "Alert `%s` is no longer muted."), key)}, nil

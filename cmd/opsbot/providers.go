@@ -61,7 +61,7 @@ type provider struct {
 	// present says whether the configuration has the provider's section.
 	present func(s *sections) bool
 	// check validates the section without the network (and what it needs
-	// of the other sections); nil: nothing to check.
+	// of the other sections).
 	check func(s *sections) error
 	// wire builds the client on hc (measured as name's in /metrics) and
 	// hands it to the commands; it returns the credential check of
@@ -90,7 +90,7 @@ var providers = []provider{
 func (s *sections) check() error {
 	var errs []error
 	for _, p := range providers {
-		if p.present(s) && p.check != nil {
+		if p.present(s) {
 			errs = append(errs, p.check(s))
 		}
 	}

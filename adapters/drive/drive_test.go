@@ -19,6 +19,7 @@ import (
 
 	"github.com/anopex/opsbot/adapters/drive"
 	"github.com/anopex/opsbot/adapters/drive/drivetest"
+	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
@@ -120,6 +121,14 @@ func TestRefusals(t *testing.T) {
 				}
 			}
 		})
+	}
+	down, err := drive.New(drive.Options{Tokens: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok"}), Folder: "media",
+		Endpoint: "http://" + faulttest.Hangup(t) + "/drive/v3/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := down.Check(t.Context()); bot.KindOf(err) != bot.Unavailable {
+		t.Errorf("server down: kind of %v = %v, want Unavailable", err, bot.KindOf(err))
 	}
 	if _, err := drive.New(drive.Options{Credentials: []byte(`{"type":"external_account"}`), Folder: "media"}); err == nil {
 		t.Fatal("an external account credential was accepted")

@@ -1,9 +1,9 @@
-// Package relay holds what the Discord and Mattermost adapters share between
-// a platform's events and the bot.Handler: the reactions on one message
-// delivered in order, the votes seen on the change requests they watch (to
-// hand the handler what changed during a gap in the events), a panicking
-// reaction handler recovered, long texts cut into messages or sent as one
-// file, and the error kind of an HTTP status.
+// Package relay holds what the chat adapters share between a platform's
+// events and the bot.Handler: the reactions on one message delivered in
+// order, the votes seen on the change requests they watch (re-read after a
+// gap in the events, to hand the handler what changed), a panic while
+// serving a person recovered and told, long texts cut into messages or sent
+// as one file (the console's too), and the error kind of an HTTP status.
 package relay
 
 import (

@@ -262,9 +262,7 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 			continue
 		}
 		if !ok {
-			if skipped == "" {
-				skipped = a.Name
-			}
+			skipped = cmp.Or(skipped, a.Name) // the first one left out
 			continue
 		}
 		if skipped != "" {

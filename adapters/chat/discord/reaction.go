@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -53,10 +54,7 @@ func (c *Chat) reactor(ctx context.Context, guildID, userID string) bot.Person {
 	if ok && time.Since(m.at) <= memberTTL {
 		return m.Person
 	}
-	if guildID == "" {
-		guildID = c.cfg.GuildID
-	}
-	gm, err := c.s.GuildMember(guildID, userID, discordgo.WithContext(ctx))
+	gm, err := c.s.GuildMember(cmp.Or(guildID, c.cfg.GuildID), userID, discordgo.WithContext(ctx))
 	if err != nil {
 		c.log.Warn().Err(check(err, "read member")).Str("user", userID).Msg("reacting member unknown; no platform role")
 	}

@@ -275,6 +275,9 @@ func TestCoherenceFixRefusedWhenIncomplete(t *testing.T) {
 	}
 	s := w.run(t, rolePeople[bot.Admin], "coherence sweep")
 	contains(t, "incomplete sweep", s.Text, "⚠️ Brevo : échec après 0 page(s)", "non vérifié", "/coherence fix est refusé")
+	if sums, err := w.store.Sweeps(t.Context()); err != nil || len(sums) != 0 {
+		t.Errorf("stored sweeps = %+v, %v; want none of an incomplete sweep (its counts leave codes out)", sums, err)
+	}
 }
 
 func TestDoliCommands(t *testing.T) {

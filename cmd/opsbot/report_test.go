@@ -2,13 +2,16 @@ package main
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
+	"github.com/anopex/opsbot/commands"
 	"github.com/anopex/opsbot/internal/bottest"
+	demoworld "github.com/anopex/opsbot/internal/demo"
 	"github.com/anopex/opsbot/storage"
 )
 
@@ -83,4 +86,26 @@ func reopenStore(t *testing.T, db *storage.DB) *storage.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// The nightly coherence digest stores its sweep's counts for /report month.
+func TestNightlySweepRecorded(t *testing.T) {
+	a := alertsApp(t)
+	now := time.Date(2026, 11, 30, 3, 0, 0, 0, time.Local)
+	e := demoworld.Start(now)
+	t.Cleanup(e.Close)
+	e.Seed()
+	m := commands.Members{Adherents: e.Members, Contacts: e.Contacts, WPUsers: e.WPClient, Coherence: e.Config,
+		Now: func() time.Time { return now }, Sweeps: a.store}
+	d, err := coherenceDigest(m, bot.FR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Digest(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := a.store.Sweeps(t.Context())
+	if err != nil || len(sums) != 1 || !sums[0].At.Equal(now) || !maps.Equal(sums[0].Counts, demoworld.Findings) {
+		t.Errorf("stored sweeps = %+v, %v; want the night's, with the demo's findings", sums, err)
+	}
 }

@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -62,6 +66,7 @@ func TestConfigRefusals(t *testing.T) {
 		{"every unset variable", base + "cpanel: {url: https://x:2083, user: u, domain: a.fr, token: '${OPSBOT_UNSET_A}'}\nbrevo: {key: '${OPSBOT_UNSET_B}'}\n", "OPSBOT_UNSET_A is not set\n  line 4: environment variable OPSBOT_UNSET_B is not set"},
 		{"mattermost channel name", base + "mattermost: {url: https://mm, token: '${CPANEL_TOKEN}', team: wj3drgzdpnf54rxf5d8qd3dqne, approvals: town-square, public_url: https://o}\n", "mattermost.approvals: \"town-square\" is not a Mattermost ID"},
 		{"discord channel name", base + "discord: {token: '${CPANEL_TOKEN}', application_id: '1', guild_id: '2', approvals_channel: approvals}\n", "discord.approvals_channel: \"approvals\" is not a Discord ID"},
+		{"two mail servers", base + "cpanel: [{name: a, url: https://a:2083, user: u, domain: a.fr, token: '${CPANEL_TOKEN}', mail: true}, {name: b, url: https://b:2083, user: u, domain: b.fr, token: '${CPANEL_TOKEN}', mail: true}]\n", "only one server holds the mail"},
 		{"bad time zone", base + "time_zone: Mars/Olympus\n", "time_zone"},
 		{"bad locale", "locale: de\ndata: /tmp/x\n", "write fr or en"},
 		{"no data", "locale: fr\n", "data"},
@@ -129,5 +134,28 @@ func TestAuditKeep(t *testing.T) {
 	recs, err := a.store.Audit(t.Context(), 10)
 	if err != nil || len(recs) != 1 || !recs[0].At.Equal(now.AddDate(0, 0, -399)) {
 		t.Errorf("audit after the pass = %+v, %v; want the 399-day-old record only", recs, err)
+	}
+}
+
+// The mail commands use the server marked mail: true, wherever it is listed;
+// the host commands without a server name still use the first.
+func TestMailServerMarked(t *testing.T) {
+	setEnv(t)
+	for _, tc := range []struct{ mark, want string }{{"", "a.fr"}, {"b", "b.fr"}} {
+		srv := func(n string) string {
+			return "{name: " + n + ", url: https://" + n + ":2083, user: u, domain: " + n + ".fr, token: '${CPANEL_TOKEN}', mail: " + strconv.FormatBool(n == tc.mark) + "}"
+		}
+		cfg, err := parseConfig([]byte("locale: fr\ndata: " + filepath.Join(t.TempDir(), "data") + "\ncpanel: [" + srv("a") + ", " + srv("b") + "]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := open(cfg, zerolog.Nop(), time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.close() })
+		if a.deps.MailDomain != tc.want || a.deps.Hosting.Host.Server.Name != "a" {
+			t.Errorf("mail marked %q: mail domain %q, first host server %q; want %s and a", tc.mark, a.deps.MailDomain, a.deps.Hosting.Host.Server.Name, tc.want)
+		}
 	}
 }

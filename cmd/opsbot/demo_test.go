@@ -212,7 +212,7 @@ func TestCommandReference(t *testing.T) {
 		"`/ticket alert` for OVH or PlanetHoster, `/evolution incident` with the alert's key for CF2D. Once opened the ticket is linked: `/alerts list` shows its number, `/ticket show` and `/evolution show` the alert. " +
 		"The alert's recovery is posted in the request's thread, where 🎫 makes the closing reply (`/ticket reply`) or closes the incident (`/evolution close`).\n\n" +
 		"With several cPanel servers (`cpanel:` as a list), every `/host` command of a server takes its name as `SERVEUR` (offered as choices on Discord, listed in the hint on Mattermost) and its preview names it; " +
-		"`/host ssl list` without one lists every server. The mail commands use the first server. `/host files usage` reads API 2's DiskUsage (UAPI has no directory usage); `/host ssl renew` starts an AutoSSL check, refused while one runs. " +
+		"`/host ssl list` without one lists every server. The mail commands use the server marked `mail: true` (the first without a mark). `/host files usage` reads API 2's DiskUsage (UAPI has no directory usage); `/host ssl renew` starts an AutoSSL check, refused while one runs. " +
 		"The disk and AutoSSL alerts run on each server (`disk:SERVER`, `autossl:SERVER:DOMAIN`).\n\n")
 	b.WriteString("| command | what it does | who may run it | approval | outcome unknown? check with |\n| --- | --- | --- | --- | --- |\n")
 	specs := commands.All(a.deps)

@@ -150,7 +150,10 @@ type cpanelConfig struct {
 	URL    string `yaml:"url"`    // https://HOST:2083
 	User   string `yaml:"user"`   // cPanel account name
 	Token  secret `yaml:"token"`  // ${CPANEL_TOKEN}
-	Domain string `yaml:"domain"` // the account's domain: its DNS zone; the first server's is the mail domain
+	Domain string `yaml:"domain"` // the account's domain: its DNS zone
+	// Mail marks the server that holds the association's mail (its domain is
+	// the mail domain); without a mark, the first server.
+	Mail bool `yaml:"mail"`
 }
 
 // cpanelServers is the `cpanel:` section: a list of servers, or the one
@@ -167,7 +170,7 @@ func (l *cpanelServers) UnmarshalYAML(n *yaml.Node) error {
 	*l = make(cpanelServers, len(items))
 	for i, it := range items {
 		for k := 0; it.Kind == yaml.MappingNode && k < len(it.Content); k += 2 {
-			if key := it.Content[k]; !slices.Contains([]string{"name", "url", "user", "token", "domain"}, key.Value) {
+			if key := it.Content[k]; !slices.Contains([]string{"name", "url", "user", "token", "domain", "mail"}, key.Value) {
 				return fmt.Errorf("line %d: field %s not found in cpanel", key.Line, key.Value)
 			}
 		}
@@ -178,6 +181,11 @@ func (l *cpanelServers) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// mailServer is the index of the server that holds the mail.
+func (l cpanelServers) mailServer() int {
+	return max(0, slices.IndexFunc(l, func(c cpanelConfig) bool { return c.Mail }))
+}
+
 type hostingConfig struct {
 	Zone     string   `yaml:"zone"`      // DNS zone of host dns on the first server (default its domain)
 	TLSHosts []string `yaml:"tls_hosts"` // checked live by host ssl list
@@ -186,8 +194,13 @@ type hostingConfig struct {
 
 func (s *sections) checkCPanel() error {
 	var errs []error
-	names := map[string]bool{}
+	names, mail := map[string]bool{}, 0
 	for i, c := range s.CPanel {
+		if c.Mail {
+			if mail++; mail == 2 {
+				errs = append(errs, fmt.Errorf("cpanel[%d].mail: only one server holds the mail: mark one with mail: true", i))
+			}
+		}
 		field := "cpanel"
 		if len(s.CPanel) > 1 {
 			field = fmt.Sprintf("cpanel[%d]", i)
@@ -225,7 +238,8 @@ func (s *sections) checkHosting() error {
 }
 
 // wireCPanel builds one client per cPanel server: the host commands use
-// each, the mail commands and the mailbox quota alerts the first.
+// each (the first without a server named), the mail commands and the
+// mailbox quota alerts the mail server.
 func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) error, error) {
 	h := &commands.Hosting{TLS: probe.Prober{Timeout: 10 * time.Second}, Protected: ownAddresses(), Now: a.now}
 	for i, c := range s.CPanel {
@@ -236,9 +250,12 @@ func wireCPanel(a *app, s *sections, hc *http.Client) (func(context.Context) err
 		srv := commands.Server{Name: c.Name, Blocks: cl, Certs: cl, AutoSSL: cl, Files: cl, Zones: cl, Zone: c.Domain}
 		a.cpanels = append(a.cpanels, namedCPanel{c.Name, cl})
 		if i == 0 {
-			a.deps.Mail, a.deps.MailDomain, h.Server = cl, c.Domain, srv
+			h.Server = srv
 		} else {
 			h.Others = append(h.Others, srv)
+		}
+		if i == s.CPanel.mailServer() {
+			a.deps.Mail, a.deps.MailDomain = cl, c.Domain
 		}
 	}
 	if hs := s.Hosting; hs != nil {

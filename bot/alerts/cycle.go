@@ -282,17 +282,14 @@ func (a *Cycle) React(ctx context.Context, r bot.Reaction) bool {
 	}
 	a.mu.Lock()
 	s, ok := a.postedIn(ctx, r)
-	if ok && emoji == bot.EmojiTicket {
-		a.mu.Unlock()
-		if r.User.ID != "" && !r.Removed {
+	if !ok || emoji == bot.EmojiTicket {
+		a.mu.Unlock() // Ticket runs a whole command (a change request), which may read alerts
+		if ok && r.User.ID != "" && !r.Removed {
 			a.cfg.Ticket(ctx, r, s)
 		}
-		return true
+		return ok
 	}
 	defer a.mu.Unlock()
-	if !ok {
-		return false
-	}
 	switch {
 	case r.User.ID == "":
 		return true

@@ -1,6 +1,7 @@
 package coherence
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -53,11 +54,7 @@ func PlanFix(r *Report, cfg Config) (Fix, error) {
 			f.names[x.Email] = x.MemberName
 		case x.Code == NotMemberInNewsletter:
 			f.Remove = append(f.Remove, x.ContactEmail)
-			n := x.ContactName
-			if n == "" {
-				n = x.MemberName
-			}
-			f.names[x.ContactEmail] = n
+			f.names[x.ContactEmail] = cmp.Or(x.ContactName, x.MemberName)
 		}
 	}
 	// Sorted, the same plan always encodes the same way: the engine compares
@@ -95,8 +92,7 @@ func (f *Fix) Empty() bool { return len(f.Add) == 0 && len(f.Create) == 0 && len
 func (f *Fix) Fingerprint() string {
 	h := sha256.New()
 	part := func(tag string, list []string) {
-		s := slices.Clone(list)
-		slices.Sort(s)
+		s := slices.Sorted(slices.Values(list))
 		fmt.Fprintf(h, "%s %d\n%s\n", tag, len(s), strings.Join(s, "\n"))
 	}
 	fmt.Fprintf(h, "list %d\n", f.List)
@@ -133,10 +129,9 @@ func (f *Fix) Preview(l bot.Locale, n int) string {
 		shown := make([]string, 0, n)
 		for _, e := range emails[:min(n, len(emails))] {
 			if name := f.names[e]; name != "" {
-				shown = append(shown, name+" <"+e+">")
-			} else {
-				shown = append(shown, e)
+				e = name + " <" + e + ">"
 			}
+			shown = append(shown, e)
 		}
 		more := ""
 		if len(emails) > n {

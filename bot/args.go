@@ -172,10 +172,7 @@ func isSpaceAt(s string, i int) bool {
 func ParseArgs(s *Spec, words []string, after string, hasAfter bool) (Values, error) {
 	v := Values{}
 	usage := func(e *UserError) error {
-		return &UserError{
-			FR: e.FR + "\nUsage : /" + s.Usage(),
-			EN: e.EN + "\nUsage: /" + s.Usage(),
-		}
+		return &UserError{FR: e.FR + "\nUsage : /" + s.Usage(), EN: e.EN + "\nUsage: /" + s.Usage()}
 	}
 	i := 0
 	for k, a := range s.Args {

@@ -78,10 +78,8 @@ func incompleteRefusal(r *Report) error {
 			en = append(en, s.Source.Label()+" (not configured)")
 		}
 	}
-	return &bot.UserError{
-		FR: fmt.Sprintf("Le relevé est incomplet : %s. Aucune correction n'est proposée à partir de données partielles ; relancez plus tard.", strings.Join(fr, ", ")),
-		EN: fmt.Sprintf("The sweep is incomplete: %s. No fix is offered from partial data; try again later.", strings.Join(en, ", ")),
-	}
+	return bot.Userf("Le relevé est incomplet : %[1]s. Aucune correction n'est proposée à partir de données partielles ; relancez plus tard.",
+		"The sweep is incomplete: %[2]s. No fix is offered from partial data; try again later.", strings.Join(fr, ", "), strings.Join(en, ", "))
 }
 
 // Empty reports whether the fix changes nothing.

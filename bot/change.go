@@ -167,9 +167,7 @@ var (
 // transaction, so racing approvals execute it once.
 func (e *Engine) React(ctx context.Context, r Reaction) {
 	defer e.recoverReaction(ctx, &r)
-	if r.Platform == "" {
-		r.Platform = e.cfg.Platform
-	}
+	r.Platform = cmp.Or(r.Platform, e.cfg.Platform)
 	log := e.log.With().Str("platform", r.Platform).Str("user", r.User.ID).Str("message_id", r.MessageID).Logger()
 	ctx = log.WithContext(ctx)
 	// A post in flight when we look, or one finished since, may be this

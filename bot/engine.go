@@ -53,11 +53,8 @@ type Engine struct {
 
 // NewEngine checks cfg and returns an engine with no command.
 func NewEngine(cfg EngineConfig) (*Engine, error) {
-	if cfg.Chat == nil || cfg.Store == nil || cfg.Policy == nil {
-		return nil, errors.New("engine: chat, store and policy are required")
-	}
-	if cfg.ApprovalsChannel == "" {
-		return nil, errors.New("engine: the approvals channel is required")
+	if cfg.Chat == nil || cfg.Store == nil || cfg.Policy == nil || cfg.ApprovalsChannel == "" {
+		return nil, errors.New("engine: chat, store, policy and the approvals channel are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -160,12 +157,8 @@ func (e *Engine) observe(path, outcome string) {
 // stored or executed.
 func (e *Engine) Handle(ctx context.Context, inv Invocation) {
 	defer e.recoverInvocation(ctx, &inv)
-	if inv.ID == "" {
-		inv.ID = newID()
-	}
-	if inv.Platform == "" {
-		inv.Platform = e.cfg.Platform
-	}
+	inv.ID = cmp.Or(inv.ID, newID())
+	inv.Platform = cmp.Or(inv.Platform, e.cfg.Platform)
 	l := e.log.With().Str("invocation", inv.ID).Str("platform", inv.Platform).Str("caller", inv.Caller.ID).Logger()
 	ctx = l.WithContext(ctx)
 	tr := e.cfg.Locale.Pick

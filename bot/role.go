@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,9 +101,7 @@ func (p *Policy) Person(platform, userID, displayName string, platformRoles []st
 	out := Person{ID: userID, Name: displayName, Bot: isBot}
 	if i, ok := p.byID[platform+"\x00"+userID]; ok {
 		m := p.members[i]
-		if m.Name != "" {
-			out.Name = m.Name
-		}
+		out.Name = cmp.Or(m.Name, out.Name)
 		out.Roles = append(out.Roles, m.Roles...)
 		out.Mailboxes = append(out.Mailboxes, m.Mailboxes...)
 	}
@@ -111,9 +110,7 @@ func (p *Policy) Person(platform, userID, displayName string, platformRoles []st
 			out.Roles = append(out.Roles, r)
 		}
 	}
-	if out.Name == "" {
-		out.Name = userID
-	}
+	out.Name = cmp.Or(out.Name, userID)
 	return out
 }
 

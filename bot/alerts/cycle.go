@@ -53,11 +53,8 @@ type Cycle struct {
 
 // NewCycle checks cfg and returns the life cycle.
 func NewCycle(cfg CycleConfig) (*Cycle, error) {
-	if cfg.Chat == nil || cfg.Store == nil {
-		return nil, errors.New("alerts: chat and store are required")
-	}
-	if cfg.Channel == "" {
-		return nil, errors.New("alerts: the alerts channel is required")
+	if cfg.Chat == nil || cfg.Store == nil || cfg.Channel == "" {
+		return nil, errors.New("alerts: chat, store and the alerts channel are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -213,18 +213,15 @@ func (e *Engine) React(ctx context.Context, r Reaction) {
 	e.vote(ctx, cr, r, approve)
 }
 
+// tell says privately why a reaction does not count (v is voteBySelf or
+// voteNoRole, the verdicts React tells).
 func (e *Engine) tell(ctx context.Context, userID string, v verdict, id int64) {
 	l := e.cfg.Locale
-	var text string
-	switch v {
-	case voteBySelf:
+	text := fmt.Sprintf(l.Pick("Votre réaction sur la demande n°%d ne compte pas : vous n'êtes pas parmi les approbateurs de cette demande.",
+		"Your reaction on request #%d does not count: you are not one of its approvers."), id)
+	if v == voteBySelf {
 		text = fmt.Sprintf(l.Pick("Votre réaction sur la demande n°%d ne compte pas : on n'approuve pas sa propre demande.",
 			"Your reaction on request #%d does not count: nobody approves their own request."), id)
-	case voteNoRole:
-		text = fmt.Sprintf(l.Pick("Votre réaction sur la demande n°%d ne compte pas : vous n'êtes pas parmi les approbateurs de cette demande.",
-			"Your reaction on request #%d does not count: you are not one of its approvers."), id)
-	default:
-		return
 	}
 	if err := e.cfg.Chat.Direct(ctx, userID, Message{Text: text}); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("notice not delivered")

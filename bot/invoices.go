@@ -21,10 +21,9 @@ func (m Money) Zero() bool { return m.Cents == 0 }
 // Format renders the amount for people: "1 234,50 €" in French, "€1,234.50"
 // in English (other currencies keep their code: "12.00 USD").
 func (m Money) Format(l Locale) string {
-	neg := m.Cents < 0
-	c := m.Cents
-	if neg {
-		c = -c
+	c, sign := m.Cents, ""
+	if c < 0 {
+		c, sign = -c, "-"
 	}
 	units := strconv.FormatInt(c/100, 10)
 	sep, dec := " ", ","
@@ -38,10 +37,7 @@ func (m Money) Format(l Locale) string {
 		}
 		b.WriteRune(r)
 	}
-	num := fmt.Sprintf("%s%s%02d", b.String(), dec, c%100)
-	if neg {
-		num = "-" + num
-	}
+	num := fmt.Sprintf("%s%s%s%02d", sign, b.String(), dec, c%100)
 	switch {
 	case m.Currency == "EUR" && l == EN:
 		return "€" + num

@@ -41,12 +41,9 @@ func WriteCSV(w io.Writer, r *Report, l bot.Locale) error {
 	if err := cw.Write(csvHeader(l)); err != nil {
 		return err
 	}
-	row := make([]string, 8)
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		row[0], row[1], row[2] = string(f.Code), f.Email, strings.Join(f.MemberIDs, " ")
-		row[3], row[4], row[5], row[6] = f.MemberName, f.ContactName, f.WPName, f.WPLogin
-		row[7] = f.Detail(l)
+		row := []string{string(f.Code), f.Email, strings.Join(f.MemberIDs, " "), f.MemberName, f.ContactName, f.WPName, f.WPLogin, f.Detail(l)}
 		for j := range row {
 			row[j] = SafeCell(row[j])
 		}

@@ -59,8 +59,9 @@ bot/coherence.
     types the adapters know (e-mail, word, text).
   - engine.go: Engine, Handle (steps 1 to 3 and reads), ErrorText.
   - request.go: ChangeRequest, its states and votes, AuditRecord, Store.
-  - change.go: requests and votes (steps 4 and 5), expiry, recovery after
-    a restart; execute.go: execution and outcome (steps 6 and 7).
+  - change.go: requests and votes (steps 4 and 5), a self-service change
+    run at once (Spec.Self), expiry, recovery after a restart; execute.go:
+    execution and outcome (steps 6 and 7), which self-service shares.
   - recover.go: a panic while serving someone is logged and answered
     "erreur interne"; longreply.go: a long reply goes as one attached file.
   - errors.go: Kind, Error, KindOf, UserError: what failed, and the
@@ -68,8 +69,9 @@ bot/coherence.
   - The domain types and capability interfaces, one file per area:
     mail.go (Mailboxes), members.go (Dolibarr members and staff),
     contacts.go (Brevo), wpusers.go (WordPress), host.go (IP blocks,
-    certificates, DNS, disk quota), hosting.go, invoices.go, tickets.go,
-    evolution.go and email.go (the contractor's requests, e-mail),
-    progress.go (page-by-page progress of long reads).
+    certificates, DNS, disk quota, the Drive folder's editors), hosting.go,
+    invoices.go, tickets.go, versions.go (installed software and its
+    releases), evolution.go and email.go (the contractor's requests,
+    e-mail), progress.go (page-by-page progress of long reads).
 */
 package bot

@@ -261,12 +261,12 @@ func (e *Engine) recipient(spec *Spec, call Call) (string, bool) {
 // for one, says a member refuses direct messages (50007) only when a
 // message is sent.
 func (e *Engine) notifyRecipient(ctx context.Context, to, mailbox string, id int64) error {
-	text := fmt.Sprintf(e.cfg.Locale.Pick("🔑 Un nouveau mot de passe pour %s va vous être envoyé ici (demande n°%d).",
-		"🔑 A new password for %s is about to be sent to you here (request #%d)."), mailbox, id)
-	if id == 0 {
-		text = fmt.Sprintf(e.cfg.Locale.Pick("🔑 Un nouveau mot de passe pour %s va vous être envoyé ici.",
-			"🔑 A new password for %s is about to be sent to you here."), mailbox)
+	request := "" // a self-service change has no request
+	if id != 0 {
+		request = fmt.Sprintf(e.cfg.Locale.Pick(" (demande n°%d)", " (request #%d)"), id)
 	}
+	text := fmt.Sprintf(e.cfg.Locale.Pick("🔑 Un nouveau mot de passe pour %s va vous être envoyé ici%s.",
+		"🔑 A new password for %s is about to be sent to you here%s."), mailbox, request)
 	return e.cfg.Chat.Direct(ctx, to, Message{Text: text})
 }
 

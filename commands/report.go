@@ -244,9 +244,9 @@ func findings(l bot.Locale, b *strings.Builder, start time.Time, sums []coherenc
 	for _, code := range coherence.Codes {
 		switch n := cur.Counts[code]; {
 		case prev == nil && n > 0:
-			fmt.Fprintf(b, "\n  %s : %d", code, n)
+			fmt.Fprintf(b, l.Pick("\n  %s : %d", "\n  %s: %d"), code.Label(l), n)
 		case prev != nil && (n > 0 || prev.Counts[code] > 0):
-			fmt.Fprintf(b, "\n  %s : %d (%+d)", code, n, n-prev.Counts[code])
+			fmt.Fprintf(b, l.Pick("\n  %s : %d (%+d)", "\n  %s: %d (%+d)"), code.Label(l), n, n-prev.Counts[code])
 		}
 	}
 }

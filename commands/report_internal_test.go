@@ -160,9 +160,9 @@ func TestReportTrend(t *testing.T) {
 		"Factures OVH impayées à ce jour : 2 (total dû 35,50 €)",
 		"Factures PlanetHoster : son API n'en donne pas ; elles se lisent et se paient dans son espace client, https://my.planethoster.example » Facturation et paiements » Historique.",
 		"Cohérence : 6 constat(s) au relevé du 30/11/2026 (120 adhérents), -1 depuis 2026-10",
-		"  missing_in_newsletter : 5 (+1)",
-		"  duplicate_email : 1 (+1)",
-		"  name_mismatch : 0 (-3)",
+		"  adhérent actif absent de la lettre d'information : 5 (+1)",
+		"  adresse partagée par plusieurs adhérents : 1 (+1)",
+		"  nom différent pour la même adresse : 0 (-3)",
 	}, "\n")
 	if !strings.HasSuffix(got.Text, "\n"+want) {
 		t.Errorf("report:\n%s\nwant it to end with:\n%s", got.Text, want)
@@ -175,7 +175,7 @@ func TestReportTrend(t *testing.T) {
 		t.Errorf("chart: %v, %v; want one panel (the findings: no evolutions here)", err, img.Bounds())
 	}
 	for _, c := range []struct{ month, want string }{
-		{"2026-10", "\nCoherence: 7 finding(s) in the sweep of 28/10/2026 (119 members), no sweep in 2026-09\n  missing_in_newsletter : 4\n  name_mismatch : 3"},
+		{"2026-10", "\nCoherence: 7 finding(s) in the sweep of 28/10/2026 (119 members), no sweep in 2026-09\n  active member missing from the newsletter: 4\n  different name for the same address: 3"},
 		{"2026-09", "\nCoherence: no complete sweep this month."},
 	} {
 		got, err := r.month(ctx, bot.Call{Locale: bot.EN, Args: bot.Values{"mois": c.month}})

@@ -257,8 +257,8 @@ type API struct {
 	Provider string
 	// Refusal, when set, reads an answer that is not 2xx: it gets the kind
 	// StatusKind gives and returns the kind and the text for operators
-	// ("": the status text). The text is cut to 300 bytes: it goes to
-	// operators' logs only, never to people.
+	// ("": the status text). The text is cut to 300 bytes, on a character's
+	// boundary: it goes to operators' logs only, never to people.
 	Refusal func(resp *resty.Response, kind bot.Kind) (bot.Kind, string)
 }
 
@@ -282,7 +282,7 @@ func (a API) Check(resp *resty.Response, err error, op string) error {
 		kind, msg = a.Refusal(resp, kind)
 	}
 	if len(msg) > 300 {
-		msg = msg[:300] + "…"
+		msg = strings.ToValidUTF8(msg[:300], "") + "…" // not a character cut in two
 	}
 	return &bot.Error{Provider: a.Provider, Op: op, Kind: kind, Status: s, Err: errors.New(cmp.Or(msg, http.StatusText(s)))}
 }

@@ -15,12 +15,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-resty/resty/v2"
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/internal/faulttest"
 	"github.com/anopex/opsbot/adapters/internal/rest"
+	"github.com/anopex/opsbot/bot"
 )
 
 // response builds the resty response a retry condition sees.
@@ -406,5 +408,22 @@ func TestRestyOwnLogSilenced(t *testing.T) {
 	}
 	if len(printed) > 0 {
 		t.Errorf("resty printed to stderr:\n%s", printed)
+	}
+}
+
+// TestCheckCutsOnACharacter: the operator's text of a refusal is cut to 300
+// bytes without splitting a character (a French message cut after byte 300
+// of "aé…" would end with half an é).
+func TestCheckCutsOnACharacter(t *testing.T) {
+	msg := "a" + strings.Repeat("é", 200)
+	api := rest.API{Provider: "p", Refusal: func(*resty.Response, bot.Kind) (bot.Kind, string) { return bot.Invalid, msg }}
+	err := api.Check(&resty.Response{RawResponse: &http.Response{StatusCode: 400}}, nil, "op")
+	var be *bot.Error
+	if !errors.As(err, &be) || be.Kind != bot.Invalid || be.Status != 400 {
+		t.Fatalf("Check = %#v", err)
+	}
+	got := be.Err.Error()
+	if want := "a" + strings.Repeat("é", 149) + "…"; got != want {
+		t.Errorf("text = %q (valid UTF-8: %v), want %q", got, utf8.ValidString(got), want)
 	}
 }

@@ -108,7 +108,7 @@ func New(o Options) (*Client, error) {
 
 // call sends a request to route (/wp/v2/users…) with the query q, in the
 // pretty or the ?rest_route= form, body as JSON when not nil, and decodes a
-// successful answer into out. Reads only are retried (rest.Retryable).
+// successful answer into out: rest.API.Do with refusal, then decode.
 func (c *Client) call(ctx context.Context, method, route string, q map[string]string, body, out any, op string) (*resty.Response, error) {
 	req, path := c.r.R().SetContext(ctx).SetQueryParams(q), "/wp-json"+route
 	if c.o.QueryRoute {
@@ -117,70 +117,54 @@ func (c *Client) call(ctx context.Context, method, route string, q map[string]st
 	if body != nil {
 		req.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
-	resp, err := req.Execute(method, path)
-	if err := check(resp, err, op); err != nil {
+	resp, err := api.Do(req, method, path, op, nil)
+	if err != nil {
 		return nil, err
 	}
 	return resp, decode(resp, out, op)
 }
 
-// errorJSON is a WP_Error as the REST API renders it.
+// errorJSON is the part of a WP_Error, as the REST API renders it, that
+// refusal reads (its data, {"status"} or null, repeats the status).
 type errorJSON struct {
-	Code    string          `json:"code"`
-	Message string          `json:"message"`
-	Data    json.RawMessage `json:"data"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // Codes that name a clash with another account, whatever their status
 // (wp_insert_user's errors come back as 500 with data null).
 var conflictCodes = []string{"rest_user_invalid_email", "rest_user_exists", "existing_user_login", "existing_user_email"}
 
-// check maps an answer to nil or a *bot.Error (reference §10, recordings):
-//   - a transport error or timeout: Unavailable;
+var api = rest.API{Provider: provider, Refusal: refusal}
+
+// refusal maps a failed answer (reference §10, recordings); a transport
+// error or timeout is rest.API's Unavailable:
 //   - a JSON body: its code decides first (rest_user_invalid_id NotFound;
 //     the clashes of conflictCodes Conflict; rest_no_route Unavailable, the
 //     API is not where the base URL says), then rest.StatusKind (401 and
 //     403 Denied: a wrong application password gets the anonymous answer);
 //   - a body that is not JSON (a WAF's or a host's HTML page): 429
 //     RateLimited, anything else Unavailable.
-func check(resp *resty.Response, err error, op string) error {
-	if err != nil {
-		return rest.Unreachable(provider, op, err)
-	}
-	if s := resp.StatusCode(); s < 200 || s >= 300 {
-		return classify(s, contentType(resp), resp.Body(), op)
-	}
-	return nil
-}
-
-// classify maps a failed answer's status and body to a *bot.Error.
-func classify(s int, contentType string, body []byte, op string) *bot.Error {
+//
+// The text is "code: message".
+func refusal(resp *resty.Response, kind bot.Kind) (bot.Kind, string) {
 	var e errorJSON
-	isJSON := json.Unmarshal(body, &e) == nil && e.Code != ""
-	be := &bot.Error{Provider: provider, Op: op, Status: s}
-	if !isJSON {
-		be.Err = fmt.Errorf("%d answer is not the REST API's (%s)", s, contentType)
-		be.Kind = bot.Unavailable
-		if s == http.StatusTooManyRequests {
-			be.Kind = bot.RateLimited
+	if json.Unmarshal(resp.Body(), &e) != nil || e.Code == "" {
+		if resp.StatusCode() != http.StatusTooManyRequests {
+			kind = bot.Unavailable
 		}
-		return be
+		return kind, fmt.Sprintf("%d answer is not the REST API's (%s)", resp.StatusCode(), contentType(resp))
 	}
 	msg := strings.ToValidUTF8(e.Code+": "+e.Message, "?")
-	if r := []rune(msg); len(r) > 300 {
-		msg = string(r[:300]) + "…"
-	}
-	be.Err, be.Kind = errors.New(msg), rest.StatusKind(s)
 	switch {
 	case e.Code == "rest_user_invalid_id":
-		be.Kind = bot.NotFound
+		kind = bot.NotFound
 	case slices.Contains(conflictCodes, e.Code):
-		be.Kind = bot.Conflict
+		kind = bot.Conflict
 	case e.Code == "rest_no_route":
-		be.Kind = bot.Unavailable
-		be.Err = fmt.Errorf("%s (is the base URL the site's address, and the REST API enabled?)", msg)
+		return bot.Unavailable, msg + " (is the base URL the site's address, and the REST API enabled?)"
 	}
-	return be
+	return kind, msg
 }
 
 func contentType(resp *resty.Response) string {

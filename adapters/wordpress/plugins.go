@@ -32,8 +32,8 @@ type pluginJSON struct {
 // prepare_item_for_response).
 func (c *Client) Components(ctx context.Context) ([]bot.Component, error) {
 	const op = "read versions"
-	resp, err := c.r.R().SetContext(ctx).SetQueryParam("feed", "rss2").Get("/")
-	if err := check(resp, err, op); err != nil {
+	resp, err := api.Do(c.r.R().SetContext(ctx).SetQueryParam("feed", "rss2"), resty.MethodGet, "/", op, nil)
+	if err != nil {
 		return nil, err
 	}
 	var feed struct {

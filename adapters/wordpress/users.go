@@ -247,7 +247,7 @@ func (c *Client) SetWPRole(ctx context.Context, id int, role string) error {
 // role and password, and returns its ID. A login or an address already
 // taken is Conflict: wp_insert_user's existing_user_login and
 // existing_user_email come back as 500 with data null (recordings 23,
-// 23b), which classify reads by their code. Never retried.
+// 23b), which refusal reads by their code. Never retried.
 // API: POST /wp/v2/users {"username","email","name","password","roles"}
 // (reference §6; recording 22: 201 and the account in the edit context).
 func (c *Client) CreateWPUser(ctx context.Context, login, email, name, role string, password bot.Secret) (int, error) {

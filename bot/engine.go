@@ -314,15 +314,22 @@ func roleList(l Locale, roles []Role) string {
 	return strings.Join(roleLabels(l, roles), l.Pick(" ou ", " or "))
 }
 
-var providerNames = map[string]string{
-	"cpanel": "cPanel", "dolibarr": "Dolibarr", "brevo": "Brevo", "wordpress": "WordPress", "ovh": "OVH",
-	"planethoster": "PlanetHoster", "mailer": "le serveur SMTP", "storage": "le stockage d'opsbot",
+var providerNames = map[string]string{"cpanel": "cPanel", "dolibarr": "Dolibarr", "brevo": "Brevo",
+	"wordpress": "WordPress", "ovh": "OVH", "planethoster": "PlanetHoster"}
+
+// ProviderName returns the provider's name as people read it ("OVH" for
+// "ovh"), or id itself when it has none: every message naming a provider
+// takes the name from here.
+func ProviderName(id string) string {
+	return cmp.Or(providerNames[id], id)
 }
 
-// providerName names err's provider for people ("le service" if none).
+// providerName names err's provider for people; the SMTP server and
+// opsbot's storage are described, not named ("le service" if none).
 func providerName(l Locale, err error) string {
 	p := ProviderOf(err)
-	return cmp.Or(providerNames[p], p, l.Pick("le service", "the service"))
+	described := map[string]string{"mailer": "le serveur SMTP", "storage": "le stockage d'opsbot"}
+	return cmp.Or(described[p], ProviderName(p), l.Pick("le service", "the service"))
 }
 
 // ErrorText is the sentence a person reads for err: what failed, at which

@@ -194,7 +194,7 @@ func (t ticketCommands) previewAlert(ctx context.Context, c bot.Call) (string, e
 	}
 	return fmt.Sprintf(c.T("Nouveau ticket chez %s pour l'alerte `%s`\nObjet : %s\nTexte :\n%s\nUne fois ouvert, il est lié à l'alerte : son rétablissement sera signalé ici.",
 		"New ticket with %s for alert `%s`\nSubject: %s\nText:\n%s\nOnce opened, it is linked to the alert: its recovery will be posted here."),
-		providerNames[to], key, alertSubject(key), c.Args.Get("texte")), nil
+		bot.ProviderName(to), key, alertSubject(key), c.Args.Get("texte")), nil
 }
 
 func (t ticketCommands) applyAlert(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -209,7 +209,7 @@ func (t ticketCommands) applyAlert(ctx context.Context, c bot.Call) (bot.Outcome
 		return bot.Outcome{}, fmt.Errorf("open ticket: %w", err)
 	}
 	ref := ticketRef(p, tk.ID)
-	return bot.Outcome{Text: fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), ref, providerNames[p]) + t.alarms.link(ctx, c, key, ref)}, nil
+	return bot.Outcome{Text: fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), ref, bot.ProviderName(p)) + t.alarms.link(ctx, c, key, ref)}, nil
 }
 
 // alertLine names the alert tied to ticket ref, for /ticket show and

@@ -10,9 +10,6 @@ import (
 	"github.com/anopex/opsbot/bot"
 )
 
-// providerNames are the ticket providers as people read them.
-var providerNames = map[string]string{"ovh": "OVH", "planethoster": "PlanetHoster"}
-
 // ticketCommands are the ticket family over the providers configured
 // ("ovh", "planethoster" → their bot.Tickets).
 type ticketCommands struct {
@@ -62,7 +59,7 @@ func (t ticketCommands) specs() []bot.Spec {
 func (t ticketCommands) of(ref string) (tk bot.Tickets, id string, err error) {
 	p, id, err := parseTicketID(ref)
 	if err == nil && t.providers[p] == nil {
-		err = bot.Userf("Aucun compte %s n'est configuré.", "No %s account is configured.", providerNames[p])
+		err = bot.Userf("Aucun compte %s n'est configuré.", "No %s account is configured.", bot.ProviderName(p))
 	}
 	return t.providers[p], id, err
 }
@@ -84,7 +81,7 @@ func (t ticketCommands) previewOpen(_ context.Context, c bot.Call) (string, erro
 		how = c.T(" (par e-mail au support)", " (by e-mail to the support)")
 	}
 	return fmt.Sprintf(c.T("Nouveau ticket chez %s%s\nObjet : %s\nTexte :\n%s", "New ticket with %s%s\nSubject: %s\nText:\n%s"),
-		providerNames[p], how, c.Args.Get("objet"), c.Args.Get("texte")), nil
+		bot.ProviderName(p), how, c.Args.Get("objet"), c.Args.Get("texte")), nil
 }
 
 func (t ticketCommands) applyOpen(ctx context.Context, c bot.Call) (bot.Outcome, error) {
@@ -93,7 +90,7 @@ func (t ticketCommands) applyOpen(ctx context.Context, c bot.Call) (bot.Outcome,
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("open ticket: %w", err)
 	}
-	text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), ticketRef(p, tk.ID), providerNames[p])
+	text := fmt.Sprintf(c.T("Ticket %s ouvert chez %s", "Ticket %s opened with %s"), ticketRef(p, tk.ID), bot.ProviderName(p))
 	if tk.Number != "" {
 		text += fmt.Sprintf(c.T(" (n° %s)", " (no. %s)"), tk.Number)
 	}
@@ -114,11 +111,11 @@ func (t ticketCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error)
 		list, err := t.providers[p].List(ctx)
 		if err != nil { // one provider down does not hide the others
 			failed++
-			fmt.Fprintf(&b, "\n%s : %s", providerNames[p], bot.ErrorText(c.Locale, err, c.Invocation))
+			fmt.Fprintf(&b, "\n%s : %s", bot.ProviderName(p), bot.ErrorText(c.Locale, err, c.Invocation))
 			continue
 		}
 		open := len(slices.DeleteFunc(slices.Clone(list), func(tk bot.Ticket) bool { return tk.State == "failed" }))
-		fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), providerNames[p], open)
+		fmt.Fprintf(&b, c.T("\n%s : %d ticket(s) ouvert(s)", "\n%s: %d open ticket(s)"), bot.ProviderName(p), open)
 		for _, tk := range list {
 			from := ""
 			switch {
@@ -185,12 +182,12 @@ func (k ticketChange) preview(ctx context.Context, c bot.Call) (string, error) {
 	case !k.resend:
 		return fmt.Sprintf(c.T("Réponse au ticket %s (%s) :\n%s", "Reply to ticket %s (%s):\n%s"), ref, tk.Subject, c.Args.Get("texte")), nil
 	case !resends:
-		return "", bot.Userf("Les tickets %s ne se renvoient pas.", "%s tickets cannot be sent again.", providerNames[tk.Provider])
+		return "", bot.Userf("Les tickets %s ne se renvoient pas.", "%s tickets cannot be sent again.", bot.ProviderName(tk.Provider))
 	case tk.State != "failed":
 		return "", bot.Unchanged("Le ticket %s est %s : rien à renvoyer.", "Ticket %s is %s: nothing to send again.", ref, tk.State)
 	}
 	return fmt.Sprintf(c.T("Renvoi du ticket %s à %s (par e-mail au support)\nObjet : %s", "Ticket %s sent again to %s (by e-mail to the support)\nSubject: %s"),
-		ref, providerNames[tk.Provider], tk.Subject), nil
+		ref, bot.ProviderName(tk.Provider), tk.Subject), nil
 }
 
 func (k ticketChange) apply(ctx context.Context, c bot.Call) (bot.Outcome, error) {

@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -34,8 +33,6 @@ func NewInvoices(inv bot.Invoices, overdue time.Duration, o Options) alerts.Chec
 		provider := strings.ToLower(b.Provider)
 		return &alerts.Alert{Key: "invoice:" + provider + ":" + b.ID, Severity: sev,
 			Title: fmt.Sprintf(l.Pick("Facture %s %s du %s : %s restent à payer (sur %s)", "%s invoice %s of %s: %s left to pay (of %s)"),
-				cmp.Or(providerNames[provider], b.Provider), b.ID, o.date(b.Date), b.Due.Format(l), b.Total.Format(l))}
+				bot.ProviderName(provider), b.ID, o.date(b.Date), b.Due.Format(l), b.Total.Format(l))}
 	})
 }
-
-var providerNames = map[string]string{"ovh": "OVH", "planethoster": "PlanetHoster"}

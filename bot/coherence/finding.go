@@ -1,7 +1,6 @@
 package coherence
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 
@@ -79,7 +78,7 @@ const (
 
 // Label returns the source's name for people.
 func (s Source) Label() string {
-	return cmp.Or(map[Source]string{Dolibarr: "Dolibarr", Brevo: "Brevo", WordPress: "WordPress"}[s], string(s))
+	return bot.ProviderName(string(s))
 }
 
 // Reason refines a finding; like codes, reasons are stable snake_case words.

@@ -328,7 +328,8 @@ func ProviderName(id string) string {
 // opsbot's storage are described, not named ("le service" if none).
 func providerName(l Locale, err error) string {
 	p := ProviderOf(err)
-	described := map[string]string{"mailer": "le serveur SMTP", "storage": "le stockage d'opsbot"}
+	described := map[string]string{"mailer": l.Pick("le serveur SMTP", "the SMTP server"),
+		"storage": l.Pick("le stockage d'opsbot", "opsbot's storage")}
 	return cmp.Or(described[p], ProviderName(p), l.Pick("le service", "the service"))
 }
 

@@ -23,3 +23,25 @@ func TestErrorTextExplained(t *testing.T) {
 		t.Errorf("ErrorText(denied) = %q, want the generic sentence", plain)
 	}
 }
+
+// A provider reads its name in both locales; what has no name is described
+// in the locale's words.
+func TestProviderName(t *testing.T) {
+	for _, tc := range []struct {
+		l        Locale
+		provider string
+		want     string
+	}{
+		{FR, "ovh", "OVH"},
+		{EN, "planethoster", "PlanetHoster"},
+		{FR, "drive", "drive"},
+		{FR, "mailer", "le serveur SMTP"},
+		{EN, "mailer", "the SMTP server"},
+		{EN, "storage", "opsbot's storage"},
+		{EN, "", "the service"},
+	} {
+		if got := providerName(tc.l, &Error{Provider: tc.provider, Kind: Unavailable}); got != tc.want {
+			t.Errorf("providerName(%s, %q) = %q, want %q", tc.l, tc.provider, got, tc.want)
+		}
+	}
+}

@@ -150,6 +150,26 @@ func Tokenize(line string) (words []string, after string, hasAfter bool, err err
 	return words, "", false, nil
 }
 
+// Quote returns v as one word Tokenize reads back as v: unchanged when it
+// is a plain word; else in straight double quotes, or in “ ” when v holds
+// a straight double quote or a backslash, since a chat's Markdown eats the
+// backslash of \" and \\ in a line shown to be typed again; escaped with
+// backslashes only when v holds ” too. An apostrophe inside a word is a
+// letter; one starting it may open a quote (Tokenize).
+func Quote(v string) string {
+	switch {
+	case v != "" && v != "--" && !strings.HasPrefix(v, "'") && !strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsSpace(r) || quotes[r] != 0 && r != '\''
+	}):
+		return v
+	case !strings.ContainsAny(v, `"\`):
+		return `"` + v + `"`
+	case !strings.Contains(v, "”"):
+		return "“" + v + "”"
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
 // closesWord reports whether s holds a single quote that ends a word.
 func closesWord(s string) bool {
 	for i := strings.IndexByte(s, '\''); i >= 0; i = strings.IndexByte(s, '\'') {

@@ -259,6 +259,46 @@ func FuzzNormalizeEmail(f *testing.F) {
 	})
 }
 
+// Quote writes each value in the form a person can type back from a chat
+// message: no backslash unless the value holds both kinds of double quote.
+func TestQuote(t *testing.T) {
+	for v, want := range map[string]string{
+		"a@b.fr": "a@b.fr", "d'accès": "d'accès", `c:\dir`: `c:\dir`, "'x": `"'x"`, "": `""`, "--": `"--"`,
+		"Disque plein": `"Disque plein"`, "a«b": `"a«b"`, `dit "oui"`: `“dit "oui"”`, `c:\mes documents`: `“c:\mes documents”`,
+		`“a” "b"`: `"“a” \"b\""`,
+	} {
+		if got := Quote(v); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// FuzzQuote checks that a quoted value comes back from the engine's
+// tokenizer as exactly one word, itself.
+func FuzzQuote(f *testing.F) {
+	for _, s := range []string{"", "a", "a b", `"`, `'`, `\`, "--", "«x»", "é\tü", `a\"b`, "x\n y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool {
+			return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || (r >= 0x80 && r < 0xa0)
+		}) {
+			t.Skip() // the tokenizer refuses these whatever the quoting
+		}
+		line := "cmd " + Quote(v)
+		if len(line) > MaxLine {
+			t.Skip()
+		}
+		words, _, hasAfter, err := Tokenize(line)
+		if err != nil {
+			t.Fatalf("Tokenize(%q): %v", line, err)
+		}
+		if hasAfter || len(words) != 2 || words[1] != v {
+			t.Fatalf("Tokenize(%q) = %q (after %v), want [cmd %q]", line, words, hasAfter, v)
+		}
+	})
+}
+
 func TestSpecLine(t *testing.T) {
 	s := &Spec{Path: "ticket open", Args: []Arg{{Name: "qui"}, {Name: "sujet"}, {Name: "budget", Optional: true}, {Name: "corps", After: true}}}
 	got := s.Line(Values{"qui": "ovh", "sujet": "Disque plein", "corps": "Le disque\nest plein"})

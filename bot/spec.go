@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -178,7 +177,8 @@ type Private struct {
 }
 
 // Line renders a command with validated arguments, in the spec's order, as
-// it could be typed again: "mail quota delegue75@anopex.test 2048".
+// it could be typed again: "mail quota delegue75@anopex.test 2048". Tokenize
+// and ParseArgs read it back as v (FuzzLineRoundTrip, in cmd/opsbot).
 func (s *Spec) Line(v Values) string {
 	parts := []string{s.Path}
 	for _, a := range s.Args {
@@ -190,10 +190,7 @@ func (s *Spec) Line(v Values) string {
 			parts = append(parts, "--", val)
 			continue
 		}
-		if val == "" || strings.ContainsAny(val, " \t\n\"'") {
-			val = strconv.Quote(val)
-		}
-		parts = append(parts, val)
+		parts = append(parts, Quote(val))
 	}
 	return strings.Join(parts, " ")
 }

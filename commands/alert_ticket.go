@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -72,7 +71,7 @@ func (t *AlertTickets) Line(s alerts.State) (string, error) {
 	case t.recipient(s) == "":
 		return "", bot.Userf("Aucune règle d'alerts.tickets ne donne de destinataire à l'alerte `%s`.", "No rule of alerts.tickets gives alert `%s` a recipient.", s.Key)
 	case t.recipient(s) == "cf2d":
-		return fmt.Sprintf("evolution incident %s %s -- %s", strconv.Quote(alertSubject(s.Key)), s.Key, alertBody(s)), nil
+		return fmt.Sprintf("evolution incident %s %s -- %s", bot.Quote(alertSubject(s.Key)), s.Key, alertBody(s)), nil
 	}
 	return fmt.Sprintf("ticket alert %s -- %s", s.Key, alertBody(s)), nil
 }

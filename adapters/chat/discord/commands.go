@@ -249,7 +249,7 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 	b.WriteString(path)
 	if spec == nil {
 		for _, k := range order {
-			b.WriteString(" " + Quote(values[k]))
+			b.WriteString(" " + bot.Quote(values[k]))
 		}
 		return b.String(), nil
 	}
@@ -268,23 +268,10 @@ func CommandLine(path string, spec *bot.Spec, values map[string]string, order []
 		if skipped != "" {
 			return "", bot.Userf("pour donner « %s », donnez aussi « %s »", "to give %q, also give %q", a.Name, skipped)
 		}
-		b.WriteString(" " + Quote(v))
+		b.WriteString(" " + bot.Quote(v))
 	}
 	if hasAfter {
 		b.WriteString(" -- " + after)
 	}
 	return b.String(), nil
-}
-
-// Quote returns v as one word of bot.Tokenize: unchanged when it is a plain
-// word, else in double quotes with backslashes and double quotes escaped.
-func Quote(v string) string {
-	plain := v != "" && v != "--" && !strings.ContainsFunc(v, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(`"'«»“\`, r)
-	})
-	if plain {
-		return v
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-	return `"` + r.Replace(v) + `"`
 }

@@ -91,7 +91,7 @@ func TestSlashCommandBecomesInvocation(t *testing.T) {
 			"mail forward add a@anopex.test b@x.fr", []bot.Role{bot.Treasurer}},
 		{"quoted rest and after", adminID, "ticket open", []discordtest.Option{
 			{Name: "sujet", Value: `Boîte "pleine"`}, {Name: "texte", Value: "La boîte déborde -- vite"}},
-			`ticket open "Boîte \"pleine\"" -- La boîte déborde -- vite`, []bot.Role{bot.Admin}},
+			`ticket open “Boîte "pleine"” -- La boîte déborde -- vite`, []bot.Role{bot.Admin}},
 		{"bare command", delegateID, "help", nil, "help", []bot.Role{bot.Delegate}},
 		{"unknown person", strangerID, "help", []discordtest.Option{{Name: "commande", Value: "mail passwd"}},
 			`help "mail passwd"`, nil},

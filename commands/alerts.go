@@ -140,11 +140,13 @@ func worst(as []alerts.Alert) alerts.Severity {
 }
 
 // muteTerm is one number-unit pair of a mute duration; "min" is tried
-// before "m".
-var muteTerm = regexp.MustCompile(`^([0-9]{1,5})(min|sem|m|h|j|d|w)`)
+// before "m", "sem" before "s".
+var muteTerm = regexp.MustCompile(`^([0-9]{1,5})(min|sem|m|h|j|d|w|s)`)
 
-// muteUnits are the units of a mute duration.
-var muteUnits = map[string]time.Duration{"min": time.Minute, "m": time.Minute, "h": time.Hour,
+// muteUnits are the units of a mute duration; seconds read back the value
+// argMuteDuration keeps (Duration.String: 2h0m0s), as the request's line
+// shows it to be typed again.
+var muteUnits = map[string]time.Duration{"min": time.Minute, "m": time.Minute, "h": time.Hour, "s": time.Second,
 	"j": 24 * time.Hour, "d": 24 * time.Hour, "sem": 7 * 24 * time.Hour, "w": 7 * 24 * time.Hour}
 
 // ParseMuteDuration reads a mute duration: one or more number-unit pairs

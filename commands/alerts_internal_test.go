@@ -225,6 +225,7 @@ func TestParseMuteDuration(t *testing.T) {
 		{"0", 0, true}, {"30m", 30 * time.Minute, true}, {"30min", 30 * time.Minute, true}, {"2h", 2 * time.Hour, true},
 		{"3j", 72 * time.Hour, true}, {"3d", 72 * time.Hour, true}, {"1sem", 168 * time.Hour, true}, {"1w", 168 * time.Hour, true},
 		{"1j12h", 36 * time.Hour, true}, {" 2H ", 2 * time.Hour, true}, {"30j", 30 * 24 * time.Hour, true},
+		{"2h0m0s", 2 * time.Hour, true}, {"720h0m0s", 30 * 24 * time.Hour, true}, {"0s", 0, true},
 		{"", 0, false}, {"2", 0, false}, {"h", 0, false}, {"2x", 0, false}, {"-2h", 0, false}, {"2.5h", 0, false},
 		{"31j", 0, false}, {"5sem", 0, false}, {"999999h", 0, false}, {"0h", 0, true}, {"1h 2m", 0, false},
 	}

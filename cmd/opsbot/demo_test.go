@@ -29,7 +29,7 @@ var demoClock = time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC)
 // returns the transcript, the logs and the demo (its fakes are still open).
 // demoApp is the demo's world and an app opened on its configuration, both
 // closed when the test ends.
-func demoApp(t *testing.T) (*demoEnv, *app) {
+func demoApp(t testing.TB) (*demoEnv, *app) {
 	t.Helper()
 	d, err := newDemo(t.Context(), t.TempDir(), "fr", zerolog.Nop(), time.Now)
 	if err != nil {

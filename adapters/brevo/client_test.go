@@ -97,7 +97,8 @@ func TestCheck(t *testing.T) {
 		{"no credits", 402, `{"code":"not_enough_credits","message":"x"}`, bot.Unavailable},
 		{"rate limited", 429, ``, bot.RateLimited},
 		{"server error html", 500, `<html>oops</html>`, bot.Unavailable},
-		{"teapot", 418, ``, bot.Internal},
+		{"teapot", 418, ``, bot.Invalid},
+		{"not an error status", 300, `{"code":"x","message":"x"}`, bot.Internal},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -110,8 +110,9 @@ func (c *Client) decode(resp *resty.Response, err error, op string, out any) err
 	return api.Decode(op, resp.StatusCode(), data, out)
 }
 
-// api maps the statuses: 401/403 Denied (the token), 429 RateLimited, 5xx
-// Unavailable, any other that is not 2xx Internal (a wrong URL or port).
+// api maps the statuses: 401/403 Denied (the token), 429 RateLimited, 408
+// and 5xx Unavailable, any other that is not 2xx Internal (a wrong URL or
+// port).
 var api = rest.API{Provider: provider, Refusal: func(_ *resty.Response, kind bot.Kind) (bot.Kind, string) {
 	switch kind {
 	case bot.Denied:

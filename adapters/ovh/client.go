@@ -177,20 +177,16 @@ type errorJSON struct {
 
 // statusKind maps an HTTP status and OVH error code to a kind (reference
 // §9): the credential codes are Denied, 460 (service suspended)
-// Unavailable, then rest.StatusKind with any other 4xx Invalid.
+// Unavailable, then rest.StatusKind.
 func statusKind(status int, code string) bot.Kind {
 	switch code {
 	case "INVALID_SIGNATURE", "NOT_GRANTED_CALL", "NOT_CREDENTIAL", "INVALID_CREDENTIAL", "INVALID_KEY", "FORBIDDEN":
 		return bot.Denied
 	}
-	k := rest.StatusKind(status)
-	switch {
-	case status == 460:
+	if status == 460 {
 		return bot.Unavailable
-	case k == bot.Internal && status >= 400:
-		return bot.Invalid
 	}
-	return k
+	return rest.StatusKind(status)
 }
 
 // api maps an answer to a *bot.Error with statusKind. The query ID OVH's

@@ -72,14 +72,11 @@ type n0cJSON struct {
 	Errors  []string        `json:"errors"`
 }
 
-// api maps an answer to a *bot.Error (reference §9): rest.StatusKind, and
-// Invalid for any other refusal, with the body's error text.
+// api maps an answer to a *bot.Error (reference §9): rest.StatusKind, with
+// the body's error text.
 var api = rest.API{Provider: provider, Refusal: func(resp *resty.Response, kind bot.Kind) (bot.Kind, string) {
 	var e errorJSON
 	_ = json.Unmarshal(resp.Body(), &e)
-	if kind == bot.Internal {
-		kind = bot.Invalid
-	}
 	return kind, e.Error
 }}
 

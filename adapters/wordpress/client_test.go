@@ -95,7 +95,8 @@ func TestErrorKinds(t *testing.T) {
 		{"HTML with 200 (a cache page)", 200, "text/html", `<html>Maintenance</html>`, bot.Unavailable},
 		{"empty 200", 200, jsonCT, ``, bot.Unavailable},
 		{"JSON of another shape", 200, jsonCT, `{"id":"five"}`, bot.Internal},
-		{"unexpected 3xx-like status", 418, jsonCT, `{"code":"teapot","message":"no","data":{"status":418}}`, bot.Internal},
+		{"unexpected 3xx status", 300, jsonCT, `{"code":"teapot","message":"no","data":{"status":300}}`, bot.Internal},
+		{"unusual 4xx", 418, jsonCT, `{"code":"teapot","message":"no","data":{"status":418}}`, bot.Invalid},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

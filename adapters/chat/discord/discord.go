@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/adapters/chat/internal/relay"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -330,26 +331,26 @@ func (c *Chat) onRateLimit(_ *discordgo.Session, e *discordgo.RateLimit) {
 	ev.Msg("rate limited by discord, waiting")
 }
 
-// check turns a discordgo error into a *bot.Error: 401/403 Denied (and
-// 50007, a user who does not take DMs), 404 NotFound, 400 Invalid, 409
-// Conflict, 429 RateLimited, 5xx and transport errors Unavailable. Discord's
-// code and message stay in the cause; the URL, which may hold an
-// interaction token, and the body never do.
+// check turns a discordgo error into a *bot.Error: an answer's status as
+// rest.StatusKind says (and 50007, a user who does not take DMs, Denied),
+// 429 RateLimited, transport errors Unavailable. Discord's code and message
+// stay in the cause; the URL, which may hold an interaction token, and the
+// body never do.
 func check(err error, op string) error {
 	if err == nil {
 		return nil
 	}
 	e := &bot.Error{Provider: Platform, Op: op, Kind: bot.Unavailable}
-	var rest *discordgo.RESTError
+	var re *discordgo.RESTError
 	var rl *discordgo.RateLimitError
 	switch {
-	case errors.As(err, &rest) && rest.Response != nil:
-		e.Status = rest.Response.StatusCode
-		e.Kind = relay.Kind(e.Status)
+	case errors.As(err, &re) && re.Response != nil:
+		e.Status = re.Response.StatusCode
+		e.Kind = rest.StatusKind(e.Status)
 		e.Err = errors.New(http.StatusText(e.Status))
-		if rest.Message != nil {
-			e.Err = fmt.Errorf("code %d: %s", rest.Message.Code, rest.Message.Message)
-			if rest.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
+		if re.Message != nil {
+			e.Err = fmt.Errorf("code %d: %s", re.Message.Code, re.Message.Message)
+			if re.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser {
 				e.Kind = bot.Denied
 			}
 		}

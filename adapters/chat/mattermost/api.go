@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/anopex/opsbot/adapters/chat/internal/relay"
+	"github.com/anopex/opsbot/adapters/internal/rest"
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -62,8 +62,7 @@ func (a client) do(ctx context.Context, op, method, path string, in, out any) (h
 	return resp.Header, nil
 }
 
-// apiError is an error answer as a *bot.Error of relay.Kind (Internal
-// under 400), with the AppError's id and message in the cause, for
+// apiError is an error answer as a *bot.Error of rest.StatusKind, with the AppError's id and message in the cause, for
 // operators (model.AppErrorFromJSON).
 func apiError(op string, status int, body []byte) error {
 	var ae struct{ ID, Message string }
@@ -71,11 +70,7 @@ func apiError(op string, status int, body []byte) error {
 	if json.Unmarshal(body, &ae) == nil {
 		err = fmt.Errorf("%s: %s", ae.ID, ae.Message)
 	}
-	kind := relay.Kind(status)
-	if status < 400 {
-		kind = bot.Internal
-	}
-	return &bot.Error{Provider: Platform, Op: op, Kind: kind, Status: status, Err: err}
+	return &bot.Error{Provider: Platform, Op: op, Kind: rest.StatusKind(status), Status: status, Err: err}
 }
 
 // What the adapter reads and writes of Mattermost's User, TeamMember, Post,

@@ -229,24 +229,30 @@ func Unreachable(provider, op string, err error) *bot.Error {
 	return &bot.Error{Provider: provider, Op: op, Kind: bot.Unavailable, Err: CleanError(err)}
 }
 
-// StatusKind is what an error status means when the provider's body says
-// nothing more: 401/403 Denied, 404 NotFound, 400/405/406/422 Invalid, 409
-// Conflict, 429 RateLimited, 5xx Unavailable, anything else Internal.
+// StatusKind is what an HTTP status means when the answer's body says
+// nothing more, for providers and chat platforms alike: 401/403 Denied,
+// 404/410 NotFound, 409/412/423 Conflict (the thing is not in the state the
+// request expects), 429 RateLimited, 408 and 5xx Unavailable, any other 4xx
+// Invalid (the request is at fault: 400, 413 too large, 422…), and a status
+// that is no error (1xx, 3xx) Internal.
 func StatusKind(s int) bot.Kind {
 	switch s {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return bot.Denied
-	case http.StatusNotFound:
+	case http.StatusNotFound, http.StatusGone:
 		return bot.NotFound
-	case http.StatusBadRequest, http.StatusMethodNotAllowed, http.StatusNotAcceptable, http.StatusUnprocessableEntity:
-		return bot.Invalid
-	case http.StatusConflict:
+	case http.StatusConflict, http.StatusPreconditionFailed, http.StatusLocked:
 		return bot.Conflict
 	case http.StatusTooManyRequests:
 		return bot.RateLimited
-	}
-	if s >= 500 {
+	case http.StatusRequestTimeout:
 		return bot.Unavailable
+	}
+	switch {
+	case s >= 500:
+		return bot.Unavailable
+	case s >= 400:
+		return bot.Invalid
 	}
 	return bot.Internal
 }

@@ -427,3 +427,43 @@ func TestCheckCutsOnACharacter(t *testing.T) {
 		t.Errorf("text = %q (valid UTF-8: %v), want %q", got, utf8.ValidString(got), want)
 	}
 }
+
+// StatusKind is the one status mapper of the providers and the chat
+// platforms: a 4xx is the request's fault (Invalid) unless it says more.
+func TestStatusKind(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   bot.Kind
+	}{
+		{http.StatusBadRequest, bot.Invalid},
+		{http.StatusUnauthorized, bot.Denied},
+		{http.StatusPaymentRequired, bot.Invalid},
+		{http.StatusForbidden, bot.Denied},
+		{http.StatusNotFound, bot.NotFound},
+		{http.StatusMethodNotAllowed, bot.Invalid},
+		{http.StatusNotAcceptable, bot.Invalid},
+		{http.StatusRequestTimeout, bot.Unavailable},
+		{http.StatusConflict, bot.Conflict},
+		{http.StatusGone, bot.NotFound},
+		{http.StatusPreconditionFailed, bot.Conflict},
+		{http.StatusRequestEntityTooLarge, bot.Invalid},
+		{http.StatusUnsupportedMediaType, bot.Invalid},
+		{http.StatusUnprocessableEntity, bot.Invalid},
+		{http.StatusLocked, bot.Conflict},
+		{http.StatusTooManyRequests, bot.RateLimited},
+		{460, bot.Invalid}, // OVH's suspended service is OVH's own reading
+		{http.StatusInternalServerError, bot.Unavailable},
+		{http.StatusNotImplemented, bot.Unavailable},
+		{http.StatusBadGateway, bot.Unavailable},
+		{http.StatusServiceUnavailable, bot.Unavailable},
+		{http.StatusGatewayTimeout, bot.Unavailable},
+		{0, bot.Internal},
+		{http.StatusContinue, bot.Internal},
+		{http.StatusMovedPermanently, bot.Internal},
+		{http.StatusNotModified, bot.Internal},
+	} {
+		if got := rest.StatusKind(tc.status); got != tc.want {
+			t.Errorf("StatusKind(%d) = %v, want %v", tc.status, got, tc.want)
+		}
+	}
+}

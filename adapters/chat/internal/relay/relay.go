@@ -3,14 +3,13 @@
 // order, the votes seen on the change requests they watch (re-read after a
 // gap in the events, to hand the handler what changed), a panic while
 // serving a person recovered and told, long texts cut into messages or sent
-// as one file (the console's too), and the error kind of an HTTP status.
+// as one file (the console's too).
 package relay
 
 import (
 	"cmp"
 	"context"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -236,25 +235,6 @@ func Split(text string, limit int, drop bool) []string {
 		text = text[next:]
 	}
 	return append(out, text)
-}
-
-// Kind maps an HTTP status to an error kind: 401 and 403 Denied, 404
-// NotFound, 409 Conflict, 429 RateLimited, another 4xx Invalid, anything
-// else (5xx, no answer) Unavailable.
-func Kind(status int) bot.Kind {
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return bot.Denied
-	case status == http.StatusNotFound:
-		return bot.NotFound
-	case status == http.StatusConflict:
-		return bot.Conflict
-	case status == http.StatusTooManyRequests:
-		return bot.RateLimited
-	case status >= 400 && status < 500:
-		return bot.Invalid
-	}
-	return bot.Unavailable
 }
 
 // Fit sends a text too long for the platform's messages (long) as its

@@ -239,39 +239,29 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
 }
 
 // CommandLine rebuilds the engine's command line from a command path and
-// the option values, in the spec's argument order: values are quoted when
-// the tokenizer would split or change them, and an After argument follows
-// " -- ". A spec of nil (a command the engine no longer has) keeps the
-// values in the given order. Leaving out an optional argument while giving
-// a later one cannot be written positionally: that is a *bot.UserError.
+// the option values: spec.Line, which quotes the values so the tokenizer
+// reads them back and writes an After argument after " -- ". A spec of nil
+// (a command the engine no longer has) keeps the values in the given order.
+// Leaving out an optional argument while giving a later one cannot be
+// written positionally: that is a *bot.UserError.
 func CommandLine(path string, spec *bot.Spec, values map[string]string, order []string) (string, error) {
-	var b strings.Builder
-	b.WriteString(path)
 	if spec == nil {
 		for _, k := range order {
-			b.WriteString(" " + bot.Quote(values[k]))
+			path += " " + bot.Quote(values[k])
 		}
-		return b.String(), nil
+		return path, nil
 	}
-	skipped := ""
-	after, hasAfter := "", false
+	args, skipped := bot.Values{}, ""
 	for _, a := range spec.Args {
 		v, ok := values[strings.ToLower(a.Name)]
-		if a.After {
-			after, hasAfter = v, ok
-			continue
-		}
-		if !ok {
+		switch {
+		case !ok && !a.After:
 			skipped = cmp.Or(skipped, a.Name) // the first one left out
-			continue
-		}
-		if skipped != "" {
+		case ok && !a.After && skipped != "":
 			return "", bot.Userf("pour donner « %s », donnez aussi « %s »", "to give %q, also give %q", a.Name, skipped)
+		case ok:
+			args[a.Name] = v
 		}
-		b.WriteString(" " + bot.Quote(v))
 	}
-	if hasAfter {
-		b.WriteString(" -- " + after)
-	}
-	return b.String(), nil
+	return spec.Line(args), nil
 }

@@ -237,14 +237,14 @@ func (e *Engine) verifyHint(v, provider string) string {
 	return fmt.Sprintf(l.Pick("vérifiez l'état chez %s avant de refaire la demande.", "check the state at %s before asking again."), provider)
 }
 
-// VerifyLine renders Verify with the arguments: "mail show a@b.fr" ("" when
-// the spec names no read command).
+// VerifyLine renders Verify with the arguments, each one word (Quote) put
+// in once: "mail show a@b.fr" ("" when the spec names no read command).
 func (s *Spec) VerifyLine(args Values) string {
-	v := s.Verify
+	var pairs []string
 	for k, val := range args {
-		v = strings.ReplaceAll(v, "{"+k+"}", val)
+		pairs = append(pairs, "{"+k+"}", Quote(val))
 	}
-	return v
+	return strings.NewReplacer(pairs...).Replace(s.Verify)
 }
 
 // recipient returns who receives the password of call's change, when it

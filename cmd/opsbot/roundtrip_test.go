@@ -18,7 +18,8 @@ var typed = []string{`« Disque "plein" »`, `“C:\dir x”`, `'Panne d'accès'
 
 // FuzzLineRoundTrip: the arguments of every command, rendered by Spec.Line
 // (the request's "ask again: /…"), read back the way the engine reads a
-// command: the same spec by the longest path, the same values. The seeds
+// command: the same spec by the longest path, the same values; and its
+// VerifyLine, one word for each argument it names. The seeds
 // in testdata/fuzz name a command by its index in the demo's commands.All.
 func FuzzLineRoundTrip(f *testing.F) {
 	_, a := demoApp(f)
@@ -72,6 +73,9 @@ func FuzzLineRoundTrip(f *testing.F) {
 		got, err := parse(spec, strings.TrimSpace(line[len(spec.Path):]))
 		if err != nil || !maps.Equal(got, want) {
 			t.Fatalf("/%s %s: Line = %q, read back as %q, %v; want %q", spec.Path, args, line, got, err, want)
+		}
+		if words, _, _, err := bot.Tokenize(spec.VerifyLine(want)); err != nil || len(words) != len(strings.Fields(spec.Verify)) {
+			t.Fatalf("/%s %s: VerifyLine = %q, read back as %q, %v; want %d words", spec.Path, args, spec.VerifyLine(want), words, err, len(strings.Fields(spec.Verify)))
 		}
 	})
 }

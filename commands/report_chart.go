@@ -91,9 +91,9 @@ var chartFonts = sync.OnceValue(func() *font.Cache {
 })
 
 // drawChart draws the panels one above the other, each titled, its values
-// under the months' labels and its largest value written at the top of its
-// scale, as a PNG (gonum's vg canvas, 6 inches wide and 3 high per panel at
-// its default resolution).
+// under the months' labels above a zero axis, its largest value (if any)
+// written at the top of its scale, as a PNG (gonum's vg canvas, 6 inches
+// wide and 3 high per panel at its default resolution).
 func drawChart(labels []string, name string, panels []panel) (bot.Attachment, error) {
 	const w, h, margin = 6 * vg.Inch, 3 * vg.Inch, 0.35 * vg.Inch
 	c := vgimg.New(w, h*vg.Length(len(panels)))
@@ -110,7 +110,17 @@ func drawChart(labels []string, name string, panels []panel) (bot.Attachment, er
 				top = v
 			}
 		}
-		c.FillString(face, vg.Point{X: 4, Y: y0 + h - margin - 10}, strconv.FormatFloat(top, 'f', 0, 64))
+		if top > 0 {
+			c.FillString(face, vg.Point{X: 4, Y: y0 + h - margin - 10}, strconv.FormatFloat(top, 'f', 0, 64))
+		}
+		// The scale's zero: its label and a thin axis under the values.
+		c.FillString(face, vg.Point{X: 4, Y: y0 + margin - 3}, "0")
+		var axis vg.Path
+		axis.Move(vg.Point{X: margin, Y: y0 + margin})
+		axis.Line(vg.Point{X: w - margin, Y: y0 + margin})
+		c.SetColor(color.Gray{Y: 0xb0})
+		c.SetLineWidth(0.5)
+		c.Stroke(axis)
 		scale := max(top, 1) // all zeros: a line on the axis, no bar
 		// at is where value i sits: the middle of its slot, at its height.
 		at := func(i int) vg.Point {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,7 +24,8 @@ type reportConfig struct {
 // the 1st that finds it not posted: the store records the month posted, so
 // a restart on the 1st does not post it again, and a bot down at that time
 // posts it at the next day's run. A data file that never recorded one (a
-// new one, or an upgrade) starts on a 1st: last month's may be out already.
+// new one, or an upgrade) starts on a 1st: last month's may be out already,
+// so a run on another day records that month as posted without posting it.
 func (a *app) reportJob(channel string, chat bot.Chat) (*alerts.Job, error) {
 	c := a.cfg.Report
 	if c == nil || !c.Monthly {
@@ -50,7 +52,11 @@ func (a *app) reportJob(channel string, chat bot.Chat) (*alerts.Job, error) {
 			_, err = chat.Post(ctx, channel, bot.Message{Text: rep.Text, Attachments: rep.Attachments})
 		}
 		if err != nil { // not posted: the next run tries again
-			return "", errors.Join(fmt.Errorf("monthly report: %w", err), a.store.ReleaseMonthlyReport(context.WithoutCancel(ctx), month, prev))
+			// A data file's first claim gives back the month before, not
+			// nothing: the next day's run is no 1st, and would take the
+			// file for a new one again.
+			back := cmp.Or(prev, start.AddDate(0, -1, 0).Format("2006-01"))
+			return "", errors.Join(fmt.Errorf("monthly report: %w", err), a.store.ReleaseMonthlyReport(context.WithoutCancel(ctx), month, back))
 		}
 		return "", nil
 	})

@@ -74,6 +74,34 @@ func TestMonthlyReport(t *testing.T) {
 	}
 }
 
+// A new data file whose first report fails on the 1st posts it the next
+// day: the failed claim leaves the file no longer new.
+func TestMonthlyReportFirstPostFails(t *testing.T) {
+	a := alertsApp(t)
+	a.deps.Audit = a.store
+	a.cfg.Report = &reportConfig{Monthly: true}
+	chat := &bottest.Chat{}
+	j, err := a.reportJob("approbations", chat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat.Fail(errors.New("chat down"))
+	a.now = func() time.Time { return time.Date(2026, 12, 1, 8, 0, 0, 0, time.Local) }
+	if _, err := j.Digest.Digest(t.Context()); err == nil {
+		t.Fatal("a report the chat refused counts as posted")
+	}
+	chat.Fail(nil)
+	for _, day := range []int{2, 3} {
+		a.now = func() time.Time { return time.Date(2026, 12, day, 8, 0, 0, 0, time.Local) }
+		if _, err := j.Digest.Digest(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if posts := chat.Messages(bottest.Post); len(posts) != 1 || !strings.Contains(posts[0].Text, "Bilan du mois 2026-11") {
+		t.Fatalf("posts = %+v, want November's report once, on the 2nd", posts)
+	}
+}
+
 // reopenStore closes db and opens its file again, as a restart does.
 func reopenStore(t *testing.T, db *storage.DB) *storage.DB {
 	t.Helper()

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/anopex/opsbot/bot"
 )
 
@@ -97,8 +99,10 @@ func (c *Checker) Sweep(ctx context.Context) (Report, error) {
 		return rep, &IncompleteError{Failed: failed}
 	}
 	if c.src.Log != nil {
+		// The summary only feeds next month's trend: losing it must not
+		// hide tonight's findings or block a fix.
 		if err := c.src.Log.SaveSweep(ctx, rep.Summary()); err != nil {
-			return rep, fmt.Errorf("sweep: record summary: %w", err)
+			zerolog.Ctx(ctx).Error().Err(err).Msg("sweep summary not recorded")
 		}
 	}
 	return rep, nil

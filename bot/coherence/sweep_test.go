@@ -183,6 +183,25 @@ func TestSweepComplete(t *testing.T) {
 	}
 }
 
+type failingRecorder struct{ saved int }
+
+func (f *failingRecorder) SaveSweep(context.Context, Summary) error {
+	f.saved++
+	return &bot.Error{Provider: "storage", Kind: bot.Internal}
+}
+
+// A summary the store fails to keep does not fail the sweep: it only feeds
+// next month's trend.
+func TestSweepSummaryLost(t *testing.T) {
+	s := testSources()
+	rec := &failingRecorder{}
+	c := New(Sources{Members: s.m, Contacts: s.c, WordPress: s.w, Log: rec}, testConfig, nil)
+	r, err := c.Sweep(t.Context())
+	if err != nil || rec.saved != 1 || r.Counts()[DuplicateEmail] != 1 {
+		t.Errorf("Sweep with a failing store = %v (saved %d, counts %v), want the report", err, rec.saved, r.Counts())
+	}
+}
+
 // TestSweepTooLarge: sources holding more records than the join packs give
 // an error, not a panic.
 func TestSweepTooLarge(t *testing.T) {

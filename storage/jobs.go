@@ -65,14 +65,14 @@ func (db *DB) RightsReviewAwaited(_ context.Context, platform, id string) (ok bo
 }
 
 // ConfirmRightsReview removes the awaited summary id on platform and
-// reports whether it was awaited, in one transaction: of two simultaneous
-// ✅, one confirms.
-func (db *DB) ConfirmRightsReview(_ context.Context, platform, id string) (ok bool, err error) {
+// returns when it was posted, ok false when it was not awaited, in one
+// transaction: of two simultaneous ✅, one confirms.
+func (db *DB) ConfirmRightsReview(_ context.Context, platform, id string) (posted time.Time, ok bool, err error) {
 	err = change(db, "confirm rights review", bucketRightsReviews, func(b *bolt.Bucket) error {
-		if ok = b.Get(messageKey(platform, id)) != nil; ok {
-			return b.Delete(messageKey(platform, id))
+		if posted, ok, err = getJSON[time.Time](b, messageKey(platform, id)); err != nil || !ok {
+			return err
 		}
-		return nil
+		return b.Delete(messageKey(platform, id))
 	})
-	return ok, err
+	return posted, ok, err
 }

@@ -107,7 +107,8 @@ func TestClaimMonthlyReport(t *testing.T) {
 func TestRightsReviewAwaited(t *testing.T) {
 	db, _ := open(t)
 	ctx := context.Background()
-	if err := db.AwaitRightsReview(ctx, "console", "9", time.Now()); err != nil {
+	posted := time.Date(2026, 12, 1, 3, 30, 0, 0, time.UTC)
+	if err := db.AwaitRightsReview(ctx, "console", "9", posted); err != nil {
 		t.Fatal(err)
 	}
 	db = reopen(t, db, Options{})
@@ -127,7 +128,7 @@ func TestRightsReviewAwaited(t *testing.T) {
 	confirmed := 0
 	for range 8 {
 		wg.Go(func() {
-			if ok, err := db.ConfirmRightsReview(ctx, "console", "9"); ok && err == nil {
+			if at, ok, err := db.ConfirmRightsReview(ctx, "console", "9"); ok && err == nil && at.Equal(posted) {
 				mu.Lock()
 				confirmed++
 				mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
@@ -95,14 +96,16 @@ func (d *rightsDesk) react(ctx context.Context, r bot.Reaction) bool {
 	if !r.User.Has(bot.President) {
 		return true
 	}
-	if ok, err := d.a.store.ConfirmRightsReview(context.WithoutCancel(ctx), d.platform, r.MessageID); err != nil || !ok {
+	posted, ok, err := d.a.store.ConfirmRightsReview(context.WithoutCancel(ctx), d.platform, r.MessageID)
+	if err != nil || !ok {
 		if err != nil {
 			d.a.log.Error().Err(err).Msg("rights review confirmation not recorded")
 		}
 		return true // another ✅ confirmed it at the same time
 	}
 	l := d.a.cfg.locale()
-	rec := bot.AuditRecord{At: d.a.now(), Kind: "rights-review", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name, Detail: "confirmed"}
+	rec := bot.AuditRecord{At: d.a.now(), Kind: "rights-review", Platform: r.Platform, ActorID: r.User.ID, ActorName: r.User.Name,
+		Detail: "confirmed the review posted " + posted.In(time.Local).Format("2006-01-02 15:04")}
 	if err := d.a.store.AppendAudit(context.WithoutCancel(ctx), rec); err != nil {
 		d.a.log.Error().Err(err).Msg("audit record lost")
 	}

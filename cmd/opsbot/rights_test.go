@@ -69,7 +69,7 @@ func TestScheduledRightsReview(t *testing.T) {
 		t.Error("a second ✅ confirmed the review again")
 	}
 	recs, err := a.store.Audit(t.Context(), 10)
-	if err != nil || len(recs) != 1 || recs[0].Kind != "rights-review" || recs[0].ActorID != "president" {
+	if err != nil || len(recs) != 1 || recs[0].Kind != "rights-review" || recs[0].ActorID != "president" || !strings.HasPrefix(recs[0].Detail, "confirmed the review posted 20") {
 		t.Errorf("audit = %+v, %v; want one rights-review record by the president", recs, err)
 	}
 	if last := chat.Messages(bottest.Post); len(last) != 2 || last[1].Msg.ReplyTo != id {

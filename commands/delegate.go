@@ -185,10 +185,21 @@ func (d delegateCommands) apply(ctx context.Context, c bot.Call) (bot.Outcome, e
 				i+1, d.line(s), orNone(done), orNone(left)), spec.VerifyLine(s.Args)}
 		}
 		done = append(done, o.Text)
-		out.Private = append(out.Private, o.Private...)
+		out.Private = append(out.Private, requester(o.Private)...)
 	}
 	out.Text = fmt.Sprintf(c.T("%d étape(s) faite(s) :\n", "%d step(s) done:\n"), len(done)) + strings.Join(done, "\n")
 	return out, nil
+}
+
+// requester sends a step's passwords to the requester, who hands them to
+// the delegate: the engine's notice and check went to them (Recipient "nom"
+// names no mailbox), the arriving delegate is in no configuration yet, and a
+// reassigned mailbox's configured owner is the holder who leaves.
+func requester(ps []bot.Private) []bot.Private {
+	for i := range ps {
+		ps[i].Mailbox = ""
+	}
+	return ps
 }
 
 func orNone(s []string) string {

@@ -297,6 +297,33 @@ func TestOffboardStepFails(t *testing.T) {
 
 // TestOnboardStale: a step done by hand between the request and its
 // approval moves the preview: nothing runs.
+// A mailbox handed to a new delegate still has its former holder as owner
+// in the configuration: its new password goes to the requester, who was
+// told it is coming, never to the holder who leaves.
+func TestOnboardReassignedMailboxPassword(t *testing.T) {
+	w := newDelegateWorld(t, "")
+	w.cpanel.SetSuspended("delegue75@anopex.test", true, false) // a departure's: the plan resets its password
+	w.run(t, rolePeople[bot.Admin], onboard+" delegue75")
+	if cr := w.approve(t); cr.State != bot.Done {
+		t.Fatalf("state %s, want done: %s", cr.State, cr.Outcome)
+	}
+	secrets, notices := 0, 0
+	for _, m := range w.chat.Messages(bottest.Direct) {
+		if !m.Msg.Secret.Empty() {
+			secrets++
+			if m.To != rolePeople[bot.Admin] {
+				t.Errorf("password of %q sent to %s, want the requester", m.Msg.Text, m.To)
+			}
+		}
+		if strings.Contains(m.Msg.Text, "🔑") && m.To == rolePeople[bot.Admin] {
+			notices++
+		}
+	}
+	if secrets == 0 || notices != 1 {
+		t.Errorf("%d passwords, %d notices to the requester; want the reassigned mailbox's password, announced once", secrets, notices)
+	}
+}
+
 func TestOnboardStale(t *testing.T) {
 	w := newDelegateWorld(t, "author")
 	w.run(t, rolePeople[bot.Admin], onboard)

@@ -237,9 +237,15 @@ func (w wpCommands) applyCreate(ctx context.Context, c bot.Call) (bot.Outcome, e
 	case err == nil:
 		return bot.Outcome{Text: text + fmt.Sprintf(c.T(" ; WordPress a envoyé à %s le lien pour choisir son mot de passe", "; WordPress mailed %s the link to choose its password"), addr)}, nil
 	case bot.Refused(err):
-		return bot.Outcome{}, &partialError{err: err, done: bot.Userf(
-			"Compte WordPress %s créé, rôle %s, mais WordPress n'a pas envoyé le mail pour choisir son mot de passe (son site n'envoie sans doute pas de courrier) : personne ne connaît ce mot de passe. Une fois l'envoi réparé, « Mot de passe oublié » sur la page de connexion du site enverra le lien.",
-			"WordPress account %s created, role %s, but WordPress did not send the mail to choose its password (the site probably cannot send mail): nobody knows that password. Once sending works, \"Lost your password\" on the site's login page will send the link.", login, role)}
+		// The account exists as approved: the request is done, with what
+		// the administrator must do for the password.
+		why := c.T("son site n'envoie sans doute pas de courrier", "the site probably cannot send mail")
+		if bot.KindOf(err) == bot.NotFound {
+			why = c.T("la page de connexion n'est pas à /wp-login.php", "the login page is not at /wp-login.php")
+		}
+		return bot.Outcome{Text: text + fmt.Sprintf(c.T(
+			"\n⚠️ WordPress n'a pas envoyé le mail pour choisir son mot de passe (%s) : personne ne connaît ce mot de passe. Une fois l'envoi réparé, « Mot de passe oublié » sur la page de connexion du site enverra le lien.",
+			"\n⚠️ WordPress did not send the mail to choose its password (%s): nobody knows that password. Once sending works, \"Lost your password\" on the site's login page will send the link."), why)}, nil
 	default:
 		return bot.Outcome{}, partial(c, err, "Compte WordPress %s créé, rôle %s ; le mail pour choisir son mot de passe est peut-être parti.",
 			"WordPress account %s created, role %s; the mail to choose its password may have gone.", login, role)

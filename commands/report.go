@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/anopex/opsbot/bot"
 	"github.com/anopex/opsbot/bot/alerts"
 	"github.com/anopex/opsbot/bot/coherence"
@@ -155,9 +157,7 @@ func (r reportCommands) text(ctx context.Context, l bot.Locale, start time.Time,
 	}
 	fmt.Fprintf(&b, l.Pick("\nTickets et incidents ouverts : %d", "\nTickets and incidents opened: %d"), opened)
 	fmt.Fprintf(&b, l.Pick("\nFactures payées : %d", "\nInvoices paid: %d"), paid)
-	if err := r.due(ctx, l, &b); err != nil {
-		return "", err
-	}
+	r.due(ctx, l, &b, "report-"+start.Format("2006-01"))
 	if r.evos != nil {
 		approved, closed, budget := 0, 0, bot.Money{Currency: "EUR"}
 		for _, ev := range evs {
@@ -207,21 +207,24 @@ func (r reportCommands) alerts(ctx context.Context, l bot.Locale, b *strings.Bui
 }
 
 // due writes the OVH bills unpaid today, from the list /invoice list reads,
-// and where PlanetHoster's are, as its API has none.
-func (r reportCommands) due(ctx context.Context, l bot.Locale, b *strings.Builder) error {
+// and where PlanetHoster's are, as its API has none. OVH out of reach is a
+// line of the report, not its failure, as in /ticket list; ref names the
+// log line.
+func (r reportCommands) due(ctx context.Context, l bot.Locale, b *strings.Builder, ref string) {
 	if r.bills != nil {
-		list, err := r.bills.List(ctx, true)
-		if err != nil {
-			return fmt.Errorf("report: unpaid bills: %w", err)
+		switch list, err := r.bills.List(ctx, true); {
+		case err != nil:
+			zerolog.Ctx(ctx).Warn().Err(err).Str("ref", ref).Msg("report: unpaid bills not read")
+			fmt.Fprintf(b, l.Pick("\nFactures OVH impayées : non lues. %s", "\nOVH bills unpaid: not read. %s"), bot.ErrorText(l, err, ref))
+		default:
+			due := bot.Money{Currency: "EUR"}
+			for _, i := range list {
+				due.Cents += i.Due.Cents
+			}
+			fmt.Fprintf(b, l.Pick("\nFactures OVH impayées à ce jour : %d (total dû %s)", "\nOVH bills unpaid today: %d (total due %s)"), len(list), due.Format(l))
 		}
-		due := bot.Money{Currency: "EUR"}
-		for _, i := range list {
-			due.Cents += i.Due.Cents
-		}
-		fmt.Fprintf(b, l.Pick("\nFactures OVH impayées à ce jour : %d (total dû %s)", "\nOVH bills unpaid today: %d (total due %s)"), len(list), due.Format(l))
 	}
 	b.WriteString(planetHosterBills(l, r.elsewhere))
-	return nil
 }
 
 // findings writes the coherence findings of the month's last sweep, code by

@@ -191,4 +191,10 @@ func TestReportTrend(t *testing.T) {
 	if want := []bool{false, false, false, false, false, false, false, true, false, true, true, true}; !slices.Equal(line, want) {
 		t.Errorf("months with a sweep in 2026 = %v, want %v (September a gap)", line, want)
 	}
+	// OVH refusing its bills is a line of the report, not its failure.
+	srv.Fault.FailNext(1, 403, `{"errorCode":"INVALID_CREDENTIAL","httpCode":"403 Forbidden","message":"This credential is not valid"}`)
+	got, err = r.month(ctx, bot.Call{Locale: bot.FR, Args: bot.Values{}})
+	if err != nil || !strings.Contains(got.Text, "Factures OVH impayées : non lues. OVH a refusé l'accès") || !strings.Contains(got.Text, "Cohérence : 6 constat(s)") {
+		t.Errorf("report with OVH refusing = %q, %v; want the bills line saying so and the rest", got.Text, err)
+	}
 }

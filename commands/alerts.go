@@ -97,7 +97,10 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 
 func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	key := c.Args.Get("cle")
-	dur, _ := time.ParseDuration(c.Args.Get("duree")) // argMuteDuration wrote it with Duration.String
+	dur, err := time.ParseDuration(c.Args.Get("duree")) // argMuteDuration wrote it with Duration.String
+	if err != nil { // never 0, which would unmute
+		return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
+	}
 	s, err := a.desk.Mute(ctx, key, dur, c.Caller)
 	if _, err = found(s, err, "mute "+key, noAlert(key)); err != nil {
 		return bot.Reply{}, err

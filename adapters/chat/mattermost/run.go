@@ -51,7 +51,9 @@ func (c *Chat) Serve(ctx context.Context, h bot.Handler, ln net.Listener) error 
 		err = fmt.Errorf("mattermost: http: %w", err)
 	}
 	cancel()
-	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	// Shutdown waits for the handlers, whose reads readTimeout bounds: none
+	// may start an invocation on c.wg once Wait below runs.
+	sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout+5*time.Second)
 	defer scancel()
 	if serr := srv.Shutdown(sctx); serr != nil {
 		c.log.Warn().Err(serr).Msg("http shutdown")

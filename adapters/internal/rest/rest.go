@@ -273,8 +273,9 @@ type API struct {
 // op, else the refusal.
 func (a API) Check(resp *resty.Response, err error, op string) error {
 	if be := (*bot.Error)(nil); errors.As(err, &be) {
-		be.Op = op + ": " + be.Op
-		return be
+		e := *be // the hook's, which may be shared: not rewritten in place
+		e.Op = op + ": " + e.Op
+		return &e
 	}
 	if err != nil {
 		return Unreachable(a.Provider, op, err)

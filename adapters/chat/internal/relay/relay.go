@@ -176,7 +176,7 @@ type pendingLister interface {
 // (bot.Engine.Pending) only the messages of its change requests still
 // pending on platform are read: a vote on an ended request changes nothing.
 // A message that cannot be read is logged and skipped. It returns how many
-// messages it read.
+// messages it tried to read.
 func (w *Watch) Resync(ctx context.Context, log zerolog.Logger, h bot.Handler, platform string,
 	read func(Watched) ([]Vote, error), deliver func(Watched, Change)) int {
 	w.mu.Lock()

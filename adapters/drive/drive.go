@@ -77,7 +77,11 @@ func New(o Options) (*Client, error) {
 			// token endpoint refused (invalid_grant) stays refused.
 			t, err := ts.Token()
 			if re := (*oauth2.RetrieveError)(nil); errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-				return &bot.Error{Provider: provider, Op: "token", Kind: bot.Denied, Status: re.Response.StatusCode, Err: fmt.Errorf("%s %s", re.ErrorCode, re.ErrorDescription)}
+				kind := bot.Denied
+				if re.Response.StatusCode == http.StatusTooManyRequests {
+					kind = bot.RateLimited // not refused: asked too often
+				}
+				return &bot.Error{Provider: provider, Op: "token", Kind: kind, Status: re.Response.StatusCode, Err: fmt.Errorf("%s %s", re.ErrorCode, re.ErrorDescription)}
 			}
 			if err != nil {
 				return err

@@ -195,3 +195,41 @@ func TestServiceAccountToken(t *testing.T) {
 		t.Error("no wire log: the search for secrets proves nothing")
 	}
 }
+
+// The fake refuses a field selection naming a field the resource lacks, as
+// Google does (400 "Invalid field selection NAME", reason invalidParameter):
+// a typo in the client's fields cannot read as an absent value (an absent
+// limit is an unlimited quota).
+func TestFakeRefusesUnknownFields(t *testing.T) {
+	f := drivetest.New("tok")
+	defer f.Close()
+	f.Permissions["media"] = []drivetest.Permission{{EmailAddress: "asso@gmail.com", Role: "owner", Type: "user"}}
+	for _, tc := range []struct {
+		path, fields string
+		status       int
+	}{
+		{"about", "storageQuota(limit,usage)", 200},
+		{"about", "storageQuota(limt,usage)", 400},
+		{"files/media/permissions", "nextPageToken,permissions(emailAddress,role,type)", 200},
+		{"files/media/permissions", "nextPageToken,permissions(emailAdress,role)", 400},
+	} {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", strings.TrimSuffix(f.Endpoint(), "/")+"/"+tc.path+"?supportsAllDrives=true&fields="+tc.fields, nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		resp, err := f.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Error struct {
+				Message string `json:"message"`
+				Errors  []struct{ Reason, Location string }
+			} `json:"error"`
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || tc.status == 400 && (!strings.HasPrefix(body.Error.Message, "Invalid field selection ") ||
+			len(body.Error.Errors) != 1 || body.Error.Errors[0].Reason != "invalidParameter" || body.Error.Errors[0].Location != "fields") {
+			t.Errorf("GET %s fields=%s: %d %+v, want %d", tc.path, tc.fields, resp.StatusCode, body.Error, tc.status)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func (s *Server) about(w http.ResponseWriter, r *http.Request) {
 		q["limit"] = strconv.FormatInt(s.Limit, 10)
 	}
 	answer(w, map[string]any{"kind": "drive#about", "storageQuota": q,
-		"user": map[string]any{"kind": "drive#user", "displayName": "ANOPEX", "emailAddress": "anopex.asso@gmail.com", "me": true}}, fields)
+		"user": map[string]any{"kind": "drive#user", "displayName": "ANOPEX", "emailAddress": "anopex.asso@gmail.com", "me": true}}, fields, aboutFields)
 }
 
 func (s *Server) permissions(w http.ResponseWriter, r *http.Request) {
@@ -172,13 +172,59 @@ func (s *Server) permissions(w http.ResponseWriter, r *http.Request) {
 	if to < len(all) {
 		out["nextPageToken"] = fmt.Sprintf("~!!~%s~%d", id, to)
 	}
-	answer(w, out, cmp.Or(q.Get("fields"), "kind,nextPageToken,permissions(kind,id,type,role)"))
+	answer(w, out, cmp.Or(q.Get("fields"), "kind,nextPageToken,permissions(kind,id,type,role)"), permissionListFields)
 }
 
-// answer writes v reduced to the partial-response selection fields.
-func answer(w http.ResponseWriter, v map[string]any, fields string) {
+// The fields of the resources answered, from the Drive v3 reference (About,
+// Permission, PermissionList): a selection naming another is refused as
+// Google refuses it ("Invalid field selection NAME", 400, reason
+// invalidParameter, location fields: as quoted in
+// googleworkspace/java-samples#1547), so a typo in the client cannot pass as
+// an absent value.
+var (
+	permissionFields = fieldSet("kind,id,type,emailAddress,domain,role,view,allowFileDiscovery,displayName,photoLink,expirationTime,deleted,pendingOwner,permissionDetails,teamDrivePermissionDetails,inheritedPermissionsDisabled")
+	aboutFields      = selection{"kind": nil, "storageQuota": fieldSet("limit,usage,usageInDrive,usageInDriveTrash"),
+		"user": fieldSet("kind,displayName,photoLink,me,permissionId,emailAddress"), "importFormats": nil, "exportFormats": nil,
+		"maxImportSizes": nil, "maxUploadSize": nil, "appInstalled": nil, "folderColorPalette": nil, "driveThemes": nil,
+		"canCreateDrives": nil, "canCreateTeamDrives": nil, "teamDriveThemes": nil}
+	permissionListFields = selection{"kind": nil, "nextPageToken": nil, "permissions": permissionFields}
+)
+
+// fieldSet is a selection of leaf fields.
+func fieldSet(names string) selection {
+	sel := selection{}
+	for _, n := range strings.Split(names, ",") {
+		sel[n] = nil
+	}
+	return sel
+}
+
+// unknownField returns the first field of sel that schema lacks ("" if none).
+func unknownField(sel, schema selection) string {
+	for k, sub := range sel {
+		known, ok := schema[k]
+		switch {
+		case !ok:
+			return k
+		case sub != nil && known != nil:
+			if u := unknownField(sub, known); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+// answer writes v reduced to the partial-response selection fields, which
+// must name fields of schema.
+func answer(w http.ResponseWriter, v map[string]any, fields string, schema selection) {
+	sel := parseFields(fields)
+	if bad := unknownField(sel, schema); bad != "" {
+		fail(w, http.StatusBadRequest, "Invalid field selection "+bad, "invalidParameter", "fields", "parameter")
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	json.NewEncoder(w).Encode(project(v, parseFields(fields)))
+	json.NewEncoder(w).Encode(project(v, sel))
 }
 
 // selection is a parsed fields parameter: each named field with its own

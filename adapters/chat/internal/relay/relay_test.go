@@ -1,12 +1,15 @@
 package relay
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rs/zerolog"
 
 	"github.com/anopex/opsbot/bot"
 )
@@ -90,6 +93,64 @@ func TestSplit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if diff := cmp.Diff(tt.want, Split(tt.text, 5, tt.drop)); diff != "" {
 				t.Errorf("Split(%q, 5, %v) (-want +got):\n%s", tt.text, tt.drop, diff)
+			}
+		})
+	}
+}
+
+// handler is a bot.Handler; with pending set, it tells which requests
+// still take votes, as bot.Engine.Pending does.
+type handler struct{ bot.Handler }
+
+type pendingHandler struct {
+	handler
+	pending []bot.ChangeRequest
+	err     error
+}
+
+func (p pendingHandler) Pending(context.Context) ([]bot.ChangeRequest, error) {
+	return p.pending, p.err
+}
+
+// Resync reads the watched messages of the requests still pending on this
+// platform (every one when the handler cannot tell or the list fails),
+// skips a message it cannot read and delivers the others' changes, removals
+// first.
+func TestResync(t *testing.T) {
+	pending := []bot.ChangeRequest{{Platform: "discord", MessageID: "m1"}, {Platform: "mattermost", MessageID: "m2"}, {Platform: "discord", MessageID: "m3"}}
+	for _, tc := range []struct {
+		name string
+		h    bot.Handler
+		read []string // the messages read
+		got  []string // the changes delivered
+	}{
+		{"pending only", pendingHandler{pending: pending}, []string{"m1", "m3"}, []string{"m1 +bob ✅"}},
+		{"pending unknown", pendingHandler{err: errors.New("store down")}, []string{"m1", "m2", "m3", "m4"}, []string{"m1 +bob ✅", "m2 -ann ✅", "m2 +ann ❌"}},
+		{"handler cannot tell", handler{}, []string{"m1", "m2", "m3", "m4"}, []string{"m1 +bob ✅", "m2 -ann ✅", "m2 +ann ❌"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w Watch
+			for _, id := range []string{"m1", "m2", "m3", "m4"} {
+				w.Add(id, "c")
+			}
+			w.Observe("m2", "ann", "✅", false)
+			now := map[string][]Vote{"m1": {{"bob", "✅"}}, "m2": {{"ann", "❌"}}}
+			var read, got []string
+			n := w.Resync(t.Context(), zerolog.Nop(), tc.h, "discord", func(m Watched) ([]Vote, error) {
+				read = append(read, m.ID)
+				if m.ID == "m3" || m.ID == "m4" {
+					return nil, errors.New("message deleted")
+				}
+				return now[m.ID], nil
+			}, func(m Watched, c Change) {
+				sign := "+"
+				if c.Removed {
+					sign = "-"
+				}
+				got = append(got, m.ID+" "+sign+c.User+" "+c.Emoji)
+			})
+			if !slices.Equal(read, tc.read) || !slices.Equal(got, tc.got) || n != len(tc.read) {
+				t.Errorf("read %v, delivered %v, returned %d; want %v, %v", read, got, n, tc.read, tc.got)
 			}
 		})
 	}

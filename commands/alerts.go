@@ -98,7 +98,7 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	key := c.Args.Get("cle")
 	dur, err := time.ParseDuration(c.Args.Get("duree")) // argMuteDuration wrote it with Duration.String
-	if err != nil { // never 0, which would unmute
+	if err != nil {                                     // never 0, which would unmute
 		return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
 	}
 	s, err := a.desk.Mute(ctx, key, dur, c.Caller)

@@ -97,8 +97,10 @@ func (a alertCommands) list(ctx context.Context, c bot.Call) (bot.Reply, error) 
 
 func (a alertCommands) mute(ctx context.Context, c bot.Call) (bot.Reply, error) {
 	key := c.Args.Get("cle")
-	dur, err := time.ParseDuration(c.Args.Get("duree")) // argMuteDuration wrote it with Duration.String
-	if err != nil {                                     // never 0, which would unmute
+	// argMuteDuration wrote it with Duration.String; an error is never read
+	// as 0, which would unmute.
+	dur, err := time.ParseDuration(c.Args.Get("duree"))
+	if err != nil {
 		return bot.Reply{}, fmt.Errorf("mute %s: %w", key, err)
 	}
 	s, err := a.desk.Mute(ctx, key, dur, c.Caller)
